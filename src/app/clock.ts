@@ -1,0 +1,15 @@
+import { ConfigError } from '../model/errors.js';
+
+/** The clock: `GONOGO_NOW` (an ISO date-time) when set, to rehearse a launch day; else real time. */
+export function clockFrom(env: Readonly<Record<string, string | undefined>>): () => Date {
+  const fixed = env.GONOGO_NOW;
+  if (!fixed) return () => new Date();
+  const t = Date.parse(fixed);
+  if (Number.isNaN(t)) {
+    throw new ConfigError(
+      `GONOGO_NOW="${fixed}" is not an ISO date-time; use e.g. 2026-12-01T09:00:00Z`,
+      'GONOGO_NOW',
+    );
+  }
+  return () => new Date(t);
+}

@@ -1,0 +1,39 @@
+import type { KindRegistry } from '../engine/check.js';
+import type { Store } from '../engine/store.js';
+import type { Checklist } from '../model/checklist.js';
+
+/** Where a command writes and what it knows about its terminal. */
+export interface Io {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  /** stdout is a terminal: colour and a live progress line are allowed. */
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+/** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */
+export interface CliServices {
+  /** The clock: `GONOGO_NOW` when set, else the real time. */
+  now(): Date;
+  /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */
+  loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  registry(): Promise<KindRegistry>;
+  /** Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. */
+  openStore(): Promise<Store>;
+}
+
+export interface CommandContext {
+  io: Io;
+  services: CliServices;
+}
+
+/** One CLI command: `src/cli/commands/<name>.ts` default-exports it; the dispatcher finds it by name. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], ctx: CommandContext): Promise<number>;
+}
+
+/** Exit codes (DESIGN.md "Command line"). */
+export const EXIT = { GO: 0, OK: 0, NO_GO: 1, BROKEN: 1, USAGE: 2 } as const;

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+
+/**
+ * The contract every check kind implements (one file per kind in `src/checks/`).
+ * "What to observe" lives in the kind; "what to assert" is CEL evaluated by the engine over `variables`.
+ */
+
+/** CEL type names used to declare observed variables (checked at lint time). */
+export type CelType =
+  | 'int'
+  | 'double'
+  | 'string'
+  | 'bool'
+  | 'bytes'
+  | 'dyn'
+  | 'map'
+  | 'list'
+  | `list<${string}>`
+  | `map<${string}>`;
+
+/** One observed variable a kind declares. */
+export interface VariableDecl {
+  type: CelType;
+  description: string;
+  /** Conditions may read it, but reports show only `set`, `length` and an 8-hex SHA-256 fingerprint. */
+  secret?: boolean;
+}
+
+/** What the engine gives a check when it runs. */
+export interface CheckContext {
+  /** Aborted on timeout or when the run is cancelled; pass it to every socket and child process. */
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Directory of the checklist file: relative paths in targets resolve from here. */
+  baseDir: string;
+  /** The process environment (the `env` kind reads it; others must not need it). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Observed values, by variable name. Plain JS values: the engine converts numbers to CEL int/double. */
+export type Observation = Record<string, unknown>;
+
+/**
+ * Throw this from `run()` when the check could not observe what it needed (refused, timeout, bad URL).
+ * `partial` holds what was observed anyway (e.g. `{ connected: false }`): conditions that only read
+ * those variables are still evaluated, so `connected == false` can pass while `rows` cannot be judged.
+ */
+export class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+  constructor(
+    message: string,
+    readonly partial: Observation = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A check kind. `kind` must equal the file name (`src/checks/http.ts` -> `http`); a test enforces it. */
+export interface CheckDefinition<T = unknown, O = Record<string, unknown>> {
+  kind: string;
+  /** One line for docs and `lint` output. */
+  summary: string;
+  /** Schema of the value under the kind key (a URL, `host:port`, a command line or argv list...). */
+  target: z.ZodType<T>;
+  /** Schema of the kind's own options (strict: an unknown option is a lint error naming it). */
+  options: z.ZodType<O>;
+  /** Observed variables conditions may use; anything else is rejected at lint time. */
+  variables: Record<string, VariableDecl>;
+  /** Conditions used when the check block has no `expect`. */
+  defaultExpect: string[];
+  /** Key for per-host concurrency limits (e.g. `example.com:443`); undefined = global limit only. */
+  hostKey?(target: T, options: O): string | undefined;
+  /** Observe. Never throws anything but CheckFailure for expected failures; other errors become `error`. */
+  run(target: T, options: O, ctx: CheckContext): Promise<Observation>;
+}
+
+/** Identity helper that keeps target/option types inferred in kind modules. */
+export function defineCheck<T, O>(def: CheckDefinition<T, O>): CheckDefinition<T, O> {
+  return def;
+}
+
+/** Looks up kinds by name; implemented by `src/checks/registry.ts`. */
+export interface KindRegistry {
+  get(kind: string): CheckDefinition<unknown, unknown> | undefined;
+  names(): string[];
+}

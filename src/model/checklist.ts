@@ -1,0 +1,154 @@
+/**
+ * The checklist model: what a Markdown checklist means once read. Pure data, no I/O.
+ * Contracts: DESIGN.md "Vocabulary" and "Checklist format".
+ */
+
+/** `task` (`- [ ]`), `field` (text has a `___` blank), `signoff` (a sign-off slot), `criterion` (GO / NO-GO bullet). */
+export type ItemKind = 'task' | 'field' | 'signoff' | 'criterion';
+
+/** Criteria polarity: a GO criterion must hold; a NO-GO criterion names a condition that must not. */
+export type Polarity = 'go' | 'nogo';
+
+/** Options every check kind accepts, beside its own (DESIGN.md "Check kinds"). */
+export const COMMON_CHECK_OPTIONS = [
+  'expect',
+  'timeout',
+  'retries',
+  'retry_delay',
+  'blocking',
+  'hold',
+  'every',
+  'tolerance',
+  'due',
+  'owner',
+  'runner',
+  'skip',
+  'name',
+] as const;
+
+/** A check bound to an item: the kind, its target, its own options and the common ones. */
+export interface CheckSpec {
+  /** The kind name, e.g. `http`; also the YAML key that holds the target. */
+  kind: string;
+  /** The value under the kind key: a URL, `host:port`, a command line or argv list... */
+  target: unknown;
+  /** Kind-specific options (every key that is neither the kind key nor a common option). */
+  options: Record<string, unknown>;
+  /** CEL conditions; empty means the kind's default expectation. */
+  expect: string[];
+  timeout?: string;
+  retries?: number;
+  retry_delay?: string;
+  /** `false` makes the item advisory. */
+  blocking?: boolean;
+  /** Window: the item passes only when samples cover `hold` (e.g. `24h`) taken `every` (e.g. `1m`). */
+  hold?: string;
+  every?: string;
+  /** Share of window samples that must pass, e.g. `99.9%` (default all). */
+  tolerance?: string;
+  runner?: string;
+  /** Where the check block (or binding) starts, 1-based. */
+  line: number;
+  column: number;
+  /** The file the check came from (the checklist, or a bindings file). */
+  file?: string;
+}
+
+/** When an item falls due. `date` is absolute (YYYY-MM-DD); offsets count days from `launch`. */
+export interface DueSpec {
+  /** Absolute due date, YYYY-MM-DD. */
+  date?: string;
+  /** Days after `launch` by which the item is due (the end of a window like `0–14 days`). */
+  offsetDays?: number;
+  /** Start of the window in days after launch, when a heading gives a range. */
+  fromDays?: number;
+  /** What gave the due date: an annotation (`due:`) or a day-range heading. */
+  source: 'annotation' | 'heading';
+  /** The text as written, for reports: `+14d`, `2026-12-01`, `0–14 Gün (P0)`. */
+  text: string;
+}
+
+/** One checklist item. */
+export interface Item {
+  /** Stable id: `<section-slug>/<item-slug>`, or the `{#pin}`. */
+  id: string;
+  /** Plain text of the item (markup stripped, `{#pin}` and annotations removed). */
+  title: string;
+  kind: ItemKind;
+  /** Heading texts from the outermost to the innermost section holding the item. */
+  section: string[];
+  /** `[x]` / `[X]` in the document. */
+  checked: boolean;
+  /** False for advisory items: `(optional)`, `(opsiyonel)`, `(if applicable)` or `blocking: false`. */
+  blocking: boolean;
+  check: CheckSpec | null;
+  /** 1-based position of the item in the source. */
+  line: number;
+  column: number;
+  /** Markdown of the item's nested content (notes, sub-bullets, code blocks) for reports. */
+  description: string;
+  /** Criteria only. */
+  polarity?: Polarity;
+  /** Sign-off slots only: the role slug (`engineering`, `security`...). */
+  role?: string;
+  due?: DueSpec;
+  owner?: string;
+  /** Marked not applicable, with this reason. */
+  skip?: string;
+}
+
+/** A heading of the document. */
+export interface Section {
+  title: string;
+  slug: string;
+  depth: number;
+  line: number;
+}
+
+/** A notification target from front matter `notify:`. */
+export interface NotifyTarget {
+  slack?: string;
+  webhook?: string;
+  secret?: string;
+  events?: string[];
+}
+
+/** Policy from front matter. */
+export interface Policy {
+  waiver_max_days: number;
+  /** Sign-off roles required for GO. */
+  signoffs: string[];
+}
+
+/** Something worth telling the author that does not make the checklist invalid. */
+export interface Warning {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** A whole checklist, as read from one Markdown file (plus optional bindings). */
+export interface Checklist {
+  id: string;
+  name: string;
+  /** `sha256:<hex>` of the normalised content (and bindings); sign-offs bind to it. */
+  digest: string;
+  /** The path it was read from, when read from a file. */
+  file?: string;
+  /** Launch date, YYYY-MM-DD; relative due dates count from it. */
+  launch?: string;
+  /** Environment name -> variables. A checklist with none has one, `default`. */
+  environments: Record<string, Record<string, string>>;
+  policy: Policy;
+  /** Service schedule: an interval (`5m`) or a cron line. */
+  schedule?: string;
+  notify: NotifyTarget[];
+  sections: Section[];
+  items: Item[];
+  /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */
+  signoffs: string[];
+  warnings: Warning[];
+}
+
+/** Default waiver limit in days (DESIGN.md "Vocabulary"). */
+export const DEFAULT_WAIVER_MAX_DAYS = 30;
