@@ -1,0 +1,53 @@
+import type { Checklist } from '../model/checklist.js';
+import type { StatusSummary, Verdict } from '../model/status.js';
+import type { EvaluatedItem, Evaluation, Reason } from '../model/verdict.js';
+
+/**
+ * The report every output format renders and `run --format json` / `status --format json` print
+ * (DESIGN.md "Command line": at least verdict, environment, checklist, summary, items, reasons).
+ */
+export interface RunReport {
+  verdict: Verdict;
+  environment: string;
+  checklist: { id: string; name: string; digest: string; file?: string };
+  /** When the evaluation was made (the clock, so GONOGO_NOW shows here). */
+  at: string;
+  /** Store id of the run, when stored. */
+  run?: number;
+  summary: StatusSummary;
+  items: (EvaluatedItem & { section: string[] })[];
+  reasons: Reason[];
+  signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
+  /** Run duration, when checks ran. */
+  durationMs?: number;
+}
+
+/** Shape an evaluation as the JSON contract. */
+export function toRunReport(
+  checklist: Checklist,
+  evaluation: Evaluation,
+  meta: { at: Date; run?: number; durationMs?: number },
+): RunReport {
+  return {
+    verdict: evaluation.verdict,
+    environment: evaluation.environment,
+    checklist: {
+      id: checklist.id,
+      name: checklist.name,
+      digest: checklist.digest,
+      ...(checklist.file ? { file: checklist.file } : {}),
+    },
+    at: meta.at.toISOString(),
+    ...(meta.run !== undefined ? { run: meta.run } : {}),
+    summary: evaluation.summary,
+    items: evaluation.items,
+    reasons: evaluation.reasons,
+    signoffs: evaluation.signoffs.map((s) => ({
+      role: s.role,
+      by: s.signed?.by ?? null,
+      at: s.signed?.at ?? null,
+      stale: !s.signed && s.stale !== null,
+    })),
+    ...(meta.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
+  };
+}
