@@ -36,6 +36,15 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       );
       return store;
     },
+    async serve(opts) {
+      const { serve } = await import('./serve.js');
+      await serve(opts, {
+        io,
+        openStore: this.openStore,
+        registry: getRegistry,
+        now: () => clockFrom(io.env)(),
+      });
+    },
     async dispose() {
       if (store) await (await store.catch(() => undefined))?.close();
     },

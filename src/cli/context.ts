@@ -21,6 +21,15 @@ export interface CliServices {
   registry(): Promise<KindRegistry>;
   /** Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. */
   openStore(): Promise<Store>;
+  /** Start `gonogo serve` (implemented in src/app/serve.ts, which wires src/server). Resolves when it stops. */
+  serve(opts: ServeOptions): Promise<void>;
+}
+
+/** Options of `gonogo serve`. */
+export interface ServeOptions {
+  checklists: string;
+  host: string;
+  port: number;
 }
 
 export interface CommandContext {
