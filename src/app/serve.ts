@@ -1,11 +1,164 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve as listen } from '@hono/node-server';
 import type { Io, ServeOptions } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
+import { validateChecks } from '../engine/validate.js';
+import { readChecklist } from '../markdown/index.js';
+import type { Checklist } from '../model/checklist.js';
+import { parseDuration } from '../model/duration.js';
+import { ConfigError, ValidationErrors } from '../model/errors.js';
+import {
+  createCatalog,
+  createServer,
+  type GonogoServer,
+  jsonLogger,
+  type Logger,
+  type ServerConfig,
+} from '../server/index.js';
 
-/** Wiring for `gonogo serve`. STUB: the server work replaces this file. */
-export async function serve(
-  _opts: ServeOptions,
-  _deps: { io: Io; openStore(): Promise<Store>; registry(): Promise<KindRegistry>; now(): Date },
-): Promise<void> {
-  throw new Error('gonogo serve is not implemented yet');
+/** What `serve` needs from the composition root (src/app/services.ts). */
+export interface ServeDeps {
+  io: Io;
+  openStore(): Promise<Store>;
+  registry(): Promise<KindRegistry>;
+  now(): Date;
+}
+
+/** A started server: its URL, and `close()` for a graceful stop (stop accepting, finish in-flight, close store). */
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: GonogoServer;
+  close(): Promise<void>;
+}
+
+/** Read, repair, parse and validate one checklist file: the same steps as the CLI's loadChecklist. */
+export async function loadChecklistFile(file: string, registry: KindRegistry): Promise<Checklist> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new ConfigError(`cannot read checklist ${file}: ${(err as Error).message}`);
+  }
+  const checklist = readChecklist({ bytes, file, kinds: new Set(registry.names()) });
+  const errors = validateChecks(checklist, registry);
+  if (errors.length > 0) throw new ValidationErrors(errors);
+  return checklist;
+}
+
+/** Server settings from GONOGO_* environment variables, over the defaults; bad values are ConfigErrors. */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<ServerConfig> {
+  const num = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}="${v}" is not a whole number`, name);
+    return n;
+  };
+  const out: Partial<ServerConfig> = {};
+  const rpm = num('GONOGO_RATE_LIMIT');
+  if (rpm !== undefined) out.requestsPerMinute = rpm;
+  const fails = num('GONOGO_AUTH_FAILURE_LIMIT');
+  if (fails !== undefined) out.authFailuresPer10Min = fails;
+  if (env.GONOGO_PREFLIGHT_MAX_AGE) {
+    out.preflightMaxAgeMs = parseDuration(env.GONOGO_PREFLIGHT_MAX_AGE, 'GONOGO_PREFLIGHT_MAX_AGE');
+  }
+  if (env.GONOGO_PUBLIC_URL) {
+    try {
+      out.origins = env.GONOGO_PUBLIC_URL.split(',').map((u) => new URL(u.trim()).origin);
+    } catch {
+      throw new ConfigError(
+        `GONOGO_PUBLIC_URL="${env.GONOGO_PUBLIC_URL}" is not a URL; write it like https://gonogo.example.com`,
+        'GONOGO_PUBLIC_URL',
+      );
+    }
+  }
+  if (env.GONOGO_TRUST_PROXY) out.trustProxy = /^(1|true|yes)$/i.test(env.GONOGO_TRUST_PROXY);
+  return out;
+}
+
+/**
+ * Open the store, load the checklists directory, and listen. Port 0 picks a free port (tests).
+ * @example const s = await startServer({ checklists: dir, host: '127.0.0.1', port: 0 }, deps); await s.close();
+ */
+export async function startServer(
+  opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger },
+  deps: ServeDeps,
+): Promise<RunningServer> {
+  const logger = opts.logger ?? jsonLogger(deps.io.stderr);
+  const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
+  const catalog = await createCatalog({
+    dir: opts.checklists,
+    load: (file) => loadChecklistFile(file, registry),
+    onLoaded: (c) =>
+      store.recordChecklist(
+        { id: c.id, name: c.name, digest: c.digest, ...(c.file ? { file: c.file } : {}), at: deps.now().toISOString() },
+        'server',
+      ),
+    logger,
+  });
+  const server = createServer({
+    store,
+    registry,
+    catalog,
+    now: deps.now,
+    env: deps.io.env,
+    logger,
+    config: { ...configFromEnv(deps.io.env), ...opts.config },
+  });
+  const http = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
+    const s = listen({ fetch: server.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new ConfigError(
+          err.code === 'EADDRINUSE'
+            ? `port ${opts.port} on ${opts.host} is in use; pick another with --port`
+            : `cannot listen on ${opts.host}:${opts.port}: ${err.message}`,
+          'port',
+        ),
+      ),
+    );
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close() {
+      closing ??= (async () => {
+        catalog.close();
+        // Stop accepting, let in-flight requests finish, and drop idle keep-alive sockets now.
+        const stopped = new Promise<void>((r) => http.close(() => r()));
+        if ('closeIdleConnections' in http) http.closeIdleConnections();
+        await stopped;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */
+export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
+  const running = await startServer(opts, deps);
+  deps.io.stdout.write(`gonogo serving ${opts.checklists} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      deps.io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'shutting down', signal })}\n`);
+      // A second signal while draining exits at once.
+      process.once('SIGTERM', () => process.exit(1));
+      process.once('SIGINT', () => process.exit(1));
+      running.close().then(resolve, resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+  });
 }

@@ -1,8 +1,13 @@
-import type { Checklist } from '../model/checklist.js';
-import type { Evaluation } from '../model/verdict.js';
+import type { Checklist, CheckSpec, Item } from '../model/checklist.js';
+import { ConfigError } from '../model/errors.js';
+import type { CheckOutcome } from '../model/state.js';
+import { decide, type Evaluation } from '../model/verdict.js';
 import type { KindRegistry } from './check.js';
-import type { RunReport } from './report.js';
+import { executeChecks, pause } from './execute.js';
+import { type PreparedCheck, prepareCheck } from './prepare.js';
+import { type RunReport, toRunReport } from './report.js';
 import type { RunRecord, Store } from './store.js';
+import { judgeWindow, type WindowSpec, windowSpecOf } from './windows.js';
 
 /** Progress of a run, for the CLI's live line and the server's metrics. */
 export interface RunProgress {
@@ -12,11 +17,17 @@ export interface RunProgress {
   status: string;
 }
 
+/** The part of the Store a run uses (any full Store will do). */
+export type RunStore = Pick<
+  Store,
+  'recordChecklist' | 'saveRun' | 'addSamples' | 'listSamples' | 'loadState'
+>;
+
 export interface RunOptions {
   checklist: Checklist;
   environment: string;
   registry: KindRegistry;
-  store: Store;
+  store: RunStore;
   now: () => Date;
   /** Process environment: `${NAME}` expansion (after the environment block) and the `env` kind. */
   env: Readonly<Record<string, string | undefined>>;
@@ -38,7 +49,174 @@ export interface RunResult {
   report: RunReport;
 }
 
-/** Run every check of a checklist, judge windows, decide, store the run and its audit event. STUB. */
-export async function runChecklist(_opts: RunOptions): Promise<RunResult> {
-  throw new Error('not implemented yet');
+interface Windowed {
+  check: PreparedCheck;
+  spec: WindowSpec;
+}
+
+/** The environment's variables; a checklist without `environments` has one, `default`. */
+function environmentBlock(checklist: Checklist, environment: string): Record<string, string> {
+  const names = Object.keys(checklist.environments);
+  if (Object.hasOwn(checklist.environments, environment)) return checklist.environments[environment]!;
+  if (names.length === 0 && environment === 'default') return {};
+  throw new ConfigError(
+    `unknown environment "${environment}"; ${checklist.id} defines: ${names.length > 0 ? names.join(', ') : 'default'} (use --env)`,
+    'env',
+  );
+}
+
+/**
+ * Run every check of a checklist, judge windows, decide, store the run (with its `run.completed` audit
+ * event) and return the evaluation and its report. Check failures never throw (they are outcomes);
+ * a store failure or an unknown environment does, for the caller to report (exit 2).
+ * @example const { report } = await runChecklist({ checklist, environment: 'production', registry, store, now: () => new Date(), env: process.env, baseDir: '.', trigger: 'cli' });
+ */
+export async function runChecklist(opts: RunOptions): Promise<RunResult> {
+  const { checklist, environment, store, now } = opts;
+  const block = environmentBlock(checklist, environment);
+  await store.recordChecklist(
+    {
+      id: checklist.id,
+      name: checklist.name,
+      digest: checklist.digest,
+      ...(checklist.file ? { file: checklist.file } : {}),
+    },
+    opts.trigger,
+  );
+  const startedAt = now();
+  const t0 = performance.now();
+
+  const runnable = checklist.items.filter(
+    (i): i is Item & { check: CheckSpec } => i.check !== null && i.skip === undefined,
+  );
+  const source = { environment, block, env: opts.env };
+  const outcomes = new Map<string, CheckOutcome>();
+  const prepared: PreparedCheck[] = [];
+  const windowed: Windowed[] = [];
+  let done = 0;
+  const progress = (o: CheckOutcome) => {
+    done++;
+    try {
+      opts.onProgress?.({ done, total: runnable.length, item: o.item, status: o.status });
+    } catch {
+      // A progress display that throws must not lose the run.
+    }
+  };
+
+  for (const item of runnable) {
+    const p = prepareCheck(item, opts.registry, source);
+    if ('outcome' in p) {
+      outcomes.set(item.id, { ...p.outcome, at: startedAt.toISOString(), durationMs: 0 });
+      progress(p.outcome);
+      continue;
+    }
+    let spec: WindowSpec | undefined;
+    try {
+      spec = windowSpecOf(item.check);
+    } catch (err) {
+      const outcome: CheckOutcome = { item: item.id, status: 'error', message: (err as Error).message };
+      outcomes.set(item.id, outcome);
+      progress(outcome);
+      continue;
+    }
+    prepared.push(p.check);
+    if (spec) windowed.push({ check: p.check, spec });
+  }
+
+  const context = {
+    baseDir: opts.baseDir,
+    env: opts.env,
+    now,
+    concurrency: opts.concurrency,
+    perHost: opts.perHost,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  const executed = await executeChecks(prepared, { ...context, onProgress: progress });
+  for (const [id, outcome] of executed) outcomes.set(id, outcome);
+
+  if (windowed.length > 0) {
+    await sampleWindows(opts, windowed, executed, outcomes);
+    if (opts.wait) {
+      const deadline = t0 + Math.max(...windowed.map((w) => w.spec.holdMs + w.spec.everyMs));
+      for (;;) {
+        const undecided = windowed.filter((w) => outcomes.get(w.check.item.id)?.status === 'pending');
+        const remaining = deadline - performance.now();
+        if (undecided.length === 0 || remaining <= 0 || opts.signal?.aborted) break;
+        await pause(Math.min(remaining, ...undecided.map((w) => w.spec.everyMs)), opts.signal);
+        if (opts.signal?.aborted) break;
+        const again = await executeChecks(
+          undecided.map((w) => w.check),
+          context,
+        );
+        await sampleWindows(opts, undecided, again, outcomes);
+      }
+    }
+  }
+
+  const state = await store.loadState(checklist.id, environment);
+  const at = now();
+  const evaluation = decide({
+    checklist,
+    environment,
+    outcomes,
+    attestations: state.attestations,
+    waivers: state.waivers,
+    signoffs: state.signoffs,
+    now: at,
+  });
+  const durationMs = Math.round(performance.now() - t0);
+  const run: RunRecord = {
+    checklist: checklist.id,
+    environment,
+    digest: checklist.digest,
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    verdict: evaluation.verdict,
+    summary: evaluation.summary,
+    outcomes: runnable.map((i) => outcomes.get(i.id)).filter((o): o is CheckOutcome => o !== undefined),
+    trigger: opts.trigger,
+  };
+  run.id = await store.saveRun(run);
+  return { evaluation, run, report: toRunReport(checklist, evaluation, { at, run: run.id, durationMs }) };
+}
+
+/** Store one sample per windowed item from `fresh` outcomes, then judge each window from history. */
+async function sampleWindows(
+  opts: RunOptions,
+  windows: readonly Windowed[],
+  fresh: ReadonlyMap<string, CheckOutcome>,
+  outcomes: Map<string, CheckOutcome>,
+): Promise<void> {
+  const { checklist, environment, store } = opts;
+  const samples = windows.flatMap(({ check }) => {
+    const o = fresh.get(check.item.id);
+    if (!o) return [];
+    return [
+      {
+        checklist: checklist.id,
+        environment,
+        item: check.item.id,
+        at: o.at ?? opts.now().toISOString(),
+        ok: o.status === 'pass',
+        ...(o.message !== undefined ? { message: o.message } : {}),
+      },
+    ];
+  });
+  await store.addSamples(samples);
+  const now = opts.now();
+  for (const { check, spec } of windows) {
+    const id = check.item.id;
+    const since = new Date(now.getTime() - spec.holdMs).toISOString();
+    const history = await store.listSamples(checklist.id, environment, id, since);
+    const judgement = judgeWindow(history, spec, now);
+    const latest = fresh.get(id);
+    outcomes.set(id, {
+      item: id,
+      status: judgement.status,
+      message: judgement.message,
+      ...(latest?.observed ? { observed: latest.observed } : {}),
+      ...(latest?.durationMs !== undefined ? { durationMs: latest.durationMs } : {}),
+      ...(latest?.at ? { at: latest.at } : {}),
+    });
+  }
 }

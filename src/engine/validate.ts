@@ -1,21 +1,113 @@
-import type { Checklist } from '../model/checklist.js';
+import type { z } from 'zod';
+import type { Checklist, CheckSpec } from '../model/checklist.js';
+import { parseDuration } from '../model/duration.js';
 import { ParseError } from '../model/errors.js';
-import type { KindRegistry } from './check.js';
+import type { CheckDefinition, KindRegistry } from './check.js';
+import { lintCondition } from './conditions.js';
+import { expand, hasReference } from './expand.js';
+import { commonOptions, describeSchemaError } from './prepare.js';
+import { windowSpecOf } from './windows.js';
 
-/** Validate every check against its kind: known kind, option schema, CEL over declared variables. */
+type AnyDefinition = CheckDefinition<unknown, unknown>;
+
+/**
+ * Lint every check against its kind: a known kind, a target and options the kind's schemas accept,
+ * conditions that compile over the kind's variables, durations that parse. Each problem is located at
+ * its check block. `${NAME}` is expanded from the front-matter environments where possible; a value
+ * that needs the process environment can only be checked at run time, except for unknown option names.
+ * @example const errors = validateChecks(checklist, await loadRegistry()); // [] when valid
+ */
 export function validateChecks(checklist: Checklist, registry: KindRegistry): ParseError[] {
   const errors: ParseError[] = [];
   for (const item of checklist.items) {
     const check = item.check;
-    if (check && !registry.get(check.kind)) {
-      errors.push(
-        new ParseError(`unknown check kind "${check.kind}"; known kinds: ${registry.names().join(', ')}`, {
-          file: check.file ?? checklist.file,
-          line: check.line,
-          column: check.column,
-        }),
-      );
-    }
+    if (!check) continue;
+    const at = { file: check.file ?? checklist.file, line: check.line, column: check.column };
+    const report = (message: string) => errors.push(new ParseError(`${item.id}: ${message}`, at));
+    for (const message of validateCheck(check, checklist, registry)) report(message);
   }
   return errors;
+}
+
+/** The problems of one check block, as messages (no location). */
+export function validateCheck(check: CheckSpec, checklist: Checklist, registry: KindRegistry): string[] {
+  const def = registry.get(check.kind);
+  if (!def) {
+    const known = registry.names();
+    return [
+      `unknown check kind "${check.kind}"; known kinds: ${known.length > 0 ? known.join(', ') : '(none installed)'}`,
+    ];
+  }
+  const problems = [
+    ...schemaProblems(def, 'target', check.target, checklist),
+    ...schemaProblems(def, 'options', check.options ?? {}, checklist),
+  ];
+
+  const expectations = Array.isArray(check.expect) ? check.expect : [];
+  if (!Array.isArray(check.expect)) problems.push('expect: must be a list of CEL conditions');
+  expectations.forEach((expr, i) => {
+    if (typeof expr !== 'string') {
+      problems.push(`expect[${i}]: must be a CEL condition written as text, got ${JSON.stringify(expr)}`);
+      return;
+    }
+    const problem = lintCondition(def, expr);
+    if (problem) problems.push(`expect[${i}]: ${problem}`);
+  });
+
+  const common = commonOptions(check);
+  if ('problem' in common) problems.push(common.problem);
+  try {
+    windowSpecOf(check);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (check.every !== undefined && check.hold === undefined) {
+    try {
+      parseDuration(check.every, 'every');
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+function schemaProblems(
+  def: AnyDefinition,
+  what: 'target' | 'options',
+  raw: unknown,
+  checklist: Checklist,
+): string[] {
+  const schema = (what === 'target' ? def.target : def.options) as z.ZodType;
+  if (!hasReference(raw)) return describe(def, what, schema, raw, false);
+
+  const envNames = Object.keys(checklist.environments);
+  const problems = new Set<string>();
+  for (const env of envNames.length > 0 ? envNames : ['default']) {
+    let value: unknown;
+    try {
+      value = expand(raw, { environment: env, block: checklist.environments[env] ?? {}, env: {} }).value;
+    } catch {
+      // Needs the process environment: only option names can be judged before run time.
+      for (const p of describe(def, what, schema, raw, true)) problems.add(p);
+      continue;
+    }
+    const suffix = envNames.length > 1 ? ` (environment ${env})` : '';
+    for (const p of describe(def, what, schema, value, false)) problems.add(`${p}${suffix}`);
+  }
+  return [...problems];
+}
+
+function describe(
+  def: AnyDefinition,
+  what: 'target' | 'options',
+  schema: z.ZodType,
+  value: unknown,
+  onlyUnknownKeys: boolean,
+): string[] {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return [];
+  const issues = onlyUnknownKeys
+    ? parsed.error.issues.filter((i) => i.code === 'unrecognized_keys')
+    : parsed.error.issues;
+  return describeSchemaError(def.kind, what, { issues }, schema);
 }

@@ -47,6 +47,8 @@ export interface CheckSpec {
   /** Share of window samples that must pass, e.g. `99.9%` (default all). */
   tolerance?: string;
   runner?: string;
+  /** A display name for the check (`name:` in the block). */
+  name?: string;
   /** Where the check block (or binding) starts, 1-based. */
   line: number;
   column: number;

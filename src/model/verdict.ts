@@ -41,6 +41,8 @@ export interface EvaluatedItem {
   flags: string[];
   attestation?: Attestation;
   waiver?: Waiver;
+  /** How long the item's check took, when it ran (JUnit `time`). */
+  durationMs?: number;
 }
 
 /** Everything the verdict depends on. The same inputs always give the same evaluation. */
@@ -172,6 +174,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
       }
     }
 
+    const durationMs = item.check ? inputs.outcomes.get(item.id)?.durationMs : undefined;
     const due = resolveDue(item, checklist.launch);
     const overdue =
       due !== null &&
@@ -206,6 +209,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
       flags,
       ...(attestation ? { attestation } : {}),
       ...(waiver ? { waiver } : {}),
+      ...(durationMs !== undefined ? { durationMs } : {}),
     };
   });
 

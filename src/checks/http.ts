@@ -1,0 +1,279 @@
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { CheckContext } from '../engine/check.js';
+import { CheckFailure, defineCheck } from '../engine/check.js';
+import { abortMessage, describeNetworkError, elapsedMs, errorCode, targetSchema } from './tcp.js';
+import { readCa } from './tls.js';
+
+/** Bodies are read up to this size; the rest is discarded and `truncated` is set. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Sockets per origin: the engine bounds concurrency per host, this only caps what one pool may open. */
+const CONNECTIONS_PER_ORIGIN = 32;
+const MAX_REDIRECTS = 10;
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** A parsed `[METHOD] URL` target. */
+export interface HttpTarget {
+  method: (typeof METHODS)[number];
+  url: URL;
+}
+
+/**
+ * Parse an http target: a URL, optionally preceded by a method.
+ * @example parseHttpTarget('POST https://example.com/api') // { method: 'POST', url: URL }
+ */
+export function parseHttpTarget(text: string): HttpTarget {
+  const trimmed = text.trim();
+  const parts = trimmed.split(/\s+/);
+  if (parts.length > 2) {
+    throw new CheckFailure(`"${trimmed}" is not "[METHOD] URL"; spaces in a URL must be written %20`);
+  }
+  const method = (parts.length === 2 ? parts[0]!.toUpperCase() : 'GET') as HttpTarget['method'];
+  if (!METHODS.includes(method)) {
+    throw new CheckFailure(`unknown HTTP method "${parts[0]}"; use one of ${METHODS.join(', ')}`);
+  }
+  const raw = parts[parts.length - 1]!;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CheckFailure(`"${raw}" is not an absolute URL; write it like https://example.com/health`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CheckFailure(
+      `"${url.protocol}" URLs are not supported by http checks; use http:// or https://`,
+    );
+  }
+  return { method, url };
+}
+
+/** A URL fit for messages: no credentials, no query string (tokens often travel there). */
+export function displayUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** What one HTTP exchange returned. */
+export interface HttpExchange {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  text: string;
+  truncated: boolean;
+  latencyMs: number;
+}
+
+/** How to make one HTTP request. */
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string;
+  followRedirects?: boolean;
+  tlsVerify?: boolean;
+  /** PEM of the CA(s) to trust instead of the system's. */
+  ca?: string;
+}
+
+// One agent per TLS setting, shared by all checks of the process, so a run of many items against one
+// origin reuses a bounded pool of keep-alive sockets instead of opening one per item.
+const dispatchers = new Map<string, Dispatcher>();
+
+async function dispatcherFor(req: HttpRequest): Promise<Dispatcher> {
+  const verify = req.tlsVerify ?? true;
+  const key = `${verify}\0${req.followRedirects ?? false}\0${req.ca ?? ''}`;
+  let dispatcher = dispatchers.get(key);
+  if (!dispatcher) {
+    const { Agent, interceptors } = await import('undici');
+    const agent = new Agent({
+      connections: CONNECTIONS_PER_ORIGIN,
+      connect: { rejectUnauthorized: verify, ...(req.ca ? { ca: req.ca } : {}) },
+    });
+    dispatcher = req.followRedirects
+      ? agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }))
+      : agent;
+    dispatchers.set(key, dispatcher);
+  }
+  return dispatcher;
+}
+
+const TLS_ADVICE = 'give the CA with `ca:` (path or PEM), or set `tls_verify: false` for a test endpoint';
+
+/** Say why a request failed, in the user's terms. */
+function describeHttpError(err: unknown, url: URL): string {
+  const where = displayUrl(url);
+  const code = errorCode(err) ?? '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS certificate of ${where} does not name ${url.hostname} (${code}); use a name the certificate lists, or fix the certificate`;
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) {
+    return `TLS verification of ${where} failed: ${message} (${code}); ${TLS_ADVICE}`;
+  }
+  if (/redirect/i.test(message)) {
+    return `${where}: the redirects loop or go on for more than ${MAX_REDIRECTS} hops; check the Location headers, or set \`follow_redirects: false\` and assert on \`location\``;
+  }
+  return describeNetworkError(err, originHostPort(url));
+}
+
+/** `host:port` of a URL's origin, with the scheme's default port spelled out. */
+function originHostPort(url: URL): string {
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+}
+
+/** Read at most MAX_BODY_BYTES, then stop reading (and let undici drop the connection). */
+async function readCapped(body: AsyncIterable<Buffer>): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > MAX_BODY_BYTES) {
+      chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
+      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+/**
+ * Make one HTTP request through a shared, bounded pool; honours `ctx.signal`. Throws CheckFailure with a
+ * message saying what went wrong (refused, timeout, TLS) and what to do.
+ */
+export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
+  const { request } = await import('undici');
+  const dispatcher = await dispatcherFor(req);
+  const headers: Record<string, string> = { 'user-agent': 'gonogo', ...lowerKeys(req.headers ?? {}) };
+  const url = new URL(req.url);
+  // undici does not send URL credentials: turn them into Basic auth, as curl does.
+  if (url.username || url.password) {
+    headers.authorization ??= `Basic ${Buffer.from(
+      `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+    ).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  const started = performance.now();
+  try {
+    const res = await request(url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body: req.body,
+      dispatcher,
+      signal: ctx.signal,
+    });
+    const { text, truncated } = await readCapped(res.body);
+    const latencyMs = elapsedMs(started);
+    return { status: res.statusCode, headers: joinHeaders(res.headers), text, truncated, latencyMs };
+  } catch (err) {
+    if (ctx.signal.aborted) {
+      throw new CheckFailure(abortMessage(ctx.signal, `${req.method} ${displayUrl(url)}`, ctx.timeoutMs));
+    }
+    if (err instanceof CheckFailure) throw err;
+    throw new CheckFailure(describeHttpError(err, url));
+  }
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function joinHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Whether a content type is JSON (`application/json`, `application/problem+json`...). */
+function isJson(contentType: string | undefined): boolean {
+  return !!contentType && /^[^;]*[/+]json\s*(;|$)/i.test(contentType);
+}
+
+const headerValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const options = z.strictObject({
+  /** Request headers; values may be numbers or booleans in YAML. */
+  headers: z.record(z.string(), headerValue).optional(),
+  /** A string is sent as is; a YAML map or list is sent as JSON. */
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  follow_redirects: z.boolean().default(false),
+  tls_verify: z.boolean().default(true),
+  ca: z.string().trim().min(1).optional(),
+});
+
+export default defineCheck({
+  kind: 'http',
+  summary: 'Send an HTTP request and observe the status, headers, body and latency of the response.',
+  target: targetSchema(parseHttpTarget, 'http needs a target: [METHOD] URL, e.g. https://example.com/health'),
+  options,
+  variables: {
+    status: { type: 'int', description: 'HTTP status code of the (last) response.' },
+    headers: {
+      type: 'map<string, string>',
+      description: 'Response headers, lower-case names; repeated headers joined with ", ".',
+    },
+    body: {
+      type: 'dyn',
+      description: 'The body parsed as JSON when the content type is JSON, else the body text.',
+    },
+    text: { type: 'string', description: 'The raw body text (at most 1 MiB).' },
+    truncated: { type: 'bool', description: 'The body was longer than 1 MiB and was cut.' },
+    latency_ms: {
+      type: 'double',
+      description: 'Milliseconds from sending the request to the end of the body.',
+    },
+    location: { type: 'string', description: 'The Location header ("" when none).' },
+  },
+  defaultExpect: ['status >= 200 && status < 300'],
+  hostKey(target) {
+    try {
+      return originHostPort(parseHttpTarget(target).url);
+    } catch {
+      return undefined;
+    }
+  },
+  async run(target, opts, ctx) {
+    const { method, url } = parseHttpTarget(target);
+    const headers = lowerKeys(opts.headers ?? {});
+    let body: string | undefined;
+    if (typeof opts.body === 'string') body = opts.body;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await httpExchange(
+      {
+        method,
+        url,
+        headers,
+        body,
+        followRedirects: opts.follow_redirects,
+        tlsVerify: opts.tls_verify,
+        ca: opts.ca === undefined ? undefined : await readCa(opts.ca, ctx.baseDir),
+      },
+      ctx,
+    );
+    let parsed: unknown = res.text;
+    if (isJson(res.headers['content-type']) && !res.truncated && res.text !== '') {
+      try {
+        parsed = JSON.parse(res.text);
+      } catch {
+        // A server that labels broken JSON as JSON: conditions on `text` still work, `body` stays text.
+        parsed = res.text;
+      }
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: parsed,
+      text: res.text,
+      truncated: res.truncated,
+      latency_ms: res.latencyMs,
+      location: res.headers.location ?? '',
+    };
+  },
+});

@@ -1,0 +1,65 @@
+import { attest } from '../../engine/actions.js';
+import { parseArgs, positionals } from '../args.js';
+import { type Command, EXIT } from '../context.js';
+import { actorFrom, fileEvidence, openChecklist, requireFlags, statusHint } from '../state-command.js';
+
+const usage =
+  'attest FILE ITEM --evidence TEXT [--value V] [--file PATH] [--by NAME] [--valid-for 90d] [--env E] [--bind B] [--db PATH|URL]';
+
+/** `gonogo attest`: state that a manual item holds, with evidence. */
+const command: Command = {
+  summary: 'attest a manual item, with evidence (text, URL, file hash)',
+  usage: `usage: gonogo ${usage}
+  ITEM            item id (see \`gonogo lint FILE\`) or its exact title
+  --evidence T    what shows the item holds: a ticket, a URL, a short statement
+  --value V       the value of a field item (e.g. --value 4h for "RTO: ____")
+  --file PATH     an evidence file: its name and SHA-256 are stored (not its content)
+  --by NAME       who attests (default: $GONOGO_USER, then your user name)
+  --valid-for D   the attestation lapses after D (e.g. 90d); the item is pending again
+  --env E         environment (default: the checklist's first)`,
+  async run(args, ctx) {
+    const { values, positionals: pos } = parseArgs(
+      args,
+      {
+        evidence: { type: 'string' },
+        value: { type: 'string' },
+        file: { type: 'string' },
+        by: { type: 'string' },
+        'valid-for': { type: 'string' },
+        env: { type: 'string' },
+        bind: { type: 'string' },
+      },
+      usage,
+    );
+    const [file, ref] = positionals(pos, ['FILE', 'ITEM'], usage) as [string, string];
+    requireFlags(values, ['evidence'], usage);
+    const by = actorFrom(values.by, ctx);
+    const evidenceFile = values.file ? await fileEvidence(values.file, ctx) : undefined;
+    const { checklist, store } = await openChecklist(ctx, file, { bind: values.bind, actor: by });
+    const a = await attest(
+      store,
+      {
+        checklist,
+        item: ref,
+        evidence: values.evidence ?? '',
+        by,
+        ...(values.env !== undefined ? { environment: values.env } : {}),
+        ...(values.value !== undefined ? { value: values.value } : {}),
+        ...(values['valid-for'] !== undefined ? { validFor: values['valid-for'] } : {}),
+        ...(evidenceFile ? { file: evidenceFile } : {}),
+      },
+      ctx.services.now(),
+    );
+    const lines = [
+      `attested ${a.item} for ${a.environment} by ${a.by}${a.value ? ` (value ${a.value})` : ''}: ${a.evidence}`,
+    ];
+    if (a.file) lines.push(`evidence file ${a.file.name} sha256:${a.file.sha256}`);
+    if (a.expiresAt)
+      lines.push(`valid until ${a.expiresAt}; attest again before then or the item is pending`);
+    lines.push(`next: ${statusHint(file, a.environment)}`);
+    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.OK;
+  },
+};
+
+export default command;

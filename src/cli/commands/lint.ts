@@ -1,0 +1,178 @@
+import type { CheckSpec, Checklist, Item } from '../../model/checklist.js';
+import { ConfigError } from '../../model/errors.js';
+import { parseArgs, positionals } from '../args.js';
+import { type Command, type CommandContext, EXIT } from '../context.js';
+
+const USAGE = 'lint FILE [--bind BINDINGS] [--format text|json]';
+
+const lint: Command = {
+  summary: 'parse and validate a checklist; print its outline or its model as JSON',
+  usage: [
+    `usage: gonogo ${USAGE}`,
+    '',
+    'Reads FILE (repairing BOM, CRLF and mojibake), finds its items, criteria, sign-off slots and checks,',
+    'and reports every problem as file:line:column: message.',
+    '',
+    '  --bind B      a YAML file mapping item ids (or exact titles) to check blocks',
+    '  --format F    text (an outline, default) or json (the checklist model)',
+    '',
+    'Exit: 0 valid, 2 invalid.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const { values, positionals: rest } = parseArgs(
+      args,
+      { bind: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      USAGE,
+    );
+    const [file] = positionals(rest, ['FILE'], USAGE);
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') {
+      throw new ConfigError(`--format must be text or json, not "${format}"\nusage: gonogo ${USAGE}`, 'format');
+    }
+    const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    const out = format === 'json' ? `${JSON.stringify(toJson(checklist), null, 2)}\n` : renderText(checklist, ctx);
+    ctx.io.stdout.write(out);
+    return EXIT.OK;
+  },
+};
+
+export default lint;
+
+/** The checklist model as `lint --format json` prints it (DESIGN.md "Command line"), secrets redacted. */
+export function toJson(checklist: Checklist): Record<string, unknown> {
+  return {
+    id: checklist.id,
+    name: checklist.name,
+    digest: checklist.digest,
+    ...(checklist.file === undefined ? {} : { file: checklist.file }),
+    ...(checklist.launch === undefined ? {} : { launch: checklist.launch }),
+    environments: redact(checklist.environments),
+    policy: checklist.policy,
+    ...(checklist.schedule === undefined ? {} : { schedule: checklist.schedule }),
+    notify: checklist.notify.map((target) => ({
+      ...target,
+      ...(target.slack === undefined ? {} : { slack: hideUnlessReference(target.slack) }),
+      ...(target.secret === undefined ? {} : { secret: hideUnlessReference(target.secret) }),
+    })),
+    signoffs: checklist.signoffs,
+    items: checklist.items.map(itemJson),
+    sections: checklist.sections,
+    warnings: checklist.warnings,
+  };
+}
+
+function itemJson(item: Item): Record<string, unknown> {
+  return {
+    id: item.id,
+    title: item.title,
+    kind: item.kind,
+    section: item.section,
+    checked: item.checked,
+    blocking: item.blocking,
+    check: item.check ? redact(item.check) : null,
+    line: item.line,
+    column: item.column,
+    ...(item.polarity === undefined ? {} : { polarity: item.polarity }),
+    ...(item.role === undefined ? {} : { role: item.role }),
+    ...(item.due === undefined ? {} : { due: item.due }),
+    ...(item.owner === undefined ? {} : { owner: item.owner }),
+    ...(item.skip === undefined ? {} : { skip: item.skip }),
+    description: item.description,
+  };
+}
+
+const REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+const hideUnlessReference = (value: string) => (REFERENCE.test(value) ? value : '[redacted]');
+
+// Passwords in URLs and values shaped like API keys or JWTs never reach the terminal.
+const SECRETS: [RegExp, string][] = [
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s/]+@/gi, '$1***@'],
+  [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]{8,}/g, '[redacted]'],
+  [/\bxox[abpors]-[A-Za-z0-9-]{8,}/g, '[redacted]'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '[redacted]'],
+];
+
+function redact<T>(value: T): T {
+  if (typeof value === 'string') {
+    return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), value as string) as T;
+  }
+  if (Array.isArray(value)) return value.map(redact) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)])) as T;
+  }
+  return value;
+}
+
+function paint(ctx: CommandContext) {
+  const on = ctx.io.isTTY && !ctx.io.env.NO_COLOR;
+  const wrap = (code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+  return { dim: wrap('2'), bold: wrap('1'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
+}
+
+function targetText(check: CheckSpec): string {
+  const target = redact(check.target);
+  const text = typeof target === 'string' ? target : JSON.stringify(target);
+  return text.length > 70 ? `${text.slice(0, 69)}…` : text;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts. */
+export function renderText(checklist: Checklist, ctx: CommandContext): string {
+  const c = paint(ctx);
+  const lines: string[] = [];
+  lines.push(`${c.bold(checklist.name)} ${c.dim(`(${checklist.id})`)}`);
+  lines.push(c.dim(checklist.digest));
+  if (checklist.launch) lines.push(`launch ${checklist.launch}`);
+  lines.push(`environments: ${Object.keys(checklist.environments).join(', ')}`);
+  if (checklist.signoffs.length > 0) lines.push(`sign-offs required: ${checklist.signoffs.join(', ')}`);
+  let previous: string[] = [];
+  for (const item of checklist.items) {
+    let same = 0;
+    while (same < previous.length && same < item.section.length && previous[same] === item.section[same]) same++;
+    for (let depth = same; depth < item.section.length; depth++) {
+      lines.push('');
+      lines.push(`${'  '.repeat(depth)}${c.bold(item.section[depth]!)}`);
+    }
+    if (same === item.section.length && same < previous.length) lines.push('');
+    previous = item.section;
+    lines.push(`${'  '.repeat(item.section.length)}${itemLine(item, c)}`);
+  }
+  if (checklist.warnings.length > 0) {
+    lines.push('');
+    for (const w of checklist.warnings) {
+      lines.push(c.yellow(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`));
+    }
+  }
+  lines.push('');
+  lines.push(summary(checklist));
+  return `${lines.join('\n')}\n`;
+}
+
+function itemLine(item: Item, c: ReturnType<typeof paint>): string {
+  const box = item.kind === 'criterion' ? (item.polarity === 'nogo' ? 'NO-GO' : 'GO') : item.checked ? '[x]' : '[ ]';
+  const parts = [item.checked ? c.green(box) : box, item.id, c.dim(item.kind === 'task' ? '' : item.kind)];
+  if (item.role) parts.push(c.dim(`role ${item.role}`));
+  if (item.check) parts.push(c.cyan(`${item.check.kind} ${targetText(item.check)}`));
+  if (!item.blocking) parts.push(c.yellow('advisory'));
+  if (item.skip) parts.push(c.dim(`skipped: ${item.skip}`));
+  if (item.due) parts.push(c.dim(`due ${item.due.text}`));
+  if (item.owner) parts.push(c.dim(`owner ${item.owner}`));
+  return parts.filter(Boolean).join('  ');
+}
+
+/** The count line: `27 items (25 task, 2 field), 8 criteria, 4 sign-off slots; 3 checks`. */
+export function summary(checklist: Checklist): string {
+  const count = (kind: Item['kind']) => checklist.items.filter((i) => i.kind === kind).length;
+  const tasks = count('task');
+  const fields = count('field');
+  const checks = checklist.items.filter((i) => i.check).length;
+  const checked = checklist.items.filter((i) => i.checked).length;
+  return (
+    `${plural(tasks + fields, 'item')} (${tasks} task, ${fields} field), ` +
+    `${count('criterion')} criteria, ${plural(count('signoff'), 'sign-off slot')}; ${plural(checks, 'check')}` +
+    (checked > 0 ? `; ${checked} checked` : '')
+  );
+}

@@ -1,0 +1,117 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { resolveEnvironment } from '../../engine/actions.js';
+import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
+import { runChecklist } from '../../engine/run-checklist.js';
+import { ConfigError } from '../../model/errors.js';
+import { parseArgs, positionals } from '../args.js';
+import { type Command, type CommandContext, EXIT } from '../context.js';
+import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { summaryLine } from '../format/formatter.js';
+
+const USAGE = 'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait]';
+
+const HELP = `usage: gonogo ${USAGE}
+
+Run every check of the checklist FILE for one environment, apply the stored attestations, waivers and
+sign-offs, store the run and print the report.
+
+  --env E       environment from the front matter (default: the first one, or "default")
+  --bind B      YAML file binding item ids or titles to checks, for a document you do not edit
+  --format F    ${FORMAT_NAMES.join(' | ')} (default text)
+  --out F       write the report to F and print a one-line verdict instead
+  --wait        keep sampling windowed checks (hold:) until every window is decided
+  --db PATH|URL store (default .gonogo/gonogo.db; or GONOGO_DB)
+
+Exit: 0 GO, 1 NO-GO, 2 usage or configuration error.`;
+
+/**
+ * A live progress line on stderr ("checking 37/120 · 3 failing"), redrawn in place and erased at the
+ * end so the report starts on a clean terminal. Redraws are spaced out: a 5,000-item run would
+ * otherwise spend its time painting.
+ */
+function progressLine(stderr: CommandContext['io']['stderr']) {
+  let failing = 0;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p: RunProgress) {
+      if (p.status === 'fail' || p.status === 'error') failing += 1;
+      const now = Date.now();
+      if (p.done < p.total && now - last < 80) return;
+      last = now;
+      shown = true;
+      stderr.write(`\r\x1b[2Kchecking ${p.done}/${p.total} · ${failing} failing`);
+    },
+    clear() {
+      if (shown) stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+const run: Command = {
+  summary: 'run the checks, decide GO / NO-GO, store the run and print the report',
+  usage: HELP,
+  async run(args, ctx) {
+    const { values, positionals: pos } = parseArgs(
+      args,
+      {
+        env: { type: 'string' },
+        bind: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        out: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const [file] = positionals(pos, ['FILE'], USAGE) as [string];
+    const format = getFormat(values.format);
+    const { io, services } = ctx;
+
+    // Loaded by the path as typed, so reports name the file the way the user wrote it.
+    const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
+    // Checked before the store opens: a typo in --env must not leave a half-started run behind.
+    const environment = resolveEnvironment(checklist, values.env);
+    const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
+
+    const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
+    let result: RunResult;
+    try {
+      result = await runChecklist({
+        checklist,
+        environment,
+        registry,
+        store,
+        now: () => services.now(),
+        env: io.env,
+        baseDir: dirname(resolve(io.cwd, file)),
+        trigger: 'cli',
+        wait: values.wait,
+        ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
+      });
+    } finally {
+      progress?.clear();
+    }
+    const { report } = result;
+
+    if (values.out) {
+      const target = resolve(io.cwd, values.out);
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, format.render(report, { color: false }));
+      } catch (err) {
+        throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
+      }
+      io.stdout.write(
+        `${report.verdict} ${report.checklist.id} (${environment}): ${summaryLine(report)}; ` +
+          `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}\n`,
+      );
+    } else {
+      const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
+      io.stdout.write(format.render(report, { color }));
+    }
+    return report.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
+  },
+};
+
+export default run;

@@ -1,0 +1,58 @@
+import { resolveEnvironment } from '../../engine/actions.js';
+import { toRunReport } from '../../engine/report.js';
+import type { CheckOutcome } from '../../model/state.js';
+import { decide } from '../../model/verdict.js';
+import { parseArgs, positionals } from '../args.js';
+import { type Command, EXIT } from '../context.js';
+import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+
+const usage = 'status FILE [--env E] [--format text|json|junit|markdown] [--bind B] [--db PATH|URL]';
+
+/** `gonogo status`: the verdict from stored state (last run, attestations, waivers, sign-offs); runs nothing. */
+const command: Command = {
+  summary: 'show the verdict from stored state, without running checks',
+  usage: `usage: gonogo ${usage}
+  --env E         environment (default: the checklist's first)
+  --format F      ${FORMAT_NAMES.join(', ')} (default text)
+Check items take their status from the latest stored run (\`gonogo run\`); exit 0 GO, 1 NO-GO.`,
+  async run(args, ctx) {
+    const { values, positionals: pos } = parseArgs(
+      args,
+      { env: { type: 'string' }, format: { type: 'string' }, bind: { type: 'string' } },
+      usage,
+    );
+    const [file] = positionals(pos, ['FILE'], usage) as [string];
+    const format = getFormat(values.format ?? 'text');
+    const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
+    const environment = resolveEnvironment(checklist, values.env);
+    const store = await ctx.services.openStore();
+    const [latest, state] = await Promise.all([
+      store.latestRun(checklist.id, environment),
+      store.loadState(checklist.id, environment),
+    ]);
+    const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
+    const now = ctx.services.now();
+    const evaluation = decide({ checklist, environment, outcomes, ...state, now });
+    const report = toRunReport(checklist, evaluation, {
+      at: now,
+      ...(latest?.id !== undefined ? { run: latest.id } : {}),
+    });
+    const color = format.name === 'text' && colorWanted(ctx.io.env, ctx.io.isTTY);
+    ctx.io.stdout.write(format.render(report, { color }));
+    if (format.name === 'text') {
+      const hasChecks = checklist.items.some((i) => i.check);
+      if (hasChecks && !latest) {
+        ctx.io.stderr.write(
+          `no stored run yet for ${environment}: run \`gonogo run ${file} --env ${environment}\`\n`,
+        );
+      } else if (latest && latest.digest !== checklist.digest) {
+        ctx.io.stderr.write(
+          `the latest run (#${latest.id}, ${latest.finishedAt}) checked an earlier version of the checklist; run it again\n`,
+        );
+      }
+    }
+    return evaluation.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
+  },
+};
+
+export default command;

@@ -1,0 +1,60 @@
+import { waive } from '../../engine/actions.js';
+import { parseArgs, positionals } from '../args.js';
+import { type Command, EXIT } from '../context.js';
+import { actorFrom, openChecklist, requireFlags, statusHint } from '../state-command.js';
+
+const usage =
+  'waive FILE ITEM --reason TEXT --owner NAME --expires DATE|Nd [--by NAME] [--env E] [--bind B] [--db PATH|URL]';
+
+/** `gonogo waive`: accept an exception for one item until a date, within policy.waiver_max_days. */
+const command: Command = {
+  summary: 'grant a waiver for one item until a date (at most policy.waiver_max_days)',
+  usage: `usage: gonogo ${usage}
+  ITEM            item id (see \`gonogo lint FILE\`) or its exact title
+  --reason T      why the exception is accepted
+  --owner NAME    who fixes the item before the waiver expires
+  --expires X     YYYY-MM-DD (valid through that day, UTC), an ISO date-time, or Nd (e.g. 14d)
+  --by NAME       who grants it (default: $GONOGO_USER, then your user name)
+  --env E         environment (default: the checklist's first)`,
+  async run(args, ctx) {
+    const { values, positionals: pos } = parseArgs(
+      args,
+      {
+        reason: { type: 'string' },
+        owner: { type: 'string' },
+        expires: { type: 'string' },
+        by: { type: 'string' },
+        env: { type: 'string' },
+        bind: { type: 'string' },
+      },
+      usage,
+    );
+    const [file, ref] = positionals(pos, ['FILE', 'ITEM'], usage) as [string, string];
+    requireFlags(values, ['reason', 'owner', 'expires'], usage);
+    const by = actorFrom(values.by, ctx);
+    const { checklist, store } = await openChecklist(ctx, file, { bind: values.bind, actor: by });
+    const w = await waive(
+      store,
+      {
+        checklist,
+        item: ref,
+        reason: values.reason ?? '',
+        owner: values.owner ?? '',
+        expires: values.expires ?? '',
+        by,
+        ...(values.env !== undefined ? { environment: values.env } : {}),
+      },
+      ctx.services.now(),
+    );
+    ctx.io.stdout.write(
+      [
+        `waived ${w.item} for ${w.environment} until ${w.expiresAt} (owner ${w.owner}, granted by ${w.by}): ${w.reason}`,
+        `when it expires the item's real status counts again; fix it before then`,
+        `next: ${statusHint(file, w.environment)}`,
+      ].join('\n') + '\n',
+    );
+    return EXIT.OK;
+  },
+};
+
+export default command;

@@ -1,0 +1,91 @@
+import type { RunReport } from '../../engine/report.js';
+import type { ItemStatus } from '../../model/status.js';
+
+/** Options every output format receives. */
+export interface RenderOptions {
+  /** ANSI colour is allowed (a terminal, not NO_COLOR). Only the text format uses it. */
+  color: boolean;
+}
+
+/**
+ * An output format: `src/cli/format/<name>.ts` default-exports one and the index finds it by file name,
+ * so adding a format touches one file and its test.
+ */
+export interface Formatter {
+  /** Equals the file name (`junit.ts` -> `junit`); the index refuses a mismatch. */
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  render(report: RunReport, opts: RenderOptions): string;
+}
+
+/** One item of a report. */
+export type ReportItem = RunReport['items'][number];
+
+/** Items grouped by their innermost section, in document order (sections keep first-seen order). */
+export function groupBySection(items: readonly ReportItem[]): { title: string; items: ReportItem[] }[] {
+  const groups = new Map<string, { title: string; items: ReportItem[] }>();
+  for (const item of items) {
+    const path = item.section.length > 0 ? item.section : [];
+    // The full path is the key so two "Checks" sub-sections under different parents stay apart.
+    const key = JSON.stringify(path);
+    let group = groups.get(key);
+    if (!group) {
+      group = { title: path.at(-1) ?? '(no section)', items: [] };
+      groups.set(key, group);
+    }
+    group.items.push(item);
+  }
+  return [...groups.values()];
+}
+
+/** Statuses in the order summaries list them (DESIGN.md "Item statuses"). */
+export const STATUS_ORDER: readonly ItemStatus[] = ['pass', 'fail', 'error', 'pending', 'waived', 'skipped'];
+
+/** The short digest people compare by eye: `sha256:` and the first 12 hex digits. */
+export function shortDigest(digest: string): string {
+  const [algo, hex] = digest.includes(':') ? digest.split(':', 2) : ['', digest];
+  return `${algo ? `${algo}:` : ''}${(hex ?? '').slice(0, 12)}`;
+}
+
+/** `12 pass, 1 fail, 0 error, 20 pending, 0 waived, 0 skipped`. */
+export function summaryLine(report: RunReport): string {
+  return STATUS_ORDER.map((s) => `${report.summary[s]} ${s}`).join(', ');
+}
+
+const MAX_VALUE_CHARS = 60;
+
+/** A compact rendering of one observed value, cut to a readable length. */
+export function formatValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === undefined) text = 'undefined';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/**
+ * The observed values worth showing next to a failure, as `name=value` pairs. Scalars come first
+ * because they are what conditions usually compare; `text` repeats `body`, so it is left out when both exist.
+ */
+export function observedPairs(observed: Record<string, unknown> | null, limit = 8): string[] {
+  if (!observed) return [];
+  const entries = Object.entries(observed).filter(
+    ([k, v]) => v !== undefined && !(k === 'text' && 'body' in observed),
+  );
+  const scalar = (v: unknown) => v === null || typeof v !== 'object';
+  entries.sort(([, a], [, b]) => Number(scalar(b)) - Number(scalar(a)));
+  return entries.slice(0, limit).map(([k, v]) => `${k}=${formatValue(v)}`);
+}
+
+/** Whether a sign-off role is satisfied, stale (signed an older digest) or missing. */
+export function signoffState(s: RunReport['signoffs'][number]): 'signed' | 'stale' | 'missing' {
+  if (s.by) return 'signed';
+  return s.stale ? 'stale' : 'missing';
+}

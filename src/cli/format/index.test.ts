@@ -1,0 +1,50 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../model/errors.js';
+import { colorWanted, FORMAT_NAMES, getFormat, renderReport } from './index.js';
+import { noGoReport } from './test-support/sample-report.js';
+
+const dir = new URL('./', import.meta.url);
+const files = readdirSync(dir);
+
+describe('format registry', () => {
+  it('offers the four formats of DESIGN.md', () => {
+    expect(FORMAT_NAMES).toEqual(['json', 'junit', 'markdown', 'text']);
+  });
+
+  it('registers every format module in the folder under its file name, each with a test beside it', async () => {
+    const modules = files.filter((f) => /^[a-z][a-z-]*\.ts$/.test(f) && f !== 'index.ts');
+    for (const file of modules) {
+      const mod = (await import(new URL(file, dir).href)) as { default?: { name?: string } };
+      if (!mod.default) continue; // helpers such as formatter.ts
+      const name = file.slice(0, -3);
+      expect(mod.default.name, file).toBe(name);
+      expect(FORMAT_NAMES, file).toContain(name);
+      expect(files, `${name}.test.ts`).toContain(`${name}.test.ts`);
+    }
+  });
+
+  it('refuses an unknown format with a usage error naming the known ones', () => {
+    expect(() => renderReport('yaml', noGoReport(), { color: false })).toThrow(ConfigError);
+    expect(() => getFormat('yaml')).toThrow(/unknown format "yaml"; use one of: json, junit, markdown, text/);
+  });
+
+  it.each(FORMAT_NAMES)('%s renders the verdict of the report', (name) => {
+    expect(renderReport(name, noGoReport(), { color: false })).toContain('NO-GO');
+  });
+});
+
+describe('colorWanted', () => {
+  it.each([
+    { env: {}, tty: true, want: true },
+    { env: {}, tty: false, want: false },
+    { env: { NO_COLOR: '1' }, tty: true, want: false },
+    { env: { NO_COLOR: '' }, tty: true, want: true },
+    { env: { FORCE_COLOR: '1' }, tty: false, want: true },
+    { env: { FORCE_COLOR: '1', NO_COLOR: '1' }, tty: false, want: true },
+    { env: { FORCE_COLOR: '0' }, tty: true, want: false },
+    { env: { FORCE_COLOR: 'false' }, tty: true, want: false },
+  ])('$env on a tty=$tty -> $want', ({ env, tty, want }) => {
+    expect(colorWanted(env, tty)).toBe(want);
+  });
+});

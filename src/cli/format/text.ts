@@ -1,0 +1,217 @@
+import { inspect, stripVTControlCharacters } from 'node:util';
+import type { RunReport } from '../../engine/report.js';
+import type { ItemStatus } from '../../model/status.js';
+import {
+  type Formatter,
+  groupBySection,
+  observedPairs,
+  type ReportItem,
+  type RenderOptions,
+  shortDigest,
+  signoffState,
+  summaryLine,
+} from './formatter.js';
+
+/** Terminal width the report is laid out for: readable in a default 80-column window and in CI logs. */
+const WIDTH = 80;
+const CHIP = 7; // longest status name: PENDING / SKIPPED
+const BODY_INDENT = 2 + CHIP + 2;
+
+type Style = keyof typeof inspect.colors;
+
+const STATUS_STYLE: Record<ItemStatus, Style[]> = {
+  pass: ['green'],
+  fail: ['red', 'bold'],
+  error: ['magenta', 'bold'],
+  pending: ['yellow'],
+  waived: ['cyan'],
+  skipped: ['gray'],
+};
+
+/** ANSI styling from Node's own table of SGR codes; a no-op when colour is off. */
+function painter(color: boolean) {
+  return (text: string, ...styles: Style[]) => {
+    if (!color || text === '') return text;
+    let out = text;
+    for (const s of styles) {
+      const codes = inspect.colors[s];
+      if (codes) out = `\x1b[${codes[0]}m${out}\x1b[${codes[1]}m`;
+    }
+    return out;
+  };
+}
+
+/** Code points, so Turkish and other non-ASCII letters count as one column. */
+const width = (s: string) => [...s].length;
+
+/**
+ * Titles, messages and observed values come from documents and probed systems: escape sequences or
+ * other control characters in them must not repaint or hide parts of the user's terminal.
+ */
+export function safe(s: string): string {
+  return stripVTControlCharacters(s).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '\uFFFD');
+}
+
+/** Word-wrap `text` to `WIDTH` columns, every line indented by `indent` (the first by `first`). */
+export function wrap(text: string, indent: number, first = indent): string[] {
+  const lines: string[] = [];
+  let lead = first;
+  // A deep indent on a narrow layout must still leave room, or long words would never fit.
+  const room = () => Math.max(20, WIDTH - lead);
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = '';
+    const flush = () => {
+      lines.push(' '.repeat(lead) + line);
+      line = '';
+      lead = indent;
+    };
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      // A word longer than a line (an item id, a URL) stays whole on its own line: people copy them.
+      if (line && width(line) + 1 + width(word) > room()) flush();
+      line = line ? `${line} ${word}` : word;
+    }
+    flush();
+  }
+  return lines;
+}
+
+function formatAt(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function header(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+  const { checklist } = report;
+  const meta = [
+    `environment ${safe(report.environment)}`,
+    formatAt(report.at),
+    ...(report.run !== undefined ? [`run #${report.run}`] : []),
+    ...(report.durationMs !== undefined ? [`took ${formatMs(report.durationMs)}`] : []),
+  ];
+  return [
+    paint(safe(checklist.name), 'bold'),
+    paint(safe(`${checklist.file ? `${checklist.file} · ` : ''}${checklist.id} · ${shortDigest(checklist.digest)}`), 'gray'),
+    ...wrap(meta.join(' · '), 0),
+  ];
+}
+
+function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[] {
+  const chip = paint(item.status.toUpperCase().padEnd(CHIP), ...STATUS_STYLE[item.status]);
+  const [firstLine = '', ...rest] = wrap(safe(item.title), BODY_INDENT);
+  const out = [`  ${chip}  ${firstLine.slice(BODY_INDENT)}`, ...rest];
+  if (item.status === 'pass') return out;
+
+  const marks = [
+    item.id,
+    ...(item.blocking ? [] : ['advisory']),
+    ...(item.due ? [item.overdue ? `overdue since ${item.due}` : `due ${item.due}`] : []),
+    ...(item.owner ? [`owner ${item.owner}`] : []),
+    ...item.flags,
+  ];
+  const failed = item.status === 'fail' || item.status === 'error';
+  // A pending, waived or skipped item's message is routine ("awaiting attestation"): it shares the id line.
+  const routine = !failed && item.message ? ` · ${item.message}` : '';
+  for (const line of wrap(safe(marks.join(' · ') + routine), BODY_INDENT)) {
+    out.push(item.overdue ? paint(line, 'red') : paint(line, 'gray'));
+  }
+  if (failed) {
+    if (item.message) for (const line of wrap(safe(item.message), BODY_INDENT)) out.push(paint(line, 'bold'));
+    const pairs = observedPairs(item.observed);
+    if (pairs.length > 0) {
+      for (const line of wrap(safe(`observed: ${pairs.join(' ')}`), BODY_INDENT + 2, BODY_INDENT)) {
+        out.push(paint(line, 'gray'));
+      }
+    }
+  }
+  return out;
+}
+
+function center(s: string, size: number): string {
+  const left = Math.floor((size - width(s)) / 2);
+  return `${' '.repeat(left)}${s}`.padEnd(size);
+}
+
+function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+  const go = report.verdict === 'GO';
+  const word = center(report.verdict, 11);
+  const style: Style[] = go ? ['bgGreen', 'black', 'bold'] : ['bgRed', 'white', 'bold'];
+  const bar = '━'.repeat(width(word) + 2);
+  const label = safe(`${report.checklist.name} · ${report.environment}`);
+  const out = [
+    `  ┏${bar}┓`,
+    `  ┃ ${paint(word, ...style)} ┃  ${paint(label, 'bold')}`,
+    `  ┗${bar}┛`,
+    '',
+  ];
+  const blocking = report.reasons.filter((r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired');
+  const notes = report.reasons.filter((r) => !blocking.includes(r));
+  if (go) {
+    out.push('Every blocking item passed, was waived or skipped, and every required sign-off is in.');
+  } else {
+    out.push(paint(`Why NO-GO (${blocking.length}):`, 'bold'));
+  }
+  const numbered = (list: typeof report.reasons) => {
+    const digits = String(list.length).length;
+    list.forEach((r, i) => {
+      const n = `${String(i + 1).padStart(digits + 2)}. `;
+      const [first = '', ...rest] = wrap(safe(r.message), n.length);
+      out.push(n + first.slice(n.length), ...rest);
+    });
+  };
+  numbered(blocking);
+  if (notes.length > 0) {
+    out.push(paint('Notes:', 'bold'));
+    numbered(notes);
+  }
+  return out;
+}
+
+function signoffLines(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+  if (report.signoffs.length === 0) return ['Sign-offs: none required'];
+  const signed = report.signoffs.filter((s) => signoffState(s) === 'signed').length;
+  const roleWidth = Math.max(...report.signoffs.map((s) => width(s.role)));
+  const out = [paint(`Sign-offs: ${signed} of ${report.signoffs.length}`, 'bold')];
+  for (const s of report.signoffs) {
+    const state = signoffState(s);
+    const role = safe(s.role).padEnd(roleWidth);
+    if (state === 'signed') out.push(`  ${paint('✓', 'green')} ${role}  ${safe(s.by ?? '')}${s.at ? ` · ${s.at}` : ''}`);
+    else if (state === 'stale') out.push(`  ${paint('!', 'yellow')} ${role}  stale: signed an earlier version`);
+    else out.push(`  ${paint('✗', 'red')} ${role}  missing`);
+  }
+  return out;
+}
+
+/** For people: sections with coloured status chips, failure details, then a verdict block with reasons. */
+const text: Formatter = {
+  name: 'text',
+  summary: 'for people: sections, coloured statuses, failures, the verdict and its reasons',
+  render(report: RunReport, opts: RenderOptions) {
+    const paint = painter(opts.color);
+    const out = header(report, paint);
+    for (const group of groupBySection(report.items)) {
+      out.push('', paint(safe(group.title), 'bold', 'underline'));
+      for (const item of group.items) out.push(...itemLines(item, paint));
+    }
+    const advisory = report.items.filter((i) => !i.blocking).length;
+    out.push(
+      '',
+      '─'.repeat(WIDTH),
+      ...wrap(
+        `${report.items.length} items: ${summaryLine(report)}${advisory ? ` (${advisory} advisory, never blocking)` : ''}`,
+        0,
+      ),
+      '',
+      ...verdictBlock(report, paint),
+      '',
+      ...signoffLines(report, paint),
+    );
+    return `${out.map((l) => l.trimEnd()).join('\n')}\n`;
+  },
+};
+
+export default text;

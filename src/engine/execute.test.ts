@@ -1,0 +1,252 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CheckSpec } from '../model/checklist.js';
+import type { CheckOutcome } from '../model/state.js';
+import { type CheckDefinition, CheckFailure, defineCheck } from './check.js';
+import { executeChecks, MAX_OBSERVED_STRING, runCheck } from './execute.js';
+import { type PreparedCheck, prepareCheck } from './prepare.js';
+import { dbKind, itemWith, registryOf, secretKind, webKind } from './test-support/kinds.js';
+
+const attempts = new Map<string, number>();
+const inFlight = { now: 0, max: 0, byHost: new Map<string, number>(), maxByHost: new Map<string, number>() };
+
+/** Behaviour chosen by the target: `hang`, `flaky:N` (fails N times), `throw`, `slow-host:H`. */
+const probe = defineCheck({
+  kind: 'probe',
+  summary: 'test probe',
+  target: z.string(),
+  options: z.strictObject({ secret_header: z.string().optional() }),
+  variables: {
+    status: { type: 'int', description: 'status' },
+    body: { type: 'dyn', description: 'body' },
+  },
+  defaultExpect: ['status == 200'],
+  hostKey: (target: string) => (target.startsWith('host:') ? target.split(':')[1] : undefined),
+  async run(target: string, options) {
+    const n = (attempts.get(target) ?? 0) + 1;
+    attempts.set(target, n);
+    if (target === 'hang') return new Promise(() => {});
+    if (target === 'throw') throw new TypeError('cannot read properties of undefined');
+    if (target === 'refused') throw new CheckFailure('connect ECONNREFUSED 127.0.0.1:1');
+    if (target.startsWith('flaky:')) {
+      const failures = Number(target.split(':')[1]);
+      return { status: n <= failures ? 503 : 200, body: { attempt: n } };
+    }
+    if (target.startsWith('echo:'))
+      return { status: 200, body: { echoed: target.slice(5), header: options.secret_header ?? null } };
+    if (target === 'big') return { status: 200, body: 'x'.repeat(MAX_OBSERVED_STRING * 3) };
+    if (target.startsWith('host:')) {
+      const host = target.split(':')[1]!;
+      inFlight.now++;
+      inFlight.max = Math.max(inFlight.max, inFlight.now);
+      const h = (inFlight.byHost.get(host) ?? 0) + 1;
+      inFlight.byHost.set(host, h);
+      inFlight.maxByHost.set(host, Math.max(inFlight.maxByHost.get(host) ?? 0, h));
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight.now--;
+      inFlight.byHost.set(host, inFlight.byHost.get(host)! - 1);
+      return { status: 200 };
+    }
+    return { status: 200 };
+  },
+});
+
+const registry = registryOf(
+  probe as CheckDefinition<unknown, unknown>,
+  webKind as CheckDefinition<unknown, unknown>,
+  secretKind as CheckDefinition<unknown, unknown>,
+  dbKind as CheckDefinition<unknown, unknown>,
+);
+const ctx = {
+  baseDir: '/tmp',
+  env: { API_KEY: 'planted-api-key-0123', SECRET_VAR: 'planted-secret-variable-value' },
+  now: () => new Date('2026-12-01T10:00:00Z'),
+};
+const source = { environment: 'production', block: { HOST: 'example.com' }, env: ctx.env };
+
+function prepare(
+  id: string,
+  check: Partial<CheckSpec> & Pick<CheckSpec, 'kind' | 'target'>,
+): PreparedCheck | CheckOutcome {
+  const p = prepareCheck(itemWith(id, check), registry, source);
+  return 'check' in p ? p.check : p.outcome;
+}
+
+async function outcomeOf(
+  check: Partial<CheckSpec> & Pick<CheckSpec, 'kind' | 'target'>,
+): Promise<CheckOutcome> {
+  const p = prepare('x/item', check);
+  return 'def' in p ? runCheck(p, ctx) : p;
+}
+
+describe('runCheck', () => {
+  it.each([
+    { name: 'pass', check: { kind: 'probe', target: 'ok' }, status: 'pass', message: undefined },
+    {
+      name: 'condition false',
+      check: { kind: 'probe', target: 'flaky:9' },
+      status: 'fail',
+      message: 'status == 200 — got status=503',
+    },
+    {
+      name: 'a check that never resolves ends at its timeout',
+      check: { kind: 'probe', target: 'hang', timeout: '50ms' },
+      status: 'error',
+      message: 'timed out after 50ms',
+    },
+    {
+      name: 'an exception is an error',
+      check: { kind: 'probe', target: 'throw' },
+      status: 'error',
+      message: 'probe check crashed: cannot read properties of undefined',
+    },
+    {
+      name: 'CheckFailure is an error with its message',
+      check: { kind: 'probe', target: 'refused' },
+      status: 'error',
+      message: 'connect ECONNREFUSED 127.0.0.1:1',
+    },
+    {
+      name: 'retries until it passes',
+      check: { kind: 'probe', target: 'flaky:2', retries: 2, retry_delay: '1ms' },
+      status: 'pass',
+      message: undefined,
+    },
+    {
+      name: 'retries run out',
+      check: { kind: 'probe', target: 'flaky:5', retries: 1, retry_delay: '1ms' },
+      status: 'fail',
+      message: 'status == 200 — got status=503 (after 2 attempts)',
+    },
+    {
+      name: 'an unset variable',
+      check: { kind: 'probe', target: '${BASE_URL}/health' },
+      status: 'error',
+      message:
+        '${BASE_URL} is not set for environment production (front matter) nor in the process environment',
+    },
+    {
+      name: 'a bad option after expansion',
+      check: { kind: 'probe', target: 'ok', options: { nope: 1 } },
+      status: 'error',
+      message: 'unknown option "nope" for probe; probe accepts: secret_header',
+    },
+    {
+      name: 'an unknown kind',
+      check: { kind: 'ftp', target: 'x' },
+      status: 'error',
+      message: 'unknown check kind "ftp"; known kinds: db, probe, secret, web',
+    },
+    {
+      name: 'a bad timeout',
+      check: { kind: 'probe', target: 'ok', timeout: 'soon' },
+      status: 'error',
+      message: 'timeout: "soon" is not a duration',
+    },
+  ])('$name', async ({ check, status, message }) => {
+    attempts.clear();
+    const outcome = await outcomeOf(check as unknown as CheckSpec);
+    expect(outcome.status).toBe(status);
+    if (message === undefined) expect(outcome.message).toBeUndefined();
+    else expect(outcome.message).toContain(message);
+    expect(outcome.item).toBe('x/item');
+    // A failure that observed nothing shows no observed values rather than an empty object.
+    if (status === 'error') expect(outcome.observed).toBeUndefined();
+  });
+
+  it('records when and how long', async () => {
+    const outcome = await outcomeOf({ kind: 'probe', target: 'ok' });
+    expect(outcome.at).toBe('2026-12-01T10:00:00.000Z');
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.observed).toEqual({ status: 200 });
+  });
+
+  it('keeps secrets out of observed values and messages', async () => {
+    const echoed = await outcomeOf({
+      kind: 'probe',
+      target: 'echo:${HOST}',
+      options: { secret_header: 'Bearer ${API_KEY}' },
+      expect: ['body.header == "x"'],
+    });
+    const secret = await outcomeOf({ kind: 'secret', target: 'SECRET_VAR', expect: ['value == "other"'] });
+    const text = JSON.stringify([echoed, secret]);
+    expect(text).not.toContain('planted-api-key-0123');
+    expect(text).not.toContain('planted-secret-variable-value');
+    expect(echoed.observed).toEqual({
+      status: 200,
+      body: { echoed: 'example.com', header: 'Bearer ${API_KEY}' },
+    });
+    expect(echoed.message).toBe('body.header == "x" — got body.header="Bearer ${API_KEY}"');
+    expect(secret.observed).toMatchObject({
+      set: true,
+      length: 29,
+      value: expect.stringMatching(/^\[secret len=29 sha256=[0-9a-f]{8}\]$/),
+    });
+    expect(secret.message).toMatch(/^value == "other" — got value=\[secret len=29 sha256=[0-9a-f]{8}\]$/);
+  });
+
+  it('cuts very long observed strings', async () => {
+    const outcome = await outcomeOf({ kind: 'probe', target: 'big' });
+    const body = (outcome.observed as { body: string }).body;
+    expect(body.length).toBeLessThan(MAX_OBSERVED_STRING + 100);
+    expect(body).toContain(`… (cut to ${MAX_OBSERVED_STRING} characters)`);
+  });
+
+  it('judges a CheckFailure partial observation', async () => {
+    const outcome = await outcomeOf({ kind: 'db', target: '127.0.0.1:1', expect: ['!connected'] });
+    expect(outcome).toMatchObject({ status: 'pass', observed: { connected: false } });
+  });
+});
+
+describe('executeChecks', () => {
+  it('never has more than perHost checks in flight to one host, while other hosts proceed', async () => {
+    inFlight.max = 0;
+    inFlight.maxByHost.clear();
+    const checks = [
+      ...Array.from({ length: 500 }, (_, i) => prepare(`a/${i}`, { kind: 'probe', target: 'host:a' })),
+      ...Array.from({ length: 100 }, (_, i) => prepare(`b/${i}`, { kind: 'probe', target: 'host:b' })),
+    ] as PreparedCheck[];
+    const progress: number[] = [];
+    const outcomes = await executeChecks(checks, {
+      ...ctx,
+      perHost: 8,
+      concurrency: 64,
+      onProgress: (_o, done) => progress.push(done),
+    });
+    expect(outcomes.size).toBe(600);
+    expect([...outcomes.values()].every((o) => o.status === 'pass')).toBe(true);
+    expect(inFlight.maxByHost.get('a')).toBe(8);
+    expect(inFlight.maxByHost.get('b')).toBe(8);
+    expect(inFlight.max).toBe(16);
+    expect(progress).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+  });
+
+  it('gives every item an outcome when the run is cancelled', async () => {
+    const controller = new AbortController();
+    const checks = [
+      prepare('hang/1', { kind: 'probe', target: 'hang' }),
+      ...Array.from({ length: 5 }, (_, i) => prepare(`q/${i}`, { kind: 'probe', target: 'ok' })),
+    ] as PreparedCheck[];
+    const running = executeChecks(checks, {
+      ...ctx,
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: () => {},
+    });
+    // The hanging check holds the only slot; cancel once it has started.
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const outcomes = await running;
+    expect(outcomes.get('hang/1')).toMatchObject({
+      status: 'error',
+      message: 'run cancelled before this check finished',
+    });
+    for (let i = 0; i < 5; i++) {
+      expect(outcomes.get(`q/${i}`)).toMatchObject({
+        status: 'error',
+        message: 'run cancelled before this check started',
+      });
+    }
+  });
+});

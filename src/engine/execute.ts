@@ -1,0 +1,228 @@
+import { formatDuration } from '../model/duration.js';
+import type { CheckOutcome } from '../model/state.js';
+import type { Observation } from './check.js';
+import { evaluateConditions } from './conditions.js';
+import { createLimiter } from './limiter.js';
+import type { PreparedCheck } from './prepare.js';
+import { redact, redactText, secretFingerprint } from './redact.js';
+
+/**
+ * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
+ * timeout (AbortSignal.timeout joined with the run's signal), retried on `fail` and `error` alike
+ * (a 503 during a deploy and a refused connection are equally transient), never throwing: every item
+ * gets an outcome and the run goes on.
+ */
+
+/** What a check may use besides its target and options. */
+export interface ExecuteContext {
+  baseDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  signal?: AbortSignal;
+}
+
+/** Bounds and progress for a batch. */
+export interface ExecuteOptions extends ExecuteContext {
+  concurrency?: number;
+  perHost?: number;
+  /** Called after each item, in completion order. */
+  onProgress?(outcome: CheckOutcome, done: number, total: number): void;
+}
+
+/** Observed strings longer than this are cut: 5,000 HTML bodies must not fill memory or the store. */
+export const MAX_OBSERVED_STRING = 4096;
+
+class Abandoned extends Error {}
+
+/** Settle with `promise`, or reject as soon as `signal` aborts (a check that ignores its signal is abandoned). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Abandoned());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Abandoned());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Wait `ms`, or less when `signal` aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function isCheckFailure(err: unknown): err is Error & { partial: Observation } {
+  return (
+    err instanceof Error &&
+    err.name === 'CheckFailure' &&
+    typeof (err as { partial?: unknown }).partial === 'object' &&
+    (err as { partial?: unknown }).partial !== null
+  );
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** Observed values as they may leave the engine: secrets fingerprinted or redacted, long text cut. */
+export function shapeObserved(check: PreparedCheck, observation: Observation): Record<string, unknown> {
+  const known = new Map(check.known);
+  const shaped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(observation)) {
+    if (value === undefined) continue;
+    if (check.def.variables[name]?.secret && value !== null) {
+      const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+      shaped[name] = secretFingerprint(text);
+      known.set(text, shaped[name] as string);
+    } else {
+      shaped[name] = value;
+    }
+  }
+  // Redact before the final cut, so no secret is split at the cut and half shown; the generous first cut
+  // only spares the redaction patterns from scanning megabytes nobody will see.
+  return cut(redact(cut(shaped, PRE_REDACT_LIMIT), known), MAX_OBSERVED_STRING) as Record<string, unknown>;
+}
+
+const PRE_REDACT_LIMIT = 16 * MAX_OBSERVED_STRING;
+
+function cut(value: unknown, limit: number): unknown {
+  if (typeof value === 'string') {
+    return value.length > limit ? `${value.slice(0, limit)}… (cut to ${limit} characters)` : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => cut(v, limit));
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    if (value instanceof Map) return cut(Object.fromEntries(value), limit);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v, limit)]));
+  }
+  return value;
+}
+
+interface Attempt {
+  status: CheckOutcome['status'];
+  message?: string;
+  observation?: Observation;
+}
+
+async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
+  const timeout = AbortSignal.timeout(check.timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
+  const secretValues = new Map(check.known);
+  try {
+    const running = Promise.resolve().then(() =>
+      check.def.run(check.target, check.options, {
+        signal,
+        timeoutMs: check.timeoutMs,
+        baseDir: ctx.baseDir,
+        env: ctx.env,
+      }),
+    );
+    const observation = await untilAborted(running, signal);
+    if (observation === null || typeof observation !== 'object') {
+      return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
+    }
+    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: secretValues });
+    return { ...verdict, observation };
+  } catch (err) {
+    // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
+    if (timeout.aborted)
+      return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
+    if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
+    if (isCheckFailure(err)) {
+      const verdict = evaluateConditions(check.def, check.conditions, err.partial, {
+        failure: errorMessage(err),
+        known: secretValues,
+      });
+      return { ...verdict, observation: err.partial };
+    }
+    return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
+  }
+}
+
+/**
+ * Run one prepared check with its retries; resolves to its outcome (never rejects).
+ * @example const outcome = await runCheck(prepared, { baseDir: '.', env: process.env, now: () => new Date() });
+ */
+export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<CheckOutcome> {
+  const started = performance.now();
+  const at = ctx.now().toISOString();
+  let result: Attempt = { status: 'error', message: 'not run' };
+  let attempts = 0;
+  for (let i = 0; i <= check.retries; i++) {
+    if (i > 0) {
+      await pause(check.retryDelayMs, ctx.signal);
+      if (ctx.signal?.aborted) break;
+    }
+    attempts++;
+    result = await attempt(check, ctx);
+    if (result.status === 'pass') break;
+  }
+  let message = result.message;
+  if (message !== undefined) {
+    // Condition messages carry their values already redacted; failure messages get the known secrets too.
+    message = redactText(message, check.known);
+    if (attempts > 1 && result.status !== 'pass') message += ` (after ${attempts} attempts)`;
+  }
+  return {
+    item: check.item.id,
+    status: result.status,
+    ...(message !== undefined ? { message } : {}),
+    ...(result.observation && Object.keys(result.observation).length > 0
+      ? { observed: shapeObserved(check, result.observation) }
+      : {}),
+    durationMs: Math.round(performance.now() - started),
+    at,
+  };
+}
+
+/**
+ * Run checks concurrently: at most `concurrency` (64) at once and `perHost` (8) per host key.
+ * Returns one outcome per check, keyed by item id.
+ */
+export async function executeChecks(
+  checks: readonly PreparedCheck[],
+  opts: ExecuteOptions,
+): Promise<Map<string, CheckOutcome>> {
+  const limiter = createLimiter({ concurrency: opts.concurrency, perHost: opts.perHost });
+  const outcomes = new Map<string, CheckOutcome>();
+  let done = 0;
+  await Promise.all(
+    checks.map(async (check) => {
+      const outcome = await limiter.run(check.host, async (): Promise<CheckOutcome> => {
+        if (opts.signal?.aborted) {
+          return {
+            item: check.item.id,
+            status: 'error',
+            message: 'run cancelled before this check started',
+            at: opts.now().toISOString(),
+          };
+        }
+        return runCheck(check, opts);
+      });
+      outcomes.set(check.item.id, outcome);
+      done++;
+      try {
+        opts.onProgress?.(outcome, done, checks.length);
+      } catch {
+        // A progress display that throws must not lose the run.
+      }
+    }),
+  );
+  return outcomes;
+}

@@ -1,0 +1,112 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
+import { describe, expect, it } from 'vitest';
+import { redact, redactText, secretFingerprint } from './redact.js';
+
+// Planted secrets, built at run time so this file itself does not trip secret scanners.
+const stripe = ['sk', 'live', '51HqLyjWDarjtT1zdp7dcXYZabc'].join('_');
+const stripeTest = ['sk', 'test', '4eC39HqLyjWDarjtT1zdp7dc'].join('_');
+const restricted = ['rk', 'live', '51HqLyjWDarjtT1zdp7dcQQ'].join('_');
+const slackBot = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
+const slackUser = ['xoxp', '123456789012', 'abcdefABCDEF'].join('-');
+const github = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+const aws = `AKIA${'IOSFODNN7EXAMPLE'}`;
+const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'}`;
+const pem = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234567890abcdef\nqwertyuiop\n-----END RSA PRIVATE KEY-----`;
+const dbPassword = 'correct-horse-battery';
+
+describe('redactText', () => {
+  it.each([
+    [
+      `postgres://app:${dbPassword}@db.internal:5432/app`,
+      'postgres://app:***@db.internal:5432/app',
+      dbPassword,
+    ],
+    [`redis://:${dbPassword}@cache:6379`, 'redis://:***@cache:6379', dbPassword],
+    [`key=${stripe} ok`, 'key=sk_live_[redacted] ok', stripe],
+    [`key=${stripeTest}`, 'key=sk_test_[redacted]', stripeTest],
+    [restricted, 'rk_live_[redacted]', restricted],
+    [`token ${slackBot}.`, 'token xoxb-[redacted].', slackBot],
+    [slackUser, 'xoxp-[redacted]', slackUser],
+    [`GITHUB_TOKEN=${github}`, 'GITHUB_TOKEN=ghp_[redacted]', github],
+    [`aws ${aws}`, 'aws AKIA[redacted]', aws],
+    [`Authorization: Bearer ${jwt}`, 'Authorization: [redacted]', jwt],
+    [`token=${jwt}`, 'token=[redacted JWT]', jwt],
+    [`cert:\n${pem}\nafter`, 'cert:\n-----BEGIN RSA PRIVATE KEY----- [redacted]\nafter', 'MIIEpAIBAAKCAQEA'],
+    [`curl -H "X-Api-Key: ${dbPassword}"`, 'curl -H "X-Api-Key: [redacted]', dbPassword],
+    ['status == 200 — got status=503', 'status == 200 — got status=503', '@@none@@'],
+    ['https://example.com/api/health', 'https://example.com/api/health', '@@none@@'],
+  ])('%s', (input, output, planted) => {
+    const out = redactText(input);
+    expect(out).toBe(output);
+    expect(out).not.toContain(planted);
+  });
+
+  it('replaces known secret values, longest first, with what the caller chose', () => {
+    const known = new Map([
+      ['s3cr3t-value', '${API_TOKEN}'],
+      ['s3cr3t-value-longer', '${OTHER}'],
+    ]);
+    expect(redactText('a s3cr3t-value-longer b s3cr3t-value', known)).toBe('a ${OTHER} b ${API_TOKEN}');
+  });
+
+  it('does not garble text with very short known values, but hides them when they are the whole value', () => {
+    const known = new Map([['1', '${N}']]);
+    expect(redactText('status == 1 — got 1', known)).toBe('status == 1 — got 1');
+    expect(redactText('1', known)).toBe('${N}');
+  });
+});
+
+describe('redact', () => {
+  it('finds planted secrets anywhere in observed values', () => {
+    const observed = {
+      status: 401n,
+      headers: new Map<string, unknown>([
+        ['authorization', `Bearer ${jwt}`],
+        ['set-cookie', 'session=abcdef123456'],
+        ['content-type', 'application/json'],
+      ]),
+      body: {
+        nested: [{ key: stripe }, { url: `mysql://root:${dbPassword}@127.0.0.1/test` }],
+        password: 'pw-12345',
+      },
+      stdout: `deploying with ${github} and ${aws}\n${pem}`,
+      when: new Date('2026-01-01T00:00:00Z'),
+      raw: new Uint8Array([1, 2, 3]),
+      known: 'prefix-planted-env-value-suffix',
+    };
+    const out = redact(observed, new Map([['planted-env-value', '${PLANTED}']]));
+    const text = JSON.stringify(out);
+    for (const secret of [
+      jwt,
+      'session=abcdef',
+      stripe,
+      dbPassword,
+      'pw-12345',
+      github,
+      aws,
+      'MIIEpAIB',
+      'planted-env-value',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(out).toMatchObject({
+      status: 401,
+      headers: {
+        authorization: '[redacted]',
+        'set-cookie': '[redacted]',
+        'content-type': 'application/json',
+      },
+      body: {
+        nested: [{ key: 'sk_live_[redacted]' }, { url: 'mysql://root:***@127.0.0.1/test' }],
+        password: '[redacted]',
+      },
+      when: '2026-01-01T00:00:00.000Z',
+      raw: '[bytes len=3]',
+      known: 'prefix-${PLANTED}-suffix',
+    });
+  });
+
+  it('fingerprints a secret as length and 8 hex digits of its SHA-256', () => {
+    expect(secretFingerprint('hello')).toBe('[secret len=5 sha256=2cf24dba]');
+  });
+});

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Secret redaction for everything that leaves the engine: observed values, messages, stored results.
+ * Two sources of knowledge: shapes that are secret wherever they appear (URL passwords, credential
+ * headers, well-known key formats) and exact values the engine knows are secret (process-environment
+ * values used in `${NAME}` expansion, variables a kind declares `secret`).
+ */
+
+/** Exact secret values and what to show instead (`${DB_PASSWORD}`, `[secret len=32 sha256=1a2b3c4d]`). */
+export type KnownSecrets = ReadonlyMap<string, string>;
+
+/**
+ * Values shorter than this are not replaced inside longer text: replacing every "1" or "on" would
+ * garble messages without protecting anything a guess could not find anyway.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+const REDACTED = '[redacted]';
+
+/** Object keys whose values are credentials whatever they look like (header names, config keys). */
+const SECRET_KEYS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-auth-token',
+  'password',
+  'passwd',
+  'secret',
+  'client_secret',
+  'api_key',
+  'apikey',
+  'access_token',
+  'refresh_token',
+  'private_key',
+  'token',
+]);
+
+/** Key shapes recognised anywhere in text; the prefix is kept so a person can tell what was hidden. */
+const PATTERNS: { re: RegExp; replace: string | ((match: string, ...groups: string[]) => string) }[] = [
+  {
+    re: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    replace: (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- ${REDACTED}`,
+  },
+  // user:password@ in any scheme://; the user name stays, it helps debugging and is not a secret.
+  { re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi, replace: '$1:***@' },
+  {
+    re: /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)(["']?\s*[:=]\s*)[^\r\n,}]+/gi,
+    replace: `$1$2${REDACTED}`,
+  },
+  { re: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, replace: `$1 ${REDACTED}` },
+  { re: /\b((?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{6,}/g, replace: `$1${REDACTED}` },
+  { re: /\b(xox[abposr]-)[A-Za-z0-9-]{8,}/g, replace: `$1${REDACTED}` },
+  { re: /\b(gh[pousr]_)[A-Za-z0-9]{16,}/g, replace: `$1${REDACTED}` },
+  { re: /\b(github_pat_)[A-Za-z0-9_]{16,}/g, replace: `$1${REDACTED}` },
+  { re: /\b((?:AKIA|ASIA))[0-9A-Z]{16}\b/g, replace: `$1${REDACTED}` },
+  { re: /\beyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, replace: `[redacted JWT]` },
+  {
+    re: /(https:\/\/hooks\.slack\.com\/services\/)[A-Za-z0-9/]+/g,
+    replace: `$1${REDACTED}`,
+  },
+];
+
+/** `[secret len=32 sha256=1a2b3c4d]`: enough to tell two values apart, not enough to recover one. */
+export function secretFingerprint(value: string): string {
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `[secret len=${value.length} sha256=${hash}]`;
+}
+
+/** Redact secrets in one string: known values first (longest first), then recognised key shapes. */
+export function redactText(text: string, known: KnownSecrets = new Map()): string {
+  let out = text;
+  if (known.size > 0) {
+    const exact = known.get(out);
+    if (exact !== undefined) return exact;
+    const values = [...known.keys()]
+      .filter((v) => v.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+    for (const value of values) {
+      if (out.includes(value)) out = out.split(value).join(known.get(value)!);
+    }
+  }
+  for (const { re, replace } of PATTERNS) {
+    re.lastIndex = 0;
+    out = out.replace(re, replace as string);
+  }
+  return out;
+}
+
+/**
+ * Deep-walk a value and return a JSON-safe copy with every secret hidden: strings are redacted,
+ * values under credential keys (`Authorization`, `password`...) are replaced, bigints become numbers,
+ * dates ISO strings, bytes a length, Maps objects.
+ * @example redact({ url: 'postgres://app:hunter22@db/app' }) // { url: 'postgres://app:***@db/app' }
+ */
+export function redact(value: unknown, known: KnownSecrets = new Map()): unknown {
+  return walk(value, known, 0);
+}
+
+const MAX_DEPTH = 32;
+
+function walk(value: unknown, known: KnownSecrets, depth: number): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return redactText(value, known);
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+    case 'function':
+    case 'symbol':
+      return null;
+  }
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Uint8Array) return `[bytes len=${value.length}]`;
+  if (Array.isArray(value) || value instanceof Set) {
+    return [...value].map((v) => walk(v, known, depth + 1));
+  }
+  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const key = String(k);
+    out[key] =
+      SECRET_KEYS.has(key.toLowerCase()) && v !== null && v !== undefined && v !== ''
+        ? REDACTED
+        : walk(v, known, depth + 1);
+  }
+  return out;
+}

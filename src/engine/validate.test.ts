@@ -1,0 +1,136 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
+import { describe, expect, it } from 'vitest';
+import type { CheckSpec } from '../model/checklist.js';
+import type { CheckDefinition } from './check.js';
+import { certKind, checklistOf, itemWith, registryOf, webKind } from './test-support/kinds.js';
+import { validateChecks } from './validate.js';
+
+const registry = registryOf(
+  webKind as CheckDefinition<unknown, unknown>,
+  certKind as CheckDefinition<unknown, unknown>,
+);
+
+function lint(
+  check: Partial<CheckSpec> & Pick<CheckSpec, 'kind' | 'target'>,
+  environments?: Record<string, Record<string, string>>,
+) {
+  const checklist = checklistOf(
+    [itemWith('ops/health', { line: 12, column: 3, ...check })],
+    environments ? { environments } : {},
+  );
+  return validateChecks(checklist, registry).map((e) => e.format());
+}
+
+describe('validateChecks', () => {
+  it.each([
+    {
+      name: 'a valid check',
+      check: { kind: 'web', target: 'example.com/health', expect: ['status == 200', 'body.db == "ok"'] },
+      errors: [],
+    },
+    { name: 'default expectation', check: { kind: 'cert', target: 'example.com:443' }, errors: [] },
+    {
+      name: 'unknown kind lists the known ones',
+      check: { kind: 'htpp', target: 'x' },
+      errors: ['/tmp/launch.md:12:3: ops/health: unknown check kind "htpp"; known kinds: cert, web'],
+    },
+    {
+      name: 'target fails the schema',
+      check: { kind: 'web', target: '' },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: web target: Too small: expected string to have >=1 characters',
+      ],
+    },
+    {
+      name: 'target of the wrong type',
+      check: { kind: 'web', target: 42 },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: web target: Invalid input: expected string, received number',
+      ],
+    },
+    {
+      name: 'unknown option names the allowed ones',
+      check: { kind: 'web', target: 'x', options: { header: { a: 'b' } } },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: unknown option "header" for web; web accepts: headers, body (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)',
+      ],
+    },
+    {
+      name: 'option of the wrong type',
+      check: { kind: 'web', target: 'x', options: { body: 3 } },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: option body: Invalid input: expected string, received number',
+      ],
+    },
+    {
+      name: 'unknown variable lists the variables',
+      check: { kind: 'web', target: 'x', expect: ['status == 200', 'rows == 1'] },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: expect[1]: unknown variable "rows" in `rows == 1`; web observes: status, headers, body, latency_ms',
+      ],
+    },
+    {
+      name: 'type error',
+      check: { kind: 'web', target: 'x', expect: ['status == "200"'] },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: expect[0]: condition `status == "200"` is not valid CEL: no such overload: int == string at column 1; web observes: status, headers, body, latency_ms',
+      ],
+    },
+    {
+      name: 'bad durations and counts',
+      check: { kind: 'web', target: 'x', timeout: 'ten seconds', hold: '24 hours', retries: -1 },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: timeout: "ten seconds" is not a duration; write it like 500ms, 10s, 5m, 24h or 90d',
+        '/tmp/launch.md:12:3: ops/health: hold: "24 hours" is not a duration; write it like 500ms, 10s, 5m, 24h or 90d',
+      ],
+    },
+    {
+      name: 'retries out of range',
+      check: { kind: 'web', target: 'x', retries: 1.5 },
+      errors: ['/tmp/launch.md:12:3: ops/health: retries: 1.5 is not a whole number from 0 to 100'],
+    },
+    {
+      name: 'bad tolerance',
+      check: { kind: 'web', target: 'x', hold: '1h', tolerance: '120%' },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: tolerance: "120%" is not a share of samples; write it like 99.9% (more than 0%, at most 100%)',
+      ],
+    },
+    {
+      name: '${VAR} from the process environment is fine at lint time',
+      check: { kind: 'web', target: '${BASE_URL}/health', options: { body: '${TOKEN}' } },
+      errors: [],
+    },
+    {
+      name: '${VAR} from the process environment still gets unknown options reported',
+      check: { kind: 'web', target: '${BASE_URL}', options: { bogus: '${TOKEN}' } },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: unknown option "bogus" for web; web accepts: headers, body (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)',
+      ],
+    },
+    {
+      name: '${VAR} from front matter is checked per environment',
+      check: { kind: 'web', target: '${BASE}' },
+      environments: { staging: { BASE: 'staging.example.com' }, production: { BASE: '' } },
+      errors: [
+        '/tmp/launch.md:12:3: ops/health: web target: Too small: expected string to have >=1 characters (environment production)',
+      ],
+    },
+  ])('$name', ({ check, errors, environments }) => {
+    expect(lint(check as unknown as CheckSpec, environments)).toEqual(errors);
+  });
+
+  it('locates errors in a bindings file at the binding', () => {
+    const checklist = checklistOf([
+      itemWith('a/b', { kind: 'nope', target: 'x', file: 'bindings.yaml', line: 4, column: 1 }),
+    ]);
+    expect(validateChecks(checklist, registry)[0]!.format()).toBe(
+      'bindings.yaml:4:1: a/b: unknown check kind "nope"; known kinds: cert, web',
+    );
+  });
+
+  it('ignores manual items', () => {
+    const checklist = checklistOf([{ ...itemWith('a/b', { kind: 'nope', target: 'x' }), check: null }]);
+    expect(validateChecks(checklist, registry)).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import { COMMON_CHECK_OPTIONS, type CheckSpec, type DueSpec } from '../model/checklist.js';
+import { parseDuration } from '../model/duration.js';
+import type { ParseError } from '../model/errors.js';
+import { parseDue } from './due.js';
+import type { YamlSource } from './yaml-source.js';
+
+/** A check block read from YAML, with the options that belong to the item rather than the check. */
+export interface ReadCheck {
+  check: CheckSpec;
+  due?: DueSpec;
+  owner?: string;
+  skip?: string;
+}
+
+const COMMON = new Set<string>(COMMON_CHECK_OPTIONS);
+const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
+
+/**
+ * Turn a check block map (`{http: URL, expect: [...], timeout: 5s, ...}`) into a CheckSpec: exactly one key
+ * names a registered kind and holds the target; common options are validated here; every other key is a
+ * kind option (validated later against the kind's schema). Problems go to `errors` at their YAML node.
+ * @param path where the map sits in `source` ([] for a check block, [key] for a bindings entry)
+ */
+export function readCheckMap(
+  value: unknown,
+  source: YamlSource,
+  path: readonly PropertyKey[],
+  kinds: ReadonlySet<string>,
+  errors: ParseError[],
+  where: { line: number; column: number; file?: string },
+): ReadCheck | undefined {
+  const known = [...kinds].sort().join(', ') || '(none registered)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    errors.push(
+      source.error(`a check is a YAML map whose one kind key holds the target, e.g. "http: https://example.com"`, [
+        ...path,
+      ]),
+    );
+    return undefined;
+  }
+  const map = value as Record<string, unknown>;
+  const kindKeys = Object.keys(map).filter((key) => kinds.has(key));
+  if (kindKeys.length === 0) {
+    const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
+    const hint = unknown.length > 0 ? ` ("${unknown[0]}" is not one)` : '';
+    errors.push(source.error(`no check kind in check block${hint}; known kinds: ${known}`, [...path]));
+    return undefined;
+  }
+  if (kindKeys.length > 1) {
+    errors.push(
+      source.error(`check block names ${kindKeys.length} kinds (${kindKeys.join(', ')}); bind one check per item`, [
+        ...path,
+        kindKeys[1]!,
+      ], 'key'),
+    );
+    return undefined;
+  }
+  const kind = kindKeys[0]!;
+  const before = errors.length;
+  const fail = (key: string, message: string) => errors.push(source.error(`${key}: ${message}`, [...path, key]));
+  const target = map[kind];
+  if (target === null || target === undefined || target === '') fail(kind, `the ${kind} check needs a target`);
+
+  const check: CheckSpec = {
+    kind,
+    target,
+    options: {},
+    expect: [],
+    line: where.line,
+    column: where.column,
+    ...(where.file === undefined ? {} : { file: where.file }),
+  };
+  const out: ReadCheck = { check };
+  for (const [key, option] of Object.entries(map)) {
+    if (key === kind) continue;
+    if (!COMMON.has(key)) {
+      check.options[key] = option;
+      continue;
+    }
+    switch (key) {
+      case 'expect': {
+        const list = typeof option === 'string' ? [option] : option;
+        if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === 'string' && c.trim())) {
+          fail(key, 'write a condition or a list of conditions, e.g. expect: status == 200');
+        } else check.expect = list as string[];
+        break;
+      }
+      case 'timeout':
+      case 'retry_delay':
+      case 'hold':
+      case 'every': {
+        const text = typeof option === 'number' ? String(option) : option;
+        if (typeof text !== 'string') fail(key, 'write a duration such as 10s, 5m or 24h');
+        else {
+          try {
+            parseDuration(text, key);
+            check[key as (typeof DURATIONS)[number]] = text;
+          } catch (err) {
+            errors.push(source.error((err as Error).message, [...path, key]));
+          }
+        }
+        break;
+      }
+      case 'retries':
+        if (!Number.isInteger(option) || (option as number) < 0) fail(key, 'write a whole number such as 2');
+        else check.retries = option as number;
+        break;
+      case 'blocking':
+        if (typeof option !== 'boolean') fail(key, 'write true or false');
+        else check.blocking = option;
+        break;
+      case 'tolerance': {
+        const match = typeof option === 'string' ? /^(\d+(?:\.\d+)?)\s*%$/.exec(option.trim()) : null;
+        if (!match || Number(match[1]) <= 0 || Number(match[1]) > 100) {
+          fail(key, 'write the share of window samples that must pass, e.g. 99.9%');
+        } else check.tolerance = option as string;
+        break;
+      }
+      case 'due': {
+        const due = typeof option === 'string' ? parseDue(option) : 'write a date (YYYY-MM-DD) or +14d';
+        if (typeof due === 'string') fail(key, due);
+        else out.due = due;
+        break;
+      }
+      case 'skip':
+        if (typeof option !== 'string' || !option.trim()) {
+          fail(key, 'give the reason the item does not apply, e.g. skip: no Redis in this deployment');
+        } else out.skip = option.trim();
+        break;
+      case 'owner':
+      case 'runner':
+      case 'name':
+        if (typeof option !== 'string' && typeof option !== 'number') fail(key, 'write a single name');
+        else if (key === 'owner') out.owner = String(option);
+        else check[key] = String(option);
+        break;
+    }
+  }
+  return errors.length === before ? out : undefined;
+}

@@ -1,0 +1,178 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { DEFAULT_WAIVER_MAX_DAYS, type NotifyTarget, type Policy, type Warning } from '../model/checklist.js';
+import { parseDuration } from '../model/duration.js';
+import type { ParseError } from '../model/errors.js';
+import { isIsoDate } from './due.js';
+import type { YamlSource } from './yaml-source.js';
+
+/** Front matter after validation; absent keys stay undefined (readChecklist applies the defaults). */
+export interface FrontMatter {
+  id?: string;
+  name?: string;
+  launch?: string;
+  environments?: Record<string, Record<string, string>>;
+  policy: Policy & { signoffsGiven: boolean };
+  schedule?: string;
+  notify: NotifyTarget[];
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const ROLE = /^[a-z0-9][a-z0-9-]*$/;
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+function isSchedule(value: string): boolean {
+  try {
+    parseDuration(value);
+    return true;
+  } catch {
+    try {
+      new Cron(value, { paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+// `object` is z.strictObject to find unknown keys (reported as warnings) or z.object to strip them.
+function schema(object: typeof z.strictObject | typeof z.object) {
+  const notifyTarget = z.union([
+    object({ slack: z.string().min(1) }),
+    object({
+      webhook: z.string().min(1),
+      secret: z.string().min(1).optional(),
+      events: z.array(z.string().min(1)).optional(),
+    }),
+  ]);
+  return object({
+    gonogo: z.literal(1, { error: 'this gonogo reads format version 1; write `gonogo: 1`' }).optional(),
+    id: z
+      .string()
+      .regex(ID, 'id: use letters, digits, ".", "_" and "-" (it names the checklist in URLs)')
+      .optional(),
+    name: z.string().min(1).optional(),
+    launch: z
+      .string()
+      .refine(isIsoDate, 'launch: write the launch date as YYYY-MM-DD, e.g. 2026-12-01')
+      .optional(),
+    environments: z
+      .record(
+        z.string().regex(ID, 'environment names use letters, digits, ".", "_" and "-"'),
+        z
+          .record(z.string(), scalar)
+          .nullable()
+          .transform((vars) => vars ?? {}),
+      )
+      .optional(),
+    policy: object({
+      waiver_max_days: z.number().int().positive().optional(),
+      signoffs: z
+        .array(z.string().regex(ROLE, 'sign-off roles are lower-case slugs such as engineering or security'))
+        .optional(),
+    }).optional(),
+    schedule: z
+      .string()
+      .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
+      .optional(),
+    notify: z.array(notifyTarget).optional(),
+  });
+}
+
+const STRICT = schema(z.strictObject);
+const LENIENT = schema(z.object);
+
+/**
+ * Validate YAML front matter. Unknown keys (another tool's front matter, such as a GitHub issue template's
+ * `about`, `title` or `labels`) are warnings; everything else wrong is an error at the YAML node.
+ */
+export function readFrontMatter(
+  source: YamlSource,
+  errors: ParseError[],
+  warnings: Warning[],
+): FrontMatter | undefined {
+  const raw = source.value();
+  errors.push(...source.errors);
+  if (source.errors.length > 0) return undefined;
+  if (raw === null || raw === undefined) return emptyFrontMatter();
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    errors.push(source.error('front matter must be a YAML map of keys such as id, name and launch', []));
+    return undefined;
+  }
+  const strict = STRICT.safeParse(raw);
+  let failed = false;
+  if (!strict.success) {
+    for (const issue of strict.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const where = source.locate([...issue.path, key], 'key');
+          const dotted = [...issue.path, key].join('.');
+          warnings.push({
+            message: `front matter key "${dotted}" is not a gonogo setting and is ignored`,
+            line: where.line,
+            column: where.column,
+          });
+        }
+      } else if (!isUnionOfUnknownKeys(issue)) {
+        failed = true;
+        errors.push(source.error(describe(issue), issue.path));
+      }
+    }
+  }
+  const parsed = LENIENT.safeParse(raw);
+  if (failed || !parsed.success) {
+    if (!failed && !parsed.success) {
+      for (const issue of parsed.error.issues) errors.push(source.error(describe(issue), issue.path));
+    }
+    return undefined;
+  }
+  const data = parsed.data;
+  for (const [index, target] of (data.notify ?? []).entries()) {
+    if ('secret' in target && target.secret && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(target.secret)) {
+      const where = source.locate(['notify', index, 'secret']);
+      warnings.push({
+        message:
+          'notify secret is written in the file; reference an environment variable instead, e.g. ${GONOGO_WEBHOOK_SECRET}',
+        line: where.line,
+        column: where.column,
+      });
+    }
+  }
+  return {
+    id: data.id,
+    name: data.name,
+    launch: data.launch,
+    environments: data.environments,
+    policy: {
+      waiver_max_days: data.policy?.waiver_max_days ?? DEFAULT_WAIVER_MAX_DAYS,
+      signoffs: data.policy?.signoffs ?? [],
+      signoffsGiven: data.policy?.signoffs !== undefined,
+    },
+    schedule: data.schedule,
+    notify: (data.notify ?? []).map((t) => ({ ...t })),
+  };
+}
+
+/** Front matter of a document that has none. */
+export function emptyFrontMatter(): FrontMatter {
+  return {
+    policy: { waiver_max_days: DEFAULT_WAIVER_MAX_DAYS, signoffs: [], signoffsGiven: false },
+    notify: [],
+  };
+}
+
+// A notify entry with an unknown key fails every branch of the union; the lenient pass decides instead.
+function isUnionOfUnknownKeys(issue: z.core.$ZodIssue): boolean {
+  if (issue.code !== 'invalid_union') return false;
+  return issue.errors.some((branch) => branch.every((i) => i.code === 'unrecognized_keys'));
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const path = issue.path.join('.');
+  if (issue.code === 'invalid_union') {
+    return `${path}: each notify entry is {slack: URL} or {webhook: URL, secret?, events?}`;
+  }
+  const message = issue.message.replace(/^Invalid input: /, '');
+  if (path && message.startsWith(`${String(issue.path[issue.path.length - 1])}:`)) return message;
+  return path ? `front matter ${path}: ${message}` : `front matter: ${message}`;
+}

@@ -1,0 +1,206 @@
+import type { Code, Heading, List, ListItem, Nodes, Root } from 'mdast';
+import type { DueSpec, ItemKind, Polarity, Section, Warning } from '../model/checklist.js';
+import { parseAnnotation, windowFromHeading } from './due.js';
+import { plainText, proseText } from './plain-text.js';
+import { fold, slugify } from './slug.js';
+
+/** An item as found in the document, before ids, checks and bindings are settled. */
+export interface Draft {
+  node: ListItem;
+  kind: ItemKind;
+  title: string;
+  /** The text the id is made from: the title, or a sign-off slot's label. */
+  slugText: string;
+  /** `{#id}` written at the end of the item text. */
+  pin?: string;
+  checked: boolean;
+  section: string[];
+  sectionSlug: string;
+  polarity?: Polarity;
+  role?: string;
+  /** Due window of the innermost day-range heading above the item. */
+  window?: DueSpec;
+  /** The last `<!-- due: ... owner: ... -->` comment in the item text. */
+  annotation?: { due?: string; owner?: string; line: number; column: number };
+  checkBlocks: Code[];
+  line: number;
+  column: number;
+}
+
+/** What a walk over the document finds. */
+export interface Outline {
+  sections: Section[];
+  drafts: Draft[];
+  /** Text of the first level-1 heading. */
+  h1?: string;
+  warnings: Warning[];
+}
+
+interface OpenHeading {
+  depth: number;
+  title: string;
+  slug: string;
+  window?: DueSpec;
+  signoff: boolean;
+}
+
+const SIGNOFF_HEADING = /\b(sign[\s-]?offs?|onay(lar|lari)?|approvals?)\b/;
+const ACCEPTANCE = /\b(acceptance|exit)\s+criteria\b|\bkabul\s+kriterleri\b/;
+const ADVISORY = /\((?:optional|opsiyonel|if applicable)\)/i;
+const BLANK = /_{3,}/;
+const PIN = /\s*\{#([^\s{}]*)\}\s*$/;
+
+/**
+ * Polarity of a criteria heading (level >= 2): `GO`, `NO-GO`, `GO/NO-GO`, acceptance or exit criteria,
+ * `Kabul Kriterleri`; emoji and punctuation ignored. Undefined for other headings.
+ */
+export function criteriaPolarity(title: string, depth: number): Polarity | undefined {
+  if (depth < 2) return undefined;
+  const text = title
+    .replace(/[\p{Extended_Pictographic}\p{So}\uFE0F\u200D]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const folded = fold(text);
+  if (/\bgo\s*\/\s*no[\s-]?go\b/.test(folded)) return 'go';
+  if (/^no[\s-]?go\b/.test(folded)) return 'nogo';
+  // A bare GO must be written in capitals: "Go live" or "Goals" are not criteria.
+  if (/^GO(?=$|[\s:(\[.,!–—])/.test(text)) return 'go';
+  if (ACCEPTANCE.test(folded)) return /\bno[\s-]?go\b/.test(folded) ? 'nogo' : 'go';
+  return undefined;
+}
+
+/** Label and role of a sign-off slot like `Engineering Lead: ____ Date: ____` (role: its first word). */
+export function signoffSlot(title: string): { label: string; role: string } | undefined {
+  const label = /^(.*?)\s*:?\s*_{3,}/.exec(title)?.[1]?.replace(/[:\s]+$/, '');
+  const role = slugify(label?.split(/\s+/)[0] ?? '');
+  return label && role ? { label, role } : undefined;
+}
+
+/** Walk the Markdown tree: sections, items (task, field, sign-off, criterion), check blocks. */
+export function outline(root: Root, fallbackSection: string): Outline {
+  const out: Outline = { sections: [], drafts: [], warnings: [] };
+  const open: OpenHeading[] = [];
+  let criteria: { polarity: Polarity } | undefined;
+
+  const sectionOf = () => ({
+    section: open.map((h) => h.title),
+    sectionSlug: open.at(-1)?.slug ?? fallbackSection,
+    window: [...open].reverse().find((h) => h.window)?.window,
+    signoff: open.some((h) => h.signoff),
+  });
+
+  const draftOf = (node: ListItem, polarity?: Polarity): Draft => {
+    const first = node.children[0];
+    const inline = first?.type === 'paragraph' ? first.children : [];
+    let title = plainText(inline);
+    let pin: string | undefined;
+    const pinned = PIN.exec(title);
+    if (pinned) {
+      pin = pinned[1];
+      title = title.slice(0, pinned.index).trim();
+    }
+    const where = sectionOf();
+    const draft: Draft = {
+      node,
+      kind: polarity ? 'criterion' : 'task',
+      title,
+      slugText: title,
+      checked: node.checked === true,
+      section: where.section,
+      sectionSlug: where.sectionSlug,
+      checkBlocks: [],
+      line: node.position?.start.line ?? 1,
+      column: node.position?.start.column ?? 1,
+    };
+    if (pin !== undefined) draft.pin = pin;
+    if (where.window) draft.window = where.window;
+    if (polarity) draft.polarity = polarity;
+    else if (BLANK.test(proseText(inline))) {
+      const slot = where.signoff ? signoffSlot(title) : undefined;
+      if (slot) {
+        draft.kind = 'signoff';
+        draft.role = slot.role;
+        draft.slugText = slot.label;
+      } else draft.kind = 'field';
+    }
+    for (const node of inline) {
+      if (node.type !== 'html') continue;
+      const annotation = parseAnnotation(node.value);
+      if (annotation) {
+        draft.annotation = {
+          ...annotation,
+          line: node.position?.start.line ?? draft.line,
+          column: node.position?.start.column ?? draft.column,
+        };
+      }
+    }
+    out.drafts.push(draft);
+    return draft;
+  };
+
+  const visitList = (list: List, owner: Draft | undefined, atRoot: boolean) => {
+    const polarity = atRoot && criteria ? criteria.polarity : undefined;
+    if (atRoot) criteria = undefined;
+    for (const item of list.children) {
+      let next = owner;
+      if (item.checked === true || item.checked === false) next = draftOf(item);
+      else if (polarity) next = draftOf(item, polarity);
+      for (const child of item.children) visit(child, next, false);
+    }
+  };
+
+  const visitHeading = (node: Heading) => {
+    const title = plainText(node.children);
+    while (open.length > 0 && open.at(-1)!.depth >= node.depth) open.pop();
+    const slug = slugify(title) || 'section';
+    const window = windowFromHeading(title);
+    open.push({
+      depth: node.depth,
+      title,
+      slug,
+      signoff: SIGNOFF_HEADING.test(fold(title)),
+      ...(window ? { window } : {}),
+    });
+    out.sections.push({ title, slug, depth: node.depth, line: node.position?.start.line ?? 1 });
+    if (node.depth === 1 && out.h1 === undefined && title) out.h1 = title;
+    const polarity = criteriaPolarity(title, node.depth);
+    criteria = polarity ? { polarity } : undefined;
+  };
+
+  const visit = (node: Nodes, owner: Draft | undefined, atRoot: boolean): void => {
+    switch (node.type) {
+      case 'heading':
+        visitHeading(node);
+        return;
+      case 'list':
+        visitList(node, owner, atRoot);
+        return;
+      case 'code':
+        if (node.lang === 'check') {
+          if (owner) owner.checkBlocks.push(node);
+          else {
+            out.warnings.push({
+              message: 'check block is not inside a checklist item and is ignored; indent it under the item',
+              line: node.position?.start.line ?? 1,
+              column: node.position?.start.column ?? 1,
+            });
+          }
+        }
+        return;
+      case 'root':
+      case 'blockquote':
+      case 'footnoteDefinition':
+        for (const child of node.children) visit(child, owner, node.type === 'root');
+        return;
+      default:
+        return;
+    }
+  };
+  visit(root, undefined, true);
+  return out;
+}
+
+/** True when the item's title marks it advisory: `(optional)`, `(opsiyonel)` or `(if applicable)`. */
+export function isAdvisoryTitle(title: string): boolean {
+  return ADVISORY.test(title);
+}

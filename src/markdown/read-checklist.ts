@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Root, Yaml } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Checklist, DueSpec, Item, Warning } from '../model/checklist.js';
+import { ParseError, ValidationErrors } from '../model/errors.js';
+import { type Binding, readBindings } from './bindings.js';
+import { type ReadCheck, readCheckMap } from './check-block.js';
+import { describe } from './description.js';
+import { parseDue } from './due.js';
+import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
+import { type Draft, isAdvisoryTitle, outline } from './outline.js';
+import { repairText } from './repair.js';
+import { slugify } from './slug.js';
+import { YamlSource } from './yaml-source.js';
+
+/** Input of readChecklist. */
+export interface ReadChecklistInput {
+  /** The file's raw bytes (repaired on import), or text already decoded. */
+  bytes: Uint8Array | string;
+  /** Path of the checklist, for error locations and the default id. */
+  file?: string;
+  /** Registered check kind names: the YAML key of a check block that names one is the kind. */
+  kinds: ReadonlySet<string>;
+  /** A bindings file (`--bind`): item id or exact title -> check block. */
+  bindings?: { text: string; file: string };
+}
+
+// Frozen once: an unfrozen processor re-runs its plugins on every parse.
+const parser = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
+const PIN_ID = /^[a-z0-9][a-z0-9._/-]{0,119}$/;
+
+/**
+ * Read a Markdown checklist (repairing its encoding) into the model. Every problem found is reported at
+ * once: throws ValidationErrors (each a ParseError at file:line:column), never anything else.
+ * @example const checklist = readChecklist({ bytes: await readFile(file), file, kinds: new Set(['http']) });
+ */
+export function readChecklist(input: ReadChecklistInput): Checklist {
+  try {
+    return read(input);
+  } catch (err) {
+    if (err instanceof ValidationErrors) throw err;
+    // A bug must not crash `lint` with a stack trace; it still names the file and asks for a report.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ValidationErrors([
+      new ParseError(`gonogo could not read this file (internal error: ${reason}); please report it`, {
+        file: input.file,
+        line: 1,
+        column: 1,
+      }),
+    ]);
+  }
+}
+
+function read(input: ReadChecklistInput): Checklist {
+  const { file } = input;
+  const errors: ParseError[] = [];
+  const warnings: Warning[] = [];
+  const { text, notes } = repairText(input.bytes);
+  for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
+  const lines = text.split('\n');
+  const root = parser.parse(text) as Root;
+
+  const yaml = root.children.find((node): node is Yaml => node.type === 'yaml');
+  let front: FrontMatter = emptyFrontMatter();
+  if (yaml) {
+    // The YAML starts on the line after the opening `---`.
+    const source = new YamlSource(yaml.value, file, (line, column) => ({ line: line + 1, column }));
+    front = readFrontMatter(source, errors, warnings) ?? front;
+  }
+
+  const id = front.id ?? defaultId(file);
+  const found = outline(root, slugify(id) || 'checklist');
+  warnings.push(...found.warnings);
+  const ids = assignIds(found.drafts, file, errors);
+
+  const inline = new Map<Draft, ReadCheck>();
+  for (const draft of found.drafts) {
+    const [block, extra] = draft.checkBlocks;
+    if (extra) {
+      errors.push(
+        new ParseError(
+          `item already has a check block at line ${block!.position?.start.line}; bind one check per item`,
+          { file, line: extra.position?.start.line ?? draft.line, column: extra.position?.start.column ?? 1 },
+        ),
+      );
+    }
+    if (!block) continue;
+    const start = block.position?.start ?? { line: draft.line, column: draft.column };
+    const valueLines = block.value.split('\n');
+    const source = new YamlSource(block.value, file, (line, column) => {
+      const sourceLine = lines[start.line + line - 1] ?? '';
+      const yamlLine = valueLines[line - 1] ?? '';
+      return { line: start.line + line, column: Math.max(0, sourceLine.length - yamlLine.length) + column };
+    });
+    const value = source.value();
+    errors.push(...source.errors);
+    if (source.errors.length > 0) continue;
+    if (value === null || value === undefined) {
+      errors.push(
+        new ParseError('check block is empty; write the kind and its target, e.g. "http: https://example.com"', {
+          file,
+          line: start.line,
+          column: start.column,
+        }),
+      );
+      continue;
+    }
+    const check = readCheckMap(value, source, [], input.kinds, errors, { ...start, ...(file ? { file } : {}) });
+    if (check) inline.set(draft, check);
+  }
+
+  let bound = new Map<Draft, Binding>();
+  if (input.bindings) {
+    bound = readBindings(input.bindings, found.drafts, ids, input.kinds, errors);
+    for (const [draft, binding] of bound) {
+      if (draft.checkBlocks.length > 0) {
+        errors.push(
+          new ParseError(
+            `item "${ids.get(draft)}" already has a check block at ${file ?? '<input>'}:${draft.checkBlocks[0]!.position?.start.line}; remove one of the two`,
+            binding.position,
+          ),
+        );
+      }
+    }
+  }
+
+  const items: Item[] = [];
+  for (const draft of found.drafts) {
+    const check = inline.get(draft) ?? bound.get(draft);
+    items.push(toItem(draft, ids.get(draft)!, check, text, file, errors));
+  }
+  const relative = items.filter((item) => item.due && item.due.date === undefined);
+  if (relative.length > 0 && !front.launch) {
+    warnings.push({
+      message:
+        `${relative.length} item(s) are due relative to launch (first: "${relative[0]!.id}", ${relative[0]!.due!.text}) ` +
+        'but the front matter has no launch date; add `launch: YYYY-MM-DD` to track them',
+      line: relative[0]!.line,
+      column: relative[0]!.column,
+    });
+  }
+
+  if (errors.length > 0) throw new ValidationErrors(sortErrors(errors));
+
+  const slots = items.filter((i) => i.kind === 'signoff' && i.role).map((i) => i.role!);
+  const environments =
+    front.environments && Object.keys(front.environments).length > 0 ? front.environments : { default: {} };
+  return {
+    id,
+    name: front.name ?? found.h1 ?? id,
+    digest: digestOf(text, input.bindings?.text),
+    ...(file === undefined ? {} : { file }),
+    ...(front.launch === undefined ? {} : { launch: front.launch }),
+    environments,
+    policy: { waiver_max_days: front.policy.waiver_max_days, signoffs: front.policy.signoffs },
+    ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
+    notify: front.notify,
+    sections: found.sections,
+    items,
+    signoffs: front.policy.signoffsGiven ? front.policy.signoffs : [...new Set(slots)],
+    warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column),
+  };
+}
+
+function defaultId(file: string | undefined): string {
+  if (!file) return 'checklist';
+  return slugify(basename(file).replace(/\.(md|markdown)$/i, '')) || 'checklist';
+}
+
+/** `<section-slug>/<item-slug>`, `{#pins}` first, `-2`, `-3` for duplicates in document order. */
+function assignIds(drafts: Draft[], file: string | undefined, errors: ParseError[]): Map<Draft, string> {
+  const ids = new Map<Draft, string>();
+  const taken = new Map<string, Draft>();
+  for (const draft of drafts) {
+    if (draft.pin === undefined) continue;
+    const where = { file, line: draft.line, column: draft.column };
+    if (!PIN_ID.test(draft.pin)) {
+      errors.push(
+        new ParseError(`{#${draft.pin}} is not a usable id: use lower-case letters, digits, ".", "_", "-", "/"`, where),
+      );
+      continue;
+    }
+    const other = taken.get(draft.pin);
+    if (other) {
+      errors.push(new ParseError(`id "${draft.pin}" is already pinned by the item at line ${other.line}`, where));
+      continue;
+    }
+    taken.set(draft.pin, draft);
+    ids.set(draft, draft.pin);
+  }
+  for (const draft of drafts) {
+    if (ids.has(draft)) continue;
+    const base = `${draft.sectionSlug}/${slugify(draft.slugText) || 'item'}`;
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.set(id, draft);
+    ids.set(draft, id);
+  }
+  return ids;
+}
+
+function toItem(
+  draft: Draft,
+  id: string,
+  read: ReadCheck | undefined,
+  text: string,
+  file: string | undefined,
+  errors: ParseError[],
+): Item {
+  const check = read?.check ?? null;
+  const item: Item = {
+    id,
+    title: draft.title,
+    kind: draft.kind,
+    section: draft.section,
+    checked: draft.checked,
+    blocking: !(isAdvisoryTitle(draft.title) || check?.blocking === false),
+    check,
+    line: draft.line,
+    column: draft.column,
+    description: describe(draft.node, text),
+  };
+  if (draft.polarity) item.polarity = draft.polarity;
+  if (draft.role) item.role = draft.role;
+  let due: DueSpec | undefined = read?.due;
+  const note = draft.annotation;
+  if (!due && note?.due !== undefined) {
+    const parsed = parseDue(note.due);
+    if (typeof parsed === 'string') errors.push(new ParseError(parsed, { file, line: note.line, column: note.column }));
+    else due = parsed;
+  }
+  due ??= draft.window;
+  if (due) item.due = due;
+  const owner = read?.owner ?? note?.owner;
+  if (owner !== undefined) item.owner = owner;
+  if (read?.skip !== undefined) item.skip = read.skip;
+  return item;
+}
+
+/** `sha256:` of the normalised text (LF, repaired) and the bindings, if any. */
+function digestOf(text: string, bindings: string | undefined): string {
+  const hash = createHash('sha256').update(text, 'utf8');
+  if (bindings !== undefined) hash.update('\0bindings\0').update(repairText(bindings).text, 'utf8');
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function sortErrors(errors: ParseError[]): ParseError[] {
+  return [...errors].sort(
+    (a, b) =>
+      (a.position.file ?? '').localeCompare(b.position.file ?? '') ||
+      a.position.line - b.position.line ||
+      a.position.column - b.position.column,
+  );
+}

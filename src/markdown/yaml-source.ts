@@ -1,0 +1,85 @@
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { ParseError, type SourcePosition } from '../model/errors.js';
+
+/** Maps a position inside embedded YAML (1-based line and column) to the enclosing file. */
+export type PositionMap = (line: number, column: number) => { line: number; column: number };
+
+/** A YAML document parsed with positions, reporting every problem at its place in the enclosing file. */
+export class YamlSource {
+  readonly doc: Document.Parsed;
+  readonly errors: ParseError[] = [];
+  private readonly lines = new LineCounter();
+
+  constructor(
+    readonly text: string,
+    private readonly file: string | undefined,
+    private readonly map: PositionMap,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    for (const err of this.doc.errors) {
+      this.errors.push(new ParseError(`invalid YAML: ${firstLine(err.message)}`, this.at(err.pos[0])));
+    }
+  }
+
+  /** The plain JavaScript value, or undefined (with an error) when it cannot be built, e.g. alias bombs. */
+  value(): unknown {
+    if (this.errors.length > 0) return undefined;
+    try {
+      return this.doc.toJS({ maxAliasCount: 50 });
+    } catch (err) {
+      this.errors.push(new ParseError(`invalid YAML: ${(err as Error).message}`, this.at(0)));
+      return undefined;
+    }
+  }
+
+  /** Position of a character offset in the YAML text. */
+  at(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    const mapped = this.map(line, col);
+    return { file: this.file, line: Math.max(1, mapped.line), column: Math.max(1, mapped.column) };
+  }
+
+  /** A located error about the node at `path`. */
+  error(message: string, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): ParseError {
+    return new ParseError(message, this.locate(path, which));
+  }
+
+  /** Where the node at `path` (or its key) is written; the deepest existing ancestor when it is missing. */
+  locate(path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourcePosition {
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node) ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i];
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(step));
+        if (pair) {
+          const last = i === path.length - 1;
+          const keyStart = rangeStart(pair.key);
+          if (last && which === 'key' && keyStart !== undefined) return this.at(keyStart);
+          next = pair.value;
+          offset = rangeStart(pair.value) ?? keyStart ?? offset;
+        }
+      } else if (isSeq(node) && typeof step === 'number') {
+        next = node.items[step];
+        offset = rangeStart(next) ?? offset;
+      }
+      if (next === undefined) break;
+      node = next;
+    }
+    return this.at(offset);
+  }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/\s+at line \d+, column \d+.*$/, '');
+}

@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import type { Checklist, Item } from './checklist.js';
+import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
+import { decide, resolveDue, type VerdictInputs } from './verdict.js';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+
+function item(id: string, over: Partial<Item> = {}): Item {
+  return {
+    id,
+    title: id,
+    kind: 'task',
+    section: ['S'],
+    checked: false,
+    blocking: true,
+    check: null,
+    line: 1,
+    column: 1,
+    description: '',
+    ...over,
+  };
+}
+const check = { kind: 'http', target: 'http://x', options: {}, expect: [], line: 1, column: 1 };
+
+function checklist(items: Item[], signoffs: string[] = []): Checklist {
+  return {
+    id: 'c',
+    name: 'C',
+    digest: 'sha256:new',
+    environments: { default: {} },
+    policy: { waiver_max_days: 30, signoffs },
+    notify: [],
+    sections: [],
+    items,
+    signoffs,
+    warnings: [],
+    launch: '2026-11-01',
+  };
+}
+
+const base = { checklist: 'c', environment: 'default' };
+const att = (item: string, over: Partial<Attestation> = {}): Attestation => ({
+  ...base,
+  item,
+  evidence: 'seen it',
+  by: 'ana',
+  at: '2026-11-30T00:00:00Z',
+  ...over,
+});
+const waiver = (item: string, expiresAt: string): Waiver => ({
+  ...base,
+  item,
+  reason: 'vendor fix pending',
+  owner: 'sre',
+  by: 'boss',
+  at: '2026-11-30T00:00:00Z',
+  expiresAt,
+});
+const signoff = (role: string, digest = 'sha256:new'): Signoff => ({
+  ...base,
+  role,
+  digest,
+  by: `${role}-lead`,
+  at: '2026-11-30T00:00:00Z',
+});
+const outcome = (item: string, status: CheckOutcome['status'], message = ''): CheckOutcome => ({
+  item,
+  status,
+  message,
+});
+
+function run(over: Partial<VerdictInputs> & { checklist: Checklist }): ReturnType<typeof decide> {
+  return decide({
+    environment: 'default',
+    outcomes: new Map(),
+    attestations: [],
+    waivers: [],
+    signoffs: [],
+    now: NOW,
+    ...over,
+  });
+}
+
+describe('decide: item status', () => {
+  const cases: {
+    name: string;
+    item: Item;
+    outcome?: CheckOutcome;
+    attestations?: Attestation[];
+    waivers?: Waiver[];
+    status: string;
+    flags?: string[];
+  }[] = [
+    { name: 'manual, nothing recorded', item: item('a'), status: 'pending' },
+    { name: 'manual, attested', item: item('a'), attestations: [att('a')], status: 'pass' },
+    {
+      name: 'manual, attestation expired',
+      item: item('a'),
+      attestations: [att('a', { expiresAt: '2026-11-30T12:00:00Z' })],
+      status: 'pending',
+      flags: ['attestation-expired'],
+    },
+    {
+      name: 'manual, attestation still valid',
+      item: item('a'),
+      attestations: [att('a', { expiresAt: '2027-01-01T00:00:00Z' })],
+      status: 'pass',
+    },
+    { name: 'checked in the document', item: item('a', { checked: true }), status: 'pass' },
+    {
+      name: 'field without value',
+      item: item('a', { kind: 'field' }),
+      attestations: [att('a')],
+      status: 'pending',
+    },
+    {
+      name: 'field with value',
+      item: item('a', { kind: 'field' }),
+      attestations: [att('a', { value: '4h' })],
+      status: 'pass',
+    },
+    { name: 'check not run yet', item: item('a', { check }), status: 'pending' },
+    { name: 'check passed', item: item('a', { check }), outcome: outcome('a', 'pass'), status: 'pass' },
+    { name: 'check failed', item: item('a', { check }), outcome: outcome('a', 'fail'), status: 'fail' },
+    {
+      name: 'check with attestation still uses the check',
+      item: item('a', { check }),
+      outcome: outcome('a', 'fail'),
+      attestations: [att('a')],
+      status: 'fail',
+    },
+    {
+      name: 'failed check, valid waiver',
+      item: item('a', { check }),
+      outcome: outcome('a', 'fail'),
+      waivers: [waiver('a', '2026-12-05T00:00:00Z')],
+      status: 'waived',
+    },
+    {
+      name: 'failed check, expired waiver',
+      item: item('a', { check }),
+      outcome: outcome('a', 'error'),
+      waivers: [waiver('a', '2026-12-01T00:00:00Z')],
+      status: 'error',
+      flags: ['waiver-expired'],
+    },
+    { name: 'skipped', item: item('a', { skip: 'no Redis here' }), status: 'skipped' },
+  ];
+  it.each(cases)('$name -> $status', (c) => {
+    const ev = run({
+      checklist: checklist([c.item]),
+      outcomes: new Map(c.outcome ? [[c.outcome.item, c.outcome]] : []),
+      attestations: c.attestations ?? [],
+      waivers: c.waivers ?? [],
+    });
+    expect(ev.items[0]!.status).toBe(c.status);
+    expect(ev.items[0]!.flags).toEqual(c.flags ?? []);
+    expect(ev.summary[ev.items[0]!.status]).toBe(1);
+  });
+});
+
+describe('decide: verdict', () => {
+  it('GO when every blocking item passes and every sign-off is there', () => {
+    const ev = run({
+      checklist: checklist([item('a'), item('b', { blocking: false })], ['engineering']),
+      attestations: [att('a')],
+      signoffs: [signoff('engineering')],
+    });
+    expect(ev.verdict).toBe('GO');
+    expect(ev.reasons).toEqual([]);
+  });
+
+  it('advisory items never block', () => {
+    const ev = run({ checklist: checklist([item('a', { blocking: false })]) });
+    expect(ev.verdict).toBe('GO');
+    expect(ev.items[0]!.status).toBe('pending');
+  });
+
+  it('one reason per blocking item and per missing sign-off', () => {
+    const ev = run({
+      checklist: checklist([item('a'), item('b', { check })], ['engineering', 'security']),
+      outcomes: new Map([['b', outcome('b', 'fail', 'status == 200 — got status=503')]]),
+      signoffs: [signoff('engineering')],
+    });
+    expect(ev.verdict).toBe('NO-GO');
+    expect(ev.reasons.map((r) => r.code)).toEqual(['item-pending', 'item-fail', 'signoff-missing']);
+    expect(ev.reasons[1]!.message).toContain('got status=503');
+    expect(ev.reasons[2]!.role).toBe('security');
+  });
+
+  it('a sign-off for another digest is stale, with a reason saying so', () => {
+    const ev = run({ checklist: checklist([], ['security']), signoffs: [signoff('security', 'sha256:old')] });
+    expect(ev.verdict).toBe('NO-GO');
+    expect(ev.reasons[0]!.code).toBe('signoff-stale');
+    expect(ev.reasons[0]!.message).toMatch(/changed/);
+  });
+
+  it('sign-offs of another environment do not count', () => {
+    const ev = run({
+      checklist: checklist([], ['security']),
+      signoffs: [{ ...signoff('security'), environment: 'staging' }],
+    });
+    expect(ev.verdict).toBe('NO-GO');
+  });
+
+  it('sign-off slots take their status from sign-offs, without a second reason', () => {
+    const slot = item('sign-off/engineering-lead', { kind: 'signoff', role: 'engineering' });
+    const before = run({ checklist: checklist([slot], ['engineering']) });
+    expect(before.items[0]!.status).toBe('pending');
+    expect(before.reasons.map((r) => r.code)).toEqual(['signoff-missing']);
+    const after = run({ checklist: checklist([slot], ['engineering']), signoffs: [signoff('engineering')] });
+    expect(after.items[0]!.status).toBe('pass');
+    expect(after.verdict).toBe('GO');
+  });
+
+  it('an expired waiver adds a flagged reason beside the item reason', () => {
+    const ev = run({
+      checklist: checklist([item('a', { check })]),
+      outcomes: new Map([['a', outcome('a', 'fail')]]),
+      waivers: [waiver('a', '2026-11-30T00:00:00Z')],
+    });
+    expect(ev.reasons.map((r) => r.code)).toEqual(['item-fail', 'waiver-expired']);
+  });
+
+  it('is deterministic: same inputs, same evaluation', () => {
+    const inputs = {
+      checklist: checklist([item('a'), item('b', { check })], ['x']),
+      outcomes: new Map([['b', outcome('b', 'pass')]]),
+      attestations: [att('a'), att('a', { at: '2026-11-29T00:00:00Z', evidence: 'older' })],
+    };
+    expect(run(inputs)).toEqual(run(inputs));
+    expect(run(inputs).items[0]!.message).toContain('seen it');
+  });
+});
+
+describe('due dates', () => {
+  it('resolves offsets from launch and flags overdue items', () => {
+    const due = { offsetDays: 14, fromDays: 0, source: 'heading' as const, text: '0–14 Gün (P0)' };
+    const it14 = item('a', { due });
+    expect(resolveDue(it14, '2026-11-01')).toBe('2026-11-15');
+    const ev = run({ checklist: checklist([it14, item('b', { due, checked: true })]) });
+    expect(ev.items[0]!.overdue).toBe(true);
+    expect(ev.items[1]!.overdue).toBe(false);
+    expect(ev.items[0]!.due).toBe('2026-11-15');
+  });
+
+  it('absolute dates win and no launch means no resolved offset', () => {
+    expect(
+      resolveDue(
+        item('a', { due: { date: '2027-01-02', source: 'annotation', text: '2027-01-02' } }),
+        undefined,
+      ),
+    ).toBe('2027-01-02');
+    expect(
+      resolveDue(item('a', { due: { offsetDays: 3, source: 'annotation', text: '+3d' } }), undefined),
+    ).toBeNull();
+  });
+});

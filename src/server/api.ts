@@ -1,0 +1,326 @@
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import { attest, signoff, waive } from '../engine/actions.js';
+import type { Checklist } from '../model/checklist.js';
+import { parseDuration } from '../model/duration.js';
+import { bearerToken, maySignFor, type Principal } from './auth.js';
+import { type Authenticator, requireRole } from './authenticator.js';
+import { latestAudit } from './audit-page.js';
+import type { ServerConfig, ServerDeps } from './deps.js';
+import type { AppEnv } from './env.js';
+import type { Gate } from './gate.js';
+import { HttpProblem, problemResponse } from './problem.js';
+import {
+  AttestationBody,
+  AttestationSchema,
+  AuditListSchema,
+  AuditQuery,
+  AuditVerificationSchema,
+  ChecklistListSchema,
+  ChecklistModelSchema,
+  EnvQuery,
+  IdParams,
+  PreflightQuery,
+  ProblemSchema,
+  ReportSchema,
+  RunBody,
+  RunListSchema,
+  RunsQuery,
+  SignoffBody,
+  SignoffSchema,
+  WaiverBody,
+  WaiverSchema,
+} from './schemas.js';
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+const errors = {
+  400: problem('Invalid request: `field` names the parameter or body field at fault.'),
+  401: problem('No token, or an unknown one.'),
+  403: problem('The token’s role is too low for this action.'),
+  429: problem('Rate limited; see Retry-After.'),
+};
+const notFound = { 404: problem('Unknown checklist, environment or item.') };
+const conflict = { 409: problem('The checklist file is on disk but does not load; `detail` says why.') };
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const body = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+const security = [{ Bearer: [] }];
+
+const routes = {
+  listChecklists: createRoute({
+    method: 'get',
+    path: '/checklists',
+    summary: 'Checklists loaded from the server’s directory (files that fail to load are listed with their error).',
+    security,
+    responses: { 200: json(ChecklistListSchema, 'The checklists.'), ...errors },
+  }),
+  getChecklist: createRoute({
+    method: 'get',
+    path: '/checklists/{id}',
+    summary: 'The checklist model: sections, items, checks, sign-off roles, warnings.',
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(ChecklistModelSchema, 'The model.'), ...errors, ...notFound, ...conflict },
+  }),
+  createRun: createRoute({
+    method: 'post',
+    path: '/checklists/{id}/runs',
+    summary: 'Run the checks now and store the run (operator).',
+    security,
+    request: { params: IdParams, body: body(RunBody) },
+    responses: { 201: json(ReportSchema, 'The report of the run.'), ...errors, ...notFound, ...conflict },
+  }),
+  listRuns: createRoute({
+    method: 'get',
+    path: '/checklists/{id}/runs',
+    summary: 'Stored runs, newest first.',
+    security,
+    request: { params: IdParams, query: RunsQuery },
+    responses: { 200: json(RunListSchema, 'Runs, newest first.'), ...errors, ...notFound, ...conflict },
+  }),
+  preflight: createRoute({
+    method: 'get',
+    path: '/checklists/{id}/preflight',
+    summary: 'The verdict now (HTTP 200 for GO and NO-GO); runs the checks when the latest run is older than max_age.',
+    security,
+    request: { params: IdParams, query: PreflightQuery },
+    responses: { 200: json(ReportSchema, 'The verdict report.'), ...errors, ...notFound, ...conflict },
+  }),
+  attest: createRoute({
+    method: 'post',
+    path: '/checklists/{id}/attestations',
+    summary: 'Attest a manual item (operator).',
+    security,
+    request: { params: IdParams, body: body(AttestationBody) },
+    responses: { 201: json(AttestationSchema, 'The attestation.'), ...errors, ...notFound, ...conflict },
+  }),
+  waive: createRoute({
+    method: 'post',
+    path: '/checklists/{id}/waivers',
+    summary: 'Grant a waiver, at most policy.waiver_max_days long (approver).',
+    security,
+    request: { params: IdParams, body: body(WaiverBody) },
+    responses: { 201: json(WaiverSchema, 'The waiver.'), ...errors, ...notFound, ...conflict },
+  }),
+  signoff: createRoute({
+    method: 'post',
+    path: '/checklists/{id}/signoffs',
+    summary: 'Sign off the current digest for an environment (approver holding that sign-off role).',
+    security,
+    request: { params: IdParams, body: body(SignoffBody) },
+    responses: { 201: json(SignoffSchema, 'The sign-off.'), ...errors, ...notFound, ...conflict },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/audit',
+    summary: 'Audit events: newest first, or oldest first after `after` (to follow the log).',
+    security,
+    request: { query: AuditQuery },
+    responses: { 200: json(AuditListSchema, 'Audit events.'), ...errors },
+  }),
+  verifyAudit: createRoute({
+    method: 'get',
+    path: '/audit/verify',
+    summary: 'Recompute the hash chain; names the first event that does not fit (200 either way).',
+    security,
+    responses: { 200: json(AuditVerificationSchema, 'The verification.'), ...errors },
+  }),
+};
+
+/** The model as the API shows it (environment names only; the file path stays on the server). */
+export function checklistModel(c: Checklist) {
+  return {
+    id: c.id,
+    name: c.name,
+    digest: c.digest,
+    ...(c.launch ? { launch: c.launch } : {}),
+    ...(c.schedule ? { schedule: c.schedule } : {}),
+    environments: environmentNames(c),
+    policy: c.policy,
+    sections: c.sections,
+    items: c.items,
+    signoffs: c.signoffs,
+    warnings: c.warnings,
+  };
+}
+
+/** The checklist's environment names (`default` when it declares none). */
+export function environmentNames(c: Checklist): string[] {
+  const names = Object.keys(c.environments);
+  return names.length > 0 ? names : ['default'];
+}
+
+/** Build the `/api/v1` sub-application. */
+export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, auth: Authenticator) {
+  const api = new OpenAPIHono<AppEnv>({
+    // One answer for every validation failure: 400 problem naming the first bad field.
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      let field = issue?.path.map(String).join('.') ?? '';
+      if (issue?.code === 'unrecognized_keys') field = [field, issue.keys[0]].filter(Boolean).join('.');
+      const detail =
+        issue?.code === 'unrecognized_keys'
+          ? `unknown field "${field}": this endpoint accepts only its documented fields (checks are defined in checklist files, never through the API)`
+          : `${field || 'body'}: ${issue?.message ?? 'invalid'}`;
+      return problemResponse(c, new HttpProblem(400, detail, field || undefined));
+    },
+  });
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A token from `gonogo token create`.',
+  });
+
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'gonogo API',
+      version: '1',
+      description: 'Launch gate: checklists, runs, preflight verdicts, attestations, waivers, sign-offs and the audit log.',
+    },
+    servers: [{ url: '/api/v1' }],
+  });
+
+  api.use('*', async (c, next) => {
+    if (c.req.path.endsWith('/openapi.json')) return next();
+    const ip = c.get('clientIp');
+    const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip);
+    auth.limit(principal);
+    c.set('principal', principal);
+    await next();
+  });
+
+  const who = (c: { get(k: 'principal'): Principal | undefined }): Principal => {
+    const p = c.get('principal');
+    if (!p) throw new HttpProblem(401, 'not authenticated');
+    return p;
+  };
+
+  api.openapi(routes.listChecklists, (c) => {
+    const checklists = deps.catalog.list().map((e) =>
+      e.checklist
+        ? {
+            id: e.id,
+            file: e.file,
+            name: e.checklist.name,
+            digest: e.checklist.digest,
+            environments: environmentNames(e.checklist),
+            signoffs: e.checklist.signoffs,
+            items: e.checklist.items.length,
+          }
+        : { id: e.id, file: e.file, error: e.error ?? 'did not load' },
+    );
+    return c.json({ checklists }, 200);
+  });
+
+  api.openapi(routes.getChecklist, (c) => {
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    return c.json(checklistModel(checklist), 200);
+  });
+
+  api.openapi(routes.createRun, async (c) => {
+    const p = who(c);
+    requireRole(p, 'operator', 'running checks');
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const environment = gate.environment(checklist, c.req.valid('json').env);
+    const result = await gate.run(checklist, environment, `api:${p.name}`);
+    return c.json(result.report, 201);
+  });
+
+  api.openapi(routes.listRuns, async (c) => {
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const q = c.req.valid('query');
+    const environment = q.env === undefined ? undefined : gate.environment(checklist, q.env);
+    const runs = await deps.store.listRuns(checklist.id, environment, {
+      limit: q.limit,
+      ...(q.before !== undefined ? { before: q.before } : {}),
+    });
+    return c.json({ runs: runs.map(({ outcomes: _o, ...run }) => run) }, 200);
+  });
+
+  api.openapi(routes.preflight, async (c) => {
+    const p = who(c);
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const q = c.req.valid('query');
+    const environment = gate.environment(checklist, q.env);
+    const maxAge = q.max_age !== undefined ? parseDuration(q.max_age, 'max_age') : config.preflightMaxAgeMs;
+    const report = await gate.preflight(checklist, environment, maxAge, `api:${p.name}`);
+    return c.json(report, 200);
+  });
+
+  api.openapi(routes.attest, async (c) => {
+    const p = who(c);
+    requireRole(p, 'operator', 'attesting');
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const b = c.req.valid('json');
+    const attestation = await attest(
+      deps.store,
+      {
+        checklist,
+        environment: b.env,
+        item: b.item,
+        evidence: b.evidence,
+        value: b.value,
+        validFor: b.valid_for,
+        by: p.name,
+      },
+      deps.now(),
+    );
+    const { file: _f, ...shown } = attestation;
+    return c.json(shown, 201);
+  });
+
+  api.openapi(routes.waive, async (c) => {
+    const p = who(c);
+    requireRole(p, 'approver', 'granting a waiver');
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const b = c.req.valid('json');
+    const waiver = await waive(
+      deps.store,
+      { checklist, environment: b.env, item: b.item, reason: b.reason, owner: b.owner, expires: b.expires, by: p.name },
+      deps.now(),
+    );
+    return c.json(waiver, 201);
+  });
+
+  api.openapi(routes.signoff, async (c) => {
+    const p = who(c);
+    requireRole(p, 'approver', 'signing off');
+    const { checklist } = gate.checklist(c.req.valid('param').id);
+    const b = c.req.valid('json');
+    const environment = gate.environment(checklist, b.env);
+    if (checklist.signoffs.includes(b.role) && !maySignFor(p, b.role)) {
+      const held = p.signoffRoles.length > 0 ? p.signoffRoles.join(', ') : 'none';
+      throw new HttpProblem(403, `token "${p.name}" may not sign off as ${b.role} (its sign-off roles: ${held})`, 'role');
+    }
+    const record = await signoff(deps.store, { checklist, environment, role: b.role, by: p.name }, deps.now());
+    return c.json(record, 201);
+  });
+
+  api.openapi(routes.audit, async (c) => {
+    const q = c.req.valid('query');
+    const events =
+      q.after !== undefined
+        ? await deps.store.listAudit({ after: q.after, limit: q.limit })
+        : await latestAudit(deps.store, { limit: q.limit, ...(q.before !== undefined ? { before: q.before } : {}) });
+    return c.json({ events }, 200);
+  });
+
+  api.openapi(routes.verifyAudit, async (c) => {
+    const v = await deps.store.verifyAudit();
+    return c.json(v, 200);
+  });
+
+  return api;
+}

@@ -1,0 +1,150 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { ActionError } from '../engine/actions.js';
+import { createApi } from './api.js';
+import { Authenticator } from './authenticator.js';
+import { MessagePage } from './dashboard/pages.js';
+import { createDashboard } from './dashboard/routes.js';
+import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
+import { type AppEnv, clientAddress } from './env.js';
+import { Gate } from './gate.js';
+import { createMetrics, type ServerMetrics } from './metrics.js';
+import { HttpProblem, problemResponse } from './problem.js';
+
+/** The server application: fetch handler plus what the composition root and tests need to reach. */
+export interface GonogoServer {
+  app: Hono<AppEnv>;
+  fetch: Hono<AppEnv>['fetch'];
+  gate: Gate;
+  metrics: ServerMetrics;
+  config: ServerConfig;
+}
+
+const isApi = (path: string) => path.startsWith('/api/');
+
+/**
+ * Build the HTTP application (API, dashboard, health, metrics) over its dependencies. Start it with
+ * @hono/node-server's `serve({ fetch: server.fetch, port: 0 })`.
+ * @example const server = createServer({ store, registry, catalog, now: () => new Date(), env: process.env, logger });
+ */
+export function createServer(deps: ServerDeps): GonogoServer {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
+  const metrics = deps.metrics ?? createMetrics();
+  const gate = new Gate(deps, metrics);
+  const auth = new Authenticator(deps.store, config, deps.logger);
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+
+  app.use('*', async (c, next) => {
+    c.set('clientIp', clientAddress(c, config.trustProxy));
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
+    const route = matchedRoutes(c).findLast((r) => !r.path.endsWith('*'))?.path ?? 'unmatched';
+    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    // The path only: query strings are the caller's, and tokens travel in headers we never log.
+    deps.logger.info('request', {
+      id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 10_000) / 10,
+      ip: c.get('clientIp'),
+      ...(c.get('principal') ? { token: c.get('principal')!.name } : {}),
+    });
+  });
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'none'"],
+        styleSrc: [NONCE],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      crossOriginResourcePolicy: 'same-origin',
+      crossOriginOpenerPolicy: 'same-origin',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        // The rest of the body is never read, so the connection cannot be reused.
+        throw new HttpProblem(413, `request body is larger than ${config.bodyLimitBytes} bytes`, undefined, {
+          Connection: 'close',
+        });
+      },
+    }),
+  );
+
+  app.onError((err, c) => {
+    let problem: HttpProblem;
+    if (err instanceof HttpProblem) problem = err;
+    else if (err instanceof ActionError) problem = new HttpProblem(err.notFound ? 404 : 400, err.message, err.field);
+    else if (err instanceof HTTPException && err.status < 500) problem = new HttpProblem(err.status as 400, err.message);
+    else {
+      deps.logger.error('request failed', {
+        id: c.get('requestId'),
+        path: c.req.path,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      problem = new HttpProblem(500, `internal error; the server log has details under request id ${c.get('requestId')}`);
+    }
+    if (isApi(c.req.path) || !c.req.header('accept')?.includes('text/html')) return problemResponse(c, problem);
+    for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
+    return c.html(
+      <MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title={problem.toProblem().title} text={problem.detail} />,
+      problem.status,
+    );
+  });
+
+  app.notFound((c) => {
+    const p = new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; the API is under /api/v1 (see /api/v1/openapi.json)`);
+    if (isApi(c.req.path)) return problemResponse(c, p);
+    return c.html(<MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title="Not found" text={p.detail} />, 404);
+  });
+
+  app.get('/health/live', (c) => c.json({ status: 'ok' }));
+
+  app.get('/health/ready', async (c) => {
+    const store = await Promise.race([
+      deps.store.ping().catch(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
+    ]);
+    const scheduler = deps.scheduler ? deps.scheduler.alive() : undefined;
+    const ok = store && scheduler !== false;
+    const checks = { store: store ? 'ok' : 'unreachable', ...(scheduler !== undefined ? { scheduler: scheduler ? 'ok' : 'stopped' } : {}) };
+    return c.json({ status: ok ? 'ok' : 'unavailable', checks }, ok ? 200 : 503);
+  });
+
+  app.get('/metrics', async (c) => {
+    const { body, contentType } = await metrics.render();
+    return c.body(body, 200, { 'Content-Type': contentType });
+  });
+
+  app.route('/api/v1', createApi(deps, config, gate, auth));
+  app.all('/api/*', (c) =>
+    problemResponse(c, new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json`)),
+  );
+  app.route('/', createDashboard(deps, config, gate, auth));
+
+  return { app, fetch: app.fetch, gate, metrics, config };
+}

@@ -1,0 +1,67 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../auth.js';
+
+/** A dashboard login: who, and the CSRF token every form of this session must carry. */
+export interface Session {
+  id: string;
+  principal: Principal;
+  csrf: string;
+  expiresAt: number;
+  /** A one-time message for the next page (the result of a form post). */
+  flash?: { ok: boolean; text: string };
+}
+
+/**
+ * Server-side sessions in process memory: the cookie holds only a random id, logging out deletes the
+ * session, and a restart logs everyone out. Behind several replicas, route the dashboard stickily.
+ */
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Start a session for a principal. */
+  create(principal: Principal): Session {
+    this.sweep();
+    const session: Session = {
+      id: randomBytes(32).toString('base64url'),
+      principal,
+      csrf: randomBytes(32).toString('base64url'),
+      expiresAt: this.clock() + this.ttlMs,
+    };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live session with this id, if any. */
+  get(id: string | undefined): Session | undefined {
+    if (!id) return undefined;
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    if (s.expiresAt <= this.clock()) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return s;
+  }
+
+  delete(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  private sweep(): void {
+    const now = this.clock();
+    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+  }
+}
+
+/** Compare a submitted CSRF token with the session's in constant time. */
+export function csrfMatches(session: Session, submitted: unknown): boolean {
+  if (typeof submitted !== 'string') return false;
+  const a = Buffer.from(session.csrf);
+  const b = Buffer.from(submitted);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,112 @@
+import { dirname } from 'node:path';
+import { resolveEnvironment } from '../engine/actions.js';
+import { type RunReport, toRunReport } from '../engine/report.js';
+import { type RunResult, runChecklist } from '../engine/run-checklist.js';
+import type { RunRecord } from '../engine/store.js';
+import type { Checklist } from '../model/checklist.js';
+import type { CheckOutcome } from '../model/state.js';
+import { decide, type Evaluation } from '../model/verdict.js';
+import type { CatalogEntry } from './catalog.js';
+import type { ServerDeps } from './deps.js';
+import type { ServerMetrics } from './metrics.js';
+import { HttpProblem } from './problem.js';
+
+/** The stored verdict of a checklist for one environment, without running anything. */
+export interface StoredEvaluation {
+  evaluation: Evaluation;
+  report: RunReport;
+  latest: RunRecord | undefined;
+}
+
+/**
+ * The use cases the API and the dashboard share: find a checklist, evaluate it from stored state, run
+ * it (one run at a time per checklist and environment), and preflight.
+ */
+export class Gate {
+  private readonly inFlight = new Map<string, Promise<RunResult>>();
+
+  constructor(
+    private readonly deps: ServerDeps,
+    private readonly metrics: ServerMetrics,
+  ) {}
+
+  /** The loaded checklist with this id; 404 when unknown, 409 when its file does not load. */
+  checklist(id: string): { entry: CatalogEntry; checklist: Checklist } {
+    const entry = this.deps.catalog.get(id);
+    if (!entry) {
+      const known = this.deps.catalog
+        .list()
+        .map((e) => e.id)
+        .join(', ');
+      throw new HttpProblem(404, `no checklist "${id}"; known: ${known || '(none)'}`, 'id');
+    }
+    if (!entry.checklist) {
+      throw new HttpProblem(409, `checklist ${id} (${entry.file}) does not load: ${entry.error ?? 'unknown error'}`, 'id');
+    }
+    return { entry, checklist: entry.checklist };
+  }
+
+  /** The environment to use (404 naming the known ones when unknown). */
+  environment(checklist: Checklist, env: string | undefined): string {
+    return resolveEnvironment(checklist, env);
+  }
+
+  /** Evaluate from the latest stored run and the stored attestations, waivers and sign-offs. */
+  async evaluate(checklist: Checklist, environment: string): Promise<StoredEvaluation> {
+    const { store } = this.deps;
+    const [latest, state] = await Promise.all([
+      store.latestRun(checklist.id, environment),
+      store.loadState(checklist.id, environment),
+    ]);
+    const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
+    const now = this.deps.now();
+    const evaluation = decide({ checklist, environment, outcomes, ...state, now });
+    this.metrics.observeEvaluation(checklist.id, evaluation);
+    const report = toRunReport(checklist, evaluation, { at: now, ...(latest?.id !== undefined ? { run: latest.id } : {}) });
+    return { evaluation, report, latest };
+  }
+
+  /** Run the checks now. Concurrent requests for the same checklist and environment share one run. */
+  run(checklist: Checklist, environment: string, trigger: string): Promise<RunResult> {
+    const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const started = runChecklist({
+      checklist,
+      environment,
+      registry: this.deps.registry,
+      store: this.deps.store,
+      now: () => this.deps.now(),
+      env: this.deps.env,
+      baseDir: checklist.file ? dirname(checklist.file) : process.cwd(),
+      trigger,
+    })
+      .then((result) => {
+        this.metrics.observeRun(checklist, result);
+        this.deps.logger.info('run completed', {
+          checklist: checklist.id,
+          environment,
+          verdict: result.run.verdict,
+          trigger,
+          run: result.run.id,
+        });
+        return result;
+      })
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  /**
+   * The preflight verdict: from stored state when the latest run of this digest finished within
+   * `maxAgeMs`, else after running the checks.
+   */
+  async preflight(checklist: Checklist, environment: string, maxAgeMs: number, trigger: string): Promise<RunReport> {
+    const latest = await this.deps.store.latestRun(checklist.id, environment);
+    const age = latest ? this.deps.now().getTime() - Date.parse(latest.finishedAt) : Number.POSITIVE_INFINITY;
+    if (latest && latest.digest === checklist.digest && age <= maxAgeMs) {
+      return (await this.evaluate(checklist, environment)).report;
+    }
+    return (await this.run(checklist, environment, trigger)).report;
+  }
+}

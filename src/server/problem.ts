@@ -1,0 +1,57 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** RFC 9457 problem details, the body of every API error. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The request field at fault (body field or query parameter), when one is. */
+  field?: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An error a handler throws to answer with a problem document. */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly detail: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  /** The problem document. `type` is a stable URI fragment per status, documented in docs/api.md. */
+  toProblem(): Problem {
+    const title = TITLES[this.status] ?? 'Error';
+    return {
+      type: `https://gonogo.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`,
+      title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+    };
+  }
+}
+
+/** Answer with `application/problem+json`. */
+export function problemResponse(c: Context, p: HttpProblem): Response {
+  for (const [k, v] of Object.entries(p.headers)) c.header(k, v);
+  return c.body(JSON.stringify(p.toProblem()), p.status, { 'Content-Type': 'application/problem+json' });
+}

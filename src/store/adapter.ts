@@ -1,0 +1,32 @@
+import type { ColumnDefinitionBuilder, Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * What differs between the backends. Everything else (queries, migrations, the audit chain) is one
+ * code path in `sql-store.ts` and `migrations.ts`.
+ */
+export interface StoreAdapter {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Where the store is, for messages (a file path, or a URL with any password masked). */
+  readonly location: string;
+  readonly db: Kysely<Database>;
+  /**
+   * Serialise writers inside a transaction, before the audit head is read. PostgreSQL takes a
+   * transaction-scoped advisory lock; SQLite already holds the database's single write lock because its
+   * transactions begin IMMEDIATE.
+   */
+  lockWrites(trx: Transaction<Database>): Promise<void>;
+  /** A boolean as the backend stores it. */
+  bool(value: boolean): boolean | number;
+  /** Modifier for an auto-incrementing integer primary key column. */
+  autoId(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** The column type of an auto-incrementing id (`integer` on SQLite, `serial` on PostgreSQL). */
+  readonly autoIdType: 'integer' | 'serial';
+  /** Install triggers that refuse UPDATE, DELETE (and TRUNCATE) on `audit_events`. */
+  appendOnlyGuard(db: Kysely<unknown>): Promise<void>;
+  /** Turn a driver error into a message that says what to do (never including a password). */
+  describeError(err: unknown): string;
+}
+
+/** Rows per INSERT, so a 1,000-item run stays under every backend's bound-parameter limit. */
+export const INSERT_CHUNK = 200;

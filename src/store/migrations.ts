@@ -1,0 +1,178 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { StoreAdapter } from './adapter.js';
+import { watchMigration } from './watch-migration.js';
+
+/**
+ * Versioned schema migrations, in code (no files to ship or find at run time). Names sort in order;
+ * a later feature (leases, deliveries) adds `002_...`, never edits `001_initial`.
+ */
+export function migrations(adapter: StoreAdapter): Record<string, Migration> {
+  const id = adapter.autoIdType;
+  return {
+    '001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('checklists')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('file', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('runs')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('checklist', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text', (c) => c.notNull())
+          .addColumn('verdict', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('trigger', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('runs_by_checklist')
+          .on('runs')
+          .columns(['checklist', 'environment', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('run_results')
+          .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+          .addColumn('item', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('message', 'text')
+          .addColumn('observed', 'text')
+          .addColumn('duration_ms', 'double precision')
+          .addColumn('at', 'text')
+          .addPrimaryKeyConstraint('run_results_pk', ['run_id', 'item'])
+          .execute();
+
+        await db.schema
+          .createTable('samples')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('checklist', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('item', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('ok', 'boolean', (c) => c.notNull())
+          .addColumn('message', 'text')
+          .execute();
+        await db.schema
+          .createIndex('samples_by_item')
+          .on('samples')
+          .columns(['checklist', 'environment', 'item', 'at'])
+          .execute();
+        await db.schema.createIndex('samples_by_time').on('samples').column('at').execute();
+
+        await db.schema
+          .createTable('attestations')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('checklist', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('item', 'text', (c) => c.notNull())
+          .addColumn('evidence', 'text', (c) => c.notNull())
+          .addColumn('value', 'text')
+          .addColumn('file_name', 'text')
+          .addColumn('file_sha256', 'text')
+          .addColumn('by', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('attestations_by_checklist')
+          .on('attestations')
+          .columns(['checklist', 'environment'])
+          .execute();
+
+        await db.schema
+          .createTable('waivers')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('checklist', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('item', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('by', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('waivers_by_checklist')
+          .on('waivers')
+          .columns(['checklist', 'environment'])
+          .execute();
+
+        await db.schema
+          .createTable('signoffs')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('checklist', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('by', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('signoffs_by_checklist')
+          .on('signoffs')
+          .columns(['checklist', 'environment'])
+          .execute();
+
+        await db.schema
+          .createTable('audit_events')
+          .addColumn('seq', 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('checklist', 'text')
+          .addColumn('environment', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await adapter.appendOnlyGuard(db);
+
+        await db.schema
+          .createTable('audit_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('tokens')
+          .addColumn('id', id, (c) => adapter.autoId(c))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('signoff_roles', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '002_watch': watchMigration(adapter),
+  };
+}
+
+/**
+ * Bring the schema up to date. Concurrent openers do not race: Kysely's Migrator holds an advisory
+ * lock on PostgreSQL, and on SQLite the migration transaction begins IMMEDIATE (one writer at a time).
+ */
+export async function migrateToLatest(adapter: StoreAdapter): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(adapter) };
+  const migrator = new Migrator({
+    db: adapter.db,
+    provider,
+    migrationTableName: 'gonogo_migrations',
+    migrationLockTableName: 'gonogo_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const why = adapter.describeError(error);
+    throw new Error(failed ? `schema migration ${failed} failed: ${why}` : why);
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  type ColumnDefinitionBuilder,
+  Kysely,
+  type Kysely as KyselyType,
+  PostgresDialect,
+  sql,
+} from 'kysely';
+import type { StoreAdapter } from './adapter.js';
+import type { Database } from './schema.js';
+
+/** Advisory lock key that serialises gonogo's writers (the audit append) within one database. */
+const WRITE_LOCK = 0x676f6e6f676f; // "gonogo"
+
+/** `postgres://user:***@host:port/db`: a URL safe to print. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://<unparsable URL>';
+  }
+}
+
+/** Connect to PostgreSQL at `url` with a small pool. The driver loads only when asked for. */
+export async function openPostgres(url: string): Promise<StoreAdapter> {
+  const { default: pg } = await import('pg');
+  const location = maskUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'gonogo' });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    location,
+    db,
+    async lockWrites(trx) {
+      await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(trx);
+    },
+    bool: (value) => value,
+    autoIdType: 'serial',
+    autoId: (col: ColumnDefinitionBuilder) => col.primaryKey(),
+    async appendOnlyGuard(schemaDb: KyselyType<unknown>) {
+      await sql
+        .raw(
+          `create or replace function gonogo_audit_append_only() returns trigger language plpgsql as $$
+           begin raise exception 'audit_events is append-only: % refused', tg_op; end $$`,
+        )
+        .execute(schemaDb);
+      await sql
+        .raw(
+          `create trigger audit_events_append_only before update or delete on audit_events
+           for each row execute function gonogo_audit_append_only()`,
+        )
+        .execute(schemaDb);
+      await sql
+        .raw(
+          `create trigger audit_events_no_truncate before truncate on audit_events
+           for each statement execute function gonogo_audit_append_only()`,
+        )
+        .execute(schemaDb);
+    },
+    describeError: describe,
+  };
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: { message?: string }[] };
+  const detail = e?.message || e?.errors?.map((x) => x.message).join('; ') || String(err);
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return `cannot reach PostgreSQL (${e.code}); check --db or GONOGO_DB and that the server is up`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL refused the login: ${detail}; check the user and password in the URL`;
+    case '3D000':
+      return `${detail}; create the database first (createdb) or fix the URL`;
+    default:
+      // Driver messages never contain the password, but the URL might be echoed: mask it anyway.
+      return detail.replaceAll(/\/\/([^:/@]+):[^@/]*@/g, '//$1:***@');
+  }
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type ColumnDefinitionBuilder,
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type Kysely as KyselyType,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+  type TransactionSettings,
+} from 'kysely';
+import { ConfigError } from '../model/errors.js';
+import type { StoreAdapter } from './adapter.js';
+import type { Database } from './schema.js';
+
+/** How long a writer waits for another process's write transaction before giving up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * Write transactions begin IMMEDIATE: the write lock is taken up front, so two processes never both read
+ * the audit head and then race to append (a deferred transaction would fail with SQLITE_BUSY on upgrade).
+ * Read-only transactions stay deferred: in WAL mode they read a snapshot without blocking writers.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    const mode = settings?.accessMode === 'read only' ? 'deferred' : 'immediate';
+    await connection.executeQuery(CompiledQuery.raw(`begin ${mode}`));
+  }
+}
+
+/** SQLite runs DDL inside transactions, so migrations get one (Kysely's default adapter says no). */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class GonogoSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter() {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+/** Open (creating if needed) the SQLite store file at `path`: WAL, busy timeout, foreign keys. */
+export async function openSqlite(path: string): Promise<StoreAdapter> {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new ConfigError(
+      `cannot create the directory of the store ${path}: ${(err as Error).message}`,
+      'db',
+    );
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(
+      `the store ${path} is a directory; give --db a file path such as ${path}/gonogo.db`,
+      'db',
+    );
+  }
+  // The native driver loads only when a command needs the store.
+  const { default: BetterSqlite } = await import('better-sqlite3');
+  let native: InstanceType<typeof BetterSqlite>;
+  try {
+    native = new BetterSqlite(path);
+    // busy_timeout first: switching to WAL itself needs a lock another process may hold.
+    native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    native.pragma('journal_mode = WAL');
+    // NORMAL is safe in WAL mode against a killed process (the WAL replays on open); only an OS crash
+    // may lose the last commits, never corrupt the file.
+    native.pragma('synchronous = NORMAL');
+    native.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new ConfigError(`cannot open the store ${path}: ${describe(err)}`, 'db');
+  }
+  const db = new Kysely<Database>({ dialect: new GonogoSqliteDialect({ database: native }) });
+  return {
+    dialect: 'sqlite',
+    location: path,
+    db,
+    async lockWrites() {
+      // The IMMEDIATE transaction already holds SQLite's single write lock.
+    },
+    bool: (value) => (value ? 1 : 0),
+    autoIdType: 'integer',
+    autoId: (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement(),
+    async appendOnlyGuard(schemaDb: KyselyType<unknown>) {
+      for (const op of ['update', 'delete']) {
+        await sql
+          .raw(
+            `create trigger audit_events_no_${op} before ${op} on audit_events ` +
+              `begin select raise(abort, 'audit_events is append-only: ${op} refused'); end`,
+          )
+          .execute(schemaDb);
+      }
+    },
+    describeError: describe,
+  };
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'SQLITE_NOTADB') return 'the file is not a gonogo store (not an SQLite database)';
+  if (e?.code === 'SQLITE_BUSY') return 'the store is locked by another process for too long; retry';
+  if (e?.code === 'SQLITE_READONLY') return 'the store is read-only; check the file permissions';
+  return e?.message ?? String(err);
+}

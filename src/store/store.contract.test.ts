@@ -1,0 +1,278 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord, Store } from '../engine/store.js';
+import { emptySummary } from '../model/status.js';
+import { openStore } from './index.js';
+import { type Backend, storeBackends } from './test-support/backends.js';
+
+const backends = await storeBackends();
+
+const T0 = '2026-11-20T09:00:00.000Z';
+const later = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+function run(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    checklist: 'launch',
+    environment: 'production',
+    digest: 'sha256:aaa',
+    startedAt: T0,
+    finishedAt: later(1),
+    verdict: 'NO-GO',
+    summary: { ...emptySummary(), pass: 1, fail: 1 },
+    outcomes: [
+      {
+        item: 'obs/health',
+        status: 'pass',
+        observed: { status: 200, headers: { 'x-id': 'a' } },
+        durationMs: 12.5,
+      },
+      { item: 'obs/redis', status: 'fail', message: 'connected — got false', at: later(1) },
+    ],
+    trigger: 'cli',
+    ...overrides,
+  };
+}
+
+describe.each(backends)('store contract: $name', ({ name, available, make }) => {
+  let backend: Backend;
+  let store: Store;
+
+  beforeAll(async () => {
+    if (!available) return;
+    backend = await make('contract');
+    store = await openStore(backend.url, { now: () => new Date(T0) });
+  });
+  afterAll(async () => {
+    if (!available) return;
+    await store?.close();
+    await backend?.cleanup();
+  });
+
+  it.skipIf(!available)('opens again on a migrated store and answers ping', async () => {
+    const again = await openStore(backend.url);
+    expect(await again.ping()).toBe(true);
+    await again.close();
+    expect(await store.ping()).toBe(true);
+  });
+
+  it.skipIf(!available)('records a checklist once per digest and invalidates older sign-offs', async () => {
+    await store.recordChecklist(
+      { id: 'launch', name: 'Launch', digest: 'sha256:aaa', file: 'launch.md' },
+      'ana',
+    );
+    await store.recordChecklist(
+      { id: 'launch', name: 'Launch', digest: 'sha256:aaa', file: 'launch.md' },
+      'ana',
+    );
+    let events = await store.listAudit({});
+    expect(events.map((e) => e.type)).toEqual(['checklist.imported']);
+    expect(events[0]).toMatchObject({ seq: 1, checklist: 'launch', actor: 'ana', at: T0 });
+    expect(events[0]!.data).toEqual({ digest: 'sha256:aaa', name: 'Launch', file: 'launch.md' });
+
+    await store.addSignoff({
+      checklist: 'launch',
+      environment: 'production',
+      role: 'security',
+      digest: 'sha256:aaa',
+      by: 'sam',
+      at: later(2),
+    });
+    await store.recordChecklist(
+      { id: 'launch', name: 'Launch', digest: 'sha256:bbb', file: 'launch.md' },
+      'ana',
+    );
+    events = await store.listAudit({ after: 1 });
+    expect(events.map((e) => e.type)).toEqual(['signoff.given', 'checklist.imported', 'signoff.invalidated']);
+    expect(events[1]!.data).toMatchObject({ digest: 'sha256:bbb', previous: 'sha256:aaa' });
+    expect(events[2]).toMatchObject({ environment: 'production', data: { role: 'security', by: 'sam' } });
+  });
+
+  it.skipIf(!available)('saves runs with their outcomes and lists them newest first', async () => {
+    const first = await store.saveRun(run());
+    const second = await store.saveRun(run({ verdict: 'GO', finishedAt: later(5), outcomes: [] }));
+    await store.saveRun(run({ environment: 'staging' }));
+    expect(second).toBeGreaterThan(first);
+
+    const latest = await store.latestRun('launch', 'production');
+    expect(latest).toMatchObject({ id: second, verdict: 'GO', outcomes: [] });
+
+    const [newest, older] = await store.listRuns('launch', 'production');
+    expect(newest!.id).toBe(second);
+    expect(older).toEqual({ ...run(), id: first });
+    expect(await store.listRuns('launch', undefined, { limit: 1 })).toHaveLength(1);
+    expect((await store.listRuns('launch', 'production', { before: second })).map((r) => r.id)).toEqual([
+      first,
+    ]);
+    expect(await store.latestRun('launch', 'nowhere')).toBeUndefined();
+
+    const completed = (await store.listAudit({ limit: 1000 })).filter((e) => e.type === 'run.completed');
+    expect(completed[0]).toMatchObject({
+      actor: 'cli',
+      environment: 'production',
+      data: { run: first, verdict: 'NO-GO', summary: { pass: 1, fail: 1 } },
+    });
+  });
+
+  it.skipIf(!available)('saves a 1,000-item run in one piece', async () => {
+    const outcomes = Array.from({ length: 1000 }, (_, i) => ({
+      item: `bulk/item-${String(i).padStart(4, '0')}`,
+      status: 'pass' as const,
+      observed: { i },
+    }));
+    const id = await store.saveRun(run({ environment: 'bulk', outcomes }));
+    const back = await store.latestRun('launch', 'bulk');
+    expect(back?.id).toBe(id);
+    expect(back?.outcomes).toHaveLength(1000);
+    expect(back?.outcomes[999]).toEqual({ item: 'bulk/item-0999', status: 'pass', observed: { i: 999 } });
+  });
+
+  it.skipIf(!available)('stores window samples per item and prunes old ones', async () => {
+    await store.addSamples([
+      { checklist: 'launch', environment: 'production', item: 'obs/health', at: later(10), ok: true },
+      {
+        checklist: 'launch',
+        environment: 'production',
+        item: 'obs/health',
+        at: later(11),
+        ok: false,
+        message: '503',
+      },
+      { checklist: 'launch', environment: 'production', item: 'obs/health', at: later(12), ok: true },
+      { checklist: 'launch', environment: 'staging', item: 'obs/health', at: later(11), ok: true },
+      { checklist: 'launch', environment: 'production', item: 'obs/other', at: later(11), ok: true },
+    ]);
+    const samples = await store.listSamples('launch', 'production', 'obs/health', later(11));
+    expect(samples).toEqual([
+      {
+        checklist: 'launch',
+        environment: 'production',
+        item: 'obs/health',
+        at: later(11),
+        ok: false,
+        message: '503',
+      },
+      { checklist: 'launch', environment: 'production', item: 'obs/health', at: later(12), ok: true },
+    ]);
+    expect(await store.pruneSamples(later(11))).toBe(1);
+    expect(await store.listSamples('launch', 'production', 'obs/health', T0)).toHaveLength(2);
+  });
+
+  it.skipIf(!available)('keeps attestations, waivers and sign-offs per environment', async () => {
+    await store.addAttestation({
+      checklist: 'launch',
+      environment: 'production',
+      item: 'ops/rto',
+      evidence: 'DR drill 2026-11-02',
+      value: '4h',
+      file: { name: 'drill.pdf', sha256: 'c'.repeat(64) },
+      by: 'ana',
+      at: later(20),
+      expiresAt: '2027-02-18T09:00:00Z',
+    });
+    await store.addWaiver({
+      checklist: 'launch',
+      environment: 'production',
+      item: 'ops/backup',
+      reason: 'restore test next sprint',
+      owner: 'ops',
+      by: 'lead',
+      at: later(21),
+      expiresAt: later(21 + 60 * 24 * 10),
+    });
+    await store.addWaiver({
+      checklist: 'launch',
+      environment: 'staging',
+      item: 'ops/backup',
+      reason: 'staging only',
+      owner: 'ops',
+      by: 'lead',
+      at: later(22),
+      expiresAt: later(22 + 60),
+    });
+    const state = await store.loadState('launch', 'production');
+    expect(state.attestations).toEqual([
+      {
+        checklist: 'launch',
+        environment: 'production',
+        item: 'ops/rto',
+        evidence: 'DR drill 2026-11-02',
+        value: '4h',
+        file: { name: 'drill.pdf', sha256: 'c'.repeat(64) },
+        by: 'ana',
+        at: later(20),
+        expiresAt: '2027-02-18T09:00:00.000Z',
+      },
+    ]);
+    expect(state.waivers.map((w) => w.reason)).toEqual(['restore test next sprint']);
+    expect(state.signoffs.map((s) => [s.role, s.digest])).toEqual([['security', 'sha256:aaa']]);
+    expect((await store.listWaivers('launch')).map((w) => w.environment)).toEqual(['staging', 'production']);
+    expect(await store.listWaivers('other')).toEqual([]);
+
+    const types = (await store.listAudit({ limit: 1000 })).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['item.attested', 'waiver.granted']));
+  });
+
+  it.skipIf(!available)('creates tokens stored by hash and never logs the hash', async () => {
+    const hash = 'd'.repeat(64);
+    const t = await store.createToken(
+      { name: 'ci', role: 'approver', signoffRoles: ['security'], hash },
+      'ana',
+    );
+    expect(t).toMatchObject({ name: 'ci', role: 'approver', signoffRoles: ['security'], createdAt: T0 });
+    expect(await store.findToken(hash)).toEqual(t);
+    expect(await store.findToken('e'.repeat(64))).toBeUndefined();
+    await expect(
+      store.createToken({ name: 'dup', role: 'viewer', signoffRoles: [], hash }, 'ana'),
+    ).rejects.toThrow();
+    const events = await store.listAudit({ limit: 1000 });
+    const created = events.filter((e) => e.type === 'token.created');
+    expect(created).toHaveLength(1);
+    expect(JSON.stringify(created)).not.toContain(hash);
+  });
+
+  it.skipIf(!available)('appends atomically under concurrent writers and verifies intact', async () => {
+    const before = (await store.verifyAudit()).count;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.appendAudit({ type: 'test.concurrent', actor: `w${i}`, data: { i } }),
+      ),
+    );
+    const v = await store.verifyAudit();
+    expect(v).toMatchObject({ ok: true, count: before + 20 });
+    const events = await store.listAudit({ limit: 1000 });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(v.head).toEqual({ seq: events.at(-1)!.seq, hash: events.at(-1)!.hash });
+  });
+
+  it.skipIf(!available)('pages through the log', async () => {
+    const all = await store.listAudit({ limit: 1000 });
+    const page = await store.listAudit({ after: 2, limit: 3 });
+    expect(page.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(page[0]).toEqual(all[2]);
+  });
+
+  it.skipIf(!available)('refuses UPDATE and DELETE on audit_events by default', async () => {
+    await expect(backend.raw(`update audit_events set actor = 'mallory' where seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(backend.raw('delete from audit_events where seq = 1')).rejects.toThrow(/append-only/);
+    expect((await store.verifyAudit()).ok).toBe(true);
+  });
+
+  it.skipIf(!available)(`reports a store it cannot open (${name})`, async () => {
+    if (name === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'gonogo-bad-'));
+      const notDb = join(dir, 'notes.txt');
+      writeFileSync(notDb, 'this is not a database, just some text that is long enough '.repeat(20));
+      await expect(openStore(notDb)).rejects.toThrow(/not a gonogo store/);
+      await expect(openStore(dir)).rejects.toThrow(/is a directory/);
+      rmSync(dir, { recursive: true, force: true });
+    } else {
+      const err = await openStore('postgres://gonogo:s3cret-pw@127.0.0.1:1/nothing').catch((e: Error) => e);
+      expect(String(err)).toMatch(/cannot reach PostgreSQL/);
+      expect(String(err)).not.toContain('s3cret-pw');
+    }
+  });
+});

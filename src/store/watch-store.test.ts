@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryInput, Store } from '../engine/store.js';
+import { serviceAvailable } from '../test-support/services.js';
+import { openStore } from './index.js';
+import { createTempDatabase } from './test-support/pg-database.js';
+
+/** The watch tables behave the same on both backends: one test body, run against each. */
+const backends = [
+  {
+    name: 'sqlite',
+    available: true,
+    async make() {
+      const dir = mkdtempSync(join(tmpdir(), 'gonogo-watch-store-'));
+      return { url: join(dir, 'gonogo.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    available: await serviceAvailable('postgres'),
+    async make() {
+      const tmp = await createTempDatabase('watch_store');
+      return { url: tmp.url, cleanup: () => tmp.drop() };
+    },
+  },
+];
+
+const T0 = new Date('2026-03-01T10:00:00.000Z');
+const plus = (ms: number) => new Date(T0.getTime() + ms);
+
+const delivery = (eventId: string, target = 'webhook:abc'): DeliveryInput => ({
+  eventId,
+  event: 'verdict.changed',
+  checklist: 'launch',
+  environment: 'production',
+  target,
+  targetLabel: 'webhook hooks.example.com',
+  payload: JSON.stringify({ event: 'verdict.changed' }),
+  at: T0.toISOString(),
+});
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`watch store on ${backend.name}`, () => {
+    let store: Store;
+    let second: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      const b = await backend.make();
+      cleanup = b.cleanup;
+      store = await openStore(b.url);
+      // Two replicas are two connections on PostgreSQL. SQLite serves one process: a second connection
+      // in the same process would block its event loop on the first one's write lock.
+      second = backend.name === 'postgres' ? await openStore(b.url) : store;
+    });
+    afterAll(async () => {
+      await store?.close();
+      if (second !== store) await second?.close();
+      await cleanup?.();
+    });
+
+    it('gives a lease to one holder until it expires, then to another', async () => {
+      expect((await store.acquireLease('scheduler', 'a', 10_000, T0)).holder).toBe('a');
+      expect((await second.acquireLease('scheduler', 'b', 10_000, plus(1000))).holder).toBe('a');
+      // The holder renews its own lease.
+      const renewed = await store.acquireLease('scheduler', 'a', 10_000, plus(3000));
+      expect(renewed).toEqual({ name: 'scheduler', holder: 'a', expiresAt: plus(13_000).toISOString() });
+      expect((await second.acquireLease('scheduler', 'b', 10_000, plus(12_000))).holder).toBe('a');
+      // a stopped renewing: b takes over once the lease has expired.
+      expect((await second.acquireLease('scheduler', 'b', 10_000, plus(13_001))).holder).toBe('b');
+      await second.releaseLease('scheduler', 'a'); // not a's any more: no effect
+      expect((await store.acquireLease('scheduler', 'a', 10_000, plus(14_000))).holder).toBe('b');
+      await second.releaseLease('scheduler', 'b');
+      expect((await store.acquireLease('scheduler', 'a', 10_000, plus(14_000))).holder).toBe('a');
+    });
+
+    it('elects exactly one holder among concurrent contenders', async () => {
+      const holders = await Promise.all(
+        ['r1', 'r2', 'r3', 'r4'].map((h, i) => (i % 2 ? store : second).acquireLease('race', h, 10_000, T0)),
+      );
+      expect(new Set(holders.map((l) => l.holder)).size).toBe(1);
+    });
+
+    it('lets a slot be claimed once, even by two replicas at the same moment', async () => {
+      const claim = (holder: string) => ({
+        checklist: 'launch',
+        environment: 'production',
+        what: 'run',
+        slot: T0.toISOString(),
+        holder,
+        at: T0.toISOString(),
+      });
+      const results = await Promise.all([store.claimSlot(claim('a')), second.claimSlot(claim('b'))]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimSlot({ ...claim('a'), what: 'ops/health' })).toBe(true);
+      expect(await store.pruneSlots(plus(1).toISOString())).toBe(2);
+      expect(await store.claimSlot(claim('a'))).toBe(true);
+    });
+
+    it('replaces watch state only from the version read, queueing its deliveries with it', async () => {
+      expect(await store.loadWatchState('launch/production')).toBeUndefined();
+      expect(await store.commitWatchState('launch/production', '{"v":1}', 0, [delivery('e1')], T0)).toBe(true);
+      // A second writer that read "absent" too loses, and queues nothing.
+      expect(await second.commitWatchState('launch/production', '{"v":"x"}', 0, [delivery('e2')], T0)).toBe(false);
+      expect(await store.loadWatchState('launch/production')).toEqual({ value: '{"v":1}', version: 1 });
+      expect(await store.commitWatchState('launch/production', '{"v":2}', 1, [delivery('e1'), delivery('e3')], T0)).toBe(
+        true,
+      );
+      expect(await second.commitWatchState('launch/production', '{"v":"y"}', 1, [], T0)).toBe(false);
+      // e1 was already queued for this target: once only.
+      const log = await store.listDeliveries({ checklist: 'launch' });
+      expect(log.map((d) => d.eventId)).toEqual(['e3', 'e1']);
+      expect(log[0]).toMatchObject({ status: 'pending', attempts: 0, targetLabel: 'webhook hooks.example.com' });
+    });
+
+    it('hands a due delivery to one sender, and back after a failed attempt is due again', async () => {
+      await store.commitWatchState('k2', '{}', 0, [delivery('d1', 'slack:1')], T0);
+      const due = (await store.dueDeliveries(T0, 100)).find((d) => d.eventId === 'd1')!;
+      const [a, b] = await Promise.all([
+        store.claimDelivery(due.id, T0, plus(30_000)),
+        second.claimDelivery(due.id, T0, plus(30_000)),
+      ]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      expect((await store.dueDeliveries(T0, 100)).map((d) => d.eventId)).not.toContain('d1');
+      await store.recordDeliveryAttempt(due.id, {
+        status: 'retrying',
+        attempts: 1,
+        lastError: 'HTTP 500',
+        responseCode: 500,
+        nextAttemptAt: plus(1000).toISOString(),
+        at: T0.toISOString(),
+      });
+      expect((await store.dueDeliveries(plus(999), 100)).map((d) => d.eventId)).not.toContain('d1');
+      expect((await store.dueDeliveries(plus(1000), 100)).map((d) => d.eventId)).toContain('d1');
+      // A sender that died while holding a delivery: it is due again when the hold runs out.
+      await store.claimDelivery(due.id, plus(1000), plus(31_000));
+      expect((await store.dueDeliveries(plus(31_000), 100)).map((d) => d.eventId)).toContain('d1');
+      const row = (await store.listDeliveries({ limit: 1 }))[0]!;
+      expect(row).toMatchObject({ eventId: 'd1', attempts: 1, lastError: 'HTTP 500', responseCode: 500 });
+    });
+  });
+}

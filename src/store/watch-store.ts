@@ -1,0 +1,203 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  DeliveryAttempt,
+  DeliveryInput,
+  DeliveryRecord,
+  DeliveryStatus,
+  Lease,
+  SlotClaim,
+  WatchState,
+  WatchStore,
+} from '../engine/store.js';
+import type { StoreAdapter } from './adapter.js';
+import type { Database } from './schema.js';
+import type { DeliveriesTable, WatchDatabase } from './watch-schema.js';
+
+type Db = Kysely<Database & WatchDatabase>;
+
+const MAX_LIST = 1000;
+
+function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
+  return {
+    id: Number(r.id),
+    eventId: r.event_id,
+    event: r.event,
+    checklist: r.checklist,
+    environment: r.environment,
+    target: r.target,
+    targetLabel: r.target_label,
+    payload: r.payload,
+    at: r.created_at,
+    status: r.status as DeliveryStatus,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    responseCode: r.response_code === null ? null : Number(r.response_code),
+    nextAttemptAt: r.next_attempt_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * The watch loop's part of the store (leases, slots, watch state, deliveries), over the same adapter
+ * as SqlStore, which delegates to it. One SQL code path; the only dialect difference is the advisory
+ * lock PostgreSQL takes around a lease decision (SQLite's IMMEDIATE transaction already serialises it).
+ */
+export function createWatchStore(adapter: StoreAdapter): WatchStore {
+  const db: Db = adapter.db.withTables<WatchDatabase>();
+
+  return {
+    async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease> {
+      return db.transaction().execute(async (trx) => {
+        if (adapter.dialect === 'postgres') {
+          await sql`select pg_advisory_xact_lock(hashtext(${`gonogo.lease.${name}`}))`.execute(trx);
+        }
+        const current = await trx.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst();
+        const nowIso = now.toISOString();
+        if (current && current.holder !== holder && current.expires_at > nowIso) {
+          return { name, holder: current.holder, expiresAt: current.expires_at };
+        }
+        const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+        if (current) {
+          await trx.updateTable('leases').set({ holder, expires_at: expiresAt }).where('name', '=', name).execute();
+        } else {
+          await trx.insertInto('leases').values({ name, holder, expires_at: expiresAt }).execute();
+        }
+        return { name, holder, expiresAt };
+      });
+    },
+
+    async releaseLease(name: string, holder: string): Promise<void> {
+      await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+    },
+
+    async claimSlot(claim: SlotClaim): Promise<boolean> {
+      const row = await db
+        .insertInto('scheduled_slots')
+        .values({
+          checklist: claim.checklist,
+          environment: claim.environment,
+          what: claim.what,
+          slot: claim.slot,
+          holder: claim.holder,
+          claimed_at: claim.at,
+        })
+        .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
+        .returning('slot')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async pruneSlots(before: string): Promise<number> {
+      const res = await db.deleteFrom('scheduled_slots').where('slot', '<', before).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+
+    async loadWatchState(key: string): Promise<WatchState | undefined> {
+      const row = await db.selectFrom('watch_state').select(['value', 'version']).where('key', '=', key).executeTakeFirst();
+      return row ? { value: row.value, version: Number(row.version) } : undefined;
+    },
+
+    async commitWatchState(
+      key: string,
+      value: string,
+      expectedVersion: number,
+      deliveries: DeliveryInput[],
+      now: Date,
+    ): Promise<boolean> {
+      const at = now.toISOString();
+      return db.transaction().execute(async (trx) => {
+        let replaced: boolean;
+        if (expectedVersion === 0) {
+          const row = await trx
+            .insertInto('watch_state')
+            .values({ key, value, version: 1, updated_at: at })
+            .onConflict((oc) => oc.column('key').doNothing())
+            .returning('version')
+            .executeTakeFirst();
+          replaced = row !== undefined;
+        } else {
+          const res = await trx
+            .updateTable('watch_state')
+            .set({ value, version: expectedVersion + 1, updated_at: at })
+            .where('key', '=', key)
+            .where('version', '=', expectedVersion)
+            .executeTakeFirst();
+          replaced = Number(res.numUpdatedRows) === 1;
+        }
+        if (!replaced) return false;
+        for (const d of deliveries) {
+          await trx
+            .insertInto('deliveries')
+            .values({
+              event_id: d.eventId,
+              event: d.event,
+              checklist: d.checklist,
+              environment: d.environment,
+              target: d.target,
+              target_label: d.targetLabel,
+              payload: d.payload,
+              status: 'pending',
+              attempts: 0,
+              last_error: null,
+              response_code: null,
+              next_attempt_at: d.at,
+              created_at: d.at,
+              updated_at: at,
+            })
+            .onConflict((oc) => oc.columns(['event_id', 'target']).doNothing())
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    async dueDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]> {
+      const rows = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('status', 'in', ['pending', 'retrying', 'sending'])
+        .where('next_attempt_at', '<=', now.toISOString())
+        .orderBy('id')
+        .limit(Math.max(1, Math.min(MAX_LIST, limit)))
+        .execute();
+      return rows.map(toDelivery);
+    },
+
+    async claimDelivery(id: number, now: Date, holdUntil: Date): Promise<DeliveryRecord | undefined> {
+      // A conditional update is the claim: of two senders, only one sees its row change.
+      const row = await db
+        .updateTable('deliveries')
+        .set({ status: 'sending', next_attempt_at: holdUntil.toISOString(), updated_at: now.toISOString() })
+        .where('id', '=', id)
+        .where('status', 'in', ['pending', 'retrying', 'sending'])
+        .where('next_attempt_at', '<=', now.toISOString())
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toDelivery(row) : undefined;
+    },
+
+    async recordDeliveryAttempt(id: number, a: DeliveryAttempt): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({
+          status: a.status,
+          attempts: a.attempts,
+          last_error: a.lastError,
+          response_code: a.responseCode,
+          next_attempt_at: a.nextAttemptAt,
+          updated_at: a.at,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async listDeliveries(opts: { checklist?: string; limit?: number; before?: number } = {}) {
+      let q = db.selectFrom('deliveries').selectAll();
+      if (opts.checklist !== undefined) q = q.where('checklist', '=', opts.checklist);
+      if (opts.before !== undefined) q = q.where('id', '<', opts.before);
+      const limit = Math.max(1, Math.min(MAX_LIST, Math.floor(opts.limit ?? 50)));
+      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toDelivery);
+    },
+  };
+}

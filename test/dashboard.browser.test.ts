@@ -1,0 +1,256 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../src/app/serve.js';
+import { loadRegistry } from '../src/checks/registry.js';
+import type { Store } from '../src/engine/store.js';
+import { hashToken, silentLogger } from '../src/server/index.js';
+import { openStore } from '../src/store/index.js';
+import { ROOT } from '../src/test-support/cli.js';
+
+/**
+ * The dashboard in headless Chromium (Debian's `chromium`), as a launch team uses it: log in with a
+ * token, read the verdict, attest through the form, watch the item turn green, run the checks, sign off.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing (install the Debian package chromium)`);
+if (!haveChromium) console.warn(`skipping dashboard browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+const ARTIFACTS = join(ROOT, 'artifacts');
+const PASS_GREEN = 'rgb(26, 127, 55)';
+
+let dir: string;
+let store: Store;
+let server: RunningServer;
+let target: Server;
+let browser: Browser;
+const tokens: Record<string, string> = {};
+
+const CHECKLIST = (baseUrl: string) => `---
+id: launch
+name: Payments launch
+launch: 2026-12-01
+environments:
+  production: { BASE_URL: "${baseUrl}" }
+  staging: { BASE_URL: "${baseUrl}" }
+policy:
+  signoffs: [engineering, security]
+---
+# Payments launch
+## Operations
+- [ ] Backups restored in a drill
+
+  Restore last night's snapshot into a scratch database and compare row counts.
+
+  Remedy: re-run \`scripts/restore-drill.sh\` and attach the log.
+- [ ] RTO: ______
+- [ ] Health endpoint answers
+  \`\`\`check
+  http: \${BASE_URL}/health
+  expect: ['status == 200']
+  \`\`\`
+- [ ] Status page linked from the app (optional)
+## Sign-Off
+- [ ] Engineering Lead: ____ Date: ____
+- [ ] Security Lead: ____ Date: ____
+`;
+
+async function login(page: Page, token: string): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.waitForURL(/\/login$/);
+  await page.getByLabel('Token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${server.url}/`);
+}
+
+describe.skipIf(!haveChromium)('dashboard in a browser', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gonogo-dash-'));
+    await mkdir(ARTIFACTS, { recursive: true });
+    target = createHttpServer((req, res) => {
+      res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
+      res.end('{"db":"ok"}');
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    await writeFile(join(dir, 'launch.md'), CHECKLIST(`http://127.0.0.1:${(target.address() as AddressInfo).port}`));
+    await writeFile(
+      join(dir, 'mobile-app.md'),
+      '---\nid: mobile-app\nname: Mobile app release\n---\n# Mobile app release\n## Store\n- [ ] Screenshots approved\n- [x] Privacy labels filled\n',
+    );
+    store = await openStore(join(dir, 'gonogo.db'));
+    for (const [name, role, roles] of [
+      ['lead', 'approver', ['engineering', 'security']],
+      ['viewer', 'viewer', []],
+    ] as const) {
+      const token = `gng_browser_${name}_${Math.random().toString(36).slice(2)}`;
+      await store.createToken({ name, role, signoffRoles: [...roles], hash: hashToken(token) }, 'test');
+      tokens[name] = token;
+    }
+    server = await startServer(
+      { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
+      {
+        io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
+        openStore: async () => store,
+        registry: loadRegistry,
+        now: () => new Date(),
+      },
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      timeout: 30_000,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await new Promise((r) => target?.close(r));
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('logs in, attests, runs the checks, signs off and reaches GO', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await login(page, tokens.lead!);
+
+    // The session cookie is HttpOnly and SameSite=Strict; the token itself is never stored in the browser.
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies[0]!.value).not.toContain(tokens.lead);
+
+    const card = page.locator('a.env-card[data-env="production"]').first();
+    await expect(card.locator('[data-verdict]').textContent()).resolves.toBe('NO-GO');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overview.png'), fullPage: true });
+
+    await card.click();
+    await page.waitForURL(/\/checklists\/launch\?env=production/);
+    await expect(page.locator('.verdict.big').textContent()).resolves.toBe('NO-GO');
+
+    const backups = page.locator('li[data-item="operations/backups-restored-in-a-drill"]');
+    await expect(backups.getAttribute('data-status')).resolves.toBe('pending');
+    await backups.locator('summary', { hasText: /^Attest$/ }).click();
+    await backups.getByLabel('Evidence').fill('restore drill OPS-7: row counts match');
+    await backups.getByRole('button', { name: 'Attest' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('.notice.ok').textContent()).resolves.toContain('Attested operations/backups-restored-in-a-drill');
+    const chip = page.locator('li[data-item="operations/backups-restored-in-a-drill"] .chip');
+    await expect(chip.textContent()).resolves.toBe('pass');
+    await expect(chip.evaluate((el) => getComputedStyle(el).color)).resolves.toBe(PASS_GREEN);
+
+    const rto = page.locator('li[data-item="operations/rto"]');
+    await rto.locator('summary', { hasText: /^Attest$/ }).click();
+    await rto.getByLabel('Value').fill('4h');
+    await rto.getByLabel('Evidence').fill('DR runbook v3');
+    await rto.getByRole('button', { name: 'Attest' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('li[data-item="operations/rto"]').getAttribute('data-status')).resolves.toBe('pass');
+
+    await page.getByRole('button', { name: 'Run checks now' }).click();
+    await page.waitForLoadState();
+    await expect(
+      page.locator('li[data-item="operations/health-endpoint-answers"]').getAttribute('data-status'),
+    ).resolves.toBe('pass');
+
+    await page.getByRole('button', { name: 'Sign off as engineering' }).click();
+    await page.waitForLoadState();
+    await page.getByRole('button', { name: 'Sign off as security' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('.verdict.big').textContent()).resolves.toBe('GO');
+    await expect(page.locator('[data-role="security"] .chip').textContent()).resolves.toBe('pass');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-checklist.png'), fullPage: true });
+
+    // Staging is a separate gate: still NO-GO.
+    await page.goto(`${server.url}/checklists/launch?env=staging`);
+    await expect(page.locator('.verdict.big').textContent()).resolves.toBe('NO-GO');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-checklist-nogo.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows waivers, runs and the audit log, and verifies the chain', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await login(page, tokens.lead!);
+    await page.goto(`${server.url}/checklists/launch?env=staging`);
+    const health = page.locator('li[data-item="operations/health-endpoint-answers"]');
+    await health.locator('summary', { hasText: /^Waive$/ }).click();
+    await health.getByLabel('Reason').fill('probe host moves next week');
+    await health.getByLabel('Owner').fill('sre');
+    await health.getByLabel('Expires (date or days)').fill('45d');
+    await health.getByRole('button', { name: 'Grant waiver' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('.notice.bad').textContent()).resolves.toContain('30 days');
+    await health.locator('summary', { hasText: /^Waive$/ }).click();
+    await health.getByLabel('Reason').fill('probe host moves next week');
+    await health.getByLabel('Owner').fill('sre');
+    await health.getByRole('button', { name: 'Grant waiver' }).click();
+    await page.waitForLoadState();
+    await expect(health.getAttribute('data-status')).resolves.toBe('waived');
+
+    await page.getByRole('link', { name: 'Waivers' }).click();
+    await expect(page.locator('table').first().textContent()).resolves.toMatch(/in 13d 23h|in 14d/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-waivers.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await expect(page.locator('table').textContent()).resolves.toContain('api:lead');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await expect(page.locator('table').textContent()).resolves.toContain('waiver.granted');
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await expect(page.locator('[data-audit]').getAttribute('data-audit')).resolves.toBe('intact');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-audit.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('is readable on a phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await login(page, tokens.viewer!);
+    await page.goto(`${server.url}/checklists/launch?env=production`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    // A viewer sees the state but no forms.
+    await expect(page.locator('form.act').count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: /Run checks now|Sign off/ }).count()).resolves.toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-checklist-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('refuses forms without the session CSRF token or from another origin, and pages without a session', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await login(page, tokens.lead!);
+    const form = { env: 'staging', item: 'operations/rto', evidence: 'x', value: '1h' };
+    const noToken = await context.request.post(`${server.url}/checklists/launch/attest`, {
+      form,
+      headers: { origin: server.url },
+      maxRedirects: 0,
+    });
+    expect(noToken.status()).toBe(403);
+    const foreign = await context.request.post(`${server.url}/checklists/launch/attest`, {
+      form: { ...form, _csrf: 'guess' },
+      headers: { origin: 'https://evil.example' },
+      maxRedirects: 0,
+    });
+    expect(foreign.status()).toBe(403);
+    await context.close();
+
+    const anonymous = await browser.newContext();
+    const res = await anonymous.request.get(`${server.url}/waivers`, { maxRedirects: 0 });
+    expect(res.status()).toBe(303);
+    expect(res.headers().location).toBe('/login');
+    await anonymous.close();
+  });
+});
