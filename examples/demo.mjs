@@ -50,7 +50,7 @@ function gonogo(args, env, { capture = false } = {}) {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
       env,
-      stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'ignore' : 'inherit'],
     });
     let out = '';
     child.stdout?.on('data', (d) => {
@@ -102,7 +102,9 @@ const env = {
 };
 delete env.GONOGO_DB;
 
-say(`Target application: ${target.url}${values.degrade.length ? ` (degraded: ${values.degrade.join(', ')})` : ''}`);
+say(
+  `Target application: ${target.url}${values.degrade.length ? ` (degraded: ${values.degrade.join(', ')})` : ''}`,
+);
 say(`Store: ${rel(DB)} (SQLite; kept between demo runs)`);
 say(
   postgres
@@ -137,7 +139,10 @@ const db = `--db ${rel(DB)}`;
 say(`
 gonogo exited ${code} (${code === 0 ? 'GO' : 'NO-GO'}).
 What the machine can check was checked for real above: the health endpoints, the X-Request-Id header,
-the environment settings, the backup directory and the E2E report. ${code === 0 ? '' : `The verdict stays NO-GO because
+the environment settings, the backup directory and the E2E report. ${
+  code === 0
+    ? ''
+    : `The verdict stays NO-GO because
 the manual items (2FA flow, Mongo indexes, access roles...) are pending until a person attests them,
 and the four sign-offs of the policy are missing. For example:
 
@@ -146,5 +151,6 @@ and the four sign-offs of the policy are missing. For example:
   ./bin/gonogo signoff ${CHECKLIST} --role engineering --by you --env local ${db}
 
 Then run \`npm run demo\` again. "health/ready 24 saat stabil" needs 24 hours of samples: \`gonogo serve\`
-collects them.`}
+collects them.`
+}
 Other views of the same run: npm run demo -- --format markdown (or json, junit).`);

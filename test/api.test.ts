@@ -48,21 +48,26 @@ policy:
 - [ ] Security Lead: ____ Date: ____
 `;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, asserted field by field
+type Json = any;
+
 async function call(
   method: string,
   path: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Headers; json: any; text: string }> {
+): Promise<{ status: number; headers: Headers; json: Json; text: string }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers,
-    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+    ...(opts.body !== undefined
+      ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+      : {}),
   });
   const text = await res.text();
-  let json: any;
+  let json: Json;
   try {
     json = JSON.parse(text);
   } catch {
@@ -136,8 +141,24 @@ describe('authentication and roles', () => {
   // Each write route, the highest role that is refused and the lowest that is allowed.
   it.each([
     ['runs', { env: 'staging' }, 'viewer', 'operator'],
-    ['attestations', { env: 'staging', item: 'operations/backups-restored-in-a-drill', evidence: 'drill OPS-7' }, 'viewer', 'operator'],
-    ['waivers', { env: 'staging', item: 'operations/health-endpoint-answers', reason: 'vendor', owner: 'sre', expires: '7d' }, 'operator', 'eng-approver'],
+    [
+      'attestations',
+      { env: 'staging', item: 'operations/backups-restored-in-a-drill', evidence: 'drill OPS-7' },
+      'viewer',
+      'operator',
+    ],
+    [
+      'waivers',
+      {
+        env: 'staging',
+        item: 'operations/health-endpoint-answers',
+        reason: 'vendor',
+        owner: 'sre',
+        expires: '7d',
+      },
+      'operator',
+      'eng-approver',
+    ],
     ['signoffs', { env: 'staging', role: 'engineering' }, 'operator', 'eng-approver'],
   ])('POST %s: %s gets 403, %s gets 201', async (route, body, refused, allowed) => {
     const denied = await call('POST', `/api/v1/checklists/launch/${route}`, { token: tokens[refused], body });
@@ -168,7 +189,9 @@ describe('authentication and roles', () => {
     const from = { 'x-forwarded-for': '203.0.113.9' };
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await call('GET', '/api/v1/checklists', { token: `gng_guess_${i}`, headers: from })).status);
+      statuses.push(
+        (await call('GET', '/api/v1/checklists', { token: `gng_guess_${i}`, headers: from })).status,
+      );
     }
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(-2)).toEqual([429, 429]);
@@ -177,7 +200,10 @@ describe('authentication and roles', () => {
     expect(Number(good.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(good.headers.get('content-type')).toBe('application/problem+json');
     // Another address is unaffected.
-    const other = await call('GET', '/api/v1/checklists', { token: tokens.viewer, headers: { 'x-forwarded-for': '203.0.113.10' } });
+    const other = await call('GET', '/api/v1/checklists', {
+      token: tokens.viewer,
+      headers: { 'x-forwarded-for': '203.0.113.10' },
+    });
     expect(other.status).toBe(200);
   });
 });
@@ -186,7 +212,11 @@ describe('checklists', () => {
   it('lists loaded checklists and the ones that failed with their error', async () => {
     const r = await call('GET', '/api/v1/checklists', { token: tokens.viewer });
     const byId = Object.fromEntries(r.json.checklists.map((c: { id: string }) => [c.id, c]));
-    expect(byId.launch).toMatchObject({ name: 'Payments launch', environments: ['staging', 'production'], items: 5 });
+    expect(byId.launch).toMatchObject({
+      name: 'Payments launch',
+      environments: ['staging', 'production'],
+      items: 5,
+    });
     expect(byId.broken.error).toMatch(/broken\.md:2:\d+/);
   });
 
@@ -207,19 +237,37 @@ describe('checklists', () => {
 
 describe('runs and preflight', () => {
   it('runs the checks on POST and lists runs newest first with limit and before', async () => {
-    const first = await call('POST', '/api/v1/checklists/launch/runs', { token: tokens.operator, body: { env: 'production' } });
+    const first = await call('POST', '/api/v1/checklists/launch/runs', {
+      token: tokens.operator,
+      body: { env: 'production' },
+    });
     expect(first.status).toBe(201);
-    const health = first.json.items.find((i: { id: string }) => i.id === 'operations/health-endpoint-answers');
+    const health = first.json.items.find(
+      (i: { id: string }) => i.id === 'operations/health-endpoint-answers',
+    );
     expect(health.status).toBe('pass');
     expect(first.json.verdict).toBe('NO-GO');
-    const second = await call('POST', '/api/v1/checklists/launch/runs', { token: tokens.operator, body: { env: 'production' } });
-    const list = await call('GET', '/api/v1/checklists/launch/runs?env=production&limit=1', { token: tokens.viewer });
-    expect(list.status).toBe(200);
-    expect(list.json.runs).toHaveLength(1);
-    expect(list.json.runs[0]).toMatchObject({ id: second.json.run, trigger: 'api:operator', environment: 'production' });
-    const older = await call('GET', `/api/v1/checklists/launch/runs?env=production&before=${second.json.run}`, {
+    const second = await call('POST', '/api/v1/checklists/launch/runs', {
+      token: tokens.operator,
+      body: { env: 'production' },
+    });
+    const list = await call('GET', '/api/v1/checklists/launch/runs?env=production&limit=1', {
       token: tokens.viewer,
     });
+    expect(list.status).toBe(200);
+    expect(list.json.runs).toHaveLength(1);
+    expect(list.json.runs[0]).toMatchObject({
+      id: second.json.run,
+      trigger: 'api:operator',
+      environment: 'production',
+    });
+    const older = await call(
+      'GET',
+      `/api/v1/checklists/launch/runs?env=production&before=${second.json.run}`,
+      {
+        token: tokens.viewer,
+      },
+    );
     expect(older.json.runs[0].id).toBe(first.json.run);
   });
 
@@ -248,7 +296,9 @@ describe('runs and preflight', () => {
     clock += 3_600_000;
     const before = targetHits;
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => call('GET', '/api/v1/checklists/launch/preflight?env=staging', { token: tokens.viewer })),
+      Array.from({ length: 8 }, () =>
+        call('GET', '/api/v1/checklists/launch/preflight?env=staging', { token: tokens.viewer }),
+      ),
     );
     expect(new Set(answers.map((a) => a.json.run)).size).toBe(1);
     expect(targetHits).toBe(before + 1);
@@ -259,12 +309,19 @@ describe('attest, waive, sign off', () => {
   it('attesting a manual item turns it pass in the verdict', async () => {
     const r = await call('POST', '/api/v1/checklists/launch/attestations', {
       token: tokens.operator,
-      body: { env: 'production', item: 'Backups restored in a drill', evidence: 'restore drill 2026-11-18', valid_for: '90d' },
+      body: {
+        env: 'production',
+        item: 'Backups restored in a drill',
+        evidence: 'restore drill 2026-11-18',
+        valid_for: '90d',
+      },
     });
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ item: 'operations/backups-restored-in-a-drill', by: 'operator' });
     expect(Date.parse(r.json.expiresAt) - clock).toBe(90 * 86_400_000);
-    const v = await call('GET', '/api/v1/checklists/launch/preflight?env=production&max_age=1000d', { token: tokens.viewer });
+    const v = await call('GET', '/api/v1/checklists/launch/preflight?env=production&max_age=1000d', {
+      token: tokens.viewer,
+    });
     const item = v.json.items.find((i: { id: string }) => i.id === 'operations/backups-restored-in-a-drill');
     expect(item.status).toBe('pass');
   });
@@ -282,16 +339,58 @@ describe('attest, waive, sign off', () => {
   // Bad bodies: the problem names the field at fault.
   it.each([
     ['attestations', 'operator', { item: 'operations/backups-restored-in-a-drill' }, 400, 'evidence'],
-    ['attestations', 'operator', { item: 'operations/backups-restored-in-a-drill', evidence: '   ' }, 400, 'evidence'],
+    [
+      'attestations',
+      'operator',
+      { item: 'operations/backups-restored-in-a-drill', evidence: '   ' },
+      400,
+      'evidence',
+    ],
     ['attestations', 'operator', { item: 'operations/rto', evidence: 'runbook' }, 400, 'value'],
     ['attestations', 'operator', { item: 'operations/health-endpoint-answers', evidence: 'x' }, 400, 'item'],
     ['attestations', 'operator', { item: 'operations/nope', evidence: 'x' }, 404, 'item'],
-    ['attestations', 'operator', { env: 'moon', item: 'operations/rto', evidence: 'x', value: '4h' }, 404, 'env'],
-    ['attestations', 'operator', { item: 'operations/rto', evidence: 'x', valid_for: 'soon' }, 400, 'valid_for'],
-    ['attestations', 'operator', { item: 'operations/rto', evidence: 'x', value: '4h', check: { command: 'rm -rf /' } }, 400, 'check'],
-    ['waivers', 'eng-approver', { item: 'operations/health-endpoint-answers', reason: 'r', owner: 'o', expires: '45d' }, 400, 'expires'],
-    ['waivers', 'eng-approver', { item: 'operations/health-endpoint-answers', reason: 'r', owner: 'o', expires: '2020-01-01' }, 400, 'expires'],
-    ['waivers', 'eng-approver', { item: 'operations/health-endpoint-answers', owner: 'o', expires: '3d' }, 400, 'reason'],
+    [
+      'attestations',
+      'operator',
+      { env: 'moon', item: 'operations/rto', evidence: 'x', value: '4h' },
+      404,
+      'env',
+    ],
+    [
+      'attestations',
+      'operator',
+      { item: 'operations/rto', evidence: 'x', valid_for: 'soon' },
+      400,
+      'valid_for',
+    ],
+    [
+      'attestations',
+      'operator',
+      { item: 'operations/rto', evidence: 'x', value: '4h', check: { command: 'rm -rf /' } },
+      400,
+      'check',
+    ],
+    [
+      'waivers',
+      'eng-approver',
+      { item: 'operations/health-endpoint-answers', reason: 'r', owner: 'o', expires: '45d' },
+      400,
+      'expires',
+    ],
+    [
+      'waivers',
+      'eng-approver',
+      { item: 'operations/health-endpoint-answers', reason: 'r', owner: 'o', expires: '2020-01-01' },
+      400,
+      'expires',
+    ],
+    [
+      'waivers',
+      'eng-approver',
+      { item: 'operations/health-endpoint-answers', owner: 'o', expires: '3d' },
+      400,
+      'reason',
+    ],
     ['signoffs', 'eng-approver', { role: 'product' }, 400, 'role'],
     ['signoffs', 'eng-approver', { role: 7 }, 400, 'role'],
     ['runs', 'operator', { env: 5 }, 400, 'env'],
@@ -305,7 +404,10 @@ describe('attest, waive, sign off', () => {
   });
 
   it('refuses malformed JSON and oversized bodies as problems', async () => {
-    const bad = await call('POST', '/api/v1/checklists/launch/runs', { token: tokens.operator, body: '{"env":' });
+    const bad = await call('POST', '/api/v1/checklists/launch/runs', {
+      token: tokens.operator,
+      body: '{"env":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
     const big = await call('POST', '/api/v1/checklists/launch/attestations', {
@@ -335,8 +437,19 @@ describe('audit', () => {
     const seqs = latest.json.events.map((e: { seq: number }) => e.seq);
     expect(seqs).toHaveLength(5);
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
-    const types = new Set((await call('GET', '/api/v1/audit?limit=1000', { token: tokens.viewer })).json.events.map((e: { type: string }) => e.type));
-    for (const t of ['checklist.imported', 'run.completed', 'item.attested', 'waiver.granted', 'signoff.given']) expect(types).toContain(t);
+    const types = new Set(
+      (await call('GET', '/api/v1/audit?limit=1000', { token: tokens.viewer })).json.events.map(
+        (e: { type: string }) => e.type,
+      ),
+    );
+    for (const t of [
+      'checklist.imported',
+      'run.completed',
+      'item.attested',
+      'waiver.granted',
+      'signoff.given',
+    ])
+      expect(types).toContain(t);
     const page2 = await call('GET', `/api/v1/audit?limit=5&before=${seqs[4]}`, { token: tokens.viewer });
     expect(page2.json.events[0].seq).toBe(seqs[4] - 1);
     const tail = await call('GET', `/api/v1/audit?after=${seqs[2]}`, { token: tokens.viewer });
@@ -346,7 +459,9 @@ describe('audit', () => {
     expect(verify.json).toMatchObject({ ok: true });
     expect(verify.json.count).toBeGreaterThanOrEqual(seqs[0]);
     // Tokens never appear in the log, hashed or not.
-    const all = JSON.stringify((await call('GET', '/api/v1/audit?limit=1000', { token: tokens.viewer })).json);
+    const all = JSON.stringify(
+      (await call('GET', '/api/v1/audit?limit=1000', { token: tokens.viewer })).json,
+    );
     for (const t of Object.values(tokens)) {
       expect(all).not.toContain(t);
       expect(all).not.toContain(hashToken(t));
@@ -385,11 +500,15 @@ describe('operations', () => {
     expect(ready.json.checks.store).toBe('ok');
     const m = await call('GET', '/metrics');
     expect(m.headers.get('content-type')).toContain('text/plain');
-    expect(m.text).toMatch(/gonogo_runs_total\{checklist="launch",environment="production",verdict="NO-GO",trigger="api"\} [1-9]/);
+    expect(m.text).toMatch(
+      /gonogo_runs_total\{checklist="launch",environment="production",verdict="NO-GO",trigger="api"\} [1-9]/,
+    );
     expect(m.text).toMatch(/gonogo_check_duration_seconds_bucket\{le="[^"]+",kind="http",status="pass"\}/);
     expect(m.text).toMatch(/gonogo_items\{checklist="launch",environment="production",status="pass"\} \d/);
     expect(m.text).toMatch(/gonogo_verdict\{checklist="launch",environment="staging"\} 0/);
-    expect(m.text).toMatch(/gonogo_http_requests_total\{method="GET",route="\/api\/v1\/checklists\/:id\/preflight",status="200"\}/);
+    expect(m.text).toMatch(
+      /gonogo_http_requests_total\{method="GET",route="\/api\/v1\/checklists\/:id\/preflight",status="200"\}/,
+    );
     expect(m.text).toContain('gonogo_http_request_duration_seconds_bucket');
   });
 
@@ -430,6 +549,8 @@ describe('OpenAPI', () => {
     const resolved = schema.$ref ? r.json.components.schemas[schema.$ref.split('/').pop()] : schema;
     expect(resolved.required).toEqual(expect.arrayContaining(['item', 'evidence']));
     expect(resolved.additionalProperties).toBe(false);
-    expect(Object.keys(attest.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404']));
+    expect(Object.keys(attest.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404']),
+    );
   });
 });

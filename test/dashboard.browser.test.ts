@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -20,8 +21,10 @@ import { ROOT } from '../src/test-support/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing (install the Debian package chromium)`);
-if (!haveChromium) console.warn(`skipping dashboard browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!haveChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing (install the Debian package chromium)`);
+if (!haveChromium)
+  console.warn(`skipping dashboard browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 const ARTIFACTS = join(ROOT, 'artifacts');
 const PASS_GREEN = 'rgb(26, 127, 55)';
@@ -79,7 +82,10 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
       res.end('{"db":"ok"}');
     });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-    await writeFile(join(dir, 'launch.md'), CHECKLIST(`http://127.0.0.1:${(target.address() as AddressInfo).port}`));
+    await writeFile(
+      join(dir, 'launch.md'),
+      CHECKLIST(`http://127.0.0.1:${(target.address() as AddressInfo).port}`),
+    );
     await writeFile(
       join(dir, 'mobile-app.md'),
       '---\nid: mobile-app\nname: Mobile app release\n---\n# Mobile app release\n## Store\n- [ ] Screenshots approved\n- [x] Privacy labels filled\n',
@@ -142,7 +148,9 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await backups.getByLabel('Evidence').fill('restore drill OPS-7: row counts match');
     await backups.getByRole('button', { name: 'Attest' }).click();
     await page.waitForLoadState();
-    await expect(page.locator('.notice.ok').textContent()).resolves.toContain('Attested operations/backups-restored-in-a-drill');
+    await expect(page.locator('.notice.ok').textContent()).resolves.toContain(
+      'Attested operations/backups-restored-in-a-drill',
+    );
     const chip = page.locator('li[data-item="operations/backups-restored-in-a-drill"] .chip');
     await expect(chip.textContent()).resolves.toBe('pass');
     await expect(chip.evaluate((el) => getComputedStyle(el).color)).resolves.toBe(PASS_GREEN);
@@ -153,7 +161,9 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await rto.getByLabel('Evidence').fill('DR runbook v3');
     await rto.getByRole('button', { name: 'Attest' }).click();
     await page.waitForLoadState();
-    await expect(page.locator('li[data-item="operations/rto"]').getAttribute('data-status')).resolves.toBe('pass');
+    await expect(page.locator('li[data-item="operations/rto"]').getAttribute('data-status')).resolves.toBe(
+      'pass',
+    );
 
     await page.getByRole('button', { name: 'Run checks now' }).click();
     await page.waitForLoadState();
@@ -213,7 +223,11 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
   });
 
   it('is readable on a phone', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await login(page, tokens.viewer!);

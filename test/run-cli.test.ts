@@ -79,7 +79,9 @@ beforeAll(async () => {
   );
   await writeFile(
     join(dir, 'bindings.yaml'),
-    ['Ready endpoint answers:', `  http: ${base}/api/health/ready`, '  expect: [status == 200]', ''].join('\n'),
+    ['Ready endpoint answers:', `  http: ${base}/api/health/ready`, '  expect: [status == 200]', ''].join(
+      '\n',
+    ),
   );
 });
 
@@ -133,9 +135,15 @@ describe('gonogo run: verdict and exit code', () => {
 
 describe('gonogo run: usage and configuration errors exit 2', () => {
   it.each([
-    { args: ['nogo.md', '--env', 'prod'], says: /unknown environment "prod" for checklist nogo; known: staging, production/ },
+    {
+      args: ['nogo.md', '--env', 'prod'],
+      says: /unknown environment "prod" for checklist nogo; known: staging, production/,
+    },
     { args: ['nogo.md', '--frobnicate'], says: /Unknown option '--frobnicate'[\s\S]*usage: gonogo run FILE/ },
-    { args: ['nogo.md', '--format', 'yaml'], says: /unknown format "yaml"; use one of: json, junit, markdown, text/ },
+    {
+      args: ['nogo.md', '--format', 'yaml'],
+      says: /unknown format "yaml"; use one of: json, junit, markdown, text/,
+    },
     { args: ['missing.md'], says: /cannot read checklist missing\.md: no such file/ },
     { args: [], says: /missing FILE/ },
     { args: ['nogo.md', 'extra.md'], says: /unexpected argument "extra\.md"/ },
@@ -182,7 +190,11 @@ describe('gonogo run: output formats', () => {
       attributeNamePrefix: '',
       isArray: (name) => name === 'testsuite' || name === 'testcase',
     }).parse(r.stdout);
-    const suites = doc.testsuites.testsuite as { name: string; tests: string; testcase: Record<string, unknown>[] }[];
+    const suites = doc.testsuites.testsuite as {
+      name: string;
+      tests: string;
+      testcase: Record<string, unknown>[];
+    }[];
     expect(suites.map((s) => s.name)).toEqual(['Observability', 'Security', 'verdict']);
     const cases = suites.flatMap((s) => s.testcase);
     expect(Number(doc.testsuites.tests)).toBe(cases.length);
@@ -219,18 +231,21 @@ describe('gonogo run --out', () => {
     ['markdown', 'reports/launch.md', (s: string) => s.split('\n')[0]],
     ['junit', 'reports/junit.xml', (s: string) => (XMLValidator.validate(s) === true ? 'valid' : 'invalid')],
     ['text', 'report.txt', (s: string) => (s.includes('\x1b[') ? 'coloured' : 'plain')],
-  ] as const)('writes the %s report to the file and a one-line verdict to stdout', async (format, out, read) => {
-    const r = await run(['nogo.md', '--format', format, '--out', out], { FORCE_COLOR: '1' });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe(
-      `NO-GO nogo (staging): 1 pass, 1 fail, 0 error, 2 pending, 0 waived, 0 skipped; 2 reason(s). ${format} report written to ${out}\n`,
-    );
-    expect(existsSync(join(dir, out))).toBe(true);
-    const written = await readFile(join(dir, out), 'utf8');
-    expect(read(written)).toBe(
-      { json: 'NO-GO', markdown: '# ❌ NO-GO: Launch (staging)', junit: 'valid', text: 'plain' }[format],
-    );
-  });
+  ] as const)(
+    'writes the %s report to the file and a one-line verdict to stdout',
+    async (format, out, read) => {
+      const r = await run(['nogo.md', '--format', format, '--out', out], { FORCE_COLOR: '1' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe(
+        `NO-GO nogo (staging): 1 pass, 1 fail, 0 error, 2 pending, 0 waived, 0 skipped; 2 reason(s). ${format} report written to ${out}\n`,
+      );
+      expect(existsSync(join(dir, out))).toBe(true);
+      const written = await readFile(join(dir, out), 'utf8');
+      expect(read(written)).toBe(
+        { json: 'NO-GO', markdown: '# ❌ NO-GO: Launch (staging)', junit: 'valid', text: 'plain' }[format],
+      );
+    },
+  );
 
   it('refuses an --out it cannot write, with exit 2', async () => {
     await writeFile(join(dir, 'a-file'), '');

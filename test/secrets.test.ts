@@ -72,20 +72,20 @@ beforeAll(async () => {
       '## Database',
       '- [ ] Database reachable',
       '  ```check',
-      '  postgres: ${DATABASE_URL}',
+      `  postgres: \${DATABASE_URL}`,
       '  query: select current_user as who',
       '  expect: [connected, row.who == "nobody"]',
       '  ```',
       '- [ ] Replica reachable',
       '  ```check',
-      '  postgres: ${REPLICA_URL}',
+      `  postgres: \${REPLICA_URL}`,
       '  ```',
       '## API',
       '- [ ] Admin API accepts the token',
       '  ```check',
-      '  http: ${BASE_URL}/admin',
+      `  http: \${BASE_URL}/admin`,
       '  headers:',
-      '    Authorization: Bearer ${API_TOKEN}',
+      `    Authorization: Bearer \${API_TOKEN}`,
       '  expect: [status == 200, body.ok == true]',
       '  ```',
       '',
@@ -115,7 +115,13 @@ beforeAll(async () => {
     outputs.push({ name: out, text: await readFile(join(dir, out), 'utf8') });
   }
   // Colour and the live progress line must not smuggle anything either.
-  record('text coloured', await runCli(['run', 'launch.md', '--env', 'production', '--db', join(dir, 'store', 'gonogo.db')], { cwd: dir, env: { ...env, FORCE_COLOR: '1', NO_COLOR: '' } }));
+  record(
+    'text coloured',
+    await runCli(['run', 'launch.md', '--env', 'production', '--db', join(dir, 'store', 'gonogo.db')], {
+      cwd: dir,
+      env: { ...env, FORCE_COLOR: '1', NO_COLOR: '' },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -141,7 +147,9 @@ describe('planted secrets', () => {
     expect(byId['api/admin-api-accepts-the-token'].status).toBe('fail');
     expect(byId['database/replica-reachable'].status).toBe('error');
     // What a person sees instead: a fingerprint for env values, markers for the rest.
-    expect(JSON.stringify(byId['config/stripe-live-key-set'].observed)).toMatch(/\[secret len=32 sha256=[0-9a-f]{8}\]/);
+    expect(JSON.stringify(byId['config/stripe-live-key-set'].observed)).toMatch(
+      /\[secret len=32 sha256=[0-9a-f]{8}\]/,
+    );
     expect(JSON.stringify(byId['api/admin-api-accepts-the-token'].observed)).toContain('redacted');
   });
 

@@ -56,7 +56,10 @@ export async function startTarget({ port = 0, host = '127.0.0.1', degrade = [] }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8787' }, degrade: { type: 'string', multiple: true, default: [] } },
+    options: {
+      port: { type: 'string', default: '8787' },
+      degrade: { type: 'string', multiple: true, default: [] },
+    },
   });
   const target = await startTarget({ port: Number(values.port), degrade: values.degrade });
   console.log(`target listening on ${target.url} (Ctrl-C to stop)`);

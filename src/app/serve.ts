@@ -17,6 +17,7 @@ import {
   type Logger,
   type ServerConfig,
 } from '../server/index.js';
+import { startServiceWatch, type Watch, watchOptionsFromEnv } from '../server/watch/index.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
 export interface ServeDeps {
@@ -94,7 +95,13 @@ export async function startServer(
     load: (file) => loadChecklistFile(file, registry),
     onLoaded: (c) =>
       store.recordChecklist(
-        { id: c.id, name: c.name, digest: c.digest, ...(c.file ? { file: c.file } : {}), at: deps.now().toISOString() },
+        {
+          id: c.id,
+          name: c.name,
+          digest: c.digest,
+          ...(c.file ? { file: c.file } : {}),
+          at: deps.now().toISOString(),
+        },
         'server',
       ),
     logger,
@@ -107,7 +114,10 @@ export async function startServer(
     env: deps.io.env,
     logger,
     config: { ...configFromEnv(deps.io.env), ...opts.config },
+    scheduler: { alive: () => watch?.alive() ?? false },
   });
+  const watchOptions = watchOptionsFromEnv(deps.io.env);
+  let watch: Watch | undefined;
   const http = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: server.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) =>
@@ -122,6 +132,11 @@ export async function startServer(
     );
   });
   const port = (http.address() as AddressInfo).port;
+  // Every replica runs the loop; only the lease holder schedules, samples and notifies.
+  watch = startServiceWatch(
+    { store, registry, catalog, gate: server.gate, now: deps.now, env: deps.io.env, logger },
+    watchOptions,
+  );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closing: Promise<void> | undefined;
   return {
@@ -131,6 +146,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         catalog.close();
+        await watch?.stop();
         // Stop accepting, let in-flight requests finish, and drop idle keep-alive sockets now.
         const stopped = new Promise<void>((r) => http.close(() => r()));
         if ('closeIdleConnections' in http) http.closeIdleConnections();
@@ -145,12 +161,16 @@ export async function startServer(
 /** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
   const running = await startServer(opts, deps);
-  deps.io.stdout.write(`gonogo serving ${opts.checklists} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`);
+  deps.io.stdout.write(
+    `gonogo serving ${opts.checklists} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      deps.io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'shutting down', signal })}\n`);
+      deps.io.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'shutting down', signal })}\n`,
+      );
       // A second signal while draining exits at once.
       process.once('SIGTERM', () => process.exit(1));
       process.once('SIGINT', () => process.exit(1));

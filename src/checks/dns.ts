@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { abortMessage, parseHostPort, targetSchema } from './tcp.js';
+import { abortMessage, hasPlaceholder, parseHostPort, targetSchema } from './tcp.js';
 
 const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
 type RecordType = (typeof TYPES)[number];
@@ -138,7 +138,7 @@ export default defineCheck({
       .trim()
       .min(1)
       .superRefine((text, issues) => {
-        if (text.includes('${')) return;
+        if (hasPlaceholder(text)) return;
         try {
           parseResolverAddress(text);
         } catch (err) {

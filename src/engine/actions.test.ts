@@ -53,7 +53,8 @@ const refused = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ActionError) return { code: err.code, field: err.field, message: err.message, notFound: err.notFound };
+    if (err instanceof ActionError)
+      return { code: err.code, field: err.field, message: err.message, notFound: err.notFound };
     throw err;
   }
   throw new Error('expected the action to be refused');
@@ -75,20 +76,39 @@ describe('attest', () => {
   });
 
   it('suggests close item ids', async () => {
-    const r = await refused(attest(store, { checklist, item: 'ops/backups-tsted', evidence: 'x', by: 'ana' }, NOW));
+    const r = await refused(
+      attest(store, { checklist, item: 'ops/backups-tsted', evidence: 'x', by: 'ana' }, NOW),
+    );
     expect(r.message).toContain('did you mean ops/backups-tested');
   });
 
   it('stores an attestation by id or title, with value and expiry, that the state then holds', async () => {
     const a = await attest(
       store,
-      { checklist, environment: 'production', item: 'RTO: ______', evidence: 'runbook', value: '4h', validFor: '90d', by: 'ana' },
+      {
+        checklist,
+        environment: 'production',
+        item: 'RTO: ______',
+        evidence: 'runbook',
+        value: '4h',
+        validFor: '90d',
+        by: 'ana',
+      },
       NOW,
     );
-    expect(a).toMatchObject({ item: 'ops/rto', value: '4h', environment: 'production', expiresAt: '2027-02-18T10:00:00.000Z' });
+    expect(a).toMatchObject({
+      item: 'ops/rto',
+      value: '4h',
+      environment: 'production',
+      expiresAt: '2027-02-18T10:00:00.000Z',
+    });
     const state = await store.loadState('launch', 'production');
     expect(state.attestations.map((x) => x.item)).toContain('ops/rto');
-    const first = await attest(store, { checklist, item: 'ops/backups-tested', evidence: 'drill', by: 'ana' }, NOW);
+    const first = await attest(
+      store,
+      { checklist, item: 'ops/backups-tested', evidence: 'drill', by: 'ana' },
+      NOW,
+    );
     expect(first.environment).toBe('staging');
   });
 });
@@ -116,10 +136,18 @@ describe('waive and parseExpiry', () => {
 
   it('names the policy limit and grants a waiver within it', async () => {
     const r = await refused(
-      waive(store, { checklist, item: 'ops/health', reason: 'vendor', owner: 'sre', expires: '20d', by: 'lee' }, NOW),
+      waive(
+        store,
+        { checklist, item: 'ops/health', reason: 'vendor', owner: 'sre', expires: '20d', by: 'lee' },
+        NOW,
+      ),
     );
     expect(r.message).toContain('waiver_max_days is 10');
-    const w = await waive(store, { checklist, item: 'ops/health', reason: 'vendor', owner: 'sre', expires: '5d', by: 'lee' }, NOW);
+    const w = await waive(
+      store,
+      { checklist, item: 'ops/health', reason: 'vendor', owner: 'sre', expires: '5d', by: 'lee' },
+      NOW,
+    );
     expect(w).toMatchObject({ item: 'ops/health', expiresAt: '2026-11-25T10:00:00.000Z', by: 'lee' });
     expect((await store.listWaivers('launch')).map((x) => x.item)).toContain('ops/health');
   });
@@ -130,7 +158,11 @@ describe('signoff', () => {
     const r = await refused(signoff(store, { checklist, role: 'product', by: 'kim' }, NOW));
     expect(r).toMatchObject({ code: 'unknown-role', field: 'role', notFound: false });
     expect(r.message).toContain('engineering');
-    const s = await signoff(store, { checklist, environment: 'production', role: 'engineering', by: 'kim' }, NOW);
+    const s = await signoff(
+      store,
+      { checklist, environment: 'production', role: 'engineering', by: 'kim' },
+      NOW,
+    );
     expect(s.digest).toBe(checklist.digest);
   });
 

@@ -69,7 +69,8 @@ export function findItem(checklist: Checklist, ref: string, field = 'item'): Ite
     ref,
     checklist.items.map((i) => i.id),
   );
-  const hint = close.length > 0 ? `; did you mean ${close.join(', ')}?` : '; list ids with `gonogo lint FILE`';
+  const hint =
+    close.length > 0 ? `; did you mean ${close.join(', ')}?` : '; list ids with `gonogo lint FILE`';
   throw new ActionError('unknown-item', `no item "${ref}" in checklist ${checklist.id}${hint}`, field);
 }
 
@@ -266,7 +267,8 @@ export async function signoff(store: Store, input: SignoffInput, now: Date): Pro
   const environment = resolveEnvironment(checklist, input.environment);
   const role = required(input.role, 'role', 'a sign-off role');
   if (!checklist.signoffs.includes(role)) {
-    const known = checklist.signoffs.length > 0 ? checklist.signoffs.join(', ') : '(none: policy.signoffs is empty)';
+    const known =
+      checklist.signoffs.length > 0 ? checklist.signoffs.join(', ') : '(none: policy.signoffs is empty)';
     throw new ActionError(
       'unknown-role',
       `role "${role}" does not sign off checklist ${checklist.id}; its sign-off roles: ${known}`,

@@ -22,7 +22,10 @@ export function readBindings(
   errors: ParseError[],
 ): Map<Draft, Binding> {
   const out = new Map<Draft, Binding>();
-  const source = new YamlSource(repairText(bindings.text).text, bindings.file, (line, column) => ({ line, column }));
+  const source = new YamlSource(repairText(bindings.text).text, bindings.file, (line, column) => ({
+    line,
+    column,
+  }));
   const value = source.value();
   errors.push(...source.errors);
   if (source.errors.length > 0 || value === null || value === undefined) return out;
@@ -67,7 +70,9 @@ function matchTitle(
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) {
     const list = matches.map((d) => ids.get(d)).join(', ');
-    errors.push(new ParseError(`"${key}" is the title of ${matches.length} items (${list}); bind by id`, position));
+    errors.push(
+      new ParseError(`"${key}" is the title of ${matches.length} items (${list}); bind by id`, position),
+    );
     return undefined;
   }
   const slug = slugify(key.split('/').pop() ?? key);

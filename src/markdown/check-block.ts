@@ -1,4 +1,4 @@
-import { COMMON_CHECK_OPTIONS, type CheckSpec, type DueSpec } from '../model/checklist.js';
+import { type CheckSpec, COMMON_CHECK_OPTIONS, type DueSpec } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
 import type { ParseError } from '../model/errors.js';
 import { parseDue } from './due.js';
@@ -32,9 +32,10 @@ export function readCheckMap(
   const known = [...kinds].sort().join(', ') || '(none registered)';
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     errors.push(
-      source.error(`a check is a YAML map whose one kind key holds the target, e.g. "http: https://example.com"`, [
-        ...path,
-      ]),
+      source.error(
+        `a check is a YAML map whose one kind key holds the target, e.g. "http: https://example.com"`,
+        [...path],
+      ),
     );
     return undefined;
   }
@@ -48,18 +49,21 @@ export function readCheckMap(
   }
   if (kindKeys.length > 1) {
     errors.push(
-      source.error(`check block names ${kindKeys.length} kinds (${kindKeys.join(', ')}); bind one check per item`, [
-        ...path,
-        kindKeys[1]!,
-      ], 'key'),
+      source.error(
+        `check block names ${kindKeys.length} kinds (${kindKeys.join(', ')}); bind one check per item`,
+        [...path, kindKeys[1]!],
+        'key',
+      ),
     );
     return undefined;
   }
   const kind = kindKeys[0]!;
   const before = errors.length;
-  const fail = (key: string, message: string) => errors.push(source.error(`${key}: ${message}`, [...path, key]));
+  const fail = (key: string, message: string) =>
+    errors.push(source.error(`${key}: ${message}`, [...path, key]));
   const target = map[kind];
-  if (target === null || target === undefined || target === '') fail(kind, `the ${kind} check needs a target`);
+  if (target === null || target === undefined || target === '')
+    fail(kind, `the ${kind} check needs a target`);
 
   const check: CheckSpec = {
     kind,
@@ -80,7 +84,11 @@ export function readCheckMap(
     switch (key) {
       case 'expect': {
         const list = typeof option === 'string' ? [option] : option;
-        if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === 'string' && c.trim())) {
+        if (
+          !Array.isArray(list) ||
+          list.length === 0 ||
+          !list.every((c) => typeof c === 'string' && c.trim())
+        ) {
           fail(key, 'write a condition or a list of conditions, e.g. expect: status == 200');
         } else check.expect = list as string[];
         break;

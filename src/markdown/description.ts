@@ -12,7 +12,7 @@ export function describe(item: ListItem, text: string): string {
     if (child.type === 'code' && child.lang === 'check') return;
     if (child.type === 'list' && child.children.some((li) => typeof li.checked === 'boolean')) {
       const plain = child.children.filter((li) => typeof li.checked !== 'boolean');
-      plain.forEach((li, i) => parts.push({ node: li, tight: i > 0 && !child.spread }));
+      for (const [i, li] of plain.entries()) parts.push({ node: li, tight: i > 0 && !child.spread });
       return;
     }
     parts.push({ node: child, tight: false });
@@ -23,9 +23,16 @@ export function describe(item: ListItem, text: string): string {
     const end = node.position?.end;
     if (start?.offset === undefined || end?.offset === undefined) continue;
     const from = start.offset - (start.column - 1);
-    slices.push({ lines: text.slice(from, end.offset).split('\n'), first: start.line, last: end.line, tight });
+    slices.push({
+      lines: text.slice(from, end.offset).split('\n'),
+      first: start.line,
+      last: end.line,
+      tight,
+    });
   }
-  const indents = slices.flatMap((s) => s.lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  const indents = slices.flatMap((s) =>
+    s.lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length),
+  );
   const cut = indents.length > 0 ? Math.min(...indents) : 0;
   let out = '';
   slices.forEach((slice, index) => {

@@ -45,7 +45,8 @@ export function windowFromHeading(heading: string): DueSpec | undefined {
 export function parseDue(value: string): DueSpec | string {
   const text = value.trim();
   const offset = /^\+(\d{1,4})([dw])$/.exec(text);
-  if (offset) return { offsetDays: Number(offset[1]) * (offset[2] === 'w' ? 7 : 1), source: 'annotation', text };
+  if (offset)
+    return { offsetDays: Number(offset[1]) * (offset[2] === 'w' ? 7 : 1), source: 'annotation', text };
   if (isIsoDate(text)) return { date: text, source: 'annotation', text };
   return `due "${value}" is neither a date (YYYY-MM-DD) nor an offset from launch like +14d`;
 }
@@ -62,6 +63,7 @@ export function parseAnnotation(html: string): { due?: string; owner?: string } 
   const body = /^<!--([\s\S]*?)-->$/.exec(html.trim())?.[1];
   if (body === undefined) return undefined;
   const out: { due?: string; owner?: string } = {};
-  for (const match of body.matchAll(/\b(due|owner)\s*:\s*(\S+)/g)) out[match[1] as 'due' | 'owner'] = match[2]!;
+  for (const match of body.matchAll(/\b(due|owner)\s*:\s*(\S+)/g))
+    out[match[1] as 'due' | 'owner'] = match[2]!;
   return out.due !== undefined || out.owner !== undefined ? out : undefined;
 }

@@ -24,11 +24,65 @@ const corpus = [
 ];
 
 const TOKENS = [
-  '---\n', '```', '```check\n', '~~~', '`', '[ ]', '[x]', '[X]', '- [ ] ', '1. [ ] ', '* ', '+ ', '> ', '\n',
-  '\r\n', '\t', '    ', '<!--', '-->', '<div>', '#', '## GO\n', '## NO-GO\n', '## Sign-Off\n', '___', '{#',
-  '}', '{#x}', 'http: ', 'expect: [', ']', ': ', '- ', '${', 'due: +', '<!-- due: +3d -->', '\uFEFF', 'Ã§',
-  'ğŸ', 'Ä', '\u0000', '\uFFFD', '&amp;', '[a]: ', '|', '|---|', '*', '_', '**', '\\', '&', '%', '"', "'",
-  'gonogo: 2\n', 'launch: x\n', 'policy:\n  signoffs: [A]\n', '*a: &a [*a]\n', '  ```check\n  http: x\n  ```\n',
+  '---\n',
+  '```',
+  '```check\n',
+  '~~~',
+  '`',
+  '[ ]',
+  '[x]',
+  '[X]',
+  '- [ ] ',
+  '1. [ ] ',
+  '* ',
+  '+ ',
+  '> ',
+  '\n',
+  '\r\n',
+  '\t',
+  '    ',
+  '<!--',
+  '-->',
+  '<div>',
+  '#',
+  '## GO\n',
+  '## NO-GO\n',
+  '## Sign-Off\n',
+  '___',
+  '{#',
+  '}',
+  '{#x}',
+  'http: ',
+  'expect: [',
+  ']',
+  ': ',
+  '- ',
+  '${',
+  'due: +',
+  '<!-- due: +3d -->',
+  '\uFEFF',
+  'Ã§',
+  'ğŸ',
+  'Ä',
+  '\u0000',
+  '\uFFFD',
+  '&amp;',
+  '[a]: ',
+  '|',
+  '|---|',
+  '*',
+  '_',
+  '**',
+  '\\',
+  '&',
+  '%',
+  '"',
+  "'",
+  'gonogo: 2\n',
+  'launch: x\n',
+  'policy:\n  signoffs: [A]\n',
+  '*a: &a [*a]\n',
+  '  ```check\n  http: x\n  ```\n',
 ];
 
 function mutate(bytes: Buffer, next: () => number): Uint8Array {
@@ -63,11 +117,21 @@ describe('readChecklist on random and mutated documents', () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const next = random(seed);
       const doc = mutate(corpus[Math.floor(next() * corpus.length)]!, next);
-      const bind = next() < 0.1 ? { text: String.fromCharCode(...mutate(Buffer.from('a/b:\n  http: x\n'), next)), file: 'b.yaml' } : undefined;
+      const bind =
+        next() < 0.1
+          ? { text: String.fromCharCode(...mutate(Buffer.from('a/b:\n  http: x\n'), next)), file: 'b.yaml' }
+          : undefined;
       try {
-        const checklist = readChecklist({ bytes: doc, file: 'fuzz.md', kinds, ...(bind ? { bindings: bind } : {}) });
+        const checklist = readChecklist({
+          bytes: doc,
+          file: 'fuzz.md',
+          kinds,
+          ...(bind ? { bindings: bind } : {}),
+        });
         expect(checklist.digest, `seed ${seed}`).toMatch(/^sha256:/);
-        expect(new Set(checklist.items.map((i) => i.id)).size, `seed ${seed}: ids are unique`).toBe(checklist.items.length);
+        expect(new Set(checklist.items.map((i) => i.id)).size, `seed ${seed}: ids are unique`).toBe(
+          checklist.items.length,
+        );
         valid++;
       } catch (err) {
         if (!(err instanceof ValidationErrors)) throw new Error(`seed ${seed}: threw ${String(err)}`);

@@ -57,14 +57,14 @@ const PIN = /\s*\{#([^\s{}]*)\}\s*$/;
 export function criteriaPolarity(title: string, depth: number): Polarity | undefined {
   if (depth < 2) return undefined;
   const text = title
-    .replace(/[\p{Extended_Pictographic}\p{So}\uFE0F\u200D]/gu, ' ')
+    .replace(/\p{Extended_Pictographic}|\p{So}|\uFE0F|\u200D/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const folded = fold(text);
   if (/\bgo\s*\/\s*no[\s-]?go\b/.test(folded)) return 'go';
   if (/^no[\s-]?go\b/.test(folded)) return 'nogo';
   // A bare GO must be written in capitals: "Go live" or "Goals" are not criteria.
-  if (/^GO(?=$|[\s:(\[.,!–—])/.test(text)) return 'go';
+  if (/^GO(?=$|[\s:([.,!–—])/.test(text)) return 'go';
   if (ACCEPTANCE.test(folded)) return /\bno[\s-]?go\b/.test(folded) ? 'nogo' : 'go';
   return undefined;
 }

@@ -35,9 +35,19 @@ describe('which list items are checklist items', () => {
     ['upper-case X', '- [X] done\n', ['done'], [true]],
     ['ordered with dots', '1. [ ] a\n2. [x] b\n', ['a', 'b'], [false, true]],
     ['ordered with parens', '1) [ ] a\n', ['a'], [false]],
-    ['nested task items are their own items', '- [ ] parent\n  - [x] child\n', ['parent', 'child'], [false, true]],
+    [
+      'nested task items are their own items',
+      '- [ ] parent\n  - [x] child\n',
+      ['parent', 'child'],
+      [false, true],
+    ],
     ['a task under a plain bullet', '- Mock run\n  - [ ] stage\n', ['stage'], [false]],
-    ['lazy continuation joins the title', '- [ ] first line\nsecond line\n', ['first line second line'], [false]],
+    [
+      'lazy continuation joins the title',
+      '- [ ] first line\nsecond line\n',
+      ['first line second line'],
+      [false],
+    ],
     ['indented continuation joins the title', '- [ ] first\n      second\n', ['first second'], [false]],
     ['in a blockquote', '> - [ ] quoted\n', ['quoted'], [false]],
     ['in a fenced code block', '```\n- [ ] no\n```\n', [], []],
@@ -89,10 +99,22 @@ describe('titles', () => {
 
 describe('item ids', () => {
   it.each([
-    ['section and item slugs', '## 1) Ortamlar\n- [ ] Ayrı Mongo cluster\n', ['1-ortamlar/ayri-mongo-cluster']],
-    ['Turkish transliteration', '## Güvenlik\n- [ ] Şifre ığdır çöğüş İŞ\n', ['guvenlik/sifre-igdir-cogus-is']],
+    [
+      'section and item slugs',
+      '## 1) Ortamlar\n- [ ] Ayrı Mongo cluster\n',
+      ['1-ortamlar/ayri-mongo-cluster'],
+    ],
+    [
+      'Turkish transliteration',
+      '## Güvenlik\n- [ ] Şifre ığdır çöğüş İŞ\n',
+      ['guvenlik/sifre-igdir-cogus-is'],
+    ],
     ['other Latin letters', '## Café\n- [ ] Łódź straße Ærø\n', ['cafe/lodz-strasse-aero']],
-    ['markup stripped', '## `Secrets` & **Config**\n- [ ] `JWT_SECRET` set\n', ['secrets-config/jwt-secret-set']],
+    [
+      'markup stripped',
+      '## `Secrets` & **Config**\n- [ ] `JWT_SECRET` set\n',
+      ['secrets-config/jwt-secret-set'],
+    ],
     ['innermost heading', '# A\n## B\n### C\n- [ ] x\n## D\n- [ ] y\n', ['c/x', 'd/y']],
     ['emoji-only heading', '## 🚀\n- [ ] x\n', ['section/x']],
     ['before any heading: the checklist id', '- [ ] x\n', ['launch/x']],
@@ -114,7 +136,9 @@ describe('item ids', () => {
 
   it('does not rename other items when one is edited, added or moved', () => {
     const before = read('## S\n- [ ] alpha\n- [ ] beta\n- [ ] gamma\n').items.map((i) => i.id);
-    const after = read('## S\n- [ ] gamma\n- [ ] new one\n- [ ] alpha (edited)\n- [ ] beta\n').items.map((i) => i.id);
+    const after = read('## S\n- [ ] gamma\n- [ ] new one\n- [ ] alpha (edited)\n- [ ] beta\n').items.map(
+      (i) => i.id,
+    );
     expect(after).toEqual(expect.arrayContaining([before[1], before[2]]));
   });
 
@@ -137,7 +161,9 @@ describe('kinds', () => {
   it.each([['Sign-Off'], ['Sign off'], ['Signoffs'], ['Onay'], ['Approvals']])(
     'makes sign-off slots under "%s" with the label\'s first word as role',
     (heading) => {
-      const c = read(`## ${heading}\n- [ ] Engineering Lead: ____ Date: ____\n- [ ] **Security** Review: ____\n- [ ] All done\n`);
+      const c = read(
+        `## ${heading}\n- [ ] Engineering Lead: ____ Date: ____\n- [ ] **Security** Review: ____\n- [ ] All done\n`,
+      );
       expect(c.items.map((i) => [i.kind, i.role, i.id.split('/')[1]])).toEqual([
         ['signoff', 'engineering', 'engineering-lead'],
         ['signoff', 'security', 'security-review'],
@@ -153,7 +179,11 @@ describe('kinds', () => {
   });
 
   it.each([
-    ['GO and NO-GO sub-headings', '## GO / NO-GO\n### ✅ GO:\n- a\n- b\n### ❌ NO-GO:\n- c\n', ['go', 'go', 'nogo']],
+    [
+      'GO and NO-GO sub-headings',
+      '## GO / NO-GO\n### ✅ GO:\n- a\n- b\n### ❌ NO-GO:\n- c\n',
+      ['go', 'go', 'nogo'],
+    ],
     ['NO GO with a space', '## NO GO\n- a\n', ['nogo']],
     ['GO with a note in parentheses', '### ✅ GO (all passed)\n- a\n', ['go']],
     ['acceptance criteria', '## Acceptance Criteria\n1. a\n2. b\n', ['go', 'go']],
@@ -193,15 +223,35 @@ describe('advisory items', () => {
 
 describe('due and owner', () => {
   it.each([
-    ['an annotation offset', '- [ ] x <!-- due: +14d owner: sre -->\n', { offsetDays: 14, text: '+14d' }, 'sre'],
+    [
+      'an annotation offset',
+      '- [ ] x <!-- due: +14d owner: sre -->\n',
+      { offsetDays: 14, text: '+14d' },
+      'sre',
+    ],
     ['an annotation date', '- [ ] x <!-- due: 2026-12-01 -->\n', { date: '2026-12-01' }, undefined],
-    ['a check block', '- [ ] x\n  ```check\n  env: A\n  due: +2w\n  owner: ops\n  ```\n', { offsetDays: 14 }, 'ops'],
+    [
+      'a check block',
+      '- [ ] x\n  ```check\n  env: A\n  due: +2w\n  owner: ops\n  ```\n',
+      { offsetDays: 14 },
+      'ops',
+    ],
     ['a day-range heading', '## 0–14 Gün (P0)\n- [ ] x\n', { fromDays: 0, offsetDays: 14 }, undefined],
     ['days, ASCII dash', '## 15-90 days\n### Sub\n- [ ] x\n', { fromDays: 15, offsetDays: 90 }, undefined],
     ['First 24 Hours', '## First 24 Hours\n- [ ] x\n', { fromDays: 0, offsetDays: 1 }, undefined],
     ['First Week', '## First Week\n- [ ] x\n', { fromDays: 0, offsetDays: 7 }, undefined],
-    ['İlk 2 Hafta', '## Acil Aksiyon Seti (İlk 2 Hafta)\n1. [ ] x\n', { fromDays: 0, offsetDays: 14 }, undefined],
-    ['an annotation beats the heading', '## First Week\n- [ ] x <!-- due: +3d -->\n', { offsetDays: 3 }, undefined],
+    [
+      'İlk 2 Hafta',
+      '## Acil Aksiyon Seti (İlk 2 Hafta)\n1. [ ] x\n',
+      { fromDays: 0, offsetDays: 14 },
+      undefined,
+    ],
+    [
+      'an annotation beats the heading',
+      '## First Week\n- [ ] x <!-- due: +3d -->\n',
+      { offsetDays: 3 },
+      undefined,
+    ],
   ])('%s', (_name, markdown, due, owner) => {
     const [item] = read(`---\nlaunch: 2026-12-01\n---\n${markdown}`).items;
     expect(item!.due).toMatchObject(due);
@@ -270,7 +320,11 @@ describe('front matter', () => {
       schedule: '5m',
       notify: [
         { slack: '${SLACK_WEBHOOK_URL}' },
-        { webhook: 'https://hooks.example.com/gonogo', secret: '${GONOGO_WEBHOOK_SECRET}', events: ['verdict.changed'] },
+        {
+          webhook: 'https://hooks.example.com/gonogo',
+          secret: '${GONOGO_WEBHOOK_SECRET}',
+          events: ['verdict.changed'],
+        },
       ],
       signoffs: ['engineering', 'security'],
     });
@@ -287,11 +341,27 @@ describe('front matter', () => {
   });
 
   it.each([
-    ['a bad launch date', '---\nlaunch: 2026-13-01\n---\n', 'launch.md:2:9: launch: write the launch date as YYYY-MM-DD'],
-    ['an unknown format version', '---\ngonogo: 2\n---\n', 'launch.md:2:9: front matter gonogo: this gonogo reads format version 1'],
+    [
+      'a bad launch date',
+      '---\nlaunch: 2026-13-01\n---\n',
+      'launch.md:2:9: launch: write the launch date as YYYY-MM-DD',
+    ],
+    [
+      'an unknown format version',
+      '---\ngonogo: 2\n---\n',
+      'launch.md:2:9: front matter gonogo: this gonogo reads format version 1',
+    ],
     ['a bad schedule', '---\nschedule: sometimes\n---\n', 'launch.md:2:11: schedule: write an interval'],
-    ['a bad waiver limit', '---\npolicy:\n  waiver_max_days: -1\n---\n', 'launch.md:3:20: front matter policy.waiver_max_days'],
-    ['a role that is not a slug', '---\npolicy: {signoffs: [Eng Lead]}\n---\n', 'launch.md:2:21: front matter policy.signoffs.0: sign-off roles are lower-case slugs'],
+    [
+      'a bad waiver limit',
+      '---\npolicy:\n  waiver_max_days: -1\n---\n',
+      'launch.md:3:20: front matter policy.waiver_max_days',
+    ],
+    [
+      'a role that is not a slug',
+      '---\npolicy: {signoffs: [Eng Lead]}\n---\n',
+      'launch.md:2:21: front matter policy.signoffs.0: sign-off roles are lower-case slugs',
+    ],
     ['invalid YAML', '---\nid: [x\nname: y\n---\n', 'launch.md:3:1: invalid YAML'],
     ['not a map', '---\n- a\n---\n', 'launch.md:2:1: front matter must be a YAML map'],
   ])('locates %s', (_name, markdown, expected) => {
@@ -349,7 +419,11 @@ describe('check blocks', () => {
 
   it('accepts a single expect string and a skip reason, and keeps the check out of the description', () => {
     const c = read('- [ ] x\n  ```check\n  env: A\n  expect: set\n  skip: no Redis here\n  ```\n  Note.\n');
-    expect(c.items[0]).toMatchObject({ check: { expect: ['set'] }, skip: 'no Redis here', description: 'Note.' });
+    expect(c.items[0]).toMatchObject({
+      check: { expect: ['set'] },
+      skip: 'no Redis here',
+      description: 'Note.',
+    });
   });
 
   it('binds a block under a plain sub-bullet to the enclosing item', () => {
@@ -365,8 +439,16 @@ describe('check blocks', () => {
   });
 
   it.each([
-    ['no kind', 'foo: bar\nexpect: x', 'launch.md:3:3: no check kind in check block ("foo" is not one); known kinds: command, env, http, tcp'],
-    ['two kinds', 'http: a\ntcp: b:1', 'launch.md:4:3: check block names 2 kinds (http, tcp); bind one check per item'],
+    [
+      'no kind',
+      'foo: bar\nexpect: x',
+      'launch.md:3:3: no check kind in check block ("foo" is not one); known kinds: command, env, http, tcp',
+    ],
+    [
+      'two kinds',
+      'http: a\ntcp: b:1',
+      'launch.md:4:3: check block names 2 kinds (http, tcp); bind one check per item',
+    ],
     ['bad YAML, located in the Markdown file', 'http: a\nexpect: [x', 'launch.md:4:13: invalid YAML'],
     ['bad duration', 'http: a\ntimeout: soon', 'launch.md:4:12: timeout: "soon" is not a duration'],
     ['bad retries', 'http: a\nretries: -1', 'launch.md:4:12: retries: write a whole number'],
@@ -387,11 +469,15 @@ describe('check blocks', () => {
 
   it('rejects two check blocks in one item', () => {
     const errors = errorsOf('- [ ] x\n  ```check\n  env: A\n  ```\n  ```check\n  env: B\n  ```\n');
-    expect(errors).toEqual(['launch.md:5:3: item already has a check block at line 2; bind one check per item']);
+    expect(errors).toEqual([
+      'launch.md:5:3: item already has a check block at line 2; bind one check per item',
+    ]);
   });
 
   it('reports every problem at once', () => {
-    const errors = errorsOf('---\nlaunch: x\n---\n- [ ] a\n  ```check\n  nope: 1\n  ```\n- [ ] b <!-- due: x -->\n');
+    const errors = errorsOf(
+      '---\nlaunch: x\n---\n- [ ] a\n  ```check\n  nope: 1\n  ```\n- [ ] b <!-- due: x -->\n',
+    );
     expect(errors.map((e) => e.split(':').slice(1, 2)[0])).toEqual(['2', '6', '8']);
   });
 });
@@ -414,7 +500,11 @@ describe('bindings', () => {
   it.each([
     ['an unknown id', 'ops/nope:\n  http: x\n', 'bindings.yaml:1:1: no item has the id or title "ops/nope"'],
     ['a near miss', 'health-endpoint:\n  http: x\n', 'did you mean "ops/health-endpoint"?'],
-    ['an ambiguous title', 'Same:\n  http: x\n', 'bindings.yaml:1:1: "Same" is the title of 2 items (ops/same, ops/same-2); bind by id'],
+    [
+      'an ambiguous title',
+      'Same:\n  http: x\n',
+      'bindings.yaml:1:1: "Same" is the title of 2 items (ops/same, ops/same-2); bind by id',
+    ],
     ['a bad check', 'ops/redis-aof:\n  redis: x\n', 'bindings.yaml:2:3: no check kind in check block'],
     ['not a map', '- a\n', 'bindings.yaml:1:1: bindings are a YAML map'],
     ['invalid YAML', 'a: [\n', 'bindings.yaml:2:1: invalid YAML'],
@@ -454,7 +544,9 @@ describe('descriptions', () => {
     const c = read(
       '- [ ] Configure alerts:\n\n  Notes here.\n\n  - webhook failures\n  - [ ] nested task\n  - queue growth\n\n  ```bash\n  run.sh\n  ```\n',
     );
-    expect(c.items[0]!.description).toBe('Notes here.\n\n- webhook failures\n- queue growth\n\n```bash\nrun.sh\n```');
+    expect(c.items[0]!.description).toBe(
+      'Notes here.\n\n- webhook failures\n- queue growth\n\n```bash\nrun.sh\n```',
+    );
     expect(c.items[1]!.title).toBe('nested task');
   });
 });

@@ -101,15 +101,21 @@ function read(input: ReadChecklistInput): Checklist {
     if (source.errors.length > 0) continue;
     if (value === null || value === undefined) {
       errors.push(
-        new ParseError('check block is empty; write the kind and its target, e.g. "http: https://example.com"', {
-          file,
-          line: start.line,
-          column: start.column,
-        }),
+        new ParseError(
+          'check block is empty; write the kind and its target, e.g. "http: https://example.com"',
+          {
+            file,
+            line: start.line,
+            column: start.column,
+          },
+        ),
       );
       continue;
     }
-    const check = readCheckMap(value, source, [], input.kinds, errors, { ...start, ...(file ? { file } : {}) });
+    const check = readCheckMap(value, source, [], input.kinds, errors, {
+      ...start,
+      ...(file ? { file } : {}),
+    });
     if (check) inline.set(draft, check);
   }
 
@@ -180,13 +186,18 @@ function assignIds(drafts: Draft[], file: string | undefined, errors: ParseError
     const where = { file, line: draft.line, column: draft.column };
     if (!PIN_ID.test(draft.pin)) {
       errors.push(
-        new ParseError(`{#${draft.pin}} is not a usable id: use lower-case letters, digits, ".", "_", "-", "/"`, where),
+        new ParseError(
+          `{#${draft.pin}} is not a usable id: use lower-case letters, digits, ".", "_", "-", "/"`,
+          where,
+        ),
       );
       continue;
     }
     const other = taken.get(draft.pin);
     if (other) {
-      errors.push(new ParseError(`id "${draft.pin}" is already pinned by the item at line ${other.line}`, where));
+      errors.push(
+        new ParseError(`id "${draft.pin}" is already pinned by the item at line ${other.line}`, where),
+      );
       continue;
     }
     taken.set(draft.pin, draft);
@@ -230,7 +241,8 @@ function toItem(
   const note = draft.annotation;
   if (!due && note?.due !== undefined) {
     const parsed = parseDue(note.due);
-    if (typeof parsed === 'string') errors.push(new ParseError(parsed, { file, line: note.line, column: note.column }));
+    if (typeof parsed === 'string')
+      errors.push(new ParseError(parsed, { file, line: note.line, column: note.column }));
     else due = parsed;
   }
   due ??= draft.window;

@@ -2,9 +2,9 @@ import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { attest, signoff, waive } from '../engine/actions.js';
 import type { Checklist } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
+import { latestAudit } from './audit-page.js';
 import { bearerToken, maySignFor, type Principal } from './auth.js';
 import { type Authenticator, requireRole } from './authenticator.js';
-import { latestAudit } from './audit-page.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import type { Gate } from './gate.js';
@@ -17,7 +17,6 @@ import {
   AuditVerificationSchema,
   ChecklistListSchema,
   ChecklistModelSchema,
-  EnvQuery,
   IdParams,
   PreflightQuery,
   ProblemSchema,
@@ -59,7 +58,8 @@ const routes = {
   listChecklists: createRoute({
     method: 'get',
     path: '/checklists',
-    summary: 'Checklists loaded from the server’s directory (files that fail to load are listed with their error).',
+    summary:
+      'Checklists loaded from the server’s directory (files that fail to load are listed with their error).',
     security,
     responses: { 200: json(ChecklistListSchema, 'The checklists.'), ...errors },
   }),
@@ -90,7 +90,8 @@ const routes = {
   preflight: createRoute({
     method: 'get',
     path: '/checklists/{id}/preflight',
-    summary: 'The verdict now (HTTP 200 for GO and NO-GO); runs the checks when the latest run is older than max_age.',
+    summary:
+      'The verdict now (HTTP 200 for GO and NO-GO); runs the checks when the latest run is older than max_age.',
     security,
     request: { params: IdParams, query: PreflightQuery },
     responses: { 200: json(ReportSchema, 'The verdict report.'), ...errors, ...notFound, ...conflict },
@@ -187,7 +188,8 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     info: {
       title: 'gonogo API',
       version: '1',
-      description: 'Launch gate: checklists, runs, preflight verdicts, attestations, waivers, sign-offs and the audit log.',
+      description:
+        'Launch gate: checklists, runs, preflight verdicts, attestations, waivers, sign-offs and the audit log.',
     },
     servers: [{ url: '/api/v1' }],
   });
@@ -288,7 +290,15 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const b = c.req.valid('json');
     const waiver = await waive(
       deps.store,
-      { checklist, environment: b.env, item: b.item, reason: b.reason, owner: b.owner, expires: b.expires, by: p.name },
+      {
+        checklist,
+        environment: b.env,
+        item: b.item,
+        reason: b.reason,
+        owner: b.owner,
+        expires: b.expires,
+        by: p.name,
+      },
       deps.now(),
     );
     return c.json(waiver, 201);
@@ -302,9 +312,17 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const environment = gate.environment(checklist, b.env);
     if (checklist.signoffs.includes(b.role) && !maySignFor(p, b.role)) {
       const held = p.signoffRoles.length > 0 ? p.signoffRoles.join(', ') : 'none';
-      throw new HttpProblem(403, `token "${p.name}" may not sign off as ${b.role} (its sign-off roles: ${held})`, 'role');
+      throw new HttpProblem(
+        403,
+        `token "${p.name}" may not sign off as ${b.role} (its sign-off roles: ${held})`,
+        'role',
+      );
     }
-    const record = await signoff(deps.store, { checklist, environment, role: b.role, by: p.name }, deps.now());
+    const record = await signoff(
+      deps.store,
+      { checklist, environment, role: b.role, by: p.name },
+      deps.now(),
+    );
     return c.json(record, 201);
   });
 
@@ -313,7 +331,10 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const events =
       q.after !== undefined
         ? await deps.store.listAudit({ after: q.after, limit: q.limit })
-        : await latestAudit(deps.store, { limit: q.limit, ...(q.before !== undefined ? { before: q.before } : {}) });
+        : await latestAudit(deps.store, {
+            limit: q.limit,
+            ...(q.before !== undefined ? { before: q.before } : {}),
+          });
     return c.json({ events }, 200);
   });
 

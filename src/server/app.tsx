@@ -22,6 +22,8 @@ export interface GonogoServer {
   gate: Gate;
   metrics: ServerMetrics;
   config: ServerConfig;
+  /** Report a scheduler's liveness in /health/ready (the watch loop starts after the server: it runs through `gate`). */
+  attachScheduler(scheduler: { alive(): boolean }): void;
 }
 
 const isApi = (path: string) => path.startsWith('/api/');
@@ -37,6 +39,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
   const gate = new Gate(deps, metrics);
   const auth = new Authenticator(deps.store, config, deps.logger);
   const app = new Hono<AppEnv>();
+  let scheduler = deps.scheduler;
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
 
@@ -98,28 +101,44 @@ export function createServer(deps: ServerDeps): GonogoServer {
   app.onError((err, c) => {
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
-    else if (err instanceof ActionError) problem = new HttpProblem(err.notFound ? 404 : 400, err.message, err.field);
-    else if (err instanceof HTTPException && err.status < 500) problem = new HttpProblem(err.status as 400, err.message);
+    else if (err instanceof ActionError)
+      problem = new HttpProblem(err.notFound ? 404 : 400, err.message, err.field);
+    else if (err instanceof HTTPException && err.status < 500)
+      problem = new HttpProblem(err.status as 400, err.message);
     else {
       deps.logger.error('request failed', {
         id: c.get('requestId'),
         path: c.req.path,
         error: err instanceof Error ? err.message : String(err),
       });
-      problem = new HttpProblem(500, `internal error; the server log has details under request id ${c.get('requestId')}`);
+      problem = new HttpProblem(
+        500,
+        `internal error; the server log has details under request id ${c.get('requestId')}`,
+      );
     }
-    if (isApi(c.req.path) || !c.req.header('accept')?.includes('text/html')) return problemResponse(c, problem);
+    if (isApi(c.req.path) || !c.req.header('accept')?.includes('text/html'))
+      return problemResponse(c, problem);
     for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
     return c.html(
-      <MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title={problem.toProblem().title} text={problem.detail} />,
+      <MessagePage
+        ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }}
+        title={problem.toProblem().title}
+        text={problem.detail}
+      />,
       problem.status,
     );
   });
 
   app.notFound((c) => {
-    const p = new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; the API is under /api/v1 (see /api/v1/openapi.json)`);
+    const p = new HttpProblem(
+      404,
+      `no route ${c.req.method} ${c.req.path}; the API is under /api/v1 (see /api/v1/openapi.json)`,
+    );
     if (isApi(c.req.path)) return problemResponse(c, p);
-    return c.html(<MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title="Not found" text={p.detail} />, 404);
+    return c.html(
+      <MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title="Not found" text={p.detail} />,
+      404,
+    );
   });
 
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
@@ -129,9 +148,12 @@ export function createServer(deps: ServerDeps): GonogoServer {
       deps.store.ping().catch(() => false),
       new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
     ]);
-    const scheduler = deps.scheduler ? deps.scheduler.alive() : undefined;
-    const ok = store && scheduler !== false;
-    const checks = { store: store ? 'ok' : 'unreachable', ...(scheduler !== undefined ? { scheduler: scheduler ? 'ok' : 'stopped' } : {}) };
+    const ticking = scheduler ? scheduler.alive() : undefined;
+    const ok = store && ticking !== false;
+    const checks = {
+      store: store ? 'ok' : 'unreachable',
+      ...(ticking !== undefined ? { scheduler: ticking ? 'ok' : 'stopped' } : {}),
+    };
     return c.json({ status: ok ? 'ok' : 'unavailable', checks }, ok ? 200 : 503);
   });
 
@@ -142,9 +164,21 @@ export function createServer(deps: ServerDeps): GonogoServer {
 
   app.route('/api/v1', createApi(deps, config, gate, auth));
   app.all('/api/*', (c) =>
-    problemResponse(c, new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json`)),
+    problemResponse(
+      c,
+      new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json`),
+    ),
   );
   app.route('/', createDashboard(deps, config, gate, auth));
 
-  return { app, fetch: app.fetch, gate, metrics, config };
+  return {
+    app,
+    fetch: app.fetch,
+    gate,
+    metrics,
+    config,
+    attachScheduler(s) {
+      scheduler = s;
+    },
+  };
 }

@@ -4,7 +4,10 @@ import type { AuditEvent, Store } from '../engine/store.js';
  * Newest-first pages of the audit log over the store's oldest-first `listAudit({after})`: the head is
  * found by galloping then bisecting on `after` (each probe is one indexed query), then one page is read.
  */
-export async function latestAudit(store: Store, page: { before?: number; limit: number }): Promise<AuditEvent[]> {
+export async function latestAudit(
+  store: Store,
+  page: { before?: number; limit: number },
+): Promise<AuditEvent[]> {
   const end = page.before !== undefined ? page.before - 1 : await headSeq(store);
   if (end <= 0) return [];
   const from = Math.max(0, end - page.limit);

@@ -29,7 +29,9 @@ describe('auth helpers', () => {
     ['admin', [], 'engineering', false],
     ['operator', ['security'], 'security', false],
   ] as const)('%s holding %j may sign for %s: %s', (role, signoffRoles, want, ok) => {
-    expect(maySignFor({ id: 1, name: 't', role, signoffRoles: [...signoffRoles], createdAt: '' }, want)).toBe(ok);
+    expect(maySignFor({ id: 1, name: 't', role, signoffRoles: [...signoffRoles], createdAt: '' }, want)).toBe(
+      ok,
+    );
   });
 
   it('hashes tokens as hex SHA-256', () => {

@@ -5,6 +5,9 @@ import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
 import { RateLimiter } from './rate-limit.js';
 
+/** How long a looked-up token is trusted without asking the store again. */
+const TOKEN_CACHE_MS = 10_000;
+
 /**
  * Turns tokens into principals, with the brute-force guard: a client address that presents too many
  * bad tokens gets 429 for the rest of the window, even with a good token.
@@ -12,14 +15,18 @@ import { RateLimiter } from './rate-limit.js';
 export class Authenticator {
   private readonly failures: RateLimiter | undefined;
   private readonly requests: RateLimiter | undefined;
+  // Known tokens are remembered briefly: a polling CI job should not cost a store query per request.
+  private readonly known = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     private readonly store: Store,
     config: ServerConfig,
     private readonly logger: Logger,
   ) {
-    this.failures = config.authFailuresPer10Min > 0 ? new RateLimiter(config.authFailuresPer10Min, 600_000) : undefined;
-    this.requests = config.requestsPerMinute > 0 ? new RateLimiter(config.requestsPerMinute, 60_000) : undefined;
+    this.failures =
+      config.authFailuresPer10Min > 0 ? new RateLimiter(config.authFailuresPer10Min, 600_000) : undefined;
+    this.requests =
+      config.requestsPerMinute > 0 ? new RateLimiter(config.requestsPerMinute, 60_000) : undefined;
   }
 
   /** Refuse a client address that failed authentication too often (429 with Retry-After). */
@@ -39,11 +46,23 @@ export class Authenticator {
   async verify(token: string | undefined, ip: string): Promise<Principal> {
     this.guard(ip);
     if (!token) {
-      throw new HttpProblem(401, 'no token: send `Authorization: Bearer <token>` (create one with `gonogo token create`)', undefined, {
-        'WWW-Authenticate': 'Bearer realm="gonogo"',
-      });
+      throw new HttpProblem(
+        401,
+        'no token: send `Authorization: Bearer <token>` (create one with `gonogo token create`)',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer realm="gonogo"',
+        },
+      );
     }
-    const principal = await this.store.findToken(hashToken(token));
+    const hash = hashToken(token);
+    const cached = this.known.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const principal = await this.store.findToken(hash);
+    if (principal) {
+      if (this.known.size >= 1000) this.known.clear();
+      this.known.set(hash, { principal, until: Date.now() + TOKEN_CACHE_MS });
+    }
     if (!principal) {
       this.failures?.hit(ip);
       this.logger.warn('authentication failed', { ip });

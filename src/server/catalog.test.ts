@@ -43,7 +43,13 @@ describe('checklist catalog', () => {
     await writeFile(join(dir, 'broken.md'), '---\nenvironments: [\n---\n# Broken\n- [ ] a\n');
     await writeFile(join(dir, 'notes.txt'), 'not a checklist');
     const recorded: string[] = [];
-    catalog = await createCatalog({ dir, load, logger: silentLogger, watch: false, onLoaded: (c) => void recorded.push(c.id) });
+    catalog = await createCatalog({
+      dir,
+      load,
+      logger: silentLogger,
+      watch: false,
+      onLoaded: (c) => void recorded.push(c.id),
+    });
     expect(catalog.list().map((e) => e.id)).toEqual(['broken', 'launch']);
     expect(catalog.get('launch')?.checklist?.items).toHaveLength(1);
     expect(catalog.get('broken')?.error).toMatch(/broken\.md:2:\d+: /);

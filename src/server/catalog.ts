@@ -77,7 +77,11 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
       try {
         const checklist = await opts.load(file);
         if (seen.has(checklist.id)) {
-          next.push({ id: fallbackId, file, error: `${file}: checklist id "${checklist.id}" is already used by another file; give it its own id in front matter` });
+          next.push({
+            id: fallbackId,
+            file,
+            error: `${file}: checklist id "${checklist.id}" is already used by another file; give it its own id in front matter`,
+          });
           continue;
         }
         seen.add(checklist.id);
@@ -125,7 +129,9 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
         clearTimeout(timer);
         timer = setTimeout(() => void reload(), opts.debounceMs ?? 200);
       });
-      watcher.on('error', (err) => opts.logger.error('watching checklists stopped', { dir, error: err.message }));
+      watcher.on('error', (err) =>
+        opts.logger.error('watching checklists stopped', { dir, error: err.message }),
+      );
     } catch (err) {
       opts.logger.warn('cannot watch checklists directory; restart to pick up changes', {
         dir,

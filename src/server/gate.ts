@@ -41,7 +41,11 @@ export class Gate {
       throw new HttpProblem(404, `no checklist "${id}"; known: ${known || '(none)'}`, 'id');
     }
     if (!entry.checklist) {
-      throw new HttpProblem(409, `checklist ${id} (${entry.file}) does not load: ${entry.error ?? 'unknown error'}`, 'id');
+      throw new HttpProblem(
+        409,
+        `checklist ${id} (${entry.file}) does not load: ${entry.error ?? 'unknown error'}`,
+        'id',
+      );
     }
     return { entry, checklist: entry.checklist };
   }
@@ -52,17 +56,24 @@ export class Gate {
   }
 
   /** Evaluate from the latest stored run and the stored attestations, waivers and sign-offs. */
-  async evaluate(checklist: Checklist, environment: string): Promise<StoredEvaluation> {
+  async evaluate(
+    checklist: Checklist,
+    environment: string,
+    known?: { latest: RunRecord | undefined },
+  ): Promise<StoredEvaluation> {
     const { store } = this.deps;
     const [latest, state] = await Promise.all([
-      store.latestRun(checklist.id, environment),
+      known ? known.latest : store.latestRun(checklist.id, environment),
       store.loadState(checklist.id, environment),
     ]);
     const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
     const now = this.deps.now();
     const evaluation = decide({ checklist, environment, outcomes, ...state, now });
     this.metrics.observeEvaluation(checklist.id, evaluation);
-    const report = toRunReport(checklist, evaluation, { at: now, ...(latest?.id !== undefined ? { run: latest.id } : {}) });
+    const report = toRunReport(checklist, evaluation, {
+      at: now,
+      ...(latest?.id !== undefined ? { run: latest.id } : {}),
+    });
     return { evaluation, report, latest };
   }
 
@@ -101,11 +112,16 @@ export class Gate {
    * The preflight verdict: from stored state when the latest run of this digest finished within
    * `maxAgeMs`, else after running the checks.
    */
-  async preflight(checklist: Checklist, environment: string, maxAgeMs: number, trigger: string): Promise<RunReport> {
+  async preflight(
+    checklist: Checklist,
+    environment: string,
+    maxAgeMs: number,
+    trigger: string,
+  ): Promise<RunReport> {
     const latest = await this.deps.store.latestRun(checklist.id, environment);
     const age = latest ? this.deps.now().getTime() - Date.parse(latest.finishedAt) : Number.POSITIVE_INFINITY;
     if (latest && latest.digest === checklist.digest && age <= maxAgeMs) {
-      return (await this.evaluate(checklist, environment)).report;
+      return (await this.evaluate(checklist, environment, { latest })).report;
     }
     return (await this.run(checklist, environment, trigger)).report;
   }

@@ -6,7 +6,10 @@ export interface Logger {
 }
 
 /** A logger writing JSON lines (`{"time","level","msg",...}`) to a stream, stderr in production. */
-export function jsonLogger(out: { write(chunk: string): unknown }, clock: () => Date = () => new Date()): Logger {
+export function jsonLogger(
+  out: { write(chunk: string): unknown },
+  clock: () => Date = () => new Date(),
+): Logger {
   const line = (level: string, msg: string, fields?: Record<string, unknown>) => {
     out.write(`${JSON.stringify({ time: clock().toISOString(), level, msg, ...fields })}\n`);
   };

@@ -70,11 +70,19 @@ export function createMetrics(): ServerMetrics {
     registry,
     observeRun(checklist, result) {
       const trigger = result.run.trigger.split(':')[0] ?? result.run.trigger;
-      runs.inc({ checklist: checklist.id, environment: result.run.environment, verdict: result.run.verdict, trigger });
+      runs.inc({
+        checklist: checklist.id,
+        environment: result.run.environment,
+        verdict: result.run.verdict,
+        trigger,
+      });
       const kinds = new Map(checklist.items.map((i) => [i.id, i.check?.kind ?? 'manual']));
       for (const o of result.run.outcomes) {
         if (o.durationMs === undefined) continue;
-        checkDuration.observe({ kind: kinds.get(o.item) ?? 'unknown', status: o.status }, o.durationMs / 1000);
+        checkDuration.observe(
+          { kind: kinds.get(o.item) ?? 'unknown', status: o.status },
+          o.durationMs / 1000,
+        );
       }
       observeEvaluation(checklist.id, result.evaluation);
     },

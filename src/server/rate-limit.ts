@@ -21,7 +21,10 @@ export class RateLimiter {
       if (this.windows.size > 10_000) this.sweep(now);
     }
     w.count += 1;
-    return { ok: w.count <= this.limit, retryAfterS: Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) };
+    return {
+      ok: w.count <= this.limit,
+      retryAfterS: Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)),
+    };
   }
 
   /** Whether `key` is over the limit now, without counting a hit. */

@@ -22,14 +22,17 @@ export const IdParams = z.object({
   id: z
     .string()
     .min(1)
-    .openapi({ param: { name: 'id', in: 'path' }, description: 'Checklist id', example: 'enterprise-go-live' }),
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      description: 'Checklist id',
+      example: 'enterprise-go-live',
+    }),
 });
 
-const env = z
-  .string()
-  .min(1)
-  .optional()
-  .openapi({ description: "Environment name; defaults to the checklist's first environment.", example: 'production' });
+const env = z.string().min(1).optional().openapi({
+  description: "Environment name; defaults to the checklist's first environment.",
+  example: 'production',
+});
 
 const limit = z.coerce
   .number()
@@ -49,19 +52,17 @@ export const EnvQuery = z.object({ env });
 
 export const RunsQuery = z.object({ env, limit, before });
 
-const duration = z
-  .string()
-  .refine(
-    (v) => {
-      try {
-        parseDuration(v);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a duration; write it like 30s, 5m or 1h' },
-  );
+const duration = z.string().refine(
+  (v) => {
+    try {
+      parseDuration(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a duration; write it like 30s, 5m or 1h' },
+);
 
 export const PreflightQuery = z.object({
   env,
@@ -96,9 +97,20 @@ export const AttestationBody = z
   .strictObject({
     env,
     item: text('Item id or exact title.', 'security/2fa-flow-works-in-prod'),
-    evidence: text('What shows the item holds: a sentence, a URL, a ticket.', 'https://tickets.example.com/OPS-12'),
-    value: z.string().trim().min(1).max(4000).optional().openapi({ description: 'Value of a `field` item, e.g. `4h`.' }),
-    valid_for: duration.optional().openapi({ description: 'After this the item is pending again.', example: '90d' }),
+    evidence: text(
+      'What shows the item holds: a sentence, a URL, a ticket.',
+      'https://tickets.example.com/OPS-12',
+    ),
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .optional()
+      .openapi({ description: 'Value of a `field` item, e.g. `4h`.' }),
+    valid_for: duration
+      .optional()
+      .openapi({ description: 'After this the item is pending again.', example: '90d' }),
   })
   .openapi('AttestationRequest');
 
@@ -156,7 +168,12 @@ export const ReportSchema = z
     ),
     reasons: z.array(Reason),
     signoffs: z.array(
-      z.object({ role: z.string(), by: z.string().nullable(), at: z.string().nullable(), stale: z.boolean() }),
+      z.object({
+        role: z.string(),
+        by: z.string().nullable(),
+        at: z.string().nullable(),
+        stale: z.boolean(),
+      }),
     ),
   })
   .openapi('RunReport');
@@ -170,7 +187,10 @@ export const ChecklistSummarySchema = z
     environments: z.array(z.string()).optional(),
     signoffs: z.array(z.string()).optional(),
     items: z.number().int().optional(),
-    error: z.string().optional().openapi({ description: 'Why the file did not load (then nothing else is set).' }),
+    error: z
+      .string()
+      .optional()
+      .openapi({ description: 'Why the file did not load (then nothing else is set).' }),
   })
   .openapi('ChecklistSummary');
 

@@ -1,4 +1,4 @@
-import type { CheckSpec, Checklist, Item } from '../../model/checklist.js';
+import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
@@ -27,10 +27,14 @@ const lint: Command = {
     const [file] = positionals(rest, ['FILE'], USAGE);
     const format = values.format;
     if (format !== 'text' && format !== 'json') {
-      throw new ConfigError(`--format must be text or json, not "${format}"\nusage: gonogo ${USAGE}`, 'format');
+      throw new ConfigError(
+        `--format must be text or json, not "${format}"\nusage: gonogo ${USAGE}`,
+        'format',
+      );
     }
     const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
-    const out = format === 'json' ? `${JSON.stringify(toJson(checklist), null, 2)}\n` : renderText(checklist, ctx);
+    const out =
+      format === 'json' ? `${JSON.stringify(toJson(checklist), null, 2)}\n` : renderText(checklist, ctx);
     ctx.io.stdout.write(out);
     return EXIT.OK;
   },
@@ -94,7 +98,10 @@ const SECRETS: [RegExp, string][] = [
 
 function redact<T>(value: T): T {
   if (typeof value === 'string') {
-    return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), value as string) as T;
+    return SECRETS.reduce(
+      (text, [pattern, replacement]) => text.replace(pattern, replacement),
+      value as string,
+    ) as T;
   }
   if (Array.isArray(value)) return value.map(redact) as T;
   if (value && typeof value === 'object') {
@@ -131,7 +138,8 @@ export function renderText(checklist: Checklist, ctx: CommandContext): string {
   let previous: string[] = [];
   for (const item of checklist.items) {
     let same = 0;
-    while (same < previous.length && same < item.section.length && previous[same] === item.section[same]) same++;
+    while (same < previous.length && same < item.section.length && previous[same] === item.section[same])
+      same++;
     for (let depth = same; depth < item.section.length; depth++) {
       lines.push('');
       lines.push(`${'  '.repeat(depth)}${c.bold(item.section[depth]!)}`);
@@ -152,7 +160,8 @@ export function renderText(checklist: Checklist, ctx: CommandContext): string {
 }
 
 function itemLine(item: Item, c: ReturnType<typeof paint>): string {
-  const box = item.kind === 'criterion' ? (item.polarity === 'nogo' ? 'NO-GO' : 'GO') : item.checked ? '[x]' : '[ ]';
+  const box =
+    item.kind === 'criterion' ? (item.polarity === 'nogo' ? 'NO-GO' : 'GO') : item.checked ? '[x]' : '[ ]';
   const parts = [item.checked ? c.green(box) : box, item.id, c.dim(item.kind === 'task' ? '' : item.kind)];
   if (item.role) parts.push(c.dim(`role ${item.role}`));
   if (item.check) parts.push(c.cyan(`${item.check.kind} ${targetText(item.check)}`));

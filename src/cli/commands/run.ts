@@ -6,8 +6,8 @@ import { runChecklist } from '../../engine/run-checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
-import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
 import { summaryLine } from '../format/formatter.js';
+import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
 
 const USAGE = 'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait]';
 

@@ -24,7 +24,10 @@ Environment: GONOGO_DB, GONOGO_PUBLIC_URL, GONOGO_TRUST_PROXY, GONOGO_RATE_LIMIT
     const portText = values.port ?? '8080';
     const port = Number(portText);
     if (!/^\d+$/.test(portText) || port > 65535) {
-      throw new ConfigError(`--port "${portText}" is not a port number (0-65535)\nusage: gonogo ${usage}`, 'port');
+      throw new ConfigError(
+        `--port "${portText}" is not a port number (0-65535)\nusage: gonogo ${usage}`,
+        'port',
+      );
     }
     await ctx.services.serve({
       checklists: resolve(ctx.io.cwd, values.checklists ?? '.'),

@@ -59,6 +59,8 @@ const MAX_VALUE_CHARS = 60;
 export function formatValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'number' && !Number.isInteger(value))
+    text = String(Math.round(value * 100) / 100);
   else if (value === undefined) text = 'undefined';
   else {
     try {
@@ -71,16 +73,18 @@ export function formatValue(value: unknown): string {
 }
 
 /**
- * The observed values worth showing next to a failure, as `name=value` pairs. Scalars come first
- * because they are what conditions usually compare; `text` repeats `body`, so it is left out when both exist.
+ * The observed values worth showing next to a failure, as `name=value` pairs: first those the message
+ * names (the condition that failed), then scalars, then structures. Empty strings say nothing, and
+ * `text` repeats `body`, so they are left out.
  */
-export function observedPairs(observed: Record<string, unknown> | null, limit = 8): string[] {
+export function observedPairs(observed: Record<string, unknown> | null, message = '', limit = 8): string[] {
   if (!observed) return [];
   const entries = Object.entries(observed).filter(
-    ([k, v]) => v !== undefined && !(k === 'text' && 'body' in observed),
+    ([k, v]) => v !== undefined && v !== '' && !(k === 'text' && 'body' in observed),
   );
-  const scalar = (v: unknown) => v === null || typeof v !== 'object';
-  entries.sort(([, a], [, b]) => Number(scalar(b)) - Number(scalar(a)));
+  const named = (k: string) => k !== '' && new RegExp(`\\b${k.replace(/[^\w]/g, '')}\\b`).test(message);
+  const rank = ([k, v]: [string, unknown]) => (named(k) ? 0 : v === null || typeof v !== 'object' ? 1 : 2);
+  entries.sort((a, b) => rank(a) - rank(b));
   return entries.slice(0, limit).map(([k, v]) => `${k}=${formatValue(v)}`);
 }
 

@@ -16,7 +16,11 @@ describe('json format', () => {
     expect(doc).toMatchObject({
       verdict: 'GO',
       environment: 'production',
-      checklist: { id: 'enterprise-go-live', name: 'Enterprise go-live', digest: expect.stringMatching(/^sha256:/) },
+      checklist: {
+        id: 'enterprise-go-live',
+        name: 'Enterprise go-live',
+        digest: expect.stringMatching(/^sha256:/),
+      },
       summary: { pass: 6, fail: 0, error: 0, pending: 1, waived: 0, skipped: 1 },
       reasons: [],
     });

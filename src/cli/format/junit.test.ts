@@ -78,7 +78,9 @@ describe('junit format', () => {
     expect(obs!.testcase.map((c) => c['@_time'])).toEqual(['0.012', '0.250', '1.500']);
     expect(obs!['@_time']).toBe('1.762');
     expect(suites['@_time']).toBe('1.730');
-    expect(obs!.testcase[1]!.failure!['#text']).toContain('observed: status=503');
+    expect(obs!.testcase[1]!.failure!['#text']).toContain(
+      'observed: body={"db":"down","scheduler":"ok"} status=503',
+    );
   });
 
   it('fails the verdict testcase on NO-GO with the reasons, and passes it on GO', () => {

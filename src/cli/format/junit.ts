@@ -6,7 +6,8 @@ import { type Formatter, groupBySection, observedPairs, type ReportItem } from '
  * Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF);
  * a check's output can hold them, and one would make the whole report unreadable to CI.
  */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text safe for XML; the builder escapes `& < > " '`, this removes what cannot be escaped. */
 const clean = (s: string) => s.replace(XML_INVALID, '\uFFFD');
@@ -19,7 +20,7 @@ type Node = Record<string, unknown>;
 
 function details(item: ReportItem): string {
   const lines = [item.message];
-  const pairs = observedPairs(item.observed, 20);
+  const pairs = observedPairs(item.observed, item.message, 20);
   if (pairs.length > 0) lines.push(`observed: ${pairs.join(' ')}`);
   lines.push(`item: ${item.id}${item.blocking ? '' : ' (advisory, does not block GO)'}`);
   if (item.due) lines.push(`${item.overdue ? 'overdue since' : 'due'} ${item.due}`);
@@ -58,7 +59,13 @@ interface Counts {
 
 function count(cases: Node[], time: number): Counts {
   const has = (k: string) => cases.filter((c) => k in c).length;
-  return { tests: cases.length, failures: has('failure'), errors: has('error'), skipped: has('skipped'), time };
+  return {
+    tests: cases.length,
+    failures: has('failure'),
+    errors: has('error'),
+    skipped: has('skipped'),
+    time,
+  };
 }
 
 const countAttrs = (c: Counts) => ({
@@ -99,7 +106,11 @@ const junit: Formatter = {
         '@_time': seconds(item.durationMs),
         ...outcome(item),
       }));
-      add(group.title, cases, group.items.reduce((t, i) => t + (i.durationMs ?? 0), 0));
+      add(
+        group.title,
+        cases,
+        group.items.reduce((t, i) => t + (i.durationMs ?? 0), 0),
+      );
     }
 
     const reasons = report.reasons.map((r, i) => `${i + 1}. ${r.message}`).join('\n');

@@ -58,7 +58,9 @@ describe('markdown format', () => {
   });
 
   it('has one table per section whose cells survive pipes, markup and newlines', () => {
-    const sections = headings(root).filter((h) => h.depth === 3).map(textOf);
+    const sections = headings(root)
+      .filter((h) => h.depth === 3)
+      .map(textOf);
     expect(sections).toEqual(['5) Observability', '6) Security', '7) Ops | Access']);
     const itemTables = tables(root).filter((t) => textOf(t.children[0]!.children[0]!) === 'status');
     const rows = itemTables.flatMap((t) => cells(t).slice(1));
@@ -68,7 +70,7 @@ describe('markdown format', () => {
     expect(tricky![1]).toBe(`${TRICKY_TITLE}\n6-security/export-import`);
     const failing = rows.find((r) => r[0] === '❌ fail');
     expect(failing![2]).toBe(
-      'body.db == "ok" — got "down"\nobserved: status=503 latency_ms=3 body={"db":"down","scheduler":"ok"}',
+      'body.db == "ok" — got "down"\nobserved: body={"db":"down","scheduler":"ok"} status=503 latency_ms=3',
     );
     expect(rows.find((r) => r[1]!.startsWith('2FA'))![1]).toContain('overdue since 2026-11-23');
     expect(rows.find((r) => r[1]!.startsWith('Pen test'))![1]).toContain('(advisory)');

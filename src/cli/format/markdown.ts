@@ -52,7 +52,7 @@ function itemCell(item: ReportItem): string {
 function messageCell(item: ReportItem): string {
   const parts = item.message ? [escapeMarkdown(item.message)] : [];
   if (item.status === 'fail' || item.status === 'error') {
-    const pairs = observedPairs(item.observed);
+    const pairs = observedPairs(item.observed, item.message);
     if (pairs.length > 0) parts.push(`observed: ${escapeMarkdown(pairs.join(' '))}`);
   }
   if (item.flags.length > 0) parts.push(`flags: ${escapeMarkdown(item.flags.join(', '))}`);
@@ -84,7 +84,9 @@ const markdown: Formatter = {
       '',
     ];
 
-    const blocking = report.reasons.filter((r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired');
+    const blocking = report.reasons.filter(
+      (r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired',
+    );
     const notes = report.reasons.filter((r) => !blocking.includes(r));
     out.push(`## Blocking (${blocking.length})`, '');
     if (blocking.length === 0) out.push('Nothing blocks GO.', '');
@@ -98,7 +100,9 @@ const markdown: Formatter = {
     else {
       const rows = report.signoffs.map((s) => {
         const state = signoffState(s);
-        const label = { signed: '✅ signed', stale: '⚠️ stale (earlier version)', missing: '❌ missing' }[state];
+        const label = { signed: '✅ signed', stale: '⚠️ stale (earlier version)', missing: '❌ missing' }[
+          state
+        ];
         return [escapeMarkdown(s.role), label, escapeMarkdown(s.by ?? ''), escapeMarkdown(s.at ?? '')];
       });
       out.push(...table(['role', 'status', 'by', 'at'], rows), '');

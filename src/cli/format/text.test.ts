@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../engine/report.js';
-import text, { safe, wrap } from './text.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
+import text, { safe, wrap } from './text.js';
 
 const plain = (r: RunReport) => text.render(r, { color: false });
 const columns = (s: string) => [...stripVTControlCharacters(s)].length;
@@ -23,7 +23,7 @@ describe('text format', () => {
         '  FAIL     /api/health/ready → 200 (DB + scheduler + disk OK)',
         '           5-observability/api-health-ready-200',
         '           body.db == "ok" — got "down"',
-        '           observed: status=503 latency_ms=3 body={"db":"down","scheduler":"ok"}',
+        '           observed: body={"db":"down","scheduler":"ok"} status=503 latency_ms=3',
       ].join('\n'),
     );
     expect(out).toContain('  ERROR    X-Request-Id header in the response\n');
@@ -41,7 +41,9 @@ describe('text format', () => {
     expect(out).toMatch(/┃ {4}NO-GO {4}┃ {2}Enterprise go-live · production/);
     expect(out).toContain('Why NO-GO (4):\n  1. fail: 5-observability/api-health-ready-200');
     expect(out).toMatch(/\n {2}4\. sign-off for security by erin is stale/);
-    expect(out).toContain('Sign-offs: 1 of 2\n  ✓ engineering  dana · 2026-11-30T10:00:00.000Z\n  ! security     stale');
+    expect(out).toContain(
+      'Sign-offs: 1 of 2\n  ✓ engineering  dana · 2026-11-30T10:00:00.000Z\n  ! security     stale',
+    );
   });
 
   it('ends GO without reasons', () => {
@@ -84,7 +86,12 @@ describe('wrap', () => {
   it.each([
     { text: 'short', indent: 4, first: 4, want: ['    short'] },
     { text: 'a b', indent: 0, first: 2, want: ['  a b'] },
-    { text: `${'word '.repeat(20)}end`, indent: 2, first: 2, want: [`  ${'word '.repeat(15).trim()}`, `  ${'word '.repeat(5)}end`] },
+    {
+      text: `${'word '.repeat(20)}end`,
+      indent: 2,
+      first: 2,
+      want: [`  ${'word '.repeat(15).trim()}`, `  ${'word '.repeat(5)}end`],
+    },
     { text: `see ${'x'.repeat(100)} ok`, indent: 0, first: 0, want: ['see', 'x'.repeat(100), 'ok'] },
     { text: 'one\ntwo', indent: 3, first: 3, want: ['   one', '   two'] },
     { text: 'ş'.repeat(80), indent: 0, first: 0, want: ['ş'.repeat(80)] },

@@ -5,8 +5,8 @@ import {
   type Formatter,
   groupBySection,
   observedPairs,
-  type ReportItem,
   type RenderOptions,
+  type ReportItem,
   shortDigest,
   signoffState,
   summaryLine,
@@ -95,7 +95,12 @@ function header(report: RunReport, paint: ReturnType<typeof painter>): string[] 
   ];
   return [
     paint(safe(checklist.name), 'bold'),
-    paint(safe(`${checklist.file ? `${checklist.file} · ` : ''}${checklist.id} · ${shortDigest(checklist.digest)}`), 'gray'),
+    paint(
+      safe(
+        `${checklist.file ? `${checklist.file} · ` : ''}${checklist.id} · ${shortDigest(checklist.digest)}`,
+      ),
+      'gray',
+    ),
     ...wrap(meta.join(' · '), 0),
   ];
 }
@@ -121,7 +126,7 @@ function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[
   }
   if (failed) {
     if (item.message) for (const line of wrap(safe(item.message), BODY_INDENT)) out.push(paint(line, 'bold'));
-    const pairs = observedPairs(item.observed);
+    const pairs = observedPairs(item.observed, item.message);
     if (pairs.length > 0) {
       for (const line of wrap(safe(`observed: ${pairs.join(' ')}`), BODY_INDENT + 2, BODY_INDENT)) {
         out.push(paint(line, 'gray'));
@@ -142,13 +147,10 @@ function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): str
   const style: Style[] = go ? ['bgGreen', 'black', 'bold'] : ['bgRed', 'white', 'bold'];
   const bar = '━'.repeat(width(word) + 2);
   const label = safe(`${report.checklist.name} · ${report.environment}`);
-  const out = [
-    `  ┏${bar}┓`,
-    `  ┃ ${paint(word, ...style)} ┃  ${paint(label, 'bold')}`,
-    `  ┗${bar}┛`,
-    '',
-  ];
-  const blocking = report.reasons.filter((r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired');
+  const out = [`  ┏${bar}┓`, `  ┃ ${paint(word, ...style)} ┃  ${paint(label, 'bold')}`, `  ┗${bar}┛`, ''];
+  const blocking = report.reasons.filter(
+    (r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired',
+  );
   const notes = report.reasons.filter((r) => !blocking.includes(r));
   if (go) {
     out.push('Every blocking item passed, was waived or skipped, and every required sign-off is in.');
@@ -179,8 +181,10 @@ function signoffLines(report: RunReport, paint: ReturnType<typeof painter>): str
   for (const s of report.signoffs) {
     const state = signoffState(s);
     const role = safe(s.role).padEnd(roleWidth);
-    if (state === 'signed') out.push(`  ${paint('✓', 'green')} ${role}  ${safe(s.by ?? '')}${s.at ? ` · ${s.at}` : ''}`);
-    else if (state === 'stale') out.push(`  ${paint('!', 'yellow')} ${role}  stale: signed an earlier version`);
+    if (state === 'signed')
+      out.push(`  ${paint('✓', 'green')} ${role}  ${safe(s.by ?? '')}${s.at ? ` · ${s.at}` : ''}`);
+    else if (state === 'stale')
+      out.push(`  ${paint('!', 'yellow')} ${role}  stale: signed an earlier version`);
     else out.push(`  ${paint('✗', 'red')} ${role}  missing`);
   }
   return out;

@@ -1,5 +1,5 @@
-import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child, FC } from 'hono/jsx';
 import type { Sample } from '../../engine/store.js';
 import type { ItemStatus, StatusSummary, Verdict } from '../../model/status.js';
 import type { Session } from './sessions.js';
@@ -22,7 +22,11 @@ const NAV = [
 ] as const;
 
 /** The HTML page frame: header with navigation, inline stylesheet, main content. */
-export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> = ({ ctx, title, children }) => (
+export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> = ({
+  ctx,
+  title,
+  children,
+}) => (
   <>
     {raw('<!doctype html>')}
     <html lang="en">
@@ -121,7 +125,11 @@ export const ProgressBar: FC<{ parts: { pass: number; waived: number; skipped: n
       aria-label={`${done} of ${total} blocking items clear (${pct}%)`}
     >
       <rect x="0" y="0" width={width} height="10" fill="#e6eaef" />
-      {segs.map((s) => (s.w > 0 ? <rect x={s.x.toFixed(2)} y="0" width={s.w.toFixed(2)} height="10" fill={FILL[s.k]} /> : null))}
+      {segs.map((s) =>
+        s.w > 0 ? (
+          <rect x={s.x.toFixed(2)} y="0" width={s.w.toFixed(2)} height="10" fill={FILL[s.k]} />
+        ) : null,
+      )}
     </svg>
   );
 };
@@ -130,7 +138,10 @@ export const ProgressBar: FC<{ parts: { pass: number; waived: number; skipped: n
 export function blockingProgress(items: { blocking: boolean; kind: string; status: ItemStatus }[]) {
   const blocking = items.filter((i) => i.blocking && i.kind !== 'signoff');
   const count = (s: ItemStatus) => blocking.filter((i) => i.status === s).length;
-  return { parts: { pass: count('pass'), waived: count('waived'), skipped: count('skipped') }, total: blocking.length };
+  return {
+    parts: { pass: count('pass'), waived: count('waived'), skipped: count('skipped') },
+    total: blocking.length,
+  };
 }
 
 /** Status counts, e.g. "12 pass · 3 fail · 9 pending" (zeros left out). */
@@ -173,7 +184,13 @@ export const SampleChart: FC<{ samples: Sample[]; from: number; to: number; labe
       {samples.map((s) => {
         const x = ((Date.parse(s.at) - from) / span) * (width - 3);
         return (
-          <rect x={Math.max(0, x).toFixed(1)} y={s.ok ? 8 : 2} width="3" height={s.ok ? height - 10 : height - 4} fill={s.ok ? '#1a7f37' : '#cf222e'}>
+          <rect
+            x={Math.max(0, x).toFixed(1)}
+            y={s.ok ? 8 : 2}
+            width="3"
+            height={s.ok ? height - 10 : height - 4}
+            fill={s.ok ? '#1a7f37' : '#cf222e'}
+          >
             <title>{`${s.at} ${s.ok ? 'ok' : `failed${s.message ? `: ${s.message}` : ''}`}`}</title>
           </rect>
         );

@@ -13,9 +13,9 @@ import {
   ProgressBar,
   relativeTime,
   SampleChart,
-  showValue,
-  shortTime,
   StatusChip,
+  shortTime,
+  showValue,
   VerdictBadge,
 } from './components.js';
 import type { Session } from './sessions.js';
@@ -32,7 +32,9 @@ export const LoginPage: FC<{ ctx: PageContext; error?: string }> = ({ ctx, error
   <Layout ctx={ctx} title="Log in">
     <div class="login card stack">
       <h1>Log in</h1>
-      <p class="sub">Paste an API token. Ask an admin for one (`gonogo token create --name you --role operator`).</p>
+      <p class="sub">
+        Paste an API token. Ask an admin for one (`gonogo token create --name you --role operator`).
+      </p>
       {error ? <p class="notice bad">{error}</p> : null}
       <form method="post" action="/login" class="stack">
         <label>
@@ -62,19 +64,29 @@ export interface OverviewRow {
 }
 
 /** Checklists × environments with verdicts and progress. */
-export const OverviewPage: FC<{ ctx: PageContext; rows: OverviewRow[]; now: Date }> = ({ ctx, rows, now }) => (
+export const OverviewPage: FC<{ ctx: PageContext; rows: OverviewRow[]; now: Date }> = ({
+  ctx,
+  rows,
+  now,
+}) => (
   <Layout ctx={{ ...ctx, active: 'overview' }} title="Overview">
     <h1>Launch gates</h1>
     <p class="sub">
       {rows.length} checklist{rows.length === 1 ? '' : 's'} · as of {shortTime(now.toISOString())}
     </p>
     {rows.length === 0 ? (
-      <p class="card">No checklists yet: put Markdown checklists in the directory given to `gonogo serve --checklists`.</p>
+      <p class="card">
+        No checklists yet: put Markdown checklists in the directory given to `gonogo serve --checklists`.
+      </p>
     ) : null}
     {rows.map((row) => (
       <section>
         <h2>
-          {row.error ? row.id : <a href={`/checklists/${encodeURIComponent(row.id)}`}>{row.name ?? row.id}</a>}{' '}
+          {row.error ? (
+            row.id
+          ) : (
+            <a href={`/checklists/${encodeURIComponent(row.id)}`}>{row.name ?? row.id}</a>
+          )}{' '}
           <span class="sub mono">{row.id}</span>
         </h2>
         {row.error ? (
@@ -88,7 +100,11 @@ export const OverviewPage: FC<{ ctx: PageContext; rows: OverviewRow[]; now: Date
               const progress = blockingProgress(cell.evaluation.items);
               const clear = progress.parts.pass + progress.parts.waived + progress.parts.skipped;
               return (
-                <a class="card env-card stack" href={`/checklists/${encodeURIComponent(row.id)}${q({ env: cell.environment })}`} data-env={cell.environment}>
+                <a
+                  class="card env-card stack"
+                  href={`/checklists/${encodeURIComponent(row.id)}${q({ env: cell.environment })}`}
+                  data-env={cell.environment}
+                >
                   <h3>
                     <span>{cell.environment}</span>
                     <VerdictBadge verdict={cell.evaluation.verdict} />
@@ -145,7 +161,8 @@ export const ChecklistPage: FC<{
   const sections: { title: string; items: EvaluatedItem[] }[] = [];
   for (const item of evaluation.items) {
     // The document's title heading is the page title already; sections show the path below it.
-    const path = item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
+    const path =
+      item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
     const title = path.length > 0 ? path.join(' › ') : checklist.name;
     const last = sections[sections.length - 1];
     if (last && last.title === title) last.items.push(item);
@@ -159,8 +176,11 @@ export const ChecklistPage: FC<{
         <div>
           <h1>{checklist.name}</h1>
           <div class="sub">
-            <span class="mono">{checklist.id}</span> · digest <span class="mono">{checklist.digest.slice(7, 19)}</span> ·{' '}
-            {latest ? `checks ran ${relativeTime(latest.finishedAt, now)} (${latest.trigger})` : 'checks never ran'}
+            <span class="mono">{checklist.id}</span> · digest{' '}
+            <span class="mono">{checklist.digest.slice(7, 19)}</span> ·{' '}
+            {latest
+              ? `checks ran ${relativeTime(latest.finishedAt, now)} (${latest.trigger})`
+              : 'checks never ran'}
             {checklist.launch ? ` · launch ${checklist.launch}` : ''}
           </div>
         </div>
@@ -270,7 +290,8 @@ const ItemRow: FC<{
 }> = ({ item, model, history, can, base, environment, session, now }) => {
   const manual = model !== undefined && !model.check && item.kind !== 'signoff';
   const showAttest = can.attest && manual && item.status !== 'skipped';
-  const showWaive = can.waive && item.kind !== 'signoff' && item.status !== 'pass' && item.status !== 'skipped';
+  const showWaive =
+    can.waive && item.kind !== 'signoff' && item.status !== 'pass' && item.status !== 'skipped';
   const observed = item.observed ? Object.entries(item.observed) : [];
   return (
     <li class="item" id={`item-${item.id}`} data-item={item.id} data-status={item.status}>
@@ -281,11 +302,19 @@ const ItemRow: FC<{
         <div class="title">{item.title}</div>
         <div class="meta">
           <span class="mono">{item.id}</span>
-          {model?.check ? <span class="tag">{model.check.kind}</span> : item.kind !== 'signoff' ? <span class="tag">manual</span> : null}
+          {model?.check ? (
+            <span class="tag">{model.check.kind}</span>
+          ) : item.kind !== 'signoff' ? (
+            <span class="tag">manual</span>
+          ) : null}
           {item.kind !== 'task' ? <span class="tag">{item.kind}</span> : null}
           {!item.blocking ? <span class="tag">advisory</span> : null}
           {item.owner ? <span class="tag">owner {item.owner}</span> : null}
-          {item.due ? <span class={`tag${item.overdue ? ' warn' : ''}`}>{item.overdue ? `overdue since ${item.due}` : `due ${item.due}`}</span> : null}
+          {item.due ? (
+            <span class={`tag${item.overdue ? ' warn' : ''}`}>
+              {item.overdue ? `overdue since ${item.due}` : `due ${item.due}`}
+            </span>
+          ) : null}
           {item.flags.map((f) => (
             <span class="tag warn">{f}</span>
           ))}
@@ -293,9 +322,15 @@ const ItemRow: FC<{
         {item.message ? <div class="msg">{item.message}</div> : null}
         {history ? (
           <div>
-            <SampleChart samples={history.samples} from={history.from} to={history.to} label={`window ${history.hold}`} />
+            <SampleChart
+              samples={history.samples}
+              from={history.from}
+              to={history.to}
+              label={`window ${history.hold}`}
+            />
             <div class="sub">
-              last {history.hold}: {history.samples.length} samples, {history.samples.filter((s) => !s.ok).length} failed
+              last {history.hold}: {history.samples.length} samples,{' '}
+              {history.samples.filter((s) => !s.ok).length} failed
             </div>
           </div>
         ) : null}
@@ -333,7 +368,11 @@ const ItemRow: FC<{
               ) : null}
               <label>
                 Evidence
-                <input name="evidence" required placeholder="What shows it holds: a link, a ticket, a sentence" />
+                <input
+                  name="evidence"
+                  required
+                  placeholder="What shows it holds: a link, a ticket, a sentence"
+                />
               </label>
               <label>
                 Valid for (optional)
@@ -375,7 +414,11 @@ const ItemRow: FC<{
 };
 
 /** The waiver register: every waiver with its expiry countdown. */
-export const WaiversPage: FC<{ ctx: PageContext; waivers: Waiver[]; now: Date }> = ({ ctx, waivers, now }) => {
+export const WaiversPage: FC<{ ctx: PageContext; waivers: Waiver[]; now: Date }> = ({
+  ctx,
+  waivers,
+  now,
+}) => {
   const active = waivers
     .filter((w) => Date.parse(w.expiresAt) > now.getTime())
     .sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : 1));
@@ -402,8 +445,10 @@ export const WaiversPage: FC<{ ctx: PageContext; waivers: Waiver[]; now: Date }>
               </td>
               <td class="mono">{w.item}</td>
               <td>
-                <a href={`/checklists/${encodeURIComponent(w.checklist)}${q({ env: w.environment })}`}>{w.checklist}</a> ·{' '}
-                {w.environment}
+                <a href={`/checklists/${encodeURIComponent(w.checklist)}${q({ env: w.environment })}`}>
+                  {w.checklist}
+                </a>{' '}
+                · {w.environment}
               </td>
               <td>{w.reason}</td>
               <td>{w.owner}</td>
@@ -421,7 +466,8 @@ export const WaiversPage: FC<{ ctx: PageContext; waivers: Waiver[]; now: Date }>
     <Layout ctx={{ ...ctx, active: 'waivers' }} title="Waivers">
       <h1>Waiver register</h1>
       <p class="sub">
-        {active.length} active, {expired.length} expired. Expired waivers no longer hide an item’s real status.
+        {active.length} active, {expired.length} expired. Expired waivers no longer hide an item’s real
+        status.
       </p>
       <h2>Active</h2>
       {active.length > 0 ? <Table rows={active} /> : <p class="sub">No active waivers.</p>}
@@ -516,7 +562,8 @@ export const AuditPage: FC<{
       verification.ok ? (
         <p class="notice ok" data-audit="intact">
           Chain intact: {verification.count} events recomputed
-          {verification.head ? `; head #${verification.head.seq} ${verification.head.hash.slice(0, 16)}` : ''}.
+          {verification.head ? `; head #${verification.head.seq} ${verification.head.hash.slice(0, 16)}` : ''}
+          .
         </p>
       ) : (
         <p class="notice bad" data-audit="broken">

@@ -6,9 +6,9 @@ import { ActionError, attest, signoff, waive } from '../../engine/actions.js';
 import type { Checklist } from '../../model/checklist.js';
 import { parseDuration } from '../../model/duration.js';
 import { environmentNames } from '../api.js';
+import { latestAudit } from '../audit-page.js';
 import { maySignFor, roleAtLeast } from '../auth.js';
 import { type Authenticator, requireRole } from '../authenticator.js';
-import { latestAudit } from '../audit-page.js';
 import type { ServerConfig, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { Gate } from '../gate.js';
@@ -36,7 +36,8 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   const app = new Hono<AppEnv>();
 
   const isHttps = (c: Context) =>
-    new URL(c.req.url).protocol === 'https:' || (config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+    new URL(c.req.url).protocol === 'https:' ||
+    (config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
   const selfOrigin = (c: Context) => {
     const url = new URL(c.req.url);
     if (config.trustProxy) {
@@ -110,7 +111,10 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   app.use('*', async (c, next) => {
     if (c.get('session')) return next();
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/login', 303);
-    return c.html(<MessagePage ctx={pageCtx(c)} title="Logged out" text="Your session ended. Log in again." />, 401);
+    return c.html(
+      <MessagePage ctx={pageCtx(c)} title="Logged out" text="Your session ended. Log in again." />,
+      401,
+    );
   });
 
   // Every form post of a session carries its CSRF token.
@@ -119,7 +123,11 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
     const form = await c.req.parseBody();
     if (!csrfMatches(c.get('session')!, form._csrf)) {
       return c.html(
-        <MessagePage ctx={pageCtx(c)} title="Form expired" text="This form is out of date. Reload the page and try again." />,
+        <MessagePage
+          ctx={pageCtx(c)}
+          title="Form expired"
+          text="This form is out of date. Reload the page and try again."
+        />,
         403,
       );
     }
@@ -145,7 +153,11 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
       const cells = await Promise.all(
         environmentNames(cl).map(async (environment) => {
           const stored = await gate.evaluate(cl, environment);
-          return { environment, evaluation: stored.evaluation, ...(stored.latest ? { latest: stored.latest } : {}) };
+          return {
+            environment,
+            evaluation: stored.evaluation,
+            ...(stored.latest ? { latest: stored.latest } : {}),
+          };
         }),
       );
       rows.push({ id: entry.id, file: entry.file, name: cl.name, cells });
@@ -166,7 +178,10 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   app.get('/checklists/:id', async (c) => {
     const found = loadPage(c);
     if (found instanceof HttpProblem) {
-      return c.html(<MessagePage ctx={pageCtx(c)} title="Checklist not available" text={found.detail} />, found.status);
+      return c.html(
+        <MessagePage ctx={pageCtx(c)} title="Checklist not available" text={found.detail} />,
+        found.status,
+      );
     }
     const checklist = found;
     let environment: string;
@@ -213,7 +228,12 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
         continue;
       }
       const from = now.getTime() - holdMs;
-      const samples = await deps.store.listSamples(checklist.id, environment, item.id, new Date(from).toISOString());
+      const samples = await deps.store.listSamples(
+        checklist.id,
+        environment,
+        item.id,
+        new Date(from).toISOString(),
+      );
       out.set(item.id, { samples, from, to: now.getTime(), hold });
     }
     return out;
@@ -221,11 +241,17 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
 
   /** Run a form action; its result (or refusal) is shown on the checklist page it came from. */
   const action =
-    (name: string, perform: (checklist: Checklist, form: Record<string, string>, s: Session) => Promise<string>) =>
+    (
+      name: string,
+      perform: (checklist: Checklist, form: Record<string, string>, s: Session) => Promise<string>,
+    ) =>
     async (c: Context<AppEnv>) => {
       const found = loadPage(c);
       if (found instanceof HttpProblem) {
-        return c.html(<MessagePage ctx={pageCtx(c)} title="Checklist not available" text={found.detail} />, found.status);
+        return c.html(
+          <MessagePage ctx={pageCtx(c)} title="Checklist not available" text={found.detail} />,
+          found.status,
+        );
       }
       const raw = await c.req.parseBody();
       const form: Record<string, string> = {};
@@ -302,7 +328,11 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
       if (!maySignFor(s.principal, role)) {
         throw new HttpProblem(403, `token "${s.principal.name}" may not sign off as ${role}`);
       }
-      const so = await signoff(deps.store, { checklist, environment: form.env, role, by: s.principal.name }, deps.now());
+      const so = await signoff(
+        deps.store,
+        { checklist, environment: form.env, role, by: s.principal.name },
+        deps.now(),
+      );
       return `Signed off as ${so.role} for ${so.environment}.`;
     }),
   );
@@ -320,7 +350,9 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
     const checklist = c.req.query('checklist') ?? ids[0];
     const before = Number(c.req.query('before')) || undefined;
     const limit = 50;
-    const runs = checklist ? await deps.store.listRuns(checklist, undefined, { limit, ...(before ? { before } : {}) }) : [];
+    const runs = checklist
+      ? await deps.store.listRuns(checklist, undefined, { limit, ...(before ? { before } : {}) })
+      : [];
     const oldest = runs[runs.length - 1]?.id;
     const olderHref =
       runs.length === limit && oldest !== undefined

@@ -64,7 +64,9 @@ export function resolveTargets(
       return;
     }
     if (kind === 'webhook' && !secret) {
-      problems.push(`${field}.secret: a webhook needs a secret to sign its body (secret: \${WEBHOOK_SECRET})`);
+      problems.push(
+        `${field}.secret: a webhook needs a secret to sign its body (secret: \${WEBHOOK_SECRET})`,
+      );
       return;
     }
     targets.push({
@@ -88,7 +90,10 @@ export function signBody(body: string, secret: string): string {
 }
 
 /** The deliveries to queue: one per event and target subscribed to its type. */
-export function deliveriesFor(events: readonly WatchEvent[], targets: readonly ResolvedTarget[]): DeliveryInput[] {
+export function deliveriesFor(
+  events: readonly WatchEvent[],
+  targets: readonly ResolvedTarget[],
+): DeliveryInput[] {
   return events.flatMap((e) =>
     targets
       .filter((t) => wants(t, e.event))
@@ -134,10 +139,14 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): Record<strin
     const s = e.digest.summary;
     lines.push(`${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.pending} pending, ${s.waived} waived`);
     for (const i of e.digest.new_failures) lines.push(`new failure: ${i.id}: ${i.message}`);
-    for (const w of e.digest.waivers) lines.push(`waiver: ${w.item} (owner ${w.owner}) until ${w.expires_at}`);
-    for (const i of e.digest.overdue) lines.push(`overdue since ${i.due}: ${i.id}${i.owner ? ` (${i.owner})` : ''}`);
+    for (const w of e.digest.waivers)
+      lines.push(`waiver: ${w.item} (owner ${w.owner}) until ${w.expires_at}`);
+    for (const i of e.digest.overdue)
+      lines.push(`overdue since ${i.due}: ${i.id}${i.owner ? ` (${i.owner})` : ''}`);
   } else if (e.waiver) {
-    lines.push(`${e.waiver.item}: ${e.waiver.reason} (owner ${e.waiver.owner}), expires ${e.waiver.expires_at}`);
+    lines.push(
+      `${e.waiver.item}: ${e.waiver.reason} (owner ${e.waiver.owner}), expires ${e.waiver.expires_at}`,
+    );
   } else {
     for (const i of e.items) lines.push(`${i.id}: ${i.message || i.status}${i.due ? ` (due ${i.due})` : ''}`);
   }
@@ -209,7 +218,11 @@ export class Notifier {
     for (const d of due) {
       if (signal?.aborted) break;
       const now = this.#clock();
-      const held = await this.#deps.store.claimDelivery(d.id, now, new Date(now.getTime() + this.#opts.timeoutMs * 3));
+      const held = await this.#deps.store.claimDelivery(
+        d.id,
+        now,
+        new Date(now.getTime() + this.#opts.timeoutMs * 3),
+      );
       if (!held) continue;
       attempts++;
       await this.#attempt(held, signal);
@@ -225,7 +238,12 @@ export class Notifier {
       : undefined;
     const result: AttemptResult = target
       ? await this.#send(target, d.payload, signal)
-      : { ok: false, transient: false, code: null, error: `the target is no longer in ${d.checklist}'s notify:` };
+      : {
+          ok: false,
+          transient: false,
+          code: null,
+          error: `the target is no longer in ${d.checklist}'s notify:`,
+        };
     const now = this.#clock();
     const retry = !result.ok && result.transient && attempts < this.#opts.maxAttempts;
     const delay = this.#opts.baseDelayMs * 2 ** (attempts - 1);
@@ -237,9 +255,20 @@ export class Notifier {
       nextAttemptAt: new Date(now.getTime() + (retry ? delay : 0)).toISOString(),
       at: now.toISOString(),
     });
-    const fields = { delivery: d.id, event: d.event, checklist: d.checklist, target: d.targetLabel, attempts };
+    const fields = {
+      delivery: d.id,
+      event: d.event,
+      checklist: d.checklist,
+      target: d.targetLabel,
+      attempts,
+    };
     if (result.ok) this.#deps.logger.info('notification delivered', { ...fields, status: result.code });
-    else if (retry) this.#deps.logger.warn('notification failed, will retry', { ...fields, error: result.error, retryInMs: delay });
+    else if (retry)
+      this.#deps.logger.warn('notification failed, will retry', {
+        ...fields,
+        error: result.error,
+        retryInMs: delay,
+      });
     else this.#deps.logger.error('notification not delivered', { ...fields, error: result.error });
   }
 
@@ -266,12 +295,22 @@ export class Notifier {
       await res.body.dump();
       const code = res.statusCode;
       if (code >= 200 && code < 300) return { ok: true, transient: false, code, error: null };
-      return { ok: false, transient: code >= 500 || code === 408 || code === 429, code, error: `HTTP ${code}` };
+      return {
+        ok: false,
+        transient: code >= 500 || code === 408 || code === 429,
+        code,
+        error: `HTTP ${code}`,
+      };
     } catch (err) {
       const e = err as Error & { code?: string };
-      const why = timeout.aborted ? `no answer within ${this.#opts.timeoutMs}ms` : `${e.code ?? e.name}: ${e.message}`;
+      const why = timeout.aborted
+        ? `no answer within ${this.#opts.timeoutMs}ms`
+        : `${e.code ?? e.name}: ${e.message}`;
       // Error texts may quote the URL (and its token) or the secret: never let them reach the log.
-      const known = new Map([[target.url, target.label], ...(target.secret ? [[target.secret, '[secret]'] as const] : [])]);
+      const known = new Map([
+        [target.url, target.label],
+        ...(target.secret ? [[target.secret, '[secret]'] as const] : []),
+      ]);
       return { ok: false, transient: true, code: null, error: redactText(why, known) };
     }
   }

@@ -62,5 +62,12 @@ function sampleOf(
   ok: boolean,
   message: string | undefined,
 ): Sample {
-  return { checklist: checklist.id, environment, item, at, ok, ...(message !== undefined ? { message } : {}) };
+  return {
+    checklist: checklist.id,
+    environment,
+    item,
+    at,
+    ok,
+    ...(message !== undefined ? { message } : {}),
+  };
 }

@@ -121,13 +121,19 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
   /** Checklists whose schedule is invalid, by digest, so the problem is logged once. */
   const reported = new Set<string>();
 
-  const track = (key: string, work: () => Promise<unknown>, what: string, fields: Record<string, unknown>) => {
+  const track = (
+    key: string,
+    work: () => Promise<unknown>,
+    what: string,
+    fields: Record<string, unknown>,
+  ) => {
     if (inFlight.has(key)) return;
     const p = (async () => {
       try {
         await work();
       } catch (err) {
-        if (!abort.signal.aborted) logger.error(`${what} failed`, { ...fields, error: (err as Error).message });
+        if (!abort.signal.aborted)
+          logger.error(`${what} failed`, { ...fields, error: (err as Error).message });
       }
     })().finally(() => inFlight.delete(key));
     inFlight.set(key, p);
@@ -169,7 +175,10 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         if (ws !== undefined) lastSampleSlot.set(`${key}\u0000${w.item.id}`, ws);
       }
       if (inFlight.has(`run\u0000${key}`)) {
-        logger.warn('scheduled run skipped: the previous run is still going', { ...fields, slot: new Date(slot).toISOString() });
+        logger.warn('scheduled run skipped: the previous run is still going', {
+          ...fields,
+          slot: new Date(slot).toISOString(),
+        });
         return;
       }
       const claimed = await store.claimSlot({
@@ -221,7 +230,8 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       const problemKey = `notify\u0000${c.digest}`;
       if (problems.length > 0 && !reported.has(problemKey)) {
         reported.add(problemKey);
-        for (const p of problems) logger.warn('notification target unusable', { checklist: c.id, problem: p });
+        for (const p of problems)
+          logger.warn('notification target unusable', { checklist: c.id, problem: p });
       }
       if (targets.length === 0) continue;
       for (const env of environmentsOf(c)) {
@@ -234,12 +244,23 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         const stored = await store.loadWatchState(stateKey);
         const previous = stored ? (JSON.parse(stored.value) as WatchSnapshot) : undefined;
         const version = stored?.version ?? 0;
-        const { events, next } = deriveEvents({ checklist: c, evaluation, previous, previousVersion: version, now: deps.now() });
+        const { events, next } = deriveEvents({
+          checklist: c,
+          evaluation,
+          previous,
+          previousVersion: version,
+          now: deps.now(),
+        });
         if (previous && events.length === 0 && JSON.stringify(previous) === JSON.stringify(next)) continue;
         const queued = deliveriesFor(events, targets);
         const ok = await store.commitWatchState(stateKey, JSON.stringify(next), version, queued, clock());
         if (ok && events.length > 0) {
-          logger.info('notification events', { checklist: c.id, environment: env, events: events.map((e) => e.event), deliveries: queued.length });
+          logger.info('notification events', {
+            checklist: c.id,
+            environment: env,
+            events: events.map((e) => e.event),
+            deliveries: queued.length,
+          });
         }
       }
     }
@@ -317,7 +338,8 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
   let stopping: Promise<void> | undefined;
   return {
     holder: opts.holder,
-    alive: () => lastTick !== undefined && clock().getTime() - lastTick.getTime() <= Math.max(5 * opts.tickMs, 10_000),
+    alive: () =>
+      lastTick !== undefined && clock().getTime() - lastTick.getTime() <= Math.max(5 * opts.tickMs, 10_000),
     lastTick: () => lastTick,
     isLeader: () => lease.isLeader(),
     stop() {

@@ -1,5 +1,5 @@
 import { type RunReport, toRunReport } from '../../../engine/report.js';
-import type { CheckSpec, Checklist, Item } from '../../../model/checklist.js';
+import type { Checklist, CheckSpec, Item } from '../../../model/checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../../../model/state.js';
 import { decide } from '../../../model/verdict.js';
 
@@ -40,7 +40,8 @@ const SEC = ['Go-Live', '6) Security'];
 const OPS = ['Go-Live', '7) Ops | Access'];
 
 /** A title with every character a format must escape. */
-export const TRICKY_TITLE = 'Export | import *bold* <script>alert(1)</script> & `code` [link](x)\nsecond line';
+export const TRICKY_TITLE =
+  'Export | import *bold* <script>alert(1)</script> & `code` [link](x)\nsecond line';
 
 /** A checklist covering every status, advisory items, a due date, sign-offs and hostile text. */
 export function sampleChecklist(): Checklist {
@@ -60,23 +61,38 @@ export function sampleChecklist(): Checklist {
       item('5-observability/api-health-live-200', '/api/health/live → 200', OBS, {
         check: check('http', 'http://127.0.0.1/api/health/live'),
       }),
-      item('5-observability/api-health-ready-200', '/api/health/ready → 200 (DB + scheduler + disk OK)', OBS, {
-        check: check('http', 'http://127.0.0.1/api/health/ready'),
-      }),
+      item(
+        '5-observability/api-health-ready-200',
+        '/api/health/ready → 200 (DB + scheduler + disk OK)',
+        OBS,
+        {
+          check: check('http', 'http://127.0.0.1/api/health/ready'),
+        },
+      ),
       item('5-observability/x-request-id-header', 'X-Request-Id header in the response', OBS, {
         check: check('http', 'http://127.0.0.1:1/'),
       }),
-      item('6-security/2fa-flow', '2FA enable/disable flow works in prod', SEC, { due: { offsetDays: 3, source: 'annotation', text: '+3d' }, owner: 'sec-team' }),
+      item('6-security/2fa-flow', '2FA enable/disable flow works in prod', SEC, {
+        due: { offsetDays: 3, source: 'annotation', text: '+3d' },
+        owner: 'sec-team',
+      }),
       item('6-security/export-import', TRICKY_TITLE, SEC),
       item('6-security/pen-test', 'Pen test report reviewed (optional)', SEC, { blocking: false }),
-      item('7-ops-access/rate-limits', 'RATE_LIMIT_* set for prod', OPS, { check: check('env', 'RATE_LIMIT_*') }),
+      item('7-ops-access/rate-limits', 'RATE_LIMIT_* set for prod', OPS, {
+        check: check('env', 'RATE_LIMIT_*'),
+      }),
       item('7-ops-access/mongo-ttl', 'TTL indexes work', OPS, { skip: 'no Mongo in this deployment' }),
     ],
   };
 }
 
 const outcomes: CheckOutcome[] = [
-  { item: '5-observability/api-health-live-200', status: 'pass', observed: { status: 200, latency_ms: 4 }, durationMs: 12 },
+  {
+    item: '5-observability/api-health-live-200',
+    status: 'pass',
+    observed: { status: 200, latency_ms: 4 },
+    durationMs: 12,
+  },
   {
     item: '5-observability/api-health-ready-200',
     status: 'fail',

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../../test-support/cli.js';
+
+/** `gonogo serve` as a process: prints its URL, serves, and drains in-flight requests on SIGTERM. */
+
+let dir: string;
+let target: Server;
+let hits = 0;
+let release: (() => void) | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gonogo-serve-'));
+  // A slow target: the check's request is held until the test releases it.
+  target = createServer((_req, res) => {
+    hits += 1;
+    release = () => {
+      release = undefined;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    };
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  await writeFile(
+    join(dir, 'launch.md'),
+    `---\nid: launch\nenvironments:\n  production: { BASE_URL: "${base}" }\n---\n# Launch\n## Ops\n- [ ] Health\n  \`\`\`check\n  http: \${BASE_URL}/health\n  timeout: 30s\n  \`\`\`\n`,
+  );
+});
+
+afterAll(async () => {
+  release?.();
+  await new Promise((r) => target.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/gonogo'), 'serve', ...args], {
+      cwd: dir,
+      env: { ...process.env, GONOGO_DB: join(dir, 'db.sqlite') },
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /on (http:\/\/[^\s]+) /.exec(out);
+      if (m) resolve({ child, url: m[1]!, stderr: () => err });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
+  });
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 15s');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('gonogo serve', () => {
+  it('prints its URL, answers health, and on SIGTERM finishes the in-flight request before exiting 0', async () => {
+    const token = (
+      await runCli(['token', 'create', '--name', 'ci', '--role', 'operator'], {
+        cwd: dir,
+        env: { GONOGO_DB: join(dir, 'db.sqlite') },
+      })
+    ).stdout.trim();
+    expect(token).toMatch(/\S{20,}/);
+    const { child, url, stderr } = await startServe(['--checklists', '.', '--port', '0']);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+
+    const inFlight = fetch(`${url}/api/v1/checklists/launch/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"env":"production"}',
+    });
+    await until(() => hits === 1);
+    child.kill('SIGTERM');
+    await until(() => stderr().includes('shutting down'));
+    // New connections are refused while the old request drains.
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    release!();
+    const res = await inFlight;
+    expect(res.status).toBe(201);
+    const report = (await res.json()) as { items: { status: string }[] };
+    expect(report.items[0]!.status).toBe('pass');
+    expect(await exited).toBe(0);
+    // JSON access logs, never the token.
+    const lines = stderr()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'request' && l.route === '/api/v1/checklists/:id/runs')).toBe(true);
+    expect(stderr()).not.toContain(token);
+  });
+
+  it.each([
+    [['--port', 'http'], /--port "http" is not a port/],
+    [['--port', '70000'], /not a port/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const r = await runCli(['serve', ...args], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, SHARED } from '../src/test-support/cli.js';
+
+const seed = (name: string) => `${SHARED}seeds/${name}`;
+
+describe('gonogo lint (the real CLI)', () => {
+  it.each([
+    ['000-enterprise-go-live.md', '27 items (27 task, 0 field), 8 criteria, 0 sign-off slots; 0 checks'],
+    [
+      '001-post-launch-90-day-program.md',
+      '6 items (6 task, 0 field), 0 criteria, 0 sign-off slots; 0 checks',
+    ],
+    [
+      '002-partner-center-go-no-go.md',
+      '27 items (27 task, 0 field), 7 criteria, 0 sign-off slots; 0 checks; 5 checked',
+    ],
+    ['003-mvp-go-live.md', '31 items (31 task, 0 field), 0 criteria, 0 sign-off slots; 0 checks'],
+    ['004-production-checklist.md', '136 items (134 task, 2 field), 0 criteria, 4 sign-off slots; 0 checks'],
+  ])('%s is valid and outlined', async (name, counts) => {
+    const r = await runCli(['lint', seed(name)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(counts);
+  });
+
+  it('prints the model as JSON', async () => {
+    const r = await runCli(['lint', seed('004-production-checklist.md'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({
+      id: '004-production-checklist',
+      name: 'Production Checklist',
+      signoffs: ['engineering', 'security', 'operations', 'product'],
+    });
+    expect(json.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(json.items).toHaveLength(140);
+    expect(Object.keys(json.items[0])).toEqual(
+      expect.arrayContaining(['id', 'title', 'kind', 'section', 'checked', 'blocking', 'check', 'line']),
+    );
+  });
+
+  it('shows seed 002 in correct Turkish', async () => {
+    const r = await runCli(['lint', seed('002-partner-center-go-no-go.md'), '--format', 'json']);
+    const titles = JSON.parse(r.stdout).items.map((i: { title: string }) => i.title);
+    expect(titles).toContain('Volume permissions doğru mu? (container yazabilmeli)');
+  });
+
+  it('reports a broken checklist as file:line:column and exits 2, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const file = join(dir, 'broken.md');
+    writeFileSync(file, '---\nlaunch: tomorrow\n---\n# T\n- [ ] a <!-- due: someday -->\n');
+    const r = await runCli(['lint', file], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `${file}:2:9: launch: write the launch date as YYYY-MM-DD, e.g. 2026-12-01`,
+      `${file}:5:9: due "someday" is neither a date (YYYY-MM-DD) nor an offset from launch like +14d`,
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unknown binding in the bindings file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    writeFileSync(join(dir, 'b.yaml'), 'nope/item:\n  http: https://example.com\n');
+    const r = await runCli(['lint', seed('003-mvp-go-live.md'), '--bind', 'b.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^b\.yaml:1:1: no item has the id or title "nope\/item"/);
+  });
+
+  it.each([
+    [['lint', 'missing.md'], /cannot read checklist missing\.md: no such file/],
+    [['lint', seed('000-enterprise-go-live.md'), '--format', 'xml'], /--format must be text or json/],
+  ])('exits 2 on %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
