@@ -16,8 +16,8 @@ const COMMON = new Set<string>(COMMON_CHECK_OPTIONS);
 const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
 
 /**
- * Turn a check block map (`{http: URL, expect: [...], timeout: 5s, ...}`) into a CheckSpec: exactly one key
- * names a registered kind and holds the target; common options are validated here; every other key is a
+ * Turn a check block map (`{http: URL, expect: [...], timeout: 5s, ...}`) into a CheckSpec: the key
+ * naming a registered kind (the first such key) holds the target; common options are validated here; every other key is a
  * kind option (validated later against the kind's schema). Problems go to `errors` at their YAML node.
  * @param path where the map sits in `source` ([] for a check block, [key] for a bindings entry)
  */
@@ -47,16 +47,8 @@ export function readCheckMap(
     errors.push(source.error(`no check kind in check block${hint}; known kinds: ${known}`, [...path]));
     return undefined;
   }
-  if (kindKeys.length > 1) {
-    errors.push(
-      source.error(
-        `check block names ${kindKeys.length} kinds (${kindKeys.join(', ')}); bind one check per item`,
-        [...path, kindKeys[1]!],
-        'key',
-      ),
-    );
-    return undefined;
-  }
+  // The first key naming a kind is the kind; later ones are its options (redis `command:`, command `env:`).
+  // A second check mistakenly put in the same block is then reported by the kind's option schema.
   const kind = kindKeys[0]!;
   const before = errors.length;
   const fail = (key: string, message: string) =>

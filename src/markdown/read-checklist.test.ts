@@ -444,11 +444,6 @@ describe('check blocks', () => {
       'foo: bar\nexpect: x',
       'launch.md:3:3: no check kind in check block ("foo" is not one); known kinds: command, env, http, tcp',
     ],
-    [
-      'two kinds',
-      'http: a\ntcp: b:1',
-      'launch.md:4:3: check block names 2 kinds (http, tcp); bind one check per item',
-    ],
     ['bad YAML, located in the Markdown file', 'http: a\nexpect: [x', 'launch.md:4:13: invalid YAML'],
     ['bad duration', 'http: a\ntimeout: soon', 'launch.md:4:12: timeout: "soon" is not a duration'],
     ['bad retries', 'http: a\nretries: -1', 'launch.md:4:12: retries: write a whole number'],
@@ -465,6 +460,12 @@ describe('check blocks', () => {
       .join('\n');
     const [first] = errorsOf(`- [ ] x\n  \`\`\`check\n${body}\n  \`\`\`\n`);
     expect(first).toContain(expected);
+  });
+
+  it('takes the first key naming a kind as the kind; later kind names are its options', () => {
+    const c = read('- [ ] x\n  ```check\n  command: ./migrate --dry-run\n  env: { MODE: check }\n  ```\n');
+    expect(c.items[0]!.check?.kind).toBe('command');
+    expect(c.items[0]!.check?.options).toEqual({ env: { MODE: 'check' } });
   });
 
   it('rejects two check blocks in one item', () => {

@@ -48,8 +48,6 @@ const before = z.coerce
   .optional()
   .openapi({ description: 'Only entries with an id/seq lower than this (the next page).' });
 
-export const EnvQuery = z.object({ env });
-
 export const RunsQuery = z.object({ env, limit, before });
 
 const duration = z.string().refine(

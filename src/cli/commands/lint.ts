@@ -1,3 +1,4 @@
+import { redact as redactValue } from '../../engine/redact.js';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
@@ -88,27 +89,9 @@ function itemJson(item: Item): Record<string, unknown> {
 const REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 const hideUnlessReference = (value: string) => (REFERENCE.test(value) ? value : '[redacted]');
 
-// Passwords in URLs and values shaped like API keys or JWTs never reach the terminal.
-const SECRETS: [RegExp, string][] = [
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s/]+@/gi, '$1***@'],
-  [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]{8,}/g, '[redacted]'],
-  [/\bxox[abpors]-[A-Za-z0-9-]{8,}/g, '[redacted]'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '[redacted]'],
-];
-
-function redact<T>(value: T): T {
-  if (typeof value === 'string') {
-    return SECRETS.reduce(
-      (text, [pattern, replacement]) => text.replace(pattern, replacement),
-      value as string,
-    ) as T;
-  }
-  if (Array.isArray(value)) return value.map(redact) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)])) as T;
-  }
-  return value;
-}
+// Passwords in URLs and values shaped like API keys or JWTs never reach the terminal: the engine's
+// redaction is the one place that knows their shapes.
+const redact = <T>(value: T): T => redactValue(value) as T;
 
 function paint(ctx: CommandContext) {
   const on = ctx.io.isTTY && !ctx.io.env.NO_COLOR;
