@@ -59,6 +59,19 @@ policy:
   http: \${BASE_URL}/health
   expect: ['status == 200']
   \`\`\`
+- [ ] Health stays green for an hour
+  \`\`\`check
+  http: \${BASE_URL}/health
+  hold: 1h
+  every: 1m
+  blocking: false
+  \`\`\`
+- [ ] Legacy status endpoint retired
+  \`\`\`check
+  http: \${BASE_URL}/legacy-status
+  expect: ['status == 410']
+  blocking: false
+  \`\`\`
 - [ ] Status page linked from the app (optional)
 ## Sign-Off
 - [ ] Engineering Lead: ____ Date: ____
@@ -170,6 +183,14 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await expect(
       page.locator('li[data-item="operations/health-endpoint-answers"]').getAttribute('data-status'),
     ).resolves.toBe('pass');
+
+    // A failed check shows what it observed; a windowed check shows its samples as a chart.
+    const legacy = page.locator('li[data-item="operations/legacy-status-endpoint-retired"]');
+    await expect(legacy.getAttribute('data-status')).resolves.toBe('fail');
+    await expect(legacy.locator('.msg').textContent()).resolves.toMatch(/status == 410.*404/);
+    const window = page.locator('li[data-item="operations/health-stays-green-for-an-hour"]');
+    await expect(window.getAttribute('data-status')).resolves.toBe('pending');
+    await expect(window.locator('svg.chart').getAttribute('aria-label')).resolves.toBe('window 1h: 1 samples, 0 failed');
 
     await page.getByRole('button', { name: 'Sign off as engineering' }).click();
     await page.waitForLoadState();

@@ -138,7 +138,6 @@ notify:
       expect(s).toBeLessThanOrEqual(Date.parse(resumed[0]!.started_at));
     }
     expect(slots.every((s) => s % 1000 === 0)).toBe(true);
-    console.log("DEBUG", { runs: allRuns.length, slots: slots.length, missed: missed.length, takeoverMs, received: received.map((r) => JSON.parse(r.body).event) });
     // Three replicas watched; the change was delivered once.
     expect(received.filter((r) => (JSON.parse(r.body) as { event: string }).event === 'verdict.changed')).toHaveLength(1);
   });
