@@ -306,7 +306,13 @@ describe('runs and preflight', () => {
 });
 
 describe('attest, waive, sign off', () => {
-  it('attesting a manual item turns it pass in the verdict', async () => {
+  it('attesting a manual item turns it pass in the verdict at once (no stale preflight answer)', async () => {
+    const url = '/api/v1/checklists/launch/preflight?env=production&max_age=1000d';
+    const status = async () =>
+      (await call('GET', url, { token: tokens.viewer })).json.items.find(
+        (i: { id: string }) => i.id === 'operations/backups-restored-in-a-drill',
+      ).status;
+    expect(await status()).toBe('pending');
     const r = await call('POST', '/api/v1/checklists/launch/attestations', {
       token: tokens.operator,
       body: {
@@ -319,11 +325,7 @@ describe('attest, waive, sign off', () => {
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ item: 'operations/backups-restored-in-a-drill', by: 'operator' });
     expect(Date.parse(r.json.expiresAt) - clock).toBe(90 * 86_400_000);
-    const v = await call('GET', '/api/v1/checklists/launch/preflight?env=production&max_age=1000d', {
-      token: tokens.viewer,
-    });
-    const item = v.json.items.find((i: { id: string }) => i.id === 'operations/backups-restored-in-a-drill');
-    expect(item.status).toBe('pass');
+    expect(await status()).toBe('pass');
   });
 
   it('signs off the current digest', async () => {
@@ -490,6 +492,7 @@ describe('operations', () => {
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');
       expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('cache-control')).toBe('no-store');
     }
   });
 

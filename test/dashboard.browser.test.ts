@@ -190,7 +190,9 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await expect(legacy.locator('.msg').textContent()).resolves.toMatch(/status == 410.*404/);
     const window = page.locator('li[data-item="operations/health-stays-green-for-an-hour"]');
     await expect(window.getAttribute('data-status')).resolves.toBe('pending');
-    await expect(window.locator('svg.chart').getAttribute('aria-label')).resolves.toBe('window 1h: 1 samples, 0 failed');
+    await expect(window.locator('svg.chart').getAttribute('aria-label')).resolves.toBe(
+      'window 1h: 1 samples, 0 failed',
+    );
 
     await page.getByRole('button', { name: 'Sign off as engineering' }).click();
     await page.waitForLoadState();

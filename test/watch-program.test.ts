@@ -34,17 +34,30 @@ describe('seed 001 as a post-launch program', () => {
     ['day 10', '2026-01-11T00:00:00Z', false],
     ['day 14, the last day of the window', '2026-01-15T12:00:00Z', false],
     ['day 20', '2026-01-21T00:00:00Z', true],
-  ])('at %s the first-two-weeks items are overdue: %s', async (_label, now, overdue) => {
+  ])('at %s (%s) the first-two-weeks items are overdue: %s', async (_label, now, overdue) => {
     const report = await status(now);
     const firstTwoWeeks = report.items.filter((i) => i.section.at(-1) === 'Acil Aksiyon Seti (İlk 2 Hafta)');
     expect(firstTwoWeeks).toHaveLength(6);
-    for (const item of firstTwoWeeks) expect(item).toMatchObject({ due: '2026-01-15', overdue, status: 'pending' });
+    for (const item of firstTwoWeeks)
+      expect(item).toMatchObject({ due: '2026-01-15', overdue, status: 'pending' });
   });
 
   it('an attestation valid for 7 days makes the item pass, then fall due again', async () => {
     const item = 'acil-aksiyon-seti-ilk-2-hafta/slo-sli-lari-tanimlayin-ve-gosterge-paneline-ekleyin';
     const attest = await runCli(
-      ['attest', file, item, '--evidence', 'dashboard live', '--by', 'ana', '--valid-for', '7d', '--db', join(dir, 'gonogo.db')],
+      [
+        'attest',
+        file,
+        item,
+        '--evidence',
+        'dashboard live',
+        '--by',
+        'ana',
+        '--valid-for',
+        '7d',
+        '--db',
+        join(dir, 'gonogo.db'),
+      ],
       { cwd: dir, env: { GONOGO_NOW: '2026-01-10T00:00:00Z' } },
     );
     expect(attest.code).toBe(0);

@@ -69,8 +69,11 @@ notify:
   });
 
   const leaseHolder = async (): Promise<string | undefined> =>
-    (await tmp.query(`select holder from leases where name = 'scheduler' and expires_at > $1`, [new Date().toISOString()]))
-      .rows[0]?.holder;
+    (
+      await tmp.query(`select holder from leases where name = 'scheduler' and expires_at > $1`, [
+        new Date().toISOString(),
+      ])
+    ).rows[0]?.holder;
   const runs = async (): Promise<{ started_at: string }[]> =>
     (await tmp.query(`select started_at from runs where trigger = 'scheduler' order by id`)).rows;
   const pidOf = (holder: string) => Number(holder.split(':').at(-2));
@@ -108,7 +111,17 @@ notify:
 
     // A verdict change after the failover is announced once, by whoever leads.
     const attest = await runCli(
-      ['attest', join(dir, 'replicated.md'), 'ops/runbook-reviewed', '--evidence', 'reviewed in INC-42', '--by', 'ana', '--db', tmp.url],
+      [
+        'attest',
+        join(dir, 'replicated.md'),
+        'ops/runbook-reviewed',
+        '--evidence',
+        'reviewed in INC-42',
+        '--by',
+        'ana',
+        '--db',
+        tmp.url,
+      ],
       { cwd: dir },
     );
     expect(attest.stderr).toBe('');
@@ -117,8 +130,14 @@ notify:
       () => received.find((r) => (JSON.parse(r.body) as { event: string }).event === 'verdict.changed'),
       'the verdict.changed webhook',
     );
-    expect(JSON.parse(changed.body)).toMatchObject({ checklist: 'replicated', verdict: 'GO', previous: 'NO-GO' });
-    expect(changed.signature).toBe(`sha256=${createHmac('sha256', SECRET).update(changed.body).digest('hex')}`);
+    expect(JSON.parse(changed.body)).toMatchObject({
+      checklist: 'replicated',
+      verdict: 'GO',
+      previous: 'NO-GO',
+    });
+    expect(changed.signature).toBe(
+      `sha256=${createHmac('sha256', SECRET).update(changed.body).digest('hex')}`,
+    );
 
     const survivors = replicas.filter((r) => r !== leader);
     await Promise.all(survivors.map((r) => r.stop()));
@@ -139,6 +158,8 @@ notify:
     }
     expect(slots.every((s) => s % 1000 === 0)).toBe(true);
     // Three replicas watched; the change was delivered once.
-    expect(received.filter((r) => (JSON.parse(r.body) as { event: string }).event === 'verdict.changed')).toHaveLength(1);
+    expect(
+      received.filter((r) => (JSON.parse(r.body) as { event: string }).event === 'verdict.changed'),
+    ).toHaveLength(1);
   });
 });

@@ -22,7 +22,11 @@ export interface ServeProcess {
  * Start `bin/gonogo serve` (the built dist/) on a free port and wait until it says where it serves.
  * @example const s = await startServe({ dir, db, env: { GONOGO_WATCH_TICK: '100ms' } });
  */
-export function startServe(opts: { dir: string; db: string; env?: Record<string, string> }): Promise<ServeProcess> {
+export function startServe(opts: {
+  dir: string;
+  db: string;
+  env?: Record<string, string>;
+}): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [`${ROOT}bin/gonogo`, 'serve', '--checklists', opts.dir, '--port', '0', '--db', opts.db],
@@ -69,7 +73,9 @@ export function startServe(opts: { dir: string; db: string; env?: Record<string,
 }
 
 /** A local HTTP target whose answer the test controls: `status()` gives the code of each request. */
-export async function startTarget(status: () => number): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+export async function startTarget(
+  status: () => number,
+): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
   let hits = 0;
   const server: Server = createServer((_req, res) => {
     hits++;
@@ -94,7 +100,11 @@ export async function startTarget(status: () => number): Promise<{ url: string; 
  * Wait until `probe` returns a value (not undefined), polling; fail after `timeoutMs` with `what`.
  * @example const run = await waitFor(() => latestPass(), 'a passing run', 20_000);
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

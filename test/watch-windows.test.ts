@@ -67,7 +67,9 @@ describe('windows through the scheduler', () => {
   }
 
   const scheduledRuns = async () =>
-    (await store!.listRuns('watch', 'default', { limit: 200 })).filter((r) => r.trigger === 'scheduler').reverse();
+    (await store!.listRuns('watch', 'default', { limit: 200 }))
+      .filter((r) => r.trigger === 'scheduler')
+      .reverse();
   const statusOf = (run: RunRecord) => run.outcomes.find((o) => o.item === ITEM);
 
   it('stays pending until samples cover the hold, then passes; samples are taken between runs', async () => {
@@ -76,8 +78,13 @@ describe('windows through the scheduler', () => {
       const runs = await scheduledRuns();
       return runs.find((r) => statusOf(r)?.status === 'pass') ? runs : undefined;
     }, 'a scheduled run whose window passed');
-    expect(statusOf(passed[0]!)).toMatchObject({ status: 'pending', message: expect.stringMatching(/^window .*\/3s/) });
-    expect(statusOf(passed.find((r) => statusOf(r)?.status === 'pass')!)?.message).toMatch(/^window 3s\/3s: \d+ samples, all passed/);
+    expect(statusOf(passed[0]!)).toMatchObject({
+      status: 'pending',
+      message: expect.stringMatching(/^window .*\/3s/),
+    });
+    expect(statusOf(passed.find((r) => statusOf(r)?.status === 'pass')!)?.message).toMatch(
+      /^window 3s\/3s: \d+ samples, all passed/,
+    );
     const samples = await store!.listSamples('watch', 'default', ITEM, '1970-01-01T00:00:00Z');
     // Each run adds one sample; the scheduler samples every second in between.
     expect(samples.length).toBeGreaterThan(passed.length);
@@ -87,7 +94,10 @@ describe('windows through the scheduler', () => {
   it('fails the window when the target flaps', async () => {
     let n = 0;
     await setUp(() => (n++ % 2 === 0 ? 200 : 503), 'flapping');
-    const failed = await waitFor(async () => (await scheduledRuns()).find((r) => statusOf(r)?.status === 'fail'), 'a failed window');
+    const failed = await waitFor(
+      async () => (await scheduledRuns()).find((r) => statusOf(r)?.status === 'fail'),
+      'a failed window',
+    );
     expect(statusOf(failed)?.message).toMatch(/^window: \d+ of \d+ samples failed; last failure .*503/);
     expect(failed.verdict).toBe('NO-GO');
   });
@@ -99,7 +109,8 @@ describe('windows through the scheduler', () => {
     await serve!.stop();
     serve = undefined;
     // A gap longer than twice `every` (2s) since the last sample.
-    const last = async () => (await store!.listSamples('watch', 'default', ITEM, '1970-01-01T00:00:00Z')).at(-1)!;
+    const last = async () =>
+      (await store!.listSamples('watch', 'default', ITEM, '1970-01-01T00:00:00Z')).at(-1)!;
     const lastAt = Date.parse((await last()).at);
     await waitFor(() => (Date.now() - lastAt > 2500 ? true : undefined), 'a gap in sampling', 5000);
     const before = (await scheduledRuns()).length;

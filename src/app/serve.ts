@@ -146,10 +146,11 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         catalog.close();
-        await watch?.stop();
-        // Stop accepting, let in-flight requests finish, and drop idle keep-alive sockets now.
+        // Stop accepting first, then let in-flight requests and the watch loop's work finish; idle
+        // keep-alive sockets are dropped now rather than after their timeout.
         const stopped = new Promise<void>((r) => http.close(() => r()));
         if ('closeIdleConnections' in http) http.closeIdleConnections();
+        await watch?.stop();
         await stopped;
         await store.close();
       })();

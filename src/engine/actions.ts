@@ -128,7 +128,7 @@ export async function attest(store: Store, input: AttestInput, now: Date): Promi
   if (item.check) {
     throw new ActionError(
       'has-check',
-      `item ${item.id} has a ${item.check.kind} check: its status comes from the check; waive it instead`,
+      `item ${item.id} is checked by its ${item.check.kind} check, which decides its status; waive it instead`,
       'item',
     );
   }

@@ -148,10 +148,22 @@ describe('deriveEvents', () => {
   it('announces an item once when it becomes overdue', () => {
     const day20 = '2026-01-21T00:00:00Z';
     const evaluation = evaluate({ 'ops/api': 'pass', 'ops/db': 'pass' }, { now: day20, unchecked: true });
-    const first = deriveEvents({ checklist, evaluation, previous: base, previousVersion: 1, now: new Date(day20) });
+    const first = deriveEvents({
+      checklist,
+      evaluation,
+      previous: base,
+      previousVersion: 1,
+      now: new Date(day20),
+    });
     const overdue = first.events.find((e) => e.event === 'item.overdue');
     expect(overdue?.items).toEqual([expect.objectContaining({ id: 'ops/backup', due: '2026-01-15' })]);
-    const again = deriveEvents({ checklist, evaluation, previous: first.next, previousVersion: 2, now: new Date(day20) });
+    const again = deriveEvents({
+      checklist,
+      evaluation,
+      previous: first.next,
+      previousVersion: 2,
+      now: new Date(day20),
+    });
     expect(again.events.filter((e) => e.event === 'item.overdue')).toEqual([]);
   });
 
@@ -173,12 +185,24 @@ describe('deriveEvents', () => {
     ])('at %s: %j', (now, expected) => {
       const evaluation = evaluate({ 'ops/api': 'fail', 'ops/db': 'pass' }, { now, waivers: [waiver] });
       const previous = { ...base, verdict: evaluation.verdict, failing: ['ops/api'] } as WatchSnapshot;
-      const { events, next } = deriveEvents({ checklist, evaluation, previous, previousVersion: 1, now: new Date(now) });
+      const { events, next } = deriveEvents({
+        checklist,
+        evaluation,
+        previous,
+        previousVersion: 1,
+        now: new Date(now),
+      });
       const waiverEvents = events.filter((e) => e.event.startsWith('waiver.'));
       expect(waiverEvents.map((e) => e.event)).toEqual(expected);
       for (const e of waiverEvents) expect(e.waiver).toMatchObject({ item: 'ops/api', owner: 'sre' });
       // Said once: the next evaluation with the same state says nothing more about the waiver.
-      const again = deriveEvents({ checklist, evaluation, previous: next, previousVersion: 2, now: new Date(now) });
+      const again = deriveEvents({
+        checklist,
+        evaluation,
+        previous: next,
+        previousVersion: 2,
+        now: new Date(now),
+      });
       expect(again.events.filter((e) => e.event.startsWith('waiver.'))).toEqual([]);
     });
   });
@@ -187,13 +211,30 @@ describe('deriveEvents', () => {
     it('is sent once when a new ISO week starts, with new failures since the last digest', () => {
       const monday = '2026-01-12T08:00:00Z';
       const evaluation = evaluate({ 'ops/api': 'fail', 'ops/db': 'fail' }, { now: monday });
-      const previous = { ...base, verdict: 'NO-GO', failing: ['ops/api', 'ops/db'], digestFailing: ['ops/api'] } as WatchSnapshot;
-      const { events, next } = deriveEvents({ checklist, evaluation, previous, previousVersion: 9, now: new Date(monday) });
+      const previous = {
+        ...base,
+        verdict: 'NO-GO',
+        failing: ['ops/api', 'ops/db'],
+        digestFailing: ['ops/api'],
+      } as WatchSnapshot;
+      const { events, next } = deriveEvents({
+        checklist,
+        evaluation,
+        previous,
+        previousVersion: 9,
+        now: new Date(monday),
+      });
       expect(events.map((e) => e.event)).toEqual(['digest.weekly']);
       expect(events[0]!.digest).toMatchObject({ week: '2026-W03', summary: { fail: 2 } });
       expect(events[0]!.digest!.new_failures.map((i) => i.id)).toEqual(['ops/db']);
       expect(next.digestWeek).toBe('2026-W03');
-      const again = deriveEvents({ checklist, evaluation, previous: next, previousVersion: 10, now: new Date(monday) });
+      const again = deriveEvents({
+        checklist,
+        evaluation,
+        previous: next,
+        previousVersion: 10,
+        now: new Date(monday),
+      });
       expect(again.events).toEqual([]);
     });
 

@@ -99,8 +99,16 @@ export function isoWeek(date: Date): string {
 }
 
 /** The stable id of an event: the same type, checklist, environment, subject and slot give the same id. */
-export function eventId(type: WatchEventType, checklist: string, environment: string, subject: string, slot: string): string {
-  return createHash('sha256').update(JSON.stringify([type, checklist, environment, subject, slot])).digest('hex');
+export function eventId(
+  type: WatchEventType,
+  checklist: string,
+  environment: string,
+  subject: string,
+  slot: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([type, checklist, environment, subject, slot]))
+    .digest('hex');
 }
 
 const isFailing = (i: EvaluatedItem) => i.status === 'fail' || i.status === 'error';
@@ -159,7 +167,8 @@ export function deriveEvents(inputs: EventInputs): { events: WatchEvent[]; next:
       ...extra,
     });
   };
-  const fresh = (current: string[], before: string[] | undefined) => current.filter((x) => !(before ?? []).includes(x));
+  const fresh = (current: string[], before: string[] | undefined) =>
+    current.filter((x) => !(before ?? []).includes(x));
   const itemsOf = (ids: string[]) => ids.map((id) => eventItem(byId.get(id)!));
 
   if (previous && previous.verdict !== evaluation.verdict) {
@@ -168,9 +177,11 @@ export function deriveEvents(inputs: EventInputs): { events: WatchEvent[]; next:
     });
   }
   const newlyFailing = fresh(next.failing, previous?.failing);
-  if (newlyFailing.length > 0) emit('item.failing', newlyFailing.join('\n'), slot, { items: itemsOf(newlyFailing) });
+  if (newlyFailing.length > 0)
+    emit('item.failing', newlyFailing.join('\n'), slot, { items: itemsOf(newlyFailing) });
   const newlyOverdue = fresh(next.overdue, previous?.overdue);
-  if (newlyOverdue.length > 0) emit('item.overdue', newlyOverdue.join('\n'), slot, { items: itemsOf(newlyOverdue) });
+  if (newlyOverdue.length > 0)
+    emit('item.overdue', newlyOverdue.join('\n'), slot, { items: itemsOf(newlyOverdue) });
 
   for (const [type, keys, before] of [
     ['waiver.expiring', next.expiring, previous?.expiring],

@@ -51,7 +51,9 @@ describe('parseSchedule', () => {
 describe('checklistSchedule and sampleSchedule', () => {
   const item = (check: Partial<NonNullable<Item['check']>> | null): Pick<Item, 'id' | 'check'> => ({
     id: 'ops/health',
-    check: check ? { kind: 'http', target: 'x', options: {}, expect: [], line: 1, column: 1, ...check } : null,
+    check: check
+      ? { kind: 'http', target: 'x', options: {}, expect: [], line: 1, column: 1, ...check }
+      : null,
   });
 
   it('is absent without `schedule:`', () => {

@@ -73,7 +73,8 @@ function cronSchedule(text: string, field: string): Schedule {
  */
 export function parseSchedule(input: string, field = 'schedule'): Schedule {
   const text = String(input).trim();
-  if (text === '') throw new ConfigError(`${field}: empty; write an interval such as 5m or a cron line`, field);
+  if (text === '')
+    throw new ConfigError(`${field}: empty; write an interval such as 5m or a cron line`, field);
   if (/^\d+(?:\.\d+)?(?:ms|s|m|h|d|w)/.test(text) && !/\s/.test(text)) {
     const ms = parseDuration(text, field);
     if (ms < MIN_INTERVAL_MS) {

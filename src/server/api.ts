@@ -279,6 +279,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       },
       deps.now(),
     );
+    gate.invalidate(checklist.id);
     const { file: _f, ...shown } = attestation;
     return c.json(shown, 201);
   });
@@ -301,6 +302,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       },
       deps.now(),
     );
+    gate.invalidate(checklist.id);
     return c.json(waiver, 201);
   });
 
@@ -323,6 +325,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       { checklist, environment, role: b.role, by: p.name },
       deps.now(),
     );
+    gate.invalidate(checklist.id);
     return c.json(record, 201);
   });
 

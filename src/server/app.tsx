@@ -36,7 +36,7 @@ const isApi = (path: string) => path.startsWith('/api/');
 export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics();
-  const gate = new Gate(deps, metrics);
+  const gate = new Gate(deps, metrics, config.preflightCacheMs);
   const auth = new Authenticator(deps.store, config, deps.logger);
   const app = new Hono<AppEnv>();
   let scheduler = deps.scheduler;
@@ -47,6 +47,8 @@ export function createServer(deps: ServerDeps): GonogoServer {
     c.set('clientIp', clientAddress(c, config.trustProxy));
     const started = performance.now();
     await next();
+    // Verdicts and pages change with every state change, and pages carry per-session CSRF tokens.
+    c.header('Cache-Control', 'no-store');
     const seconds = (performance.now() - started) / 1000;
     // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
     const route = matchedRoutes(c).findLast((r) => !r.path.endsWith('*'))?.path ?? 'unmatched';

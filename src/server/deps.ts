@@ -8,6 +8,8 @@ import type { ServerMetrics } from './metrics.js';
 export interface ServerConfig {
   /** Preflight runs the checks when the latest run is older than this (query `max_age` overrides). */
   preflightMaxAgeMs: number;
+  /** How long a preflight answer from stored state is reused (0 disables); this server's writes clear it. */
+  preflightCacheMs: number;
   /** Requests per minute per token (or per client address when unauthenticated); 0 disables. */
   requestsPerMinute: number;
   /** Failed authentications per 10 minutes per client address before it gets 429; 0 disables. */
@@ -25,6 +27,7 @@ export interface ServerConfig {
 /** Defaults: preflight max age 5m, 600 requests/min per token, 10 bad tokens per 10 min, 64 KiB bodies. */
 export const DEFAULT_CONFIG: ServerConfig = {
   preflightMaxAgeMs: 5 * 60_000,
+  preflightCacheMs: 1000,
   requestsPerMinute: 600,
   authFailuresPer10Min: 10,
   bodyLimitBytes: 64 * 1024,

@@ -24,11 +24,19 @@ export interface StoredEvaluation {
  */
 export class Gate {
   private readonly inFlight = new Map<string, Promise<RunResult>>();
+  private readonly answers = new Map<
+    string,
+    { until: number; finishedAt: string; answer: Promise<RunReport> }
+  >();
+  private readonly cacheMs: number;
 
   constructor(
     private readonly deps: ServerDeps,
     private readonly metrics: ServerMetrics,
-  ) {}
+    cacheMs = 0,
+  ) {
+    this.cacheMs = cacheMs;
+  }
 
   /** The loaded checklist with this id; 404 when unknown, 409 when its file does not load. */
   checklist(id: string): { entry: CatalogEntry; checklist: Checklist } {
@@ -93,6 +101,7 @@ export class Gate {
       trigger,
     })
       .then((result) => {
+        this.invalidate(checklist.id);
         this.metrics.observeRun(checklist, result);
         this.deps.logger.info('run completed', {
           checklist: checklist.id,
@@ -110,7 +119,8 @@ export class Gate {
 
   /**
    * The preflight verdict: from stored state when the latest run of this digest finished within
-   * `maxAgeMs`, else after running the checks.
+   * `maxAgeMs`, else after running the checks. Stored answers are reused for `preflightCacheMs` (a
+   * CI fleet polling the gate costs one evaluation per interval); this server's own writes clear them.
    */
   async preflight(
     checklist: Checklist,
@@ -118,11 +128,30 @@ export class Gate {
     maxAgeMs: number,
     trigger: string,
   ): Promise<RunReport> {
+    const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
+    const fresh = (finishedAt: string) => this.deps.now().getTime() - Date.parse(finishedAt) <= maxAgeMs;
+    const cached = this.answers.get(key);
+    if (cached && cached.until > Date.now() && fresh(cached.finishedAt)) return cached.answer;
+
     const latest = await this.deps.store.latestRun(checklist.id, environment);
-    const age = latest ? this.deps.now().getTime() - Date.parse(latest.finishedAt) : Number.POSITIVE_INFINITY;
-    if (latest && latest.digest === checklist.digest && age <= maxAgeMs) {
-      return (await this.evaluate(checklist, environment, { latest })).report;
+    if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt)) {
+      const answer = this.evaluate(checklist, environment, { latest }).then((r) => r.report);
+      if (this.cacheMs > 0) {
+        // Concurrent callers share the evaluation in flight as well as its result.
+        const entry = { until: Date.now() + this.cacheMs, finishedAt: latest.finishedAt, answer };
+        this.answers.set(key, entry);
+        answer.catch(() => {
+          if (this.answers.get(key) === entry) this.answers.delete(key);
+        });
+      }
+      return answer;
     }
     return (await this.run(checklist, environment, trigger)).report;
+  }
+
+  /** Forget stored answers of a checklist after a state change made through this server. */
+  invalidate(checklistId: string): void {
+    for (const key of this.answers.keys())
+      if (key.startsWith(`${checklistId}\u0000`)) this.answers.delete(key);
   }
 }

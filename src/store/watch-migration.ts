@@ -61,7 +61,11 @@ export function watchMigration(adapter: StoreAdapter): Migration {
         .on('deliveries')
         .columns(['status', 'next_attempt_at'])
         .execute();
-      await db.schema.createIndex('deliveries_by_checklist').on('deliveries').columns(['checklist', 'id']).execute();
+      await db.schema
+        .createIndex('deliveries_by_checklist')
+        .on('deliveries')
+        .columns(['checklist', 'id'])
+        .execute();
     },
   };
 }

@@ -14,7 +14,10 @@ const backends = [
     available: true,
     async make() {
       const dir = mkdtempSync(join(tmpdir(), 'gonogo-watch-store-'));
-      return { url: join(dir, 'gonogo.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        url: join(dir, 'gonogo.db'),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -101,18 +104,26 @@ for (const backend of backends) {
 
     it('replaces watch state only from the version read, queueing its deliveries with it', async () => {
       expect(await store.loadWatchState('launch/production')).toBeUndefined();
-      expect(await store.commitWatchState('launch/production', '{"v":1}', 0, [delivery('e1')], T0)).toBe(true);
-      // A second writer that read "absent" too loses, and queues nothing.
-      expect(await second.commitWatchState('launch/production', '{"v":"x"}', 0, [delivery('e2')], T0)).toBe(false);
-      expect(await store.loadWatchState('launch/production')).toEqual({ value: '{"v":1}', version: 1 });
-      expect(await store.commitWatchState('launch/production', '{"v":2}', 1, [delivery('e1'), delivery('e3')], T0)).toBe(
+      expect(await store.commitWatchState('launch/production', '{"v":1}', 0, [delivery('e1')], T0)).toBe(
         true,
       );
+      // A second writer that read "absent" too loses, and queues nothing.
+      expect(await second.commitWatchState('launch/production', '{"v":"x"}', 0, [delivery('e2')], T0)).toBe(
+        false,
+      );
+      expect(await store.loadWatchState('launch/production')).toEqual({ value: '{"v":1}', version: 1 });
+      expect(
+        await store.commitWatchState('launch/production', '{"v":2}', 1, [delivery('e1'), delivery('e3')], T0),
+      ).toBe(true);
       expect(await second.commitWatchState('launch/production', '{"v":"y"}', 1, [], T0)).toBe(false);
       // e1 was already queued for this target: once only.
       const log = await store.listDeliveries({ checklist: 'launch' });
       expect(log.map((d) => d.eventId)).toEqual(['e3', 'e1']);
-      expect(log[0]).toMatchObject({ status: 'pending', attempts: 0, targetLabel: 'webhook hooks.example.com' });
+      expect(log[0]).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        targetLabel: 'webhook hooks.example.com',
+      });
     });
 
     it('hands a due delivery to one sender, and back after a failed attempt is due again', async () => {

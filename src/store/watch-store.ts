@@ -51,14 +51,22 @@ export function createWatchStore(adapter: StoreAdapter): WatchStore {
         if (adapter.dialect === 'postgres') {
           await sql`select pg_advisory_xact_lock(hashtext(${`gonogo.lease.${name}`}))`.execute(trx);
         }
-        const current = await trx.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst();
+        const current = await trx
+          .selectFrom('leases')
+          .selectAll()
+          .where('name', '=', name)
+          .executeTakeFirst();
         const nowIso = now.toISOString();
         if (current && current.holder !== holder && current.expires_at > nowIso) {
           return { name, holder: current.holder, expiresAt: current.expires_at };
         }
         const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
         if (current) {
-          await trx.updateTable('leases').set({ holder, expires_at: expiresAt }).where('name', '=', name).execute();
+          await trx
+            .updateTable('leases')
+            .set({ holder, expires_at: expiresAt })
+            .where('name', '=', name)
+            .execute();
         } else {
           await trx.insertInto('leases').values({ name, holder, expires_at: expiresAt }).execute();
         }
@@ -93,7 +101,11 @@ export function createWatchStore(adapter: StoreAdapter): WatchStore {
     },
 
     async loadWatchState(key: string): Promise<WatchState | undefined> {
-      const row = await db.selectFrom('watch_state').select(['value', 'version']).where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('watch_state')
+        .select(['value', 'version'])
+        .where('key', '=', key)
+        .executeTakeFirst();
       return row ? { value: row.value, version: Number(row.version) } : undefined;
     },
 

@@ -10,7 +10,7 @@ export interface PageContext {
   nonce: string;
   session?: Session;
   /** Nav entry to mark as current. */
-  active?: 'overview' | 'waivers' | 'runs' | 'audit';
+  active?: 'overview' | 'waivers' | 'runs' | 'audit' | 'program' | 'notifications';
   flash?: { ok: boolean; text: string };
 }
 
@@ -19,6 +19,8 @@ const NAV = [
   ['waivers', '/waivers', 'Waivers'],
   ['runs', '/runs', 'Runs'],
   ['audit', '/audit', 'Audit log'],
+  ['program', '/program', 'Program'],
+  ['notifications', '/notifications', 'Notifications'],
 ] as const;
 
 /** The HTML page frame: header with navigation, inline stylesheet, main content. */

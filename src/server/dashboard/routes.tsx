@@ -13,6 +13,7 @@ import type { ServerConfig, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { Gate } from '../gate.js';
 import { HttpProblem } from '../problem.js';
+import { registerWatchPages } from '../watch/pages.js';
 import type { PageContext } from './components.js';
 import {
   AuditPage,
@@ -259,6 +260,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
       const session = c.get('session')!;
       try {
         session.flash = { ok: true, text: await perform(found, form, session) };
+        gate.invalidate(found.id);
       } catch (err) {
         if (!(err instanceof ActionError || err instanceof HttpProblem)) throw err;
         session.flash = { ok: false, text: `${name} refused: ${err.message}` };
@@ -386,6 +388,8 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
       />,
     );
   });
+
+  registerWatchPages(app, { deps, gate, pageCtx });
 
   return app;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the notify placeholder syntax under test
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -139,24 +140,21 @@ describe('resolveTargets', () => {
 
 describe('slackMessage', () => {
   it('is a Block Kit message: verdict header, reasons as bullets, a link to the dashboard', () => {
-    const msg = slackMessage(event('e1'), 'https://gonogo.example.com/') as {
-      text: string;
-      blocks: Record<string, any>[];
-    };
+    const msg = slackMessage(event('e1'), 'https://gonogo.example.com/');
     expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
-    expect(msg.blocks[0]!.text.text).toBe('⛔ Launch (production): NO-GO — verdict changed');
-    expect(msg.blocks[1]!.text.text).toBe('• fail: ops/api: API health — status == 200, got 503');
+    expect(msg.blocks[0]!.text!.text).toBe('⛔ Launch (production): NO-GO — verdict changed');
+    expect(msg.blocks[1]!.text!.text).toBe('• fail: ops/api: API health — status == 200, got 503');
     expect(JSON.stringify(msg.blocks)).toContain('was GO');
-    expect(msg.blocks.at(-1)!.elements[0].url).toBe(
+    expect(msg.blocks.at(-1)!.elements![0]!.url).toBe(
       'https://gonogo.example.com/checklists/launch?env=production',
     );
   });
 
   it('has no link without a public URL, and caps long reason lists', () => {
     const reasons = Array.from({ length: 40 }, (_, i) => `pending: item ${i}`);
-    const msg = slackMessage(event('e1', { reasons })) as { blocks: Record<string, any>[] };
+    const msg = slackMessage(event('e1', { reasons }));
     expect(msg.blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(msg.blocks[1]!.text.text).toContain('…and 25 more');
+    expect(msg.blocks[1]!.text!.text).toContain('…and 25 more');
   });
 });
 

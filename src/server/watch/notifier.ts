@@ -130,8 +130,21 @@ function bullets(lines: string[]): string {
   return text.length > SLACK_TEXT_MAX ? `${text.slice(0, SLACK_TEXT_MAX)}…` : text;
 }
 
+/** One Block Kit block, as far as gonogo builds them. */
+export interface SlackBlock {
+  type: 'header' | 'section' | 'context' | 'actions';
+  text?: { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
+  elements?: Record<string, unknown>[];
+}
+
+/** A Slack incoming-webhook message: fallback text and blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
 /** A Block Kit message for an event: header with the verdict emoji, reasons as bullets, a dashboard link. */
-export function slackMessage(e: WatchEvent, dashboardUrl?: string): Record<string, unknown> {
+export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage {
   const header = `${e.verdict === 'GO' ? '✅' : '⛔'} ${e.name} (${e.environment}): ${e.verdict} — ${TITLES[e.event]}`;
   const lines: string[] = [];
   if (e.event === 'verdict.changed') lines.push(...e.reasons);
@@ -150,7 +163,7 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): Record<strin
   } else {
     for (const i of e.items) lines.push(`${i.id}: ${i.message || i.status}${i.due ? ` (due ${i.due})` : ''}`);
   }
-  const blocks: Record<string, unknown>[] = [
+  const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header.slice(0, 150), emoji: true } },
   ];
   if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: bullets(lines) } });

@@ -36,7 +36,15 @@ launch: 2026-01-01
 const checklist = readChecklist({ bytes: PROGRAM, file: 'program.md', kinds: new Set() });
 const at = (iso: string) => new Date(iso);
 const evaluate = (now: Date, attestations: Attestation[] = []) =>
-  decide({ checklist, environment: 'default', outcomes: new Map(), attestations, waivers: [], signoffs: [], now });
+  decide({
+    checklist,
+    environment: 'default',
+    outcomes: new Map(),
+    attestations,
+    waivers: [],
+    signoffs: [],
+    now,
+  });
 
 describe('programView', () => {
   it('groups by track and window, overdue first', () => {
@@ -66,7 +74,11 @@ describe('programView', () => {
     const now = at('2026-01-05T00:00:00Z');
     const view = programView(checklist, evaluate(now), now);
     expect(view.overdue).toBe(0);
-    expect(view.tracks.map((t) => t.title)).toEqual(['A) Reliability track', 'B) Security track', 'Governance']);
+    expect(view.tracks.map((t) => t.title)).toEqual([
+      'A) Reliability track',
+      'B) Security track',
+      'Governance',
+    ]);
   });
 
   it('makes a recurring review fall due again when its attestation runs out (--valid-for)', () => {

@@ -339,7 +339,9 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
   return {
     holder: opts.holder,
     alive: () =>
-      lastTick !== undefined && clock().getTime() - lastTick.getTime() <= Math.max(5 * opts.tickMs, 10_000),
+      !abort.signal.aborted &&
+      lastTick !== undefined &&
+      clock().getTime() - lastTick.getTime() <= Math.max(5 * opts.tickMs, 10_000),
     lastTick: () => lastTick,
     isLeader: () => lease.isLeader(),
     stop() {

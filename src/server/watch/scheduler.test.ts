@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../engine/store.js';
+import type { Checklist } from '../../model/checklist.js';
+import { decide } from '../../model/verdict.js';
+import { openStore } from '../../store/index.js';
+import type { Logger } from '../logger.js';
+import { startWatch } from './scheduler.js';
+
+/** The loop in one process on SQLite: the lone replica leads, runs each slot, notices changes, stops cleanly. */
+
+const checklist = (id: string, extra: Partial<Checklist> = {}): Checklist => ({
+  id,
+  name: id,
+  digest: `sha256:${id}`,
+  environments: { staging: {}, production: {} },
+  policy: { waiver_max_days: 30, signoffs: [] },
+  notify: [],
+  sections: [],
+  items: [
+    {
+      id: 'ops/runbook',
+      title: 'Runbook',
+      kind: 'task',
+      section: ['Ops'],
+      checked: false,
+      blocking: true,
+      check: null,
+      line: 1,
+      column: 1,
+      description: '',
+    },
+  ],
+  signoffs: [],
+  warnings: [],
+  ...extra,
+});
+
+function capture(): Logger & { lines: { level: string; msg: string; [k: string]: unknown }[] } {
+  const lines: { level: string; msg: string }[] = [];
+  const log = (level: string) => (msg: string, f?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...f });
+  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('startWatch', () => {
+  let dir: string;
+  let store: Store;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gonogo-scheduler-'));
+    store = await openStore(join(dir, 'gonogo.db'));
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs scheduled checklists once per slot and environment, never unscheduled or invalid ones', async () => {
+    const runs: { id: string; env: string; at: number }[] = [];
+    const logger = capture();
+    const list = [
+      checklist('every-second', { schedule: '1s' }),
+      checklist('manual'),
+      checklist('broken', { schedule: 'every now and then' }),
+    ];
+    const watch = startWatch(
+      {
+        store,
+        checklists: () => list,
+        run: async (c, env) => void runs.push({ id: c.id, env, at: Date.now() }),
+        sample: async () => {},
+        evaluate: async () => {
+          throw new Error('not asked: no notify targets');
+        },
+        now: () => new Date(),
+        env: {},
+        logger,
+      },
+      { tickMs: 50, leaseTtlMs: 1500, holder: 'solo' },
+    );
+    await until(() => runs.filter((r) => r.env === 'production').length >= 3, 'three production runs');
+    expect(watch.isLeader()).toBe(true);
+    expect(watch.alive()).toBe(true);
+    await watch.stop();
+    expect(watch.alive()).toBe(false);
+
+    expect(new Set(runs.map((r) => r.id))).toEqual(new Set(['every-second']));
+    for (const env of ['staging', 'production']) {
+      const seconds = runs.filter((r) => r.env === env).map((r) => Math.floor(r.at / 1000));
+      expect(new Set(seconds).size).toBe(seconds.length);
+    }
+    const problems = logger.lines.filter((l) => l.msg === 'checklist not scheduled');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      checklist: 'broken',
+      error: expect.stringMatching(/^schedule: "every now and then"/),
+    });
+    // The lease was given up on stop, so another replica can lead at once.
+    expect((await store.acquireLease('scheduler', 'next', 1000, new Date())).holder).toBe('next');
+    await store.releaseLease('scheduler', 'next');
+  });
+
+  it('queues a notification when the verdict changes, once', async () => {
+    const c = checklist('notified', {
+      environments: {},
+      notify: [{ webhook: 'http://127.0.0.1:9/hook', secret: 's3cret' }],
+    });
+    let attested = false;
+    const evaluate = async () =>
+      decide({
+        checklist: c,
+        environment: 'default',
+        outcomes: new Map(),
+        attestations: attested
+          ? [
+              {
+                checklist: c.id,
+                environment: 'default',
+                item: 'ops/runbook',
+                evidence: 'ok',
+                by: 'ana',
+                at: new Date().toISOString(),
+              },
+            ]
+          : [],
+        waivers: [],
+        signoffs: [],
+        now: new Date(),
+      });
+    const logger = capture();
+    const watch = startWatch(
+      {
+        store,
+        checklists: () => [c],
+        run: async () => {},
+        sample: async () => {},
+        evaluate,
+        now: () => new Date(),
+        env: {},
+        logger,
+      },
+      // The target refuses connections (port 9, discard): one local attempt, logged as failed.
+      { tickMs: 50, evaluateEveryMs: 50, holder: 'solo-2', delivery: { timeoutMs: 200, maxAttempts: 1 } },
+    );
+    try {
+      await until(
+        async () => (await store.loadWatchState('notify/notified/default')) !== undefined,
+        'a baseline',
+      );
+      expect(await store.listDeliveries({ checklist: 'notified' })).toEqual([]);
+      attested = true;
+      await until(
+        async () => (await store.listDeliveries({ checklist: 'notified' })).length > 0,
+        'a queued event',
+      );
+    } finally {
+      await watch.stop();
+    }
+    const log = await store.listDeliveries({ checklist: 'notified' });
+    expect(log.map((d) => d.event)).toEqual(['verdict.changed']);
+    expect(log[0]).toMatchObject({ targetLabel: 'webhook 127.0.0.1:9' });
+    expect(JSON.parse(log[0]!.payload)).toMatchObject({ verdict: 'GO', previous: 'NO-GO' });
+  });
+});
