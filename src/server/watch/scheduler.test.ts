@@ -65,6 +65,10 @@ describe('startWatch', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const noEvaluation = async (): Promise<never> => {
+    throw new Error('not asked: no notify targets');
+  };
+
   it('runs scheduled checklists once per slot and environment, never unscheduled or invalid ones', async () => {
     const runs: { id: string; env: string; at: number }[] = [];
     const logger = capture();
@@ -79,9 +83,7 @@ describe('startWatch', () => {
         checklists: () => list,
         run: async (c, env) => void runs.push({ id: c.id, env, at: Date.now() }),
         sample: async () => {},
-        evaluate: async () => {
-          throw new Error('not asked: no notify targets');
-        },
+        evaluate: noEvaluation,
         now: () => new Date(),
         env: {},
         logger,
@@ -137,7 +139,6 @@ describe('startWatch', () => {
         signoffs: [],
         now: new Date(),
       });
-    const logger = capture();
     const watch = startWatch(
       {
         store,
@@ -147,7 +148,7 @@ describe('startWatch', () => {
         evaluate,
         now: () => new Date(),
         env: {},
-        logger,
+        logger: capture(),
       },
       // The target refuses connections (port 9, discard): one local attempt, logged as failed.
       { tickMs: 50, evaluateEveryMs: 50, holder: 'solo-2', delivery: { timeoutMs: 200, maxAttempts: 1 } },
@@ -170,5 +171,60 @@ describe('startWatch', () => {
     expect(log.map((d) => d.event)).toEqual(['verdict.changed']);
     expect(log[0]).toMatchObject({ targetLabel: 'webhook 127.0.0.1:9' });
     expect(JSON.parse(log[0]!.payload)).toMatchObject({ verdict: 'GO', previous: 'NO-GO' });
+  });
+
+  it.each([
+    ['7 days by default', undefined, [false, false, true]],
+    ['twice the longest hold when that is longer (hold 5d)', '5d', [false, true, true]],
+  ])('keeps samples %s', async (_what, hold, kept) => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const item = `ops/window-${hold ?? 'none'}`;
+    // The 30-day-old sample is always pruned: its removal shows that a prune pass ran.
+    await store.addSamples(
+      [30, 9, 1].map((daysAgo) => ({
+        checklist: 'retention',
+        environment: 'default',
+        item,
+        at: new Date(now - daysAgo * day).toISOString(),
+        ok: true,
+      })),
+    );
+    const c = checklist('retention', { environments: {} });
+    if (hold) {
+      c.items = [
+        {
+          ...c.items[0]!,
+          check: { kind: 'http', target: 'x', options: {}, expect: [], hold, line: 1, column: 1 },
+        },
+      ];
+    }
+    const logger = capture();
+    const watch = startWatch(
+      {
+        store,
+        checklists: () => [c],
+        run: async () => {},
+        sample: async () => {},
+        evaluate: noEvaluation,
+        now: () => new Date(now),
+        env: {},
+        logger,
+      },
+      { tickMs: 50, holder: `prune-${hold}` },
+    );
+    try {
+      await until(() => logger.lines.some((l) => l.msg === 'pruned'), 'a prune pass');
+    } finally {
+      await watch.stop();
+    }
+    const left = await store.listSamples(
+      'retention',
+      'default',
+      item,
+      new Date(now - 60 * day).toISOString(),
+    );
+    const ages = left.map((s) => Math.round((now - Date.parse(s.at)) / day));
+    expect([30, 9, 1].map((d) => ages.includes(d))).toEqual(kept);
   });
 });
