@@ -194,7 +194,10 @@ describe.each(backends)('launch flow on $name', ({ name, available, make }) => {
         '---\nid: checked\n---\n# Checked\n## Env\n- [ ] HOME is set\n  ```check\n  env: HOME\n  ```\n',
       );
       const cases: [string[], RegExp][] = [
-        [['attest', 'checked.md', 'HOME is set', '--evidence', 'x'], /is checked by its env check.*waive it instead/],
+        [
+          ['attest', 'checked.md', 'HOME is set', '--evidence', 'x'],
+          /is checked by its env check.*waive it instead/,
+        ],
         [
           ['attest', 'launch.md', 'operations/backups-restore-test', '--evidence', 'x'],
           /no item "operations\/backups-restore-test" .*did you mean operations\/backups-restore-tested/,

@@ -35,7 +35,11 @@ const web = defineCheck({
     const text = await res.text();
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-    return { status: res.status, headers: Object.fromEntries(res.headers), body };
+    return {
+      status: res.status,
+      headers: Object.fromEntries([...(res.headers as unknown as Iterable<[string, string]>)]),
+      body,
+    };
   },
 });
 const registry: KindRegistry = registryOf(
