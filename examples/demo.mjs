@@ -125,14 +125,23 @@ if (code === 2) {
   process.exit(2);
 }
 
-// Name a real manual item in the advice, from the checklist model (`lint` runs no checks).
+// Name a real manual item that is still pending in the advice: the model (`lint`) says which items are
+// manual, the stored state (`status`, which runs no checks) which of them nobody attested yet.
 const lint = await gonogo(['lint', CHECKLIST, '--format', 'json'], env, { capture: true });
+const status = await gonogo(['status', CHECKLIST, '--env', 'local', '--db', DB, '--format', 'json'], env, {
+  capture: true,
+});
 let manual = '<item-id>';
 try {
   const model = JSON.parse(lint.out);
-  manual = model.items.find((i) => i.kind === 'task' && !i.check && !i.checked)?.id ?? manual;
+  const pending = new Set(
+    JSON.parse(status.out)
+      .items.filter((i) => i.status === 'pending')
+      .map((i) => i.id),
+  );
+  manual = model.items.find((i) => i.kind === 'task' && !i.check && pending.has(i.id))?.id ?? manual;
 } catch {
-  // Older builds without `lint --format json`: keep the placeholder.
+  // Without `lint`/`status` JSON (an older build) the advice keeps the placeholder.
 }
 
 const db = `--db ${rel(DB)}`;
