@@ -1,14 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
 import type { Io, ServeOptions } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { validateChecks } from '../engine/validate.js';
-import { readChecklist } from '../markdown/index.js';
-import type { Checklist } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
-import { ConfigError, ValidationErrors } from '../model/errors.js';
+import { ConfigError } from '../model/errors.js';
 import {
   createCatalog,
   createServer,
@@ -18,6 +14,7 @@ import {
   type ServerConfig,
 } from '../server/index.js';
 import { startServiceWatch, type Watch, watchOptionsFromEnv } from '../server/watch/index.js';
+import { loadChecklistFile } from './load-checklist.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
 export interface ServeDeps {
@@ -33,20 +30,6 @@ export interface RunningServer {
   port: number;
   server: GonogoServer;
   close(): Promise<void>;
-}
-
-/** Read, repair, parse and validate one checklist file: the same steps as the CLI's loadChecklist. */
-export async function loadChecklistFile(file: string, registry: KindRegistry): Promise<Checklist> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new ConfigError(`cannot read checklist ${file}: ${(err as Error).message}`);
-  }
-  const checklist = readChecklist({ bytes, file, kinds: new Set(registry.names()) });
-  const errors = validateChecks(checklist, registry);
-  if (errors.length > 0) throw new ValidationErrors(errors);
-  return checklist;
 }
 
 /** Server settings from GONOGO_* environment variables, over the defaults; bad values are ConfigErrors. */
@@ -92,7 +75,7 @@ export async function startServer(
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   const catalog = await createCatalog({
     dir: opts.checklists,
-    load: (file) => loadChecklistFile(file, registry),
+    load: (file) => loadChecklistFile(file, { registry, env: deps.io.env }),
     onLoaded: (c) =>
       store.recordChecklist(
         {

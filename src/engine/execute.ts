@@ -95,23 +95,7 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
       shaped[name] = value;
     }
   }
-  // Redact before the final cut, so no secret is split at the cut and half shown; the generous first cut
-  // only spares the redaction patterns from scanning megabytes nobody will see.
-  return cut(redact(cut(shaped, PRE_REDACT_LIMIT), known), MAX_OBSERVED_STRING) as Record<string, unknown>;
-}
-
-const PRE_REDACT_LIMIT = 16 * MAX_OBSERVED_STRING;
-
-function cut(value: unknown, limit: number): unknown {
-  if (typeof value === 'string') {
-    return value.length > limit ? `${value.slice(0, limit)}… (cut to ${limit} characters)` : value;
-  }
-  if (Array.isArray(value)) return value.map((v) => cut(v, limit));
-  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
-    if (value instanceof Map) return cut(Object.fromEntries(value), limit);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v, limit)]));
-  }
-  return value;
+  return redact(shaped, known, { maxString: MAX_OBSERVED_STRING }) as Record<string, unknown>;
 }
 
 interface Attempt {

@@ -69,19 +69,37 @@ export function secretFingerprint(value: string): string {
   return `[secret len=${value.length} sha256=${hash}]`;
 }
 
+/**
+ * A cheap first look: every pattern above needs one of these substrings, so the common case (a status
+ * text, a content type, a JSON field) skips eleven regular expressions. Keep it in step with PATTERNS.
+ */
+const TRIGGER =
+  /PRIVATE KEY|:\/\/|authorization|cookie|x-api-key|x-auth-token|bearer|basic|[sr]k_(?:live|test)_|xox[abposr]-|gh[pousr]_|github_pat_|AKIA|ASIA|eyJ/i;
+
+/** Known secret values worth searching for inside text, longest first (computed once per map). */
+const searchable = new WeakMap<KnownSecrets, string[]>();
+function searchOrder(known: KnownSecrets): string[] {
+  let values = searchable.get(known);
+  if (!values) {
+    values = [...known.keys()]
+      .filter((v) => v.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+    searchable.set(known, values);
+  }
+  return values;
+}
+
 /** Redact secrets in one string: known values first (longest first), then recognised key shapes. */
 export function redactText(text: string, known: KnownSecrets = new Map()): string {
   let out = text;
   if (known.size > 0) {
     const exact = known.get(out);
     if (exact !== undefined) return exact;
-    const values = [...known.keys()]
-      .filter((v) => v.length >= MIN_SECRET_LENGTH)
-      .sort((a, b) => b.length - a.length);
-    for (const value of values) {
+    for (const value of searchOrder(known)) {
       if (out.includes(value)) out = out.split(value).join(known.get(value)!);
     }
   }
+  if (!TRIGGER.test(out)) return out;
   for (const { re, replace } of PATTERNS) {
     re.lastIndex = 0;
     out = out.replace(re, replace as string);
@@ -95,17 +113,30 @@ export function redactText(text: string, known: KnownSecrets = new Map()): strin
  * dates ISO strings, bytes a length, Maps objects.
  * @example redact({ url: 'postgres://app:hunter22@db/app' }) // { url: 'postgres://app:***@db/app' }
  */
-export function redact(value: unknown, known: KnownSecrets = new Map()): unknown {
-  return walk(value, known, 0);
+export function redact(
+  value: unknown,
+  known: KnownSecrets = new Map(),
+  opts: { maxString?: number } = {},
+): unknown {
+  return walk(value, known, 0, opts.maxString);
+}
+
+/**
+ * Cut a long string for display. Redaction runs between a generous first cut and this one, so no secret
+ * is split at the cut and half shown, and the patterns never scan megabytes nobody will see.
+ */
+function cutText(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (cut to ${limit} characters)` : text;
 }
 
 const MAX_DEPTH = 32;
 
-function walk(value: unknown, known: KnownSecrets, depth: number): unknown {
+function walk(value: unknown, known: KnownSecrets, depth: number, max: number | undefined): unknown {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case 'string':
-      return redactText(value, known);
+      if (max === undefined) return redactText(value, known);
+      return cutText(redactText(value.length > 16 * max ? value.slice(0, 16 * max) : value, known), max);
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
@@ -120,7 +151,7 @@ function walk(value: unknown, known: KnownSecrets, depth: number): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return `[bytes len=${value.length}]`;
   if (Array.isArray(value) || value instanceof Set) {
-    return [...value].map((v) => walk(v, known, depth + 1));
+    return [...value].map((v) => walk(v, known, depth + 1, max));
   }
   const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
   const out: Record<string, unknown> = {};
@@ -129,7 +160,7 @@ function walk(value: unknown, known: KnownSecrets, depth: number): unknown {
     out[key] =
       SECRET_KEYS.has(key.toLowerCase()) && v !== null && v !== undefined && v !== ''
         ? REDACTED
-        : walk(v, known, depth + 1);
+        : walk(v, known, depth + 1, max);
   }
   return out;
 }

@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KindRegistry } from '../engine/check.js';
+import { validateChecks } from '../engine/validate.js';
+import type { Checklist } from '../model/checklist.js';
+import { ConfigError, ValidationErrors } from '../model/errors.js';
+
+/**
+ * Read, repair, parse and validate a checklist file: the one loading path of the CLI and the server.
+ *
+ * Parsing Markdown is the costly step (a 5,000-item checklist takes over a second in micromark), and the
+ * same bytes are read again and again (every run in CI, every `attest`, every reload of `serve`). So a
+ * parsed checklist is cached by a key over everything it depends on: the bytes, the bindings, the path,
+ * the registered kinds and the parser's own build. On a hit the Markdown parser is never even loaded.
+ * `GONOGO_CACHE=off` disables it; `GONOGO_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/gonogo`).
+ * Validation against the kinds always runs: it is cheap and its errors must never be stale.
+ */
+export async function loadChecklistFile(
+  file: string,
+  opts: { bind?: string; registry: KindRegistry; env: Readonly<Record<string, string | undefined>> },
+): Promise<Checklist> {
+  const bytes = await readInput(file, 'checklist');
+  const bind = opts.bind
+    ? { text: (await readInput(opts.bind, 'bindings')).toString('utf8'), file: opts.bind }
+    : undefined;
+  const kinds = opts.registry.names();
+  const cache = cacheDir(opts.env);
+  const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
+  let checklist = cache && key ? await readCached(cache, key) : undefined;
+  if (!checklist) {
+    const { readChecklist } = await import('../markdown/index.js');
+    checklist = readChecklist({ bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) });
+    if (cache && key) await writeCached(cache, key, checklist);
+  }
+  const errors = validateChecks(checklist, opts.registry);
+  if (errors.length > 0) throw new ValidationErrors(errors);
+  return checklist;
+}
+
+async function readInput(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new ConfigError(`cannot read ${what} ${file}: ${why}`);
+  }
+}
+
+const MAX_ENTRIES = 256;
+
+function cacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.GONOGO_CACHE === 'off' || env.GONOGO_CACHE === '0') return undefined;
+  if (env.GONOGO_CACHE_DIR) return resolve(env.GONOGO_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'gonogo');
+}
+
+let parserBuild: string | undefined;
+
+/** Identity of the parser code itself (file names, sizes, mtimes), so a rebuilt parser never reads stale entries. */
+function parserFingerprint(): string {
+  if (parserBuild) return parserBuild;
+  const dir = fileURLToPath(new URL('../markdown/', import.meta.url));
+  const h = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    const s = statSync(join(dir, name));
+    h.update(`${name}:${s.size}:${s.mtimeMs}\n`);
+  }
+  parserBuild = h.digest('hex');
+  return parserBuild;
+}
+
+function cacheKey(
+  bytes: Buffer,
+  file: string,
+  bind: { text: string; file: string } | undefined,
+  kinds: string[],
+) {
+  const h = createHash('sha256');
+  h.update(parserFingerprint());
+  h.update(`\0${file}\0${[...kinds].sort().join(',')}\0`);
+  if (bind) h.update(`${bind.file}\0${bind.text}\0`);
+  h.update(bytes);
+  return h.digest('hex');
+}
+
+async function readCached(dir: string, key: string): Promise<Checklist | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as Checklist;
+  } catch {
+    return undefined; // a miss, or an entry cut short by a crash: parse again
+  }
+}
+
+async function writeCached(dir: string, key: string, checklist: Checklist): Promise<void> {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(tmp, JSON.stringify(checklist), { mode: 0o600 });
+    await rename(tmp, join(dir, `${key}.json`));
+    await prune(dir);
+  } catch {
+    // The cache is an optimisation: a read-only home or a full disk must never fail a command.
+  }
+}
+
+/** Keep the newest MAX_ENTRIES entries. */
+async function prune(dir: string): Promise<void> {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES) return;
+  const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })));
+  aged.sort((a, b) => b.t - a.t);
+  await Promise.all(aged.slice(MAX_ENTRIES).map((e) => rm(join(dir, e.n), { force: true })));
+}
