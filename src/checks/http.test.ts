@@ -107,7 +107,6 @@ describe('http target and options', () => {
   });
 
   test('placeholders are left for run time; options default and stay strict', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a checklist placeholder, expanded by the engine
     expect(http.target.safeParse('${BASE_URL}/api/health/ready').success).toBe(true);
     expect(http.options.parse({})).toEqual({ follow_redirects: false, tls_verify: true });
     const bad = http.options.safeParse({ follow_redirect: true });

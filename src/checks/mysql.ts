@@ -1,19 +1,8 @@
-import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-// The URL and number helpers are shared with the postgres kind rather than copied; no driver is loaded.
-import { hostKey, maskUrl, scrub, toNumberIfExact } from './postgres.js';
+import { connectionUrl, SQL_VARIABLES, sqlOptions } from './support/sql.js';
+import { hostKey, maskUrl, scrub, toNumberIfExact } from './support/url.js';
 
-const mysqlUrl = z.string().refine(
-  (value) => {
-    try {
-      return ['mysql:', 'mariadb:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  // The value is never echoed back: it may hold a password.
-  { message: 'give a connection URL like mysql://user@host:3306/dbname' },
-);
+const mysqlUrl = connectionUrl(['mysql:', 'mariadb:'], 'mysql://user@host:3306/dbname');
 
 /**
  * `mysql`: the postgres kind's twin for MySQL and MariaDB: reachability and query results
@@ -23,20 +12,8 @@ export default defineCheck({
   kind: 'mysql',
   summary: 'Connect to MySQL/MariaDB and optionally run a query: connected, rows, row, count, latency',
   target: mysqlUrl,
-  options: z.strictObject({
-    query: z.string().trim().min(1).optional().describe('SQL to run; `?` placeholders take `params`'),
-    params: z
-      .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-      .optional()
-      .describe('Values for the `?` placeholders in `query`'),
-  }),
-  variables: {
-    connected: { type: 'bool', description: 'A session was opened (credentials accepted)' },
-    rows: { type: 'list<map<string, dyn>>', description: 'Rows the query returned, as column -> value maps' },
-    row: { type: 'map<string, dyn>', description: 'The first row, {} when there is none' },
-    count: { type: 'int', description: 'Rows returned (or affected, for INSERT/UPDATE/DELETE)' },
-    latency_ms: { type: 'double', description: 'Milliseconds to connect and answer the query' },
-  },
+  options: sqlOptions('the `?` placeholders in `query`'),
+  variables: SQL_VARIABLES,
   defaultExpect: ['connected'],
   hostKey: (target) => hostKey(target, 3306),
   async run(target, options, ctx) {

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
 import { SERVICES, serviceAvailable } from '../test-support/services.js';
-import postgres, { maskUrl, toNumberIfExact } from './postgres.js';
+import postgres from './postgres.js';
+import { maskUrl, toNumberIfExact } from './support/url.js';
 
 const up = await serviceAvailable('postgres');
 // Unique per run, so parallel runs on one server do not collide; dropped afterwards.

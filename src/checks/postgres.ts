@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
+import { connectionUrl, SQL_VARIABLES, sqlOptions } from './support/sql.js';
+import { hostKey, maskUrl, scrub, toNumberIfExact } from './support/url.js';
 
 /** PostgreSQL type OIDs whose default pg parsing is not what a condition wants to compare. */
 const OID = {
@@ -25,17 +26,7 @@ const KEEP_AS_TEXT = new Set<number>([
   OID.timetz,
 ]);
 
-const postgresUrl = z.string().refine(
-  (value) => {
-    try {
-      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  // The value is never echoed back: it may hold a password.
-  { message: 'give a connection URL like postgres://user@host:5432/dbname' },
-);
+const postgresUrl = connectionUrl(['postgres:', 'postgresql:'], 'postgres://user@host:5432/dbname');
 
 /**
  * `postgres`: can gonogo reach the database, and what does a query return
@@ -45,20 +36,8 @@ export default defineCheck({
   kind: 'postgres',
   summary: 'Connect to PostgreSQL and optionally run a query: connected, rows, row, count, latency',
   target: postgresUrl,
-  options: z.strictObject({
-    query: z.string().trim().min(1).optional().describe('SQL to run; $1, $2... take `params`'),
-    params: z
-      .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-      .optional()
-      .describe('Values for $1, $2... in `query`'),
-  }),
-  variables: {
-    connected: { type: 'bool', description: 'A session was opened (credentials accepted)' },
-    rows: { type: 'list<map<string, dyn>>', description: 'Rows the query returned, as column -> value maps' },
-    row: { type: 'map<string, dyn>', description: 'The first row, {} when there is none' },
-    count: { type: 'int', description: 'Rows returned (or affected, for INSERT/UPDATE/DELETE)' },
-    latency_ms: { type: 'double', description: 'Milliseconds to connect and answer the query' },
-  },
+  options: sqlOptions('$1, $2... in `query`'),
+  variables: SQL_VARIABLES,
   defaultExpect: ['connected'],
   hostKey: (target) => hostKey(target, 5432),
   async run(target, options, ctx) {
@@ -135,51 +114,4 @@ function typeParser(fallback: (oid: number, format?: 'text' | 'binary') => unkno
     if (KEEP_AS_TEXT.has(oid)) return ((text: string) => text) satisfies TextParser;
     return fallback(oid, format);
   };
-}
-
-/**
- * int8 and numeric arrive as text because JS numbers cannot hold every value; conditions like
- * `row.count > 0` need numbers, so convert whenever no digit is lost.
- */
-export function toNumberIfExact(text: string): number | string {
-  const value = Number(text);
-  if (!Number.isFinite(value)) return text;
-  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(value) ? value : text;
-  const digits = text.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
-  return digits.length <= 15 ? value : text;
-}
-
-/** `user:***@` instead of the password, so a URL can appear in a message. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(a connection URL that cannot be parsed)';
-  }
-}
-
-/** The error's message with the URL's password (raw or decoded) replaced, should a driver echo it. */
-export function scrub(err: unknown, url: string): string {
-  let message = err instanceof Error ? err.message : String(err);
-  try {
-    const { password } = new URL(url);
-    for (const secret of [password, decodeURIComponent(password)]) {
-      if (secret) message = message.split(secret).join('***');
-    }
-  } catch {
-    // An unparsable URL was refused by the target schema already.
-  }
-  return message || 'no reason given';
-}
-
-/** `host:port` of a URL, for the engine's per-host concurrency limit. */
-export function hostKey(url: string, defaultPort: number): string | undefined {
-  try {
-    const { hostname, port } = new URL(url);
-    return hostname ? `${hostname}:${port || defaultPort}` : undefined;
-  } catch {
-    return undefined;
-  }
 }

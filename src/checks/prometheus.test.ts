@@ -34,7 +34,6 @@ describe('prometheus target and options', () => {
 
   test('the target is an http(s) base URL', () => {
     expect(prometheus.target.safeParse('prometheus:9090').success).toBe(false);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a checklist placeholder, expanded by the engine
     expect(prometheus.target.safeParse('${PROM_URL}').success).toBe(true);
     expect(prometheus.hostKey?.('http://prom.internal:9090', { query: 'up' })).toBe('prom.internal:9090');
   });

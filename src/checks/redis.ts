@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 // The URL helpers are shared with the postgres kind rather than copied; no driver is loaded.
-import { hostKey, maskUrl, scrub } from './postgres.js';
+import { hostKey, maskUrl, scrub } from './support/url.js';
 
 const redisUrl = z.string().refine(
   (value) => {

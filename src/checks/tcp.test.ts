@@ -47,7 +47,6 @@ describe('tcp target', () => {
   });
 
   test('a target with placeholders is left for run time', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a checklist placeholder, expanded by the engine
     expect(tcp.target.safeParse('${DB_HOST}:5432').success).toBe(true);
   });
 
