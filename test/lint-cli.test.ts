@@ -8,17 +8,17 @@ const seed = (name: string) => `${SHARED}seeds/${name}`;
 
 describe('gonogo lint (the real CLI)', () => {
   it.each([
-    ['000-enterprise-go-live.md', '27 items (27 task, 0 field), 8 criteria, 0 sign-off slots; 0 checks'],
+    ['000-enterprise-go-live.md', '27 task-list items (27 task, 0 field, 0 sign-off), 8 criteria; 0 checks'],
     [
       '001-post-launch-90-day-program.md',
-      '6 items (6 task, 0 field), 0 criteria, 0 sign-off slots; 0 checks',
+      '6 task-list items (6 task, 0 field, 0 sign-off), 0 criteria; 0 checks',
     ],
     [
       '002-partner-center-go-no-go.md',
-      '27 items (27 task, 0 field), 7 criteria, 0 sign-off slots; 0 checks; 5 checked',
+      '27 task-list items (27 task, 0 field, 0 sign-off), 7 criteria; 0 checks; 5 checked',
     ],
-    ['003-mvp-go-live.md', '31 items (31 task, 0 field), 0 criteria, 0 sign-off slots; 0 checks'],
-    ['004-production-checklist.md', '136 items (134 task, 2 field), 0 criteria, 4 sign-off slots; 0 checks'],
+    ['003-mvp-go-live.md', '31 task-list items (31 task, 0 field, 0 sign-off), 0 criteria; 0 checks'],
+    ['004-production-checklist.md', '140 task-list items (134 task, 2 field, 4 sign-off), 0 criteria; 0 checks'],
   ])('%s is valid and outlined', async (name, counts) => {
     const r = await runCli(['lint', seed(name)]);
     expect(r.stderr).toBe('');

@@ -162,9 +162,10 @@ export function summary(checklist: Checklist): string {
   const fields = count('field');
   const checks = checklist.items.filter((i) => i.check).length;
   const checked = checklist.items.filter((i) => i.checked).length;
+  const slots = count('signoff');
   return (
-    `${plural(tasks + fields, 'item')} (${tasks} task, ${fields} field), ` +
-    `${count('criterion')} criteria, ${plural(count('signoff'), 'sign-off slot')}; ${plural(checks, 'check')}` +
+    `${plural(tasks + fields + slots, 'task-list item')} (${tasks} task, ${fields} field, ${slots} sign-off), ` +
+    `${count('criterion')} criteria; ${plural(checks, 'check')}` +
     (checked > 0 ? `; ${checked} checked` : '')
   );
 }
