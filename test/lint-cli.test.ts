@@ -18,7 +18,10 @@ describe('gonogo lint (the real CLI)', () => {
       '27 task-list items (27 task, 0 field, 0 sign-off), 7 criteria; 0 checks; 5 checked',
     ],
     ['003-mvp-go-live.md', '31 task-list items (31 task, 0 field, 0 sign-off), 0 criteria; 0 checks'],
-    ['004-production-checklist.md', '140 task-list items (134 task, 2 field, 4 sign-off), 0 criteria; 0 checks'],
+    [
+      '004-production-checklist.md',
+      '140 task-list items (134 task, 2 field, 4 sign-off), 0 criteria; 0 checks',
+    ],
   ])('%s is valid and outlined', async (name, counts) => {
     const r = await runCli(['lint', seed(name)]);
     expect(r.stderr).toBe('');

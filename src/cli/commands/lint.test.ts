@@ -51,7 +51,9 @@ describe('gonogo lint', () => {
     expect(lines).toContain(
       `${DOC}:11:1: warning: check block is not inside a checklist item and is ignored; indent it under the item`,
     );
-    expect(lines.at(-2)).toBe('4 task-list items (2 task, 1 field, 1 sign-off), 1 criteria; 1 check; 1 checked');
+    expect(lines.at(-2)).toBe(
+      '4 task-list items (2 task, 1 field, 1 sign-off), 1 criteria; 1 check; 1 checked',
+    );
     expect(out()).not.toContain('s3cret');
   });
 
