@@ -207,6 +207,60 @@ describe('deriveEvents', () => {
     });
   });
 
+  describe('attestations', () => {
+    // A weekly review attested with --valid-for 7d: announced once when it has 3 days or less left.
+    const manual: Checklist = { ...checklist, items: [item('ops/weekly-review')] };
+    const attestation = {
+      checklist: 'launch',
+      environment: 'default',
+      item: 'ops/weekly-review',
+      evidence: 'ops review 2026-01-03',
+      by: 'ana',
+      at: '2026-01-03T00:00:00.000Z',
+      expiresAt: '2026-01-10T00:00:00.000Z',
+    };
+    it.each([
+      ['2026-01-05T00:00:00Z', []],
+      ['2026-01-07T00:00:01Z', ['attestation.expiring']],
+      ['2026-01-10T00:00:01Z', []],
+    ])('at %s: %j', (now, expected) => {
+      const evaluation = decide({
+        checklist: manual,
+        environment: 'default',
+        outcomes: new Map(),
+        attestations: [attestation],
+        waivers: [],
+        signoffs: [],
+        now: new Date(now),
+      });
+      const previous = { ...base, verdict: evaluation.verdict } as WatchSnapshot;
+      const { events, next } = deriveEvents({
+        checklist: manual,
+        evaluation,
+        previous,
+        previousVersion: 1,
+        now: new Date(now),
+      });
+      const found = events.filter((e) => e.event === 'attestation.expiring');
+      expect(found.map((e) => e.event)).toEqual(expected);
+      for (const e of found) {
+        expect(e.attestation).toMatchObject({
+          item: 'ops/weekly-review',
+          by: 'ana',
+          expires_at: attestation.expiresAt,
+        });
+      }
+      const again = deriveEvents({
+        checklist: manual,
+        evaluation,
+        previous: next,
+        previousVersion: 2,
+        now: new Date(now),
+      });
+      expect(again.events.filter((e) => e.event === 'attestation.expiring')).toEqual([]);
+    });
+  });
+
   describe('digest.weekly', () => {
     it('is sent once when a new ISO week starts, with new failures since the last digest', () => {
       const monday = '2026-01-12T08:00:00Z';

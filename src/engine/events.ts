@@ -16,12 +16,13 @@ export const WATCH_EVENT_TYPES = [
   'item.failing',
   'waiver.expiring',
   'waiver.expired',
+  'attestation.expiring',
   'item.overdue',
   'digest.weekly',
 ] as const;
 export type WatchEventType = (typeof WATCH_EVENT_TYPES)[number];
 
-/** A waiver is announced as expiring this long before it expires. */
+/** A waiver (or an attestation with `--valid-for`) is announced as expiring this long before it expires. */
 export const WAIVER_EXPIRING_MS = 3 * 86_400_000;
 
 /** An item named in an event. */
@@ -51,6 +52,7 @@ export interface WatchEvent {
   /** The items the event is about (failing, overdue, waived). */
   items: EventItem[];
   waiver?: { item: string; owner: string; reason: string; expires_at: string };
+  attestation?: { item: string; by: string; evidence: string; expires_at: string };
   digest?: {
     week: string;
     summary: Evaluation['summary'];
@@ -69,6 +71,8 @@ export interface WatchSnapshot {
   /** `item@expiresAt` of waivers already announced as expiring, and as expired. */
   expiring: string[];
   expired: string[];
+  /** `item@expiresAt` of attestations already announced as expiring (absent in older snapshots). */
+  attestationsExpiring?: string[];
   /** ISO week of the last digest (`2026-W03`), and the items failing then. */
   digestWeek: string;
   digestFailing: string[];
@@ -126,12 +130,22 @@ function snapshotOf(evaluation: Evaluation, now: Date, previous: WatchSnapshot |
     overdue: items.filter((i) => i.overdue).map((i) => i.id),
     expiring: items.filter((i) => waiverExpiring(i, now)).map(waiverKey),
     expired: items.filter((i) => i.flags.includes('waiver-expired')).map(waiverKey),
+    attestationsExpiring: items.filter((i) => attestationExpiring(i, now)).map(attestationKey),
     digestWeek: previous?.digestWeek ?? isoWeek(now),
     digestFailing: previous?.digestFailing ?? items.filter(isFailing).map((i) => i.id),
   };
 }
 
 const waiverKey = (i: EvaluatedItem) => `${i.id}@${i.waiver?.expiresAt ?? ''}`;
+
+const attestationKey = (i: EvaluatedItem) => `${i.id}@${i.attestation?.expiresAt ?? ''}`;
+
+/** A passing item whose attestation runs out soon: a recurring review (`--valid-for 7d`) falls due again. */
+function attestationExpiring(i: EvaluatedItem, now: Date): boolean {
+  if (i.status !== 'pass' || !i.attestation?.expiresAt) return false;
+  const left = Date.parse(i.attestation.expiresAt) - now.getTime();
+  return left > 0 && left <= WAIVER_EXPIRING_MS;
+}
 
 function waiverExpiring(i: EvaluatedItem, now: Date): boolean {
   if (i.status !== 'waived' || !i.waiver) return false;
@@ -196,6 +210,15 @@ export function deriveEvents(inputs: EventInputs): { events: WatchEvent[]; next:
         waiver: { item: item.id, owner: w.owner, reason: w.reason, expires_at: w.expiresAt },
       });
     }
+  }
+
+  for (const key of fresh(next.attestationsExpiring ?? [], previous?.attestationsExpiring)) {
+    const item = byId.get(key.slice(0, key.lastIndexOf('@')))!;
+    const a = item.attestation!;
+    emit('attestation.expiring', key, a.at, {
+      items: [eventItem(item)],
+      attestation: { item: item.id, by: a.by, evidence: a.evidence, expires_at: a.expiresAt! },
+    });
   }
 
   const week = isoWeek(now);

@@ -116,6 +116,7 @@ const TITLES: Record<WatchEvent['event'], string> = {
   'item.failing': 'items failing',
   'waiver.expiring': 'waiver expiring',
   'waiver.expired': 'waiver expired',
+  'attestation.expiring': 'attestation expiring',
   'item.overdue': 'items overdue',
   'digest.weekly': 'weekly digest',
 };
@@ -159,6 +160,11 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage
   } else if (e.waiver) {
     lines.push(
       `${e.waiver.item}: ${e.waiver.reason} (owner ${e.waiver.owner}), expires ${e.waiver.expires_at}`,
+    );
+  } else if (e.attestation) {
+    const a = e.attestation;
+    lines.push(
+      `${a.item}: attested by ${a.by} (${a.evidence}), valid until ${a.expires_at}: attest it again`,
     );
   } else {
     for (const i of e.items) lines.push(`${i.id}: ${i.message || i.status}${i.due ? ` (due ${i.due})` : ''}`);
