@@ -64,7 +64,7 @@ export default defineCheck({
       ),
       size: info.size,
       mode: (info.mode & 0o7777).toString(8).padStart(4, '0'),
-      age_days: (Date.now() - info.mtimeMs) / 86_400_000,
+      age_days: ((ctx.now?.() ?? new Date()).getTime() - info.mtimeMs) / 86_400_000,
     };
     // Fields that could not be observed are left out, and the failure names them, so conditions on
     // `exists` or `size` are still judged while one on `persistent` reports why it could not be.

@@ -107,6 +107,17 @@ describe.skipIf(!haveOpenssl)('tls against a real TLS server', () => {
     pass(observed);
   });
 
+  test('days_left counts from the run clock, so a rehearsal (GONOGO_NOW) sees launch day', async () => {
+    const inSixtyDays = () => new Date(Date.now() + 60 * 86_400_000);
+    const observed = await observe(
+      `localhost:${good.port}`,
+      { ca: pki.caPath },
+      checkContext({ now: inSixtyDays }),
+    );
+    expect(observed.days_left).toBeGreaterThan(29);
+    expect(observed.days_left).toBeLessThanOrEqual(30);
+  });
+
   test('`ca` relative to the checklist directory, as PEM text, and an IP target all verify', async () => {
     const relative = await observe(
       `localhost:${good.port}`,

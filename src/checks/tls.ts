@@ -130,7 +130,8 @@ async function inspect(
       const notAfter = new Date(cert.valid_to);
       resolve({
         valid: socket.authorized && !identityError,
-        days_left: Math.round(((notAfter.getTime() - Date.now()) / DAY_MS) * 100) / 100,
+        days_left:
+          Math.round(((notAfter.getTime() - (ctx.now?.() ?? new Date()).getTime()) / DAY_MS) * 100) / 100,
         not_after: notAfter.toISOString(),
         protocol,
         issuer: displayName(cert.issuer),

@@ -35,6 +35,11 @@ export interface CheckContext {
   baseDir: string;
   /** The process environment (the `env` kind reads it; others must not need it). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The run's clock (`GONOGO_NOW` when set), for observations relative to "now" such as a certificate's
+   * days left: a rehearsal of launch day sees launch day. Absent means real time.
+   */
+  now?: () => Date;
 }
 
 /** Observed values, by variable name. Plain JS values: the engine converts numbers to CEL int/double. */

@@ -115,6 +115,7 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
         timeoutMs: check.timeoutMs,
         baseDir: ctx.baseDir,
         env: ctx.env,
+        now: ctx.now,
       }),
     );
     const observation = await untilAborted(running, signal);
