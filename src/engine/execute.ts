@@ -34,25 +34,6 @@ export const MAX_OBSERVED_STRING = 4096;
 
 class Abandoned extends Error {}
 
-/** Settle with `promise`, or reject as soon as `signal` aborts (a check that ignores its signal is abandoned). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Abandoned());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Abandoned());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** Wait `ms`, or less when `signal` aborts. */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -116,11 +97,16 @@ interface Attempt {
 function attemptSignal(timeoutMs: number, run: AbortSignal | undefined) {
   const controller = new AbortController();
   let timedOut = false;
+  let abandon: ((err: Abandoned) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    abandon?.(new Abandoned());
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }, timeoutMs);
-  const onRunAbort = () => controller.abort(run?.reason);
+  const onRunAbort = () => abort(run?.reason);
   if (run) {
     if (run.aborted) onRunAbort();
     else run.addEventListener('abort', onRunAbort, { once: true });
@@ -128,6 +114,14 @@ function attemptSignal(timeoutMs: number, run: AbortSignal | undefined) {
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
+    /** Settle with `promise`, or reject as soon as the attempt aborts (a check that ignores its signal is abandoned). */
+    settle<T>(promise: Promise<T>): Promise<T> {
+      if (controller.signal.aborted) return Promise.reject(new Abandoned());
+      return new Promise<T>((resolve, reject) => {
+        abandon = reject;
+        promise.then(resolve, reject);
+      });
+    },
     dispose() {
       clearTimeout(timer);
       run?.removeEventListener('abort', onRunAbort);
@@ -147,7 +141,7 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
         env: ctx.env,
       }),
     );
-    const observation = await untilAborted(running, signal);
+    const observation = await limit.settle(running);
     if (observation === null || typeof observation !== 'object') {
       return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
     }
