@@ -114,7 +114,7 @@ function attemptSignal(timeoutMs: number, run: AbortSignal | undefined) {
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
-    /** Settle with `promise`, or reject as soon as the attempt aborts (a check that ignores its signal is abandoned). */
+    /** Settle with `promise`, or reject once the attempt aborts (a check ignoring its signal is abandoned). */
     settle<T>(promise: Promise<T>): Promise<T> {
       if (controller.signal.aborted) return Promise.reject(new Abandoned());
       return new Promise<T>((resolve, reject) => {
