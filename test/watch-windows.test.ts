@@ -112,7 +112,13 @@ describe('windows through the scheduler', () => {
     const last = async () =>
       (await store!.listSamples('watch', 'default', ITEM, '1970-01-01T00:00:00Z')).at(-1)!;
     const lastAt = Date.parse((await last()).at);
-    await waitFor(() => (Date.now() - lastAt > 2500 ? true : undefined), 'a gap in sampling', 5000);
+    // And samples spanning more than the hold (3s) since the first one, however fast the service restarts.
+    const firstAt = Date.parse(first.at);
+    await waitFor(
+      () => (Date.now() - lastAt > 2500 && Date.now() - firstAt > 3000 ? true : undefined),
+      'a gap in sampling',
+      5000,
+    );
     const before = (await scheduledRuns()).length;
 
     serve = await startServe({ dir: checklists, db, env: WATCH_ENV });
@@ -124,6 +130,12 @@ describe('windows through the scheduler', () => {
       async () => (await scheduledRuns()).slice(before).find((r) => statusOf(r)?.status === 'pass'),
       'the window to pass again',
     );
-    expect(Date.parse(passed.startedAt) - lastAt).toBeGreaterThan(3000 + 2500);
+    // Covered again only once the samples since the gap reach back to the window's start (within `every`):
+    // at least hold - every (2s) after the first of them, whenever the restart happened.
+    const resumed = (
+      await store!.listSamples('watch', 'default', ITEM, new Date(lastAt + 1).toISOString())
+    )[0]!;
+    expect(Date.parse(passed.startedAt) - Date.parse(resumed.at)).toBeGreaterThan(1500);
+    expect(Date.parse(passed.startedAt) - lastAt).toBeGreaterThan(2500 + 1500);
   });
 });

@@ -80,12 +80,28 @@ export interface HttpRequest {
 // origin reuses a bounded pool of keep-alive sockets instead of opening one per item.
 const dispatchers = new Map<string, Dispatcher>();
 
+type Undici = typeof import('undici').default;
+
+/**
+ * undici, imported on first use (commands that run no http check never load it), then kept. undici is
+ * CommonJS: its `default` is the module object whether Node's loader or the bundled build imports it.
+ */
+let undici: Promise<Undici> | undefined;
+const loadUndici = () => {
+  undici ??= import('undici').then((m) => m.default);
+  return undici;
+};
+
+function dispatcherKey(req: HttpRequest): string {
+  return `${req.tlsVerify ?? true}\0${req.followRedirects ?? false}\0${req.ca ?? ''}`;
+}
+
 async function dispatcherFor(req: HttpRequest): Promise<Dispatcher> {
   const verify = req.tlsVerify ?? true;
-  const key = `${verify}\0${req.followRedirects ?? false}\0${req.ca ?? ''}`;
+  const key = dispatcherKey(req);
   let dispatcher = dispatchers.get(key);
   if (!dispatcher) {
-    const { Agent, interceptors } = await import('undici');
+    const { Agent, interceptors } = await loadUndici();
     const agent = new Agent({
       connections: CONNECTIONS_PER_ORIGIN,
       connect: { rejectUnauthorized: verify, ...(req.ca ? { ca: req.ca } : {}) },
@@ -142,15 +158,16 @@ async function readCapped(body: AsyncIterable<Buffer>): Promise<{ text: string; 
  * message saying what went wrong (refused, timeout, TLS) and what to do.
  */
 export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
-  const { request } = await import('undici');
-  const dispatcher = await dispatcherFor(req);
+  const { request } = await loadUndici();
+  const dispatcher = dispatchers.get(dispatcherKey(req)) ?? (await dispatcherFor(req));
   const headers: Record<string, string> = { 'user-agent': 'gonogo', ...lowerKeys(req.headers ?? {}) };
-  const url = new URL(req.url);
+  let url = req.url;
   // undici does not send URL credentials: turn them into Basic auth, as curl does.
   if (url.username || url.password) {
     headers.authorization ??= `Basic ${Buffer.from(
       `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
     ).toString('base64')}`;
+    url = new URL(url);
     url.username = '';
     url.password = '';
   }

@@ -14,7 +14,8 @@ function listCommands(): string[] {
 
 async function loadCommand(name: string): Promise<Command | undefined> {
   if (!COMMAND_NAME.test(name) || !listCommands().includes(name)) return undefined;
-  const mod = (await import(`./commands/${name}.js`)) as { default: Command };
+  // A URL, not a template literal: a bundler must leave the lookup to run time, in this directory.
+  const mod = (await import(new URL(`./commands/${name}.js`, import.meta.url).href)) as { default: Command };
   return mod.default;
 }
 

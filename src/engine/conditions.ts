@@ -190,23 +190,41 @@ function collectPaths(
  * @example toCelValue('int', 200) // 200n
  */
 export function toCelValue(type: CelType | string, value: unknown): unknown {
-  const t = type.replace(/\s+/g, '');
   if (value === null || value === undefined) return null;
-  if (t === 'int') {
-    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-    return value;
+  return converterFor(type)(value);
+}
+
+type Converter = (value: unknown) => unknown;
+
+/** Converters by declared type, built once per type: conditions run per item, types repeat. */
+const converters = new Map<string, Converter>();
+
+function converterFor(type: string): Converter {
+  let convert = converters.get(type);
+  if (!convert) {
+    convert = buildConverter(type.replace(/\s+/g, ''));
+    converters.set(type, convert);
   }
-  if (t === 'double') return typeof value === 'bigint' ? Number(value) : value;
-  if (t === 'string' || t === 'bool') return value;
-  if (t === 'bytes') return value instanceof Uint8Array ? value : value;
+  return convert;
+}
+
+function buildConverter(t: string): Converter {
+  if (t === 'int') {
+    return (value) => (typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value);
+  }
+  if (t === 'double') return (value) => (typeof value === 'bigint' ? Number(value) : value);
+  if (t === 'string' || t === 'bool' || t === 'bytes') return (value) => value;
   const list = /^list<(.+)>$/.exec(t);
-  if (list && Array.isArray(value)) return value.map((v) => toCelValue(list[1]!, v));
+  if (list) {
+    const item = list[1]!;
+    return (value) => (Array.isArray(value) ? value.map((v) => toCelValue(item, v)) : toDyn(value));
+  }
   const map = /^map<(.+)>$/.exec(t);
   if (map) {
     const valueType = splitTopLevel(map[1]!)[1] ?? 'dyn';
-    return convertMap(value, (v) => toCelValue(valueType, v));
+    return (value) => convertMap(value, (v) => toCelValue(valueType, v));
   }
-  return toDyn(value);
+  return toDyn;
 }
 
 function splitTopLevel(args: string): string[] {

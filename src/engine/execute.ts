@@ -8,7 +8,7 @@ import { redact, redactText, secretFingerprint } from './redact.js';
 
 /**
  * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
- * timeout (AbortSignal.timeout joined with the run's signal), retried on `fail` and `error` alike
+ * timeout (a cleared timer joined with the run's signal), retried on `fail` and `error` alike
  * (a 503 during a deploy and a refused connection are equally transient), never throwing: every item
  * gets an outcome and the run goes on.
  */
@@ -33,25 +33,6 @@ export interface ExecuteOptions extends ExecuteContext {
 export const MAX_OBSERVED_STRING = 4096;
 
 class Abandoned extends Error {}
-
-/** Settle with `promise`, or reject as soon as `signal` aborts (a check that ignores its signal is abandoned). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Abandoned());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Abandoned());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 /** Wait `ms`, or less when `signal` aborts. */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -83,19 +64,22 @@ function errorMessage(err: unknown): string {
 
 /** Observed values as they may leave the engine: secrets fingerprinted or redacted, long text cut. */
 export function shapeObserved(check: PreparedCheck, observation: Observation): Record<string, unknown> {
-  const known = new Map(check.known);
+  // Copied only when a secret variable adds to what this check knows (most checks have none).
+  let known: Map<string, string> | undefined;
   const shaped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(observation)) {
-    if (value === undefined) continue;
+  for (const name in observation) {
+    const value = observation[name];
+    if (value === undefined || !Object.hasOwn(observation, name)) continue;
     if (check.def.variables[name]?.secret && value !== null) {
       const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
       shaped[name] = secretFingerprint(text);
+      known ??= new Map(check.known);
       known.set(text, shaped[name] as string);
     } else {
       shaped[name] = value;
     }
   }
-  return redact(shaped, known, { maxString: MAX_OBSERVED_STRING }) as Record<string, unknown>;
+  return redact(shaped, known ?? check.known, { maxString: MAX_OBSERVED_STRING }) as Record<string, unknown>;
 }
 
 interface Attempt {
@@ -104,10 +88,50 @@ interface Attempt {
   observation?: Observation;
 }
 
+/**
+ * One attempt's signal: aborted by its own timer (reason: a TimeoutError, as AbortSignal.timeout gives)
+ * or by the run's signal (its reason passed on). Unlike AbortSignal.timeout (+ AbortSignal.any), the
+ * timer is cleared as soon as the attempt ends, so a run of 5,000 checks does not leave 5,000 pending
+ * timers and signal pairs behind for ten seconds each.
+ */
+function attemptSignal(timeoutMs: number, run: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  let abandon: ((err: Abandoned) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    abandon?.(new Abandoned());
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  const onRunAbort = () => abort(run?.reason);
+  if (run) {
+    if (run.aborted) onRunAbort();
+    else run.addEventListener('abort', onRunAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    /** Settle with `promise`, or reject once the attempt aborts (a check ignoring its signal is abandoned). */
+    settle<T>(promise: Promise<T>): Promise<T> {
+      if (controller.signal.aborted) return Promise.reject(new Abandoned());
+      return new Promise<T>((resolve, reject) => {
+        abandon = reject;
+        promise.then(resolve, reject);
+      });
+    },
+    dispose() {
+      clearTimeout(timer);
+      run?.removeEventListener('abort', onRunAbort);
+    },
+  };
+}
+
 async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
-  const timeout = AbortSignal.timeout(check.timeoutMs);
-  const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
-  const secretValues = new Map(check.known);
+  const limit = attemptSignal(check.timeoutMs, ctx.signal);
+  const { signal } = limit;
   try {
     const running = Promise.resolve().then(() =>
       check.def.run(check.target, check.options, {
@@ -118,25 +142,27 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
         now: ctx.now,
       }),
     );
-    const observation = await untilAborted(running, signal);
+    const observation = await limit.settle(running);
     if (observation === null || typeof observation !== 'object') {
       return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
     }
-    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: secretValues });
+    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
     return { ...verdict, observation };
   } catch (err) {
     // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
-    if (timeout.aborted)
+    if (limit.timedOut())
       return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
     if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
     if (isCheckFailure(err)) {
       const verdict = evaluateConditions(check.def, check.conditions, err.partial, {
         failure: errorMessage(err),
-        known: secretValues,
+        known: check.known,
       });
       return { ...verdict, observation: err.partial };
     }
     return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
+  } finally {
+    limit.dispose();
   }
 }
 

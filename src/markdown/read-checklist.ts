@@ -13,6 +13,7 @@ import { describe } from './description.js';
 import { parseDue } from './due.js';
 import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
 import { type Draft, isAdvisoryTitle, outline } from './outline.js';
+import { parseInPieces } from './pieces.js';
 import { repairText } from './repair.js';
 import { slugify } from './slug.js';
 import { YamlSource } from './yaml-source.js';
@@ -62,7 +63,7 @@ function read(input: ReadChecklistInput): Checklist {
   const { text, notes } = repairText(input.bytes);
   for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
   const lines = text.split('\n');
-  const root = parser.parse(text) as Root;
+  const root = parseInPieces(text, (t) => parser.parse(t) as Root);
 
   const yaml = root.children.find((node): node is Yaml => node.type === 'yaml');
   let front: FrontMatter = emptyFrontMatter();

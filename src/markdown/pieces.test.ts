@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Root } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { describe, expect, it } from 'vitest';
+import { SHARED } from '../test-support/cli.js';
+import { cutPoints, parseInPieces } from './pieces.js';
+import { repairText } from './repair.js';
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
+const parse = (text: string) => processor.parse(text) as Root;
+
+const corpus = [
+  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
+  ...readdirSync(`${SHARED}fixtures/public-checklists`)
+    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
+    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
+].map((path) => repairText(readFileSync(path)).text);
+
+/** Lines that open, close or look like the blocks a cut must respect. */
+const TRICKY = [
+  '',
+  '',
+  '',
+  '# Heading',
+  '## Section',
+  '#not a heading',
+  '    # indented',
+  '```',
+  '```sh',
+  '````',
+  '~~~',
+  '  ```check',
+  '  ```',
+  '   ```',
+  '    ```',
+  '```inline``` code',
+  '<!--',
+  '-->',
+  '<!-- one line -->',
+  '<pre>',
+  '</pre>',
+  '<script>',
+  '</script>',
+  '<?php',
+  '?>',
+  '<!DOCTYPE x',
+  '>',
+  '<![CDATA[',
+  ']]>',
+  '<div>',
+  '</div>',
+  '- [ ] item',
+  '  - [ ] nested',
+  '1. [x] done',
+  '> quote',
+  '> ```',
+  '| a | b |',
+  '|---|---|',
+  'text line',
+  '---',
+  'Setext',
+  '===',
+  '\t# tab',
+  '  http: ${BASE_URL}/x',
+];
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A document of random tricky lines and runs of corpus lines. */
+function generate(seed: number): string {
+  const next = random(seed);
+  const pick = (n: number) => Math.floor(next() * n);
+  const lines: string[] = next() < 0.3 ? ['---', 'id: gen', '# a YAML comment', '', '# another', '---'] : [];
+  for (let n = 20 + pick(120); n > 0; n--) {
+    if (next() < 0.75) lines.push(TRICKY[pick(TRICKY.length)]!);
+    else {
+      const doc = corpus[pick(corpus.length)]!.split('\n');
+      const from = pick(doc.length);
+      lines.push(...doc.slice(from, from + 1 + pick(15)));
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Both trees, cutting wherever allowed (piece size 1). */
+function compare(text: string) {
+  return { whole: parse(text), pieces: parseInPieces(text, parse, 1) };
+}
+
+describe('parseInPieces gives the tree of a single parse', () => {
+  it.each(corpus.map((text, i) => [i, text] as const))('corpus document %i', (_i, text) => {
+    const { whole, pieces } = compare(text);
+    expect(pieces).toEqual(whole);
+  });
+
+  it('on 500 generated documents full of fences, HTML blocks and headings', () => {
+    let cut = 0;
+    for (let seed = 1; seed <= 500; seed++) {
+      const text = generate(seed);
+      const { whole, pieces } = compare(text);
+      expect(pieces, `seed ${seed}`).toEqual(whole);
+      if (cutPoints(text.split('\n'), 1).length > 0) cut++;
+    }
+    // Most documents must actually be cut, or the comparison proves nothing.
+    expect(cut).toBeGreaterThan(150);
+  });
+
+  it('cuts a long checklist into pieces of about the given size', () => {
+    const sections = Array.from(
+      { length: 40 },
+      (_, s) =>
+        `## Section ${s}\n\n${Array.from({ length: 30 }, (_, i) => `- [ ] Item ${i}\n  \`\`\`check\n  http: \${BASE_URL}/${s}/${i}\n  \`\`\`\n`).join('')}`,
+    );
+    const text = `---\nid: long\n---\n# Long\n\n${sections.join('\n')}`;
+    const cuts = cutPoints(text.split('\n'), 8 * 1024);
+    expect(cuts.length).toBeGreaterThan(5);
+    expect(parseInPieces(text, parse, 8 * 1024)).toEqual(parse(text));
+  });
+
+  it('does not cut a document with link or footnote definitions', () => {
+    const text = `# A\n\nsee [x] and [^1]\n\n# B\n\n[x]: https://example.com\n[^1]: a note\n`;
+    let calls = 0;
+    parseInPieces(
+      text,
+      (t) => {
+        calls++;
+        return parse(t);
+      },
+      1,
+    );
+    expect(calls).toBe(1);
+  });
+});
