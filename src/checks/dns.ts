@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { abortMessage, hasPlaceholder, parseHostPort, targetSchema } from './tcp.js';
+import { abortMessage, hasPlaceholder, parseHostPort, targetSchema } from './support/net.js';
 
 const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
 type RecordType = (typeof TYPES)[number];

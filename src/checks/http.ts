@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { abortMessage, describeNetworkError, elapsedMs, errorCode, targetSchema } from './tcp.js';
+import { abortMessage, describeNetworkError, elapsedMs, errorCode, targetSchema } from './support/net.js';
 import { readCa } from './tls.js';
 
 /** Bodies are read up to this size; the rest is discarded and `truncated` is set. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { displayUrl, httpExchange } from './http.js';
-import { targetSchema } from './tcp.js';
+import { targetSchema } from './support/net.js';
 
 /**
  * The base URL of a Prometheus server (a path prefix such as `/prometheus` is kept).

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckDefinition } from '../engine/check.js';
 import { CheckFailure } from '../engine/check.js';
-import tcp, { parseHostPort } from './tcp.js';
+import { parseHostPort } from './support/net.js';
+import tcp from './tcp.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
 import { checkContext, timeoutSignal } from './test-support/context.js';
 import { docExampleProblems } from './test-support/doc-examples.js';

@@ -2,7 +2,7 @@ import type { PeerCertificate } from 'node:tls';
 import { z } from 'zod';
 import type { CheckContext, Observation } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { abortMessage, describeNetworkError, parseHostPort, targetSchema } from './tcp.js';
+import { abortMessage, describeNetworkError, parseHostPort, targetSchema } from './support/net.js';
 
 const DAY_MS = 86_400_000;
 
