@@ -1,26 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Environment } from '@marcbachmann/cel-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
+import { type CheckContext, CheckFailure } from '../engine/check.js';
 import command from './command.js';
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(command.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [
-      k,
-      command.variables[k]?.type === 'int' ? BigInt(v as number) : v,
-    ]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
+import { celEnvironment, holds } from './test-support/cel.js';
 
 let dir: string;
 const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({
@@ -134,7 +118,7 @@ describe('command kind', () => {
     expect(observed).toMatchObject(expected);
     expect(observed.duration_ms).toBeGreaterThan(0);
     expect(Object.keys(observed).sort()).toEqual(Object.keys(command.variables).sort());
-    expect(holds(command.defaultExpect, observed)).toBe(passes);
+    expect(holds(command, command.defaultExpect, observed)).toBe(passes);
   });
 
   it('keeps the first 1 MB of a huge output and still finishes', async () => {
@@ -188,9 +172,9 @@ describe('command kind', () => {
     ['int(stdout) >= 3'],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...command.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(command).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('status == 0').valid).toBe(false);
+    expect(celEnvironment(command).check('status == 0').valid).toBe(false);
   });
 
   it('validates target and options', () => {

@@ -1,25 +1,10 @@
-import { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext, Observation } from '../engine/check.js';
+import type { CheckContext } from '../engine/check.js';
 import env from './env.js';
+import { celEnvironment, holds } from './test-support/cel.js';
 
 function ctx(vars: Record<string, string | undefined>): CheckContext {
   return { signal: new AbortController().signal, timeoutMs: 5000, baseDir: process.cwd(), env: vars };
-}
-
-/** CEL environment from the kind's declared variables, as the engine builds it. */
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(env.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-/** Evaluates conditions over an observation, ints as BigInt as the engine converts them. */
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [k, env.variables[k]?.type === 'int' ? BigInt(v as number) : v]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
 }
 
 const run = (target: string, vars: Record<string, string | undefined>) =>
@@ -88,7 +73,7 @@ describe('env kind', () => {
   ])('$name', async ({ target, observed, passes }) => {
     const got = await run(target, vars);
     expect(got).toEqual(observed);
-    expect(holds(env.defaultExpect, got)).toBe(passes);
+    expect(holds(env, env.defaultExpect, got)).toBe(passes);
   });
 
   it('names are matched case-sensitively, as the process sees them', async () => {
@@ -103,16 +88,17 @@ describe('env kind', () => {
     { conditions: ['names.all(n, n.startsWith("RATE_LIMIT_"))'], target: 'RATE_LIMIT_*', passes: true },
     { conditions: ['!set'], target: 'DEBUG', passes: true },
   ])('typical expectation $conditions on $target', async ({ conditions, target, passes }) => {
-    for (const c of conditions) expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
-    expect(holds(conditions, await run(target, vars))).toBe(passes);
+    for (const c of conditions)
+      expect(celEnvironment(env).check(c), c).toMatchObject({ valid: true, type: 'bool' });
+    expect(holds(env, conditions, await run(target, vars))).toBe(passes);
   });
 
   it('declares only what it observes, and the value as secret', async () => {
     expect(Object.keys(await run('DATABASE_URL', vars)).sort()).toEqual(Object.keys(env.variables).sort());
     expect(env.variables.value?.secret).toBe(true);
-    for (const c of env.defaultExpect) expect(celEnv().check(c), c).toMatchObject({ valid: true });
+    for (const c of env.defaultExpect) expect(celEnvironment(env).check(c), c).toMatchObject({ valid: true });
     // Conditions on variables the kind does not declare are refused before anything runs.
-    expect(celEnv().check('status == 200').valid).toBe(false);
+    expect(celEnvironment(env).check('status == 200').valid).toBe(false);
   });
 
   it.each(['', 'TWO WORDS'])('refuses the target "%s"', (target) => {

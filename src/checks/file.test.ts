@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Environment } from '@marcbachmann/cel-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
+import { type CheckContext, CheckFailure } from '../engine/check.js';
 import file, { filesystemOf } from './file.js';
+import { celEnvironment, holds } from './test-support/cel.js';
 
 const ctx = (baseDir: string): CheckContext => ({
   signal: new AbortController().signal,
@@ -13,22 +13,6 @@ const ctx = (baseDir: string): CheckContext => ({
   baseDir,
   env: {},
 });
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(file.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [
-      k,
-      file.variables[k]?.type === 'int' ? BigInt(v as number) : v,
-    ]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
 
 /** Runs the check; a CheckFailure comes back as a value so the table can compare it. */
 async function observe(target: string, options: Record<string, unknown>, baseDir: string) {
@@ -101,7 +85,7 @@ describe('file kind', () => {
     const { observed, failure } = await observe(path, options, dir);
     expect(failure).toBeUndefined();
     expect(observed).toMatchObject(want);
-    expect(holds(file.defaultExpect, observed)).toBe(passes);
+    expect(holds(file, file.defaultExpect, observed)).toBe(passes);
   });
 
   it('reports the filesystem the system reports, and whether it survives a restart', async () => {
@@ -120,8 +104,8 @@ describe('file kind', () => {
     const { observed, failure } = await observe('backups/missing.tar', {}, dir);
     expect(observed).toEqual({ exists: false });
     expect(failure).toMatch(/backups\/missing\.tar does not exist/);
-    expect(holds(file.defaultExpect, observed)).toBe(false);
-    expect(holds(['!exists'], observed)).toBe(true);
+    expect(holds(file, file.defaultExpect, observed)).toBe(false);
+    expect(holds(file, ['!exists'], observed)).toBe(true);
   });
 
   it('a path under a regular file does not exist either', async () => {
@@ -132,8 +116,8 @@ describe('file kind', () => {
   it('age_days follows the modification time', async () => {
     const { observed } = await observe('backups/nightly.sql.gz', {}, dir);
     expect(observed.age_days as number).toBeCloseTo(3, 2);
-    expect(holds(['age_days < 1'], observed)).toBe(false);
-    expect(holds(['age_days < 7', 'size > 1024'], observed)).toBe(true);
+    expect(holds(file, ['age_days < 1'], observed)).toBe(false);
+    expect(holds(file, ['age_days < 7', 'size > 1024'], observed)).toBe(true);
   });
 
   it.each([
@@ -141,7 +125,7 @@ describe('file kind', () => {
     { conditions: ['text.matches("(^|\\n)MAINTENANCE_MODE_DEFAULT=true(\\n|$)")'], passes: false },
   ])('conditions on the text: $conditions', async ({ conditions, passes }) => {
     const { observed } = await observe('app.env', { read: true }, dir);
-    expect(holds(conditions, observed)).toBe(passes);
+    expect(holds(file, conditions, observed)).toBe(passes);
   });
 
   it('text is capped at 1 MB', async () => {
@@ -176,9 +160,9 @@ describe('file kind', () => {
     ],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...file.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(file).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('rows.size() > 0').valid).toBe(false);
+    expect(celEnvironment(file).check('rows.size() > 0').valid).toBe(false);
   });
 
   it('options: read must be a boolean and nothing else is accepted', () => {

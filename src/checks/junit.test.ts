@@ -1,26 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Environment } from '@marcbachmann/cel-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckFailure, type Observation } from '../engine/check.js';
+import { CheckFailure } from '../engine/check.js';
 import junit from './junit.js';
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(junit.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [
-      k,
-      junit.variables[k]?.type === 'int' ? BigInt(v as number) : v,
-    ]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
+import { celEnvironment, holds } from './test-support/cel.js';
 
 /** Reports as real tools write them: vitest/jest (totals on both levels), surefire, pytest, bare suites. */
 const REPORTS: Record<string, string> = {
@@ -133,7 +117,7 @@ describe('junit kind', () => {
     const { observed, failure } = await observe(target);
     expect(failure).toBeUndefined();
     expect(observed).toEqual(want);
-    expect(holds(junit.defaultExpect, observed)).toBe(passes);
+    expect(holds(junit, junit.defaultExpect, observed)).toBe(passes);
   });
 
   it.each([
@@ -166,9 +150,9 @@ describe('junit kind', () => {
     ['failed.all(name, name.startsWith("flaky."))'],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...junit.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(junit).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('exit_code == 0').valid).toBe(false);
+    expect(celEnvironment(junit).check('exit_code == 0').valid).toBe(false);
   });
 
   it('has no options of its own', () => {

@@ -1,9 +1,9 @@
-import { Environment } from '@marcbachmann/cel-js';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
+import { type CheckContext, CheckFailure } from '../engine/check.js';
 import { SERVICES, serviceAvailable } from '../test-support/services.js';
 import mysql from './mysql.js';
+import { celEnvironment, holds } from './test-support/cel.js';
 
 const up = await serviceAvailable('mysql');
 const URL_ = SERVICES.mysql.url;
@@ -18,29 +18,6 @@ const PROBE_URL = `mysql://${probe}@127.0.0.1:3306/test`;
 const GRANTS_QUERY =
   'SELECT PRIVILEGE_TYPE AS privilege_type FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND GRANTEE = ? ORDER BY 1';
 const APPEND_ONLY = '!rows.exists(r, r.privilege_type in ["UPDATE", "DELETE"])';
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(mysql.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-/** Integral numbers in dyn values become CEL ints (as the engine converts them), so `row.n == 2` compares ints. */
-function toCel(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
-  }
-  return value;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [k, mysql.variables[k]?.type === 'double' ? v : toCel(v)]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
 
 const ctx = (timeoutMs = 5000): CheckContext => ({
   signal: AbortSignal.timeout(timeoutMs),
@@ -148,7 +125,7 @@ describe.skipIf(!up)('mysql kind (MariaDB on 127.0.0.1:3306)', () => {
     expect(failure).toBeUndefined();
     expect(observed).toMatchObject({ connected: true, ...want });
     expect(observed.latency_ms).toBeGreaterThan(0);
-    expect(holds(conditions, observed)).toBe(passes);
+    expect(holds(mysql, conditions, observed)).toBe(passes);
   });
 
   it('keeps values exact and plain: big integers as text, decimals as numbers, dates as printed', async () => {
@@ -185,8 +162,8 @@ describe.skipIf(!up)('mysql kind (MariaDB on 127.0.0.1:3306)', () => {
     const { observed, failure } = await observe(target, { query: 'SELECT 1' });
     expect(failure).toMatch(message);
     expect(observed).toEqual({ connected: false });
-    expect(holds(mysql.defaultExpect, observed)).toBe(false);
-    expect(holds(['!connected'], observed)).toBe(true);
+    expect(holds(mysql, mysql.defaultExpect, observed)).toBe(false);
+    expect(holds(mysql, ['!connected'], observed)).toBe(true);
   });
 
   it('never shows the password of the URL', async () => {
@@ -231,9 +208,9 @@ describe('mysql kind without a server', () => {
     ['rows.all(r, r.Seconds_Behind_Master < 5)'],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...mysql.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(mysql).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('reply == "PONG"').valid).toBe(false);
+    expect(celEnvironment(mysql).check('reply == "PONG"').valid).toBe(false);
   });
 
   it.each([

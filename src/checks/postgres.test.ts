@@ -1,10 +1,10 @@
-import { Environment } from '@marcbachmann/cel-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
+import { type CheckContext, CheckFailure } from '../engine/check.js';
 import { SERVICES, serviceAvailable } from '../test-support/services.js';
 import postgres from './postgres.js';
 import { maskUrl, toNumberIfExact } from './support/url.js';
+import { celEnvironment, holds } from './test-support/cel.js';
 
 const up = await serviceAvailable('postgres');
 // Unique per run, so parallel runs on one server do not collide; dropped afterwards.
@@ -12,29 +12,6 @@ const suffix = `${process.pid}_${Date.now().toString(36)}`;
 // A name of this run's own, so the session checks below only see this file's connections.
 const app = `gonogo_test_${suffix}`;
 const URL_ = `${SERVICES.postgres.url}?application_name=${app}`;
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(postgres.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-/** Integral numbers in dyn values become CEL ints (as the engine converts them), so `row.n == 2` compares ints. */
-function toCel(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
-  }
-  return value;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [k, postgres.variables[k]?.type === 'double' ? v : toCel(v)]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
 
 const ctx = (timeoutMs = 5000): CheckContext => ({
   signal: AbortSignal.timeout(timeoutMs),
@@ -143,7 +120,7 @@ describe.skipIf(!up)('postgres kind (PostgreSQL on 127.0.0.1:5432)', () => {
     expect(failure).toBeUndefined();
     expect(observed).toMatchObject({ connected: true, ...want });
     expect(observed.latency_ms).toBeGreaterThan(0);
-    expect(holds(conditions, observed)).toBe(passes);
+    expect(holds(postgres, conditions, observed)).toBe(passes);
   });
 
   it('keeps values exact: big int8 and long numerics stay text, dates stay as printed', async () => {
@@ -159,9 +136,9 @@ describe.skipIf(!up)('postgres kind (PostgreSQL on 127.0.0.1:5432)', () => {
       launch: '2026-12-01',
       health: { db: 'ok' },
     });
-    expect(holds(['row.launch == "2026-12-01"', 'row.health.db == "ok"', 'row.price < 2.0'], observed)).toBe(
-      true,
-    );
+    expect(
+      holds(postgres, ['row.launch == "2026-12-01"', 'row.health.db == "ok"', 'row.price < 2.0'], observed),
+    ).toBe(true);
   });
 
   it.each([
@@ -181,8 +158,8 @@ describe.skipIf(!up)('postgres kind (PostgreSQL on 127.0.0.1:5432)', () => {
     expect(failure).toMatch(message);
     expect(observed).toEqual({ connected: false });
     // `connected` conditions are judged (and fail); `rows` ones cannot be.
-    expect(holds(postgres.defaultExpect, observed)).toBe(false);
-    expect(holds(['!connected'], observed)).toBe(true);
+    expect(holds(postgres, postgres.defaultExpect, observed)).toBe(false);
+    expect(holds(postgres, ['!connected'], observed)).toBe(true);
   });
 
   it('never shows the password of the URL', async () => {
@@ -242,9 +219,9 @@ describe('postgres kind without a server', () => {
     ['rows.all(r, r.lag_seconds < 5)', 'int(row.n) >= 1'],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...postgres.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(postgres).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('status == 200').valid).toBe(false);
+    expect(celEnvironment(postgres).check('status == 200').valid).toBe(false);
   });
 
   it.each([

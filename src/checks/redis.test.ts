@@ -1,9 +1,9 @@
-import { Environment } from '@marcbachmann/cel-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckContext, CheckFailure, type Observation } from '../engine/check.js';
+import { type CheckContext, CheckFailure } from '../engine/check.js';
 import { SERVICES, serviceAvailable } from '../test-support/services.js';
 import redis, { parseInfo } from './redis.js';
+import { celEnvironment, holds } from './test-support/cel.js';
 
 const up = await serviceAvailable('redis');
 const URL_ = SERVICES.redis.url;
@@ -15,29 +15,6 @@ const probe = `gonogo_probe_${suffix}`;
 const limited = `gonogo_limited_${suffix}`;
 const PROBE_URL = `redis://${probe}:probe-pw@127.0.0.1:6379`;
 const LIMITED_URL = `redis://${limited}:limited-pw@127.0.0.1:6379`;
-
-function celEnv(): Environment {
-  const cel = new Environment();
-  for (const [name, decl] of Object.entries(redis.variables)) cel.registerVariable(name, decl.type);
-  return cel;
-}
-
-/** Integral numbers in dyn values become CEL ints (as the engine converts them), so `reply == 3` compares ints. */
-function toCel(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
-  }
-  return value;
-}
-
-function holds(conditions: string[], observed: Observation): boolean {
-  const values = Object.fromEntries(
-    Object.entries(observed).map(([k, v]) => [k, redis.variables[k]?.type === 'double' ? v : toCel(v)]),
-  );
-  return conditions.every((c) => celEnv().evaluate(c, values) === true);
-}
 
 const ctx = (timeoutMs = 5000): CheckContext => ({
   signal: AbortSignal.timeout(timeoutMs),
@@ -180,7 +157,7 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
     );
     expect(observed.latency_ms).toBeGreaterThan(0);
     expect((observed.info as Record<string, string>).redis_version).toMatch(/^\d+\.\d+/);
-    expect(holds(conditions, observed)).toBe(passes);
+    expect(holds(redis, conditions, observed)).toBe(passes);
   });
 
   it.each([
@@ -198,8 +175,8 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
     const { observed, failure } = await observe(target, { command: 'PING' });
     expect(failure).toMatch(message);
     expect(observed).toEqual({ connected: false });
-    expect(holds(redis.defaultExpect, observed)).toBe(false);
-    expect(holds(['!connected'], observed)).toBe(true);
+    expect(holds(redis, redis.defaultExpect, observed)).toBe(false);
+    expect(holds(redis, ['!connected'], observed)).toBe(true);
   });
 
   it('never shows the password of the URL', async () => {
@@ -221,7 +198,7 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
     );
     expect(observed).toMatchObject({ connected: true, reply: 'PONG' });
     expect(observed).not.toHaveProperty('info');
-    expect(holds(['connected', 'reply == "PONG"'], observed)).toBe(true);
+    expect(holds(redis, ['connected', 'reply == "PONG"'], observed)).toBe(true);
   });
 
   it('a command the ACL forbids is an error naming it', async () => {
@@ -251,9 +228,9 @@ describe('redis kind without a server', () => {
     ['reply == "PONG"', 'reply.size() > 0'],
   ])('typical expectations type-check: %s', (...conditions: string[]) => {
     for (const c of [...redis.defaultExpect, ...conditions]) {
-      expect(celEnv().check(c), c).toMatchObject({ valid: true, type: 'bool' });
+      expect(celEnvironment(redis).check(c), c).toMatchObject({ valid: true, type: 'bool' });
     }
-    expect(celEnv().check('rows.size() > 0').valid).toBe(false);
+    expect(celEnvironment(redis).check('rows.size() > 0').valid).toBe(false);
   });
 
   it.each([
