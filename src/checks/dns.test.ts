@@ -1,11 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckDefinition } from '../engine/check.js';
-import { CheckFailure } from '../engine/check.js';
 import dns, { parseResolverAddress } from './dns.js';
 import { binaryAvailable } from './test-support/binaries.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
-import { checkContext, timeoutSignal } from './test-support/context.js';
+import { checkContext, failure, timeoutSignal } from './test-support/context.js';
 import { DNSMASQ, type RunningDnsmasq, startDnsmasq } from './test-support/dnsmasq.js';
 import { docExampleProblems } from './test-support/doc-examples.js';
 
@@ -13,15 +12,6 @@ const def = dns as CheckDefinition<unknown, unknown>;
 
 function observe(name: string, options: Record<string, unknown> = {}, ctx = checkContext()) {
   return dns.run(dns.target.parse(name), dns.options.parse(options), ctx);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CheckFailure);
-  return err as CheckFailure;
 }
 
 describe('dns target and options', () => {

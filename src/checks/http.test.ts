@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckDefinition } from '../engine/check.js';
-import { CheckFailure } from '../engine/check.js';
 import http, { MAX_BODY_BYTES, parseHttpTarget } from './http.js';
 import { binaryAvailable } from './test-support/binaries.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
 import { createPki, type TestPki } from './test-support/certs.js';
-import { checkContext, timeoutSignal } from './test-support/context.js';
+import { checkContext, failure, timeoutSignal } from './test-support/context.js';
 import { docExampleProblems } from './test-support/doc-examples.js';
 import { closedPort, type Running, startHttpServer, startHttpsServer } from './test-support/servers.js';
 
@@ -14,15 +13,6 @@ const def = http as CheckDefinition<unknown, unknown>;
 
 function observe(target: string, options: Record<string, unknown> = {}, ctx = checkContext()) {
   return http.run(http.target.parse(target), http.options.parse(options), ctx);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CheckFailure);
-  return err as CheckFailure;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckDefinition } from '../engine/check.js';
-import { CheckFailure } from '../engine/check.js';
 import prometheus from './prometheus.js';
 import { binaryAvailable } from './test-support/binaries.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
-import { checkContext } from './test-support/context.js';
+import { checkContext, failure } from './test-support/context.js';
 import { docExampleProblems } from './test-support/doc-examples.js';
 import { PROMETHEUS, type RunningPrometheus, startPrometheus } from './test-support/prometheus.js';
 import { closedPort, type Running, startHttpServer } from './test-support/servers.js';
@@ -13,15 +12,6 @@ const def = prometheus as CheckDefinition<unknown, unknown>;
 
 function observe(target: string, options: Record<string, unknown>, ctx = checkContext()) {
   return prometheus.run(prometheus.target.parse(target), prometheus.options.parse(options), ctx);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CheckFailure);
-  return err as CheckFailure;
 }
 
 describe('prometheus target and options', () => {

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckDefinition } from '../engine/check.js';
-import { CheckFailure } from '../engine/check.js';
 import { parseHostPort } from './support/net.js';
 import tcp from './tcp.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
-import { checkContext, timeoutSignal } from './test-support/context.js';
+import { checkContext, failure, timeoutSignal } from './test-support/context.js';
 import { docExampleProblems } from './test-support/doc-examples.js';
 import { closedPort, startTcpServer } from './test-support/servers.js';
 
@@ -12,15 +11,6 @@ const def = tcp as CheckDefinition<unknown, unknown>;
 
 async function observe(target: string, ctx = checkContext()) {
   return tcp.run(tcp.target.parse(target), tcp.options.parse({}), ctx);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CheckFailure);
-  return err as CheckFailure;
 }
 
 describe('tcp target', () => {

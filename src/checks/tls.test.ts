@@ -2,11 +2,10 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckDefinition, Observation } from '../engine/check.js';
-import { CheckFailure } from '../engine/check.js';
 import { binaryAvailable } from './test-support/binaries.js';
 import { firstFalse, typeErrors } from './test-support/cel.js';
 import { createPki, type IssuedCert, type TestPki } from './test-support/certs.js';
-import { checkContext, timeoutSignal } from './test-support/context.js';
+import { checkContext, failure, timeoutSignal } from './test-support/context.js';
 import { docExampleProblems } from './test-support/doc-examples.js';
 import { closedPort, type Running, startHttpServer, startTlsServer } from './test-support/servers.js';
 import tls, { parseSubjectAltName } from './tls.js';
@@ -16,15 +15,6 @@ const LOCAL_SAN = ['DNS:localhost', 'IP:127.0.0.1'];
 
 function observe(target: string, options: Record<string, unknown> = {}, ctx = checkContext()) {
   return tls.run(tls.target.parse(target), tls.options.parse(options), ctx);
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CheckFailure);
-  return err as CheckFailure;
 }
 
 describe('tls declarations', () => {

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import type { CheckContext } from '../../engine/check.js';
+import { expect } from 'vitest';
+import { type CheckContext, CheckFailure } from '../../engine/check.js';
 
 /**
  * A CheckContext as the engine builds one. Without a signal, one that never fires (tests that want a
@@ -22,4 +23,14 @@ export function timeoutSignal(): { signal: AbortSignal; fire: () => void } {
     signal: controller.signal,
     fire: () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
   };
+}
+
+/** Await a check that must not observe: it rejects with a CheckFailure, which is returned for assertions. */
+export async function failure(promise: Promise<unknown>): Promise<CheckFailure> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(CheckFailure);
+  return err as CheckFailure;
 }
