@@ -13,3 +13,15 @@ export function clockFrom(env: Readonly<Record<string, string | undefined>>): ()
   }
   return () => new Date(t);
 }
+
+/**
+ * The clock of one process: `GONOGO_NOW` is read (and checked) on the first call, then kept. The engine
+ * asks the time once per check, and reading the environment is a call into the OS each time.
+ */
+export function processClock(env: Readonly<Record<string, string | undefined>>): () => Date {
+  let clock: (() => Date) | undefined;
+  return () => {
+    clock ??= clockFrom(env);
+    return clock();
+  };
+}

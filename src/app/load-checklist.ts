@@ -15,9 +15,10 @@ import { ConfigError, ValidationErrors } from '../model/errors.js';
  * Parsing Markdown is the costly step (a 5,000-item checklist takes over a second in micromark), and the
  * same bytes are read again and again (every run in CI, every `attest`, every reload of `serve`). So a
  * parsed checklist is cached by a key over everything it depends on: the bytes, the bindings, the path,
- * the registered kinds and the parser's own build. On a hit the Markdown parser is never even loaded.
+ * the registered kinds and the code that parses and validates (see `codeFingerprint`). On a hit the
+ * Markdown parser is never even loaded, and a checklist this code validated before is not validated
+ * again; one that failed validation is cached as parsed only, so its errors are reported afresh.
  * `GONOGO_CACHE=off` disables it; `GONOGO_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/gonogo`).
- * Validation against the kinds always runs: it is cheap and its errors must never be stale.
  */
 export async function loadChecklistFile(
   file: string,
@@ -30,15 +31,25 @@ export async function loadChecklistFile(
   const kinds = opts.registry.names();
   const cache = cacheDir(opts.env);
   const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
-  let checklist = cache && key ? await readCached(cache, key) : undefined;
+  const cached = cache && key ? await readCached(cache, key) : undefined;
+  if (cached?.valid) return cached.checklist;
+  let checklist = cached?.checklist;
   if (!checklist) {
     const { readChecklist } = await import('../markdown/index.js');
     checklist = readChecklist({ bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) });
-    if (cache && key) await writeCached(cache, key, checklist);
   }
   const errors = validateChecks(checklist, opts.registry);
+  if (cache && key && (!cached || errors.length === 0)) {
+    await writeCached(cache, key, { checklist, valid: errors.length === 0 });
+  }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return checklist;
+}
+
+/** A cache entry: the parsed checklist, and whether it passed validation. */
+interface Entry {
+  checklist: Checklist;
+  valid: boolean;
 }
 
 async function readInput(file: string, what: string): Promise<Buffer> {
@@ -60,19 +71,33 @@ function cacheDir(env: Readonly<Record<string, string | undefined>>): string | u
   return join(base, 'gonogo');
 }
 
-let parserBuild: string | undefined;
+/** The folders of the code a cache entry depends on: parsing, validating, the kinds and the packages. */
+const CODE_DIRS = ['../markdown/', '../engine/', '../checks/', '../model/', '../chunks/'];
 
-/** Identity of the parser code itself (file names, sizes, mtimes), so a rebuilt parser never reads stale entries. */
-function parserFingerprint(): string {
-  if (parserBuild) return parserBuild;
-  const dir = fileURLToPath(new URL('../markdown/', import.meta.url));
+let codeBuild: string | undefined;
+
+/**
+ * Identity of the code that parses and validates (file names, sizes and mtimes of its folders, ~100
+ * stat calls), so a rebuilt parser, engine or kind never reads entries an older build wrote.
+ */
+function codeFingerprint(): string {
+  if (codeBuild) return codeBuild;
   const h = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) {
-    const s = statSync(join(dir, name));
-    h.update(`${name}:${s.size}:${s.mtimeMs}\n`);
+  for (const rel of CODE_DIRS) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue; // dist/chunks exists only in a build
+    }
+    for (const name of names) {
+      const s = statSync(join(dir, name));
+      h.update(`${rel}${name}:${s.size}:${s.mtimeMs}\n`);
+    }
   }
-  parserBuild = h.digest('hex');
-  return parserBuild;
+  codeBuild = h.digest('hex');
+  return codeBuild;
 }
 
 function cacheKey(
@@ -82,26 +107,28 @@ function cacheKey(
   kinds: string[],
 ) {
   const h = createHash('sha256');
-  h.update(parserFingerprint());
+  h.update(codeFingerprint());
   h.update(`\0${file}\0${[...kinds].sort().join(',')}\0`);
   if (bind) h.update(`${bind.file}\0${bind.text}\0`);
   h.update(bytes);
   return h.digest('hex');
 }
 
-async function readCached(dir: string, key: string): Promise<Checklist | undefined> {
+async function readCached(dir: string, key: string): Promise<Entry | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as Checklist;
+    const entry = JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as Partial<Entry>;
+    if (typeof entry.checklist !== 'object' || entry.checklist === null) return undefined;
+    return { checklist: entry.checklist, valid: entry.valid === true };
   } catch {
     return undefined; // a miss, or an entry cut short by a crash: parse again
   }
 }
 
-async function writeCached(dir: string, key: string, checklist: Checklist): Promise<void> {
+async function writeCached(dir: string, key: string, entry: Entry): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, JSON.stringify(checklist), { mode: 0o600 });
+    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, join(dir, `${key}.json`));
     await prune(dir);
   } catch {

@@ -1,7 +1,7 @@
 import type { CliServices, Io } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { clockFrom } from './clock.js';
+import { processClock } from './clock.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
 import { loadChecklistFile } from './load-checklist.js';
 
@@ -9,12 +9,13 @@ import { loadChecklistFile } from './load-checklist.js';
 export function createServices(argv: readonly string[], io: Io): CliServices & { dispose(): Promise<void> } {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
+  const now = processClock(io.env);
   const getRegistry = () => {
     registry ??= import('../checks/registry.js').then((m) => m.loadRegistry());
     return registry;
   };
   return {
-    now: () => clockFrom(io.env)(),
+    now,
     registry: getRegistry,
     async loadChecklist(file, opts = {}) {
       return loadChecklistFile(file, { ...opts, registry: await getRegistry(), env: io.env });
@@ -31,7 +32,7 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
         io,
         openStore: this.openStore,
         registry: getRegistry,
-        now: () => clockFrom(io.env)(),
+        now,
       });
     },
     async dispose() {

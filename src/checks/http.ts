@@ -14,10 +14,10 @@ const MAX_REDIRECTS = 10;
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-/** A parsed `[METHOD] URL` target. */
+/** A parsed `[METHOD] URL` target (shared between callers: read it, never mutate it). */
 export interface HttpTarget {
-  method: (typeof METHODS)[number];
-  url: URL;
+  readonly method: (typeof METHODS)[number];
+  readonly url: URL;
 }
 
 /**
@@ -25,6 +25,23 @@ export interface HttpTarget {
  * @example parseHttpTarget('POST https://example.com/api') // { method: 'POST', url: URL }
  */
 export function parseHttpTarget(text: string): HttpTarget {
+  let parsed = parsedTargets.get(text);
+  if (!parsed) {
+    parsed = parseUncached(text);
+    if (parsedTargets.size >= MAX_PARSED_TARGETS) parsedTargets.clear();
+    parsedTargets.set(text, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Targets parsed before, by text: a target is parsed when the checklist is validated, when its check is
+ * prepared, for its host key and when it runs. The result is shared: never mutate its URL (copy it).
+ */
+const parsedTargets = new Map<string, HttpTarget>();
+const MAX_PARSED_TARGETS = 10_000;
+
+function parseUncached(text: string): HttpTarget {
   const trimmed = text.trim();
   const parts = trimmed.split(/\s+/);
   if (parts.length > 2) {
@@ -80,15 +97,31 @@ export interface HttpRequest {
 // origin reuses a bounded pool of keep-alive sockets instead of opening one per item.
 const dispatchers = new Map<string, Dispatcher>();
 
-type Undici = typeof import('undici').default;
-
 /**
- * undici, imported on first use (commands that run no http check never load it), then kept. undici is
- * CommonJS: its `default` is the module object whether Node's loader or the bundled build imports it.
+ * The parts of undici a request needs: the pooling Agent, the redirect interceptor and the request API.
+ * They are imported from undici's own modules, not its index, which loads fetch, WebSocket, the cache
+ * stores and the mocks too (about a third of the start-up of a run of http checks). undici has no
+ * `exports` map, so these paths are reachable; `http.test.ts` runs every one of them.
  */
+interface Undici {
+  Agent: typeof import('undici').Agent;
+  redirect: typeof import('undici').interceptors.redirect;
+  request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
+
+/** undici, imported on first use (commands that run no http check never load it), then kept. */
 let undici: Promise<Undici> | undefined;
 const loadUndici = () => {
-  undici ??= import('undici').then((m) => m.default);
+  undici ??= Promise.all([
+    import('undici/lib/dispatcher/agent.js'),
+    import('undici/lib/interceptor/redirect.js'),
+    import('undici/lib/api/api-request.js'),
+  ]).then(([agent, redirect, request]) => ({
+    // CommonJS modules: `default` is module.exports whether Node's loader or the bundle imports them.
+    Agent: agent.default,
+    redirect: redirect.default,
+    request: request.default,
+  }));
   return undici;
 };
 
@@ -101,14 +134,12 @@ async function dispatcherFor(req: HttpRequest): Promise<Dispatcher> {
   const key = dispatcherKey(req);
   let dispatcher = dispatchers.get(key);
   if (!dispatcher) {
-    const { Agent, interceptors } = await loadUndici();
+    const { Agent, redirect } = await loadUndici();
     const agent = new Agent({
       connections: CONNECTIONS_PER_ORIGIN,
       connect: { rejectUnauthorized: verify, ...(req.ca ? { ca: req.ca } : {}) },
     });
-    dispatcher = req.followRedirects
-      ? agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }))
-      : agent;
+    dispatcher = req.followRedirects ? agent.compose(redirect({ maxRedirections: MAX_REDIRECTS })) : agent;
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
@@ -138,7 +169,16 @@ function originHostPort(url: URL): string {
   return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 }
 
-/** Read at most MAX_BODY_BYTES, then stop reading (and let undici drop the connection). */
+/**
+ * Read at most MAX_BODY_BYTES, then stop reading (and let undici drop the connection). A body whose
+ * declared length fits is read whole by undici, without a stream iterator per response.
+ */
+async function readBody(res: Dispatcher.ResponseData): Promise<{ text: string; truncated: boolean }> {
+  const declared = Number(res.headers['content-length']);
+  if (declared >= 0 && declared <= MAX_BODY_BYTES) return { text: await res.body.text(), truncated: false };
+  return readCapped(res.body);
+}
+
 async function readCapped(body: AsyncIterable<Buffer>): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -173,14 +213,15 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   }
   const started = performance.now();
   try {
-    const res = await request(url, {
+    const res = await request.call(dispatcher, {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: req.body,
-      dispatcher,
       signal: ctx.signal,
     });
-    const { text, truncated } = await readCapped(res.body);
+    const { text, truncated } = await readBody(res);
     const latencyMs = elapsedMs(started);
     return { status: res.statusCode, headers: joinHeaders(res.headers), text, truncated, latencyMs };
   } catch (err) {
@@ -198,9 +239,10 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 
 function joinHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    out[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
   }
   return out;
 }

@@ -213,7 +213,7 @@ function buildConverter(t: string): Converter {
     return (value) => (typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value);
   }
   if (t === 'double') return (value) => (typeof value === 'bigint' ? Number(value) : value);
-  if (t === 'string' || t === 'bool' || t === 'bytes') return (value) => value;
+  if (t === 'string' || t === 'bool' || t === 'bytes') return identity;
   const list = /^list<(.+)>$/.exec(t);
   if (list) {
     const item = list[1]!;
@@ -222,9 +222,21 @@ function buildConverter(t: string): Converter {
   const map = /^map<(.+)>$/.exec(t);
   if (map) {
     const valueType = splitTopLevel(map[1]!)[1] ?? 'dyn';
+    const convertValue = converterFor(valueType);
+    // map<string, string> (http headers): values need no conversion, the object serves as it is.
+    if (convertValue === identity)
+      return (value) => (isPlainObject(value) ? value : convertMap(value, identity));
     return (value) => convertMap(value, (v) => toCelValue(valueType, v));
   }
   return toDyn;
+}
+
+const identity: Converter = (value) => value;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function splitTopLevel(args: string): string[] {
@@ -281,9 +293,17 @@ export function evaluateConditions(
   opts: { failure?: string; known?: KnownSecrets } = {},
 ): ConditionVerdict {
   const known = opts.known ?? new Map<string, string>();
+  // Converted once per observation: several conditions often read the same variable (`body`).
+  const converted = new Map<string, unknown>();
   for (const condition of conditions) {
-    const missing = condition.roots.filter((r) => !isObserved(def.variables[r], observation[r]));
-    if (missing.length > 0 || (opts.failure !== undefined && condition.roots.length === 0)) {
+    let missing: string[] | undefined;
+    for (const r of condition.roots) {
+      if (isObserved(def.variables[r], observation[r])) continue;
+      missing ??= [];
+      missing.push(r);
+    }
+    if (missing || (opts.failure !== undefined && condition.roots.length === 0)) {
+      missing ??= [];
       if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
       return {
         status: 'error',
@@ -292,7 +312,12 @@ export function evaluateConditions(
     }
     const context: Record<string, unknown> = {};
     for (const root of condition.roots) {
-      context[root] = toCelValue(def.variables[root]!.type, observation[root]);
+      let value = converted.get(root);
+      if (value === undefined) {
+        value = toCelValue(def.variables[root]!.type, observation[root]);
+        converted.set(root, value);
+      }
+      context[root] = value;
     }
     let result: unknown;
     try {

@@ -2,9 +2,9 @@ import { formatDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import { evaluateConditions } from './conditions.js';
-import { createLimiter } from './limiter.js';
+import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
-import { redact, redactText, secretFingerprint } from './redact.js';
+import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
 
 /**
  * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
@@ -62,24 +62,41 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** Names of the variables a kind declares secret (most kinds: none), computed once per kind. */
+const secretNames = new WeakMap<object, string[]>();
+function secretsOf(def: PreparedCheck['def']): string[] {
+  let names = secretNames.get(def);
+  if (!names) {
+    names = Object.keys(def.variables).filter((name) => def.variables[name]!.secret);
+    secretNames.set(def, names);
+  }
+  return names;
+}
+
 /** Observed values as they may leave the engine: secrets fingerprinted or redacted, long text cut. */
 export function shapeObserved(check: PreparedCheck, observation: Observation): Record<string, unknown> {
-  // Copied only when a secret variable adds to what this check knows (most checks have none).
-  let known: Map<string, string> | undefined;
+  // Secret variables are shown as fingerprints, and their values are redacted wherever else they appear
+  // (the known secrets are copied only when a secret variable adds to them; most checks have none).
+  let known: KnownSecrets = check.known;
+  let fingerprints: Map<string, string> | undefined;
+  for (const name of secretsOf(check.def)) {
+    const value = observation[name];
+    if (value === undefined || value === null || !Object.hasOwn(observation, name)) continue;
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    const shown = secretFingerprint(text);
+    fingerprints ??= new Map();
+    fingerprints.set(name, shown);
+    const extended = new Map(known);
+    extended.set(text, shown);
+    known = extended;
+  }
   const shaped: Record<string, unknown> = {};
   for (const name in observation) {
     const value = observation[name];
     if (value === undefined || !Object.hasOwn(observation, name)) continue;
-    if (check.def.variables[name]?.secret && value !== null) {
-      const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-      shaped[name] = secretFingerprint(text);
-      known ??= new Map(check.known);
-      known.set(text, shaped[name] as string);
-    } else {
-      shaped[name] = value;
-    }
+    shaped[name] = fingerprints?.get(name) ?? redactField(name, value, known, MAX_OBSERVED_STRING);
   }
-  return redact(shaped, known ?? check.known, { maxString: MAX_OBSERVED_STRING }) as Record<string, unknown>;
+  return shaped;
 }
 
 interface Attempt {
@@ -88,69 +105,88 @@ interface Attempt {
   observation?: Observation;
 }
 
+const TIMEOUT_MESSAGE = 'The operation was aborted due to timeout';
+
 /**
  * One attempt's signal: aborted by its own timer (reason: a TimeoutError, as AbortSignal.timeout gives)
  * or by the run's signal (its reason passed on). Unlike AbortSignal.timeout (+ AbortSignal.any), the
  * timer is cleared as soon as the attempt ends, so a run of 5,000 checks does not leave 5,000 pending
  * timers and signal pairs behind for ten seconds each.
  */
-function attemptSignal(timeoutMs: number, run: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let timedOut = false;
-  let abandon: ((err: Abandoned) => void) | undefined;
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    abandon?.(new Abandoned());
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  const onRunAbort = () => abort(run?.reason);
-  if (run) {
-    if (run.aborted) onRunAbort();
-    else run.addEventListener('abort', onRunAbort, { once: true });
+class AttemptLimit {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #run: AbortSignal | undefined;
+  #timedOut = false;
+  #abandon: ((err: Abandoned) => void) | undefined;
+  readonly #onRunAbort = () => this.#abort(this.#run?.reason);
+
+  constructor(timeoutMs: number, run: AbortSignal | undefined) {
+    this.#run = run;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#abort(new DOMException(TIMEOUT_MESSAGE, 'TimeoutError'));
+    }, timeoutMs);
+    if (run) {
+      if (run.aborted) this.#onRunAbort();
+      else run.addEventListener('abort', this.#onRunAbort, { once: true });
+    }
   }
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    /** Settle with `promise`, or reject once the attempt aborts (a check ignoring its signal is abandoned). */
-    settle<T>(promise: Promise<T>): Promise<T> {
-      if (controller.signal.aborted) return Promise.reject(new Abandoned());
-      return new Promise<T>((resolve, reject) => {
-        abandon = reject;
-        promise.then(resolve, reject);
-      });
-    },
-    dispose() {
-      clearTimeout(timer);
-      run?.removeEventListener('abort', onRunAbort);
-    },
-  };
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  #abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    this.#abandon?.(new Abandoned());
+  }
+
+  /**
+   * Settle with what `start` returns, or reject once the attempt aborts (a check ignoring its signal is
+   * abandoned). A synchronous throw from `start` rejects too.
+   */
+  settle<T>(start: () => Promise<T>): Promise<T> {
+    if (this.#controller.signal.aborted) return Promise.reject(new Abandoned());
+    return new Promise<T>((resolve, reject) => {
+      this.#abandon = reject;
+      try {
+        Promise.resolve(start()).then(resolve, reject);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#run?.removeEventListener('abort', this.#onRunAbort);
+  }
 }
 
 async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
-  const limit = attemptSignal(check.timeoutMs, ctx.signal);
-  const { signal } = limit;
+  const limit = new AttemptLimit(check.timeoutMs, ctx.signal);
+  const context = {
+    signal: limit.signal,
+    timeoutMs: check.timeoutMs,
+    baseDir: ctx.baseDir,
+    env: ctx.env,
+    now: ctx.now,
+  };
   try {
-    const running = Promise.resolve().then(() =>
-      check.def.run(check.target, check.options, {
-        signal,
-        timeoutMs: check.timeoutMs,
-        baseDir: ctx.baseDir,
-        env: ctx.env,
-        now: ctx.now,
-      }),
-    );
-    const observation = await limit.settle(running);
+    const observation = await limit.settle(() => check.def.run(check.target, check.options, context));
     if (observation === null || typeof observation !== 'object') {
       return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
     }
     const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
-    return { ...verdict, observation };
+    return { status: verdict.status, message: verdict.message, observation };
   } catch (err) {
     // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
-    if (limit.timedOut())
+    if (limit.timedOut)
       return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
     if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
     if (isCheckFailure(err)) {
@@ -158,12 +194,17 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
         failure: errorMessage(err),
         known: check.known,
       });
-      return { ...verdict, observation: err.partial };
+      return { status: verdict.status, message: verdict.message, observation: err.partial };
     }
     return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
   } finally {
     limit.dispose();
   }
+}
+
+function hasOwnKeys(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
 }
 
 /**
@@ -184,22 +225,18 @@ export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promi
     result = await attempt(check, ctx);
     if (result.status === 'pass') break;
   }
-  let message = result.message;
-  if (message !== undefined) {
+  const outcome: CheckOutcome = { item: check.item.id, status: result.status };
+  if (result.message !== undefined) {
     // Condition messages carry their values already redacted; failure messages get the known secrets too.
-    message = redactText(message, check.known);
-    if (attempts > 1 && result.status !== 'pass') message += ` (after ${attempts} attempts)`;
+    outcome.message = redactText(result.message, check.known);
+    if (attempts > 1 && result.status !== 'pass') outcome.message += ` (after ${attempts} attempts)`;
   }
-  return {
-    item: check.item.id,
-    status: result.status,
-    ...(message !== undefined ? { message } : {}),
-    ...(result.observation && Object.keys(result.observation).length > 0
-      ? { observed: shapeObserved(check, result.observation) }
-      : {}),
-    durationMs: Math.round(performance.now() - started),
-    at,
-  };
+  if (result.observation && hasOwnKeys(result.observation)) {
+    outcome.observed = shapeObserved(check, result.observation);
+  }
+  outcome.durationMs = Math.round(performance.now() - started);
+  outcome.at = at;
+  return outcome;
 }
 
 /**
@@ -210,30 +247,28 @@ export async function executeChecks(
   checks: readonly PreparedCheck[],
   opts: ExecuteOptions,
 ): Promise<Map<string, CheckOutcome>> {
-  const limiter = createLimiter({ concurrency: opts.concurrency, perHost: opts.perHost });
   const outcomes = new Map<string, CheckOutcome>();
   let done = 0;
-  await Promise.all(
-    checks.map(async (check) => {
-      const outcome = await limiter.run(check.host, async (): Promise<CheckOutcome> => {
-        if (opts.signal?.aborted) {
-          return {
-            item: check.item.id,
-            status: 'error',
-            message: 'run cancelled before this check started',
-            at: opts.now().toISOString(),
-          };
+  const one = async (check: PreparedCheck) => {
+    const outcome: CheckOutcome = opts.signal?.aborted
+      ? {
+          item: check.item.id,
+          status: 'error',
+          message: 'run cancelled before this check started',
+          at: opts.now().toISOString(),
         }
-        return runCheck(check, opts);
-      });
-      outcomes.set(check.item.id, outcome);
-      done++;
-      try {
-        opts.onProgress?.(outcome, done, checks.length);
-      } catch {
-        // A progress display that throws must not lose the run.
-      }
-    }),
-  );
+      : await runCheck(check, opts);
+    outcomes.set(check.item.id, outcome);
+    done++;
+    try {
+      opts.onProgress?.(outcome, done, checks.length);
+    } catch {
+      // A progress display that throws must not lose the run.
+    }
+  };
+  await runBounded(checks, (check) => check.host, one, {
+    concurrency: opts.concurrency,
+    perHost: opts.perHost,
+  });
   return outcomes;
 }

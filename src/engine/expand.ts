@@ -28,6 +28,7 @@ export interface Expanded<T> {
 // `$${NAME}` is an escaped, literal `${NAME}`.
 const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const MAX_DEPTH = 8;
+const NO_STACK: readonly string[] = [];
 
 /**
  * Expand every `${NAME}` in strings anywhere inside `value` (objects and arrays are walked; keys are not).
@@ -48,7 +49,7 @@ export function hasReference(value: unknown): boolean {
 }
 
 function walk(value: unknown, source: ExpansionSource, secrets: Map<string, string>): unknown {
-  if (typeof value === 'string') return expandString(value, source, secrets, []);
+  if (typeof value === 'string') return expandString(value, source, secrets, NO_STACK);
   if (Array.isArray(value)) return value.map((v) => walk(v, source, secrets));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
@@ -62,26 +63,42 @@ function expandString(
   text: string,
   source: ExpansionSource,
   secrets: Map<string, string>,
-  stack: string[],
+  stack: readonly string[],
 ): string {
-  return text.replace(REFERENCE, (_match, escaped: string, name: string) => {
-    if (escaped) return `\${${name}}`;
-    if (Object.hasOwn(source.block, name)) {
-      if (stack.includes(name) || stack.length >= MAX_DEPTH) {
-        throw new ExpansionError(
-          `\${${name}} refers to itself in environment ${source.environment} (${[...stack, name].join(' -> ')})`,
-        );
-      }
-      // A block value may itself name process-environment secrets: `postgres://app:${DB_PASSWORD}@db/app`.
-      return expandString(String(source.block[name]), source, secrets, [...stack, name]);
-    }
-    const fromEnv = source.env[name];
-    if (fromEnv === undefined) {
+  if (!text.includes('{')) return text; // no reference: the common case for option values
+  const reference = new RegExp(REFERENCE); // own lastIndex: block values expand recursively
+  let out = '';
+  let last = 0;
+  for (let m = reference.exec(text); m !== null; m = reference.exec(text)) {
+    out += text.slice(last, m.index) + resolveReference(m[1]!, m[2]!, source, secrets, stack);
+    last = reference.lastIndex;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function resolveReference(
+  escaped: string,
+  name: string,
+  source: ExpansionSource,
+  secrets: Map<string, string>,
+  stack: readonly string[],
+): string {
+  if (escaped) return `\${${name}}`;
+  if (Object.hasOwn(source.block, name)) {
+    if (stack.includes(name) || stack.length >= MAX_DEPTH) {
       throw new ExpansionError(
-        `\${${name}} is not set for environment ${source.environment} (front matter) nor in the process environment`,
+        `\${${name}} refers to itself in environment ${source.environment} (${[...stack, name].join(' -> ')})`,
       );
     }
-    if (fromEnv !== '') secrets.set(fromEnv, `\${${name}}`);
-    return fromEnv;
-  });
+    // A block value may itself name process-environment secrets: `postgres://app:${DB_PASSWORD}@db/app`.
+    return expandString(String(source.block[name]), source, secrets, [...stack, name]);
+  }
+  const fromEnv = source.env[name];
+  if (fromEnv === undefined) {
+    throw new ExpansionError(
+      `\${${name}} is not set for environment ${source.environment} (front matter) nor in the process environment`,
+    );
+  }
+  if (fromEnv !== '') secrets.set(fromEnv, `\${${name}}`);
+  return fromEnv;
 }

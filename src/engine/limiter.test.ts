@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from './limiter.js';
+import { runBounded } from './limiter.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function tracker() {
   const inFlight = new Map<string, number>();
   const max = new Map<string, number>();
+  const started: string[] = [];
   return {
-    async task(key: string) {
+    async task(key: string, id = key) {
+      started.push(id);
       for (const k of [key, '*']) {
         const n = (inFlight.get(k) ?? 0) + 1;
         inFlight.set(k, n);
@@ -19,10 +21,11 @@ function tracker() {
       return key;
     },
     max,
+    started,
   };
 }
 
-describe('createLimiter', () => {
+describe('runBounded', () => {
   it.each([
     { concurrency: 64, perHost: 8, hosts: { a: 500 }, maxA: 8, maxAll: 8 },
     { concurrency: 10, perHost: 8, hosts: { a: 200, b: 50, c: 50 }, maxA: 8, maxAll: 10 },
@@ -31,35 +34,125 @@ describe('createLimiter', () => {
   ])(
     'bounds $hosts with concurrency=$concurrency perHost=$perHost',
     async ({ concurrency, perHost, hosts, maxA, maxAll }) => {
-      const limit = createLimiter({ concurrency, perHost });
       const t = tracker();
-      const jobs = Object.entries(hosts).flatMap(([host, n]) =>
-        Array.from({ length: n }, () => limit.run(host, () => t.task(host))),
+      const items = Object.entries(hosts).flatMap(([host, n]) => Array.from({ length: n }, () => host));
+      let done = 0;
+      await runBounded(
+        items,
+        (host) => host,
+        async (host) => {
+          await t.task(host);
+          done++;
+        },
+        { concurrency, perHost },
       );
-      const done = await Promise.all(jobs);
-      expect(done).toHaveLength(jobs.length);
+      expect(done).toBe(items.length);
       expect(t.max.get('a')).toBe(maxA);
       expect(t.max.get('*')).toBe(maxAll);
       for (const host of Object.keys(hosts)) expect(t.max.get(host)).toBeLessThanOrEqual(perHost ?? 8);
     },
   );
 
+  it('bounds items without a host by the global limit only', async () => {
+    const t = tracker();
+    const items = Array.from({ length: 30 }, (_, i) => i);
+    await runBounded(
+      items,
+      () => undefined,
+      () => t.task('none'),
+      { concurrency: 12, perHost: 2 },
+    );
+    expect(t.max.get('*')).toBe(12);
+  });
+
   it('lets other hosts through while one host is saturated', async () => {
-    const limit = createLimiter({ concurrency: 64, perHost: 2 });
     let open!: () => void;
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const blocked = Array.from({ length: 10 }, () => limit.run('slow', () => gate));
-    await expect(limit.run('fast', async () => 'done')).resolves.toBe('done');
-    await expect(limit.run(undefined, async () => 'global only')).resolves.toBe('global only');
+    const finished: string[] = [];
+    const items = [...Array.from({ length: 10 }, () => 'slow'), 'fast', 'other'];
+    const all = runBounded(
+      items,
+      (host) => host,
+      async (host) => {
+        if (host === 'slow') await gate;
+        finished.push(host);
+      },
+      { concurrency: 64, perHost: 2 },
+    );
+    // The fast hosts finish while every slow check waits behind the gate.
+    while (finished.length < 2) await tick();
+    expect(finished.sort()).toEqual(['fast', 'other']);
     open();
-    await Promise.all(blocked);
+    await all;
+    expect(finished).toHaveLength(12);
   });
 
-  it('releases slots when a task throws', async () => {
-    const limit = createLimiter({ concurrency: 1, perHost: 1 });
-    await expect(limit.run('h', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(limit.run('h', async () => 'next')).resolves.toBe('next');
+  it('starts the items of one host in their order', async () => {
+    const t = tracker();
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    await runBounded(
+      items,
+      () => 'h',
+      (i) => t.task('h', String(i)),
+      { perHost: 3 },
+    );
+    expect(t.started).toEqual(items.map(String));
+  });
+
+  it('gives hosts turns instead of draining the first host first', async () => {
+    const order: string[] = [];
+    const items = [...Array.from({ length: 4 }, () => 'a'), ...Array.from({ length: 4 }, () => 'b')];
+    await runBounded(
+      items,
+      (host) => host,
+      async (host) => {
+        order.push(host);
+      },
+      { concurrency: 1 },
+    );
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('runs every item even when one throws, then rejects with the first error', async () => {
+    const ran: number[] = [];
+    const all = runBounded(
+      [1, 2, 3, 4],
+      () => 'h',
+      async (n) => {
+        ran.push(n);
+        if (n === 2) throw new Error('boom 2');
+        if (n === 3) throw new Error('boom 3');
+      },
+      { concurrency: 1 },
+    );
+    await expect(all).rejects.toThrow('boom 2');
+    expect(ran).toEqual([1, 2, 3, 4]);
+  });
+
+  it('treats a task that throws synchronously like one that rejects', async () => {
+    const ran: number[] = [];
+    const all = runBounded(
+      [1, 2],
+      () => undefined,
+      (n) => {
+        ran.push(n);
+        if (n === 1) throw new Error('sync');
+        return Promise.resolve();
+      },
+    );
+    await expect(all).rejects.toThrow('sync');
+    expect(ran).toEqual([1, 2]);
+  });
+
+  it('resolves at once for no items', async () => {
+    await expect(
+      runBounded(
+        [],
+        () => 'h',
+        async () => undefined,
+      ),
+    ).resolves.toBeUndefined();
   });
 });

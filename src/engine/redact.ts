@@ -122,6 +122,20 @@ export function redact(
 }
 
 /**
+ * Redact the value found under `key` of an object, as `redact` does for each field of an object it
+ * walks (the whole value hidden when the key names a credential).
+ * @example redactField('authorization', 'Bearer abc') // '[redacted]'
+ */
+export function redactField(
+  key: string,
+  value: unknown,
+  known: KnownSecrets = new Map(),
+  maxString?: number,
+): unknown {
+  return walkEntry(key, value, known, 0, maxString);
+}
+
+/**
  * Cut a long string for display. Redaction runs between a generous first cut and this one, so no secret
  * is split at the cut and half shown, and the patterns never scan megabytes nobody will see.
  */
@@ -150,17 +164,38 @@ function walk(value: unknown, known: KnownSecrets, depth: number, max: number | 
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return `[bytes len=${value.length}]`;
-  if (Array.isArray(value) || value instanceof Set) {
-    return [...value].map((v) => walk(v, known, depth + 1, max));
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], known, depth + 1, max);
+    return out;
   }
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
+  if (value instanceof Set) return [...value].map((v) => walk(v, known, depth + 1, max));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) {
-    const key = String(k);
-    out[key] =
-      SECRET_KEYS.has(key.toLowerCase()) && v !== null && v !== undefined && v !== ''
-        ? REDACTED
-        : walk(v, known, depth + 1, max);
+  if (value instanceof Map) {
+    for (const [k, v] of value) out[String(k)] = walkEntry(String(k), v, known, depth, max);
+    return out;
+  }
+  for (const key of Object.keys(value)) {
+    out[key] = walkEntry(key, (value as Record<string, unknown>)[key], known, depth, max);
   }
   return out;
 }
+
+/** The value under `key` of an object: replaced when the key names a credential, else walked. */
+function walkEntry(
+  key: string,
+  v: unknown,
+  known: KnownSecrets,
+  depth: number,
+  max: number | undefined,
+): unknown {
+  return v !== null && v !== undefined && v !== '' && isSecretKey(key)
+    ? REDACTED
+    : walk(v, known, depth + 1, max);
+}
+
+/** Whether a key names a credential, in any case (most keys seen are lower-case already). */
+function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key) || (NOT_LOWER.test(key) && SECRET_KEYS.has(key.toLowerCase()));
+}
+const NOT_LOWER = /[^a-z0-9_-]/;

@@ -23,13 +23,12 @@ const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
  */
 export function readCheckMap(
   value: unknown,
-  source: YamlSource,
+  source: Pick<YamlSource, 'error'>,
   path: readonly PropertyKey[],
   kinds: ReadonlySet<string>,
   errors: ParseError[],
   where: { line: number; column: number; file?: string },
 ): ReadCheck | undefined {
-  const known = [...kinds].sort().join(', ') || '(none registered)';
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     errors.push(
       source.error(
@@ -44,6 +43,7 @@ export function readCheckMap(
   if (kindKeys.length === 0) {
     const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
     const hint = unknown.length > 0 ? ` ("${unknown[0]}" is not one)` : '';
+    const known = [...kinds].sort().join(', ') || '(none registered)';
     errors.push(source.error(`no check kind in check block${hint}; known kinds: ${known}`, [...path]));
     return undefined;
   }

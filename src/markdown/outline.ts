@@ -1,12 +1,14 @@
-import type { Code, Heading, List, ListItem, Nodes, Root } from 'mdast';
+import type { Code, Heading, List, ListItem, Nodes, RootContent } from 'mdast';
 import type { DueSpec, ItemKind, Polarity, Section, Warning } from '../model/checklist.js';
+import { describe } from './description.js';
 import { parseAnnotation, windowFromHeading } from './due.js';
 import { plainText, proseText } from './plain-text.js';
 import { fold, slugify } from './slug.js';
 
 /** An item as found in the document, before ids, checks and bindings are settled. */
 export interface Draft {
-  node: ListItem;
+  /** The item's nested content as Markdown (see `describe`): taken at once, so the tree can be dropped. */
+  description: string;
   kind: ItemKind;
   title: string;
   /** The text the id is made from: the title, or a sign-off slot's label. */
@@ -15,7 +17,8 @@ export interface Draft {
   pin?: string;
   checked: boolean;
   section: string[];
-  sectionSlug: string;
+  /** Slug of the innermost heading above the item; undefined above the first heading. */
+  sectionSlug?: string;
   polarity?: Polarity;
   role?: string;
   /** Due window of the innermost day-range heading above the item. */
@@ -76,15 +79,20 @@ export function signoffSlot(title: string): { label: string; role: string } | un
   return label && role ? { label, role } : undefined;
 }
 
-/** Walk the Markdown tree: sections, items (task, field, sign-off, criterion), check blocks. */
-export function outline(root: Root, fallbackSection: string): Outline {
+/**
+ * Walk the Markdown tree: sections, items (task, field, sign-off, criterion), check blocks. The top-level
+ * nodes are given one at a time, in document order, to `add` (so a long document's tree can be walked
+ * piece by piece as it is parsed); `text` is the whole text, which positions index.
+ * @example const walk = outline(text); for (const node of root.children) walk.add(node);
+ */
+export function outline(text: string): { add(node: RootContent): void; out: Outline } {
   const out: Outline = { sections: [], drafts: [], warnings: [] };
   const open: OpenHeading[] = [];
   let criteria: { polarity: Polarity } | undefined;
 
   const sectionOf = () => ({
     section: open.map((h) => h.title),
-    sectionSlug: open.at(-1)?.slug ?? fallbackSection,
+    sectionSlug: open.at(-1)?.slug,
     window: [...open].reverse().find((h) => h.window)?.window,
     signoff: open.some((h) => h.signoff),
   });
@@ -101,17 +109,17 @@ export function outline(root: Root, fallbackSection: string): Outline {
     }
     const where = sectionOf();
     const draft: Draft = {
-      node,
+      description: describe(node, text),
       kind: polarity ? 'criterion' : 'task',
       title,
       slugText: title,
       checked: node.checked === true,
       section: where.section,
-      sectionSlug: where.sectionSlug,
       checkBlocks: [],
       line: node.position?.start.line ?? 1,
       column: node.position?.start.column ?? 1,
     };
+    if (where.sectionSlug !== undefined) draft.sectionSlug = where.sectionSlug;
     if (pin !== undefined) draft.pin = pin;
     if (where.window) draft.window = where.window;
     if (polarity) draft.polarity = polarity;
@@ -187,17 +195,15 @@ export function outline(root: Root, fallbackSection: string): Outline {
           }
         }
         return;
-      case 'root':
       case 'blockquote':
       case 'footnoteDefinition':
-        for (const child of node.children) visit(child, owner, node.type === 'root');
+        for (const child of node.children) visit(child, owner, false);
         return;
       default:
         return;
     }
   };
-  visit(root, undefined, true);
-  return out;
+  return { add: (node) => visit(node, undefined, true), out };
 }
 
 /** True when the item's title marks it advisory: `(optional)`, `(opsiyonel)` or `(if applicable)`. */

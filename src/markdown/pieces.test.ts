@@ -96,7 +96,7 @@ function generate(seed: number): string {
 
 /** Both trees, cutting wherever allowed (piece size 1). */
 function compare(text: string) {
-  return { whole: parse(text), pieces: parseInPieces(text, parse, 1) };
+  return { whole: parse(text), pieces: parseInPieces(text, parse, 1, 0) };
 }
 
 describe('parseInPieces gives the tree of a single parse', () => {
@@ -126,7 +126,7 @@ describe('parseInPieces gives the tree of a single parse', () => {
     const text = `---\nid: long\n---\n# Long\n\n${sections.join('\n')}`;
     const cuts = cutPoints(text.split('\n'), 8 * 1024);
     expect(cuts.length).toBeGreaterThan(5);
-    expect(parseInPieces(text, parse, 8 * 1024)).toEqual(parse(text));
+    expect(parseInPieces(text, parse, 8 * 1024, 0)).toEqual(parse(text));
   });
 
   it('does not cut a document with link or footnote definitions', () => {
@@ -139,6 +139,7 @@ describe('parseInPieces gives the tree of a single parse', () => {
         return parse(t);
       },
       1,
+      0,
     );
     expect(calls).toBe(1);
   });

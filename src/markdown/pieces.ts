@@ -3,18 +3,23 @@ import type { Root, RootContent } from 'mdast';
 /**
  * Parsing a long checklist in pieces. micromark holds every token of the text being parsed at once
  * (hundreds of bytes per token), so one parse of a 700 KB, 5,000-item checklist peaks at ~300 MB while
- * the tree it yields is ~15 MB. Cut at top-level ATX headings, the pieces parse to exactly the trees the
- * whole text would give, shifted by their position: a heading at column 0 after a blank line closes every
- * open block (paragraph, list, block quote, table, HTML blocks of types 6 and 7) unless a fenced code
- * block or an HTML block of types 1-5 is still open, which the scan below tracks. Anything it cannot
- * judge for sure (link or footnote definitions, which are document-wide; a fence or HTML block opened
- * inside a container that may have closed it; a fence-like line inside what may be raw HTML) stops the
- * cutting: the rest parses as one piece.
+ * the tree it yields is ~15 MB. Parsed in small pieces, each walked and dropped before the next one
+ * (`eachPiece`), little is alive at any time, and V8, which lets the heap grow to a multiple of what is
+ * alive, keeps it smaller: pieces of 8 KB instead of 64 KB took ~25 MB off the peak of `lint` on that
+ * checklist, and were no slower. Cut at top-level ATX headings, the pieces parse to exactly the trees
+ * the whole text would give, shifted by their position: a heading at column 0 after a blank line closes
+ * every open block (paragraph, list, block quote, table, HTML blocks of types 6 and 7) unless a fenced
+ * code block or an HTML block of types 1-5 is still open, which the scan below tracks. Anything it
+ * cannot judge for sure (link or footnote definitions, which are document-wide; a fence or HTML block
+ * opened inside a container that may have closed it; a fence-like line inside what may be raw HTML)
+ * stops the cutting: the rest parses as one piece.
  * `pieces.test.ts` compares whole and piecewise trees on the seeds, the fixtures and generated documents.
  */
 
-/** Below this size a checklist parses in one go (every real checklist seen so far is far below it). */
-export const PIECE_CHARS = 64 * 1024;
+/** Up to this size a checklist parses in one go (every real checklist seen so far is below it). */
+export const WHOLE_CHARS = 64 * 1024;
+/** A longer one is cut into pieces of about this size (where it can be cut). */
+export const PIECE_CHARS = 8 * 1024;
 
 const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
 // Any indentation: a fence or HTML block nested in a list is tracked too (cuts wait until it closes).
@@ -124,33 +129,68 @@ function shift(
 }
 
 /**
+ * Parse Markdown with `parse`, in pieces when the text is longer than `wholeChars`, handing the top-level
+ * nodes of each piece (positions already those of the whole text) to `take` before the next piece is
+ * parsed, so only one piece's tree needs to be alive at a time. Returns the position of the root a single
+ * parse would give.
+ * @example const position = eachPiece(text, (t) => processor.parse(t) as Root, (nodes) => walk(nodes));
+ */
+export function eachPiece(
+  text: string,
+  parse: (text: string) => Root,
+  take: (nodes: RootContent[]) => void,
+  pieceChars = PIECE_CHARS,
+  wholeChars = WHOLE_CHARS,
+): Root['position'] {
+  const cuts =
+    // `]:` may end a link or footnote definition (its label can span lines): those are document-wide.
+    text.length <= wholeChars || text.includes(']:') ? [] : cutPoints(text.split('\n'), pieceChars);
+  if (cuts.length === 0) {
+    const root = parse(text);
+    take(root.children);
+    return root.position;
+  }
+  let start: Point | undefined;
+  let end: Point | undefined;
+  let line = 0;
+  let offset = 0;
+  for (const cut of [...cuts, Number.POSITIVE_INFINITY]) {
+    // The piece runs to the start of line `cut` (its last line ending included), or to the end.
+    let next = offset;
+    for (let l = line; l < cut && next < text.length; l++) {
+      const eol = text.indexOf('\n', next);
+      next = eol < 0 ? text.length : eol + 1;
+    }
+    const root = parse(text.slice(offset, next));
+    if (line > 0) shift(root, line, offset, new Set());
+    start ??= root.position?.start;
+    end = root.position?.end;
+    take(root.children);
+    offset = next;
+    line = cut;
+  }
+  return start && end ? { start, end } : undefined;
+}
+
+/**
  * Parse Markdown with `parse`, in pieces when the text is long, into the tree a single parse would give.
  * @example parseInPieces(text, (t) => processor.parse(t) as Root)
  */
-export function parseInPieces(text: string, parse: (text: string) => Root, pieceChars = PIECE_CHARS): Root {
-  // `]:` may end a link or footnote definition (its label can span lines): those are document-wide.
-  if (text.length <= pieceChars || text.includes(']:')) return parse(text);
-  const lines = text.split('\n');
-  const cuts = cutPoints(lines, pieceChars);
-  if (cuts.length === 0) return parse(text);
+export function parseInPieces(
+  text: string,
+  parse: (text: string) => Root,
+  pieceChars = PIECE_CHARS,
+  wholeChars = WHOLE_CHARS,
+): Root {
   const children: RootContent[] = [];
-  let first: Root | undefined;
-  let last: Root | undefined;
-  let line = 0;
-  let offset = 0;
-  for (const end of [...cuts, lines.length]) {
-    const piece = lines.slice(line, end).join('\n') + (end < lines.length ? '\n' : '');
-    const root = parse(piece);
-    if (line > 0) shift(root, line, offset, new Set());
-    children.push(...root.children);
-    first ??= root;
-    last = root;
-    offset += piece.length;
-    line = end;
-  }
-  const root: Root = { type: 'root', children };
-  if (first?.position && last?.position) {
-    root.position = { start: first.position.start, end: last.position.end };
-  }
-  return root;
+  const position = eachPiece(
+    text,
+    parse,
+    (nodes) => {
+      for (const node of nodes) children.push(node);
+    },
+    pieceChars,
+    wholeChars,
+  );
+  return position ? { type: 'root', children, position } : { type: 'root', children };
 }

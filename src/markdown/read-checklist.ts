@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Root, Yaml } from 'mdast';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import type { Checklist, DueSpec, Item, Warning } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
 import { type Binding, readBindings } from './bindings.js';
-import { type ReadCheck, readCheckMap } from './check-block.js';
-import { describe } from './description.js';
+import type { ReadCheck } from './check-block.js';
 import { parseDue } from './due.js';
 import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
-import { type Draft, isAdvisoryTitle, outline } from './outline.js';
-import { parseInPieces } from './pieces.js';
+import { readInlineCheck } from './inline-check.js';
+import { type Draft, isAdvisoryTitle } from './outline.js';
+import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
+import { outlineMarkdown } from './outline-markdown.js';
 import { repairText } from './repair.js';
 import { slugify } from './slug.js';
 import { YamlSource } from './yaml-source.js';
@@ -30,8 +26,6 @@ export interface ReadChecklistInput {
   bindings?: { text: string; file: string };
 }
 
-// Frozen once: an unfrozen processor re-runs its plugins on every parse.
-const parser = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const PIN_ID = /^[a-z0-9][a-z0-9._/-]{0,119}$/;
 
 /**
@@ -62,67 +56,43 @@ function read(input: ReadChecklistInput): Checklist {
   const warnings: Warning[] = [];
   const { text, notes } = repairText(input.bytes);
   for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
-  const lines = text.split('\n');
-  const root = parseInPieces(text, (t) => parser.parse(t) as Root);
-
-  const yaml = root.children.find((node): node is Yaml => node.type === 'yaml');
-  let front: FrontMatter = emptyFrontMatter();
-  if (yaml) {
-    // The YAML starts on the line after the opening `---`.
-    const source = new YamlSource(yaml.value, file, (line, column) => ({ line: line + 1, column }));
-    front = readFrontMatter(source, errors, warnings) ?? front;
+  // Items come piece by piece as the Markdown is parsed (and its tree dropped), in a worker thread when
+  // the text is long; if the worker fails, everything is parsed again here.
+  const drafts: Draft[] = [];
+  const take = (batch: Draft[]) => {
+    for (const draft of batch) drafts.push(draft);
+  };
+  let markdown = text.length > WORKER_CHARS ? outlineInWorker(text, take) : undefined;
+  if (!markdown) {
+    drafts.length = 0;
+    markdown = outlineMarkdown(text, take);
   }
 
+  let front: FrontMatter = emptyFrontMatter();
+  if (markdown.frontMatter !== undefined) {
+    // The YAML starts on the line after the opening `---`.
+    const source = new YamlSource(markdown.frontMatter, file, (line, column) => ({ line: line + 1, column }));
+    front = readFrontMatter(source, errors, warnings) ?? front;
+  }
   const id = front.id ?? defaultId(file);
-  const found = outline(root, slugify(id) || 'checklist');
-  warnings.push(...found.warnings);
-  const ids = assignIds(found.drafts, file, errors);
+  warnings.push(...markdown.warnings);
+  const ids = assignIds(drafts, slugify(id) || 'checklist', file, errors);
 
+  // Lines are only needed to locate an error inside a check block: split once, when the first one is.
+  let lines: string[] | undefined;
+  const lineAt = (index: number) => {
+    lines ??= text.split('\n');
+    return lines[index] ?? '';
+  };
   const inline = new Map<Draft, ReadCheck>();
-  for (const draft of found.drafts) {
-    const [block, extra] = draft.checkBlocks;
-    if (extra) {
-      errors.push(
-        new ParseError(
-          `item already has a check block at line ${block!.position?.start.line}; bind one check per item`,
-          { file, line: extra.position?.start.line ?? draft.line, column: extra.position?.start.column ?? 1 },
-        ),
-      );
-    }
-    if (!block) continue;
-    const start = block.position?.start ?? { line: draft.line, column: draft.column };
-    const valueLines = block.value.split('\n');
-    const source = new YamlSource(block.value, file, (line, column) => {
-      const sourceLine = lines[start.line + line - 1] ?? '';
-      const yamlLine = valueLines[line - 1] ?? '';
-      return { line: start.line + line, column: Math.max(0, sourceLine.length - yamlLine.length) + column };
-    });
-    const value = source.value();
-    errors.push(...source.errors);
-    if (source.errors.length > 0) continue;
-    if (value === null || value === undefined) {
-      errors.push(
-        new ParseError(
-          'check block is empty; write the kind and its target, e.g. "http: https://example.com"',
-          {
-            file,
-            line: start.line,
-            column: start.column,
-          },
-        ),
-      );
-      continue;
-    }
-    const check = readCheckMap(value, source, [], input.kinds, errors, {
-      ...start,
-      ...(file ? { file } : {}),
-    });
+  for (const draft of drafts) {
+    const check = readInlineCheck(draft, { file, kinds: input.kinds, lineAt }, errors);
     if (check) inline.set(draft, check);
   }
 
   let bound = new Map<Draft, Binding>();
   if (input.bindings) {
-    bound = readBindings(input.bindings, found.drafts, ids, input.kinds, errors);
+    bound = readBindings(input.bindings, drafts, ids, input.kinds, errors);
     for (const [draft, binding] of bound) {
       if (draft.checkBlocks.length > 0) {
         errors.push(
@@ -136,9 +106,9 @@ function read(input: ReadChecklistInput): Checklist {
   }
 
   const items: Item[] = [];
-  for (const draft of found.drafts) {
+  for (const draft of drafts) {
     const check = inline.get(draft) ?? bound.get(draft);
-    items.push(toItem(draft, ids.get(draft)!, check, text, file, errors));
+    items.push(toItem(draft, ids.get(draft)!, check, file, errors));
   }
   const relative = items.filter((item) => item.due && item.due.date === undefined);
   if (relative.length > 0 && !front.launch) {
@@ -158,7 +128,7 @@ function read(input: ReadChecklistInput): Checklist {
     front.environments && Object.keys(front.environments).length > 0 ? front.environments : { default: {} };
   return {
     id,
-    name: front.name ?? found.h1 ?? id,
+    name: front.name ?? markdown.h1 ?? id,
     digest: digestOf(text, input.bindings?.text),
     ...(file === undefined ? {} : { file }),
     ...(front.launch === undefined ? {} : { launch: front.launch }),
@@ -166,7 +136,7 @@ function read(input: ReadChecklistInput): Checklist {
     policy: { waiver_max_days: front.policy.waiver_max_days, signoffs: front.policy.signoffs },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
     notify: front.notify,
-    sections: found.sections,
+    sections: markdown.sections,
     items,
     signoffs: front.policy.signoffsGiven ? front.policy.signoffs : [...new Set(slots)],
     warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column),
@@ -178,8 +148,16 @@ function defaultId(file: string | undefined): string {
   return slugify(basename(file).replace(/\.(md|markdown)$/i, '')) || 'checklist';
 }
 
-/** `<section-slug>/<item-slug>`, `{#pins}` first, `-2`, `-3` for duplicates in document order. */
-function assignIds(drafts: Draft[], file: string | undefined, errors: ParseError[]): Map<Draft, string> {
+/**
+ * `<section-slug>/<item-slug>` (`fallback` for the section above the first heading), `{#pins}` first, `-2`,
+ * `-3` for duplicates in document order.
+ */
+function assignIds(
+  drafts: Draft[],
+  fallback: string,
+  file: string | undefined,
+  errors: ParseError[],
+): Map<Draft, string> {
   const ids = new Map<Draft, string>();
   const taken = new Map<string, Draft>();
   for (const draft of drafts) {
@@ -206,7 +184,7 @@ function assignIds(drafts: Draft[], file: string | undefined, errors: ParseError
   }
   for (const draft of drafts) {
     if (ids.has(draft)) continue;
-    const base = `${draft.sectionSlug}/${slugify(draft.slugText) || 'item'}`;
+    const base = `${draft.sectionSlug ?? fallback}/${slugify(draft.slugText) || 'item'}`;
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.set(id, draft);
@@ -219,7 +197,6 @@ function toItem(
   draft: Draft,
   id: string,
   read: ReadCheck | undefined,
-  text: string,
   file: string | undefined,
   errors: ParseError[],
 ): Item {
@@ -234,7 +211,7 @@ function toItem(
     check,
     line: draft.line,
     column: draft.column,
-    description: describe(draft.node, text),
+    description: draft.description,
   };
   if (draft.polarity) item.polarity = draft.polarity;
   if (draft.role) item.role = draft.role;

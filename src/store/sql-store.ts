@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from 'kysely';
+import { CompiledQuery, type Selectable, type Transaction } from 'kysely';
 import type {
   AuditEvent,
   AuditInput,
@@ -43,6 +43,50 @@ function chunks<T>(rows: T[], size = INSERT_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+/**
+ * Insert rows in chunks of INSERT_CHUNK. Kysely builds (and freezes) a node per value, which for a
+ * 5,000-item run costs more than the database's own work; so the INSERT of a chunk is compiled once
+ * per chunk size, and later chunks of that size run the same SQL with their own parameters. The reuse
+ * is checked against Kysely's own parameters for the first chunk (one parameter per column and row,
+ * in row order); if that ever does not hold, every chunk is compiled.
+ */
+async function insertRows<T extends keyof Database & string>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const compiled = new Map<number, string | null>();
+  for (const part of chunks(rows)) {
+    const params: unknown[] = [];
+    for (const row of part) for (const column of columns) params.push(row[column]);
+    let sqlText = compiled.get(part.length);
+    if (sqlText === undefined) {
+      const query = trx
+        .insertInto(table)
+        .values(part as never)
+        .compile();
+      const same =
+        query.parameters.length === params.length && query.parameters.every((p, i) => p === params[i]);
+      sqlText = same ? query.sql : null;
+      compiled.set(part.length, sqlText);
+      await trx.executeQuery(query);
+      continue;
+    }
+    if (sqlText === null) {
+      await trx
+        .insertInto(table)
+        .values(part as never)
+        .execute();
+      continue;
+    }
+    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+  }
 }
 
 function toAuditEvent(e: ChainedEvent): AuditEvent {
@@ -234,22 +278,19 @@ export class SqlStore implements Store {
         .returning('id')
         .executeTakeFirstOrThrow();
       const id = Number(inserted.id);
-      for (const part of chunks(run.outcomes)) {
-        await trx
-          .insertInto('run_results')
-          .values(
-            part.map((o) => ({
-              run_id: id,
-              item: o.item,
-              status: o.status,
-              message: o.message ?? null,
-              observed: o.observed === undefined ? null : JSON.stringify(o.observed),
-              duration_ms: o.durationMs ?? null,
-              at: o.at ? iso(o.at, 'at') : null,
-            })),
-          )
-          .execute();
-      }
+      await insertRows(
+        trx,
+        'run_results',
+        run.outcomes.map((o) => ({
+          run_id: id,
+          item: o.item,
+          status: o.status,
+          message: o.message ?? null,
+          observed: o.observed === undefined ? null : JSON.stringify(o.observed),
+          duration_ms: o.durationMs ?? null,
+          at: o.at ? iso(o.at, 'at') : null,
+        })),
+      );
       await append({
         type: 'run.completed',
         actor: run.trigger,
@@ -328,21 +369,18 @@ export class SqlStore implements Store {
   async addSamples(samples: Sample[]): Promise<void> {
     if (samples.length === 0) return;
     await this.#db.transaction().execute(async (trx) => {
-      for (const part of chunks(samples)) {
-        await trx
-          .insertInto('samples')
-          .values(
-            part.map((s) => ({
-              checklist: s.checklist,
-              environment: s.environment,
-              item: s.item,
-              at: iso(s.at, 'at'),
-              ok: this.#adapter.bool(s.ok),
-              message: s.message ?? null,
-            })),
-          )
-          .execute();
-      }
+      await insertRows(
+        trx,
+        'samples',
+        samples.map((s) => ({
+          checklist: s.checklist,
+          environment: s.environment,
+          item: s.item,
+          at: iso(s.at, 'at'),
+          ok: this.#adapter.bool(s.ok),
+          message: s.message ?? null,
+        })),
+      );
     });
   }
 

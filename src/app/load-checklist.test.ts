@@ -1,0 +1,109 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRegistry } from '../checks/registry.js';
+import type { KindRegistry } from '../engine/check.js';
+import { ValidationErrors } from '../model/errors.js';
+import { loadChecklistFile } from './load-checklist.js';
+
+const VALID = `# Launch
+
+- [ ] Health answers
+  \`\`\`check
+  http: http://127.0.0.1:9/health
+  \`\`\`
+`;
+
+const INVALID = `# Launch
+
+- [ ] Health answers
+  \`\`\`check
+  http: http://127.0.0.1:9/health
+  expect: [rows > 0]
+  \`\`\`
+`;
+
+let dir: string;
+let registry: KindRegistry;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gonogo-cache-'));
+  registry = await loadRegistry();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A checklist file and a cache directory of their own. */
+async function setup(name: string, text: string) {
+  const file = join(dir, `${name}.md`);
+  const cache = join(dir, `${name}-cache`);
+  await writeFile(file, text);
+  const env = { GONOGO_CACHE_DIR: cache };
+  const load = () => loadChecklistFile(file, { registry, env });
+  const entries = async () => (await readdir(cache)).filter((n) => n.endsWith('.json'));
+  const entry = async () => {
+    const [name] = await entries();
+    const path = join(cache, name!);
+    return { path, data: JSON.parse(await readFile(path, 'utf8')) };
+  };
+  return { file, cache, load, entries, entry };
+}
+
+describe('the parse cache', () => {
+  it('stores a valid checklist and serves later loads from the entry', async () => {
+    const s = await setup('hit', VALID);
+    const first = await s.load();
+    const { path, data } = await s.entry();
+    expect(data.valid).toBe(true);
+    expect(data.checklist).toEqual(first);
+    // An entry changed behind gonogo's back shows that the second load read it instead of the file.
+    data.checklist.items[0].title = 'from the cache';
+    await writeFile(path, JSON.stringify(data));
+    expect((await s.load()).items[0]!.title).toBe('from the cache');
+  });
+
+  it('does not validate again what it validated before', async () => {
+    const s = await setup('skip', VALID);
+    await s.load();
+    const { path, data } = await s.entry();
+    data.checklist.items[0].check.expect = ['rows > 0'];
+    await writeFile(path, JSON.stringify(data));
+    await expect(s.load()).resolves.toBeDefined();
+    // Marked unvalidated, the same entry is validated and refused.
+    await writeFile(path, JSON.stringify({ ...data, valid: false }));
+    await expect(s.load()).rejects.toBeInstanceOf(ValidationErrors);
+  });
+
+  it('caches an invalid checklist as parsed only, and reports its errors every time', async () => {
+    const s = await setup('invalid', INVALID);
+    for (let i = 0; i < 2; i++) {
+      const err = await s.load().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationErrors);
+      expect(String((err as Error).message)).toContain('unknown variable "rows"');
+    }
+    expect((await s.entry()).data.valid).toBe(false);
+  });
+
+  it('parses again when the file changes', async () => {
+    const s = await setup('changed', VALID);
+    await s.load();
+    await writeFile(s.file, VALID.replace('Health answers', 'Health still answers'));
+    expect((await s.load()).items[0]!.title).toBe('Health still answers');
+    expect(await s.entries()).toHaveLength(2);
+  });
+
+  it('parses again over a damaged entry', async () => {
+    const s = await setup('damaged', VALID);
+    await s.load();
+    const { path } = await s.entry();
+    await writeFile(path, '{"checklist": {"id": ');
+    expect((await s.load()).items[0]!.title).toBe('Health answers');
+    expect((await s.entry()).data.valid).toBe(true);
+  });
+
+  it('is off with GONOGO_CACHE=off', async () => {
+    const s = await setup('off', VALID);
+    await loadChecklistFile(s.file, { registry, env: { GONOGO_CACHE_DIR: s.cache, GONOGO_CACHE: 'off' } });
+    await expect(readdir(s.cache)).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ValidationErrors } from '../model/errors.js';
+import { ROOT, SHARED } from '../test-support/cli.js';
+import type { Draft } from './outline.js';
+import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
+import { outlineMarkdown } from './outline-markdown.js';
+import { type ReadChecklistInput, readChecklist } from './read-checklist.js';
+import { repairText } from './repair.js';
+
+// A worker runs JavaScript: the built script (`npm test` builds first, as for the CLI tests).
+const BUILT = pathToFileURL(join(ROOT, 'dist/markdown/'));
+const script = new URL('outline-worker.js', BUILT);
+
+function inWorker(text: string, options: Parameters<typeof outlineInWorker>[2] = { script }) {
+  const drafts: Draft[] = [];
+  const found = outlineInWorker(text, (batch) => drafts.push(...batch), options);
+  return found && { drafts, ...found };
+}
+
+function inThread(text: string) {
+  const drafts: Draft[] = [];
+  return { drafts, ...outlineMarkdown(text, (batch) => drafts.push(...batch)) };
+}
+
+const corpus = [
+  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
+  ...readdirSync(`${SHARED}fixtures/public-checklists`)
+    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
+    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
+].map((path) => repairText(readFileSync(path)).text);
+
+/** A long checklist, as `npm run bench` writes, with a few mistakes when `broken`. */
+function longChecklist(items: number, broken = false): string {
+  const lines = [
+    '---',
+    'id: long',
+    'environments:',
+    '  bench: { BASE_URL: "http://127.0.0.1:1" }',
+    '---',
+    '# Long',
+  ];
+  for (let i = 0; i < items; i++) {
+    if (i % 50 === 0) lines.push('', `## Section ${i / 50 + 1}`);
+    lines.push(`- [ ] Endpoint ${i} answers`, '  ```check', `  http: \${BASE_URL}/item/${i}`);
+    if (broken && i % 500 === 7) lines.push('  retries: many', '  expect: [a,');
+    else lines.push(`  expect: [status == 200, '"x-request-id" in headers']`);
+    lines.push('  ```');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The result of readChecklist: the checklist, or its errors as `file:line:column: message` lines. */
+function outcome(read: (input: ReadChecklistInput) => unknown, text: string) {
+  try {
+    return read({ bytes: text, file: 'long.md', kinds: new Set(['http']) });
+  } catch (err) {
+    if (err instanceof Error && 'errors' in err)
+      return (err as ValidationErrors).errors.map((e) => e.format());
+    throw err;
+  }
+}
+
+describe('outlineInWorker', () => {
+  it('needs the built worker script', () => {
+    expect(existsSync(script), 'run `npm run build` first').toBe(true);
+  });
+
+  it.each(corpus.map((text, i) => [i, text] as const))(
+    'outlines corpus document %i as this thread does',
+    (_i, text) => {
+      expect(inWorker(text)).toEqual(inThread(text));
+    },
+  );
+
+  it('outlines a long checklist as this thread does', () => {
+    const text = longChecklist(3000);
+    expect(inWorker(text)).toEqual(inThread(text));
+  });
+
+  it('is what readChecklist uses for a long checklist, with the same checklist or errors', async () => {
+    const built = (await import(new URL('read-checklist.js', BUILT).href)) as {
+      readChecklist: typeof readChecklist;
+    };
+    for (const broken of [false, true]) {
+      const text = longChecklist(2500, broken);
+      expect(text.length).toBeGreaterThan(WORKER_CHARS);
+      // From the sources there is no worker script, so readChecklist parses in this thread here.
+      expect(outcome(built.readChecklist, text)).toEqual(outcome(readChecklist, text));
+    }
+  });
+
+  it('gives up (and the caller parses in its thread) when it cannot run the worker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-worker-'));
+    const write = (name: string, code: string) => {
+      writeFileSync(join(dir, name), code);
+      return pathToFileURL(join(dir, name));
+    };
+    const text = longChecklist(10);
+    // The TypeScript sources, a missing script.
+    expect(inWorker(text, { script: new URL('./outline-worker.ts', import.meta.url) })).toBeUndefined();
+    expect(inWorker(text, { script: new URL('missing.js', BUILT) })).toBeUndefined();
+    // A worker that reports a failure, and one that dies without a word (given up when it stalls).
+    const failing = write(
+      'failing.mjs',
+      `import { workerData } from 'node:worker_threads';
+       const { signal, port } = workerData;
+       port.postMessage({ failed: 'boom' });
+       Atomics.add(signal, 0, 1);
+       Atomics.notify(signal, 0);`,
+    );
+    expect(inWorker(text, { script: failing })).toBeUndefined();
+    const dying = write('dying.mjs', `throw new Error('dead before a word');`);
+    const started = Date.now();
+    expect(inWorker(text, { script: dying, stallMs: 500 })).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { Draft } from './outline.js';
+import type { MarkdownOutline } from './outline-markdown.js';
+
+/**
+ * Parsing Markdown in a worker thread. Much of micromark's garbage outlives young collections (about a
+ * tenth of what it allocates is promoted, even parsing the same small text again and again), so a long
+ * checklist grows the heap far beyond what it keeps, and V8 keeps that heap for the rest of the process:
+ * a `gonogo run` after a cold parse of 5,000 items peaked ~70 MB above a run that skipped the parse.
+ * A worker has a heap of its own, given back when it ends. It sends the items of each piece as soon as
+ * they are found, so it does not keep them either.
+ *
+ * `readChecklist` is synchronous, so the calling thread sleeps on a shared counter the worker bumps after
+ * each message, and takes the messages with receiveMessageOnPort. Whatever goes wrong (no worker file, as
+ * when running from the TypeScript sources; an error; a worker that stops answering) gives undefined,
+ * and the caller parses in its own thread instead.
+ */
+
+/** Above this many characters a checklist is parsed in a worker (the start-up costs ~0.1 s). */
+export const WORKER_CHARS = 256 * 1024;
+
+/** With no message for this long, the worker is given up (it may have died, e.g. out of memory). */
+const STALL_MS = 120_000;
+
+/** What the worker is given. */
+export interface WorkerInput {
+  text: string;
+  /** Bumped (and notified) after every message. */
+  signal: Int32Array;
+  port: MessagePort;
+}
+
+/** What the worker sends: the items of each piece, then the rest of the outline, or why it failed. */
+export type WorkerMessage = { drafts: Draft[] } | { outline: MarkdownOutline } | { failed: string };
+
+/**
+ * outlineMarkdown in a worker thread: the same items, handed to `take` in the same order, and the same
+ * outline; undefined if the worker could not do it (then `take` may have been given some items already).
+ * @example const found = outlineInWorker(text, take) ?? outlineMarkdown(text, freshTake);
+ */
+export function outlineInWorker(
+  text: string,
+  take: (drafts: Draft[]) => void,
+  { script = new URL('./outline-worker.js', import.meta.url), stallMs = STALL_MS } = {},
+): MarkdownOutline | undefined {
+  // From the TypeScript sources (tests) there is no script a worker can run.
+  if (!script.pathname.endsWith('.js') || !existsSync(fileURLToPath(script))) return undefined;
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    const input: WorkerInput = { text, signal, port: port2 };
+    worker = new Worker(script, { workerData: input, transferList: [port2] });
+  } catch {
+    port1.close();
+    return undefined;
+  }
+  worker.unref();
+  // A worker that fails is given up below (it stops sending); its error event must not crash the caller.
+  worker.on('error', () => {});
+  try {
+    let seen = 0;
+    for (;;) {
+      if (Atomics.wait(signal, 0, seen, stallMs) === 'timed-out') return undefined;
+      seen = Atomics.load(signal, 0);
+      for (let got = receiveMessageOnPort(port1); got; got = receiveMessageOnPort(port1)) {
+        const message = got.message as WorkerMessage;
+        if ('drafts' in message) take(message.drafts);
+        else if ('outline' in message) return message.outline;
+        else return undefined;
+      }
+    }
+  } finally {
+    port1.close();
+    // Done or given up: end it now, so its heap is given back before the caller goes on.
+    void worker.terminate();
+  }
+}

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Root, Yaml } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { describe, expect, it } from 'vitest';
+import { SHARED } from '../test-support/cli.js';
+import { type Draft, outline } from './outline.js';
+import { outlineMarkdown } from './outline-markdown.js';
+import { repairText } from './repair.js';
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
+
+/** The outline of the whole tree, walked at once (as readChecklist did before parsing in pieces). */
+function wholeOutline(text: string) {
+  const root = processor.parse(text) as Root;
+  const walk = outline(text);
+  for (const node of root.children) walk.add(node);
+  const frontMatter = root.children.find((node): node is Yaml => node.type === 'yaml')?.value;
+  const { drafts, sections, h1, warnings } = walk.out;
+  return { drafts, frontMatter, sections, h1, warnings };
+}
+
+/** The outline given piece by piece, cutting wherever allowed. */
+function piecewiseOutline(text: string, onPiece = () => {}) {
+  const drafts: Draft[] = [];
+  const found = outlineMarkdown(
+    text,
+    (batch) => {
+      drafts.push(...batch);
+      onPiece();
+    },
+    1,
+    0,
+  );
+  return { drafts, ...found };
+}
+
+const corpus = [
+  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
+  ...readdirSync(`${SHARED}fixtures/public-checklists`)
+    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
+    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
+].map((path) => repairText(readFileSync(path)).text);
+
+/** A checklist whose sections, criteria, sign-offs, windows and check blocks straddle the cuts. */
+function checklist(sections: number): string {
+  const out = ['---', 'id: long', '---', '- [ ] above any heading', '  ```check', '  http: x', '  ```', ''];
+  for (let s = 0; s < sections; s++) {
+    const heading = ['## Day 1-3', '## GO', '## Sign-off', '### Nested', '# Top', '## NO-GO'][s % 6];
+    out.push(`${heading} ${s}`, '');
+    for (let i = 0; i < 6; i++) {
+      out.push(
+        i % 3 === 0
+          ? `- Criterion ${i} {#c-${s}-${i}}`
+          : `- [${i % 2 ? 'x' : ' '}] Item ${i} <!-- due: +2d -->`,
+        '  Some notes',
+        '  - plain sub-bullet',
+        '  - [ ] nested task',
+        '  ```check',
+        `  http: \${BASE}/${s}/${i}`,
+        '  ```',
+      );
+    }
+    out.push('Lead: ____', '', '```check', 'http: outside', '```', '');
+  }
+  return out.join('\n');
+}
+
+describe('outlineMarkdown gives, piece by piece, the outline of the whole tree', () => {
+  it.each(corpus.map((text, i) => [i, text] as const))('corpus document %i', (_i, text) => {
+    expect(piecewiseOutline(text)).toEqual(wholeOutline(text));
+  });
+
+  it('on a long checklist cut at every heading', () => {
+    const text = checklist(60);
+    let pieces = 0;
+    const found = piecewiseOutline(text, () => pieces++);
+    expect(pieces).toBeGreaterThan(50);
+    expect(found.drafts.length).toBeGreaterThan(600);
+    expect(found).toEqual(wholeOutline(text));
+  });
+});
