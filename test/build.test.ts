@@ -49,3 +49,56 @@ describe('the built CLI finds its plugins from the files', () => {
     expect([...FORMAT_NAMES]).toEqual(formats);
   });
 });
+
+describe('the store template of the build', () => {
+  /** Tables, indexes and triggers with their SQL, and the applied migrations, of an SQLite store file. */
+  async function schemaOf(file: string) {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file, { readonly: true });
+    try {
+      return {
+        objects: db.prepare('select type, name, tbl_name, sql from sqlite_master order by type, name').all(),
+        migrations: db.prepare('select name from gonogo_migrations order by name').all(),
+        journal: db.pragma('journal_mode', { simple: true }),
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('gives a new store the same schema as migrating from nothing', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-template-'));
+    try {
+      // Built: copied from dist/store/template.db. Sources: no template, every migration applied.
+      const built = (await import(dist('store/index.js'))) as typeof import('../src/store/index.js');
+      const sources = await import('../src/store/index.js');
+      const fromTemplate = join(dir, 'template-copy.db');
+      const fromNothing = join(dir, 'migrated.db');
+      await (await built.openStore(fromTemplate)).close();
+      await (await sources.openStore(fromNothing)).close();
+      // A copy indeed: its migrations were applied when the build made the template.
+      const { default: Database } = await import('better-sqlite3');
+      const appliedAt = (file: string) => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return db.prepare('select timestamp from gonogo_migrations order by name').all();
+        } finally {
+          db.close();
+        }
+      };
+      expect(appliedAt(fromTemplate)).toEqual(appliedAt(join(ROOT, 'dist', 'store', 'template.db')));
+      const a = await schemaOf(fromTemplate);
+      expect(a.migrations.length).toBeGreaterThan(0);
+      expect(a).toEqual(await schemaOf(fromNothing));
+      // The copy is a working store: the audit chain is append-only there too.
+      const store = await built.openStore(fromTemplate);
+      await store.appendAudit({ type: 'test.template', actor: 'test', data: {} });
+      expect((await store.verifyAudit()).ok).toBe(true);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
-import type { Checklist } from '../model/checklist.js';
+import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 
 /**
@@ -38,6 +38,7 @@ export async function loadChecklistFile(
     const { readChecklist } = await import('../markdown/index.js');
     checklist = readChecklist({ bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) });
   }
+  await opts.registry.load?.(checkKinds(checklist));
   const errors = validateChecks(checklist, opts.registry);
   if (cache && key && (!cached || errors.length === 0)) {
     await writeCached(cache, key, { checklist, valid: errors.length === 0 });

@@ -73,6 +73,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = opts.logger ?? jsonLogger(deps.io.stderr);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
+  // The service runs whatever checklists its folder holds: every kind is made ready up front.
+  await registry.load?.(registry.names());
   const catalog = await createCatalog({
     dir: opts.checklists,
     load: (file) => loadChecklistFile(file, { registry, env: deps.io.env }),

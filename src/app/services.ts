@@ -10,8 +10,9 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
   const now = processClock(io.env);
+  // Lazy: a kind's module is imported when a checklist uses it (see KindRegistry.load).
   const getRegistry = () => {
-    registry ??= import('../checks/registry.js').then((m) => m.loadRegistry());
+    registry ??= import('../checks/registry.js').then((m) => m.loadRegistry({ lazy: true }));
     return registry;
   };
   return {

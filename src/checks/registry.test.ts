@@ -85,6 +85,20 @@ describe('loadRegistry discovery', () => {
     );
   });
 
+  it('lazily, lists every kind but imports only those loaded', async () => {
+    const sub = await folder({
+      'alpha.js': kind('alpha'),
+      'broken.js': 'throw new Error("imported although no checklist uses it")',
+    });
+    const registry = await loadRegistry({ dir: sub, ext: '.js', lazy: true });
+    expect(registry.names()).toEqual(['alpha', 'broken']);
+    expect(() => registry.get('alpha')).toThrow('check kind "alpha" is not loaded');
+    expect(registry.get('nope')).toBeUndefined();
+    await registry.load?.(['alpha', 'alpha', 'nope']);
+    expect(registry.get('alpha')?.kind).toBe('alpha');
+    await expect(registry.load?.(['broken'])).rejects.toThrow(/broken\.js failed to load: imported although/);
+  });
+
   it('refuses two definitions of one kind', () => {
     const def = { kind: 'a' } as Parameters<typeof registryFrom>[0][number];
     expect(() => registryFrom([def, def])).toThrow('check kind "a" is defined twice');

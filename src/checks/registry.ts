@@ -24,44 +24,74 @@ function isKindFile(file: string, ext: string): boolean {
 export interface RegistryOptions {
   dir?: string;
   ext?: string;
+  /**
+   * List the kinds without importing them: each kind's module is imported by `load([...])`, so a run of
+   * http checks does not load the drivers' wrappers, schemas and helpers of eleven other kinds.
+   */
+  lazy?: boolean;
 }
 
 /**
- * Discover and import every kind module; throws an error naming the file when a module does not
- * default-export a definition whose `kind` equals its file name.
+ * Discover the kinds beside this module and import them (all, or with `lazy` only those passed to
+ * `load`); throws an error naming the file when a module does not default-export a definition whose
+ * `kind` equals its file name.
  * @example const registry = await loadRegistry(); registry.get('http')?.summary
  */
 export async function loadRegistry(opts: RegistryOptions = {}): Promise<KindRegistry> {
   const dir = opts.dir ?? dirname(HERE);
   const ext = opts.ext ?? OWN_EXTENSION;
   const entries = await readdir(dir, { withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && isKindFile(e.name, ext))
-    .map((e) => e.name)
-    .sort();
-  const defs = await Promise.all(
-    files.map(async (file) => {
-      const path = join(dir, file);
-      const name = basename(file, ext);
-      let mod: { default?: unknown };
-      try {
-        mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      } catch (err) {
-        throw new Error(`check kind module ${path} failed to load: ${(err as Error).message}`);
-      }
-      const def = mod.default as Partial<CheckDefinition<unknown, unknown>> | undefined;
-      if (!def || typeof def !== 'object' || typeof def.run !== 'function') {
-        throw new Error(`check kind module ${path} must \`export default defineCheck({...})\``);
-      }
-      if (def.kind !== name) {
-        throw new Error(
-          `check kind module ${path} declares kind "${String(def.kind)}"; a kind must be named after its file ("${name}")`,
-        );
-      }
-      return def as CheckDefinition<unknown, unknown>;
-    }),
+  const files = new Map(
+    entries
+      .filter((e) => e.isFile() && isKindFile(e.name, ext))
+      .map((e) => [basename(e.name, ext), join(dir, e.name)] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  return registryFrom(defs);
+  const names = [...files.keys()];
+  const loaded = new Map<string, CheckDefinition<unknown, unknown>>();
+  const loading = new Map<string, Promise<void>>();
+  const importKind = (name: string): Promise<void> => {
+    let pending = loading.get(name);
+    if (!pending) {
+      pending = importDefinition(files.get(name)!, name).then((def) => {
+        loaded.set(name, def);
+      });
+      loading.set(name, pending);
+    }
+    return pending;
+  };
+  const registry: KindRegistry = {
+    get(kind) {
+      const def = loaded.get(kind);
+      if (def || !files.has(kind)) return def;
+      throw new Error(`check kind "${kind}" is not loaded; call registry.load() with it first`);
+    },
+    names: () => [...names],
+    async load(kinds) {
+      await Promise.all([...new Set(kinds)].filter((k) => files.has(k)).map(importKind));
+    },
+  };
+  if (!opts.lazy) await registry.load!(names);
+  return registry;
+}
+
+async function importDefinition(path: string, name: string): Promise<CheckDefinition<unknown, unknown>> {
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    throw new Error(`check kind module ${path} failed to load: ${(err as Error).message}`);
+  }
+  const def = mod.default as Partial<CheckDefinition<unknown, unknown>> | undefined;
+  if (!def || typeof def !== 'object' || typeof def.run !== 'function') {
+    throw new Error(`check kind module ${path} must \`export default defineCheck({...})\``);
+  }
+  if (def.kind !== name) {
+    throw new Error(
+      `check kind module ${path} declares kind "${String(def.kind)}"; a kind must be named after its file ("${name}")`,
+    );
+  }
+  return def as CheckDefinition<unknown, unknown>;
 }
 
 /** A registry over given definitions (tests, embedding). Later duplicates are refused. */

@@ -18,6 +18,7 @@ export interface CliServices {
   now(): Date;
   /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */
   loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /** Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. */
   openStore(): Promise<Store>;

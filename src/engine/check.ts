@@ -86,6 +86,12 @@ export function defineCheck<T, O>(def: CheckDefinition<T, O>): CheckDefinition<T
 
 /** Looks up kinds by name; implemented by `src/checks/registry.ts`. */
 export interface KindRegistry {
+  /** The kind's definition; undefined for an unknown kind. A lazy registry throws for a kind not loaded. */
   get(kind: string): CheckDefinition<unknown, unknown> | undefined;
   names(): string[];
+  /**
+   * Make these kinds ready for `get` (unknown names are ignored). A lazy registry imports a kind's module
+   * only when a checklist uses it; without this method every kind is ready.
+   */
+  load?(kinds: Iterable<string>): Promise<void>;
 }

@@ -115,7 +115,9 @@ function compileUncached(def: AnyDefinition, expr: string): Condition {
   } catch (err) {
     throw new ConditionError(describe(def, expr, err as CelError));
   }
-  const checked = env.check(expr);
+  // Checked on the program's own syntax tree: cel-js keeps the types on it, and evaluates a checked tree
+  // directly (an unchecked one is type-checked again at every evaluation).
+  const checked = program.check();
   if (!checked.valid) throw new ConditionError(describe(def, expr, checked.error as CelError));
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     throw new ConditionError(

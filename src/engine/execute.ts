@@ -2,6 +2,7 @@ import { formatDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import { evaluateConditions } from './conditions.js';
+import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
@@ -105,55 +106,34 @@ interface Attempt {
   observation?: Observation;
 }
 
-const TIMEOUT_MESSAGE = 'The operation was aborted due to timeout';
-
 /**
- * One attempt's signal: aborted by its own timer (reason: a TimeoutError, as AbortSignal.timeout gives)
- * or by the run's signal (its reason passed on). Unlike AbortSignal.timeout (+ AbortSignal.any), the
- * timer is cleared as soon as the attempt ends, so a run of 5,000 checks does not leave 5,000 pending
- * timers and signal pairs behind for ten seconds each.
+ * One attempt's limits: its deadline (a signal shared with attempts that started about the same time,
+ * see deadlines.ts), and abandoning a check that ignores its signal once the deadline passes or the run
+ * is cancelled.
  */
 class AttemptLimit {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly #run: AbortSignal | undefined;
-  #timedOut = false;
-  #abandon: ((err: Abandoned) => void) | undefined;
-  readonly #onRunAbort = () => this.#abort(this.#run?.reason);
+  readonly #deadline: Deadline;
 
   constructor(timeoutMs: number, run: AbortSignal | undefined) {
-    this.#run = run;
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true;
-      this.#abort(new DOMException(TIMEOUT_MESSAGE, 'TimeoutError'));
-    }, timeoutMs);
-    if (run) {
-      if (run.aborted) this.#onRunAbort();
-      else run.addEventListener('abort', this.#onRunAbort, { once: true });
-    }
+    this.#deadline = startDeadline(timeoutMs, run);
   }
 
   get signal(): AbortSignal {
-    return this.#controller.signal;
+    return this.#deadline.signal;
   }
 
   get timedOut(): boolean {
-    return this.#timedOut;
-  }
-
-  #abort(reason: unknown): void {
-    this.#controller.abort(reason);
-    this.#abandon?.(new Abandoned());
+    return this.#deadline.timedOut;
   }
 
   /**
-   * Settle with what `start` returns, or reject once the attempt aborts (a check ignoring its signal is
-   * abandoned). A synchronous throw from `start` rejects too.
+   * Settle with what `start` returns, or reject once the attempt must stop (a check ignoring its signal
+   * is abandoned). A synchronous throw from `start` rejects too.
    */
   settle<T>(start: () => Promise<T>): Promise<T> {
-    if (this.#controller.signal.aborted) return Promise.reject(new Abandoned());
+    if (this.#deadline.signal.aborted) return Promise.reject(new Abandoned());
     return new Promise<T>((resolve, reject) => {
-      this.#abandon = reject;
+      this.#deadline.onStop = () => reject(new Abandoned());
       try {
         Promise.resolve(start()).then(resolve, reject);
       } catch (err) {
@@ -163,8 +143,7 @@ class AttemptLimit {
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#run?.removeEventListener('abort', this.#onRunAbort);
+    this.#deadline.release();
   }
 }
 

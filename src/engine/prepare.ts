@@ -101,6 +101,33 @@ export function expectationsOf(spec: CheckSpec, def: AnyDefinition): string[] {
   return spec.expect.length > 0 ? spec.expect : def.defaultExpect;
 }
 
+type OptionsResult = ReturnType<AnyDefinition['options']['safeParse']>;
+
+/** Options already parsed, per kind, by their JSON text: most items of a checklist share theirs (often `{}`). */
+const parsedOptions = new WeakMap<AnyDefinition, Map<string, OptionsResult>>();
+const MAX_PARSED_OPTIONS = 1_000;
+
+/**
+ * The kind's options schema applied to `raw`. Results are shared between checks with the same options
+ * (kinds read their options, never change them), except for options holding secrets, never kept.
+ */
+function parseOptions(def: AnyDefinition, raw: unknown, shareable: boolean): OptionsResult {
+  if (!shareable) return def.options.safeParse(raw);
+  const key = JSON.stringify(raw);
+  let byText = parsedOptions.get(def);
+  if (!byText) {
+    byText = new Map();
+    parsedOptions.set(def, byText);
+  }
+  let result = byText.get(key);
+  if (!result) {
+    result = def.options.safeParse(raw);
+    if (byText.size >= MAX_PARSED_OPTIONS) byText.clear();
+    byText.set(key, result);
+  }
+  return result;
+}
+
 /**
  * Prepare one item's check for `environment`. Returns the prepared check, or the `error` outcome that
  * explains why it cannot run (unset variable, bad option after expansion, unknown kind...).
@@ -130,7 +157,7 @@ export function prepareCheck(
   }
   const t = def.target.safeParse(target);
   if (!t.success) return fail(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
-  const o = def.options.safeParse(options ?? {});
+  const o = parseOptions(def, options ?? {}, known.size === 0);
   if (!o.success) return fail(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));
 
   const common = commonOptions(spec);

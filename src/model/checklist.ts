@@ -154,3 +154,13 @@ export interface Checklist {
 
 /** Default waiver limit in days (DESIGN.md "Vocabulary"). */
 export const DEFAULT_WAIVER_MAX_DAYS = 30;
+
+/**
+ * The check kinds a checklist uses, each once.
+ * @example checkKinds(checklist) // ['http', 'postgres']
+ */
+export function checkKinds(checklist: Pick<Checklist, 'items'>): string[] {
+  const kinds = new Set<string>();
+  for (const item of checklist.items) if (item.check) kinds.add(item.check.kind);
+  return [...kinds];
+}

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { resolveEnvironment } from '../../engine/actions.js';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
 import { runChecklist } from '../../engine/run-checklist.js';
+import { checkKinds } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
@@ -65,7 +66,7 @@ const run: Command = {
       USAGE,
     );
     const [file] = positionals(pos, ['FILE'], USAGE) as [string];
-    const format = getFormat(values.format);
+    const format = await getFormat(values.format);
     const { io, services } = ctx;
 
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
@@ -73,6 +74,7 @@ const run: Command = {
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
     const environment = resolveEnvironment(checklist, values.env);
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
+    await registry.load?.(checkKinds(checklist));
 
     const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
     let result: RunResult;

@@ -22,7 +22,7 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
       usage,
     );
     const [file] = positionals(pos, ['FILE'], usage) as [string];
-    const format = getFormat(values.format ?? 'text');
+    const format = await getFormat(values.format ?? 'text');
     const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     const environment = resolveEnvironment(checklist, values.env);
     const store = await ctx.services.openStore();

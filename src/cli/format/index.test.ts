@@ -24,13 +24,17 @@ describe('format registry', () => {
     }
   });
 
-  it('refuses an unknown format with a usage error naming the known ones', () => {
-    expect(() => renderReport('yaml', noGoReport(), { color: false })).toThrow(ConfigError);
-    expect(() => getFormat('yaml')).toThrow(/unknown format "yaml"; use one of: json, junit, markdown, text/);
+  it('refuses an unknown format with a usage error naming the known ones', async () => {
+    await expect(renderReport('yaml', noGoReport(), { color: false })).rejects.toThrow(ConfigError);
+    await expect(getFormat('yaml')).rejects.toThrow(
+      /unknown format "yaml"; use one of: json, junit, markdown, text/,
+    );
+    await expect(getFormat('formatter')).rejects.toThrow(/unknown format "formatter"/);
   });
 
-  it.each(FORMAT_NAMES)('%s renders the verdict of the report', (name) => {
-    expect(renderReport(name, noGoReport(), { color: false })).toContain('NO-GO');
+  it.each(FORMAT_NAMES)('%s renders the verdict of the report', async (name) => {
+    expect(await renderReport(name, noGoReport(), { color: false })).toContain('NO-GO');
+    expect((await getFormat(name)).name).toBe(name);
   });
 });
 

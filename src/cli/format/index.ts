@@ -14,38 +14,40 @@ const isFormatter = (v: unknown): v is Formatter =>
   typeof (v as Formatter).name === 'string' &&
   typeof (v as Formatter).render === 'function';
 
+const DIR = new URL('./', import.meta.url);
+/** Modules of this folder that are not formats. */
+const HELPERS = new Set(['index', 'formatter']);
+
 /**
- * Discover the format plugins beside this file (`text.js`, `junit.js`...), the way the CLI finds its
- * commands: a module whose default export is a Formatter is a format, and its name must be its file name.
+ * The format plugins beside this file (`text.js`, `junit.js`...), found the way the CLI finds its
+ * commands: every module of this folder but the helpers is a format named after its file. Only the names
+ * are read here; a format's module loads when it is asked for (a run renders one format, not four).
  */
-async function discover(): Promise<Map<string, Formatter>> {
-  const dir = new URL('./', import.meta.url);
-  const files = readdirSync(dir)
-    .filter((f) => /^[a-z][a-z-]*\.(js|ts)$/.test(f) && !f.startsWith('index.'))
-    .sort();
-  const found = new Map<string, Formatter>();
-  for (const file of files) {
-    const mod = (await import(new URL(file, dir).href)) as { default?: unknown };
-    if (!isFormatter(mod.default)) continue;
-    const base = file.replace(/\.(js|ts)$/, '');
-    if (mod.default.name !== base) {
-      throw new Error(`format module ${file} is named "${mod.default.name}"; rename one so they match`);
-    }
-    found.set(base, mod.default);
-  }
-  return found;
-}
+export const FORMAT_NAMES: readonly string[] = readdirSync(DIR)
+  .filter((f) => /^[a-z][a-z-]*\.(js|ts)$/.test(f))
+  .map((f) => f.replace(/\.(js|ts)$/, ''))
+  .filter((name) => !HELPERS.has(name))
+  .sort();
 
-const FORMATS = await discover();
-
-/** Names of the available output formats, sorted. */
-export const FORMAT_NAMES: readonly string[] = [...FORMATS.keys()];
+const EXTENSION = new URL(import.meta.url).pathname.endsWith('.ts') ? 'ts' : 'js';
+const loaded = new Map<string, Promise<Formatter>>();
 
 /** The format plugin of that name, or a ConfigError (exit 2) listing the known ones. */
-export function getFormat(name: string): Formatter {
-  const format = FORMATS.get(name);
+export function getFormat(name: string): Promise<Formatter> {
+  if (!FORMAT_NAMES.includes(name)) {
+    return Promise.reject(
+      new ConfigError(`unknown format "${name}"; use one of: ${FORMAT_NAMES.join(', ')}`, 'format'),
+    );
+  }
+  let format = loaded.get(name);
   if (!format) {
-    throw new ConfigError(`unknown format "${name}"; use one of: ${FORMAT_NAMES.join(', ')}`, 'format');
+    format = import(new URL(`${name}.${EXTENSION}`, DIR).href).then((mod: { default?: unknown }) => {
+      if (!isFormatter(mod.default) || mod.default.name !== name) {
+        throw new Error(`format module ${name}.${EXTENSION} must export default a Formatter named "${name}"`);
+      }
+      return mod.default;
+    });
+    loaded.set(name, format);
   }
   return format;
 }
@@ -53,10 +55,14 @@ export function getFormat(name: string): Formatter {
 /**
  * Render a run report in one of the output formats (`text`, `json`, `junit`, `markdown`).
  * Shared by `gonogo run` and `gonogo status`.
- * @example process.stdout.write(renderReport('markdown', report, { color: false }));
+ * @example process.stdout.write(await renderReport('markdown', report, { color: false }));
  */
-export function renderReport(format: FormatName, report: RunReport, opts: RenderOptions): string {
-  return getFormat(format).render(report, opts);
+export async function renderReport(
+  format: FormatName,
+  report: RunReport,
+  opts: RenderOptions,
+): Promise<string> {
+  return (await getFormat(format)).render(report, opts);
 }
 
 /**

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { liveGroups, MAX_SLACK_MS, startDeadline } from './deadlines.js';
+
+/** Resolves when `signal` aborts, with the milliseconds it took since `from`. */
+const abortedAfter = (signal: AbortSignal, from: number) =>
+  new Promise<number>((resolve) =>
+    signal.addEventListener('abort', () => resolve(performance.now() - from), { once: true }),
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('startDeadline', () => {
+  it('stops an attempt at its timeout, not before and at most the slack after', async () => {
+    const from = performance.now();
+    const d = startDeadline(200);
+    let stopped = false;
+    d.onStop = () => {
+      stopped = true;
+    };
+    const took = await abortedAfter(d.signal, from);
+    expect(took).toBeGreaterThanOrEqual(199);
+    expect(took).toBeLessThan(200 + MAX_SLACK_MS + 100);
+    expect(d.timedOut).toBe(true);
+    expect(stopped).toBe(true);
+    expect((d.signal.reason as DOMException).name).toBe('TimeoutError');
+    d.release();
+    expect(liveGroups()).toBe(0);
+  });
+
+  it('lets attempts that start together share one signal, each stopped no earlier than its own timeout', async () => {
+    const first = startDeadline(300);
+    const firstAt = performance.now();
+    await sleep(5);
+    const second = startDeadline(300);
+    const secondAt = performance.now();
+    expect(second.signal).toBe(first.signal);
+    await abortedAfter(first.signal, firstAt);
+    expect(performance.now() - secondAt).toBeGreaterThanOrEqual(299);
+    expect(first.timedOut && second.timedOut).toBe(true);
+    first.release();
+    second.release();
+  });
+
+  it('never shares a signal between different timeouts, or with attempts that start later', async () => {
+    const a = startDeadline(1_000);
+    const b = startDeadline(2_000);
+    expect(b.signal).not.toBe(a.signal);
+    await sleep(MAX_SLACK_MS + 10);
+    const c = startDeadline(1_000);
+    expect(c.signal).not.toBe(a.signal);
+    for (const d of [a, b, c]) d.release();
+    expect(liveGroups()).toBe(0);
+  });
+
+  it('never keeps the process waiting once no attempt of the group runs', async () => {
+    const ds = Array.from({ length: 50 }, () => startDeadline(60_000));
+    expect(liveGroups()).toBe(1);
+    for (const d of ds) d.release();
+    expect(liveGroups()).toBe(0);
+    for (const d of ds) expect(d.signal.aborted).toBe(false);
+  });
+
+  it('lets attempts that run one after another share a group while it can be joined', async () => {
+    const first = startDeadline(60_000);
+    first.release();
+    const second = startDeadline(60_000);
+    expect(second.signal).toBe(first.signal);
+    expect(liveGroups()).toBe(1);
+    second.release();
+    await sleep(MAX_SLACK_MS + 10);
+    const third = startDeadline(60_000);
+    expect(third.signal).not.toBe(first.signal);
+    third.release();
+    expect(liveGroups()).toBe(0);
+  });
+
+  it('does not stop attempts that finished before the deadline', async () => {
+    const done = startDeadline(100);
+    let stopped = false;
+    done.onStop = () => {
+      stopped = true;
+    };
+    const running = startDeadline(100);
+    done.release();
+    await abortedAfter(running.signal, performance.now());
+    expect(running.timedOut).toBe(true);
+    expect(done.timedOut).toBe(false);
+    expect(stopped).toBe(false);
+    running.release();
+  });
+
+  it('stops every running attempt of a run that is cancelled, with the run reason', async () => {
+    const run = new AbortController();
+    const ds = Array.from({ length: 3 }, () => startDeadline(60_000, run.signal));
+    const stops: number[] = [];
+    ds.forEach((d, i) => {
+      d.onStop = () => stops.push(i);
+    });
+    run.abort(new Error('cancelled by the user'));
+    expect(stops).toEqual([0, 1, 2]);
+    for (const d of ds) {
+      expect(d.signal.aborted).toBe(true);
+      expect(d.timedOut).toBe(false);
+      expect((d.signal.reason as Error).message).toBe('cancelled by the user');
+      d.release();
+    }
+    // An attempt of the cancelled run starts with its signal aborted.
+    const late = startDeadline(60_000, run.signal);
+    expect(late.signal.aborted).toBe(true);
+    late.release();
+  });
+
+  it('keeps attempts of different runs apart', () => {
+    const one = new AbortController();
+    const two = new AbortController();
+    const a = startDeadline(60_000, one.signal);
+    const b = startDeadline(60_000, two.signal);
+    const c = startDeadline(60_000);
+    expect(new Set([a.signal, b.signal, c.signal]).size).toBe(3);
+    one.abort();
+    expect(a.signal.aborted).toBe(true);
+    expect(b.signal.aborted || c.signal.aborted).toBe(false);
+    for (const d of [a, b, c]) d.release();
+  });
+
+  it('takes many listeners on a shared signal without a leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const ds = Array.from({ length: 64 }, () => startDeadline(60_000));
+    for (const d of ds) d.signal.addEventListener('abort', () => {});
+    await sleep(0);
+    process.off('warning', onWarning);
+    for (const d of ds) d.release();
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});
