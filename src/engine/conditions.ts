@@ -295,8 +295,9 @@ export function evaluateConditions(
   opts: { failure?: string; known?: KnownSecrets } = {},
 ): ConditionVerdict {
   const known = opts.known ?? new Map<string, string>();
-  // Converted once per observation: several conditions often read the same variable (`body`).
-  const converted = new Map<string, unknown>();
+  // One context for all conditions, each variable converted once, when a condition first reads it
+  // (several conditions often read the same variable, `body`).
+  const context: Record<string, unknown> = {};
   for (const condition of conditions) {
     let missing: string[] | undefined;
     for (const r of condition.roots) {
@@ -312,14 +313,9 @@ export function evaluateConditions(
         message: `cannot evaluate \`${condition.expr}\`: ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not observed`,
       };
     }
-    const context: Record<string, unknown> = {};
     for (const root of condition.roots) {
-      let value = converted.get(root);
-      if (value === undefined) {
-        value = toCelValue(def.variables[root]!.type, observation[root]);
-        converted.set(root, value);
-      }
-      context[root] = value;
+      if (!Object.hasOwn(context, root))
+        context[root] = toCelValue(def.variables[root]!.type, observation[root]);
     }
     let result: unknown;
     try {

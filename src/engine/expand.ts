@@ -53,7 +53,9 @@ function walk(value: unknown, source: ExpansionSource, secrets: Map<string, stri
   if (Array.isArray(value)) return value.map((v) => walk(v, source, secrets));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = walk(v, source, secrets);
+    for (const k in value) {
+      if (Object.hasOwn(value, k)) out[k] = walk((value as Record<string, unknown>)[k], source, secrets);
+    }
     return out;
   }
   return value;

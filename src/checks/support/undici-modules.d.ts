@@ -8,9 +8,3 @@ declare module 'undici/lib/interceptor/redirect.js' {
   const redirect: typeof import('undici').interceptors.redirect;
   export default redirect;
 }
-declare module 'undici/lib/api/api-request.js' {
-  import type { Dispatcher } from 'undici';
-
-  const request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-  export default request;
-}
