@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ValidationErrors } from '../model/errors.js';
-import { ROOT, SHARED } from '../test-support/cli.js';
+import { ROOT } from '../test-support/cli.js';
 import type { Draft } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { type ReadChecklistInput, readChecklist } from './read-checklist.js';
-import { repairText } from './repair.js';
+import { corpusTexts } from './test-support/corpus.js';
 
 // A worker runs JavaScript: the built script (`npm test` builds first, as for the CLI tests).
 const BUILT = pathToFileURL(join(ROOT, 'dist/markdown/'));
@@ -26,12 +26,7 @@ function inThread(text: string) {
   return { drafts, ...outlineMarkdown(text, (batch) => drafts.push(...batch)) };
 }
 
-const corpus = [
-  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
-  ...readdirSync(`${SHARED}fixtures/public-checklists`)
-    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
-    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
-].map((path) => repairText(readFileSync(path)).text);
+const corpus = corpusTexts();
 
 /** A long checklist, as `npm run bench` writes, with a few mistakes when `broken`. */
 function longChecklist(items: number, broken = false): string {

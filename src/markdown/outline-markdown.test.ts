@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Root, Yaml } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { SHARED } from '../test-support/cli.js';
 import { type Draft, outline } from './outline.js';
 import { outlineMarkdown } from './outline-markdown.js';
-import { repairText } from './repair.js';
+import { corpusTexts } from './test-support/corpus.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 
@@ -37,12 +35,7 @@ function piecewiseOutline(text: string, onPiece = () => {}) {
   return { drafts, ...found };
 }
 
-const corpus = [
-  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
-  ...readdirSync(`${SHARED}fixtures/public-checklists`)
-    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
-    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
-].map((path) => repairText(readFileSync(path)).text);
+const corpus = corpusTexts();
 
 /** A checklist whose sections, criteria, sign-offs, windows and check blocks straddle the cuts. */
 function checklist(sections: number): string {

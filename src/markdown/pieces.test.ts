@@ -1,23 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { SHARED } from '../test-support/cli.js';
 import { cutPoints, parseInPieces } from './pieces.js';
-import { repairText } from './repair.js';
+import { corpusTexts } from './test-support/corpus.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const parse = (text: string) => processor.parse(text) as Root;
 
-const corpus = [
-  ...readdirSync(`${SHARED}seeds`).map((f) => `${SHARED}seeds/${f}`),
-  ...readdirSync(`${SHARED}fixtures/public-checklists`)
-    .filter((f) => f.endsWith('.md') && f !== 'SOURCES.md')
-    .map((f) => `${SHARED}fixtures/public-checklists/${f}`),
-].map((path) => repairText(readFileSync(path)).text);
+const corpus = corpusTexts();
 
 /** Lines that open, close or look like the blocks a cut must respect. */
 const TRICKY = [
