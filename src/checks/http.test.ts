@@ -53,6 +53,16 @@ async function routes(req: IncomingMessage, res: ServerResponse): Promise<void> 
     case '/big':
       res.writeHead(200, { 'content-type': 'text/plain' });
       return void res.end('x'.repeat(MAX_BODY_BYTES + 4096));
+    case '/big-chunked': {
+      // No content-length: the body arrives in pieces, past the cap.
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const piece = 'y'.repeat(64 * 1024);
+      for (let sent = 0; sent < MAX_BODY_BYTES + 256 * 1024; sent += piece.length) res.write(piece);
+      return void res.end();
+    }
+    case '/early':
+      res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+      return json(200, { after: 'hints' });
     case '/hang':
       hang.fire();
       return;
@@ -188,6 +198,26 @@ describe('http against a local server', () => {
     const observed = await observe(`${server.url}/big`);
     expect(observed.truncated).toBe(true);
     expect((observed.text as string).length).toBe(MAX_BODY_BYTES);
+  });
+
+  test('a body sent in pieces without a length is cut too, and the next request still gets through', async () => {
+    const observed = await observe(`${server.url}/big-chunked`);
+    expect(observed.truncated).toBe(true);
+    expect(observed.text).toBe('y'.repeat(MAX_BODY_BYTES));
+    expect((await observe(`${server.url}/health`)).status).toBe(200);
+  });
+
+  test('informational responses (103 Early Hints) are skipped for the final one', async () => {
+    const observed = await observe(`${server.url}/early`);
+    expect(observed.status).toBe(200);
+    expect(observed.body).toEqual({ after: 'hints' });
+  });
+
+  test('HEAD observes the status and headers with an empty body', async () => {
+    const observed = await observe(`HEAD ${server.url}/health`);
+    expect(observed.status).toBe(200);
+    expect(observed.headers).toMatchObject({ 'x-request-id': 'req-42' });
+    expect(observed.text).toBe('');
   });
 
   test('method, headers and a JSON body from options are sent', async () => {
