@@ -208,58 +208,86 @@ function dispatchRequest(
 ): Promise<Received> {
   return new Promise<Received>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let status = 0;
-    let headers: Received['headers'] = {};
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    const aborts = abortEmitter(signal);
-    const settle = (done: () => void) => {
-      if (settled) return;
-      settled = true;
-      aborts.removeListener('abort', onAbort);
-      done();
-    };
-    const text = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-    const onAbort = () => {
-      controller?.abort(signal.reason);
-      settle(() => reject(signal.reason));
-    };
-    aborts.once('abort', onAbort);
+    const collector = new BodyCollector(signal, resolve, reject);
     try {
-      dispatcher.dispatch(opts, {
-        onRequestStart(c) {
-          controller = c;
-          if (settled) c.abort(signal.reason);
-        },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          if (statusCode < 200) return; // 1xx: the final response follows
-          status = statusCode;
-          headers = responseHeaders;
-        },
-        onResponseData(c, chunk) {
-          if (settled) return;
-          if (size + chunk.length > MAX_BODY_BYTES) {
-            chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
-            settle(() => resolve({ status, headers, text: text(), truncated: true }));
-            c.abort(new Error('response body over the size gonogo reads'));
-            return;
-          }
-          chunks.push(chunk);
-          size += chunk.length;
-        },
-        onResponseEnd() {
-          settle(() => resolve({ status, headers, text: text(), truncated: false }));
-        },
-        onResponseError(_c, err) {
-          settle(() => reject(err));
-        },
-      });
+      dispatcher.dispatch(opts, collector);
     } catch (err) {
-      settle(() => reject(err));
+      collector.onResponseError(undefined, err as Error);
     }
   });
+}
+
+/** undici's handler for one request: collects the response and settles the request's promise once. */
+class BodyCollector implements Dispatcher.DispatchHandler {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #status = 0;
+  #headers: Received['headers'] = {};
+  #controller: Dispatcher.DispatchController | undefined;
+  #settled = false;
+  readonly #aborts: EventEmitter;
+  readonly #onAbort = () => {
+    this.#controller?.abort(this.signal.reason);
+    if (this.#settle()) this.reject(this.signal.reason);
+  };
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolve: (received: Received) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.#aborts = abortEmitter(signal);
+    this.#aborts.on('abort', this.#onAbort);
+  }
+
+  /** Marks the request settled; false if it was already. */
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#aborts.removeListener('abort', this.#onAbort);
+    return true;
+  }
+
+  #received(truncated: boolean): Received {
+    const chunks = this.#chunks;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return { status: this.#status, headers: this.#headers, text: body.toString('utf8'), truncated };
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#settled) controller.abort(this.signal.reason);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Received['headers'],
+  ): void {
+    if (statusCode < 200) return; // 1xx: the final response follows
+    this.#status = statusCode;
+    this.#headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    if (this.#size + chunk.length > MAX_BODY_BYTES) {
+      this.#chunks.push(chunk.subarray(0, MAX_BODY_BYTES - this.#size));
+      if (this.#settle()) this.resolve(this.#received(true));
+      controller.abort(new Error('response body over the size gonogo reads'));
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    if (this.#settle()) this.resolve(this.#received(false));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.#settle()) this.reject(err);
+  }
 }
 
 /**
