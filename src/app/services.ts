@@ -21,9 +21,9 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
     async loadChecklist(file, opts = {}) {
       return loadChecklistFile(file, { ...opts, registry: await getRegistry(), env: io.env });
     },
-    openStore() {
+    openStore(opts = {}) {
       store ??= import('../store/index.js').then((m) =>
-        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd)),
+        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd), { existing: opts.existing === true }),
       );
       return store;
     },

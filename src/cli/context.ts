@@ -21,7 +21,8 @@ export interface CliServices {
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /** Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. */
-  openStore(): Promise<Store>;
+  /** The store of --db / GONOGO_DB; with `existing`, a missing SQLite file is an error, not a new store. */
+  openStore(opts?: { existing?: boolean }): Promise<Store>;
   /** Start `gonogo serve` (implemented in src/app/serve.ts, which wires src/server). Resolves when it stops. */
   serve(opts: ServeOptions): Promise<void>;
 }

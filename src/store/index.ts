@@ -8,6 +8,11 @@ import { SqlStore } from './sql-store.js';
 export interface OpenStoreOptions {
   /** Clock for events whose caller gives no time (default: real time). */
   now?: () => Date;
+  /**
+   * Open only a store that exists: a missing SQLite file is a ConfigError instead of a new, empty store
+   * (a command that only reads, such as `audit verify`, must not report on a store a typo created).
+   */
+  existing?: boolean;
 }
 
 /** `postgres://` and `postgresql://` URLs select PostgreSQL; anything else is an SQLite file path. */
@@ -24,7 +29,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   // Each backend's driver loads only when that backend is used.
   const adapter: StoreAdapter = isPostgresUrl(url)
     ? await (await import('./postgres-adapter.js')).openPostgres(url)
-    : await (await import('./sqlite-adapter.js')).openSqlite(url);
+    : await (await import('./sqlite-adapter.js')).openSqlite(url, { existing: opts.existing === true });
   try {
     await migrateToLatest(adapter);
   } catch (err) {

@@ -68,7 +68,16 @@ const TEMPLATE = fileURLToPath(new URL('./template.db', import.meta.url));
  * does not exist yet starts as a copy of the template, so its schema needs no migrating (a third of the
  * time of a short `gonogo run` on a fresh machine went into creating it).
  */
-export async function openSqlite(path: string, opts: { template?: boolean } = {}): Promise<StoreAdapter> {
+export async function openSqlite(
+  path: string,
+  opts: { template?: boolean; existing?: boolean } = {},
+): Promise<StoreAdapter> {
+  if (opts.existing && !statSync(path, { throwIfNoEntry: false })) {
+    throw new ConfigError(
+      `no store at ${path}: nothing has been recorded there; check --db or GONOGO_DB (the first run, attest, waive or signoff creates a store)`,
+      'db',
+    );
+  }
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,10 +32,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('gonogo audit', () => {
   it('verify on an empty store says nothing is recorded yet', async () => {
     const empty = join(dir, 'empty.db');
+    await (await openStore(empty)).close();
     const r = await runCli(['audit', 'verify', '--db', empty], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^audit log intact: 0 events \(nothing recorded yet; check --db/);
   });
+
+  it.each([['verify'], ['list']])(
+    '%s with a --db that names no store is an error, and creates none',
+    async (sub) => {
+      const missing = join(dir, 'typo', 'gonogo.db');
+      const r = await runCli(['audit', sub, '--db', missing], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `no store at ${missing}: nothing has been recorded there; check --db or GONOGO_DB`,
+      );
+      expect(existsSync(join(dir, 'typo'))).toBe(false);
+    },
+  );
 
   it('list pages with --after and --limit, in order', async () => {
     const r = await gonogo(['audit', 'list', '--after', '3', '--limit', '4', '--format', 'json']);

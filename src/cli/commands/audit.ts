@@ -25,7 +25,7 @@ function integerFlag(value: string | undefined, flag: string, min: number, max: 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function verify(ctx: CommandContext, format: 'text' | 'json'): Promise<number> {
-  const store = await ctx.services.openStore();
+  const store = await ctx.services.openStore({ existing: true });
   const v = await store.verifyAudit();
   const out = ctx.io.stdout;
   if (format === 'json') {
@@ -62,7 +62,7 @@ async function list(
   opts: { after?: number | undefined; limit?: number | undefined },
   format: 'text' | 'json',
 ) {
-  const store = await ctx.services.openStore();
+  const store = await ctx.services.openStore({ existing: true });
   const events = await store.listAudit({
     ...(opts.after !== undefined ? { after: opts.after } : {}),
     limit: opts.limit ?? 100,
