@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { displayUrl, httpExchange } from './http.js';
+import { displayUrl, httpExchange } from './support/http-client.js';
 import { targetSchema } from './support/net.js';
 
 /**

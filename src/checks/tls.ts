@@ -2,33 +2,10 @@ import type { PeerCertificate } from 'node:tls';
 import { z } from 'zod';
 import type { CheckContext, Observation } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
+import { readCa } from './support/ca.js';
 import { abortMessage, describeNetworkError, parseHostPort, targetSchema } from './support/net.js';
 
 const DAY_MS = 86_400_000;
-
-/**
- * The PEM text of a `ca` option: the option itself when it is PEM, else the file it names (relative to
- * the checklist's directory). Throws CheckFailure when it cannot be read or holds no certificate.
- */
-export async function readCa(ca: string, baseDir: string): Promise<string> {
-  if (ca.includes('-----BEGIN')) return ca;
-  const { readFile } = await import('node:fs/promises');
-  const { resolve } = await import('node:path');
-  const file = resolve(baseDir, ca);
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'unreadable';
-    throw new CheckFailure(
-      `ca: cannot read ${file} (${code}); give the path of a PEM file (relative to the checklist) or the PEM text itself`,
-    );
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new CheckFailure(`ca: ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
-  }
-  return pem;
-}
 
 /** A distinguished name for people: its CN when it has one, else every attribute (`O=Acme, C=US`). */
 function displayName(name: PeerCertificate['subject'] | undefined): string {
