@@ -20,8 +20,10 @@ export interface CliServices {
   loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
-  /** Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. */
-  /** The store of --db / GONOGO_DB; with `existing`, a missing SQLite file is an error, not a new store. */
+  /**
+   * Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. With `existing`, a
+   * missing SQLite file is an error instead of a new, empty store.
+   */
   openStore(opts?: { existing?: boolean }): Promise<Store>;
   /** Start `gonogo serve` (implemented in src/app/serve.ts, which wires src/server). Resolves when it stops. */
   serve(opts: ServeOptions): Promise<void>;

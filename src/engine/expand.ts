@@ -67,15 +67,10 @@ function expandString(
   secrets: Map<string, string>,
   stack: readonly string[],
 ): string {
-  if (!text.includes('{')) return text; // no reference: the common case for option values
-  const reference = new RegExp(REFERENCE); // own lastIndex: block values expand recursively
-  let out = '';
-  let last = 0;
-  for (let m = reference.exec(text); m !== null; m = reference.exec(text)) {
-    out += text.slice(last, m.index) + resolveReference(m[1]!, m[2]!, source, secrets, stack);
-    last = reference.lastIndex;
-  }
-  return last === 0 ? text : out + text.slice(last);
+  if (!text.includes('${')) return text; // no reference: the common case for option values
+  return text.replace(REFERENCE, (_match, escaped: string, name: string) =>
+    resolveReference(escaped, name, source, secrets, stack),
+  );
 }
 
 function resolveReference(

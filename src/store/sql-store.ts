@@ -503,28 +503,19 @@ export class SqlStore implements Store {
   }
 
   async loadState(checklist: string, environment: string): Promise<ChecklistState> {
+    // The rows of one state table for this checklist and environment, oldest first.
+    const rowsOf = <T extends 'attestations' | 'waivers' | 'signoffs'>(table: T) =>
+      this.#db
+        .selectFrom(table as 'attestations' | 'waivers' | 'signoffs')
+        .selectAll()
+        .where('checklist', '=', checklist)
+        .where('environment', '=', environment)
+        .orderBy('id')
+        .execute() as Promise<Selectable<Database[T]>[]>;
     const [attestations, waivers, signoffs] = await Promise.all([
-      this.#db
-        .selectFrom('attestations')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .orderBy('id')
-        .execute(),
-      this.#db
-        .selectFrom('waivers')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .orderBy('id')
-        .execute(),
-      this.#db
-        .selectFrom('signoffs')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .orderBy('id')
-        .execute(),
+      rowsOf('attestations'),
+      rowsOf('waivers'),
+      rowsOf('signoffs'),
     ]);
     return {
       attestations: attestations.map((r) => ({
