@@ -3,8 +3,13 @@ import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** ../shared (seeds, fixtures). */
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+/**
+ * The seeds and fixtures of ../shared, as copied into test/shared/, so the suite runs from a clone
+ * anywhere; test/shared-copy.test.ts checks the copy against ../shared wherever that sits beside the repo.
+ */
+export const SHARED = fileURLToPath(new URL('../../test/shared/', import.meta.url));
+/** ../shared beside the repository, where the steering team keeps the originals (may be absent). */
+export const SHARED_ORIGINAL = fileURLToPath(new URL('../../../shared/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/gonogo', import.meta.url));
 
 export interface CliResult {
