@@ -10,13 +10,9 @@ export function dbFlag(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The store location: `--db`, then `GONOGO_DB`, then `.gonogo/gonogo.db` under the current directory. */
-export function resolveDbUrl(
-  flag: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  cwd: string,
-): string {
-  const raw = flag ?? env.GONOGO_DB ?? '.gonogo/gonogo.db';
+/** The store location: `--db`, then `GONOGO_DB` (`fromEnv`), then `.gonogo/gonogo.db` under the current directory. */
+export function resolveDbUrl(flag: string | undefined, fromEnv: string | undefined, cwd: string): string {
+  const raw = flag ?? fromEnv ?? '.gonogo/gonogo.db';
   if (/^postgres(ql)?:\/\//.test(raw)) return raw;
   return resolve(cwd, raw);
 }

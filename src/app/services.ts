@@ -1,7 +1,7 @@
 import type { CliServices, Io } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { processClock } from './clock.js';
+import { configFrom } from './config.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
 import { loadChecklistFile } from './load-checklist.js';
 
@@ -9,21 +9,23 @@ import { loadChecklistFile } from './load-checklist.js';
 export function createServices(argv: readonly string[], io: Io): CliServices & { dispose(): Promise<void> } {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
-  const now = processClock(io.env);
+  const config = configFrom(io.env);
+  const now = () => config.now();
   // Lazy: a kind's module is imported when a checklist uses it (see KindRegistry.load).
   const getRegistry = () => {
     registry ??= import('../checks/registry.js').then((m) => m.loadRegistry({ lazy: true }));
     return registry;
   };
   return {
+    config,
     now,
     registry: getRegistry,
     async loadChecklist(file, opts = {}) {
-      return loadChecklistFile(file, { ...opts, registry: await getRegistry(), env: io.env });
+      return loadChecklistFile(file, { ...opts, registry: await getRegistry(), cacheDir: config.cacheDir });
     },
     openStore(opts = {}) {
       store ??= import('../store/index.js').then((m) =>
-        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd), { existing: opts.existing === true }),
+        m.openStore(resolveDbUrl(dbFlag(argv), config.db, io.cwd), { existing: opts.existing === true }),
       );
       return store;
     },
@@ -34,6 +36,7 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
         openStore: this.openStore,
         registry: getRegistry,
         now,
+        config,
       });
     },
     async dispose() {

@@ -12,8 +12,18 @@ export interface Io {
   cwd: string;
 }
 
+/** Settings the CLI itself uses, from `GONOGO_*` variables validated by the composition root (src/app/config.ts). */
+export interface CliConfig {
+  /** `GONOGO_USER`: who acts when `--by` is not given. */
+  readonly user: string | undefined;
+  /** `GONOGO_DEBUG`: print stack traces of unexpected errors. */
+  readonly debug: boolean;
+}
+
 /** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */
 export interface CliServices {
+  /** `GONOGO_*` settings, each checked on first use (a bad value is a ConfigError naming it). */
+  config: CliConfig;
   /** The clock: `GONOGO_NOW` when set, else the real time. */
   now(): Date;
   /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */

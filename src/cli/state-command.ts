@@ -14,7 +14,7 @@ import type { CommandContext } from './context.js';
 
 /** Who acts: `--by`, else `$GONOGO_USER`, else the OS user name. */
 export function actorFrom(by: string | undefined, ctx: CommandContext): string {
-  const name = by?.trim() || ctx.io.env.GONOGO_USER?.trim() || osUser();
+  const name = by?.trim() || ctx.services.config.user || osUser();
   if (!name) throw new ConfigError('cannot tell who you are: pass --by NAME or set GONOGO_USER', 'by');
   return name;
 }
