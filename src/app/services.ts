@@ -24,6 +24,8 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       return loadChecklistFile(file, { ...opts, registry: await getRegistry(), cacheDir: config.cacheDir });
     },
     openStore(opts = {}) {
+      // Every write is stamped with the clock: a bad GONOGO_NOW is refused before the store is touched.
+      config.now();
       store ??= import('../store/index.js').then((m) =>
         m.openStore(resolveDbUrl(dbFlag(argv), config.db, io.cwd), { existing: opts.existing === true }),
       );
