@@ -57,7 +57,10 @@ export const celString = (s: string): string => JSON.stringify(s);
 
 /** A CEL literal for a value written in a checklist: `true`, `200`, or a quoted string. */
 export function celLiteral(raw: string): string {
-  const v = raw.trim().replace(/^["'`]|["'`]$/g, '');
+  const t = raw.trim();
+  const quoted = t.match(/^(["'`])(.*)\1$/);
+  if (quoted) return celString(quoted[2]!);
+  const v = t;
   if (v === 'true' || v === 'false' || v === 'null') return v;
   if (/^-?\d+(\.\d+)?$/.test(v)) return v;
   return celString(v);

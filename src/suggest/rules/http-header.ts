@@ -27,7 +27,7 @@ const rule: Rule = {
     const text = fold(item.title);
     const path = item.codes.find((c) => PATH.test(c)) ?? '/';
     const named = SECURITY.filter((s) => s.test.test(text)).map((s) => s.header);
-    if (named.length > 0 || /security headers|helmet|güvenlik başlik/.test(text)) {
+    if (named.length > 0 || /security headers|helmet|güvenlik başli[kğ]/.test(text)) {
       const headers = named.length > 0 ? named : DEFAULT_SECURITY;
       return {
         check: headerCheck(path, headers),
@@ -46,7 +46,7 @@ const rule: Rule = {
     }
     // A header is a response header when the text says "header" (or "başlık"); `Idempotency-Key` sent by
     // a client is not something the gate can see.
-    if (!/\bheader|başlik|baslik/.test(text)) return undefined;
+    if (!/\bheader|başli[kğ]|basli[kg]/.test(text)) return undefined;
     const names = item.codes.filter((c) => HEADER_NAME.test(c));
     const bare = item.title.match(/\bX-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b/g) ?? [];
     const headers = [...new Set([...names, ...bare].map((h) => h.toLowerCase()))];

@@ -16,7 +16,9 @@ const rule: Rule = {
       return undefined;
     const privileges = [...new Set([...item.title.matchAll(PRIVILEGE)].map((m) => m[1]!))];
     if (privileges.length === 0) return undefined;
-    const table = item.codes.find((c) => TABLE.test(c)) ?? item.title.match(TABLE_IN_TEXT)?.[1];
+    // A code span names the table when there is one; one that is not a plain name is never guessed around.
+    const table =
+      item.codes.length > 0 ? item.codes.find((c) => TABLE.test(c)) : item.title.match(TABLE_IN_TEXT)?.[1];
     if (!table || !TABLE.test(table)) return undefined;
     const column = (p: string) => `can_${p.toLowerCase()}`;
     const query = `select ${privileges
