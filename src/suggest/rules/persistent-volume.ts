@@ -27,7 +27,7 @@ const rule: Rule = {
     return {
       check: { file: path, expect: ['exists', 'persistent'] },
       matched: path,
-      note: 'checked on the machine that runs gonogo: run it where the volume is mounted (or with runner:)',
+      note: 'checked on the machine that runs gonogo: run it where the volume is mounted',
     };
   },
 };
