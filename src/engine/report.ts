@@ -15,7 +15,8 @@ export interface RunReport {
   /** Store id of the run, when stored. */
   run?: number;
   summary: StatusSummary;
-  items: (EvaluatedItem & { section: string[] })[];
+  /** `line`: where the item is written in the checklist (for CI annotations), when known. */
+  items: (EvaluatedItem & { section: string[]; line?: number })[];
   reasons: Reason[];
   signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
   /** Run duration, when checks ran. */
@@ -28,6 +29,7 @@ export function toRunReport(
   evaluation: Evaluation,
   meta: { at: Date; run?: number; durationMs?: number },
 ): RunReport {
+  const lines = new Map(checklist.items.map((item) => [item.id, item.line]));
   return {
     verdict: evaluation.verdict,
     environment: evaluation.environment,
@@ -40,7 +42,10 @@ export function toRunReport(
     at: meta.at.toISOString(),
     ...(meta.run !== undefined ? { run: meta.run } : {}),
     summary: evaluation.summary,
-    items: evaluation.items,
+    items: evaluation.items.map((item) => {
+      const line = lines.get(item.id);
+      return line === undefined ? item : { ...item, line };
+    }),
     reasons: evaluation.reasons,
     signoffs: evaluation.signoffs.map((s) => ({
       role: s.role,
