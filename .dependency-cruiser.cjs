@@ -12,10 +12,12 @@ const LAYERS = {
   store: ['model', 'engine'],
   // Use cases (one function per action, behind every door): only the pure model and the engine's ports.
   usecases: ['model', 'engine'],
+  // Rules that propose checks from item text: pure functions of the model.
+  suggest: ['model'],
   server: ['model', 'engine', 'usecases'],
-  cli: ['model', 'engine', 'usecases'],
+  cli: ['model', 'engine', 'usecases', 'suggest'],
   // The composition root: the only place that knows every layer.
-  app: ['model', 'markdown', 'engine', 'checks', 'store', 'usecases', 'server', 'cli'],
+  app: ['model', 'markdown', 'engine', 'checks', 'store', 'usecases', 'suggest', 'server', 'cli'],
 };
 
 /**
@@ -81,6 +83,13 @@ module.exports = {
       comment: 'Markdown in, model out: the caller reads the file (app/load-checklist.ts)',
       severity: 'error',
       from: { path: '^src/markdown/', pathNot: SUPPORT },
+      to: { dependencyTypes: ['core'], path: io },
+    },
+    {
+      name: 'suggest-no-io',
+      comment: 'suggestion rules read item text and return proposals; the CLI reads and writes the files',
+      severity: 'error',
+      from: { path: '^src/suggest/', pathNot: SUPPORT },
       to: { dependencyTypes: ['core'], path: io },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true, viaOnly: { pathNot: '\\.test\\.ts$' } } },

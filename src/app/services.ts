@@ -23,6 +23,14 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
     async loadChecklist(file, opts = {}) {
       return loadChecklistFile(file, { ...opts, registry: await getRegistry(), cacheDir: config.cacheDir });
     },
+    async readSource(file) {
+      const [{ readFile }, { resolve }, { repairText }] = await Promise.all([
+        import('node:fs/promises'),
+        import('node:path'),
+        import('../markdown/repair.js'),
+      ]);
+      return repairText(await readFile(resolve(io.cwd, file))).text;
+    },
     openStore(opts = {}) {
       // Every write is stamped with the clock: a bad GONOGO_NOW is refused before the store is touched.
       config.now();

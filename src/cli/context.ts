@@ -28,6 +28,8 @@ export interface CliServices {
   now(): Date;
   /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */
   loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  /** The checklist's text as gonogo reads it (BOM, CRLF and mis-decoded text repaired); for line-based rules. */
+  readSource(file: string): Promise<string>;
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /**

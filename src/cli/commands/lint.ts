@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { redact as redactValue } from '../../engine/redact.js';
-import { repairText } from '../../markdown/repair.js';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { suggest } from '../../suggest/index.js';
@@ -39,7 +36,7 @@ const lint: Command = {
     }
     const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
     // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
-    const text = repairText(await readFile(resolve(ctx.io.cwd, file!))).text;
+    const text = await ctx.services.readSource(file!);
     const automatable = suggest(checklist, text).suggestions.length;
     const out =
       format === 'json'

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { repairText } from '../../markdown/repair.js';
 import { ConfigError } from '../../model/errors.js';
 import { renderBindings, type SuggestResult, suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
@@ -51,7 +50,7 @@ const command: Command = {
     const [file] = positionals(pos, ['FILE'], USAGE) as [string];
     const { io, services } = ctx;
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
-    const { text } = repairText(await read(resolve(io.cwd, file), 'checklist'));
+    const text = await services.readSource(file);
     const result = suggest(checklist, text);
     let out = renderBindings(result, file);
     if (values.bind) {
