@@ -14,6 +14,7 @@ import {
   type ServerConfig,
 } from '../server/index.js';
 import { startServiceWatch, type Watch, watchOptionsFromEnv } from '../server/watch/index.js';
+import { recordDigest, serviceActor } from '../usecases/index.js';
 import { loadChecklistFile } from './load-checklist.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
@@ -78,17 +79,7 @@ export async function startServer(
   const catalog = await createCatalog({
     dir: opts.checklists,
     load: (file) => loadChecklistFile(file, { registry, env: deps.io.env }),
-    onLoaded: (c) =>
-      store.recordChecklist(
-        {
-          id: c.id,
-          name: c.name,
-          digest: c.digest,
-          ...(c.file ? { file: c.file } : {}),
-          at: deps.now().toISOString(),
-        },
-        'server',
-      ),
+    onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
   const server = createServer({

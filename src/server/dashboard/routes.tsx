@@ -2,13 +2,20 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { ActionError, attest, signoff, waive } from '../../engine/actions.js';
 import type { Checklist } from '../../model/checklist.js';
 import { parseDuration } from '../../model/duration.js';
+import {
+  ActionError,
+  type Actor,
+  attest,
+  permits,
+  signoff,
+  tokenActor,
+  waive,
+} from '../../usecases/index.js';
 import { environmentNames } from '../api.js';
 import { latestAudit } from '../audit-page.js';
-import { maySignFor, roleAtLeast } from '../auth.js';
-import { type Authenticator, requireRole } from '../authenticator.js';
+import type { Authenticator } from '../authenticator.js';
 import type { ServerConfig, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { Gate } from '../gate.js';
@@ -26,7 +33,7 @@ import {
   WaiversPage,
   type WindowHistory,
 } from './pages.js';
-import { csrfMatches, type Session, SessionStore } from './sessions.js';
+import { csrfMatches, SessionStore } from './sessions.js';
 
 const COOKIE = 'gonogo_session';
 const SECURE_COOKIE = '__Host-gonogo_session';
@@ -195,12 +202,12 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
     const stored = await gate.evaluate(checklist, environment);
     const now = deps.now();
     const history = await windowHistory(checklist, environment, now);
-    const p = c.get('session')!.principal;
+    const actor = tokenActor(c.get('session')!.principal);
     const can = {
-      run: roleAtLeast(p.role, 'operator'),
-      attest: roleAtLeast(p.role, 'operator'),
-      waive: roleAtLeast(p.role, 'approver'),
-      signRoles: checklist.signoffs.filter((r) => maySignFor(p, r)),
+      run: permits(actor, { action: 'run' }),
+      attest: permits(actor, { action: 'attest' }),
+      waive: permits(actor, { action: 'waive' }),
+      signRoles: checklist.signoffs.filter((role) => permits(actor, { action: 'signoff', checklist, role })),
     };
     return c.html(
       <ChecklistPage
@@ -244,7 +251,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   const action =
     (
       name: string,
-      perform: (checklist: Checklist, form: Record<string, string>, s: Session) => Promise<string>,
+      perform: (checklist: Checklist, form: Record<string, string>, actor: Actor) => Promise<string>,
     ) =>
     async (c: Context<AppEnv>) => {
       const found = loadPage(c);
@@ -259,8 +266,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
       for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') form[k] = v;
       const session = c.get('session')!;
       try {
-        session.flash = { ok: true, text: await perform(found, form, session) };
-        gate.invalidate(found.id);
+        session.flash = { ok: true, text: await perform(found, form, tokenActor(session.principal)) };
       } catch (err) {
         if (!(err instanceof ActionError || err instanceof HttpProblem)) throw err;
         session.flash = { ok: false, text: `${name} refused: ${err.message}` };
@@ -272,69 +278,51 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
 
   app.post(
     '/checklists/:id/run',
-    action('Run', async (checklist, form, s) => {
-      requireRole(s.principal, 'operator', 'running checks');
+    action('Run', async (checklist, form, actor) => {
       const environment = gate.environment(checklist, form.env);
-      const result = await gate.run(checklist, environment, `api:${s.principal.name}`);
+      const result = await gate.run(checklist, environment, `api:${actor.name}`, actor);
       return `Checks ran: ${result.run.verdict} (${result.run.outcomes.length} checks).`;
     }),
   );
 
   app.post(
     '/checklists/:id/attest',
-    action('Attestation', async (checklist, form, s) => {
-      requireRole(s.principal, 'operator', 'attesting');
-      const a = await attest(
-        deps.store,
-        {
-          checklist,
-          environment: form.env,
-          item: form.item ?? '',
-          evidence: form.evidence ?? '',
-          value: form.value,
-          validFor: form.valid_for,
-          by: s.principal.name,
-        },
-        deps.now(),
-      );
+    action('Attestation', async (checklist, form, actor) => {
+      const a = await attest(gate.useCases, actor, {
+        checklist,
+        environment: form.env,
+        item: form.item ?? '',
+        evidence: form.evidence ?? '',
+        value: form.value,
+        validFor: form.valid_for,
+      });
       return `Attested ${a.item}.`;
     }),
   );
 
   app.post(
     '/checklists/:id/waive',
-    action('Waiver', async (checklist, form, s) => {
-      requireRole(s.principal, 'approver', 'granting a waiver');
-      const w = await waive(
-        deps.store,
-        {
-          checklist,
-          environment: form.env,
-          item: form.item ?? '',
-          reason: form.reason ?? '',
-          owner: form.owner ?? '',
-          expires: form.expires ?? '',
-          by: s.principal.name,
-        },
-        deps.now(),
-      );
+    action('Waiver', async (checklist, form, actor) => {
+      const w = await waive(gate.useCases, actor, {
+        checklist,
+        environment: form.env,
+        item: form.item ?? '',
+        reason: form.reason ?? '',
+        owner: form.owner ?? '',
+        expires: form.expires ?? '',
+      });
       return `Waived ${w.item} until ${w.expiresAt}.`;
     }),
   );
 
   app.post(
     '/checklists/:id/signoff',
-    action('Sign-off', async (checklist, form, s) => {
-      requireRole(s.principal, 'approver', 'signing off');
-      const role = form.role ?? '';
-      if (!maySignFor(s.principal, role)) {
-        throw new HttpProblem(403, `token "${s.principal.name}" may not sign off as ${role}`);
-      }
-      const so = await signoff(
-        deps.store,
-        { checklist, environment: form.env, role, by: s.principal.name },
-        deps.now(),
-      );
+    action('Sign-off', async (checklist, form, actor) => {
+      const so = await signoff(gate.useCases, actor, {
+        checklist,
+        environment: form.env,
+        role: form.role ?? '',
+      });
       return `Signed off as ${so.role} for ${so.environment}.`;
     }),
   );
