@@ -7,7 +7,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { ActionError } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
-import { MessagePage } from './dashboard/pages.js';
+import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
 import { type AppEnv, clientAddress } from './env.js';
