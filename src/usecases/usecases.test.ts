@@ -11,6 +11,7 @@ import { attest } from './attest.js';
 import type { UseCaseContext } from './context.js';
 import { evaluateStored } from './evaluate.js';
 import { resolveEnvironment } from './lookup.js';
+import { runChecks } from './run.js';
 import { signoff } from './signoff.js';
 import { type StateChange, StateSignal } from './state-signal.js';
 import { actorFromToken, createToken } from './token.js';
@@ -87,6 +88,43 @@ describe('the first state change records the digest, stamped by the clock; a ref
       ['checklist.imported', 'ana', NOW.toISOString()],
       ['item.attested', 'ana', NOW.toISOString()],
     ]);
+  });
+});
+
+describe('run', () => {
+  it('records the digest and the run under the trigger, both stamped by the clock, and announces the run', async () => {
+    const { openStore } = await import('../store/index.js');
+    const own = await openStore(join(dir, 'run.sqlite'));
+    try {
+      const seen: StateChange[] = [];
+      const signal = new StateSignal();
+      signal.subscribe((c) => seen.push(c));
+      const noKinds = { get: () => undefined, names: () => [] };
+      const { run } = await runChecks({ store: own, now: () => NOW, changes: signal }, ana, {
+        checklist: { ...checklist, items: checklist.items.filter((i) => !i.check) },
+        environment: 'production',
+        registry: noKinds,
+        env: {},
+        baseDir: dir,
+        trigger: 'cli',
+      });
+      expect(run.trigger).toBe('cli');
+      const events = await own.listAudit({ after: 0 });
+      expect(events.map((e) => [e.type, e.actor, e.at])).toEqual([
+        ['checklist.imported', 'cli', NOW.toISOString()],
+        ['run.completed', 'cli', NOW.toISOString()],
+      ]);
+      expect(seen).toEqual([{ type: 'run.completed', checklist: 'launch', environment: 'production' }]);
+      const refused = runChecks({ store: own, now: () => NOW }, token('viewer'), {
+        checklist,
+        registry: noKinds,
+        env: {},
+        baseDir: dir,
+      });
+      await expect(refused).rejects.toMatchObject({ code: 'role-too-low', status: 403 });
+    } finally {
+      await own.close();
+    }
   });
 });
 
