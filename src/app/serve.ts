@@ -13,6 +13,7 @@ import {
   type ServerConfig,
 } from '../server/index.js';
 import { startServiceWatch, type Watch } from '../server/watch/index.js';
+import { recordDigest, serviceActor } from '../usecases/index.js';
 import { type Config, configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
 
@@ -54,17 +55,7 @@ export async function startServer(
   const catalog = await createCatalog({
     dir: opts.checklists,
     load: (file) => loadChecklistFile(file, { registry, cacheDir }),
-    onLoaded: (c) =>
-      store.recordChecklist(
-        {
-          id: c.id,
-          name: c.name,
-          digest: c.digest,
-          ...(c.file ? { file: c.file } : {}),
-          at: deps.now().toISOString(),
-        },
-        'server',
-      ),
+    onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
   const server = createServer({

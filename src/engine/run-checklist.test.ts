@@ -160,7 +160,7 @@ describe('runChecklist', () => {
       digest: 'sha256:0000',
       environment: 'production',
     });
-    expect(opts.store.audit.map((e) => e.type)).toEqual(['checklist.imported', 'run.completed']);
+    expect(opts.store.audit.map((e) => e.type)).toEqual(['run.completed']);
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5]);
     expect(progress.every((p) => p.total === 5)).toBe(true);
   });
@@ -314,7 +314,7 @@ describe('with the real SQLite store', () => {
       expect(samples).toHaveLength(1);
       expect((await store.verifyAudit()).ok).toBe(true);
       const types = (await store.listAudit({})).map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['checklist.imported', 'run.completed']));
+      expect(types).toEqual(expect.arrayContaining(['run.completed']));
       await store.close();
       for (const file of await readdir(dir)) {
         const bytes = await readFile(join(dir, file));

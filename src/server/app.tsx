@@ -4,10 +4,10 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
-import { ActionError } from '../engine/actions.js';
+import { ActionError } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
-import { MessagePage } from './dashboard/pages.js';
+import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
 import { type AppEnv, clientAddress } from './env.js';
@@ -103,8 +103,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
   app.onError((err, c) => {
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
-    else if (err instanceof ActionError)
-      problem = new HttpProblem(err.notFound ? 404 : 400, err.message, err.field);
+    else if (err instanceof ActionError) problem = new HttpProblem(err.status, err.message, err.field);
     else if (err instanceof HTTPException && err.status < 500)
       problem = new HttpProblem(err.status as 400, err.message);
     else {

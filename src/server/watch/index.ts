@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { KindRegistry } from '../../engine/check.js';
 import type { Store } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
+import { serviceActor } from '../../usecases/index.js';
 import type { ChecklistCatalog } from '../catalog.js';
 import type { Gate } from '../gate.js';
 import type { Logger } from '../logger.js';
@@ -35,7 +36,7 @@ export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<Watch
     {
       store: deps.store,
       checklists,
-      run: (c, env) => deps.gate.run(c, env, 'scheduler'),
+      run: (c, env) => deps.gate.run(c, env, 'scheduler', serviceActor('scheduler')),
       evaluate: async (c, env) => (await deps.gate.evaluate(c, env)).evaluation,
       sample: (c, env, items, signal) =>
         sampleItems(
