@@ -22,8 +22,9 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       return loadChecklistFile(file, { ...opts, registry: await getRegistry(), env: io.env });
     },
     openStore(opts = {}) {
+      // The process's clock, so events the store stamps itself agree with the run's (GONOGO_NOW).
       store ??= import('../store/index.js').then((m) =>
-        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd), { existing: opts.existing === true }),
+        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd), { existing: opts.existing === true, now }),
       );
       return store;
     },
