@@ -155,8 +155,8 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
 
     async pruneSamples(before) {
       const cutoff = iso(before, 'before');
-      const res = await writes.unaudited((trx) =>
-        trx.deleteFrom('samples').where('at', '<', cutoff).executeTakeFirst(),
+      const res = await writes.statement((q) =>
+        q.deleteFrom('samples').where('at', '<', cutoff).executeTakeFirst(),
       );
       return Number(res.numDeletedRows);
     },

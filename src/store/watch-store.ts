@@ -67,14 +67,14 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
     },
 
     async releaseLease(name: string, holder: string): Promise<void> {
-      await writes.unaudited((trx) =>
-        trx.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute(),
+      await writes.statement((q) =>
+        q.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute(),
       );
     },
 
     async claimSlot(claim: SlotClaim): Promise<boolean> {
-      const row = await writes.unaudited((trx) =>
-        trx
+      const row = await writes.statement((q) =>
+        q
           .insertInto('scheduled_slots')
           .values({
             checklist: claim.checklist,
@@ -92,8 +92,8 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
     },
 
     async pruneSlots(before: string): Promise<number> {
-      const res = await writes.unaudited((trx) =>
-        trx.deleteFrom('scheduled_slots').where('slot', '<', before).executeTakeFirst(),
+      const res = await writes.statement((q) =>
+        q.deleteFrom('scheduled_slots').where('slot', '<', before).executeTakeFirst(),
       );
       return Number(res.numDeletedRows);
     },
@@ -175,8 +175,8 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
 
     async claimDelivery(id: number, now: Date, holdUntil: Date): Promise<DeliveryRecord | undefined> {
       // A conditional update is the claim: of two senders, only one sees its row change.
-      const row = await writes.unaudited((trx) =>
-        trx
+      const row = await writes.statement((q) =>
+        q
           .updateTable('deliveries')
           .set({ status: 'sending', next_attempt_at: holdUntil.toISOString(), updated_at: now.toISOString() })
           .where('id', '=', id)
@@ -189,8 +189,8 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
     },
 
     async recordDeliveryAttempt(id: number, a: DeliveryAttempt): Promise<void> {
-      await writes.unaudited((trx) =>
-        trx
+      await writes.statement((q) =>
+        q
           .updateTable('deliveries')
           .set({
             status: a.status,

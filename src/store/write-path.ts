@@ -107,4 +107,12 @@ export class WritePath {
   async unaudited<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     return this.#adapter.db.transaction().execute(fn);
   }
+
+  /**
+   * One statement on a table no audit event records, atomic on its own (a conditional update is a
+   * claim): no transaction around it, one round trip, as the watch loop's tick wants.
+   */
+  async statement<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return fn(this.#adapter.db);
+  }
 }
