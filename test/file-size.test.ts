@@ -6,11 +6,8 @@ import { ROOT } from '../src/test-support/cli.js';
 /** STYLE.md: a source file a reader holds in one sitting. */
 const MAX_LINES = 400;
 
-/** Files over the limit while they are being split; each names the branch doing it. */
-const ALLOWED_FOR_NOW = new Set([
-  'src/store/sql-store.ts', // split in branch store / usecases
-  'src/server/dashboard/pages.tsx', // split in branch store / usecases
-]);
+/** Files over the limit while they are being split (none now: keep it that way). */
+const ALLOWED_FOR_NOW = new Set<string>([]);
 
 /** Lines of a text, not counting the newline that ends the last one. */
 const lineCount = (text: string) =>

@@ -32,10 +32,11 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       return repairText(await readFile(resolve(io.cwd, file))).text;
     },
     openStore(opts = {}) {
-      // Every write is stamped with the clock: a bad GONOGO_NOW is refused before the store is touched.
+      // Every write is stamped with the process's clock (GONOGO_NOW): a bad value is refused before the
+      // store is touched, and events the store stamps itself agree with the run's.
       config.now();
       store ??= import('../store/index.js').then((m) =>
-        m.openStore(resolveDbUrl(dbFlag(argv), config.db, io.cwd), { existing: opts.existing === true }),
+        m.openStore(resolveDbUrl(dbFlag(argv), config.db, io.cwd), { existing: opts.existing === true, now }),
       );
       return store;
     },

@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
 import { type AppEnv, clientAddress } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { HttpProblem, problemResponse } from './problem.js';
+import { HttpProblem, problemResponse, storeProblem } from './problem.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -102,8 +102,13 @@ export function createServer(deps: ServerDeps): GonogoServer {
 
   app.onError((err, c) => {
     let problem: HttpProblem;
+    const fromStore = storeProblem(err);
     if (err instanceof HttpProblem) problem = err;
-    else if (err instanceof ActionError) problem = new HttpProblem(err.status, err.message, err.field);
+    else if (fromStore) {
+      if (fromStore.status === 503)
+        deps.logger.warn('store unavailable', { id: c.get('requestId'), error: err.message });
+      problem = fromStore;
+    } else if (err instanceof ActionError) problem = new HttpProblem(err.status, err.message, err.field);
     else if (err instanceof HTTPException && err.status < 500)
       problem = new HttpProblem(err.status as 400, err.message);
     else {
