@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { ActionError, attest, signoff, waive } from '../../engine/actions.js';
 import type { Checklist } from '../../model/checklist.js';
@@ -26,10 +25,14 @@ import {
   WaiversPage,
   type WindowHistory,
 } from './pages.js';
-import { csrfMatches, type Session, SessionStore } from './sessions.js';
-
-const COOKIE = 'gonogo_session';
-const SECURE_COOKIE = '__Host-gonogo_session';
+import {
+  clearSessionCookie,
+  csrfMatches,
+  readSessionCookie,
+  type Session,
+  SessionStore,
+  setSessionCookie,
+} from './sessions.js';
 
 /** Build the server-rendered dashboard (login, overview, checklist pages, waivers, runs, audit). */
 export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Gate, auth: Authenticator) {
@@ -68,7 +71,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   );
 
   app.use('*', async (c, next) => {
-    const id = getCookie(c, SECURE_COOKIE) ?? getCookie(c, COOKIE);
+    const id = readSessionCookie(c);
     const session = sessions.get(id);
     if (session) {
       c.set('session', session);
@@ -89,15 +92,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
     try {
       const principal = await auth.verify(token || undefined, c.get('clientIp'));
       const session = sessions.create(principal);
-      const secure = isHttps(c);
-      setCookie(c, secure ? SECURE_COOKIE : COOKIE, session.id, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure,
-        path: '/',
-        maxAge: Math.floor(config.sessionTtlMs / 1000),
-        ...(secure ? { prefix: 'host' as const } : {}),
-      });
+      setSessionCookie(c, session.id, isHttps(c), Math.floor(config.sessionTtlMs / 1000));
       deps.logger.info('dashboard login', { token: principal.name, role: principal.role });
       return c.redirect('/', 303);
     } catch (err) {
@@ -138,8 +133,7 @@ export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Ga
   app.post('/logout', (c) => {
     const session = c.get('session')!;
     sessions.delete(session.id);
-    deleteCookie(c, COOKIE, { path: '/' });
-    deleteCookie(c, SECURE_COOKIE, { path: '/', secure: true, prefix: 'host' });
+    clearSessionCookie(c);
     return c.redirect('/login', 303);
   });
 
