@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { attest, signoff, waive } from '../engine/actions.js';
 import type { Checklist } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
 import { latestAudit } from './audit-page.js';
 import { bearerToken, maySignFor, type Principal } from './auth.js';
 import { type Authenticator, requireRole } from './authenticator.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import type { Gate } from './gate.js';
+import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import {
   AttestationBody,
@@ -256,8 +256,13 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const q = c.req.valid('query');
     const environment = gate.environment(checklist, q.env);
-    const maxAge = q.max_age !== undefined ? parseDuration(q.max_age, 'max_age') : config.preflightMaxAgeMs;
-    const report = await gate.preflight(checklist, environment, maxAge, `api:${p.name}`);
+    const report = await preflightFor(
+      gate,
+      p,
+      { checklist, environment },
+      q.max_age,
+      config.preflightMaxAgeMs,
+    );
     return c.json(report, 200);
   });
 
