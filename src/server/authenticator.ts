@@ -95,7 +95,14 @@ export class Authenticator {
       throw tooMany('too many failed authentications from this address', attempt.retryAfterS);
     const found = this.store.findToken(hash).finally(() => this.lookups.delete(hash));
     this.lookups.set(hash, found);
-    const principal = await found;
+    let principal: Principal | undefined;
+    try {
+      principal = await found;
+    } catch (err) {
+      // A store outage is not a bad guess: it must not lock the address out.
+      this.failures?.release(ip);
+      throw err;
+    }
     if (principal) {
       this.failures?.release(ip);
       if (this.known.size >= 1000) this.known.clear();
