@@ -392,7 +392,12 @@ describe('windows', () => {
     const { report } = await runChecklist(opts);
     expect(report.items[0]!.status).toBe('pass');
     expect(report.items[0]!.message).toMatch(/^window 400ms\/400ms: \d+ samples, all passed$/);
-    expect(opts.store.samples.length).toBeGreaterThanOrEqual(8);
+    // However slow the machine, the samples kept coming until they covered the hold (not a count per
+    // millisecond: a gap under load restarts the window, and --wait simply samples longer).
+    const times = opts.store.samples.map((s) => Date.parse(s.at));
+    expect(opts.store.samples.every((s) => s.ok)).toBe(true);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(400 - 50);
   });
 
   it('--wait stops on a flapping target as soon as the window fails', async () => {

@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Checklist } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
-import { type Actor, attest, serviceActor, signoff, tokenActor, waive } from '../usecases/index.js';
+import { type Actor, attest, signoff, tokenActor, waive } from '../usecases/index.js';
 import { latestAudit } from './audit-page.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import type { Gate } from './gate.js';
+import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import {
   AttestationBody,
@@ -252,13 +252,17 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   });
 
   api.openapi(routes.preflight, async (c) => {
-    const trigger = `api:${who(c).name}`;
+    const p = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const q = c.req.valid('query');
     const environment = gate.environment(checklist, q.env);
-    const maxAge = q.max_age !== undefined ? parseDuration(q.max_age, 'max_age') : config.preflightMaxAgeMs;
-    // A stale answer is refreshed by the service on the caller's behalf, whatever the caller's role.
-    const report = await gate.preflight(checklist, environment, maxAge, trigger, serviceActor(trigger));
+    const report = await preflightFor(
+      gate,
+      p,
+      { checklist, environment },
+      q.max_age,
+      config.preflightMaxAgeMs,
+    );
     return c.json(report, 200);
   });
 

@@ -87,6 +87,16 @@ export function createServer(deps: ServerDeps): GonogoServer {
     }),
   );
 
+  // Every route is limited: a request counts against its address until it proves a token or session.
+  app.use('*', async (c, next) => {
+    const release = auth.admit(c.get('clientIp'));
+    try {
+      await next();
+    } finally {
+      if (c.get('principal')) release();
+    }
+  });
+
   app.use(
     '*',
     bodyLimit({

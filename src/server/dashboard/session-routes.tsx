@@ -1,14 +1,16 @@
 import type { Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
 import { LoginPage, MessagePage } from './pages/index.js';
 import type { DashboardDeps } from './route-deps.js';
-import { csrfMatches, SessionStore } from './sessions.js';
-
-const COOKIE = 'gonogo_session';
-const SECURE_COOKIE = '__Host-gonogo_session';
+import {
+  clearSessionCookie,
+  csrfMatches,
+  readSessionCookie,
+  SessionStore,
+  setSessionCookie,
+} from './sessions.js';
 
 /**
  * Sessions of the dashboard: login and logout, the session cookie, and the guards every later route
@@ -38,7 +40,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
   );
 
   app.use('*', async (c, next) => {
-    const id = getCookie(c, SECURE_COOKIE) ?? getCookie(c, COOKIE);
+    const id = readSessionCookie(c);
     const session = sessions.get(id);
     if (session) {
       c.set('session', session);
@@ -59,15 +61,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     try {
       const principal = await auth.verify(token || undefined, c.get('clientIp'));
       const session = sessions.create(principal);
-      const secure = isHttps(c);
-      setCookie(c, secure ? SECURE_COOKIE : COOKIE, session.id, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure,
-        path: '/',
-        maxAge: Math.floor(config.sessionTtlMs / 1000),
-        ...(secure ? { prefix: 'host' as const } : {}),
-      });
+      setSessionCookie(c, session.id, isHttps(c), Math.floor(config.sessionTtlMs / 1000));
       deps.logger.info('dashboard login', { token: principal.name, role: principal.role });
       return c.redirect('/', 303);
     } catch (err) {
@@ -108,8 +102,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
   app.post('/logout', (c) => {
     const session = c.get('session')!;
     sessions.delete(session.id);
-    deleteCookie(c, COOKIE, { path: '/' });
-    deleteCookie(c, SECURE_COOKIE, { path: '/', secure: true, prefix: 'host' });
+    clearSessionCookie(c);
     return c.redirect('/login', 303);
   });
 }
