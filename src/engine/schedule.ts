@@ -2,7 +2,6 @@ import { Cron } from 'croner';
 import type { Checklist, Item } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
-import { DEFAULT_EVERY_MS } from './windows.js';
 
 /**
  * When the service runs a checklist (front matter `schedule:`) and samples a windowed check (`every:`).
@@ -93,11 +92,10 @@ export function checklistSchedule(checklist: Pick<Checklist, 'schedule'>): Sched
 
 /** How often a windowed item is sampled: its check's `every:` (default 1m, as windows judge it). */
 export function sampleSchedule(item: Pick<Item, 'id' | 'check'>): Schedule | undefined {
-  const check = item.check;
-  if (!check || check.hold === undefined) return undefined;
-  if (check.every === undefined) return intervalSchedule('1m', DEFAULT_EVERY_MS);
+  const window = item.check?.window;
+  if (!window) return undefined;
   const field = `${item.id}: every`;
-  return intervalSchedule(check.every, positive(parseDuration(check.every, field), field));
+  return intervalSchedule(item.check?.every ?? '1m', positive(window.everyMs, field));
 }
 
 function positive(ms: number, field: string): number {
