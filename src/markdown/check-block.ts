@@ -23,7 +23,7 @@ const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
  */
 export function readCheckMap(
   value: unknown,
-  source: Pick<YamlSource, 'error'>,
+  source: Pick<YamlSource, 'error' | 'locate'>,
   path: readonly PropertyKey[],
   kinds: ReadonlySet<string>,
   errors: ParseError[],
@@ -82,7 +82,13 @@ export function readCheckMap(
           !list.every((c) => typeof c === 'string' && c.trim())
         ) {
           fail(key, 'write a condition or a list of conditions, e.g. expect: status == 200');
-        } else check.expect = list as string[];
+        } else {
+          check.expect = list as string[];
+          check.expectAt = list.map((_, i) => {
+            const { line, column } = source.locate(list === option ? [...path, key, i] : [...path, key]);
+            return { line, column };
+          });
+        }
         break;
       }
       case 'timeout':

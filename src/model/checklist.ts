@@ -54,6 +54,8 @@ export interface CheckSpec {
   column: number;
   /** The file the check came from (the checklist, or a bindings file). */
   file?: string;
+  /** Where each `expect` condition is written, in order, so lint points at the one it refuses. */
+  expectAt?: { line: number; column: number }[];
 }
 
 /** When an item falls due. `date` is absolute (YYYY-MM-DD); offsets count days from `launch`. */
