@@ -68,9 +68,6 @@ function stepsOf(node: ASTNode, walk: Walk, sizes: number[]): number {
       return 1 + stepsOf(receiver, walk, sizes) + (length ?? 1) * body;
     }
     if (name === 'matches' && args.length === 1) checkPattern(args[0]!, walk);
-  } else if (node.op === 'call') {
-    const [name, args] = node.args as [string, ASTNode[]];
-    if (name === 'matches' && args.length === 2) checkPattern(args[1]!, walk);
   }
   let steps = 1;
   const visit = (x: unknown): void => {
