@@ -402,6 +402,11 @@ describe('check blocks', () => {
       kind: 'http',
       target: '${BASE_URL}/api/health/ready',
       expect: ['status == 200', 'body.db == "ok"'],
+      // Each condition's own place, for lint messages about it.
+      expectAt: [
+        { line: 6, column: 7 },
+        { line: 7, column: 7 },
+      ],
       timeout: '5s',
       retries: 2,
       retry_delay: '1s',

@@ -139,6 +139,7 @@ function read(input: ReadChecklistInput): Checklist {
     environments,
     policy: { waiver_max_days: front.policy.waiver_max_days, signoffs: front.policy.signoffs },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
+    ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
     notify: front.notify,
     sections: markdown.sections,
     items,

@@ -147,6 +147,8 @@ export interface Checklist {
   /** Service schedule: an interval (`5m`) or a cron line. */
   schedule?: string;
   notify: NotifyTarget[];
+  /** Process-environment variables (front matter `secrets:`) redacted wherever their values appear. */
+  secrets?: string[];
   sections: Section[];
   items: Item[];
   /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */
