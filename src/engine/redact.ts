@@ -83,7 +83,10 @@ const PATTERNS: { re: RegExp; replace: string | ((match: string, ...groups: stri
   // Last, so a key shape above keeps its telling prefix (`token=sk_live_[redacted]`).
   // `?api_key=…&password=…` in a URL or an echoed query string.
   {
-    re: new RegExp(`(^|[?&;\\s"'(,{])((?:[\\w.-]*[_.-])?(?:${CREDENTIAL_WORDS})=)(?![^&\\s#"'<>,;]*\\[redacted)[^&\\s#"'<>,;]+`, 'gim'),
+    re: new RegExp(
+      `(^|[?&;\\s"'(,{])((?:[\\w.-]*[_.-])?(?:${CREDENTIAL_WORDS})=)(?![^&\\s#"'<>,;]*\\[redacted)[^&\\s#"'<>,;]+`,
+      'gim',
+    ),
     replace: `$1$2${REDACTED}`,
   },
 ];
