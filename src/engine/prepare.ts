@@ -4,7 +4,7 @@ import type { CheckOutcome } from '../model/state.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand } from './expand.js';
-import { redactText } from './redact.js';
+import { environmentSecrets, redactText } from './redact.js';
 
 /**
  * From a check block to something that can run, once per run: kind looked up, `${NAME}` expanded, target
@@ -88,7 +88,8 @@ export function prepareCheck(
   source: ExpansionSource,
 ): { check: PreparedCheck } | { outcome: CheckOutcome } {
   const spec = item.check;
-  const known = new Map<string, string>();
+  // The run's secret environment values (one map, so one matcher, shared by every check that adds none).
+  let known: Map<string, string> = environmentSecrets(source.env, source.secretNames);
   const fail = (message: string) => ({
     outcome: { item: item.id, status: 'error' as const, message: redactText(message, known) },
   });
@@ -99,7 +100,7 @@ export function prepareCheck(
   let options: unknown;
   try {
     const expanded = expand({ target: spec.target, options: spec.options }, source);
-    for (const [k, v] of expanded.secrets) known.set(k, v);
+    if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
     target = expanded.value.target;
     options = expanded.value.options;
   } catch (err) {

@@ -78,7 +78,7 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   const runnable = checklist.items.filter(
     (i): i is Item & { check: CheckSpec } => i.check !== null && i.skip === undefined,
   );
-  const source = { environment, block, env: opts.env };
+  const source = { environment, block, env: opts.env, secretNames: checklist.secrets ?? [] };
   const outcomes = new Map<string, CheckOutcome>();
   const prepared: PreparedCheck[] = [];
   const windowed: Windowed[] = [];

@@ -22,14 +22,24 @@ export function validateChecks(checklist: Checklist, registry: KindRegistry): Pa
     const check = item.check;
     if (!check) continue;
     const at = { file: check.file ?? checklist.file, line: check.line, column: check.column };
-    const report = (message: string) => errors.push(new ParseError(`${item.id}: ${message}`, at));
-    for (const message of validateCheck(check, checklist, registry)) report(message);
+    const report = (message: string, where = at) =>
+      errors.push(new ParseError(`${item.id}: ${message}`, where));
+    const reportExpect = (message: string, i: number) => report(message, { ...at, ...check.expectAt?.[i] });
+    for (const message of validateCheck(check, checklist, registry, reportExpect)) report(message);
   }
   return errors;
 }
 
-/** The problems of one check block, as messages (no location). */
-export function validateCheck(check: CheckSpec, checklist: Checklist, registry: KindRegistry): string[] {
+/**
+ * The problems of one check block, as messages (no location); a condition's problem goes to `atExpect`
+ * with its index, when given, so it can be located at the condition itself.
+ */
+export function validateCheck(
+  check: CheckSpec,
+  checklist: Checklist,
+  registry: KindRegistry,
+  atExpect?: (message: string, index: number) => void,
+): string[] {
   const def = registry.get(check.kind);
   if (!def) {
     const known = registry.names();
@@ -50,7 +60,8 @@ export function validateCheck(check: CheckSpec, checklist: Checklist, registry: 
       return;
     }
     const problem = lintCondition(def, expr);
-    if (problem) problems.push(`expect[${i}]: ${problem}`);
+    if (problem && atExpect) atExpect(`expect[${i}]: ${problem}`, i);
+    else if (problem) problems.push(`expect[${i}]: ${problem}`);
   });
   return [...new Set(problems)];
 }

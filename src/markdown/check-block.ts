@@ -22,7 +22,7 @@ const COMMON = new Set<string>(COMMON_CHECK_OPTIONS);
  */
 export function readCheckMap(
   value: unknown,
-  source: Pick<YamlSource, 'error'>,
+  source: Pick<YamlSource, 'error' | 'locate'>,
   path: readonly PropertyKey[],
   kinds: ReadonlySet<string>,
   errors: ParseError[],
@@ -74,6 +74,14 @@ export function readCheckMap(
   if (errors.length > before) return undefined;
   const { settings } = parsed;
   const check = checkSpecOf({ kind, target, options, ...where }, settings);
+  if (check.expect.length > 0) {
+    // Each condition's own place (a one-line `expect: cond` is located at the key), for lint messages.
+    const listed = Array.isArray(map.expect);
+    check.expectAt = check.expect.map((_, i) => {
+      const { line, column } = source.locate(listed ? [...path, 'expect', i] : [...path, 'expect']);
+      return { line, column };
+    });
+  }
   return {
     check,
     ...(settings.due === undefined ? {} : { due: settings.due }),

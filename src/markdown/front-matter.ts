@@ -15,6 +15,8 @@ export interface FrontMatter {
   policy: Policy & { signoffsGiven: boolean };
   schedule?: string;
   notify: NotifyTarget[];
+  /** Names of process-environment variables whose values are secret wherever they appear. */
+  secrets?: string[];
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -76,6 +78,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
       .optional(),
     notify: z.array(notifyTarget).optional(),
+    secrets: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'secrets: list environment variable names such as DB_URL'),
+      )
+      .optional(),
   });
 }
 
@@ -150,6 +159,7 @@ export function readFrontMatter(
     },
     schedule: data.schedule,
     notify: (data.notify ?? []).map((t) => ({ ...t })),
+    ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
   };
 }
 

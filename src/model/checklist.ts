@@ -75,6 +75,8 @@ export interface CheckSpec {
   column: number;
   /** The file the check came from (the checklist, or a bindings file). */
   file?: string;
+  /** Where each `expect` condition is written, in order, so lint points at the one it refuses. */
+  expectAt?: { line: number; column: number }[];
 }
 
 /** When an item falls due. `date` is absolute (YYYY-MM-DD); offsets count days from `launch`. */
@@ -166,6 +168,8 @@ export interface Checklist {
   /** Service schedule: an interval (`5m`) or a cron line. */
   schedule?: string;
   notify: NotifyTarget[];
+  /** Process-environment variables (front matter `secrets:`) redacted wherever their values appear. */
+  secrets?: string[];
   sections: Section[];
   items: Item[];
   /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */
