@@ -84,7 +84,7 @@ export class Gate {
       environment,
       ...(known ? { latest: known.latest } : {}),
     });
-    this.metrics.observeEvaluation(checklist.id, stored.evaluation);
+    this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
   }
 

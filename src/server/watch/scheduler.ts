@@ -10,6 +10,7 @@ import type { Evaluation } from '../../model/verdict.js';
 import type { Logger } from '../logger.js';
 import { LeaderLease } from './leader.js';
 import { type DeliveryOptions, deliveriesFor, Notifier, resolveTargets } from './notifier.js';
+import type { WatchObserver } from './observer.js';
 
 /**
  * The service's watch loop (`gonogo serve`): elect a leader, and on the leader run each scheduled
@@ -34,6 +35,8 @@ export interface WatchDeps {
   now(): Date;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Hooks for the service's metrics (leader, leases, slots, deliveries). */
+  observer?: WatchObserver;
 }
 
 /** Tunables; every field has a default. */
@@ -95,6 +98,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     delivery: options.delivery ?? {},
   };
   const { store, logger } = deps;
+  const observer = deps.observer ?? {};
   const clock = opts.clock;
   const abort = new AbortController();
   const lease = new LeaderLease({ store, holder: opts.holder, ttlMs: opts.leaseTtlMs, clock });
@@ -105,6 +109,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       env: deps.env,
       logger,
       clock,
+      observer,
     },
     opts.delivery,
   );
@@ -197,6 +202,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         holder: opts.holder,
         at: now.toISOString(),
       });
+      observer.slot?.('sample', claimed ? 'run' : 'skipped');
       if (claimed) dueItems.push(w.item);
     }
     if (dueItems.length > 0) {
@@ -220,6 +226,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     if (slot === undefined || slot <= (lastRunSlot.get(key) ?? Number.NEGATIVE_INFINITY)) return;
     lastRunSlot.set(key, slot);
     if (inFlight.has(`run\u0000${key}`)) {
+      observer.slot?.('run', 'skipped');
       logger.warn('scheduled run skipped: the previous run is still going', {
         ...fields,
         slot: new Date(slot).toISOString(),
@@ -234,6 +241,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       holder: opts.holder,
       at: now.toISOString(),
     });
+    observer.slot?.('run', claimed ? 'run' : 'skipped');
     if (!claimed) return;
     // The run samples every windowed item itself: that is this slot's sample.
     for (const w of windowed) {
@@ -324,8 +332,16 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
 
   async function tick(): Promise<void> {
     nextDue = Number.POSITIVE_INFINITY;
-    const leader = await lease.tick();
+    const attempts = lease.attempts;
+    const leader = await lease.tick().catch((err: unknown) => {
+      observer.lease?.('error');
+      observer.leading?.(opts.holder, lease.isLeader());
+      throw err;
+    });
+    if (leader && lease.attempts !== attempts) observer.lease?.('renewed');
+    observer.leading?.(opts.holder, leader);
     if (leader !== wasLeader) {
+      if (wasLeader) observer.lease?.('lost');
       wasLeader = leader;
       logger.info(leader ? 'leading the scheduler' : 'not leading the scheduler', {
         holder: opts.holder,
