@@ -184,10 +184,11 @@ describe('gonogo serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       cwd: dir,
     });
     expect(created.code, created.stderr).toBe(0);
-    await writeFile(
-      join(dir, 'traced.md'),
-      (await readFile(join(dir, 'traced.md'), 'utf8')).replace('id: traced', 'id: traced\nschedule: 1h'),
-    );
+    // The scheduled checklist samples its window; the preflight asks for another one, whose run (not
+    // shared with a scheduled run in flight) is the preflight's own.
+    const text = await readFile(join(dir, 'traced.md'), 'utf8');
+    await writeFile(join(dir, 'traced.md'), text.replace('id: traced', 'id: traced\nschedule: 1h'));
+    await writeFile(join(dir, 'asked.md'), text.replace('id: traced', 'id: asked'));
     serve = await startServe({
       dir,
       db,
@@ -198,7 +199,7 @@ describe('gonogo serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
         API_TOKEN: TOKEN,
       },
     });
-    const res = await fetch(`${serve.url}/api/v1/checklists/traced/preflight?env=production&max_age=0s`, {
+    const res = await fetch(`${serve.url}/api/v1/checklists/asked/preflight?env=production&max_age=0s`, {
       headers: { authorization: `Bearer ${created.stdout.trim()}` },
     });
     expect(res.status).toBe(200);
@@ -206,7 +207,7 @@ describe('gonogo serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       spans().find((s) => s.name === 'gonogo.preflight'),
     );
     expect(attrs(preflight)).toMatchObject({
-      'gonogo.checklist.id': 'traced',
+      'gonogo.checklist.id': 'asked',
       'deployment.environment.name': 'production',
       'gonogo.preflight.ran_checks': true,
     });
