@@ -57,7 +57,12 @@ interface Undici {
 /** undici, imported on first use (commands that run no http check never load it), then kept. */
 let undici: Promise<Undici> | undefined;
 const loadUndici = () => {
-  undici ??= import('undici').then((m) => ({ Agent: m.Agent, redirect: m.interceptors.redirect }));
+  // CommonJS: `default` is module.exports whether Node's loader or the bundle imports it (the bundle does
+  // not copy every named export).
+  undici ??= import('undici').then(({ default: u }) => ({
+    Agent: u.Agent,
+    redirect: u.interceptors.redirect,
+  }));
   return undici;
 };
 
