@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -79,6 +82,23 @@ describe('the build', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('GO');
     expect(r.code).toBe(0);
+  });
+
+  it('runs an http check (undici, bundled, through its public entry)', async () => {
+    const server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      writeFileSync(
+        join(dir, 'http.md'),
+        `# Http\n## A\n- [ ] up\n  \`\`\`check\n  http: http://127.0.0.1:${port}/\n  \`\`\`\n`,
+      );
+      const r = await built(['run', 'http.md', '--db', join(dir, 'http.db')]);
+      expect(r.stdout).not.toContain('crashed');
+      expect(r.code).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 
   it('parses a long checklist in a worker, and then from the parse cache until its code changes', async () => {
