@@ -108,12 +108,13 @@ describe('the build', () => {
         `- [ ] Item ${i} is done, with a title long enough to make the checklist larger than the worker threshold`,
     );
     writeFileSync(join(dir, 'long.md'), `# Long\n## Items\n${items.join('\n')}\n`);
-    const cache = () => readdirSync(join(dir, 'cache')).filter((f) => f.endsWith('.json'));
-    const first = await built(['lint', 'long.md', '--format', 'json']);
+    const env = { GONOGO_CACHE_DIR: join(dir, 'long-cache') };
+    const cache = () => readdirSync(env.GONOGO_CACHE_DIR).filter((f) => f.endsWith('.json'));
+    const first = await built(['lint', 'long.md', '--format', 'json'], env);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('[worker started]');
     expect(cache()).toHaveLength(1);
-    const again = await built(['lint', 'long.md', '--format', 'json']);
+    const again = await built(['lint', 'long.md', '--format', 'json'], env);
     expect(again.stderr).not.toContain('[worker started]');
     expect(again.stdout).toBe(first.stdout);
     expect(cache()).toHaveLength(1);
@@ -121,7 +122,7 @@ describe('the build', () => {
     const chunk = readdirSync(join(out, 'chunks')).find((f) => f.endsWith('.js'))!;
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(out, 'chunks', chunk), later, later);
-    const rebuilt = await built(['lint', 'long.md', '--format', 'json']);
+    const rebuilt = await built(['lint', 'long.md', '--format', 'json'], env);
     expect(rebuilt.stderr).toContain('[worker started]');
     expect(cache()).toHaveLength(2);
   }, 240_000);
