@@ -14,9 +14,9 @@ import type { WatchObserver } from './observer.js';
 /**
  * The service's watch loop (`gonogo serve`): elect a leader, and on the leader run each scheduled
  * checklist when its slot comes, sample windowed checks every `every` (independently of the runs and
- * of the loop's tick: it wakes for the next slot), prune old samples,
- * derive notification events and send them. Every slot is claimed in the store first, so even two
- * leaders at once (a split-brain moment) never run a slot twice.
+ * of the loop's tick: it wakes for the next slot), prune old samples, derive notification events and
+ * send them. Every slot is claimed in the store first, so even two leaders at once (a split-brain
+ * moment) never run a slot twice.
  */
 
 /** What the loop needs from the server. */
@@ -330,7 +330,6 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     const attempts = lease.attempts;
     const leader = await lease.tick().catch((err: unknown) => {
       observer.lease?.('error');
-      observer.leading?.(opts.holder, lease.isLeader());
       throw err;
     });
     if (leader && lease.attempts !== attempts) observer.lease?.('renewed');
