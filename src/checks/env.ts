@@ -3,7 +3,9 @@ import { defineCheck } from '../engine/check.js';
 
 /**
  * `env`: is a process environment variable (or a family of them, by glob) set, and to what.
- * The value is declared secret: conditions may compare it, reports only show its fingerprint.
+ * The value is declared secret: conditions may compare it, reports only show its fingerprint, unless the
+ * check says `secret: false` (a setting such as NODE_ENV), when reports show it (still redacted if it looks
+ * like a key).
  */
 export default defineCheck({
   kind: 'env',
@@ -13,7 +15,9 @@ export default defineCheck({
     .trim()
     .min(1, 'give a variable name or a glob, e.g. DATABASE_URL or RATE_LIMIT_*')
     .regex(/^\S+$/, 'a variable name or glob has no spaces'),
-  options: z.strictObject({}),
+  options: z.strictObject({
+    secret: z.boolean({ error: 'secret: write false for a setting that is not a secret, such as NODE_ENV' }).optional(),
+  }),
   variables: {
     set: { type: 'bool', description: 'The variable is defined (for a glob: at least one name matches)' },
     value: {

@@ -6,13 +6,44 @@ import type { YamlSource } from './yaml-source.js';
 
 /** A check block read from YAML, with the options that belong to the item rather than the check. */
 export interface ReadCheck {
-  check: CheckSpec;
+  /** Null for a block that only says `skip: reason` (the item is not applicable; nothing runs). */
+  check: CheckSpec | null;
   due?: DueSpec;
   owner?: string;
   skip?: string;
 }
 
 const COMMON = new Set<string>(COMMON_CHECK_OPTIONS);
+/** Keys a block without a check may hold: they belong to the item. */
+const ITEM_ONLY = new Set(['skip', 'due', 'owner']);
+
+/** A block that says `skip: reason` (and maybe `due:`, `owner:`) alone: the item is skipped, no check. */
+function readSkipOnly(
+  map: Record<string, unknown>,
+  source: Pick<YamlSource, 'error'>,
+  path: readonly PropertyKey[],
+  errors: ParseError[],
+): ReadCheck | undefined {
+  const before = errors.length;
+  const out: ReadCheck = { check: null };
+  const { skip, due, owner } = map;
+  if (typeof skip !== 'string' || !skip.trim()) {
+    errors.push(
+      source.error('skip: give the reason the item does not apply, e.g. skip: no Redis here', [...path, 'skip']),
+    );
+  } else out.skip = skip.trim();
+  if (due !== undefined) {
+    const parsed = typeof due === 'string' ? parseDue(due) : 'write a date (YYYY-MM-DD) or +14d';
+    if (typeof parsed === 'string') errors.push(source.error(`due: ${parsed}`, [...path, 'due']));
+    else out.due = parsed;
+  }
+  if (owner !== undefined) {
+    if (typeof owner !== 'string' && typeof owner !== 'number')
+      errors.push(source.error('owner: write a single name', [...path, 'owner']));
+    else out.owner = String(owner);
+  }
+  return errors.length === before ? out : undefined;
+}
 const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
 
 /**
@@ -40,6 +71,9 @@ export function readCheckMap(
   }
   const map = value as Record<string, unknown>;
   const kindKeys = Object.keys(map).filter((key) => kinds.has(key));
+  if (kindKeys.length === 0 && 'skip' in map && Object.keys(map).every((k) => ITEM_ONLY.has(k))) {
+    return readSkipOnly(map, source, path, errors);
+  }
   if (kindKeys.length === 0) {
     const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
     const hint = unknown.length > 0 ? ` ("${unknown[0]}" is not one)` : '';

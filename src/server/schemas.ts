@@ -205,7 +205,9 @@ export const ChecklistModelSchema = z
       z.looseObject({
         id: z.string(),
         title: z.string(),
-        kind: z.enum(['task', 'field', 'signoff', 'criterion']),
+        kind: z.enum(['task', 'field', 'signoff', 'criterion', 'workstream', 'review']),
+        phase: z.enum(['pre-launch', 'post-launch']).optional(),
+        recurs: z.string().optional(),
         section: z.array(z.string()),
         checked: z.boolean(),
         blocking: z.boolean(),
