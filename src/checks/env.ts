@@ -16,7 +16,9 @@ export default defineCheck({
     .min(1, 'give a variable name or a glob, e.g. DATABASE_URL or RATE_LIMIT_*')
     .regex(/^\S+$/, 'a variable name or glob has no spaces'),
   options: z.strictObject({
-    secret: z.boolean({ error: 'secret: write false for a setting that is not a secret, such as NODE_ENV' }).optional(),
+    secret: z
+      .boolean({ error: 'secret: write false for a setting that is not a secret, such as NODE_ENV' })
+      .optional(),
   }),
   variables: {
     set: { type: 'bool', description: 'The variable is defined (for a glob: at least one name matches)' },

@@ -29,7 +29,10 @@ function readSkipOnly(
   const { skip, due, owner } = map;
   if (typeof skip !== 'string' || !skip.trim()) {
     errors.push(
-      source.error('skip: give the reason the item does not apply, e.g. skip: no Redis here', [...path, 'skip']),
+      source.error('skip: give the reason the item does not apply, e.g. skip: no Redis here', [
+        ...path,
+        'skip',
+      ]),
     );
   } else out.skip = skip.trim();
   if (due !== undefined) {

@@ -61,6 +61,7 @@ const SIGNOFF_HEADING = /\b(sign[\s-]?offs?|onay(lar|lari)?|approvals?)\b/;
 const ACCEPTANCE = /\b(acceptance|exit)\s+criteria\b|\bkabul\s+kriterleri\b/;
 const ADVISORY = /\((?:optional|opsiyonel|if applicable)\)/i;
 const BLANK = /_{3,}/;
+const IMMEDIATE = /^(immediate(ly)?|hemen)\b/;
 const PIN = /\s*\{#([^\s{}]*)\}\s*$/;
 
 /**
@@ -188,7 +189,12 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     const title = plainText(node.children);
     while (open.length > 0 && open.at(-1)!.depth >= node.depth) open.pop();
     const slug = slugify(title) || 'section';
-    const window = windowFromHeading(title);
+    // `Immediate` under a post-launch heading is the launch day itself.
+    const window =
+      windowFromHeading(title) ??
+      (open.some((h) => h.after) && IMMEDIATE.test(fold(title))
+        ? { fromDays: 0, offsetDays: 0, source: 'heading' as const, text: title }
+        : undefined);
     open.push({
       depth: node.depth,
       title,

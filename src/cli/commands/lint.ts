@@ -1,5 +1,11 @@
 import { redact as redactValue } from '../../engine/redact.js';
-import { type Checklist, type CheckSpec, type Item, phaseOf, TASK_LIST_KINDS } from '../../model/checklist.js';
+import {
+  type Checklist,
+  type CheckSpec,
+  type Item,
+  phaseOf,
+  TASK_LIST_KINDS,
+} from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
