@@ -275,19 +275,19 @@ describe('runs and preflight', () => {
     const url = '/api/v1/checklists/launch/preflight?env=staging';
     clock += 3_600_000;
     const before = targetHits;
-    const a = await call('GET', url, { token: tokens.viewer });
+    const a = await call('GET', url, { token: tokens.operator });
     expect(a.status).toBe(200);
     expect(a.json.verdict).toBe('NO-GO');
     expect(targetHits).toBe(before + 1);
     clock += 60_000;
-    const b = await call('GET', `${url}&max_age=5m`, { token: tokens.viewer });
+    const b = await call('GET', `${url}&max_age=5m`, { token: tokens.operator });
     expect(b.json.run).toBe(a.json.run);
     expect(targetHits).toBe(before + 1);
     clock += 10 * 60_000;
-    const c = await call('GET', url, { token: tokens.viewer });
+    const c = await call('GET', url, { token: tokens.operator });
     expect(c.json.run).toBeGreaterThan(a.json.run);
     expect(targetHits).toBe(before + 2);
-    const d = await call('GET', `${url}&max_age=30s`, { token: tokens.viewer });
+    const d = await call('GET', `${url}&max_age=30s`, { token: tokens.operator });
     expect(d.json.run).toBe(c.json.run);
     expect(targetHits).toBe(before + 2);
   });
@@ -297,7 +297,7 @@ describe('runs and preflight', () => {
     const before = targetHits;
     const answers = await Promise.all(
       Array.from({ length: 8 }, () =>
-        call('GET', '/api/v1/checklists/launch/preflight?env=staging', { token: tokens.viewer }),
+        call('GET', '/api/v1/checklists/launch/preflight?env=staging', { token: tokens.operator }),
       ),
     );
     expect(new Set(answers.map((a) => a.json.run)).size).toBe(1);

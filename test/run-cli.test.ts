@@ -142,7 +142,7 @@ describe('gonogo run: usage and configuration errors exit 2', () => {
     { args: ['nogo.md', '--frobnicate'], says: /Unknown option '--frobnicate'[\s\S]*usage: gonogo run FILE/ },
     {
       args: ['nogo.md', '--format', 'yaml'],
-      says: /unknown format "yaml"; use one of: json, junit, markdown, text/,
+      says: /unknown format "yaml"; use one of: github, json, junit, markdown, text/,
     },
     { args: ['missing.md'], says: /cannot read checklist missing\.md: no such file/ },
     { args: [], says: /missing FILE/ },
@@ -158,7 +158,7 @@ describe('gonogo run: usage and configuration errors exit 2', () => {
   it('prints its usage with --help', async () => {
     const r = await runCli(['run', '--help'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('--format F    json | junit | markdown | text');
+    expect(r.stdout).toContain('--format F    github | json | junit | markdown | text');
     expect(r.stdout).toContain('Exit: 0 GO, 1 NO-GO, 2 usage or configuration error.');
   });
 });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolveStoreLocation } from '../store/dialects.js';
 
 /** Find `--db X` / `--db=X` anywhere in argv (a global flag). */
 export function dbFlag(argv: readonly string[]): string | undefined {
@@ -10,13 +10,10 @@ export function dbFlag(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The store location: `--db`, then `GONOGO_DB`, then `.gonogo/gonogo.db` under the current directory. */
-export function resolveDbUrl(
-  flag: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  cwd: string,
-): string {
-  const raw = flag ?? env.GONOGO_DB ?? '.gonogo/gonogo.db';
-  if (/^postgres(ql)?:\/\//.test(raw)) return raw;
-  return resolve(cwd, raw);
+/**
+ * The store location: `--db`, then `GONOGO_DB` (`fromEnv`), then `.gonogo/gonogo.db` under the current
+ * directory, resolved by the store's dialects (a URL they do not support is a ConfigError, never a file name).
+ */
+export function resolveDbUrl(flag: string | undefined, fromEnv: string | undefined, cwd: string): string {
+  return resolveStoreLocation(flag ?? fromEnv ?? '.gonogo/gonogo.db', cwd);
 }

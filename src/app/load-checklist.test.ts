@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
 import { ValidationErrors } from '../model/errors.js';
+import { configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
 
 const VALID = `# Launch
@@ -38,8 +39,8 @@ async function setup(name: string, text: string) {
   const file = join(dir, `${name}.md`);
   const cache = join(dir, `${name}-cache`);
   await writeFile(file, text);
-  const env = { GONOGO_CACHE_DIR: cache };
-  const load = () => loadChecklistFile(file, { registry, env });
+  const cacheDir = configFrom({ GONOGO_CACHE_DIR: cache }).cacheDir;
+  const load = () => loadChecklistFile(file, { registry, cacheDir });
   const entries = async () => (await readdir(cache)).filter((n) => n.endsWith('.json'));
   const entry = async () => {
     const [name] = await entries();
@@ -103,7 +104,8 @@ describe('the parse cache', () => {
 
   it('is off with GONOGO_CACHE=off', async () => {
     const s = await setup('off', VALID);
-    await loadChecklistFile(s.file, { registry, env: { GONOGO_CACHE_DIR: s.cache, GONOGO_CACHE: 'off' } });
+    const { cacheDir } = configFrom({ GONOGO_CACHE_DIR: s.cache, GONOGO_CACHE: 'off' });
+    await loadChecklistFile(s.file, { registry, cacheDir });
     await expect(readdir(s.cache)).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
@@ -18,18 +17,18 @@ import { ConfigError, ValidationErrors } from '../model/errors.js';
  * the registered kinds and the code that parses and validates (see `codeFingerprint`). On a hit the
  * Markdown parser is never even loaded, and a checklist this code validated before is not validated
  * again; one that failed validation is cached as parsed only, so its errors are reported afresh.
- * `GONOGO_CACHE=off` disables it; `GONOGO_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/gonogo`).
+ * `cacheDir` is undefined when the cache is off (`GONOGO_CACHE=off`, see config.ts).
  */
 export async function loadChecklistFile(
   file: string,
-  opts: { bind?: string; registry: KindRegistry; env: Readonly<Record<string, string | undefined>> },
+  opts: { bind?: string; registry: KindRegistry; cacheDir: string | undefined },
 ): Promise<Checklist> {
   const bytes = await readInput(file, 'checklist');
   const bind = opts.bind
     ? { text: (await readInput(opts.bind, 'bindings')).toString('utf8'), file: opts.bind }
     : undefined;
   const kinds = opts.registry.names();
-  const cache = cacheDir(opts.env);
+  const cache = opts.cacheDir;
   const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
   const cached = cache && key ? await readCached(cache, key) : undefined;
   if (cached?.valid) return cached.checklist;
@@ -64,13 +63,6 @@ async function readInput(file: string, what: string): Promise<Buffer> {
 }
 
 const MAX_ENTRIES = 256;
-
-function cacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (env.GONOGO_CACHE === 'off' || env.GONOGO_CACHE === '0') return undefined;
-  if (env.GONOGO_CACHE_DIR) return resolve(env.GONOGO_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'gonogo');
-}
 
 /** The folders of the code a cache entry depends on: parsing, validating, the kinds and the packages. */
 const CODE_DIRS = ['../markdown/', '../engine/', '../checks/', '../model/', '../chunks/'];

@@ -3,7 +3,6 @@ import { serve as listen } from '@hono/node-server';
 import type { Io, ServeOptions } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import {
   createCatalog,
@@ -13,7 +12,9 @@ import {
   type Logger,
   type ServerConfig,
 } from '../server/index.js';
-import { startServiceWatch, type Watch, watchOptionsFromEnv } from '../server/watch/index.js';
+import { startServiceWatch, type Watch } from '../server/watch/index.js';
+import { recordDigest, serviceActor } from '../usecases/index.js';
+import { type Config, configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
@@ -22,6 +23,8 @@ export interface ServeDeps {
   openStore(): Promise<Store>;
   registry(): Promise<KindRegistry>;
   now(): Date;
+  /** GONOGO_* settings; read from `io.env` when not given (tests). */
+  config?: Config;
 }
 
 /** A started server: its URL, and `close()` for a graceful stop (stop accepting, finish in-flight, close store). */
@@ -30,37 +33,6 @@ export interface RunningServer {
   port: number;
   server: GonogoServer;
   close(): Promise<void>;
-}
-
-/** Server settings from GONOGO_* environment variables, over the defaults; bad values are ConfigErrors. */
-export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<ServerConfig> {
-  const num = (name: string): number | undefined => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}="${v}" is not a whole number`, name);
-    return n;
-  };
-  const out: Partial<ServerConfig> = {};
-  const rpm = num('GONOGO_RATE_LIMIT');
-  if (rpm !== undefined) out.requestsPerMinute = rpm;
-  const fails = num('GONOGO_AUTH_FAILURE_LIMIT');
-  if (fails !== undefined) out.authFailuresPer10Min = fails;
-  if (env.GONOGO_PREFLIGHT_MAX_AGE) {
-    out.preflightMaxAgeMs = parseDuration(env.GONOGO_PREFLIGHT_MAX_AGE, 'GONOGO_PREFLIGHT_MAX_AGE');
-  }
-  if (env.GONOGO_PUBLIC_URL) {
-    try {
-      out.origins = env.GONOGO_PUBLIC_URL.split(',').map((u) => new URL(u.trim()).origin);
-    } catch {
-      throw new ConfigError(
-        `GONOGO_PUBLIC_URL="${env.GONOGO_PUBLIC_URL}" is not a URL; write it like https://gonogo.example.com`,
-        'GONOGO_PUBLIC_URL',
-      );
-    }
-  }
-  if (env.GONOGO_TRUST_PROXY) out.trustProxy = /^(1|true|yes)$/i.test(env.GONOGO_TRUST_PROXY);
-  return out;
 }
 
 /**
@@ -72,23 +44,18 @@ export async function startServer(
   deps: ServeDeps,
 ): Promise<RunningServer> {
   const logger = opts.logger ?? jsonLogger(deps.io.stderr);
+  // Bad settings are refused before anything is opened or bound.
+  const config = deps.config ?? configFrom(deps.io.env);
+  const serverConfig = { ...config.server, ...opts.config };
+  const watchOptions = config.watch;
+  const cacheDir = config.cacheDir;
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
   const catalog = await createCatalog({
     dir: opts.checklists,
-    load: (file) => loadChecklistFile(file, { registry, env: deps.io.env }),
-    onLoaded: (c) =>
-      store.recordChecklist(
-        {
-          id: c.id,
-          name: c.name,
-          digest: c.digest,
-          ...(c.file ? { file: c.file } : {}),
-          at: deps.now().toISOString(),
-        },
-        'server',
-      ),
+    load: (file) => loadChecklistFile(file, { registry, cacheDir }),
+    onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
   const server = createServer({
@@ -98,10 +65,9 @@ export async function startServer(
     now: deps.now,
     env: deps.io.env,
     logger,
-    config: { ...configFromEnv(deps.io.env), ...opts.config },
+    config: serverConfig,
     scheduler: { alive: () => watch?.alive() ?? false },
   });
-  const watchOptions = watchOptionsFromEnv(deps.io.env);
   let watch: Watch | undefined;
   const http = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: server.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));

@@ -1,7 +1,7 @@
 import type { CliServices, Io } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { processClock } from './clock.js';
+import { configFrom } from './config.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
 import { loadChecklistFile } from './load-checklist.js';
 
@@ -9,21 +9,34 @@ import { loadChecklistFile } from './load-checklist.js';
 export function createServices(argv: readonly string[], io: Io): CliServices & { dispose(): Promise<void> } {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
-  const now = processClock(io.env);
+  const config = configFrom(io.env);
+  const now = () => config.now();
   // Lazy: a kind's module is imported when a checklist uses it (see KindRegistry.load).
   const getRegistry = () => {
     registry ??= import('../checks/registry.js').then((m) => m.loadRegistry({ lazy: true }));
     return registry;
   };
   return {
+    config,
     now,
     registry: getRegistry,
     async loadChecklist(file, opts = {}) {
-      return loadChecklistFile(file, { ...opts, registry: await getRegistry(), env: io.env });
+      return loadChecklistFile(file, { ...opts, registry: await getRegistry(), cacheDir: config.cacheDir });
+    },
+    async readSource(file) {
+      const [{ readFile }, { resolve }, { repairText }] = await Promise.all([
+        import('node:fs/promises'),
+        import('node:path'),
+        import('../markdown/repair.js'),
+      ]);
+      return repairText(await readFile(resolve(io.cwd, file))).text;
     },
     openStore(opts = {}) {
+      // Every write is stamped with the process's clock (GONOGO_NOW): a bad value is refused before the
+      // store is touched, and events the store stamps itself agree with the run's.
+      config.now();
       store ??= import('../store/index.js').then((m) =>
-        m.openStore(resolveDbUrl(dbFlag(argv), io.env, io.cwd), { existing: opts.existing === true }),
+        m.openStore(resolveDbUrl(dbFlag(argv), config.db, io.cwd), { existing: opts.existing === true, now }),
       );
       return store;
     },
@@ -34,6 +47,7 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
         openStore: this.openStore,
         registry: getRegistry,
         now,
+        config,
       });
     },
     async dispose() {

@@ -1,20 +1,25 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckContext, CheckFailure } from '../engine/check.js';
-import { SERVICES, serviceAvailable } from '../test-support/services.js';
 import redis, { parseInfo } from './redis.js';
+import { binaryAvailable } from './test-support/binaries.js';
 import { celEnvironment, holds } from './test-support/cel.js';
+import { type OwnRedis, REDIS_SERVER, startRedisServer } from './test-support/redis-server.js';
 
-const up = await serviceAvailable('redis');
-const URL_ = SERVICES.redis.url;
-// Unique per run, so parallel runs on one server do not collide; removed afterwards.
+// The tests judge server settings (AOF, RDB), so they run against servers of their own with those
+// settings, never the machine's shared Redis (whose configuration is not theirs to know or change).
+const up = await binaryAvailable(REDIS_SERVER, 'redis-server');
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const key = `gonogo:test:${suffix}`;
 // Checks that must be told apart in CLIENT LIST connect as ACL users of their own.
 const probe = `gonogo_probe_${suffix}`;
 const limited = `gonogo_limited_${suffix}`;
-const PROBE_URL = `redis://${probe}:probe-pw@127.0.0.1:6379`;
-const LIMITED_URL = `redis://${limited}:limited-pw@127.0.0.1:6379`;
+let server: OwnRedis;
+let URL_ = '';
+let HOST = '';
+let PROBE_URL = '';
+let LIMITED_URL = '';
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const ctx = (timeoutMs = 5000): CheckContext => ({
   signal: AbortSignal.timeout(timeoutMs),
@@ -51,9 +56,14 @@ const probeConnections = () =>
     return list.split('\n').filter((line) => line.includes(` user=${probe} `)).length;
   });
 
-describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
-  beforeAll(() =>
-    admin(async (client) => {
+describe.skipIf(!up)('redis kind (a redis-server of its own: --appendonly no, --save "")', () => {
+  beforeAll(async () => {
+    server = await startRedisServer(['--appendonly', 'no', '--save', '']);
+    URL_ = server.url;
+    HOST = `127.0.0.1:${server.port}`;
+    PROBE_URL = `redis://${probe}:probe-pw@${HOST}`;
+    LIMITED_URL = `redis://${limited}:limited-pw@${HOST}`;
+    await admin(async (client) => {
       await client.set(key, 'two words');
       await client.call('ACL', 'SETUSER', probe, 'on', '>probe-pw', '~*', '&*', '+@all');
       // A user that may PING and GET but neither INFO nor CONFIG, as locked-down deployments do.
@@ -69,14 +79,11 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
         '+hello',
         '+auth',
       );
-    }),
-  );
-  afterAll(() =>
-    admin(async (client) => {
-      await client.del(key);
-      await client.call('ACL', 'DELUSER', probe, limited);
-    }),
-  );
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it.each([
     {
@@ -85,7 +92,7 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
       conditions: redis.defaultExpect,
       passes: true,
     },
-    // The test server runs with --appendonly no: the seed's "Redis persistence AOF+RDB" item fails here.
+    // This server runs with --appendonly no: the seed's "Redis persistence AOF+RDB" item fails here.
     {
       name: 'CONFIG GET becomes a map',
       command: 'CONFIG GET appendonly',
@@ -168,11 +175,12 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
     },
     {
       name: 'a wrong password: connected is false',
-      target: `redis://${probe}:wrong-pw@127.0.0.1:6379`,
+      target: 'wrong-password',
       message: /WRONGPASS/,
     },
   ])('$name', async ({ target, message }) => {
-    const { observed, failure } = await observe(target, { command: 'PING' });
+    const url = target === 'wrong-password' ? `redis://${probe}:wrong-pw@${HOST}` : target;
+    const { observed, failure } = await observe(url, { command: 'PING' });
     expect(failure).toMatch(message);
     expect(observed).toEqual({ connected: false });
     expect(holds(redis, redis.defaultExpect, observed)).toBe(false);
@@ -180,14 +188,14 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
   });
 
   it('never shows the password of the URL', async () => {
-    const { failure } = await observe(`redis://${probe}:wrong-pw@127.0.0.1:6379`);
-    expect(failure).toContain(`redis://${probe}:***@127.0.0.1:6379`);
+    const { failure } = await observe(`redis://${probe}:wrong-pw@${HOST}`);
+    expect(failure).toContain(`redis://${probe}:***@${HOST}`);
     expect(failure).not.toContain('wrong-pw');
   });
 
   it('an unknown command is an error with the server message', async () => {
     const { observed, failure } = await observe(URL_, { command: 'NOSUCHCOMMAND x' });
-    expect(failure).toMatch(/NOSUCHCOMMAND on redis:\/\/127\.0\.0\.1:6379 failed: ERR unknown command/);
+    expect(failure).toMatch(new RegExp(`NOSUCHCOMMAND on ${escaped(URL_)} failed: ERR unknown command`));
     expect(observed).toEqual({ connected: true });
   });
 
@@ -217,6 +225,30 @@ describe.skipIf(!up)('redis kind (Redis on 127.0.0.1:6379)', () => {
     await observe(PROBE_URL, { command: 'PING' });
     await observe(PROBE_URL, { command: 'NOSUCHCOMMAND' });
     await expect.poll(probeConnections).toBe(0);
+  });
+});
+
+describe.skipIf(!up)('redis kind (a redis-server of its own: --appendonly yes)', () => {
+  let aof: OwnRedis;
+  beforeAll(async () => {
+    aof = await startRedisServer(['--appendonly', 'yes', '--save', '900 1']);
+  });
+  afterAll(async () => {
+    await aof?.stop();
+  });
+
+  it.each([
+    [
+      'the seed\'s "Redis persistence AOF+RDB" item passes',
+      'CONFIG GET appendonly',
+      ['reply.appendonly == "yes"'],
+    ],
+    ['INFO says AOF is on', undefined, ['info.aof_enabled == "1"']],
+    ['RDB snapshots are on', 'CONFIG GET save', ['reply.save != ""']],
+  ])('%s', async (_name, command, conditions) => {
+    const { observed, failure } = await observe(aof.url, command === undefined ? {} : { command });
+    expect(failure).toBeUndefined();
+    expect(holds(redis, conditions, observed)).toBe(true);
   });
 });
 

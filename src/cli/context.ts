@@ -12,12 +12,24 @@ export interface Io {
   cwd: string;
 }
 
+/** Settings the CLI itself uses, from `GONOGO_*` variables validated by the composition root (src/app/config.ts). */
+export interface CliConfig {
+  /** `GONOGO_USER`: who acts when `--by` is not given. */
+  readonly user: string | undefined;
+  /** `GONOGO_DEBUG`: print stack traces of unexpected errors. */
+  readonly debug: boolean;
+}
+
 /** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */
 export interface CliServices {
+  /** `GONOGO_*` settings, each checked on first use (a bad value is a ConfigError naming it). */
+  config: CliConfig;
   /** The clock: `GONOGO_NOW` when set, else the real time. */
   now(): Date;
   /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */
   loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  /** The checklist's text as gonogo reads it (BOM, CRLF and mis-decoded text repaired); for line-based rules. */
+  readSource(file: string): Promise<string>;
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /**

@@ -36,7 +36,7 @@ async function help(ctx: CommandContext): Promise<void> {
 
 /** Print an error the way users read it and return the exit code. Never a stack trace unless GONOGO_DEBUG. */
 export function reportError(err: unknown, ctx: CommandContext): number {
-  const { stderr, env } = ctx.io;
+  const { stderr } = ctx.io;
   if (err instanceof ValidationErrors) {
     for (const e of err.errors) stderr.write(`${e.format()}\n`);
   } else if (err instanceof ParseError) {
@@ -46,7 +46,7 @@ export function reportError(err: unknown, ctx: CommandContext): number {
   } else {
     const e = err as NodeJS.ErrnoException;
     stderr.write(`gonogo: ${e?.message ?? String(err)}\n`);
-    if (env.GONOGO_DEBUG && e?.stack) stderr.write(`${e.stack}\n`);
+    if (ctx.services.config.debug && e?.stack) stderr.write(`${e.stack}\n`);
   }
   return EXIT.USAGE;
 }

@@ -5,16 +5,17 @@ import { basename, resolve } from 'node:path';
 import type { Store } from '../engine/store.js';
 import type { Checklist } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
+import { type Actor, actorFromToken, personActor, type UseCaseContext } from '../usecases/index.js';
 import type { CommandContext } from './context.js';
 
 /**
- * Shared steps of the commands that change state (attest, waive, signoff, token): who acts, loading
- * the checklist and recording its digest in the log before anything refers to it.
+ * Shared steps of the commands that change state (attest, waive, signoff, token): who acts and loading
+ * the checklist into the context the use cases run in.
  */
 
 /** Who acts: `--by`, else `$GONOGO_USER`, else the OS user name. */
 export function actorFrom(by: string | undefined, ctx: CommandContext): string {
-  const name = by?.trim() || ctx.io.env.GONOGO_USER?.trim() || osUser();
+  const name = by?.trim() || ctx.services.config.user || osUser();
   if (!name) throw new ConfigError('cannot tell who you are: pass --by NAME or set GONOGO_USER', 'by');
   return name;
 }
@@ -28,46 +29,31 @@ function osUser(): string | undefined {
   }
 }
 
-/** Store methods that change a checklist's state (the ones the engine's actions call). */
-const STATE_WRITES: ReadonlySet<PropertyKey> = new Set(['addAttestation', 'addWaiver', 'addSignoff']);
-
 /**
- * Load the checklist (with bindings) and open the store. The returned store records the checklist's
- * current digest (`checklist.imported` when new) right before the first state change, so the log names
- * the version an attestation or sign-off refers to, and a refused command writes nothing.
+ * Load the checklist (with bindings) and open the store, as the context the use cases run in. The use
+ * cases record the checklist's digest themselves, after their checks, so a refused command writes nothing.
  */
 export async function openChecklist(
   ctx: CommandContext,
   file: string,
-  opts: { bind?: string | undefined; actor: string },
-): Promise<{ checklist: Checklist; store: Store }> {
+  opts: { bind?: string | undefined },
+): Promise<{ checklist: Checklist; useCases: UseCaseContext }> {
   const checklist = await ctx.services.loadChecklist(file, opts.bind ? { bind: opts.bind } : {});
   const store = await ctx.services.openStore();
-  let recorded: Promise<void> | undefined;
-  const record = () =>
-    store.recordChecklist(
-      {
-        id: checklist.id,
-        name: checklist.name,
-        digest: checklist.digest,
-        ...(checklist.file ? { file: checklist.file } : {}),
-        at: ctx.services.now().toISOString(),
-      },
-      opts.actor,
-    );
-  const recording = new Proxy(store, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (!STATE_WRITES.has(prop)) return value.bind(target);
-      return async (...args: unknown[]) => {
-        recorded ??= record();
-        await recorded;
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { checklist, store: recording };
+  return { checklist, useCases: { store, now: () => ctx.services.now() } };
+}
+
+/**
+ * Who acts: the person at the terminal (every role), or with `--token T` the API token's holder, with
+ * that token's role and sign-off roles, refused exactly as the API and the dashboard refuse it.
+ */
+export async function actorOf(
+  values: { by?: string | undefined; token?: string | undefined },
+  ctx: CommandContext,
+  store: Store,
+): Promise<Actor> {
+  if (values.token !== undefined) return actorFromToken(store, values.token);
+  return personActor(actorFrom(values.by, ctx));
 }
 
 /** Name and SHA-256 of an evidence file (`attest --file`), relative to the working directory. */

@@ -15,7 +15,8 @@ export interface RunReport {
   /** Store id of the run, when stored. */
   run?: number;
   summary: StatusSummary;
-  items: (EvaluatedItem & { section: string[] })[];
+  /** `line`: where the item is written in the checklist (for CI annotations), when known. */
+  items: (EvaluatedItem & { section: string[]; line?: number })[];
   reasons: Reason[];
   /** Ids of the post-launch items: listed apart, never in `reasons` (DESIGN.md "Phases"). */
   after_launch: string[];
@@ -35,6 +36,7 @@ export function toRunReport(
   evaluation: Evaluation,
   meta: { at: Date; run?: number; durationMs?: number },
 ): RunReport {
+  const lines = new Map(checklist.items.map((item) => [item.id, item.line]));
   return {
     verdict: evaluation.verdict,
     environment: evaluation.environment,
@@ -47,7 +49,10 @@ export function toRunReport(
     at: meta.at.toISOString(),
     ...(meta.run !== undefined ? { run: meta.run } : {}),
     summary: evaluation.summary,
-    items: evaluation.items,
+    items: evaluation.items.map((item) => {
+      const line = lines.get(item.id);
+      return line === undefined ? item : { ...item, line };
+    }),
     reasons: evaluation.reasons,
     after_launch: evaluation.afterLaunch,
     overdue: evaluation.items.filter((i) => i.overdue).map((i) => i.id),

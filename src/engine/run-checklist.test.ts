@@ -160,7 +160,7 @@ describe('runChecklist', () => {
       digest: 'sha256:0000',
       environment: 'production',
     });
-    expect(opts.store.audit.map((e) => e.type)).toEqual(['checklist.imported', 'run.completed']);
+    expect(opts.store.audit.map((e) => e.type)).toEqual(['run.completed']);
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5]);
     expect(progress.every((p) => p.total === 5)).toBe(true);
   });
@@ -314,7 +314,7 @@ describe('with the real SQLite store', () => {
       expect(samples).toHaveLength(1);
       expect((await store.verifyAudit()).ok).toBe(true);
       const types = (await store.listAudit({})).map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['checklist.imported', 'run.completed']));
+      expect(types).toEqual(expect.arrayContaining(['run.completed']));
       await store.close();
       for (const file of await readdir(dir)) {
         const bytes = await readFile(join(dir, file));
@@ -392,7 +392,12 @@ describe('windows', () => {
     const { report } = await runChecklist(opts);
     expect(report.items[0]!.status).toBe('pass');
     expect(report.items[0]!.message).toMatch(/^window 400ms\/400ms: \d+ samples, all passed$/);
-    expect(opts.store.samples.length).toBeGreaterThanOrEqual(8);
+    // However slow the machine, the samples kept coming until they covered the hold (not a count per
+    // millisecond: a gap under load restarts the window, and --wait simply samples longer).
+    const times = opts.store.samples.map((s) => Date.parse(s.at));
+    expect(opts.store.samples.every((s) => s.ok)).toBe(true);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(400 - 50);
   });
 
   it('--wait stops on a flapping target as soon as the window fails', async () => {

@@ -18,10 +18,7 @@ export interface RunProgress {
 }
 
 /** The part of the Store a run uses (any full Store will do). */
-export type RunStore = Pick<
-  Store,
-  'recordChecklist' | 'saveRun' | 'addSamples' | 'listSamples' | 'loadState'
->;
+export type RunStore = Pick<Store, 'saveRun' | 'addSamples' | 'listSamples' | 'loadState'>;
 
 export interface RunOptions {
   checklist: Checklist;
@@ -66,7 +63,8 @@ function environmentBlock(checklist: Checklist, environment: string): Record<str
 }
 
 /**
- * Run every check of a checklist, judge windows, decide, store the run (with its `run.completed` audit
+ * Run every check of a checklist, judge windows, decide, store the run (the caller, the `runChecks`
+ * use case, has recorded the checklist's digest first) (with its `run.completed` audit
  * event) and return the evaluation and its report. Check failures never throw (they are outcomes);
  * a store failure or an unknown environment does, for the caller to report (exit 2).
  * @example const { report } = await runChecklist({ checklist, environment: 'production', registry, store, now: () => new Date(), env: process.env, baseDir: '.', trigger: 'cli' });
@@ -74,15 +72,6 @@ function environmentBlock(checklist: Checklist, environment: string): Record<str
 export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   const { checklist, environment, store, now } = opts;
   const block = environmentBlock(checklist, environment);
-  await store.recordChecklist(
-    {
-      id: checklist.id,
-      name: checklist.name,
-      digest: checklist.digest,
-      ...(checklist.file ? { file: checklist.file } : {}),
-    },
-    opts.trigger,
-  );
   const startedAt = now();
   const t0 = performance.now();
 

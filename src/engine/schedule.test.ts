@@ -68,6 +68,15 @@ describe('checklistSchedule and sampleSchedule', () => {
     expect(sampleSchedule(item(null))).toBeUndefined();
   });
 
+  it('honours a sub-second every, and refuses one so short it would only spin', () => {
+    const s = sampleSchedule(item({ hold: '4s', every: '250ms' }))!;
+    expect(s.intervalMs).toBe(250);
+    expect(s.nextRun(new Date(1_000)).getTime()).toBe(1_250);
+    expect(() => sampleSchedule(item({ hold: '4s', every: '1ms' }))).toThrow(
+      /ops\/health: every: must be at least 10ms/,
+    );
+  });
+
   it('names the item when `every` is not a duration', () => {
     expect(() => sampleSchedule(item({ hold: '1h', every: 'often' }))).toThrow(/ops\/health: every/);
   });

@@ -91,16 +91,22 @@ export function checklistSchedule(checklist: Pick<Checklist, 'schedule'>): Sched
   return parseSchedule(String(checklist.schedule), 'schedule');
 }
 
-/** How often a windowed item is sampled: its check's `every:` (default 1m, as windows judge it). */
+/** Shortest `every` the service samples at: sub-second windows are honoured, a busy loop is not. */
+export const MIN_SAMPLE_MS = 10;
+
+/**
+ * How often a windowed item is sampled: its check's `every:` exactly (default 1m, as windows judge it),
+ * sub-second included, whatever the checklist's schedule.
+ */
 export function sampleSchedule(item: Pick<Item, 'id' | 'check'>): Schedule | undefined {
   const check = item.check;
   if (!check || check.hold === undefined) return undefined;
   if (check.every === undefined) return intervalSchedule('1m', DEFAULT_EVERY_MS);
   const field = `${item.id}: every`;
-  return intervalSchedule(check.every, positive(parseDuration(check.every, field), field));
+  return intervalSchedule(check.every, atLeast(parseDuration(check.every, field), field));
 }
 
-function positive(ms: number, field: string): number {
-  if (ms < MIN_INTERVAL_MS) throw new ConfigError(`${field}: must be at least 1s`, field);
+function atLeast(ms: number, field: string): number {
+  if (ms < MIN_SAMPLE_MS) throw new ConfigError(`${field}: must be at least ${MIN_SAMPLE_MS}ms`, field);
   return ms;
 }

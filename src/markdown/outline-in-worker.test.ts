@@ -109,8 +109,7 @@ describe('outlineInWorker', () => {
     );
     expect(inWorker(text, { script: failing })).toBeUndefined();
     const dying = write('dying.mjs', `throw new Error('dead before a word');`);
-    const started = Date.now();
+    // Given up rather than waited on forever: the call returns (how soon is for bench/).
     expect(inWorker(text, { script: dying, stallMs: 500 })).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

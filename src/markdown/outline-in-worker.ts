@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Draft } from './outline.js';
 import type { MarkdownOutline } from './outline-markdown.js';
@@ -46,13 +44,13 @@ export function outlineInWorker(
   { script = new URL('./outline-worker.js', import.meta.url), stallMs = STALL_MS } = {},
 ): MarkdownOutline | undefined {
   // From the TypeScript sources (tests) there is no script a worker can run.
-  if (!script.pathname.endsWith('.js') || !existsSync(fileURLToPath(script))) return undefined;
+  if (!script.pathname.endsWith('.js')) return undefined;
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
     const input: WorkerInput = { text, signal, port: port2 };
-    worker = new Worker(script, { workerData: input, transferList: [port2] });
+    worker = new Worker(bootstrap(script), { eval: true, workerData: input, transferList: [port2] });
   } catch {
     port1.close();
     return undefined;
@@ -77,4 +75,18 @@ export function outlineInWorker(
     // Done or given up: end it now, so its heap is given back before the caller goes on.
     void worker.terminate();
   }
+}
+
+/**
+ * The worker's first code: import the script or, when it cannot be loaded (missing, or failing as it
+ * loads), say so and wake the caller, which sleeps on `signal` and would otherwise wait STALL_MS. This
+ * replaces a look at the file system first, which the Markdown layer does not do.
+ */
+function bootstrap(script: URL): string {
+  return `import(${JSON.stringify(script.href)}).catch((err) => {
+  const { workerData } = require('node:worker_threads');
+  workerData.port.postMessage({ failed: String(err && err.message || err) });
+  Atomics.add(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+});`;
 }

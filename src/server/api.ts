@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
-import { attest, signoff, waive } from '../engine/actions.js';
 import type { Checklist } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
+import { type Actor, attest, signoff, tokenActor, waive } from '../usecases/index.js';
 import { latestAudit } from './audit-page.js';
-import { bearerToken, maySignFor, type Principal } from './auth.js';
-import { type Authenticator, requireRole } from './authenticator.js';
+import { bearerToken, type Principal } from './auth.js';
+import type { Authenticator } from './authenticator.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import type { Gate } from './gate.js';
+import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import {
   AttestationBody,
@@ -203,10 +203,11 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     await next();
   });
 
-  const who = (c: { get(k: 'principal'): Principal | undefined }): Principal => {
+  // The token's holder, as the use cases see it.
+  const who = (c: { get(k: 'principal'): Principal | undefined }): Actor => {
     const p = c.get('principal');
     if (!p) throw new HttpProblem(401, 'not authenticated');
-    return p;
+    return tokenActor(p);
   };
 
   api.openapi(routes.listChecklists, (c) => {
@@ -232,11 +233,10 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   });
 
   api.openapi(routes.createRun, async (c) => {
-    const p = who(c);
-    requireRole(p, 'operator', 'running checks');
+    const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const environment = gate.environment(checklist, c.req.valid('json').env);
-    const result = await gate.run(checklist, environment, `api:${p.name}`);
+    const result = await gate.run(checklist, environment, `api:${actor.name}`, actor);
     return c.json(result.report, 201);
   });
 
@@ -256,76 +256,52 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const q = c.req.valid('query');
     const environment = gate.environment(checklist, q.env);
-    const maxAge = q.max_age !== undefined ? parseDuration(q.max_age, 'max_age') : config.preflightMaxAgeMs;
-    const report = await gate.preflight(checklist, environment, maxAge, `api:${p.name}`);
+    const report = await preflightFor(
+      gate,
+      p,
+      { checklist, environment },
+      q.max_age,
+      config.preflightMaxAgeMs,
+    );
     return c.json(report, 200);
   });
 
   api.openapi(routes.attest, async (c) => {
-    const p = who(c);
-    requireRole(p, 'operator', 'attesting');
+    const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
-    const attestation = await attest(
-      deps.store,
-      {
-        checklist,
-        environment: b.env,
-        item: b.item,
-        evidence: b.evidence,
-        value: b.value,
-        validFor: b.valid_for,
-        by: p.name,
-      },
-      deps.now(),
-    );
-    gate.invalidate(checklist.id);
+    const attestation = await attest(gate.useCases, actor, {
+      checklist,
+      environment: b.env,
+      item: b.item,
+      evidence: b.evidence,
+      value: b.value,
+      validFor: b.valid_for,
+    });
     const { file: _f, ...shown } = attestation;
     return c.json(shown, 201);
   });
 
   api.openapi(routes.waive, async (c) => {
-    const p = who(c);
-    requireRole(p, 'approver', 'granting a waiver');
+    const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
-    const waiver = await waive(
-      deps.store,
-      {
-        checklist,
-        environment: b.env,
-        item: b.item,
-        reason: b.reason,
-        owner: b.owner,
-        expires: b.expires,
-        by: p.name,
-      },
-      deps.now(),
-    );
-    gate.invalidate(checklist.id);
+    const waiver = await waive(gate.useCases, actor, {
+      checklist,
+      environment: b.env,
+      item: b.item,
+      reason: b.reason,
+      owner: b.owner,
+      expires: b.expires,
+    });
     return c.json(waiver, 201);
   });
 
   api.openapi(routes.signoff, async (c) => {
-    const p = who(c);
-    requireRole(p, 'approver', 'signing off');
+    const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
-    const environment = gate.environment(checklist, b.env);
-    if (checklist.signoffs.includes(b.role) && !maySignFor(p, b.role)) {
-      const held = p.signoffRoles.length > 0 ? p.signoffRoles.join(', ') : 'none';
-      throw new HttpProblem(
-        403,
-        `token "${p.name}" may not sign off as ${b.role} (its sign-off roles: ${held})`,
-        'role',
-      );
-    }
-    const record = await signoff(
-      deps.store,
-      { checklist, environment, role: b.role, by: p.name },
-      deps.now(),
-    );
-    gate.invalidate(checklist.id);
+    const record = await signoff(gate.useCases, actor, { checklist, environment: b.env, role: b.role });
     return c.json(record, 201);
   });
 

@@ -4,16 +4,16 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
-import { ActionError } from '../engine/actions.js';
+import { ActionError } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
-import { MessagePage } from './dashboard/pages.js';
+import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
 import { type AppEnv, clientAddress } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { HttpProblem, problemResponse } from './problem.js';
+import { HttpProblem, problemResponse, storeProblem } from './problem.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -87,6 +87,16 @@ export function createServer(deps: ServerDeps): GonogoServer {
     }),
   );
 
+  // Every route is limited: a request counts against its address until it proves a token or session.
+  app.use('*', async (c, next) => {
+    const release = auth.admit(c.get('clientIp'));
+    try {
+      await next();
+    } finally {
+      if (c.get('principal')) release();
+    }
+  });
+
   app.use(
     '*',
     bodyLimit({
@@ -102,9 +112,13 @@ export function createServer(deps: ServerDeps): GonogoServer {
 
   app.onError((err, c) => {
     let problem: HttpProblem;
+    const fromStore = storeProblem(err);
     if (err instanceof HttpProblem) problem = err;
-    else if (err instanceof ActionError)
-      problem = new HttpProblem(err.notFound ? 404 : 400, err.message, err.field);
+    else if (fromStore) {
+      if (fromStore.status === 503)
+        deps.logger.warn('store unavailable', { id: c.get('requestId'), error: err.message });
+      problem = fromStore;
+    } else if (err instanceof ActionError) problem = new HttpProblem(err.status, err.message, err.field);
     else if (err instanceof HTTPException && err.status < 500)
       problem = new HttpProblem(err.status as 400, err.message);
     else {

@@ -1,25 +1,16 @@
-import { createHash } from 'node:crypto';
-import type { TokenRecord, TokenRole } from '../engine/store.js';
+import type { TokenRecord } from '../engine/store.js';
+import { holdsSignoffRole, ROLES, roleAtLeast, tokenActor } from '../usecases/index.js';
 
-/** Roles in increasing power: each role may do everything the ones before it may. */
-export const ROLES: readonly TokenRole[] = ['viewer', 'operator', 'approver', 'admin'];
+// The role rules live with the use cases (usecases/permission.ts); these names stay for server code.
+export { hashToken } from '../usecases/index.js';
+export { ROLES, roleAtLeast };
 
 /** Who is calling: the token's record (never the token itself). */
 export type Principal = TokenRecord;
 
-/** The store key of a token: hex SHA-256 of the token text. Tokens themselves are never stored. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** Whether `role` is at least `min` (viewer < operator < approver < admin). */
-export function roleAtLeast(role: TokenRole, min: TokenRole): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(min);
-}
-
 /** Whether the principal may sign off for `signoffRole`: an approver (or admin) that holds that role. */
 export function maySignFor(p: Principal, signoffRole: string): boolean {
-  return roleAtLeast(p.role, 'approver') && p.signoffRoles.includes(signoffRole);
+  return roleAtLeast(p.role, 'approver') && holdsSignoffRole(tokenActor(p), signoffRole);
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */

@@ -8,15 +8,24 @@ import { RateLimiter } from './rate-limit.js';
 /** How long a looked-up token is trusted without asking the store again. */
 const TOKEN_CACHE_MS = 10_000;
 
+const tooMany = (detail: string, retryAfterS: number) =>
+  new HttpProblem(429, `${detail}; retry in ${retryAfterS}s`, undefined, {
+    'Retry-After': String(retryAfterS),
+  });
+
 /**
- * Turns tokens into principals, with the brute-force guard: a client address that presents too many
- * bad tokens gets 429 for the rest of the window, even with a good token.
+ * Turns tokens into principals, with the limits that keep a client from hammering the server: every
+ * request counts against its client address until it turns out authenticated (then against its token),
+ * and an address that presents too many bad tokens gets 429 for the rest of the window, even with a
+ * good token.
  */
 export class Authenticator {
   private readonly failures: RateLimiter | undefined;
   private readonly requests: RateLimiter | undefined;
   // Known tokens are remembered briefly: a polling CI job should not cost a store query per request.
   private readonly known = new Map<string, { principal: Principal; until: number }>();
+  // Concurrent requests with the same token share one store lookup (and one counted attempt).
+  private readonly lookups = new Map<string, Promise<Principal | undefined>>();
 
   constructor(
     private readonly store: Store,
@@ -29,17 +38,22 @@ export class Authenticator {
       config.requestsPerMinute > 0 ? new RateLimiter(config.requestsPerMinute, 60_000) : undefined;
   }
 
+  /**
+   * Count a request against its client address before anything else runs (429 when over); call the
+   * returned function when the request turned out authenticated, so a team behind one NAT address is
+   * limited per token, not per address.
+   */
+  admit(ip: string): () => void {
+    const key = `ip:${ip}`;
+    const r = this.requests?.hit(key);
+    if (r && !r.ok) throw tooMany('too many requests from this address', r.retryAfterS);
+    return () => this.requests?.release(key);
+  }
+
   /** Refuse a client address that failed authentication too often (429 with Retry-After). */
   guard(ip: string): void {
     const state = this.failures?.blocked(ip);
-    if (state?.blocked) {
-      throw new HttpProblem(
-        429,
-        `too many failed authentications from this address; retry in ${state.retryAfterS}s`,
-        undefined,
-        { 'Retry-After': String(state.retryAfterS) },
-      );
-    }
+    if (state?.blocked) throw tooMany('too many failed authentications from this address', state.retryAfterS);
   }
 
   /** The principal of a token; 401 when there is none or it is unknown (counted against the address). */
@@ -58,13 +72,9 @@ export class Authenticator {
     const hash = hashToken(token);
     const cached = this.known.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const principal = await this.store.findToken(hash);
-    if (principal) {
-      if (this.known.size >= 1000) this.known.clear();
-      this.known.set(hash, { principal, until: Date.now() + TOKEN_CACHE_MS });
-    }
+    const pending = this.lookups.get(hash);
+    const principal = pending ? await pending : await this.lookup(hash, ip);
     if (!principal) {
-      this.failures?.hit(ip);
       this.logger.warn('authentication failed', { ip });
       this.guard(ip);
       throw new HttpProblem(401, 'unknown or revoked token', undefined, {
@@ -74,14 +84,37 @@ export class Authenticator {
     return principal;
   }
 
+  /**
+   * Look a token up in the store. The attempt is counted as a failure before the store is asked and
+   * given back when the token is good: counting after the await would let a burst of concurrent guesses
+   * all pass the guard while the lookups are in flight.
+   */
+  private async lookup(hash: string, ip: string): Promise<Principal | undefined> {
+    const attempt = this.failures?.hit(ip);
+    if (attempt && !attempt.ok)
+      throw tooMany('too many failed authentications from this address', attempt.retryAfterS);
+    const found = this.store.findToken(hash).finally(() => this.lookups.delete(hash));
+    this.lookups.set(hash, found);
+    let principal: Principal | undefined;
+    try {
+      principal = await found;
+    } catch (err) {
+      // A store outage is not a bad guess: it must not lock the address out.
+      this.failures?.release(ip);
+      throw err;
+    }
+    if (principal) {
+      this.failures?.release(ip);
+      if (this.known.size >= 1000) this.known.clear();
+      this.known.set(hash, { principal, until: Date.now() + TOKEN_CACHE_MS });
+    }
+    return principal;
+  }
+
   /** Count a request of an authenticated principal against its per-minute limit (429 when over). */
   limit(principal: Principal): void {
     const r = this.requests?.hit(`token:${principal.id}`);
-    if (r && !r.ok) {
-      throw new HttpProblem(429, `rate limit of this token reached; retry in ${r.retryAfterS}s`, undefined, {
-        'Retry-After': String(r.retryAfterS),
-      });
-    }
+    if (r && !r.ok) throw tooMany('rate limit of this token reached', r.retryAfterS);
   }
 }
 

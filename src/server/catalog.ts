@@ -1,6 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readdir, realpath } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Checklist } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
 import type { Logger } from './logger.js';
@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 export interface CatalogEntry {
   /** The checklist id, or the file name without `.md` when it did not load. */
   id: string;
+  /** The file's path relative to the checklists directory: what users see (never a server path). */
   file: string;
   checklist?: Checklist;
   /** Every problem, one `file:line:column: message` per line. */
@@ -51,7 +52,29 @@ export function describeLoadError(err: unknown): string {
 }
 
 /**
- * Load every `*.md` in `opts.dir`; a file that fails is listed with its error, never fatal.
+ * Where a directory entry really is, or why it is refused: a symbolic link that leaves the directory
+ * would let whoever can write the folder make the server read (and show) any file it can.
+ */
+async function insideDir(realDir: string, file: string, name: string): Promise<string | Error> {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return new Error(`${name}: cannot be read (a broken symbolic link?); fix or remove it`);
+  }
+  const rel = relative(realDir, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    // The target is not named: the listing must not reveal what the link points at.
+    return new Error(
+      `${name}: a symbolic link that leads outside the checklists directory is refused; copy the file into the directory instead`,
+    );
+  }
+  return real;
+}
+
+/**
+ * Load every `*.md` in `opts.dir`; a file that fails is listed with its error, never fatal. Files are
+ * shown by their path relative to the directory, and symbolic links that leave it are refused.
  * @example const catalog = await createCatalog({ dir: 'checklists', load, logger });
  */
 export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCatalog> {
@@ -62,6 +85,10 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
   let again = false;
 
   async function loadAll(): Promise<void> {
+    const realDir = await realpath(dir).catch(() => dir);
+    // Load errors name the file as `gonogo lint` would; the directory part is the server's business.
+    const prefixes = [...new Set([realDir, dir])].map((d) => d + sep);
+    const shown = (text: string) => prefixes.reduce((t, p) => t.replaceAll(p, ''), text);
     let names: string[];
     try {
       names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.md')).sort();
@@ -72,10 +99,17 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
     const next: CatalogEntry[] = [];
     const seen = new Set<string>();
     for (const name of names) {
-      const file = join(dir, name);
+      const file = name;
       const fallbackId = basename(name, name.slice(-3));
+      const real = await insideDir(realDir, join(dir, name), name);
+      if (real instanceof Error) {
+        opts.logger.warn('checklist refused', { file, error: real.message });
+        next.push({ id: fallbackId, file, error: real.message });
+        continue;
+      }
       try {
-        const checklist = await opts.load(file);
+        // The checked path is the one loaded, so swapping the link afterwards changes nothing.
+        const checklist = await opts.load(real);
         if (seen.has(checklist.id)) {
           next.push({
             id: fallbackId,
@@ -88,7 +122,7 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
         await opts.onLoaded?.(checklist);
         next.push({ id: checklist.id, file, checklist });
       } catch (err) {
-        const error = describeLoadError(err);
+        const error = shown(describeLoadError(err));
         opts.logger.warn('checklist did not load', { file, error });
         next.push({ id: fallbackId, file, error });
       }

@@ -10,15 +10,18 @@ export interface AppEnv {
     principal?: Principal;
     /** The dashboard session, when logged in. */
     session?: Session;
-    /** The client address (X-Forwarded-For when the proxy is trusted). */
+    /** The client address (the right-most X-Forwarded-For entry when the proxy is trusted). */
     clientIp: string;
   };
 }
 
-/** The client address of a request; behind a trusted proxy, the first X-Forwarded-For entry. */
+/**
+ * The client address of a request; behind a trusted proxy, the right-most X-Forwarded-For entry: the
+ * one our proxy appended. Entries to its left come from the client and can say anything.
+ */
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const fwd = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (fwd) return fwd;
   }
   try {

@@ -1,28 +1,33 @@
 import { dirname } from 'node:path';
-import { resolveEnvironment } from '../engine/actions.js';
-import { type RunReport, toRunReport } from '../engine/report.js';
-import { type RunResult, runChecklist } from '../engine/run-checklist.js';
+import type { RunReport } from '../engine/report.js';
+import type { RunResult } from '../engine/run-checklist.js';
 import type { RunRecord } from '../engine/store.js';
 import type { Checklist } from '../model/checklist.js';
-import type { CheckOutcome } from '../model/state.js';
-import { decide, type Evaluation } from '../model/verdict.js';
+import {
+  type Actor,
+  authorize,
+  evaluateStored,
+  resolveEnvironment,
+  runChecks,
+  StateSignal,
+  type StoredEvaluation,
+  type UseCaseContext,
+} from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ServerDeps } from './deps.js';
 import type { ServerMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
 
-/** The stored verdict of a checklist for one environment, without running anything. */
-export interface StoredEvaluation {
-  evaluation: Evaluation;
-  report: RunReport;
-  latest: RunRecord | undefined;
-}
+export type { StoredEvaluation } from '../usecases/index.js';
 
 /**
- * The use cases the API and the dashboard share: find a checklist, evaluate it from stored state, run
- * it (one run at a time per checklist and environment), and preflight.
+ * The server's concerns over the use cases: finding a loaded checklist, sharing one run in flight per
+ * checklist and environment, caching preflight answers (cleared by the use cases' change signal),
+ * and metrics and logs.
  */
 export class Gate {
+  /** The context the API, the dashboard and the watch loop run use cases in. */
+  readonly useCases: UseCaseContext;
   private readonly inFlight = new Map<string, Promise<RunResult>>();
   private readonly answers = new Map<
     string,
@@ -34,8 +39,13 @@ export class Gate {
     private readonly deps: ServerDeps,
     private readonly metrics: ServerMetrics,
     cacheMs = 0,
+    changes: StateSignal = new StateSignal(),
   ) {
     this.cacheMs = cacheMs;
+    this.useCases = { store: deps.store, now: () => deps.now(), changes };
+    changes.subscribe((change) => {
+      if (change.checklist !== undefined) this.invalidate(change.checklist);
+    });
   }
 
   /** The loaded checklist with this id; 404 when unknown, 409 when its file does not load. */
@@ -63,45 +73,39 @@ export class Gate {
     return resolveEnvironment(checklist, env);
   }
 
-  /** Evaluate from the latest stored run and the stored attestations, waivers and sign-offs. */
+  /** Evaluate from stored state (the use case), observed in the metrics. */
   async evaluate(
     checklist: Checklist,
     environment: string,
     known?: { latest: RunRecord | undefined },
   ): Promise<StoredEvaluation> {
-    const { store } = this.deps;
-    const [latest, state] = await Promise.all([
-      known ? known.latest : store.latestRun(checklist.id, environment),
-      store.loadState(checklist.id, environment),
-    ]);
-    const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
-    const now = this.deps.now();
-    const evaluation = decide({ checklist, environment, outcomes, ...state, now });
-    this.metrics.observeEvaluation(checklist.id, evaluation);
-    const report = toRunReport(checklist, evaluation, {
-      at: now,
-      ...(latest?.id !== undefined ? { run: latest.id } : {}),
+    const stored = await evaluateStored(this.useCases, {
+      checklist,
+      environment,
+      ...(known ? { latest: known.latest } : {}),
     });
-    return { evaluation, report, latest };
+    this.metrics.observeEvaluation(checklist.id, stored.evaluation);
+    return stored;
   }
 
-  /** Run the checks now. Concurrent requests for the same checklist and environment share one run. */
-  run(checklist: Checklist, environment: string, trigger: string): Promise<RunResult> {
+  /**
+   * Run the checks now as `actor`. Concurrent requests for the same checklist and environment share
+   * one run; a caller joining a run in flight must be allowed to run checks too.
+   */
+  run(checklist: Checklist, environment: string, trigger: string, actor: Actor): Promise<RunResult> {
+    authorize(actor, { action: 'run' });
     const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const started = runChecklist({
+    const started = runChecks(this.useCases, actor, {
       checklist,
       environment,
       registry: this.deps.registry,
-      store: this.deps.store,
-      now: () => this.deps.now(),
       env: this.deps.env,
       baseDir: checklist.file ? dirname(checklist.file) : process.cwd(),
       trigger,
     })
       .then((result) => {
-        this.invalidate(checklist.id);
         this.metrics.observeRun(checklist, result);
         this.deps.logger.info('run completed', {
           checklist: checklist.id,
@@ -119,14 +123,16 @@ export class Gate {
 
   /**
    * The preflight verdict: from stored state when the latest run of this digest finished within
-   * `maxAgeMs`, else after running the checks. Stored answers are reused for `preflightCacheMs` (a
-   * CI fleet polling the gate costs one evaluation per interval); this server's own writes clear them.
+   * `maxAgeMs`, else after running the checks (as `actor`). Stored answers are reused for
+   * `preflightCacheMs` (a CI fleet polling the gate costs one evaluation per interval); every state
+   * change announced by the use cases clears them.
    */
   async preflight(
     checklist: Checklist,
     environment: string,
     maxAgeMs: number,
     trigger: string,
+    actor: Actor,
   ): Promise<RunReport> {
     const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
     const fresh = (finishedAt: string) => this.deps.now().getTime() - Date.parse(finishedAt) <= maxAgeMs;
@@ -146,10 +152,10 @@ export class Gate {
       }
       return answer;
     }
-    return (await this.run(checklist, environment, trigger)).report;
+    return (await this.run(checklist, environment, trigger, actor)).report;
   }
 
-  /** Forget stored answers of a checklist after a state change made through this server. */
+  /** Forget stored answers of a checklist (subscribed to the use cases' change signal). */
   invalidate(checklistId: string): void {
     for (const key of this.answers.keys())
       if (key.startsWith(`${checklistId}\u0000`)) this.answers.delete(key);

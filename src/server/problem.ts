@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { StoreInputError, StoreUnavailableError } from '../engine/store.js';
 
 /** RFC 9457 problem details, the body of every API error. */
 export interface Problem {
@@ -54,4 +55,23 @@ export class HttpProblem extends Error {
 export function problemResponse(c: Context, p: HttpProblem): Response {
   for (const [k, v] of Object.entries(p.headers)) c.header(k, v);
   return c.body(JSON.stringify(p.toProblem()), p.status, { 'Content-Type': 'application/problem+json' });
+}
+
+/**
+ * A store error as the problem it is for the client: unavailable is 503 (nothing was recorded, retry),
+ * a value the store refuses is 400 naming the field. Undefined for any other error.
+ */
+export function storeProblem(err: unknown): HttpProblem | undefined {
+  if (err instanceof StoreUnavailableError) {
+    return new HttpProblem(
+      503,
+      'the store is unavailable right now; nothing was recorded, retry shortly',
+      undefined,
+      {
+        'Retry-After': '1',
+      },
+    );
+  }
+  if (err instanceof StoreInputError) return new HttpProblem(400, err.message, err.field);
+  return undefined;
 }

@@ -24,4 +24,14 @@ describe('RateLimiter', () => {
     now = 10_000;
     expect(rl.blocked('ip').blocked).toBe(false);
   });
+
+  it('gives back a hit within its window, never below zero', () => {
+    const now = 0;
+    const rl = new RateLimiter(1, 10_000, () => now);
+    expect(rl.hit('a').ok).toBe(true);
+    rl.release('a');
+    rl.release('a');
+    expect(rl.hit('a').ok).toBe(true);
+    expect(rl.hit('a').ok).toBe(false);
+  });
 });

@@ -27,6 +27,12 @@ export class RateLimiter {
     };
   }
 
+  /** Give back one hit of `key` in its current window (a request that turned out not to count). */
+  release(key: string): void {
+    const w = this.windows.get(key);
+    if (w && w.count > 0 && this.clock() - w.start < this.windowMs) w.count -= 1;
+  }
+
   /** Whether `key` is over the limit now, without counting a hit. */
   blocked(key: string): { blocked: boolean; retryAfterS: number } {
     const now = this.clock();

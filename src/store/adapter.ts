@@ -3,7 +3,7 @@ import type { Database } from './schema.js';
 
 /**
  * What differs between the backends. Everything else (queries, migrations, the audit chain) is one
- * code path in `sql-store.ts` and `migrations.ts`.
+ * code path in the aggregate stores (`*-store.ts`) and `migrations.ts`.
  */
 export interface StoreAdapter {
   readonly dialect: 'sqlite' | 'postgres';
@@ -16,6 +16,11 @@ export interface StoreAdapter {
    * transactions begin IMMEDIATE.
    */
   lockWrites(trx: Transaction<Database>): Promise<void>;
+  /**
+   * Serialise one decision among processes (a lease named `key`) inside a transaction: an advisory
+   * lock on PostgreSQL; nothing on SQLite, whose write transactions already exclude each other.
+   */
+  lockKey(trx: Transaction<Database>, key: string): Promise<void>;
   /** A boolean as the backend stores it. */
   bool(value: boolean): boolean | number;
   /** Modifier for an auto-incrementing integer primary key column. */

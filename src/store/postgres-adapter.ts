@@ -6,36 +6,32 @@ import {
   sql,
 } from 'kysely';
 import type { StoreAdapter } from './adapter.js';
+import { maskUrl } from './mask-url.js';
+import { isGone, resilientPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
 
 /** Advisory lock key that serialises gonogo's writers (the audit append) within one database. */
 const WRITE_LOCK = 0x676f6e6f676f; // "gonogo"
-
-/** `postgres://user:***@host:port/db`: a URL safe to print. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://<unparsable URL>';
-  }
-}
+/** Connections per process: writers serialise on the write lock anyway. */
+const POOL_SIZE = 4;
 
 /** Connect to PostgreSQL at `url` with a small pool. The driver loads only when asked for. */
 export async function openPostgres(url: string): Promise<StoreAdapter> {
   const { default: pg } = await import('pg');
   const location = maskUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'gonogo' });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'gonogo' });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: resilientPool(pool, POOL_SIZE, describe) }),
+  });
   return {
     dialect: 'postgres',
     location,
     db,
     async lockWrites(trx) {
       await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(trx);
+    },
+    async lockKey(trx, key) {
+      await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
     },
     bool: (value) => value,
     autoIdType: 'serial',
@@ -79,6 +75,7 @@ function describe(err: unknown): string {
     case '3D000':
       return `${detail}; create the database first (createdb) or fix the URL`;
     default:
+      if (isGone(err)) return `the connection to PostgreSQL was lost (${detail}); retry`;
       // Driver messages never contain the password, but the URL might be echoed: mask it anyway.
       return detail.replaceAll(/\/\/([^:/@]+):[^@/]*@/g, '//$1:***@');
   }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { WatchDatabase } from './watch-schema.js';
 
 /**
  * Row types of the store's tables, as Kysely sees them. Times are ISO-8601 strings (UTC, with
@@ -116,8 +117,8 @@ export interface TokensTable {
   created_at: string;
 }
 
-/** Every table of the store. */
-export interface Database {
+/** Every table of the store (the watch loop's tables come from watch-schema.ts). */
+export interface Database extends WatchDatabase {
   checklists: ChecklistsTable;
   runs: RunsTable;
   run_results: RunResultsTable;

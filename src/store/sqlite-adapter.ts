@@ -124,6 +124,9 @@ export async function openSqlite(
     async lockWrites() {
       // The IMMEDIATE transaction already holds SQLite's single write lock.
     },
+    async lockKey() {
+      // Likewise: one writer at a time already.
+    },
     bool: (value) => (value ? 1 : 0),
     autoIdType: 'integer',
     autoId: (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement(),

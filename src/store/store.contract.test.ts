@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord, Store } from '../engine/store.js';
+import { type RunRecord, type Store, StoreInputError, StoreUnavailableError } from '../engine/store.js';
 import { emptySummary } from '../model/status.js';
 import { openStore } from './index.js';
 import { type Backend, storeBackends } from './test-support/backends.js';
@@ -264,6 +264,80 @@ describe.each(backends)('store contract: $name', ({ name, available, make }) => 
     expect((await store.verifyAudit()).ok).toBe(true);
   });
 
+  it.skipIf(!available)('refuses text holding NUL, naming the field, and records nothing', async () => {
+    const before = (await store.verifyAudit()).count;
+    const state = { checklist: 'launch', environment: 'nul', item: 'ops/rto', by: 'ana', at: later(30) };
+    const cases: [string, Promise<unknown>][] = [
+      ['evidence', store.addAttestation({ ...state, evidence: 'drill\u0000' })],
+      [
+        'file.name',
+        store.addAttestation({ ...state, evidence: 'ok', file: { name: 'a\u0000.pdf', sha256: 'c' } }),
+      ],
+      ['reason', store.addWaiver({ ...state, reason: '\u0000', owner: 'ops', expiresAt: later(90) })],
+      ['by', store.addSignoff({ ...state, role: 'security', digest: 'sha256:aaa', by: 'sam\u0000' })],
+      ['actor', store.appendAudit({ type: 'test.nul', actor: 'x\u0000', data: {} })],
+    ];
+    for (const [field, attempt] of cases) {
+      const err = await attempt.catch((e: unknown) => e);
+      expect(err, field).toBeInstanceOf(StoreInputError);
+      expect((err as StoreInputError).field).toBe(field);
+    }
+    expect(await store.loadState('launch', 'nul')).toEqual({ attestations: [], waivers: [], signoffs: [] });
+    expect((await store.verifyAudit()).count).toBe(before);
+  });
+
+  it.skipIf(!available)('keeps a run whose observed text holds NUL, the NUL shown as U+FFFD', async () => {
+    const outcomes = [
+      { item: 'obs/cmd', status: 'fail' as const, message: 'got a\u0000b', observed: { out: '\u0000' } },
+    ];
+    await store.saveRun(run({ environment: 'nul-run', outcomes }));
+    const back = await store.latestRun('launch', 'nul-run');
+    expect(back?.outcomes).toEqual([{ ...outcomes[0], message: 'got a\uFFFDb' }]);
+  });
+
+  it.skipIf(!available)('refuses a bad time as input naming the field', async () => {
+    const err = await store
+      .addWaiver({
+        checklist: 'launch',
+        environment: 'x',
+        item: 'i',
+        reason: 'r',
+        owner: 'o',
+        by: 'b',
+        at: T0,
+        expiresAt: 'soon',
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreInputError);
+    expect((err as StoreInputError).field).toBe('expiresAt');
+  });
+
+  it.skipIf(!available || name !== 'postgres')(
+    'reports lost connections as unavailable, then recovers',
+    async () => {
+      const other = await openStore(backend.url);
+      try {
+        // A transaction that holds its connection while the backend is terminated under it.
+        const held = other.appendAudit({ type: 'test.gone', actor: 'x', data: {} }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        await backend.raw(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
+        // It either committed before the kill or failed as unavailable: never a raw driver error.
+        const outcome = await held;
+        if (outcome !== undefined) expect(outcome).toBeInstanceOf(StoreUnavailableError);
+        // Every pooled connection is dead now: the next calls still succeed on fresh ones.
+        expect(await other.ping()).toBe(true);
+        await other.appendAudit({ type: 'test.after-gone', actor: 'x', data: {} });
+        expect((await other.verifyAudit()).ok).toBe(true);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
   it.skipIf(!available)(`reports a store it cannot open (${name})`, async () => {
     if (name === 'sqlite') {
       const dir = mkdtempSync(join(tmpdir(), 'gonogo-bad-'));
@@ -271,6 +345,8 @@ describe.each(backends)('store contract: $name', ({ name, available, make }) => 
       writeFileSync(notDb, 'this is not a database, just some text that is long enough '.repeat(20));
       await expect(openStore(notDb)).rejects.toThrow(/not a gonogo store/);
       await expect(openStore(dir)).rejects.toThrow(/is a directory/);
+      const refused = await openStore('mysql://root:p@ss@host/x').catch((e: Error) => e);
+      expect(String(refused)).toMatch(/unsupported store mysql:\/\/root:\*\*\*@host\/x/);
       rmSync(dir, { recursive: true, force: true });
     } else {
       const err = await openStore('postgres://gonogo:s3cret-pw@127.0.0.1:1/nothing').catch((e: Error) => e);

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type {
   DeliveryAttempt,
   DeliveryInput,
@@ -9,13 +9,9 @@ import type {
   WatchState,
   WatchStore,
 } from '../engine/store.js';
-import type { StoreAdapter } from './adapter.js';
-import type { Database } from './schema.js';
-import type { DeliveriesTable, WatchDatabase } from './watch-schema.js';
-
-type Db = Kysely<Database & WatchDatabase>;
-
-const MAX_LIST = 1000;
+import { MAX_LIST } from './rows.js';
+import type { DeliveriesTable } from './watch-schema.js';
+import type { StoreContext } from './write-path.js';
 
 function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
   return {
@@ -38,19 +34,15 @@ function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
 }
 
 /**
- * The watch loop's part of the store (leases, slots, watch state, deliveries), over the same adapter
- * as SqlStore, which delegates to it. One SQL code path; the only dialect difference is the advisory
- * lock PostgreSQL takes around a lease decision (SQLite's IMMEDIATE transaction already serialises it).
+ * The watch loop's part of the store (leases, slots, watch state, deliveries). Its tables are outside
+ * the audit chain, so it writes through the write path's unaudited transactions; a lease decision
+ * holds the adapter's lock for that lease's name.
  */
-export function createWatchStore(adapter: StoreAdapter): WatchStore {
-  const db: Db = adapter.db.withTables<WatchDatabase>();
-
+export function createWatchStore({ adapter, db, writes }: StoreContext): WatchStore {
   return {
     async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease> {
-      return db.transaction().execute(async (trx) => {
-        if (adapter.dialect === 'postgres') {
-          await sql`select pg_advisory_xact_lock(hashtext(${`gonogo.lease.${name}`}))`.execute(trx);
-        }
+      return writes.unaudited(async (trx) => {
+        await adapter.lockKey(trx, `gonogo.lease.${name}`);
         const current = await trx
           .selectFrom('leases')
           .selectAll()
@@ -75,28 +67,34 @@ export function createWatchStore(adapter: StoreAdapter): WatchStore {
     },
 
     async releaseLease(name: string, holder: string): Promise<void> {
-      await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+      await writes.statement((q) =>
+        q.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute(),
+      );
     },
 
     async claimSlot(claim: SlotClaim): Promise<boolean> {
-      const row = await db
-        .insertInto('scheduled_slots')
-        .values({
-          checklist: claim.checklist,
-          environment: claim.environment,
-          what: claim.what,
-          slot: claim.slot,
-          holder: claim.holder,
-          claimed_at: claim.at,
-        })
-        .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
-        .returning('slot')
-        .executeTakeFirst();
+      const row = await writes.statement((q) =>
+        q
+          .insertInto('scheduled_slots')
+          .values({
+            checklist: claim.checklist,
+            environment: claim.environment,
+            what: claim.what,
+            slot: claim.slot,
+            holder: claim.holder,
+            claimed_at: claim.at,
+          })
+          .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
+          .returning('slot')
+          .executeTakeFirst(),
+      );
       return row !== undefined;
     },
 
     async pruneSlots(before: string): Promise<number> {
-      const res = await db.deleteFrom('scheduled_slots').where('slot', '<', before).executeTakeFirst();
+      const res = await writes.statement((q) =>
+        q.deleteFrom('scheduled_slots').where('slot', '<', before).executeTakeFirst(),
+      );
       return Number(res.numDeletedRows);
     },
 
@@ -117,7 +115,7 @@ export function createWatchStore(adapter: StoreAdapter): WatchStore {
       now: Date,
     ): Promise<boolean> {
       const at = now.toISOString();
-      return db.transaction().execute(async (trx) => {
+      return writes.unaudited(async (trx) => {
         let replaced: boolean;
         if (expectedVersion === 0) {
           const row = await trx
@@ -177,30 +175,34 @@ export function createWatchStore(adapter: StoreAdapter): WatchStore {
 
     async claimDelivery(id: number, now: Date, holdUntil: Date): Promise<DeliveryRecord | undefined> {
       // A conditional update is the claim: of two senders, only one sees its row change.
-      const row = await db
-        .updateTable('deliveries')
-        .set({ status: 'sending', next_attempt_at: holdUntil.toISOString(), updated_at: now.toISOString() })
-        .where('id', '=', id)
-        .where('status', 'in', ['pending', 'retrying', 'sending'])
-        .where('next_attempt_at', '<=', now.toISOString())
-        .returningAll()
-        .executeTakeFirst();
+      const row = await writes.statement((q) =>
+        q
+          .updateTable('deliveries')
+          .set({ status: 'sending', next_attempt_at: holdUntil.toISOString(), updated_at: now.toISOString() })
+          .where('id', '=', id)
+          .where('status', 'in', ['pending', 'retrying', 'sending'])
+          .where('next_attempt_at', '<=', now.toISOString())
+          .returningAll()
+          .executeTakeFirst(),
+      );
       return row ? toDelivery(row) : undefined;
     },
 
     async recordDeliveryAttempt(id: number, a: DeliveryAttempt): Promise<void> {
-      await db
-        .updateTable('deliveries')
-        .set({
-          status: a.status,
-          attempts: a.attempts,
-          last_error: a.lastError,
-          response_code: a.responseCode,
-          next_attempt_at: a.nextAttemptAt,
-          updated_at: a.at,
-        })
-        .where('id', '=', id)
-        .execute();
+      await writes.statement((q) =>
+        q
+          .updateTable('deliveries')
+          .set({
+            status: a.status,
+            attempts: a.attempts,
+            last_error: a.lastError,
+            response_code: a.responseCode,
+            next_attempt_at: a.nextAttemptAt,
+            updated_at: a.at,
+          })
+          .where('id', '=', id)
+          .execute(),
+      );
     },
 
     async listDeliveries(opts: { checklist?: string; limit?: number; before?: number } = {}) {

@@ -1,10 +1,10 @@
-import { attest } from '../../engine/actions.js';
+import { attest } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorFrom, fileEvidence, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, fileEvidence, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage =
-  'attest FILE ITEM --evidence TEXT [--value V] [--file PATH] [--by NAME] [--valid-for 90d] [--env E] [--bind B] [--db PATH|URL]';
+  'attest FILE ITEM --evidence TEXT [--value V] [--file PATH] [--by NAME | --token T] [--valid-for 90d] [--env E] [--bind B] [--db PATH|URL]';
 
 /** `gonogo attest`: state that a manual item holds, with evidence. */
 const command: Command = {
@@ -15,6 +15,7 @@ const command: Command = {
   --value V       the value of a field item (e.g. --value 4h for "RTO: ____")
   --file PATH     an evidence file: its name and SHA-256 are stored (not its content)
   --by NAME       who attests (default: $GONOGO_USER, then your user name)
+  --token T       act as the holder of API token T, with its role (as through the API)
   --valid-for D   the attestation lapses after D (e.g. 90d); the item is pending again
   --env E         environment (default: the checklist's first)`,
   async run(args, ctx) {
@@ -25,6 +26,7 @@ const command: Command = {
         value: { type: 'string' },
         file: { type: 'string' },
         by: { type: 'string' },
+        token: { type: 'string' },
         'valid-for': { type: 'string' },
         env: { type: 'string' },
         bind: { type: 'string' },
@@ -33,23 +35,17 @@ const command: Command = {
     );
     const [file, ref] = positionals(pos, ['FILE', 'ITEM'], usage) as [string, string];
     requireFlags(values, ['evidence'], usage);
-    const by = actorFrom(values.by, ctx);
     const evidenceFile = values.file ? await fileEvidence(values.file, ctx) : undefined;
-    const { checklist, store } = await openChecklist(ctx, file, { bind: values.bind, actor: by });
-    const a = await attest(
-      store,
-      {
-        checklist,
-        item: ref,
-        evidence: values.evidence ?? '',
-        by,
-        ...(values.env !== undefined ? { environment: values.env } : {}),
-        ...(values.value !== undefined ? { value: values.value } : {}),
-        ...(values['valid-for'] !== undefined ? { validFor: values['valid-for'] } : {}),
-        ...(evidenceFile ? { file: evidenceFile } : {}),
-      },
-      ctx.services.now(),
-    );
+    const { checklist, useCases } = await openChecklist(ctx, file, { bind: values.bind });
+    const a = await attest(useCases, await actorOf(values, ctx, useCases.store), {
+      checklist,
+      item: ref,
+      evidence: values.evidence ?? '',
+      environment: values.env,
+      value: values.value,
+      validFor: values['valid-for'],
+      file: evidenceFile,
+    });
     const lines = [
       `attested ${a.item} for ${a.environment} by ${a.by}${a.value ? ` (value ${a.value})` : ''}: ${a.evidence}`,
     ];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { readChecklist } from '../../markdown/index.js';
+import { repairText } from '../../markdown/repair.js';
 import { ConfigError } from '../../model/errors.js';
 import type { CliServices, CommandContext } from '../context.js';
 import lint from './lint.js';
@@ -17,6 +18,9 @@ function context(): { ctx: CommandContext; out: () => string } {
         kinds: new Set(['http', 'env']),
         ...(bind ? { bindings: bind } : {}),
       });
+    },
+    async readSource(file: string) {
+      return repairText(await readFile(file)).text;
     },
   } as Partial<CliServices> as CliServices;
   const io = {

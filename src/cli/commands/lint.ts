@@ -7,6 +7,7 @@ import {
   TASK_LIST_KINDS,
 } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
+import { suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 
@@ -40,8 +41,13 @@ const lint: Command = {
       );
     }
     const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
+    const text = await ctx.services.readSource(file!);
+    const automatable = suggest(checklist, text).suggestions.length;
     const out =
-      format === 'json' ? `${JSON.stringify(toJson(checklist), null, 2)}\n` : renderText(checklist, ctx);
+      format === 'json'
+        ? `${JSON.stringify({ ...toJson(checklist), automatable_unbound: automatable }, null, 2)}\n`
+        : renderText(checklist, ctx, automatable === 0 ? undefined : { automatable, file: file! });
     ctx.io.stdout.write(out);
     return EXIT.OK;
   },
@@ -119,7 +125,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts. */
-export function renderText(checklist: Checklist, ctx: CommandContext): string {
+export function renderText(
+  checklist: Checklist,
+  ctx: CommandContext,
+  unbound?: { automatable: number; file: string },
+): string {
   const c = paint(ctx);
   const lines: string[] = [];
   lines.push(`${c.bold(checklist.name)} ${c.dim(`(${checklist.id})`)}`);
@@ -147,6 +157,14 @@ export function renderText(checklist: Checklist, ctx: CommandContext): string {
     }
   }
   lines.push('');
+  if (unbound) {
+    lines.push(
+      c.cyan(
+        `${plural(unbound.automatable, 'item')} look${unbound.automatable === 1 ? 's' : ''} automatable but ` +
+          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${unbound.file}`,
+      ),
+    );
+  }
   lines.push(summary(checklist));
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { resolveEnvironment } from '../../engine/actions.js';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
-import { runChecklist } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
+import { personActor, resolveEnvironment, runChecks } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
@@ -79,12 +78,11 @@ const run: Command = {
     const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
     let result: RunResult;
     try {
-      result = await runChecklist({
+      // The person at the terminal runs the checks; the stored trigger stays `cli`.
+      result = await runChecks({ store, now: () => services.now() }, personActor('cli'), {
         checklist,
         environment,
         registry,
-        store,
-        now: () => services.now(),
         env: io.env,
         baseDir: dirname(resolve(io.cwd, file)),
         trigger: 'cli',

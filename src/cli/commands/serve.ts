@@ -13,7 +13,7 @@ const serve: Command = {
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one)
 Environment: GONOGO_DB, GONOGO_PUBLIC_URL, GONOGO_TRUST_PROXY, GONOGO_RATE_LIMIT,
-  GONOGO_AUTH_FAILURE_LIMIT, GONOGO_PREFLIGHT_MAX_AGE (see docs/cli/serve.md).`,
+  GONOGO_AUTH_FAILURE_LIMIT, GONOGO_PREFLIGHT_MAX_AGE (see docs/configuration.md).`,
   async run(args, ctx) {
     const { values, positionals: rest } = parseArgs(
       args,

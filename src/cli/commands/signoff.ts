@@ -1,9 +1,9 @@
-import { signoff } from '../../engine/actions.js';
+import { signoff } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorFrom, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
-const usage = 'signoff FILE --role ROLE --by NAME [--env E] [--bind B] [--db PATH|URL]';
+const usage = 'signoff FILE --role ROLE [--by NAME | --token T] [--env E] [--bind B] [--db PATH|URL]';
 
 /** `gonogo signoff`: approve the checklist's current version for one environment, as one role. */
 const command: Command = {
@@ -11,28 +11,29 @@ const command: Command = {
   usage: `usage: gonogo ${usage}
   --role ROLE     one of the checklist's sign-off roles (policy.signoffs)
   --by NAME       who signs (default: $GONOGO_USER, then your user name)
+  --token T       sign as the holder of API token T: only for the sign-off roles that token holds
   --env E         environment (default: the checklist's first)
 The sign-off binds the checklist's digest: any later edit of the file makes it stale.`,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
       args,
-      { role: { type: 'string' }, by: { type: 'string' }, env: { type: 'string' }, bind: { type: 'string' } },
+      {
+        role: { type: 'string' },
+        by: { type: 'string' },
+        token: { type: 'string' },
+        env: { type: 'string' },
+        bind: { type: 'string' },
+      },
       usage,
     );
     const [file] = positionals(pos, ['FILE'], usage) as [string];
     requireFlags(values, ['role'], usage);
-    const by = actorFrom(values.by, ctx);
-    const { checklist, store } = await openChecklist(ctx, file, { bind: values.bind, actor: by });
-    const s = await signoff(
-      store,
-      {
-        checklist,
-        role: values.role ?? '',
-        by,
-        ...(values.env !== undefined ? { environment: values.env } : {}),
-      },
-      ctx.services.now(),
-    );
+    const { checklist, useCases } = await openChecklist(ctx, file, { bind: values.bind });
+    const s = await signoff(useCases, await actorOf(values, ctx, useCases.store), {
+      checklist,
+      role: values.role ?? '',
+      environment: values.env,
+    });
     ctx.io.stdout.write(
       [
         `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.by} (digest ${s.digest})`,

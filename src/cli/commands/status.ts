@@ -1,7 +1,4 @@
-import { resolveEnvironment } from '../../engine/actions.js';
-import { toRunReport } from '../../engine/report.js';
-import type { CheckOutcome } from '../../model/state.js';
-import { decide } from '../../model/verdict.js';
+import { evaluateStored, resolveEnvironment } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
@@ -26,17 +23,10 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
     const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     const environment = resolveEnvironment(checklist, values.env);
     const store = await ctx.services.openStore();
-    const [latest, state] = await Promise.all([
-      store.latestRun(checklist.id, environment),
-      store.loadState(checklist.id, environment),
-    ]);
-    const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
-    const now = ctx.services.now();
-    const evaluation = decide({ checklist, environment, outcomes, ...state, now });
-    const report = toRunReport(checklist, evaluation, {
-      at: now,
-      ...(latest?.id !== undefined ? { run: latest.id } : {}),
-    });
+    const { evaluation, report, latest } = await evaluateStored(
+      { store, now: () => ctx.services.now() },
+      { checklist, environment },
+    );
     const color = format.name === 'text' && colorWanted(ctx.io.env, ctx.io.isTTY);
     ctx.io.stdout.write(format.render(report, { color }));
     if (format.name === 'text') {

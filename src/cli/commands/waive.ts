@@ -1,10 +1,10 @@
-import { waive } from '../../engine/actions.js';
+import { waive } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorFrom, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage =
-  'waive FILE ITEM --reason TEXT --owner NAME --expires DATE|Nd [--by NAME] [--env E] [--bind B] [--db PATH|URL]';
+  'waive FILE ITEM --reason TEXT --owner NAME --expires DATE|Nd [--by NAME | --token T] [--env E] [--bind B] [--db PATH|URL]';
 
 /** `gonogo waive`: accept an exception for one item until a date, within policy.waiver_max_days. */
 const command: Command = {
@@ -15,6 +15,7 @@ const command: Command = {
   --owner NAME    who fixes the item before the waiver expires
   --expires X     YYYY-MM-DD (valid through that day, UTC), an ISO date-time, or Nd (e.g. 14d)
   --by NAME       who grants it (default: $GONOGO_USER, then your user name)
+  --token T       act as the holder of API token T, with its role (as through the API)
   --env E         environment (default: the checklist's first)`,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
@@ -24,6 +25,7 @@ const command: Command = {
         owner: { type: 'string' },
         expires: { type: 'string' },
         by: { type: 'string' },
+        token: { type: 'string' },
         env: { type: 'string' },
         bind: { type: 'string' },
       },
@@ -31,21 +33,15 @@ const command: Command = {
     );
     const [file, ref] = positionals(pos, ['FILE', 'ITEM'], usage) as [string, string];
     requireFlags(values, ['reason', 'owner', 'expires'], usage);
-    const by = actorFrom(values.by, ctx);
-    const { checklist, store } = await openChecklist(ctx, file, { bind: values.bind, actor: by });
-    const w = await waive(
-      store,
-      {
-        checklist,
-        item: ref,
-        reason: values.reason ?? '',
-        owner: values.owner ?? '',
-        expires: values.expires ?? '',
-        by,
-        ...(values.env !== undefined ? { environment: values.env } : {}),
-      },
-      ctx.services.now(),
-    );
+    const { checklist, useCases } = await openChecklist(ctx, file, { bind: values.bind });
+    const w = await waive(useCases, await actorOf(values, ctx, useCases.store), {
+      checklist,
+      item: ref,
+      reason: values.reason ?? '',
+      owner: values.owner ?? '',
+      expires: values.expires ?? '',
+      environment: values.env,
+    });
     ctx.io.stdout.write(
       [
         `waived ${w.item} for ${w.environment} until ${w.expiresAt} (owner ${w.owner}, granted by ${w.by}): ${w.reason}`,

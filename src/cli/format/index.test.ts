@@ -8,8 +8,8 @@ const dir = new URL('./', import.meta.url);
 const files = readdirSync(dir);
 
 describe('format registry', () => {
-  it('offers the four formats of DESIGN.md', () => {
-    expect(FORMAT_NAMES).toEqual(['json', 'junit', 'markdown', 'text']);
+  it('offers the formats of DESIGN.md (github for CI annotations included)', () => {
+    expect(FORMAT_NAMES).toEqual(['github', 'json', 'junit', 'markdown', 'text']);
   });
 
   it('registers every format module in the folder under its file name, each with a test beside it', async () => {
@@ -27,7 +27,7 @@ describe('format registry', () => {
   it('refuses an unknown format with a usage error naming the known ones', async () => {
     await expect(renderReport('yaml', noGoReport(), { color: false })).rejects.toThrow(ConfigError);
     await expect(getFormat('yaml')).rejects.toThrow(
-      /unknown format "yaml"; use one of: json, junit, markdown, text/,
+      /unknown format "yaml"; use one of: github, json, junit, markdown, text/,
     );
     await expect(getFormat('formatter')).rejects.toThrow(/unknown format "formatter"/);
   });

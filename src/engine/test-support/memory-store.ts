@@ -14,7 +14,6 @@ export class MemoryStore implements RunStore {
   readonly waivers: Waiver[] = [];
   readonly signoffs: Signoff[] = [];
   readonly audit: AuditEvent[] = [];
-  readonly checklists = new Map<string, string>();
   /** Make the next call of this method reject, to test how callers handle a broken store. */
   failNext?: keyof RunStore;
 
@@ -25,12 +24,6 @@ export class MemoryStore implements RunStore {
     }
   }
 
-  async recordChecklist(c: { id: string; name: string; digest: string }, actor: string): Promise<void> {
-    this.check('recordChecklist');
-    if (this.checklists.get(c.id) === c.digest) return;
-    this.checklists.set(c.id, c.digest);
-    this.appendAudit({ type: 'checklist.imported', actor, checklist: c.id, data: { digest: c.digest } });
-  }
   async saveRun(run: RunRecord): Promise<number> {
     this.check('saveRun');
     const id = this.runs.length + 1;

@@ -224,3 +224,11 @@ export function showValue(v: unknown): string {
   const s = text ?? String(v);
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
+
+/** A query string (`?a=1&b=2`) of the defined parameters, or '' when there are none. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,5 +1,36 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Principal } from '../auth.js';
+
+/**
+ * The session cookie's base name. Over HTTPS it travels as `__Host-gonogo_session`: hono's `prefix: 'host'`
+ * adds the prefix (and forces Secure, Path=/, no Domain), so the name here never carries it.
+ */
+export const SESSION_COOKIE = 'gonogo_session';
+
+/** The session id the browser sent: the `__Host-` cookie first (HTTPS), then the plain one (HTTP). */
+export function readSessionCookie(c: Context): string | undefined {
+  return getCookie(c, SESSION_COOKIE, 'host') ?? getCookie(c, SESSION_COOKIE);
+}
+
+/** Set the session cookie: `__Host-gonogo_session; Secure` over HTTPS, `gonogo_session` over plain HTTP. */
+export function setSessionCookie(c: Context, id: string, secure: boolean, maxAgeS: number): void {
+  setCookie(c, SESSION_COOKIE, id, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure,
+    path: '/',
+    maxAge: maxAgeS,
+    ...(secure ? { prefix: 'host' as const } : {}),
+  });
+}
+
+/** Expire both forms of the session cookie (logging out). */
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' });
+}
 
 /** A dashboard login: who, and the CSRF token every form of this session must carry. */
 export interface Session {

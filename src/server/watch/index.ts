@@ -2,8 +2,7 @@ import { dirname } from 'node:path';
 import type { KindRegistry } from '../../engine/check.js';
 import type { Store } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
-import { parseDuration } from '../../model/duration.js';
-import { ConfigError } from '../../model/errors.js';
+import { serviceActor } from '../../usecases/index.js';
 import type { ChecklistCatalog } from '../catalog.js';
 import type { Gate } from '../gate.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +27,7 @@ export interface ServiceWatchDeps {
 
 /**
  * Start the watch loop of `gonogo serve` over the server's catalog and gate.
- * @example const watch = startServiceWatch({ store, registry, catalog, gate: server.gate, now, env, logger }, watchOptionsFromEnv(process.env));
+ * @example const watch = startServiceWatch({ store, registry, catalog, gate: server.gate, now, env, logger }, config.watch);
  */
 export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<WatchOptions> = {}): Watch {
   const checklists = (): Checklist[] =>
@@ -37,7 +36,7 @@ export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<Watch
     {
       store: deps.store,
       checklists,
-      run: (c, env) => deps.gate.run(c, env, 'scheduler'),
+      run: (c, env) => deps.gate.run(c, env, 'scheduler', serviceActor('scheduler')),
       evaluate: async (c, env) => (await deps.gate.evaluate(c, env)).evaluation,
       sample: (c, env, items, signal) =>
         sampleItems(
@@ -59,52 +58,4 @@ export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<Watch
     },
     options,
   );
-}
-
-/**
- * Watch settings from the environment: `GONOGO_LEASE_TTL` (10s), `GONOGO_WATCH_TICK` (1s),
- * `GONOGO_NOTIFY_RETRY_DELAY` (1s, doubled per attempt), `GONOGO_NOTIFY_ATTEMPTS` (5),
- * `GONOGO_PUBLIC_URL` (dashboard links in Slack). Bad values are ConfigErrors naming the variable.
- */
-export function watchOptionsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): Partial<WatchOptions> {
-  const out: Partial<WatchOptions> = {};
-  const ms = (name: string) => (env[name] ? parseDuration(env[name]!, name) : undefined);
-  const ttl = ms('GONOGO_LEASE_TTL');
-  if (ttl !== undefined) {
-    if (ttl < 300)
-      throw new ConfigError(
-        `GONOGO_LEASE_TTL="${env.GONOGO_LEASE_TTL}" is too short; use 1s or more`,
-        'GONOGO_LEASE_TTL',
-      );
-    out.leaseTtlMs = ttl;
-  }
-  const tick = ms('GONOGO_WATCH_TICK');
-  if (tick !== undefined) {
-    if (tick < 10)
-      throw new ConfigError(
-        `GONOGO_WATCH_TICK="${env.GONOGO_WATCH_TICK}" is too short; use 100ms or more`,
-        'GONOGO_WATCH_TICK',
-      );
-    out.tickMs = tick;
-  }
-  const delivery: WatchOptions['delivery'] = {};
-  const retry = ms('GONOGO_NOTIFY_RETRY_DELAY');
-  if (retry !== undefined) delivery.baseDelayMs = retry;
-  const attempts = env.GONOGO_NOTIFY_ATTEMPTS;
-  if (attempts) {
-    const n = Number(attempts);
-    if (!Number.isInteger(n) || n < 1 || n > 20) {
-      throw new ConfigError(
-        `GONOGO_NOTIFY_ATTEMPTS="${attempts}" is not a whole number from 1 to 20`,
-        'GONOGO_NOTIFY_ATTEMPTS',
-      );
-    }
-    delivery.maxAttempts = n;
-  }
-  const publicUrl = env.GONOGO_PUBLIC_URL?.split(',')[0]?.trim();
-  if (publicUrl) delivery.dashboardUrl = publicUrl;
-  out.delivery = delivery;
-  return out;
 }

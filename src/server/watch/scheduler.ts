@@ -13,7 +13,8 @@ import { type DeliveryOptions, deliveriesFor, Notifier, resolveTargets } from '.
 
 /**
  * The service's watch loop (`gonogo serve`): elect a leader, and on the leader run each scheduled
- * checklist when its slot comes, sample windowed checks every `every` between runs, prune old samples,
+ * checklist when its slot comes, sample windowed checks every `every` (independently of the runs and
+ * of the loop's tick: it wakes for the next slot), prune old samples,
  * derive notification events and send them. Every slot is claimed in the store first, so even two
  * leaders at once (a split-brain moment) never run a slot twice.
  */
@@ -151,58 +152,38 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     }
   };
 
-  /** Windowed items and their sample schedules; an item whose `every` is invalid is left out (the run reports it). */
+  /** Windowed items and their sample schedules; an item whose `every` is invalid is left out, said once in the log. */
   const windowedOf = (c: Checklist) =>
     c.items.flatMap((item) => {
       try {
         const s = sampleSchedule(item);
         return s && item.skip === undefined ? [{ item, schedule: s }] : [];
-      } catch {
+      } catch (err) {
+        const key = `every\u0000${c.digest}\u0000${item.id}`;
+        if (!reported.has(key)) {
+          reported.add(key);
+          logger.error('windowed check not sampled', { checklist: c.id, error: (err as Error).message });
+        }
         return [];
       }
     });
 
+  /** The earliest slot (run or sample) after `now` among the checklists, for the loop to wake on time. */
+  let nextDue = Number.POSITIVE_INFINITY;
+  const due = (at: number) => {
+    if (at < nextDue) nextDue = at;
+  };
+
   async function schedule(c: Checklist, s: Schedule, env: string, now: Date): Promise<void> {
     const key = `${c.id}\u0000${env}`;
-    const fields = { checklist: c.id, environment: env };
     const windowed = windowedOf(c);
-    const slot = s.currentSlot(now)?.getTime();
-    if (slot !== undefined && slot > (lastRunSlot.get(key) ?? Number.NEGATIVE_INFINITY)) {
-      lastRunSlot.set(key, slot);
-      // The run samples every windowed item itself.
-      for (const w of windowed) {
-        const ws = w.schedule.currentSlot(now)?.getTime();
-        if (ws !== undefined) lastSampleSlot.set(`${key}\u0000${w.item.id}`, ws);
-      }
-      if (inFlight.has(`run\u0000${key}`)) {
-        logger.warn('scheduled run skipped: the previous run is still going', {
-          ...fields,
-          slot: new Date(slot).toISOString(),
-        });
-        return;
-      }
-      const claimed = await store.claimSlot({
-        checklist: c.id,
-        environment: env,
-        what: 'run',
-        slot: new Date(slot).toISOString(),
-        holder: opts.holder,
-        at: now.toISOString(),
-      });
-      if (!claimed) return;
-      track(
-        `run\u0000${key}`,
-        async () => {
-          await deps.run(c, env);
-          evaluateSoon.add(key);
-        },
-        'scheduled run',
-        fields,
-      );
-      return;
-    }
-    if (inFlight.has(`run\u0000${key}`) || inFlight.has(`sample\u0000${key}`)) return;
-    const due: Item[] = [];
+    due(s.nextRun(now).getTime());
+    for (const w of windowed) due(w.schedule.nextRun(now).getTime());
+    await scheduleRun(c, s, env, now, windowed);
+    // Sampling goes on while a run is in flight and on the tick that starts one: a window's samples
+    // follow `every`, never the schedule.
+    if (inFlight.has(`sample\u0000${key}`)) return;
+    const dueItems: Item[] = [];
     for (const w of windowed) {
       const itemKey = `${key}\u0000${w.item.id}`;
       const ws = w.schedule.currentSlot(now)?.getTime();
@@ -216,11 +197,58 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         holder: opts.holder,
         at: now.toISOString(),
       });
-      if (claimed) due.push(w.item);
+      if (claimed) dueItems.push(w.item);
     }
-    if (due.length > 0) {
-      track(`sample\u0000${key}`, () => deps.sample(c, env, due, abort.signal), 'sampling', fields);
+    if (dueItems.length > 0) {
+      track(`sample\u0000${key}`, () => deps.sample(c, env, dueItems, abort.signal), 'sampling', {
+        checklist: c.id,
+        environment: env,
+      });
     }
+  }
+
+  async function scheduleRun(
+    c: Checklist,
+    s: Schedule,
+    env: string,
+    now: Date,
+    windowed: ReturnType<typeof windowedOf>,
+  ): Promise<void> {
+    const key = `${c.id}\u0000${env}`;
+    const fields = { checklist: c.id, environment: env };
+    const slot = s.currentSlot(now)?.getTime();
+    if (slot === undefined || slot <= (lastRunSlot.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    lastRunSlot.set(key, slot);
+    if (inFlight.has(`run\u0000${key}`)) {
+      logger.warn('scheduled run skipped: the previous run is still going', {
+        ...fields,
+        slot: new Date(slot).toISOString(),
+      });
+      return;
+    }
+    const claimed = await store.claimSlot({
+      checklist: c.id,
+      environment: env,
+      what: 'run',
+      slot: new Date(slot).toISOString(),
+      holder: opts.holder,
+      at: now.toISOString(),
+    });
+    if (!claimed) return;
+    // The run samples every windowed item itself: that is this slot's sample.
+    for (const w of windowed) {
+      const ws = w.schedule.currentSlot(now)?.getTime();
+      if (ws !== undefined) lastSampleSlot.set(`${key}\u0000${w.item.id}`, ws);
+    }
+    track(
+      `run\u0000${key}`,
+      async () => {
+        await deps.run(c, env);
+        evaluateSoon.add(key);
+      },
+      'scheduled run',
+      fields,
+    );
   }
 
   async function notify(checklists: Checklist[]): Promise<void> {
@@ -295,6 +323,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
   }
 
   async function tick(): Promise<void> {
+    nextDue = Number.POSITIVE_INFINITY;
     const leader = await lease.tick();
     if (leader !== wasLeader) {
       wasLeader = leader;
@@ -327,8 +356,11 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         logger.error('watch loop tick failed', { error: (err as Error).message });
       }
       lastTick = clock();
+      // Wake at the tick, or sooner for a run or sample slot that falls before it (a 250ms `every`
+      // is honoured with the default 1s tick).
+      const wait = Math.max(1, Math.min(opts.tickMs, nextDue - lastTick.getTime()));
       try {
-        await sleep(opts.tickMs, undefined, { signal: abort.signal });
+        await sleep(wait, undefined, { signal: abort.signal });
       } catch {
         // Aborted: stop() was called.
       }

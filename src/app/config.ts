@@ -1,0 +1,304 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from '../model/duration.js';
+import { ConfigError } from '../model/errors.js';
+import type { ServerConfig } from '../server/index.js';
+import type { WatchOptions } from '../server/watch/index.js';
+
+/**
+ * Every `GONOGO_*` variable, read here and nowhere else, parsed into typed values (docs/configuration.md
+ * is the user's table of the same). Values are checked per group, when a command first uses the group, so
+ * `gonogo --help` or `gonogo lint` never fails over a server setting; a bad value is a ConfigError naming
+ * the variable and what it accepts, which the CLI prints and exits 2 on.
+ */
+
+/** The process environment, as given to the composition root. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The groups of variables; each is validated as a whole, by the commands that use it. */
+export type ConfigGroup = 'clock' | 'store' | 'cache' | 'actor' | 'debug' | 'server' | 'watch';
+
+/** One variable: what it is for, what it accepts (the words of the error message), its default. */
+export interface Variable<T = unknown> {
+  group: ConfigGroup;
+  purpose: string;
+  accepts: string;
+  default: string;
+  /** A value that may hold a password (a database URL) is never repeated in a message. */
+  secret?: boolean;
+  schema: z.ZodType<T, string>;
+}
+
+const variable = <T>(v: Variable<T>): Variable<T> => v;
+
+/** A duration (`500ms`, `10s`, `5m`, `1h30m`, bare milliseconds) of at least `minMs`, in milliseconds. */
+const duration = (minMs: number) =>
+  z.string().transform((text, ctx) => {
+    let ms: number | undefined;
+    try {
+      ms = parseDuration(text);
+    } catch {
+      // Reported below, in the words of the variable's `accepts`.
+    }
+    if (ms !== undefined && ms >= minMs) return ms;
+    ctx.addIssue({ code: 'custom', message: 'not a duration in range' });
+    return z.NEVER;
+  });
+
+/** A whole number from `min` to `max`. */
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+
+/** An instant: anything Date.parse reads, in practice an ISO date-time. */
+const instant = z.string().transform((text, ctx) => {
+  const t = Date.parse(text);
+  if (!Number.isNaN(t)) return t;
+  ctx.addIssue({ code: 'custom', message: 'not a date-time' });
+  return z.NEVER;
+});
+
+/** Comma-separated http(s) URLs, trimmed, in order. */
+const urls = z.string().transform((text, ctx) => {
+  const list = text
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  const web = (u: string) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol);
+  if (list.length > 0 && list.every(web)) return list;
+  ctx.addIssue({ code: 'custom', message: 'not a list of URLs' });
+  return z.NEVER;
+});
+
+const BOOLEAN = 'one of 1, true, yes, on (or 0, false, no, off)';
+const boolean = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off'] });
+
+/** The table of every variable (docs/configuration.md mirrors it; a test keeps the two in step). */
+export const VARIABLES = {
+  GONOGO_NOW: variable({
+    group: 'clock',
+    purpose: 'fixes the clock, to rehearse a launch day or test expiry',
+    accepts: 'an ISO date-time, e.g. 2026-12-01T09:00:00Z',
+    default: 'the real time',
+    schema: instant,
+  }),
+  GONOGO_DB: variable({
+    group: 'store',
+    purpose: 'the store, like `--db` (which wins): an SQLite file, or `postgres://…`',
+    accepts: 'a file path or a postgres:// URL',
+    default: '`.gonogo/gonogo.db` under the current directory',
+    secret: true,
+    schema: z.string(),
+  }),
+  GONOGO_CACHE: variable({
+    group: 'cache',
+    purpose: 'the cache of parsed checklists; `off` turns it off',
+    accepts: BOOLEAN,
+    default: 'on',
+    schema: boolean,
+  }),
+  GONOGO_CACHE_DIR: variable({
+    group: 'cache',
+    purpose: 'where that cache lives',
+    accepts: 'a directory path',
+    default: '`$XDG_CACHE_HOME/gonogo`, else `~/.cache/gonogo`',
+    schema: z.string(),
+  }),
+  GONOGO_USER: variable({
+    group: 'actor',
+    purpose: 'who attests, waives, signs off or creates a token when `--by` is not given',
+    accepts: 'a name',
+    default: 'the operating-system user name',
+    schema: z.string(),
+  }),
+  GONOGO_DEBUG: variable({
+    group: 'debug',
+    purpose: 'adds stack traces to unexpected errors',
+    // A diagnostic switch must never be the error itself: any other value turns it on.
+    accepts: 'any value; empty, 0, false, no and off leave it off',
+    default: 'off',
+    schema: z.string().transform((v) => !/^(0|false|no|off)$/i.test(v)),
+  }),
+  GONOGO_RATE_LIMIT: variable({
+    group: 'server',
+    purpose: '`serve`: requests per minute per token (or client address); `0` turns it off',
+    accepts: 'a whole number, 0 or more',
+    default: '600',
+    schema: whole(0),
+  }),
+  GONOGO_AUTH_FAILURE_LIMIT: variable({
+    group: 'server',
+    purpose: '`serve`: bad tokens per 10 minutes per client address before 429; `0` turns it off',
+    accepts: 'a whole number, 0 or more',
+    default: '10',
+    schema: whole(0),
+  }),
+  GONOGO_PREFLIGHT_MAX_AGE: variable({
+    group: 'server',
+    purpose: '`serve`: the preflight endpoint runs the checks when the last run is older than this',
+    accepts: 'a duration, e.g. 30s, 5m or 1h',
+    default: '5m',
+    schema: duration(0),
+  }),
+  GONOGO_PUBLIC_URL: variable({
+    group: 'server',
+    purpose:
+      '`serve`: the URL users open (comma-separated if several): allowed as form `Origin` behind a proxy; the first is linked from Slack messages',
+    accepts: 'http(s) URLs separated by commas, e.g. https://gonogo.example.com',
+    default: 'none',
+    schema: urls,
+  }),
+  GONOGO_TRUST_PROXY: variable({
+    group: 'server',
+    purpose:
+      '`serve`: take the client address from `X-Forwarded-For` and HTTPS from `X-Forwarded-Proto` (only behind a proxy that sets them)',
+    accepts: BOOLEAN,
+    default: 'off',
+    schema: boolean,
+  }),
+  GONOGO_WATCH_TICK: variable({
+    group: 'watch',
+    purpose: '`serve`: how often the watch loop wakes',
+    accepts: 'a duration of 10ms or more, e.g. 1s',
+    default: '1s',
+    schema: duration(10),
+  }),
+  GONOGO_LEASE_TTL: variable({
+    group: 'watch',
+    purpose: '`serve`: scheduler leader lease lifetime; a dead leader is replaced within about this long',
+    accepts: 'a duration of 300ms or more, e.g. 10s',
+    default: '10s',
+    schema: duration(300),
+  }),
+  GONOGO_NOTIFY_RETRY_DELAY: variable({
+    group: 'watch',
+    purpose: '`serve`: first delay before a failed notification is sent again (doubled per attempt)',
+    accepts: 'a duration, e.g. 1s',
+    default: '1s',
+    schema: duration(0),
+  }),
+  GONOGO_NOTIFY_ATTEMPTS: variable({
+    group: 'watch',
+    purpose: '`serve`: attempts to deliver a notification before it is given up',
+    accepts: 'a whole number from 1 to 20',
+    default: '5',
+    schema: whole(1, 20),
+  }),
+} satisfies Record<`GONOGO_${string}`, Variable>;
+
+/** The name of a configuration variable. */
+export type VariableName = keyof typeof VARIABLES;
+
+type ValueOf<N extends VariableName> = (typeof VARIABLES)[N] extends Variable<infer T> ? T : never;
+
+/** One variable's value: undefined when unset or blank; a ConfigError naming it when it is not accepted. */
+export function readVariable<N extends VariableName>(env: Env, name: N): ValueOf<N> | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const v: Variable = VARIABLES[name];
+  const parsed = v.schema.safeParse(raw);
+  if (parsed.success) return parsed.data as ValueOf<N>;
+  const shown = v.secret ? name : `${name}="${raw}"`;
+  throw new ConfigError(`${shown} is not accepted; use ${v.accepts}`, name);
+}
+
+/** Settings from the environment, each group parsed on first use and then kept. */
+export interface Config {
+  /** The clock: `GONOGO_NOW` when set (checked on the first call), else the real time. */
+  now(): Date;
+  /** `GONOGO_DB`, as written (`--db` wins over it). */
+  readonly db: string | undefined;
+  /** The parse cache's directory, or undefined when `GONOGO_CACHE` turns it off. */
+  readonly cacheDir: string | undefined;
+  /** `GONOGO_USER`, trimmed. */
+  readonly user: string | undefined;
+  /** `GONOGO_DEBUG`: print stack traces of unexpected errors. */
+  readonly debug: boolean;
+  /** Server settings over the server's defaults. */
+  readonly server: Partial<ServerConfig>;
+  /** Watch-loop settings over its defaults. */
+  readonly watch: Partial<WatchOptions>;
+}
+
+/**
+ * The configuration of one process, read lazily from `env`.
+ * @example const config = configFrom(process.env); const store = config.db ?? '.gonogo/gonogo.db';
+ */
+export function configFrom(env: Env): Config {
+  const kept = new Map<keyof Config, unknown>();
+  // A group that throws is not kept: the next use reports the same error.
+  const once = <K extends keyof Config>(key: K, make: () => Config[K]): Config[K] => {
+    if (!kept.has(key)) kept.set(key, make());
+    return kept.get(key) as Config[K];
+  };
+  const read = <N extends VariableName>(name: N) => readVariable(env, name);
+  let clock: (() => Date) | undefined;
+  return {
+    now() {
+      clock ??= clockAt(read('GONOGO_NOW'));
+      return clock();
+    },
+    get db() {
+      return once('db', () => read('GONOGO_DB'));
+    },
+    get cacheDir() {
+      return once('cacheDir', () => cacheDirOf(env, read('GONOGO_CACHE'), read('GONOGO_CACHE_DIR')));
+    },
+    get user() {
+      return once('user', () => read('GONOGO_USER'));
+    },
+    get debug() {
+      return once('debug', () => read('GONOGO_DEBUG') ?? false);
+    },
+    get server() {
+      return once('server', () => serverConfig(read));
+    },
+    get watch() {
+      return once('watch', () => watchOptions(read));
+    },
+  };
+}
+
+function clockAt(fixed: number | undefined): () => Date {
+  return fixed === undefined ? () => new Date() : () => new Date(fixed);
+}
+
+function cacheDirOf(env: Env, on: boolean | undefined, dir: string | undefined): string | undefined {
+  if (on === false) return undefined;
+  if (dir) return resolve(dir);
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gonogo');
+}
+
+type Read = <N extends VariableName>(name: N) => ValueOf<N> | undefined;
+
+function serverConfig(read: Read): Partial<ServerConfig> {
+  const out: Partial<ServerConfig> = {};
+  const rpm = read('GONOGO_RATE_LIMIT');
+  if (rpm !== undefined) out.requestsPerMinute = rpm;
+  const fails = read('GONOGO_AUTH_FAILURE_LIMIT');
+  if (fails !== undefined) out.authFailuresPer10Min = fails;
+  const maxAge = read('GONOGO_PREFLIGHT_MAX_AGE');
+  if (maxAge !== undefined) out.preflightMaxAgeMs = maxAge;
+  const publicUrls = read('GONOGO_PUBLIC_URL');
+  if (publicUrls) out.origins = publicUrls.map((u) => new URL(u).origin);
+  const trust = read('GONOGO_TRUST_PROXY');
+  if (trust !== undefined) out.trustProxy = trust;
+  return out;
+}
+
+function watchOptions(read: Read): Partial<WatchOptions> {
+  const out: Partial<WatchOptions> = {};
+  const ttl = read('GONOGO_LEASE_TTL');
+  if (ttl !== undefined) out.leaseTtlMs = ttl;
+  const tick = read('GONOGO_WATCH_TICK');
+  if (tick !== undefined) out.tickMs = tick;
+  const delivery: WatchOptions['delivery'] = {};
+  const retry = read('GONOGO_NOTIFY_RETRY_DELAY');
+  if (retry !== undefined) delivery.baseDelayMs = retry;
+  const attempts = read('GONOGO_NOTIFY_ATTEMPTS');
+  if (attempts !== undefined) delivery.maxAttempts = attempts;
+  const dashboard = read('GONOGO_PUBLIC_URL')?.[0];
+  if (dashboard) delivery.dashboardUrl = dashboard;
+  out.delivery = delivery;
+  return out;
+}

@@ -1,0 +1,46 @@
+import type { CheckOutcome } from '../../model/state.js';
+import type { StatusSummary, Verdict } from '../../model/status.js';
+
+/** One evaluation of a whole checklist for one environment. */
+export interface RunRecord {
+  id?: number;
+  checklist: string;
+  environment: string;
+  digest: string;
+  startedAt: string;
+  finishedAt: string;
+  verdict: Verdict;
+  summary: StatusSummary;
+  /** Outcomes of the items that have checks (manual items are derived from state on read). */
+  outcomes: CheckOutcome[];
+  /** Who or what started it: `cli`, `api:<token name>`, `scheduler`. */
+  trigger: string;
+}
+
+/** One sample of a windowed check. */
+export interface Sample {
+  checklist: string;
+  environment: string;
+  item: string;
+  at: string;
+  ok: boolean;
+  message?: string;
+}
+
+export interface Page {
+  limit?: number;
+  before?: number;
+}
+
+/** Runs (each saved with its `run.completed` event) and the samples of windowed checks. */
+export interface RunsStore {
+  /** Save a run with its outcomes and its `run.completed` event, atomically. Returns the run id. */
+  saveRun(run: RunRecord): Promise<number>;
+  latestRun(checklist: string, environment: string): Promise<RunRecord | undefined>;
+  listRuns(checklist: string, environment: string | undefined, page?: Page): Promise<RunRecord[]>;
+
+  addSamples(samples: Sample[]): Promise<void>;
+  listSamples(checklist: string, environment: string, item: string, since: string): Promise<Sample[]>;
+  /** Delete samples older than `before`; returns how many. */
+  pruneSamples(before: string): Promise<number>;
+}

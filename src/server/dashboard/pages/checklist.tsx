@@ -1,0 +1,155 @@
+import type { FC } from 'hono/jsx';
+import type { RunRecord } from '../../../engine/store.js';
+import type { Checklist } from '../../../model/checklist.js';
+import type { EvaluatedItem, Evaluation } from '../../../model/verdict.js';
+import {
+  blockingProgress,
+  Counts,
+  CsrfField,
+  Layout,
+  type PageContext,
+  ProgressBar,
+  query as q,
+  relativeTime,
+  StatusChip,
+  shortTime,
+  VerdictBadge,
+} from '../components.js';
+import type { Session } from '../sessions.js';
+import { ItemRow, type Permissions, type WindowHistory } from './item-row.js';
+
+/** One checklist for one environment: verdict, reasons, sign-offs, items by section, actions. */
+export const ChecklistPage: FC<{
+  ctx: PageContext & { session: Session };
+  checklist: Checklist;
+  environment: string;
+  environments: string[];
+  evaluation: Evaluation;
+  latest?: RunRecord;
+  history: Map<string, WindowHistory>;
+  can: Permissions;
+  now: Date;
+}> = ({ ctx, checklist, environment, environments, evaluation, latest, history, can, now }) => {
+  const base = `/checklists/${encodeURIComponent(checklist.id)}`;
+  const progress = blockingProgress(evaluation.items);
+  const clear = progress.parts.pass + progress.parts.waived + progress.parts.skipped;
+  const model = new Map(checklist.items.map((i) => [i.id, i]));
+  const sections: { title: string; items: EvaluatedItem[] }[] = [];
+  for (const item of evaluation.items) {
+    // The document's title heading is the page title already; sections show the path below it.
+    const path =
+      item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
+    const title = path.length > 0 ? path.join(' › ') : checklist.name;
+    const last = sections[sections.length - 1];
+    if (last && last.title === title) last.items.push(item);
+    else sections.push({ title, items: [item] });
+  }
+  const blockingReasons = evaluation.reasons;
+  return (
+    <Layout ctx={ctx} title={`${checklist.name} (${environment})`}>
+      <div class="hero">
+        <VerdictBadge verdict={evaluation.verdict} big />
+        <div>
+          <h1>{checklist.name}</h1>
+          <div class="sub">
+            <span class="mono">{checklist.id}</span> · digest{' '}
+            <span class="mono">{checklist.digest.slice(7, 19)}</span> ·{' '}
+            {latest
+              ? `checks ran ${relativeTime(latest.finishedAt, now)} (${latest.trigger})`
+              : 'checks never ran'}
+            {checklist.launch ? ` · launch ${checklist.launch}` : ''}
+          </div>
+        </div>
+      </div>
+      <nav class="env-tabs" aria-label="Environments">
+        {environments.map((e) => (
+          <a href={`${base}${q({ env: e })}`} aria-current={e === environment ? 'page' : undefined}>
+            {e}
+          </a>
+        ))}
+      </nav>
+      <div class="card stack">
+        <div class="row spread">
+          <strong>
+            {clear} of {progress.total} blocking items clear
+          </strong>
+          {can.run ? (
+            <form method="post" action={`${base}/run`}>
+              <CsrfField session={ctx.session} />
+              <input type="hidden" name="env" value={environment} />
+              <button type="submit">Run checks now</button>
+            </form>
+          ) : null}
+        </div>
+        <ProgressBar parts={progress.parts} total={progress.total} />
+        <Counts summary={evaluation.summary} />
+        {blockingReasons.length > 0 ? (
+          <details open={evaluation.verdict === 'NO-GO' && blockingReasons.length <= 12}>
+            <summary>
+              {evaluation.verdict === 'NO-GO' ? 'Why NO-GO' : 'Notes'}: {blockingReasons.length} reason
+              {blockingReasons.length === 1 ? '' : 's'}
+            </summary>
+            <ol class="reasons">
+              {blockingReasons.map((r) => (
+                <li>{r.message}</li>
+              ))}
+            </ol>
+          </details>
+        ) : (
+          <p class="sub">Every blocking item is clear and every sign-off is in.</p>
+        )}
+      </div>
+
+      <h2>Sign-offs</h2>
+      {evaluation.signoffs.length === 0 ? (
+        <p class="sub">This checklist requires no sign-offs.</p>
+      ) : (
+        <div class="signoffs">
+          {evaluation.signoffs.map((s) => (
+            <div class="card stack" data-role={s.role}>
+              <div class="row spread">
+                <strong>{s.role}</strong>
+                <StatusChip status={s.signed ? 'pass' : 'pending'} />
+              </div>
+              <div class="sub">
+                {s.signed
+                  ? `signed by ${s.signed.by}, ${shortTime(s.signed.at)}`
+                  : s.stale
+                    ? `signed by ${s.stale.by} for an earlier version: sign again`
+                    : 'awaiting sign-off'}
+              </div>
+              {!s.signed && can.signRoles.includes(s.role) ? (
+                <form method="post" action={`${base}/signoff`}>
+                  <CsrfField session={ctx.session} />
+                  <input type="hidden" name="env" value={environment} />
+                  <input type="hidden" name="role" value={s.role} />
+                  <button type="submit">Sign off as {s.role}</button>
+                </form>
+              ) : null}
+            </div>
+          ))}
+        </div>
+      )}
+
+      {sections.map((section) => (
+        <section>
+          <h2>{section.title}</h2>
+          <ul class="items">
+            {section.items.map((item) => (
+              <ItemRow
+                item={item}
+                model={model.get(item.id)}
+                history={history.get(item.id)}
+                can={can}
+                base={base}
+                environment={environment}
+                session={ctx.session}
+                now={now}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </Layout>
+  );
+};

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { Checklist } from '../../model/checklist.js';
+import type { Authenticator } from '../authenticator.js';
+import type { ServerConfig, ServerDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import type { Gate } from '../gate.js';
+import { HttpProblem } from '../problem.js';
+import type { PageContext } from './components.js';
+
+/** What the dashboard's route modules share. */
+export interface DashboardDeps {
+  deps: ServerDeps;
+  config: ServerConfig;
+  gate: Gate;
+  auth: Authenticator;
+  pageCtx(c: Context<AppEnv>): PageContext;
+}
+
+/** The page context of a request: its nonce, its session, and the session's flash (shown once). */
+export function pageContext(c: Context<AppEnv>): PageContext {
+  const session = c.get('session');
+  const flash = session?.flash;
+  if (session) session.flash = undefined;
+  return {
+    nonce: c.get('secureHeadersNonce') ?? '',
+    ...(session ? { session } : {}),
+    ...(flash ? { flash } : {}),
+  };
+}
+
+/** The checklist named by the `:id` path parameter, or the problem to show instead. */
+export function checklistOfPath(gate: Gate, c: Context<AppEnv>): Checklist | HttpProblem {
+  try {
+    return gate.checklist(c.req.param('id') ?? '').checklist;
+  } catch (err) {
+    if (err instanceof HttpProblem) return err;
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Context, Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import type { AppEnv } from '../env.js';
+import { HttpProblem } from '../problem.js';
+import { LoginPage, MessagePage } from './pages/index.js';
+import type { DashboardDeps } from './route-deps.js';
+import {
+  clearSessionCookie,
+  csrfMatches,
+  readSessionCookie,
+  SessionStore,
+  setSessionCookie,
+} from './sessions.js';
+
+/**
+ * Sessions of the dashboard: login and logout, the session cookie, and the guards every later route
+ * relies on (a session is required; every form post carries its CSRF token). Register first.
+ */
+export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void {
+  const { deps, config, auth, pageCtx } = d;
+  const sessions = new SessionStore(config.sessionTtlMs);
+  const isHttps = (c: Context) =>
+    new URL(c.req.url).protocol === 'https:' ||
+    (config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+  const selfOrigin = (c: Context) => {
+    const url = new URL(c.req.url);
+    if (config.trustProxy) {
+      const proto = c.req.header('x-forwarded-proto');
+      const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+      if (proto && host) return `${proto}://${host}`;
+    }
+    return url.origin;
+  };
+  // Forms are checked twice: the browser's Origin / Sec-Fetch-Site, then the session's CSRF token.
+  app.use(
+    '*',
+    csrf({
+      origin: (origin, c) => origin === selfOrigin(c) || config.origins.includes(origin),
+    }),
+  );
+
+  app.use('*', async (c, next) => {
+    const id = readSessionCookie(c);
+    const session = sessions.get(id);
+    if (session) {
+      c.set('session', session);
+      c.set('principal', session.principal);
+      auth.limit(session.principal);
+    }
+    await next();
+  });
+
+  app.get('/login', (c) => {
+    if (c.get('session')) return c.redirect('/', 303);
+    return c.html(<LoginPage ctx={pageCtx(c)} />);
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    try {
+      const principal = await auth.verify(token || undefined, c.get('clientIp'));
+      const session = sessions.create(principal);
+      setSessionCookie(c, session.id, isHttps(c), Math.floor(config.sessionTtlMs / 1000));
+      deps.logger.info('dashboard login', { token: principal.name, role: principal.role });
+      return c.redirect('/', 303);
+    } catch (err) {
+      if (!(err instanceof HttpProblem)) throw err;
+      for (const [k, v] of Object.entries(err.headers)) if (k === 'Retry-After') c.header(k, v);
+      const text = err.status === 429 ? err.detail : 'That token is not valid. Check it and try again.';
+      return c.html(<LoginPage ctx={pageCtx(c)} error={text} />, err.status === 429 ? 429 : 401);
+    }
+  });
+
+  // Everything below needs a session.
+  app.use('*', async (c, next) => {
+    if (c.get('session')) return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/login', 303);
+    return c.html(
+      <MessagePage ctx={pageCtx(c)} title="Logged out" text="Your session ended. Log in again." />,
+      401,
+    );
+  });
+
+  // Every form post of a session carries its CSRF token.
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const form = await c.req.parseBody();
+    if (!csrfMatches(c.get('session')!, form._csrf)) {
+      return c.html(
+        <MessagePage
+          ctx={pageCtx(c)}
+          title="Form expired"
+          text="This form is out of date. Reload the page and try again."
+        />,
+        403,
+      );
+    }
+    return next();
+  });
+
+  app.post('/logout', (c) => {
+    const session = c.get('session')!;
+    sessions.delete(session.id);
+    clearSessionCookie(c);
+    return c.redirect('/login', 303);
+  });
+}

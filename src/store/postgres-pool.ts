@@ -1,0 +1,100 @@
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+import { StoreInputError, StoreUnavailableError } from '../engine/store.js';
+
+/** Socket errors and SQLSTATEs that mean "the server or the connection went away", not "bad query". */
+const GONE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown: pg_terminate_backend, a fast shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+/** What pg says when a connection ended under it (these errors carry no code). */
+const GONE_MESSAGE =
+  /connection terminated|not queryable|connection ended|timeout exceeded when trying to connect/i;
+
+/** True when `err` says the server or the connection went away (retryable), not that a query was wrong. */
+export function isGone(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return GONE_CODES.has(code) || code.startsWith('08') || GONE_MESSAGE.test(String(e?.message ?? ''));
+}
+
+/**
+ * A driver error as the port's typed errors: a lost connection is StoreUnavailableError (503, retry),
+ * text PostgreSQL cannot hold is StoreInputError (400); anything else passes unchanged.
+ */
+function translate(err: unknown, describe: (err: unknown) => string): unknown {
+  if (isGone(err)) return new StoreUnavailableError(describe(err), { cause: err });
+  if ((err as { code?: string })?.code === '22021') {
+    return new StoreInputError('a text value holds a character the store cannot keep (NUL, \\u0000)');
+  }
+  return err;
+}
+
+/** First statements with no effect of their own: re-sent on another connection when the first one died. */
+const SAFE_FIRST = /^\s*(begin|start transaction|select)\b/i;
+
+/**
+ * pg's pool as Kysely's, made to survive connections that die (pg_terminate_backend, a restart):
+ * - every client has an 'error' listener for its whole life (pg-pool listens only while a client is
+ *   idle; a backend terminated while a client is checked out would end the process with an unhandled
+ *   'error' event);
+ * - errors are translated (see translate), and a client that lost its connection is released with
+ *   the error, so the pool drops it instead of handing it out again;
+ * - when the first statement of a checkout fails that way (an idle client whose backend was killed),
+ *   it runs on another connection: nothing had happened yet, and the pool flushes its dead clients
+ *   without failing a request.
+ */
+export function resilientPool(pool: Pool, max: number, describe: (err: unknown) => string): PostgresPool {
+  pool.on('error', () => {});
+  pool.on('connect', (client: PoolClient) => {
+    client.on('error', () => {});
+  });
+  const connect = () =>
+    pool.connect().catch((err: unknown) => {
+      throw translate(err, describe);
+    });
+  return {
+    async connect() {
+      let client: PoolClient | undefined = await connect();
+      let fresh = true;
+      let broken: Error | undefined;
+      const checkedOut = {
+        async query(sql: string, parameters: readonly unknown[]) {
+          for (let attempt = 1; ; attempt++) {
+            if (!client) throw new StoreUnavailableError('the connection to PostgreSQL was lost; retry');
+            try {
+              const result = await client.query(sql, parameters as unknown[]);
+              fresh = false;
+              return result;
+            } catch (err) {
+              if (!isGone(err)) throw translate(err, describe);
+              const retry = fresh && attempt <= max && SAFE_FIRST.test(sql);
+              if (!retry) {
+                broken = err as Error;
+                throw translate(err, describe);
+              }
+              client.release(err as Error);
+              client = undefined;
+              client = await connect();
+            }
+          }
+        },
+        release() {
+          client?.release(broken);
+          client = undefined;
+        },
+      };
+      return checkedOut as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}

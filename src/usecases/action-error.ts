@@ -1,0 +1,51 @@
+import { ConfigError } from '../model/errors.js';
+
+/** Why a use case refused. `field` names the input at fault (a flag or a JSON body field), when one is. */
+export type ActionErrorCode =
+  | 'unknown-environment'
+  | 'unknown-item'
+  | 'unknown-role'
+  | 'has-check'
+  | 'is-signoff'
+  | 'needs-value'
+  | 'missing'
+  | 'bad-duration'
+  | 'bad-expiry'
+  | 'expiry-past'
+  | 'waiver-too-long'
+  | 'bad-token-role'
+  | 'unknown-token'
+  | 'role-too-low'
+  | 'signoff-role-not-held';
+
+/**
+ * A refused use case: a ConfigError (so the CLI exits 2) with a machine-readable code that the server
+ * maps to an HTTP status. The message is the same words whichever door the request came through.
+ */
+export class ActionError extends ConfigError {
+  constructor(
+    readonly code: ActionErrorCode,
+    message: string,
+    field?: string,
+  ) {
+    super(message, field);
+  }
+
+  /** Unknown ids are "not found" (HTTP 404). */
+  get notFound(): boolean {
+    return NOT_FOUND.has(this.code);
+  }
+
+  /** A permission refusal: the actor may not do this (HTTP 403). */
+  get forbidden(): boolean {
+    return FORBIDDEN.has(this.code);
+  }
+
+  /** The HTTP status of the refusal: 404 unknown id, 403 not permitted, else 400 bad input. */
+  get status(): 400 | 403 | 404 {
+    return this.notFound ? 404 : this.forbidden ? 403 : 400;
+  }
+}
+
+const NOT_FOUND: ReadonlySet<ActionErrorCode> = new Set(['unknown-environment', 'unknown-item']);
+const FORBIDDEN: ReadonlySet<ActionErrorCode> = new Set(['role-too-low', 'signoff-role-not-held']);

@@ -1,0 +1,161 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../src/app/serve.js';
+import { loadRegistry } from '../src/checks/registry.js';
+import type { Store, TokenRole } from '../src/engine/store.js';
+import { hashToken, silentLogger } from '../src/server/index.js';
+import { openStore } from '../src/store/index.js';
+import { runCli } from '../src/test-support/cli.js';
+
+/**
+ * One refusal, three doors: the CLI (`signoff --token`), the REST API (bearer token) and the dashboard
+ * (form post in a logged-in session) refuse the same sign-off with the same words, because all three
+ * call the same use case. Statuses: a permission the actor lacks is 403 (exit 2 at the CLI); a role
+ * the checklist does not require is bad input, 400 (exit 2), naming the roles that are required.
+ */
+
+const CHECKLIST = `---
+id: launch
+environments:
+  production: {}
+policy:
+  signoffs: [engineering, security]
+---
+# Launch
+## Ops
+- [ ] Backups tested
+`;
+
+const CASES = [
+  {
+    what: 'a sign-off role the token does not hold',
+    token: 'sec-approver',
+    role: 'engineering',
+    http: 403,
+    message: 'token "sec-approver" may not sign off as engineering (its sign-off roles: security)',
+  },
+  {
+    what: 'a role the checklist does not require',
+    token: 'sec-approver',
+    role: 'product',
+    http: 400,
+    message: 'role "product" does not sign off checklist launch; its sign-off roles: engineering, security',
+  },
+  {
+    what: 'a token role too low to sign off',
+    token: 'operator',
+    role: 'security',
+    http: 403,
+    message: 'token "operator" has role operator; signing off needs approver or higher',
+  },
+] as const;
+
+const TOKENS: [string, TokenRole, string[]][] = [
+  ['sec-approver', 'approver', ['security']],
+  ['operator', 'operator', []],
+];
+
+/** The text of an HTML page, entities decoded, so it compares with the plain message. */
+const text = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+describe('the same sign-off is refused with the same words by the CLI, the API and the dashboard', () => {
+  let dir: string;
+  let db: string;
+  let store: Store;
+  let server: RunningServer;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gonogo-same-refusal-'));
+    db = join(dir, 'gonogo.db');
+    await writeFile(join(dir, 'launch.md'), CHECKLIST);
+    store = await openStore(db);
+    for (const [name, role, signoffRoles] of TOKENS) {
+      tokens[name] = `gng_test_${name}_${Math.random().toString(36).slice(2)}`;
+      await store.createToken({ name, role, signoffRoles, hash: hashToken(tokens[name]!) }, 'test');
+    }
+    server = await startServer(
+      { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
+      {
+        io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
+        openStore: async () => store,
+        registry: loadRegistry,
+        now: () => new Date(),
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const viaCli = async (token: string, role: string) => {
+    const r = await runCli(
+      ['signoff', 'launch.md', '--role', role, '--token', token, '--env', 'production', '--db', db],
+      { cwd: dir },
+    );
+    expect(r.stderr).not.toContain(token);
+    return { code: r.code, message: r.stderr.replace(/^gonogo: /, '').trimEnd() };
+  };
+
+  const viaApi = async (token: string, role: string) => {
+    const res = await fetch(`${server.url}/api/v1/checklists/launch/signoffs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ env: 'production', role }),
+    });
+    const problem = (await res.json()) as { detail: string };
+    return { status: res.status, message: problem.detail };
+  };
+
+  const viaDashboard = async (token: string, role: string) => {
+    const login = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(login.status).toBe(303);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const page = await (await fetch(`${server.url}/checklists/launch`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const post = await fetch(`${server.url}/checklists/launch/signoff`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, env: 'production', role }).toString(),
+    });
+    expect(post.status).toBe(303);
+    const shown = await fetch(new URL(post.headers.get('location')!, server.url), { headers: { cookie } });
+    const flash = /<p class="notice bad" role="status">([^<]*)<\/p>/.exec(await shown.text())?.[1];
+    return { message: flash === undefined ? undefined : text(flash) };
+  };
+
+  it.each(CASES)('$what: exit 2, HTTP $http, the same message on the dashboard', async (c) => {
+    const token = tokens[c.token]!;
+    const [cli, api, dashboard] = await Promise.all([
+      viaCli(token, c.role),
+      viaApi(token, c.role),
+      viaDashboard(token, c.role),
+    ]);
+    expect(cli).toEqual({ code: 2, message: c.message });
+    expect(api).toEqual({ status: c.http, message: c.message });
+    expect(dashboard).toEqual({ message: `Sign-off refused: ${c.message}` });
+  });
+
+  it('wrote no sign-off and no audit event through any door', async () => {
+    const state = await store.loadState('launch', 'production');
+    expect(state.signoffs).toEqual([]);
+    const types = (await store.listAudit({ after: 0 })).map((e) => e.type);
+    expect(types).not.toContain('signoff.given');
+  });
+});
