@@ -102,6 +102,8 @@ describe('programView', () => {
 
   it('recognises a program by its due dates', () => {
     expect(isProgram(checklist)).toBe(true);
-    expect(isProgram({ items: checklist.items.map(({ due: _due, recurs: _recurs, ...i }) => i) })).toBe(false);
+    expect(isProgram({ items: checklist.items.map(({ due: _due, recurs: _recurs, ...i }) => i) })).toBe(
+      false,
+    );
   });
 });

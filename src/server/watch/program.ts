@@ -88,7 +88,12 @@ function windowOf(item: Item, evaluated: EvaluatedItem): { label: string; order:
  * @example const view = programView(checklist, evaluation, new Date());
  */
 export function programView(checklist: Checklist, evaluation: Evaluation, now: Date): ProgramView {
-  const items = checklist.items.filter((i) => PROGRAM_KINDS.has(i.kind));
+  // A launch checklist with a program after it (seed 004): the program is what follows the launch, plus
+  // anything with a due date; a checklist without phases is all program (seed 001 before phases).
+  const phased = checklist.items.some((i) => i.phase === 'post-launch');
+  const items = checklist.items.filter(
+    (i) => PROGRAM_KINDS.has(i.kind) && (!phased || i.phase === 'post-launch' || i.due !== undefined),
+  );
   const byId = new Map(evaluation.items.map((e) => [e.id, e]));
   const skip = commonPrefix(items);
   const tracks = new Map<
