@@ -166,3 +166,85 @@ describe('seed 001: a 90-day program read as it is written', () => {
     expect(report.reasons).toEqual([]);
   });
 });
+
+describe('fields, criteria, skip: and secret: false, through the CLI', () => {
+  const DOC = [
+    '# Launch approvals',
+    '## Manual',
+    '- [ ] RTO (Recovery Time Objective): ____',
+    '## Criteria',
+    '### NO-GO',
+    '- Scheduler runs duplicate jobs',
+    '### GO',
+    '- Health answers green',
+    '## Checks',
+    '- [ ] Redis persistence',
+    '  ```check',
+    '  skip: no Redis in this deployment',
+    '  ```',
+    '- [ ] Node runs in production mode',
+    '  ```check',
+    '  env: NODE_ENV',
+    '  secret: false',
+    '  ```',
+    '- [ ] Stripe key present',
+    '  ```check',
+    '  env: STRIPE_KEY',
+    '  secret: false',
+    '  ```',
+    '## Sign-Off',
+    '- [ ] Engineering Lead: ____ Date: ____',
+    '',
+  ].join('\n');
+  const env = { NODE_ENV: 'production', STRIPE_KEY: 'sk_live_abcdefghijklmnopqrstuvwx' };
+
+  it('a blank outside a sign-off section is a field attested with --value; criteria read clear and met', async () => {
+    const { dir, file } = workspace('approvals.md', DOC);
+    const lint = json((await runCli(['lint', file, '--format', 'json'], { cwd: dir })).stdout);
+    const kinds = Object.fromEntries(lint.items.map((i) => [i.id, i.kind]));
+    expect(kinds['manual/rto-recovery-time-objective']).toBe('field');
+    expect(kinds['sign-off/engineering-lead']).toBe('signoff');
+    expect((lint as unknown as { signoffs: string[] }).signoffs).toEqual(['engineering']);
+
+    const rto = await runCli(
+      ['attest', file, 'manual/rto-recovery-time-objective', '--evidence', 'DR plan', '--value', '4h'],
+      { cwd: dir },
+    );
+    expect(rto.stderr).toBe('');
+    expect(rto.code).toBe(0);
+    for (const id of ['no-go/scheduler-runs-duplicate-jobs', 'go/health-answers-green']) {
+      expect((await runCli(['attest', file, id, '--evidence', 'watched for a day'], { cwd: dir })).code).toBe(
+        0,
+      );
+    }
+    const text = await runCli(['run', file], { cwd: dir, env });
+    expect(text.stdout).toMatch(/^ {2}CLEAR {4}Scheduler runs duplicate jobs$/m);
+    expect(text.stdout).toMatch(/^ {2}MET {6}Health answers green$/m);
+    expect(text.stdout).toMatch(/^ {2}SKIPPED {2}Redis persistence$/m);
+    const md = await runCli(['status', file, '--format', 'markdown'], { cwd: dir, env });
+    expect(md.stdout).toContain('✅ clear');
+    expect(md.stdout).toContain('✅ met');
+
+    const report = json((await runCli(['status', file, '--format', 'json'], { cwd: dir, env })).stdout);
+    const byId = Object.fromEntries(report.items.map((i) => [i.id, i])) as Record<
+      string,
+      JsonItem & { message: string; observed: Record<string, unknown> }
+    >;
+    expect(byId['no-go/scheduler-runs-duplicate-jobs']!.status).toBe('pass');
+    expect(byId['manual/rto-recovery-time-objective']!.message).toContain('4h');
+    expect(byId['checks/redis-persistence']).toMatchObject({
+      status: 'skipped',
+      message: 'not applicable: no Redis in this deployment',
+    });
+  }, 60_000);
+
+  it('an env check with secret: false shows its value, still redacted when it looks like a key', async () => {
+    const { dir, file } = workspace('approvals.md', DOC);
+    const r = await runCli(['run', file, '--format', 'json'], { cwd: dir, env });
+    const items = json(r.stdout).items as unknown as { id: string; observed: { value?: string } | null }[];
+    const observed = (id: string) => items.find((i) => i.id === id)!.observed;
+    expect(observed('checks/node-runs-in-production-mode')?.value).toBe('production');
+    expect(observed('checks/stripe-key-present')?.value).not.toContain('abcdefghij');
+    expect(r.stdout).not.toContain('sk_live_abcdefghijklmnopqrstuvwx');
+  });
+});

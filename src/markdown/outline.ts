@@ -105,7 +105,9 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     section: open.map((h) => h.title),
     sectionSlug: open.at(-1)?.slug,
     window: [...open].reverse().find((h) => h.window)?.window,
-    signoff: open.some((h) => h.signoff),
+    // A document titled "Launch approvals" is not one sign-off section: only a section heading (level 2
+    // or deeper), or the innermost heading, makes its blanks sign-off slots; elsewhere they are fields.
+    signoff: open.some((h) => h.signoff && h.depth >= 2) || open.at(-1)?.signoff === true,
     phase: (open.some((h) => h.after) ? 'post-launch' : 'pre-launch') as Phase,
   });
 
