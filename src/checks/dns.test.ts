@@ -28,8 +28,9 @@ describe('dns target and options', () => {
     ['127.0.0.1:5353', '127.0.0.1:5353'],
     ['::1', '[::1]:53'],
     ['[::1]:5353', '[::1]:5353'],
-  ])('server %s is used as %s', (text, expected) => {
+  ])('server %s is parsed once and used as %s', (text, expected) => {
     expect(parseResolverAddress(text)).toBe(expected);
+    expect(dns.options.parse({ server: text })).toEqual({ type: 'A', server: expected });
   });
 
   test('a resolver given by name is refused at lint time', () => {
@@ -40,6 +41,13 @@ describe('dns target and options', () => {
 
   test.each(['https://example.com', 'example.com/path', 'a b'])('target %s is not a name', (text) => {
     expect(dns.target.safeParse(text).success).toBe(false);
+  });
+
+  test.each([
+    [' api.example.com ', 'api.example.com'],
+    ['example.com.', 'example.com.'],
+  ])('target %j is parsed as the name %s', (text, name) => {
+    expect(dns.target.parse(text)).toBe(name);
   });
 
   test('hostKey is the resolver when one is given', () => {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { abortMessage, hasPlaceholder, parseHostPort, targetSchema } from './support/net.js';
+import { abortMessage, parseHostPort, targetSchema } from './support/net.js';
 
 const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
 type RecordType = (typeof TYPES)[number];
@@ -137,12 +137,12 @@ export default defineCheck({
       .string()
       .trim()
       .min(1)
-      .superRefine((text, issues) => {
-        if (hasPlaceholder(text)) return;
+      .transform((text, issues) => {
         try {
-          parseResolverAddress(text);
+          return parseResolverAddress(text);
         } catch (err) {
           issues.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
         }
       })
       .optional(),
@@ -155,18 +155,9 @@ export default defineCheck({
     count: { type: 'int', description: 'Number of records (0 when the name or the type does not exist).' },
   },
   defaultExpect: ['count > 0'],
-  hostKey(_target, options) {
-    if (!options.server) return undefined;
-    try {
-      return parseResolverAddress(options.server);
-    } catch {
-      return undefined;
-    }
-  },
-  async run(target, options, ctx) {
-    const name = parseDnsName(target);
-    const server = options.server === undefined ? undefined : parseResolverAddress(options.server);
-    const records = await resolveRecords(name, options.type, server, ctx);
+  hostKey: (_name, options) => options.server,
+  async run(name, options, ctx) {
+    const records = await resolveRecords(name, options.type, options.server, ctx);
     return { records, count: records.length };
   },
 });

@@ -10,6 +10,31 @@ function ctx(vars: Record<string, string | undefined>): CheckContext {
 const run = (target: string, vars: Record<string, string | undefined>) =>
   env.run(env.target.parse(target), env.options.parse({}), ctx(vars));
 
+describe('env target', () => {
+  it.each([
+    ['DATABASE_URL', 'DATABASE_URL', undefined],
+    [' NODE_ENV ', 'NODE_ENV', undefined],
+    ['RATE_LIMIT_*', undefined, 'RATE_LIMIT_*'],
+    ['FEATURE_?', undefined, 'FEATURE_?'],
+  ])('%j is parsed once into a name or a compiled glob', (text, name, glob) => {
+    const target = env.target.parse(text);
+    expect(target.glob).toBe(glob);
+    if (name !== undefined) expect(target).toEqual({ name });
+  });
+
+  it('a compiled glob matches whole names, dots included', () => {
+    const target = env.target.parse('APP_*');
+    expect(target.glob !== undefined && ['APP_A.B', 'MY_APP_A'].map((n) => target.matches(n))).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it.each(['', 'TWO WORDS'])('%j is refused', (text) => {
+    expect(env.target.safeParse(text).success).toBe(false);
+  });
+});
+
 describe('env kind', () => {
   const vars = {
     DATABASE_URL: 'postgres://app:s3cret@db:5432/app',

@@ -1,5 +1,21 @@
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { defineCheck } from '../engine/check.js';
+
+/** A parsed env target: one variable name, or a glob compiled to a matcher. */
+export type EnvTarget =
+  | { readonly name: string; readonly glob?: undefined }
+  | { readonly glob: string; matches(name: string): boolean };
+
+/**
+ * Parse an env target: a glob (`RATE_LIMIT_*`) is compiled once; anything else is one variable's name.
+ * @example parseEnvTarget('RATE_LIMIT_*').glob // 'RATE_LIMIT_*'
+ */
+export function parseEnvTarget(text: string): EnvTarget {
+  if (!picomatch.scan(text).isGlob) return { name: text };
+  // Variable names are not paths: `*` must also match dots and the whole name is compared.
+  return { glob: text, matches: picomatch(text, { dot: true }) };
+}
 
 /**
  * `env`: is a process environment variable (or a family of them, by glob) set, and to what.
@@ -14,7 +30,8 @@ export default defineCheck({
     .string()
     .trim()
     .min(1, 'give a variable name or a glob, e.g. DATABASE_URL or RATE_LIMIT_*')
-    .regex(/^\S+$/, 'a variable name or glob has no spaces'),
+    .regex(/^\S+$/, 'a variable name or glob has no spaces')
+    .transform(parseEnvTarget),
   options: z.strictObject({
     secret: z
       .boolean({ error: 'secret: write false for a setting that is not a secret, such as NODE_ENV' })
@@ -33,16 +50,11 @@ export default defineCheck({
   },
   defaultExpect: ['set'],
   async run(target, _options, ctx) {
-    const { default: picomatch } = await import('picomatch');
     const defined = Object.keys(ctx.env).filter((name) => ctx.env[name] !== undefined);
-    let names: string[];
-    if (picomatch.scan(target).isGlob) {
-      // Variable names are not paths: `*` must also match dots and the whole name is compared.
-      const matches = picomatch(target, { dot: true });
-      names = defined.filter((name) => matches(name));
-    } else {
-      names = defined.filter((name) => name === target);
-    }
+    const names =
+      target.glob === undefined
+        ? defined.filter((name) => name === target.name)
+        : defined.filter((name) => target.matches(name));
     names.sort();
     const first = names[0];
     const value = first === undefined ? '' : (ctx.env[first] ?? '');

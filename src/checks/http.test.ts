@@ -106,18 +106,57 @@ describe('http target and options', () => {
     expect(result.error?.issues[0]?.message).toMatch(message);
   });
 
-  test('placeholders are left for run time; options default and stay strict', () => {
-    expect(http.target.safeParse('${BASE_URL}/api/health/ready').success).toBe(true);
-    expect(http.options.parse({})).toEqual({ follow_redirects: false, tls_verify: true });
+  test.each([
+    ['defaults', {}, { headers: {}, followRedirects: false, tlsVerify: true }],
+    [
+      'header names in lower case, values as text',
+      { headers: { 'X-Count': 5, Accept: 'text/plain' } },
+      { headers: { 'x-count': '5', accept: 'text/plain' }, followRedirects: false, tlsVerify: true },
+    ],
+    [
+      'a YAML body as JSON, with its content type',
+      { body: { a: 1 }, follow_redirects: true },
+      {
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+        followRedirects: true,
+        tlsVerify: true,
+      },
+    ],
+    [
+      'a text body as is, with the type the author gave',
+      { body: 'x=1', headers: { 'Content-Type': 'text/plain' }, tls_verify: false, ca: ' ca.pem ' },
+      {
+        headers: { 'content-type': 'text/plain' },
+        body: 'x=1',
+        followRedirects: false,
+        tlsVerify: false,
+        ca: 'ca.pem',
+      },
+    ],
+  ])('options: %s are parsed once into what run() receives', (_name, input, parsed) => {
+    expect(http.options.parse(input)).toEqual(parsed);
+  });
+
+  test('options stay strict', () => {
     const bad = http.options.safeParse({ follow_redirect: true });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toContain('follow_redirect');
-    expect(http.options.parse({ headers: { 'X-Count': 5 } }).headers).toEqual({ 'X-Count': '5' });
+  });
+
+  test('the target schema hands run() the method and the URL', () => {
+    const target = http.target.parse(' post https://example.com/api ');
+    expect(target.method).toBe('POST');
+    expect(target.url).toBeInstanceOf(URL);
+    expect(target.url.href).toBe('https://example.com/api');
   });
 
   test('hostKey is the origin host:port', () => {
-    expect(http.hostKey?.('https://example.com/x', http.options.parse({}))).toBe('example.com:443');
-    expect(http.hostKey?.('POST http://example.com:8080/x', http.options.parse({}))).toBe('example.com:8080');
+    const opts = http.options.parse({});
+    expect(http.hostKey?.(http.target.parse('https://example.com/x'), opts)).toBe('example.com:443');
+    expect(http.hostKey?.(http.target.parse('POST http://example.com:8080/x'), opts)).toBe(
+      'example.com:8080',
+    );
   });
 
   test('the examples in docs/checks/http.md are valid checks', async () => {

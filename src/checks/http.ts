@@ -8,7 +8,7 @@ export { displayUrl, MAX_BODY_BYTES } from './support/http-client.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-/** A parsed `[METHOD] URL` target (shared between callers: read it, never mutate it). */
+/** A parsed `[METHOD] URL` target (shared by the attempts of a run: read it, never mutate its URL). */
 export interface HttpTarget {
   readonly method: (typeof METHODS)[number];
   readonly url: URL;
@@ -19,23 +19,6 @@ export interface HttpTarget {
  * @example parseHttpTarget('POST https://example.com/api') // { method: 'POST', url: URL }
  */
 export function parseHttpTarget(text: string): HttpTarget {
-  let parsed = parsedTargets.get(text);
-  if (!parsed) {
-    parsed = parseUncached(text);
-    if (parsedTargets.size >= MAX_PARSED_TARGETS) parsedTargets.clear();
-    parsedTargets.set(text, parsed);
-  }
-  return parsed;
-}
-
-/**
- * Targets parsed before, by text: a target is parsed when the checklist is validated, when its check is
- * prepared, for its host key and when it runs. The result is shared: never mutate its URL (copy it).
- */
-const parsedTargets = new Map<string, HttpTarget>();
-const MAX_PARSED_TARGETS = 10_000;
-
-function parseUncached(text: string): HttpTarget {
   const trimmed = text.trim();
   const parts = trimmed.split(/\s+/);
   if (parts.length > 2) {
@@ -67,15 +50,42 @@ function isJson(contentType: string | undefined): boolean {
 
 const headerValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
-const options = z.strictObject({
-  /** Request headers; values may be numbers or booleans in YAML. */
-  headers: z.record(z.string(), headerValue).optional(),
-  /** A string is sent as is; a YAML map or list is sent as JSON. */
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-  follow_redirects: z.boolean().default(false),
-  tls_verify: z.boolean().default(true),
-  ca: z.string().trim().min(1).optional(),
-});
+/** The options as a request needs them: lower-case header names, the body as text with its type. */
+export interface HttpOptions {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly followRedirects: boolean;
+  readonly tlsVerify: boolean;
+  /** A PEM text or the path of a PEM file (read when the check runs). */
+  readonly ca?: string;
+}
+
+const options = z
+  .strictObject({
+    /** Request headers; values may be numbers or booleans in YAML. */
+    headers: z.record(z.string(), headerValue).optional(),
+    /** A string is sent as is; a YAML map or list is sent as JSON. */
+    body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+    follow_redirects: z.boolean().default(false),
+    tls_verify: z.boolean().default(true),
+    ca: z.string().trim().min(1).optional(),
+  })
+  .transform((o): HttpOptions => {
+    const headers = lowerKeys(o.headers ?? {});
+    let body: string | undefined;
+    if (typeof o.body === 'string') body = o.body;
+    else if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return {
+      headers,
+      ...(body === undefined ? {} : { body }),
+      followRedirects: o.follow_redirects,
+      tlsVerify: o.tls_verify,
+      ...(o.ca === undefined ? {} : { ca: o.ca }),
+    };
+  });
 
 export default defineCheck({
   kind: 'http',
@@ -101,30 +111,16 @@ export default defineCheck({
     location: { type: 'string', description: 'The Location header ("" when none).' },
   },
   defaultExpect: ['status >= 200 && status < 300'],
-  hostKey(target) {
-    try {
-      return originHostPort(parseHttpTarget(target).url);
-    } catch {
-      return undefined;
-    }
-  },
-  async run(target, opts, ctx) {
-    const { method, url } = parseHttpTarget(target);
-    const headers = lowerKeys(opts.headers ?? {});
-    let body: string | undefined;
-    if (typeof opts.body === 'string') body = opts.body;
-    else if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
-      headers['content-type'] ??= 'application/json';
-    }
+  hostKey: (target) => originHostPort(target.url),
+  async run({ method, url }, opts, ctx) {
     const res = await httpExchange(
       {
         method,
         url,
-        headers,
-        body,
-        followRedirects: opts.follow_redirects,
-        tlsVerify: opts.tls_verify,
+        headers: opts.headers,
+        body: opts.body,
+        followRedirects: opts.followRedirects,
+        tlsVerify: opts.tlsVerify,
         ca: opts.ca === undefined ? undefined : await readCa(opts.ca, ctx.baseDir),
       },
       ctx,

@@ -227,6 +227,8 @@ describe('mysql kind without a server', () => {
   it('options are only query and params; concurrency is limited per host', () => {
     expect(mysql.options.safeParse({ query: 'SELECT ?', params: [1] }).success).toBe(true);
     expect(mysql.options.safeParse({ database: 'x' }).success).toBe(false);
-    expect(mysql.hostKey?.('mysql://u:p@db.internal/app', {})).toBe('db.internal:3306');
+    expect(mysql.hostKey?.(mysql.target.parse('mysql://u:p@db.internal/app'), {})).toBe('db.internal:3306');
+    expect(mysql.target.parse('mariadb://db:3307/app').hostPort).toBe('db:3307');
+    expect(mysql.target.safeParse('postgres://db/app').success).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { connectionUrl, SQL_VARIABLES, sqlOptions } from './support/sql.js';
-import { hostKey, maskUrl, scrub, toNumberIfExact } from './support/url.js';
+import { scrubSecrets, toNumberIfExact } from './support/url.js';
 
-const mysqlUrl = connectionUrl(['mysql:', 'mariadb:'], 'mysql://user@host:3306/dbname');
+const mysqlUrl = connectionUrl(['mysql:', 'mariadb:'], 3306, 'mysql://user@host:3306/dbname');
 
 /**
  * `mysql`: the postgres kind's twin for MySQL and MariaDB: reachability and query results
@@ -15,17 +15,17 @@ export default defineCheck({
   options: sqlOptions('the `?` placeholders in `query`'),
   variables: SQL_VARIABLES,
   defaultExpect: ['connected'],
-  hostKey: (target) => hostKey(target, 3306),
+  hostKey: (target) => target.hostPort,
   async run(target, options, ctx) {
     const mysql = await import('mysql2/promise');
-    const where = maskUrl(target);
+    const where = target.shown;
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const failure = (what: string, err: unknown, hint: string, partial: Record<string, unknown>) =>
       new CheckFailure(
         ctx.signal.aborted || isTimeout(err)
           ? `${what} ${where} did not finish within ${ctx.timeoutMs} ms: raise the check timeout or make it faster`
-          : `${what} ${where} failed: ${scrub(err, target)}; ${hint}`,
+          : `${what} ${where} failed: ${scrubSecrets(err, target.secrets)}; ${hint}`,
         partial,
       );
 
@@ -37,7 +37,7 @@ export default defineCheck({
       try {
         // mysql2 only knows mysql://; mariadb:// is the same protocol.
         connection = await mysql.createConnection({
-          uri: target.replace(/^mariadb:/, 'mysql:'),
+          uri: target.href.replace(/^mariadb:/, 'mysql:'),
           connectTimeout: ctx.timeoutMs,
           supportBigNumbers: true,
           bigNumberStrings: false,

@@ -245,8 +245,39 @@ describe('postgres kind without a server', () => {
   });
 
   it('limits concurrency per database host', () => {
-    expect(postgres.hostKey?.('postgres://u:p@db.internal/app', {})).toBe('db.internal:5432');
-    expect(postgres.hostKey?.('postgres://db.internal:6432/app', {})).toBe('db.internal:6432');
+    const key = (url: string) => postgres.hostKey?.(postgres.target.parse(url), {});
+    expect(key('postgres://u:p@db.internal/app')).toBe('db.internal:5432');
+    expect(key('postgres://db.internal:6432/app')).toBe('db.internal:6432');
+  });
+
+  it.each([
+    [
+      'postgres://app:p%40ss@db/app',
+      {
+        href: 'postgres://app:p%40ss@db/app',
+        shown: 'postgres://app:***@db/app',
+        hostPort: 'db:5432',
+        secrets: ['p%40ss', 'p@ss'],
+      },
+    ],
+    [
+      'postgresql://db.internal:6432/app',
+      {
+        href: 'postgresql://db.internal:6432/app',
+        shown: 'postgresql://db.internal:6432/app',
+        hostPort: 'db.internal:6432',
+        secrets: [],
+      },
+    ],
+  ])('the target %s is parsed once: driver URL, shown URL, host key, password to scrub', (url, parsed) => {
+    expect(postgres.target.parse(url)).toEqual(parsed);
+  });
+
+  it.each(['mysql://db/app', 'not a url', 42])('the target %j is refused without echoing it', (url) => {
+    const result = postgres.target.safeParse(url);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      'give a connection URL like postgres://user@host:5432/dbname',
+    ]);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { connectionUrl, SQL_VARIABLES, sqlOptions } from './support/sql.js';
-import { hostKey, maskUrl, scrub, toNumberIfExact } from './support/url.js';
+import { scrubSecrets, toNumberIfExact } from './support/url.js';
 
 /** PostgreSQL type OIDs whose default pg parsing is not what a condition wants to compare. */
 const OID = {
@@ -26,7 +26,7 @@ const KEEP_AS_TEXT = new Set<number>([
   OID.timetz,
 ]);
 
-const postgresUrl = connectionUrl(['postgres:', 'postgresql:'], 'postgres://user@host:5432/dbname');
+const postgresUrl = connectionUrl(['postgres:', 'postgresql:'], 5432, 'postgres://user@host:5432/dbname');
 
 /**
  * `postgres`: can gonogo reach the database, and what does a query return
@@ -39,13 +39,13 @@ export default defineCheck({
   options: sqlOptions('$1, $2... in `query`'),
   variables: SQL_VARIABLES,
   defaultExpect: ['connected'],
-  hostKey: (target) => hostKey(target, 5432),
+  hostKey: (target) => target.hostPort,
   async run(target, options, ctx) {
     const { default: pg } = await import('pg');
-    const where = maskUrl(target);
+    const where = target.shown;
     const started = performance.now();
     const client = new pg.Client({
-      connectionString: target,
+      connectionString: target.href,
       connectionTimeoutMillis: ctx.timeoutMs,
       // The server cancels the query itself, so a slow query does not keep running after the check.
       statement_timeout: ctx.timeoutMs,
@@ -63,7 +63,7 @@ export default defineCheck({
         // 57014: the server cancelled the statement at statement_timeout.
         ctx.signal.aborted || (err as { code?: string }).code === '57014'
           ? `${what} ${where} did not finish within ${ctx.timeoutMs} ms: raise the check timeout or make it faster`
-          : `${what} ${where} failed: ${scrub(err, target)}; ${hint}`,
+          : `${what} ${where} failed: ${scrubSecrets(err, target.secrets)}; ${hint}`,
         partial,
       );
 

@@ -24,8 +24,10 @@ describe('prometheus target and options', () => {
 
   test('the target is an http(s) base URL', () => {
     expect(prometheus.target.safeParse('prometheus:9090').success).toBe(false);
-    expect(prometheus.target.safeParse('${PROM_URL}').success).toBe(true);
-    expect(prometheus.hostKey?.('http://prom.internal:9090', { query: 'up' })).toBe('prom.internal:9090');
+    const base = prometheus.target.parse(' http://prom.internal:9090/prometheus ');
+    expect(base).toBeInstanceOf(URL);
+    expect(base.href).toBe('http://prom.internal:9090/prometheus');
+    expect(prometheus.hostKey?.(base, { query: 'up' })).toBe('prom.internal:9090');
   });
 
   test('the examples in docs/checks/prometheus.md are valid checks', async () => {

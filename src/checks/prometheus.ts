@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
-import { displayUrl, httpExchange } from './support/http-client.js';
+import { displayUrl, httpExchange, originHostPort } from './support/http-client.js';
 import { targetSchema } from './support/net.js';
 
 /**
@@ -88,16 +88,8 @@ export default defineCheck({
     },
   },
   defaultExpect: ['value > 0'],
-  hostKey(target) {
-    try {
-      const url = parsePrometheusUrl(target);
-      return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-    } catch {
-      return undefined;
-    }
-  },
-  async run(target, options, ctx) {
-    const base = parsePrometheusUrl(target);
+  hostKey: (base) => originHostPort(base),
+  async run(base, options, ctx) {
     const url = queryUrl(base, options.query);
     const where = displayUrl(url);
     const res = await httpExchange(

@@ -277,11 +277,19 @@ describe('redis kind without a server', () => {
   });
 
   it('options: command is a line or a list, nothing else', () => {
-    expect(redis.options.safeParse({ command: 'CONFIG GET save' }).success).toBe(true);
-    expect(redis.options.safeParse({ command: ['GET', 'a b'] }).success).toBe(true);
+    expect(redis.options.parse({ command: 'CONFIG  GET save' })).toEqual({
+      command: ['CONFIG', 'GET', 'save'],
+    });
+    expect(redis.options.parse({ command: ['GET', 'a b'] })).toEqual({ command: ['GET', 'a b'] });
+    expect(redis.options.parse({})).toEqual({});
     expect(redis.options.safeParse({ command: [] }).success).toBe(false);
     expect(redis.options.safeParse({ db: 1 }).success).toBe(false);
-    expect(redis.hostKey?.('rediss://:p@cache.internal', {})).toBe('cache.internal:6379');
+    const target = redis.target.parse('rediss://:p@cache.internal');
+    expect(target).toMatchObject({ shown: 'rediss://:***@cache.internal', secrets: ['p'] });
+    expect(redis.hostKey?.(target, {})).toBe('cache.internal:6379');
+    expect(redis.target.safeParse('http://cache').error?.issues[0]?.message).toBe(
+      'give a URL like redis://host:6379 or rediss://user:password@host:6380/0',
+    );
   });
 
   it('parseInfo reads every section into one map, values as written', () => {

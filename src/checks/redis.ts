@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 // The URL helpers are shared with the postgres kind rather than copied; no driver is loaded.
-import { hostKey, maskUrl, scrub } from './support/url.js';
+import { connectionTarget, scrubSecrets } from './support/url.js';
 
-const redisUrl = z.string().refine(
-  (value) => {
-    try {
-      return ['redis:', 'rediss:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  // The value is never echoed back: it may hold a password.
-  { message: 'give a URL like redis://host:6379 or rediss://user:password@host:6380/0' },
-);
+// The value is never echoed back: it may hold a password.
+const REDIS_URL_HINT = 'give a URL like redis://host:6379 or rediss://user:password@host:6380/0';
+const redisUrl = z.string({ error: REDIS_URL_HINT }).transform((value, ctx) => {
+  try {
+    return connectionTarget(value, ['redis:', 'rediss:'], 6379, REDIS_URL_HINT);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: REDIS_URL_HINT });
+    return z.NEVER;
+  }
+});
 
 /**
  * `redis`: reachability, server settings (`info`) and the reply of one command, e.g. whether
@@ -29,6 +28,8 @@ export default defineCheck({
         z.string().trim().min(1, 'give a command, e.g. CONFIG GET appendonly'),
         z.array(z.string()).min(1, 'give the command and its arguments, e.g. [GET, "feature flag"]'),
       ])
+      // A line is split on spaces once, here: run() receives the command name and its arguments.
+      .transform((command) => (typeof command === 'string' ? command.split(/\s+/) : command))
       .optional()
       .describe('Command to send: a line split on spaces, or a list when an argument has spaces'),
   }),
@@ -45,13 +46,13 @@ export default defineCheck({
     latency_ms: { type: 'double', description: 'Milliseconds to connect, answer the command and read INFO' },
   },
   defaultExpect: ['connected'],
-  hostKey: (target) => hostKey(target, 6379),
+  hostKey: (target) => target.hostPort,
   async run(target, options, ctx) {
     const { Redis } = await import('ioredis');
-    const where = maskUrl(target);
+    const where = target.shown;
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    const client = new Redis(target, {
+    const client = new Redis(target.href, {
       lazyConnect: true,
       connectTimeout: ctx.timeoutMs,
       commandTimeout: ctx.timeoutMs,
@@ -76,7 +77,7 @@ export default defineCheck({
         // ioredis' own commandTimeout says "Command timed out"; the check's signal may not have fired yet.
         ctx.signal.aborted || (err instanceof Error && err.message === 'Command timed out')
           ? `${what} ${where} did not finish within ${ctx.timeoutMs} ms: raise the check timeout`
-          : `${what} ${where} failed: ${scrub(err, target)}; ${hint}`,
+          : `${what} ${where} failed: ${scrubSecrets(err, target.secrets)}; ${hint}`,
         partial,
       );
 
@@ -100,8 +101,7 @@ export default defineCheck({
       const observed: Record<string, unknown> = { connected: true };
       const problems: string[] = [];
       if (options.command) {
-        const [name = '', ...args] =
-          typeof options.command === 'string' ? options.command.split(/\s+/) : options.command;
+        const [name = '', ...args] = options.command;
         try {
           observed.reply = shapeReply(name, args, await client.call(name, ...args));
         } catch (err) {
@@ -114,7 +114,9 @@ export default defineCheck({
         observed.info = parseInfo(await client.info('all'));
       } catch (err) {
         // Restricted users may not run INFO; `reply` and `connected` can still be judged.
-        problems.push(`INFO on ${where} failed: ${scrub(err, target)}; allow INFO for this user`);
+        problems.push(
+          `INFO on ${where} failed: ${scrubSecrets(err, target.secrets)}; allow INFO for this user`,
+        );
       }
       observed.latency_ms = elapsed();
       if (problems.length > 0) throw new CheckFailure(problems.join('; '), observed);

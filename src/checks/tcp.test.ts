@@ -48,7 +48,7 @@ describe('tcp target', () => {
   });
 
   test('hostKey is host:port', () => {
-    expect(tcp.hostKey?.('db.example.com:5432', {})).toBe('db.example.com:5432');
+    expect(tcp.hostKey?.(tcp.target.parse('db.example.com:5432'), {})).toBe('db.example.com:5432');
   });
 });
 
@@ -105,8 +105,20 @@ describe('tcp against real sockets', () => {
     expect(err.partial).toEqual({ connected: false });
   });
 
-  test('a target that is not host:port at run time is an error saying how to write it', async () => {
-    const err = await failure(tcp.run('example.com', {}, checkContext()));
-    expect(err.message).toMatch(/"example.com" has no port; write it like/);
+  test.each([
+    ['db.example.com:5432', { host: 'db.example.com', port: 5432 }],
+    [' 10.0.0.5:6379 ', { host: '10.0.0.5', port: 6379 }],
+    ['[::1]:443', { host: '::1', port: 443 }],
+  ])('the target %s is parsed once into what run() receives', (text, parsed) => {
+    expect(tcp.target.parse(text)).toEqual(parsed);
+  });
+
+  test.each([
+    ['example.com', /"example.com" has no port; write it like/],
+    ['user@db:5432', /only a host and a port are allowed/],
+    ['', /tcp needs a target: host:port/],
+  ])('the target %j is refused saying how to write it', (text, message) => {
+    const result = tcp.target.safeParse(text);
+    expect(result.error?.issues[0]?.message).toMatch(message);
   });
 });

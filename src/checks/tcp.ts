@@ -53,16 +53,9 @@ export default defineCheck({
     latency_ms: { type: 'double', description: 'Time to establish the connection, in milliseconds.' },
   },
   defaultExpect: ['connected'],
-  hostKey(target) {
-    try {
-      const { host, port } = parseHostPort(target);
-      return `${host}:${port}`;
-    } catch {
-      return undefined;
-    }
-  },
+  hostKey: ({ host, port }) => `${host}:${port}`,
   async run(target, _options, ctx) {
-    const latency = await connect(parseHostPort(target), ctx);
+    const latency = await connect(target, ctx);
     return { connected: true, latency_ms: latency };
   },
 });

@@ -54,7 +54,20 @@ describe('tls declarations', () => {
   test('options are strict and the target is host:port', () => {
     expect(tls.options.safeParse({ server_name: 'x' }).success).toBe(false);
     expect(tls.target.safeParse('https://example.com').success).toBe(false);
-    expect(tls.hostKey?.('example.com:443', {})).toBe('example.com:443');
+    expect(tls.hostKey?.(tls.target.parse('example.com:443'), {})).toBe('example.com:443');
+  });
+
+  test.each([
+    ['example.com:443', {}, { host: 'example.com', port: 443 }, {}],
+    [
+      '[::1]:8443',
+      { servername: ' api.internal ' },
+      { host: '::1', port: 8443 },
+      { servername: 'api.internal' },
+    ],
+  ])('%s with %j is parsed once into host, port and servername', (target, options, host, parsed) => {
+    expect(tls.target.parse(target)).toEqual(host);
+    expect(tls.options.parse(options)).toEqual(parsed);
   });
 });
 

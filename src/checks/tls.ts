@@ -149,16 +149,8 @@ export default defineCheck({
     },
   },
   defaultExpect: ['valid && days_left > 14'],
-  hostKey(target) {
-    try {
-      const { host, port } = parseHostPort(target);
-      return `${host}:${port}`;
-    } catch {
-      return undefined;
-    }
-  },
-  async run(target, options, ctx) {
-    const { host, port } = parseHostPort(target);
+  hostKey: ({ host, port }) => `${host}:${port}`,
+  async run({ host, port }, options, ctx) {
     const ca = options.ca === undefined ? undefined : await readCa(options.ca, ctx.baseDir);
     return inspect(host, port, options.servername, ca, ctx);
   },

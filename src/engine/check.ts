@@ -65,9 +65,13 @@ export interface CheckDefinition<T = unknown, O = Record<string, unknown>> {
   kind: string;
   /** One line for docs and `lint` output. */
   summary: string;
-  /** Schema of the value under the kind key (a URL, `host:port`, a command line or argv list...). */
+  /**
+   * Schema of the value under the kind key (a URL, `host:port`, a command line or argv list...), which
+   * parses it into what run() needs (`.transform()`): applied at lint time and, after `${NAME}`
+   * expansion, once per run; run() and hostKey() receive the parsed value and never parse again.
+   */
   target: z.ZodType<T>;
-  /** Schema of the kind's own options (strict: an unknown option is a lint error naming it). */
+  /** Schema of the kind's own options (strict: an unknown option is a lint error naming it), parsed likewise. */
   options: z.ZodType<O>;
   /** Observed variables conditions may use; anything else is rejected at lint time. */
   variables: Record<string, VariableDecl>;

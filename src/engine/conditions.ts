@@ -1,6 +1,10 @@
 import { type ASTNode, Environment, type ParseResult } from '@marcbachmann/cel-js';
-import type { CelType, CheckDefinition, Observation, VariableDecl } from './check.js';
+import { toCelValue } from './cel-values.js';
+import type { CheckDefinition, Observation, VariableDecl } from './check.js';
+import { assessCondition } from './condition-budget.js';
 import { type KnownSecrets, redactText, secretFingerprint } from './redact.js';
+
+export { toCelValue } from './cel-values.js';
 
 /**
  * `expect` conditions: CEL (cel-js) over the variables a kind declares. One Environment per kind,
@@ -17,6 +21,8 @@ export interface Condition {
   roots: string[];
   /** Variable paths worth showing when it is false (`status`, `body.db`, `rows[0]`). */
   paths: ValuePath[];
+  /** Its cost depends on the observation (a comprehension over it, a regular expression): time-limited. */
+  bounded: boolean;
 }
 
 /** A chain of field / index accesses rooted at a declared variable. */
@@ -124,10 +130,12 @@ function compileUncached(def: AnyDefinition, expr: string): Condition {
       `condition \`${expr}\` yields ${checked.type}; a condition must be true or false (e.g. \`${expr} > 0\`)`,
     );
   }
+  const cost = assessCondition(program.ast);
+  if (cost.problem) throw new ConditionError(`condition \`${expr}\` is refused: ${cost.problem}`);
   const paths = new Map<string, ValuePath>();
   const roots = new Set<string>();
   collectPaths(program.ast, def.variables, paths, roots);
-  return { expr, program, roots: [...roots], paths: [...paths.values()] };
+  return { expr, program, roots: [...roots], paths: [...paths.values()], bounded: cost.bounded };
 }
 
 function pathOf(node: ASTNode): (string | number)[] | undefined {
@@ -186,114 +194,63 @@ function collectPaths(
   visit(node.args);
 }
 
-/**
- * Convert an observed JS value to the CEL value its declared type needs: int -> BigInt, double ->
- * number, and inside dyn/map/list integral numbers become BigInt so `body.count == 3` holds for JSON 3.
- * @example toCelValue('int', 200) // 200n
- */
-export function toCelValue(type: CelType | string, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  return converterFor(type)(value);
-}
-
-type Converter = (value: unknown) => unknown;
-
-/** Converters by declared type, built once per type: conditions run per item, types repeat. */
-const converters = new Map<string, Converter>();
-
-function converterFor(type: string): Converter {
-  let convert = converters.get(type);
-  if (!convert) {
-    convert = buildConverter(type.replace(/\s+/g, ''));
-    converters.set(type, convert);
-  }
-  return convert;
-}
-
-function buildConverter(t: string): Converter {
-  if (t === 'int') {
-    return (value) => (typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value);
-  }
-  if (t === 'double') return (value) => (typeof value === 'bigint' ? Number(value) : value);
-  if (t === 'string' || t === 'bool' || t === 'bytes') return identity;
-  const list = /^list<(.+)>$/.exec(t);
-  if (list) {
-    const item = list[1]!;
-    return (value) => (Array.isArray(value) ? value.map((v) => toCelValue(item, v)) : toDyn(value));
-  }
-  const map = /^map<(.+)>$/.exec(t);
-  if (map) {
-    const valueType = splitTopLevel(map[1]!)[1] ?? 'dyn';
-    const convertValue = converterFor(valueType);
-    // map<string, string> (http headers): values need no conversion, the object serves as it is.
-    if (convertValue === identity)
-      return (value) => (isPlainObject(value) ? value : convertMap(value, identity));
-    return (value) => convertMap(value, (v) => toCelValue(valueType, v));
-  }
-  return toDyn;
-}
-
-const identity: Converter = (value) => value;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function splitTopLevel(args: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < args.length; i++) {
-    const c = args[i];
-    if (c === '<') depth++;
-    else if (c === '>') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(args.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(args.slice(start));
-  return out;
-}
-
-function convertMap(value: unknown, convert: (v: unknown) => unknown): unknown {
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convert(v)]));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return toDyn(value);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = convert(v);
-  return out;
-}
-
-function toDyn(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (typeof value !== 'object') return value;
-  if (value instanceof Date || value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(toDyn);
-  if (value instanceof Set) return [...value].map(toDyn);
-  return convertMap(value, toDyn);
-}
-
 /** Missing means "not observed"; null only counts as observed for dyn variables (JSON null). */
 function isObserved(decl: VariableDecl | undefined, value: unknown): boolean {
   if (value === undefined) return false;
   return value !== null || decl?.type === 'dyn';
 }
 
+/** What evaluating one condition gave: its value, why CEL refused it, or that it ran out of time. */
+export type ConditionOutcome = { value: unknown } | { why: string } | { timedOut: string };
+
+/** A condition to evaluate over the variables it reads (already CEL values). */
+export interface ConditionRequest {
+  condition: Condition;
+  context: Record<string, unknown>;
+}
+
+/** Evaluate one condition in this thread. */
+export function evaluateHere({ condition, context }: ConditionRequest): ConditionOutcome {
+  try {
+    return { value: condition.program(context) };
+  } catch (err) {
+    const e = err as CelError;
+    return { why: e.summary ?? e.message.split('\n')[0] ?? String(err) };
+  }
+}
+
+type ConditionOptions = { failure?: string; known?: KnownSecrets };
+
 /**
  * Evaluate conditions in order over an observation. The first false one makes the item `fail` with
  * its expression and the actual values (`status == 200 — got status=503`). When the check threw a
  * CheckFailure (`failure`), conditions over its partial observation are still judged, so
  * `connected == false` can pass; anything else is `error` with the failure's message.
+ * Everything runs in this thread; `evaluateBounded` (condition-pool.ts) time-limits the costly ones.
  */
 export function evaluateConditions(
   def: AnyDefinition,
   conditions: readonly Condition[],
   observation: Observation,
-  opts: { failure?: string; known?: KnownSecrets } = {},
+  opts: ConditionOptions = {},
 ): ConditionVerdict {
+  const judging = judgeConditions(def, conditions, observation, opts);
+  let step = judging.next();
+  while (!step.done) step = judging.next(evaluateHere(step.value));
+  return step.value;
+}
+
+/**
+ * The judgement of evaluateConditions as a generator: cheap conditions are evaluated in place, the
+ * `bounded` ones are handed to the caller, who answers with their outcome (so one loop serves the
+ * in-thread and the time-limited evaluation).
+ */
+export function* judgeConditions(
+  def: AnyDefinition,
+  conditions: readonly Condition[],
+  observation: Observation,
+  opts: ConditionOptions = {},
+): Generator<ConditionRequest, ConditionVerdict, ConditionOutcome> {
   const known = opts.known ?? new Map<string, string>();
   // One context for all conditions, each variable converted once, when a condition first reads it
   // (several conditions often read the same variable, `body`).
@@ -317,18 +274,28 @@ export function evaluateConditions(
       if (!Object.hasOwn(context, root))
         context[root] = toCelValue(def.variables[root]!.type, observation[root]);
     }
-    let result: unknown;
-    try {
-      result = condition.program(context);
-    } catch (err) {
-      if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
-      const e = err as CelError;
-      const why = e.summary ?? e.message.split('\n')[0];
+    let outcome: ConditionOutcome;
+    if (condition.bounded) {
+      const own: Record<string, unknown> = {};
+      for (const root of condition.roots) own[root] = context[root];
+      outcome = yield { condition, context: own };
+    } else {
+      outcome = evaluateHere({ condition, context });
+    }
+    if ('timedOut' in outcome) {
       return {
-        status: 'fail',
-        message: `${condition.expr} — ${why}; got ${showValues(def, condition, observation, known)}`,
+        status: 'error',
+        message: `condition \`${condition.expr}\` did not finish within ${outcome.timedOut} and was stopped; conditions run under a budget: simplify the expression or run it over less data`,
       };
     }
+    if ('why' in outcome) {
+      if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
+      return {
+        status: 'fail',
+        message: `${condition.expr} — ${outcome.why}; got ${showValues(def, condition, observation, known)}`,
+      };
+    }
+    const result = outcome.value;
     if (result === true) continue;
     if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
     const got = showValues(def, condition, observation, known);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from '../model/checklist.js';
 import type { CheckOutcome, Waiver } from '../model/state.js';
+import { checkSpec } from '../model/test-support/check-spec.js';
 import { decide } from '../model/verdict.js';
 import { deriveEvents, eventId, isoWeek, type WatchSnapshot, wants } from './events.js';
 
@@ -18,7 +19,7 @@ const item = (id: string, extra: Partial<Item> = {}): Item => ({
   ...extra,
 });
 
-const check = { kind: 'http', target: 'https://x', options: {}, expect: [], line: 2, column: 3 };
+const check = checkSpec({ kind: 'http', target: 'https://x', line: 2, column: 3 });
 const checklist: Checklist = {
   id: 'launch',
   name: 'Launch',

@@ -138,12 +138,6 @@ describe('runCheck', () => {
       status: 'error',
       message: 'unknown check kind "ftp"; known kinds: db, probe, secret, web',
     },
-    {
-      name: 'a bad timeout',
-      check: { kind: 'probe', target: 'ok', timeout: 'soon' },
-      status: 'error',
-      message: 'timeout: "soon" is not a duration',
-    },
   ])('$name', async ({ check, status, message }) => {
     attempts.clear();
     const outcome = await outcomeOf(check as unknown as CheckSpec);
@@ -248,5 +242,52 @@ describe('executeChecks', () => {
         message: 'run cancelled before this check started',
       });
     }
+  });
+});
+
+describe('run() receives the parsed target and options', () => {
+  const parses: string[] = [];
+  const received: unknown[] = [];
+  const parsedKind = defineCheck({
+    kind: 'parsed',
+    summary: 'a kind whose schemas parse into objects',
+    target: z.string().transform((text) => {
+      parses.push(text);
+      const url = new URL(text);
+      return { url, port: Number(url.port) };
+    }),
+    options: z
+      .strictObject({ path: z.string().default('/') })
+      .transform((o) => ({ segments: o.path.split('/') })),
+    variables: { status: { type: 'int', description: 'status' } },
+    defaultExpect: ['status == 200'],
+    hostKey: (target) => target.url.host,
+    async run(target, options) {
+      received.push({ target, options });
+      return { status: 503 };
+    },
+  });
+  const kinds = registryOf(parsedKind as CheckDefinition<unknown, unknown>);
+
+  it('parses once per run after ${NAME} expansion, and every attempt gets the same parsed values', async () => {
+    const item = itemWith('x/parsed', {
+      kind: 'parsed',
+      target: 'https://${HOST}:8443/ready',
+      options: { path: 'a/b' },
+      retries: 2,
+      retry_delay: '1ms',
+    });
+    const p = prepareCheck(item, kinds, source);
+    if (!('check' in p)) throw new Error(p.outcome.message);
+    expect(p.check.host).toBe('example.com:8443');
+    const outcome = await runCheck(p.check, ctx);
+    expect(outcome.message).toBe('status == 200 — got status=503 (after 3 attempts)');
+    expect(parses).toEqual(['https://example.com:8443/ready']);
+    expect(received).toHaveLength(3);
+    const first = received[0] as { target: { url: URL; port: number }; options: unknown };
+    expect(first.target.url).toBeInstanceOf(URL);
+    expect(first.target.port).toBe(8443);
+    expect(first.options).toEqual({ segments: ['a', 'b'] });
+    expect(received.every((r) => (r as typeof first).target === first.target)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { formatDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
-import { evaluateConditions } from './conditions.js';
+import { evaluateBounded } from './condition-pool.js';
 import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
@@ -150,6 +150,9 @@ class AttemptLimit {
 }
 
 async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
+  const started = performance.now();
+  // Conditions whose cost depends on the observation get what is left of the check's timeout.
+  const budgetMs = (): number => check.timeoutMs - (performance.now() - started);
   const limit = new AttemptLimit(check.timeoutMs, ctx.signal);
   const context = {
     signal: limit.signal,
@@ -163,7 +166,10 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
     if (observation === null || typeof observation !== 'object') {
       return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
     }
-    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
+    const verdict = await evaluateBounded(check.def, check.conditions, observation, {
+      known: check.known,
+      budgetMs: budgetMs(),
+    });
     return { status: verdict.status, message: verdict.message, observation };
   } catch (err) {
     // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
@@ -171,9 +177,10 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
       return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
     if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
     if (isCheckFailure(err)) {
-      const verdict = evaluateConditions(check.def, check.conditions, err.partial, {
+      const verdict = await evaluateBounded(check.def, check.conditions, err.partial, {
         failure: errorMessage(err),
         known: check.known,
+        budgetMs: budgetMs(),
       });
       return { status: verdict.status, message: verdict.message, observation: err.partial };
     }

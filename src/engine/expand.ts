@@ -17,6 +17,8 @@ export interface ExpansionSource {
   block: Readonly<Record<string, string>>;
   /** The process environment. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Variables the checklist names secret (front matter `secrets:`), besides those named like secrets. */
+  secretNames?: readonly string[];
 }
 
 /** An expanded value and the secret values it took from the process environment (value -> `${NAME}`). */

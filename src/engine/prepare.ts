@@ -1,30 +1,29 @@
 import { z } from 'zod';
 import type { CheckSpec, Item } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand } from './expand.js';
-import { redactText } from './redact.js';
+import { environmentSecrets, redactText } from './redact.js';
 
 /**
- * From a check block to something that can run: kind looked up, `${NAME}` expanded, target and options
- * parsed by the kind's schemas, conditions compiled, timeout / retries resolved. Anything wrong here is
- * the item's `error` outcome, never an exception that stops the run.
+ * From a check block to something that can run, once per run: kind looked up, `${NAME}` expanded, target
+ * and options parsed by the kind's schemas into the values `run()` receives, conditions compiled.
+ * The common options (timeout, retries, window) were parsed when the checklist was read. Anything wrong
+ * here is the item's `error` outcome, never an exception that stops the run.
  */
 
 type AnyDefinition = CheckDefinition<unknown, unknown>;
-
-/** Defaults of the common options (DESIGN.md "Check kinds"). */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_RETRY_DELAY_MS = 1_000;
 
 /** A check ready to run. */
 export interface PreparedCheck {
   item: Item;
   spec: CheckSpec;
   def: AnyDefinition;
-  /** Target and options after expansion and the kind's schemas (may hold secrets: never output them). */
+  /**
+   * Target and options after expansion, as the kind's schemas parsed them (a URL, host and port...):
+   * parsed once per run and handed to every attempt. May hold secrets: never output them.
+   */
   target: unknown;
   options: unknown;
   conditions: Condition[];
@@ -35,28 +34,6 @@ export interface PreparedCheck {
   host: string | undefined;
   /** Secret values this check knows (process-env values it expanded) -> what to show instead. */
   known: Map<string, string>;
-}
-
-/** The common options as numbers, or the first problem found (named by field). */
-export function commonOptions(
-  spec: CheckSpec,
-): { timeoutMs: number; retries: number; retryDelayMs: number } | { problem: string } {
-  try {
-    const timeoutMs =
-      spec.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(spec.timeout, 'timeout');
-    if (timeoutMs <= 0) return { problem: 'timeout: must be longer than 0, e.g. 10s' };
-    const retryDelayMs =
-      spec.retry_delay === undefined
-        ? DEFAULT_RETRY_DELAY_MS
-        : parseDuration(spec.retry_delay, 'retry_delay');
-    const retries = spec.retries ?? 0;
-    if (!Number.isInteger(retries) || retries < 0 || retries > 100) {
-      return { problem: `retries: ${String(retries)} is not a whole number from 0 to 100` };
-    }
-    return { timeoutMs, retries, retryDelayMs };
-  } catch (err) {
-    return { problem: (err as Error).message };
-  }
 }
 
 /** Keys a (possibly wrapped) zod object schema accepts, to list them when an option is unknown. */
@@ -101,33 +78,6 @@ export function expectationsOf(spec: CheckSpec, def: AnyDefinition): string[] {
   return spec.expect.length > 0 ? spec.expect : def.defaultExpect;
 }
 
-type OptionsResult = ReturnType<AnyDefinition['options']['safeParse']>;
-
-/** Options already parsed, per kind, by their JSON text: most items of a checklist share theirs (often `{}`). */
-const parsedOptions = new WeakMap<AnyDefinition, Map<string, OptionsResult>>();
-const MAX_PARSED_OPTIONS = 1_000;
-
-/**
- * The kind's options schema applied to `raw`. Results are shared between checks with the same options
- * (kinds read their options, never change them), except for options holding secrets, never kept.
- */
-function parseOptions(def: AnyDefinition, raw: unknown, shareable: boolean): OptionsResult {
-  if (!shareable) return def.options.safeParse(raw);
-  const key = JSON.stringify(raw);
-  let byText = parsedOptions.get(def);
-  if (!byText) {
-    byText = new Map();
-    parsedOptions.set(def, byText);
-  }
-  let result = byText.get(key);
-  if (!result) {
-    result = def.options.safeParse(raw);
-    if (byText.size >= MAX_PARSED_OPTIONS) byText.clear();
-    byText.set(key, result);
-  }
-  return result;
-}
-
 /**
  * Prepare one item's check for `environment`. Returns the prepared check, or the `error` outcome that
  * explains why it cannot run (unset variable, bad option after expansion, unknown kind...).
@@ -138,7 +88,8 @@ export function prepareCheck(
   source: ExpansionSource,
 ): { check: PreparedCheck } | { outcome: CheckOutcome } {
   const spec = item.check;
-  const known = new Map<string, string>();
+  // The run's secret environment values (one map, so one matcher, shared by every check that adds none).
+  let known: Map<string, string> = environmentSecrets(source.env, source.secretNames);
   const fail = (message: string) => ({
     outcome: { item: item.id, status: 'error' as const, message: redactText(message, known) },
   });
@@ -149,7 +100,7 @@ export function prepareCheck(
   let options: unknown;
   try {
     const expanded = expand({ target: spec.target, options: spec.options }, source);
-    for (const [k, v] of expanded.secrets) known.set(k, v);
+    if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
     target = expanded.value.target;
     options = expanded.value.options;
   } catch (err) {
@@ -157,11 +108,8 @@ export function prepareCheck(
   }
   const t = def.target.safeParse(target);
   if (!t.success) return fail(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
-  const o = parseOptions(def, options ?? {}, known.size === 0);
+  const o = def.options.safeParse(options ?? {});
   if (!o.success) return fail(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));
-
-  const common = commonOptions(spec);
-  if ('problem' in common) return fail(common.problem);
 
   const conditions: Condition[] = [];
   try {
@@ -178,6 +126,18 @@ export function prepareCheck(
     host = undefined;
   }
   return {
-    check: { item, spec, def, target: t.data, options: o.data, conditions, ...common, host, known },
+    check: {
+      item,
+      spec,
+      def,
+      target: t.data,
+      options: o.data,
+      conditions,
+      timeoutMs: spec.timeoutMs,
+      retries: spec.retries,
+      retryDelayMs: spec.retryDelayMs,
+      host,
+      known,
+    },
   };
 }

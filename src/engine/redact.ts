@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * Secret redaction for everything that leaves the engine: observed values, messages, stored results.
  * Two sources of knowledge: shapes that are secret wherever they appear (URL passwords, credential
- * headers, well-known key formats) and exact values the engine knows are secret (process-environment
- * values used in `${NAME}` expansion, variables a kind declares `secret`).
+ * headers and query parameters, well-known key formats) and exact values the engine knows are secret
+ * (process-environment variables named like secrets or listed in front matter `secrets:`, values used in
+ * `${NAME}` expansion, variables a kind declares `secret`).
  */
 
 /** Exact secret values and what to show instead (`${DB_PASSWORD}`, `[secret len=32 sha256=1a2b3c4d]`). */
@@ -17,6 +18,19 @@ export type KnownSecrets = ReadonlyMap<string, string>;
 export const MIN_SECRET_LENGTH = 4;
 
 const REDACTED = '[redacted]';
+
+/**
+ * Environment values shorter than this are not treated as secrets: a `KEY_PREFIX=app` would otherwise
+ * redact every "app" in every output.
+ */
+export const MIN_ENV_SECRET_LENGTH = 6;
+
+/** Process-environment variable names that mark their value secret. */
+const SECRET_ENV_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|KEY|DSN|CREDENTIAL/i;
+
+/** Query parameter and header name segments that mark a value as a credential. */
+const CREDENTIAL_WORDS =
+  'api_?key|apikey|key|token|access_token|refresh_token|id_token|password|passwd|pwd|secret|client_secret|signature|sig|credentials?|auth';
 
 /** Object keys whose values are credentials whatever they look like (header names, config keys). */
 const SECRET_KEYS = new Set([
@@ -50,6 +64,11 @@ const PATTERNS: { re: RegExp; replace: string | ((match: string, ...groups: stri
     re: /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)(["']?\s*[:=]\s*)[^\r\n,}]+/gi,
     replace: `$1$2${REDACTED}`,
   },
+  // `X-Custom-Token: …`: a header-like name (x- prefix or hyphenated) ending in a credential word.
+  {
+    re: /\b((?:x-[\w-]*|[\w]+-[\w-]*)(?:token|secret|key|password|auth|signature|credentials?))(["']?\s*[:=]\s*["']?)[^\r\n,}"']+/gi,
+    replace: `$1$2${REDACTED}`,
+  },
   { re: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, replace: `$1 ${REDACTED}` },
   { re: /\b((?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{6,}/g, replace: `$1${REDACTED}` },
   { re: /\b(xox[abposr]-)[A-Za-z0-9-]{8,}/g, replace: `$1${REDACTED}` },
@@ -60,6 +79,15 @@ const PATTERNS: { re: RegExp; replace: string | ((match: string, ...groups: stri
   {
     re: /(https:\/\/hooks\.slack\.com\/services\/)[A-Za-z0-9/]+/g,
     replace: `$1${REDACTED}`,
+  },
+  // Last, so a key shape above keeps its telling prefix (`token=sk_live_[redacted]`).
+  // `?api_key=…&password=…` in a URL or an echoed query string.
+  {
+    re: new RegExp(
+      `(^|[?&;\\s"'(,{])((?:[\\w.-]*[_.-])?(?:${CREDENTIAL_WORDS})=)(?![^&\\s#"'<>,;]*\\[redacted)[^&\\s#"'<>,;]+`,
+      'gim',
+    ),
+    replace: `$1$2${REDACTED}`,
   },
 ];
 
@@ -74,19 +102,58 @@ export function secretFingerprint(value: string): string {
  * text, a content type, a JSON field) skips eleven regular expressions. Keep it in step with PATTERNS.
  */
 const TRIGGER =
-  /PRIVATE KEY|:\/\/|authorization|cookie|x-api-key|x-auth-token|bearer|basic|[sr]k_(?:live|test)_|xox[abposr]-|gh[pousr]_|github_pat_|AKIA|ASIA|eyJ/i;
+  /PRIVATE KEY|:\/\/|authorization|cookie|x-api-key|x-auth-token|bearer|basic|[sr]k_(?:live|test)_|xox[abposr]-|gh[pousr]_|github_pat_|AKIA|ASIA|eyJ|(?:key|token|pwd|passwd|password|secret|sig|signature|credentials?|auth)\s*(?:=|["']?\s*:)/i;
 
-/** Known secret values worth searching for inside text, longest first (computed once per map). */
-const searchable = new WeakMap<KnownSecrets, string[]>();
-function searchOrder(known: KnownSecrets): string[] {
-  let values = searchable.get(known);
-  if (!values) {
-    values = [...known.keys()]
+/**
+ * One matcher for the known secret values worth searching for inside text, longest first, compiled once
+ * per map (a run's environment secrets are one map shared by its checks); null when there are none.
+ */
+const matchers = new WeakMap<KnownSecrets, RegExp | null>();
+function matcherOf(known: KnownSecrets): RegExp | null {
+  let re = matchers.get(known);
+  if (re === undefined) {
+    const values = [...known.keys()]
       .filter((v) => v.length >= MIN_SECRET_LENGTH)
       .sort((a, b) => b.length - a.length);
-    searchable.set(known, values);
+    re = values.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'g');
+    matchers.set(known, re);
   }
-  return values;
+  return re;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const fromEnvironment = new WeakMap<object, Map<string, Map<string, string>>>();
+
+/**
+ * The secret values of a process environment: variables named like secrets (`*TOKEN*`, `*SECRET*`,
+ * `*PASSWORD*`, `*KEY*`, `*DSN*`, `*CREDENTIAL*`) and those in `names`, each shown as `${NAME}`; values
+ * shorter than MIN_ENV_SECRET_LENGTH are left out. Cached per environment object and name list.
+ * @example environmentSecrets({ API_TOKEN: 'hunter2hunter2' }).get('hunter2hunter2') // '${API_TOKEN}'
+ */
+export function environmentSecrets(
+  env: Readonly<Record<string, string | undefined>>,
+  names: readonly string[] = [],
+): Map<string, string> {
+  let byNames = fromEnvironment.get(env);
+  if (!byNames) {
+    byNames = new Map();
+    fromEnvironment.set(env, byNames);
+  }
+  const key = names.join('\n');
+  let secrets = byNames.get(key);
+  if (!secrets) {
+    secrets = new Map();
+    const listed = new Set(names);
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined || value.length < MIN_ENV_SECRET_LENGTH) continue;
+      if (listed.has(name) || SECRET_ENV_NAME.test(name)) secrets.set(value, `\${${name}}`);
+    }
+    byNames.set(key, secrets);
+  }
+  return secrets;
 }
 
 /** Redact secrets in one string: known values first (longest first), then recognised key shapes. */
@@ -95,8 +162,10 @@ export function redactText(text: string, known: KnownSecrets = new Map()): strin
   if (known.size > 0) {
     const exact = known.get(out);
     if (exact !== undefined) return exact;
-    for (const value of searchOrder(known)) {
-      if (out.includes(value)) out = out.split(value).join(known.get(value)!);
+    const re = matcherOf(known);
+    if (re) {
+      re.lastIndex = 0;
+      out = out.replace(re, (value) => known.get(value) ?? REDACTED);
     }
   }
   if (!TRIGGER.test(out)) return out;
@@ -194,8 +263,14 @@ function walkEntry(
     : walk(v, known, depth + 1, max);
 }
 
-/** Whether a key names a credential, in any case (most keys seen are lower-case already). */
+/**
+ * Whether a key names a credential, in any case: a known name, or a header-like name (`x-` prefix or
+ * hyphenated, as HTTP headers are) with a credential word in it (`X-Custom-Token`, `x-signature`).
+ */
 function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key) || (NOT_LOWER.test(key) && SECRET_KEYS.has(key.toLowerCase()));
+  if (SECRET_KEYS.has(key)) return true;
+  const lower = NOT_LOWER.test(key) ? key.toLowerCase() : key;
+  return SECRET_KEYS.has(lower) || (lower.includes('-') && CREDENTIAL_HEADER.test(lower));
 }
 const NOT_LOWER = /[^a-z0-9_-]/;
+const CREDENTIAL_HEADER = /token|secret|key|auth|cookie|passw|credential|signature/;

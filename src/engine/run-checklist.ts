@@ -7,7 +7,7 @@ import { executeChecks, pause } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
 import type { RunRecord, Store } from './store.js';
-import { judgeWindow, type WindowSpec, windowSpecOf } from './windows.js';
+import { judgeWindow, type WindowSpec } from './windows.js';
 
 /** Progress of a run, for the CLI's live line and the server's metrics. */
 export interface RunProgress {
@@ -78,7 +78,7 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   const runnable = checklist.items.filter(
     (i): i is Item & { check: CheckSpec } => i.check !== null && i.skip === undefined,
   );
-  const source = { environment, block, env: opts.env };
+  const source = { environment, block, env: opts.env, secretNames: checklist.secrets ?? [] };
   const outcomes = new Map<string, CheckOutcome>();
   const prepared: PreparedCheck[] = [];
   const windowed: Windowed[] = [];
@@ -99,17 +99,8 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
       progress(p.outcome);
       continue;
     }
-    let spec: WindowSpec | undefined;
-    try {
-      spec = windowSpecOf(item.check);
-    } catch (err) {
-      const outcome: CheckOutcome = { item: item.id, status: 'error', message: (err as Error).message };
-      outcomes.set(item.id, outcome);
-      progress(outcome);
-      continue;
-    }
     prepared.push(p.check);
-    if (spec) windowed.push({ check: p.check, spec });
+    if (item.check.window) windowed.push({ check: p.check, spec: item.check.window });
   }
 
   const context = {

@@ -2,7 +2,6 @@ import { Cron } from 'croner';
 import type { Checklist, Item } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
-import { DEFAULT_EVERY_MS } from './windows.js';
 
 /**
  * When the service runs a checklist (front matter `schedule:`) and samples a windowed check (`every:`).
@@ -99,11 +98,10 @@ export const MIN_SAMPLE_MS = 10;
  * sub-second included, whatever the checklist's schedule.
  */
 export function sampleSchedule(item: Pick<Item, 'id' | 'check'>): Schedule | undefined {
-  const check = item.check;
-  if (!check || check.hold === undefined) return undefined;
-  if (check.every === undefined) return intervalSchedule('1m', DEFAULT_EVERY_MS);
+  const window = item.check?.window;
+  if (!window) return undefined;
   const field = `${item.id}: every`;
-  return intervalSchedule(check.every, atLeast(parseDuration(check.every, field), field));
+  return intervalSchedule(item.check?.every ?? '1m', atLeast(window.everyMs, field));
 }
 
 function atLeast(ms: number, field: string): number {

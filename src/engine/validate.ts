@@ -1,18 +1,17 @@
 import type { z } from 'zod';
 import type { Checklist, CheckSpec } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
 import { ParseError } from '../model/errors.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
 import { lintCondition } from './conditions.js';
 import { expand, hasReference } from './expand.js';
-import { commonOptions, describeSchemaError } from './prepare.js';
-import { windowSpecOf } from './windows.js';
+import { describeSchemaError } from './prepare.js';
 
 type AnyDefinition = CheckDefinition<unknown, unknown>;
 
 /**
  * Lint every check against its kind: a known kind, a target and options the kind's schemas accept,
- * conditions that compile over the kind's variables, durations that parse. Each problem is located at
+ * conditions that compile over the kind's variables (the common options were parsed, and located, when
+ * the checklist was read). Each problem is located at
  * its check block. `${NAME}` is expanded from the front-matter environments where possible; a value
  * that needs the process environment can only be checked at run time, except for unknown option names.
  * @example const errors = validateChecks(checklist, await loadRegistry()); // [] when valid
@@ -23,14 +22,24 @@ export function validateChecks(checklist: Checklist, registry: KindRegistry): Pa
     const check = item.check;
     if (!check) continue;
     const at = { file: check.file ?? checklist.file, line: check.line, column: check.column };
-    const report = (message: string) => errors.push(new ParseError(`${item.id}: ${message}`, at));
-    for (const message of validateCheck(check, checklist, registry)) report(message);
+    const report = (message: string, where = at) =>
+      errors.push(new ParseError(`${item.id}: ${message}`, where));
+    const reportExpect = (message: string, i: number) => report(message, { ...at, ...check.expectAt?.[i] });
+    for (const message of validateCheck(check, checklist, registry, reportExpect)) report(message);
   }
   return errors;
 }
 
-/** The problems of one check block, as messages (no location). */
-export function validateCheck(check: CheckSpec, checklist: Checklist, registry: KindRegistry): string[] {
+/**
+ * The problems of one check block, as messages (no location); a condition's problem goes to `atExpect`
+ * with its index, when given, so it can be located at the condition itself.
+ */
+export function validateCheck(
+  check: CheckSpec,
+  checklist: Checklist,
+  registry: KindRegistry,
+  atExpect?: (message: string, index: number) => void,
+): string[] {
   const def = registry.get(check.kind);
   if (!def) {
     const known = registry.names();
@@ -51,23 +60,9 @@ export function validateCheck(check: CheckSpec, checklist: Checklist, registry: 
       return;
     }
     const problem = lintCondition(def, expr);
-    if (problem) problems.push(`expect[${i}]: ${problem}`);
+    if (problem && atExpect) atExpect(`expect[${i}]: ${problem}`, i);
+    else if (problem) problems.push(`expect[${i}]: ${problem}`);
   });
-
-  const common = commonOptions(check);
-  if ('problem' in common) problems.push(common.problem);
-  try {
-    windowSpecOf(check);
-  } catch (err) {
-    problems.push((err as Error).message);
-  }
-  if (check.every !== undefined && check.hold === undefined) {
-    try {
-      parseDuration(check.every, 'every');
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-  }
   return [...new Set(problems)];
 }
 

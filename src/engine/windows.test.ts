@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from './store.js';
-import { judgeWindow, parseTolerance, windowSpecOf } from './windows.js';
+import { judgeWindow } from './windows.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -136,37 +136,5 @@ describe('judgeWindow', () => {
     const j = judgeWindow(samples, spec, now);
     expect(j.status).toBe(status);
     if (message !== undefined) expect(j.message).toBe(message);
-  });
-});
-
-describe('parseTolerance', () => {
-  it.each([
-    [undefined, 1],
-    ['100%', 1],
-    ['99.9%', 0.999],
-    ['0.95', 0.95],
-    ['95', 0.95],
-    [0.5, 0.5],
-  ])('%s -> %s', (input, out) => {
-    expect(parseTolerance(input)).toBeCloseTo(out, 10);
-  });
-
-  it.each(['0%', '101%', 'most', '-5%'])('%s is refused with a hint', (input) => {
-    expect(() => parseTolerance(input)).toThrow(/write it like 99.9%/);
-  });
-});
-
-describe('windowSpecOf', () => {
-  it('defaults every to 1m and tolerance to all', () => {
-    expect(windowSpecOf({ hold: '24h' })).toEqual({
-      holdMs: 24 * HOUR,
-      everyMs: MIN,
-      tolerance: 1,
-      holdText: '24h',
-    });
-    expect(windowSpecOf({})).toBeUndefined();
-  });
-  it('refuses a hold shorter than every', () => {
-    expect(() => windowSpecOf({ hold: '30s', every: '1m' })).toThrow('hold: 30s is shorter than every: 1m');
   });
 });

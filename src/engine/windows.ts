@@ -1,21 +1,15 @@
-import type { CheckSpec } from '../model/checklist.js';
-import { formatDuration, parseDuration } from '../model/duration.js';
-import { ConfigError } from '../model/errors.js';
+import type { CheckWindow } from '../model/checklist.js';
+import { formatDuration } from '../model/duration.js';
 import type { Sample } from './store.js';
 
 /**
  * Windows (`hold: 24h`, `every: 1m`, `tolerance: 99.9%`): an item passes only when stored samples cover
  * the whole hold with no gap longer than twice `every`, and enough of them passed (DESIGN.md "Windows").
+ * The window itself is parsed with the check's other common options when the checklist is read.
  */
 
-/** A window, in milliseconds; `tolerance` is the share of samples that must pass (1 = all). */
-export interface WindowSpec {
-  holdMs: number;
-  everyMs: number;
-  tolerance: number;
-  /** The hold as the author wrote it (`24h`), for messages like "window 3h/24h". */
-  holdText?: string;
-}
+/** A window, as the model holds it (`holdText` optional for windows built in code). */
+export type WindowSpec = Omit<CheckWindow, 'holdText'> & { holdText?: string };
 
 /** What a window's samples say now. */
 export interface WindowJudgement {
@@ -25,42 +19,6 @@ export interface WindowJudgement {
   failed: number;
   /** How much of the hold is covered since the last gap. */
   coveredMs: number;
-}
-
-export const DEFAULT_EVERY_MS = 60_000;
-
-/**
- * `99.9%` -> 0.999; a bare number is a fraction when at most 1, else a percentage. Default 1 (all pass).
- * @example parseTolerance('99.9%') // 0.999
- */
-export function parseTolerance(input: string | number | undefined): number {
-  if (input === undefined) return 1;
-  const text = String(input).trim();
-  const match = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(text);
-  const n = match ? Number(match[1]) : Number.NaN;
-  const fraction = match?.[2] === '%' || n > 1 ? n / 100 : n;
-  if (!match || !(fraction > 0 && fraction <= 1)) {
-    throw new ConfigError(
-      `tolerance: "${text}" is not a share of samples; write it like 99.9% (more than 0%, at most 100%)`,
-      'tolerance',
-    );
-  }
-  return fraction;
-}
-
-/** The window of a check, or undefined when it has no `hold`. Throws ConfigError on bad durations. */
-export function windowSpecOf(check: Pick<CheckSpec, 'hold' | 'every' | 'tolerance'>): WindowSpec | undefined {
-  if (check.hold === undefined) return undefined;
-  const holdMs = parseDuration(check.hold, 'hold');
-  const everyMs = check.every === undefined ? DEFAULT_EVERY_MS : parseDuration(check.every, 'every');
-  if (everyMs <= 0) throw new ConfigError('every: must be longer than 0', 'every');
-  if (holdMs < everyMs) {
-    throw new ConfigError(
-      `hold: ${check.hold} is shorter than every: ${check.every ?? '1m'}; a window needs at least one interval`,
-      'hold',
-    );
-  }
-  return { holdMs, everyMs, tolerance: parseTolerance(check.tolerance), holdText: check.hold.trim() };
 }
 
 function clock(at: string, holdMs: number): string {

@@ -1,7 +1,6 @@
+import { checkSpecOf, parseCheckSettings } from '../model/check-options.js';
 import { type CheckSpec, COMMON_CHECK_OPTIONS, type DueSpec } from '../model/checklist.js';
-import { parseDuration } from '../model/duration.js';
 import type { ParseError } from '../model/errors.js';
-import { parseDue } from './due.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** A check block read from YAML, with the options that belong to the item rather than the check. */
@@ -24,40 +23,31 @@ function readSkipOnly(
   path: readonly PropertyKey[],
   errors: ParseError[],
 ): ReadCheck | undefined {
-  const before = errors.length;
-  const out: ReadCheck = { check: null };
-  const { skip, due, owner } = map;
-  if (typeof skip !== 'string' || !skip.trim()) {
-    errors.push(
-      source.error('skip: give the reason the item does not apply, e.g. skip: no Redis here', [
-        ...path,
-        'skip',
-      ]),
-    );
-  } else out.skip = skip.trim();
-  if (due !== undefined) {
-    const parsed = typeof due === 'string' ? parseDue(due) : 'write a date (YYYY-MM-DD) or +14d';
-    if (typeof parsed === 'string') errors.push(source.error(`due: ${parsed}`, [...path, 'due']));
-    else out.due = parsed;
+  const parsed = parseCheckSettings(map);
+  if ('problems' in parsed) {
+    for (const { key, message } of parsed.problems)
+      errors.push(source.error(`${key}: ${message}`, [...path, key]));
+    return undefined;
   }
-  if (owner !== undefined) {
-    if (typeof owner !== 'string' && typeof owner !== 'number')
-      errors.push(source.error('owner: write a single name', [...path, 'owner']));
-    else out.owner = String(owner);
-  }
-  return errors.length === before ? out : undefined;
+  const { settings } = parsed;
+  return {
+    check: null,
+    ...(settings.skip === undefined ? {} : { skip: settings.skip }),
+    ...(settings.due === undefined ? {} : { due: settings.due }),
+    ...(settings.owner === undefined ? {} : { owner: settings.owner }),
+  };
 }
-const DURATIONS = ['timeout', 'retry_delay', 'hold', 'every'] as const;
 
 /**
  * Turn a check block map (`{http: URL, expect: [...], timeout: 5s, ...}`) into a CheckSpec: the key
- * naming a registered kind (the first such key) holds the target; common options are validated here; every other key is a
- * kind option (validated later against the kind's schema). Problems go to `errors` at their YAML node.
+ * naming a registered kind (the first such key) holds the target; the common options are parsed here, once,
+ * by the model's schema (typed values in the CheckSpec); every other key is a kind option (validated later
+ * against the kind's schema). Problems go to `errors` at their YAML node.
  * @param path where the map sits in `source` ([] for a check block, [key] for a bindings entry)
  */
 export function readCheckMap(
   value: unknown,
-  source: Pick<YamlSource, 'error'>,
+  source: Pick<YamlSource, 'error' | 'locate'>,
   path: readonly PropertyKey[],
   kinds: ReadonlySet<string>,
   errors: ParseError[],
@@ -94,84 +84,36 @@ export function readCheckMap(
   if (target === null || target === undefined || target === '')
     fail(kind, `the ${kind} check needs a target`);
 
-  const check: CheckSpec = {
-    kind,
-    target,
-    options: {},
-    expect: [],
-    line: where.line,
-    column: where.column,
-    ...(where.file === undefined ? {} : { file: where.file }),
-  };
-  const out: ReadCheck = { check };
+  const common: Record<string, unknown> = {};
+  const options: Record<string, unknown> = {};
   for (const [key, option] of Object.entries(map)) {
     if (key === kind) continue;
-    if (!COMMON.has(key)) {
-      check.options[key] = option;
-      continue;
-    }
-    switch (key) {
-      case 'expect': {
-        const list = typeof option === 'string' ? [option] : option;
-        if (
-          !Array.isArray(list) ||
-          list.length === 0 ||
-          !list.every((c) => typeof c === 'string' && c.trim())
-        ) {
-          fail(key, 'write a condition or a list of conditions, e.g. expect: status == 200');
-        } else check.expect = list as string[];
-        break;
-      }
-      case 'timeout':
-      case 'retry_delay':
-      case 'hold':
-      case 'every': {
-        const text = typeof option === 'number' ? String(option) : option;
-        if (typeof text !== 'string') fail(key, 'write a duration such as 10s, 5m or 24h');
-        else {
-          try {
-            parseDuration(text, key);
-            check[key as (typeof DURATIONS)[number]] = text;
-          } catch (err) {
-            errors.push(source.error((err as Error).message, [...path, key]));
-          }
-        }
-        break;
-      }
-      case 'retries':
-        if (!Number.isInteger(option) || (option as number) < 0) fail(key, 'write a whole number such as 2');
-        else check.retries = option as number;
-        break;
-      case 'blocking':
-        if (typeof option !== 'boolean') fail(key, 'write true or false');
-        else check.blocking = option;
-        break;
-      case 'tolerance': {
-        const match = typeof option === 'string' ? /^(\d+(?:\.\d+)?)\s*%$/.exec(option.trim()) : null;
-        if (!match || Number(match[1]) <= 0 || Number(match[1]) > 100) {
-          fail(key, 'write the share of window samples that must pass, e.g. 99.9%');
-        } else check.tolerance = option as string;
-        break;
-      }
-      case 'due': {
-        const due = typeof option === 'string' ? parseDue(option) : 'write a date (YYYY-MM-DD) or +14d';
-        if (typeof due === 'string') fail(key, due);
-        else out.due = due;
-        break;
-      }
-      case 'skip':
-        if (typeof option !== 'string' || !option.trim()) {
-          fail(key, 'give the reason the item does not apply, e.g. skip: no Redis in this deployment');
-        } else out.skip = option.trim();
-        break;
-      case 'owner':
-      case 'runner':
-      case 'name':
-        if (typeof option !== 'string' && typeof option !== 'number') fail(key, 'write a single name');
-        else if (key === 'owner') out.owner = String(option);
-        else check[key] = String(option);
-        break;
-    }
+    if (COMMON.has(key)) common[key] = option;
+    else options[key] = option;
   }
-  return errors.length === before ? out : undefined;
+  const parsed = parseCheckSettings(common);
+  if ('problems' in parsed) {
+    // In the order the author wrote the options, each at its own YAML node.
+    const order = Object.keys(map);
+    const problems = [...parsed.problems].sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+    for (const { key, message } of problems) fail(key, message);
+    return undefined;
+  }
+  if (errors.length > before) return undefined;
+  const { settings } = parsed;
+  const check = checkSpecOf({ kind, target, options, ...where }, settings);
+  if (check.expect.length > 0) {
+    // Each condition's own place (a one-line `expect: cond` is located at the key), for lint messages.
+    const listed = Array.isArray(map.expect);
+    check.expectAt = check.expect.map((_, i) => {
+      const { line, column } = source.locate(listed ? [...path, 'expect', i] : [...path, 'expect']);
+      return { line, column };
+    });
+  }
+  return {
+    check,
+    ...(settings.due === undefined ? {} : { due: settings.due }),
+    ...(settings.owner === undefined ? {} : { owner: settings.owner }),
+    ...(settings.skip === undefined ? {} : { skip: settings.skip }),
+  };
 }

@@ -24,6 +24,8 @@ export interface FrontMatter {
   notify: NotifyTarget[];
   /** `phases: { post-launch: [heading or id, ...] }`: headings or ids whose items take that phase. */
   phases: Partial<Record<Phase, string[]>>;
+  /** Names of process-environment variables whose values are secret wherever they appear. */
+  secrets?: string[];
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -98,6 +100,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
       .optional(),
     notify: z.array(notifyTarget).optional(),
+    secrets: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'secrets: list environment variable names such as DB_URL'),
+      )
+      .optional(),
   });
 }
 
@@ -174,6 +183,7 @@ export function readFrontMatter(
     schedule: data.schedule,
     notify: (data.notify ?? []).map((t) => ({ ...t })),
     phases: { ...data.phases },
+    ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
   };
 }
 

@@ -402,6 +402,14 @@ describe('check blocks', () => {
       kind: 'http',
       target: '${BASE_URL}/api/health/ready',
       expect: ['status == 200', 'body.db == "ok"'],
+      timeoutMs: 5_000,
+      retryDelayMs: 1_000,
+      window: { holdMs: 86_400_000, everyMs: 60_000, tolerance: 99.9 / 100, holdText: '24h' },
+      // Each condition's own place, for lint messages about it.
+      expectAt: [
+        { line: 6, column: 7 },
+        { line: 7, column: 7 },
+      ],
       timeout: '5s',
       retries: 2,
       retry_delay: '1s',

@@ -7,6 +7,7 @@ import type { ReadCheck } from './check-block.js';
 import { parseDue } from './due.js';
 import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
 import { readInlineCheck } from './inline-check.js';
+import { checkLimits } from './limits.js';
 import { type Draft, isAdvisoryTitle } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
@@ -56,6 +57,9 @@ function read(input: ReadChecklistInput): Checklist {
   const warnings: Warning[] = [];
   const { text, notes } = repairText(input.bytes);
   for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
+  // Before any parsing: a text nested too deep would hold the parser for minutes.
+  const tooMuch = checkLimits(text, file);
+  if (tooMuch) throw new ValidationErrors([tooMuch]);
   // Items come piece by piece as the Markdown is parsed (and its tree dropped), in a worker thread when
   // the text is long; if the worker fails, everything is parsed again here.
   const drafts: Draft[] = [];
@@ -142,6 +146,7 @@ function read(input: ReadChecklistInput): Checklist {
       regular: front.policy.regular,
     },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
+    ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
     notify: front.notify,
     sections: markdown.sections,
     items,

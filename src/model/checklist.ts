@@ -36,7 +36,22 @@ export const COMMON_CHECK_OPTIONS = [
   'name',
 ] as const;
 
-/** A check bound to an item: the kind, its target, its own options and the common ones. */
+/** A window (`hold` + `every` + `tolerance`), in milliseconds; `tolerance` is the share that must pass. */
+export interface CheckWindow {
+  holdMs: number;
+  everyMs: number;
+  /** 0 < tolerance <= 1; 1 means every sample must pass. */
+  tolerance: number;
+  /** The hold as the author wrote it (`24h`), for messages like "window 3h/24h". */
+  holdText: string;
+}
+
+/**
+ * A check bound to an item: the kind, its target, its own options and the common ones. The common
+ * options are parsed once, when the checklist is read (model/check-options.ts): the engine reads the
+ * typed values (`timeoutMs`, `retries`, `retryDelayMs`, `window`); the texts as written are kept for
+ * reports and `lint --format json`.
+ */
 export interface CheckSpec {
   /** The kind name, e.g. `http`; also the YAML key that holds the target. */
   kind: string;
@@ -46,24 +61,32 @@ export interface CheckSpec {
   options: Record<string, unknown>;
   /** CEL conditions; empty means the kind's default expectation. */
   expect: string[];
-  timeout?: string;
-  retries?: number;
-  retry_delay?: string;
+  /** Per attempt, in milliseconds (default 10s). */
+  timeoutMs: number;
+  /** Extra attempts after a fail or an error, 0 to 100. */
+  retries: number;
+  /** Pause between attempts, in milliseconds (default 1s). */
+  retryDelayMs: number;
+  /** Window: the item passes only when samples cover `holdMs` taken every `everyMs`. */
+  window?: CheckWindow;
   /** `false` makes the item advisory. */
   blocking?: boolean;
-  /** Window: the item passes only when samples cover `hold` (e.g. `24h`) taken `every` (e.g. `1m`). */
-  hold?: string;
-  every?: string;
-  /** Share of window samples that must pass, e.g. `99.9%` (default all). */
-  tolerance?: string;
   runner?: string;
   /** A display name for the check (`name:` in the block). */
   name?: string;
+  /** As written: `timeout: 5s`, `retry_delay`, `hold: 24h`, `every: 1m`, `tolerance: 99.9%`. */
+  timeout?: string;
+  retry_delay?: string;
+  hold?: string;
+  every?: string;
+  tolerance?: string;
   /** Where the check block (or binding) starts, 1-based. */
   line: number;
   column: number;
   /** The file the check came from (the checklist, or a bindings file). */
   file?: string;
+  /** Where each `expect` condition is written, in order, so lint points at the one it refuses. */
+  expectAt?: { line: number; column: number }[];
 }
 
 /** When an item falls due. `date` is absolute (YYYY-MM-DD); offsets count days from `launch`. */
@@ -166,6 +189,8 @@ export interface Checklist {
   /** Service schedule: an interval (`5m`) or a cron line. */
   schedule?: string;
   notify: NotifyTarget[];
+  /** Process-environment variables (front matter `secrets:`) redacted wherever their values appear. */
+  secrets?: string[];
   sections: Section[];
   items: Item[];
   /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */

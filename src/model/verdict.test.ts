@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from './checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
+import { checkSpec } from './test-support/check-spec.js';
 import { decide, resolveDue, type VerdictInputs } from './verdict.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -20,7 +21,7 @@ function item(id: string, over: Partial<Item> = {}): Item {
     ...over,
   };
 }
-const check = { kind: 'http', target: 'http://x', options: {}, expect: [], line: 1, column: 1 };
+const check = checkSpec({ kind: 'http', target: 'http://x', line: 1, column: 1 });
 
 function checklist(items: Item[], signoffs: string[] = []): Checklist {
   return {

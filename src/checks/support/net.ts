@@ -35,26 +35,22 @@ export function parseHostPort(text: string): HostPort {
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
-/** Whether a target still holds `${NAME}` placeholders (expanded per environment at run time). */
-export function hasPlaceholder(text: string): boolean {
-  return text.includes('${');
-}
-
 /**
- * A zod string schema that accepts what `parse` accepts (or a target with `${...}` placeholders, which
- * can only be checked once expanded), so lint reports a bad literal target with the parser's own words.
+ * A zod schema that parses a target with `parse` into the value `run()` receives (a URL, host and
+ * port...), reporting a bad target with the parser's own words. The engine applies it after `${NAME}`
+ * expansion, once per run; lint applies it to what it can expand.
  */
-export function targetSchema(parse: (text: string) => unknown, missing: string): z.ZodType<string> {
+export function targetSchema<T>(parse: (text: string) => T, missing: string): z.ZodType<T> {
   return z
     .string({ error: missing })
     .trim()
     .min(1, { error: missing })
-    .superRefine((text, issues) => {
-      if (hasPlaceholder(text)) return;
+    .transform((text, ctx) => {
       try {
-        parse(text);
+        return parse(text);
       } catch (err) {
-        issues.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
       }
     });
 }

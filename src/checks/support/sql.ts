@@ -1,20 +1,27 @@
 import { z } from 'zod';
 import type { VariableDecl } from '../../engine/check.js';
+import { type ConnectionTarget, connectionTarget } from './url.js';
 
 /** What the SQL kinds (postgres, mysql) share: target schema, options and observed variables. */
 
-/** A connection URL with one of `protocols`; the value is never echoed back, it may hold a password. */
-export function connectionUrl(protocols: string[], example: string) {
-  return z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `give a connection URL like ${example}` },
-  );
+/**
+ * A connection URL with one of `protocols`, parsed into what the kind's run() needs; the value is never
+ * echoed back, it may hold a password.
+ */
+export function connectionUrl(
+  protocols: string[],
+  defaultPort: number,
+  example: string,
+): z.ZodType<ConnectionTarget> {
+  const message = `give a connection URL like ${example}`;
+  return z.string({ error: message }).transform((value, ctx) => {
+    try {
+      return connectionTarget(value, protocols, defaultPort, message);
+    } catch {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+  });
 }
 
 /** `query` and its `params`; `placeholders` says how the dialect writes them. */

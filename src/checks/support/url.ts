@@ -23,26 +23,57 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** The error's message with the URL's password (raw or decoded) replaced, should a driver echo it. */
-export function scrub(err: unknown, url: string): string {
-  let message = err instanceof Error ? err.message : String(err);
-  try {
-    const { password } = new URL(url);
-    for (const secret of [password, decodeURIComponent(password)]) {
-      if (secret) message = message.split(secret).join('***');
-    }
-  } catch {
-    // An unparsable URL was refused by the target schema already.
-  }
-  return message || 'no reason given';
+/** A connection URL parsed once: what the driver takes, what messages show, what they must hide. */
+export interface ConnectionTarget {
+  /** The URL as written (after `${NAME}` expansion), for the driver. */
+  readonly href: string;
+  /** The URL with its password masked, for messages. */
+  readonly shown: string;
+  /** `host:port` for the engine's per-host limit (the scheme's default port when none is written). */
+  readonly hostPort: string | undefined;
+  /** The password, raw and decoded, to scrub from a driver's messages. */
+  readonly secrets: readonly string[];
 }
 
-/** `host:port` of a URL, for the engine's per-host concurrency limit. */
-export function hostKey(url: string, defaultPort: number): string | undefined {
+/**
+ * Parse a connection URL with one of `protocols`. The message never echoes the value: it may hold a password.
+ * @example connectionTarget('postgres://app:pw@db/app', ['postgres:'], 5432, 'give a URL').hostPort // 'db:5432'
+ */
+export function connectionTarget(
+  text: string,
+  protocols: readonly string[],
+  defaultPort: number,
+  message: string,
+): ConnectionTarget {
+  let url: URL;
   try {
-    const { hostname, port } = new URL(url);
-    return hostname ? `${hostname}:${port || defaultPort}` : undefined;
+    url = new URL(text);
   } catch {
-    return undefined;
+    throw new Error(message);
   }
+  if (!protocols.includes(url.protocol)) throw new Error(message);
+  const secrets = url.password ? [...new Set([url.password, safeDecode(url.password)])] : [];
+  const masked = new URL(url);
+  if (masked.password) masked.password = '***';
+  return {
+    href: text,
+    shown: masked.toString(),
+    hostPort: url.hostname ? `${url.hostname}:${url.port || defaultPort}` : undefined,
+    secrets,
+  };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The error's message with the connection's password (raw or decoded) replaced, should a driver echo it. */
+export function scrubSecrets(err: unknown, secrets: readonly string[]): string {
+  let message = err instanceof Error ? err.message : String(err);
+  for (const secret of secrets) if (secret) message = message.split(secret).join('***');
+  return message || 'no reason given';
 }

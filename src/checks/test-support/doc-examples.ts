@@ -5,6 +5,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parse as parseYaml } from 'yaml';
 import type { CheckDefinition } from '../../engine/check.js';
+import { hasReference } from '../../engine/expand.js';
 import { COMMON_CHECK_OPTIONS } from '../../model/checklist.js';
 import { ROOT } from '../../test-support/cli.js';
 import { typeErrors } from './cel.js';
@@ -34,8 +35,10 @@ export async function docExampleProblems(def: CheckDefinition<unknown, unknown>)
     const block = parseYaml(yaml) as Record<string, unknown>;
     const where = `example ${i + 1}`;
     const problems: string[] = [];
-    if (!def.target.safeParse(block[def.kind]).success)
-      problems.push(`${where}: bad target ${block[def.kind]}`);
+    // As lint does: a target naming `${NAME}` can only be parsed once expanded, at run time.
+    const target = block[def.kind];
+    if (!hasReference(target) && !def.target.safeParse(target).success)
+      problems.push(`${where}: bad target ${target}`);
     const options = Object.fromEntries(
       Object.entries(block).filter(([k]) => k !== def.kind && !common.has(k)),
     );

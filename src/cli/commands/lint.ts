@@ -87,7 +87,7 @@ function itemJson(item: Item): Record<string, unknown> {
     checked: item.checked,
     blocking: item.blocking,
     phase: phaseOf(item),
-    check: item.check ? redact(item.check) : null,
+    check: item.check ? redact(withoutPositions(item.check)) : null,
     line: item.line,
     column: item.column,
     ...(item.recurs === undefined ? {} : { recurs: item.recurs }),
@@ -107,6 +107,12 @@ const hideUnlessReference = (value: string) => (REFERENCE.test(value) ? value : 
 // Passwords in URLs and values shaped like API keys or JWTs never reach the terminal: the engine's
 // redaction is the one place that knows their shapes.
 const redact = <T>(value: T): T => redactValue(value) as T;
+
+/** The positions of the conditions serve lint's messages; the JSON model stays as it was. */
+function withoutPositions(check: CheckSpec): Omit<CheckSpec, 'expectAt'> {
+  const { expectAt: _positions, ...rest } = check;
+  return rest;
+}
 
 function paint(ctx: CommandContext) {
   const on = ctx.io.isTTY && !ctx.io.env.NO_COLOR;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
+import { checkSpec, type WrittenCheck } from '../../model/test-support/check-spec.js';
 import {
   type CheckDefinition,
   CheckFailure,
@@ -89,10 +90,10 @@ export const dbKind = defineCheck({
   },
 });
 
-/** An item bound to a check, with everything else defaulted. */
+/** An item bound to a check (common options as written, parsed as the reader would), the rest defaulted. */
 export function itemWith(
   id: string,
-  check: Partial<CheckSpec> & Pick<CheckSpec, 'kind' | 'target'>,
+  check: WrittenCheck,
   extra: Partial<Item> = {},
 ): Item & { check: CheckSpec } {
   return {
@@ -106,7 +107,7 @@ export function itemWith(
     column: 1,
     description: '',
     ...extra,
-    check: { options: {}, expect: [], line: 3, column: 3, ...check },
+    check: checkSpec(check),
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
+import { checkSpec } from '../../model/test-support/check-spec.js';
 import { decide } from '../../model/verdict.js';
 import { openStore } from '../../store/index.js';
 import type { Logger } from '../logger.js';
@@ -195,7 +196,7 @@ describe('startWatch', () => {
       c.items = [
         {
           ...c.items[0]!,
-          check: { kind: 'http', target: 'x', options: {}, expect: [], hold, line: 1, column: 1 },
+          check: checkSpec({ kind: 'http', target: 'x', hold, line: 1, column: 1 }),
         },
       ];
     }

@@ -1,6 +1,7 @@
 import { type RunReport, toRunReport } from '../../../engine/report.js';
 import type { Checklist, CheckSpec, Item } from '../../../model/checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../../../model/state.js';
+import { checkSpec } from '../../../model/test-support/check-spec.js';
 import { decide } from '../../../model/verdict.js';
 
 /** Reports for format tests, made by the real verdict rule so they have the shape `run` produces. */
@@ -8,14 +9,7 @@ import { decide } from '../../../model/verdict.js';
 const NOW = new Date('2026-12-01T09:00:00Z');
 const DIGEST = `sha256:${'ab12'.repeat(16)}`;
 
-const check = (kind: string, target: string): CheckSpec => ({
-  kind,
-  target,
-  options: {},
-  expect: [],
-  line: 1,
-  column: 1,
-});
+const check = (kind: string, target: string): CheckSpec => checkSpec({ kind, target, line: 1, column: 1 });
 
 let line = 0;
 function item(id: string, title: string, section: string[], extra: Partial<Item> = {}): Item {

@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { formatDuration } from '../model/duration.js';
+import type { CheckDefinition, Observation } from './check.js';
+import type { ConditionJob } from './condition-worker.js';
+import {
+  type Condition,
+  type ConditionOutcome,
+  type ConditionRequest,
+  type ConditionVerdict,
+  evaluateConditions,
+  evaluateHere,
+  judgeConditions,
+} from './conditions.js';
+import type { KnownSecrets } from './redact.js';
+
+/**
+ * Time-limited evaluation of the conditions whose cost depends on the observation (`bounded`: a
+ * comprehension over observed data, a regular expression). cel-js evaluates synchronously and nothing
+ * can interrupt a regular expression in the thread that runs it, so these run in worker threads that are
+ * terminated when their time is up: the event loop (the server's `/health/live`, the other checks) goes
+ * on meanwhile. The other conditions, nearly all of them, stay in the calling thread.
+ */
+
+/** However little of the check's timeout is left, a condition gets this long (start-up of a worker). */
+export const MIN_CONDITION_MS = 1_000;
+
+/** Workers at most: checks with such conditions rarely run at once, and the machine has few cores. */
+const WORKERS = 2;
+
+/** A worker's heap: a `map` building huge lists fails the condition, not the process. */
+const WORKER_HEAP_MB = 256;
+
+interface Job {
+  message: ConditionJob;
+  limitMs: number;
+  resolve: (outcome: ConditionOutcome) => void;
+  timer?: NodeJS.Timeout;
+  worker?: Worker;
+  settled: boolean;
+}
+
+/** Worker threads evaluating conditions, each one job at a time, terminated when a job runs too long. */
+export class ConditionPool {
+  readonly #script: URL | undefined;
+  readonly #idle: Worker[] = [];
+  readonly #current = new Map<Worker, Job>();
+  readonly #queue: Job[] = [];
+
+  constructor(script = new URL('./condition-worker.js', import.meta.url)) {
+    // From the TypeScript sources (tests) there is no script a worker can run: evaluate in this thread.
+    const usable = script.pathname.endsWith('.js') && existsSync(fileURLToPath(script));
+    this.#script = usable ? script : undefined;
+  }
+
+  /** The outcome of one condition, or `timedOut` when it did not finish within `limitMs`. */
+  evaluate(
+    def: CheckDefinition<unknown, unknown>,
+    request: ConditionRequest,
+    limitMs: number,
+  ): Promise<ConditionOutcome> {
+    if (!this.#script) return Promise.resolve(evaluateHere(request));
+    return new Promise((resolve) => {
+      const message: ConditionJob = {
+        kind: def.kind,
+        variables: def.variables,
+        expr: request.condition.expr,
+        context: request.context,
+      };
+      const job: Job = { message, limitMs, resolve, settled: false };
+      // The time counts from now: waiting for a free worker is part of it.
+      job.timer = setTimeout(() => this.#expire(job), limitMs);
+      this.#queue.push(job);
+      this.#pump();
+    });
+  }
+
+  #settle(job: Job, outcome: ConditionOutcome): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    job.resolve(outcome);
+  }
+
+  #expire(job: Job): void {
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) this.#queue.splice(queued, 1);
+    if (job.worker) this.#discard(job.worker);
+    this.#settle(job, { timedOut: formatDuration(job.limitMs) });
+    this.#pump();
+  }
+
+  #discard(worker: Worker): void {
+    this.#current.delete(worker);
+    const idle = this.#idle.indexOf(worker);
+    if (idle >= 0) this.#idle.splice(idle, 1);
+    void worker.terminate();
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const worker = this.#idle.pop() ?? (this.#current.size < WORKERS ? this.#spawn() : undefined);
+      if (!worker) return;
+      const job = this.#queue.shift()!;
+      job.worker = worker;
+      this.#current.set(worker, job);
+      try {
+        worker.postMessage(job.message);
+      } catch (err) {
+        this.#current.delete(worker);
+        this.#idle.push(worker);
+        this.#settle(job, { why: `could not hand the condition to its worker: ${(err as Error).message}` });
+      }
+    }
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(this.#script!, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    // An idle worker must not keep a CLI run alive; a job's timer keeps the process up while it runs.
+    worker.unref();
+    worker.on('message', (outcome: ConditionOutcome) => {
+      const job = this.#current.get(worker);
+      this.#current.delete(worker);
+      this.#idle.push(worker);
+      if (job) this.#settle(job, outcome);
+      this.#pump();
+    });
+    const lost = (why: string): void => {
+      const job = this.#current.get(worker);
+      this.#discard(worker);
+      if (job) this.#settle(job, { why: `the condition could not be evaluated: ${why}` });
+      this.#pump();
+    };
+    worker.on('error', (err) => lost(err.message));
+    worker.on('exit', (code) => lost(`its worker exited with code ${code}`));
+    return worker;
+  }
+}
+
+let shared: ConditionPool | undefined;
+
+/**
+ * evaluateConditions with the `bounded` conditions evaluated in worker threads within `budgetMs` (the
+ * rest of the check's timeout, at least MIN_CONDITION_MS): one that runs out of time makes the item
+ * `error` saying so, and never holds up the event loop.
+ */
+export async function evaluateBounded(
+  def: CheckDefinition<unknown, unknown>,
+  conditions: readonly Condition[],
+  observation: Observation,
+  opts: { failure?: string; known?: KnownSecrets; budgetMs: number },
+): Promise<ConditionVerdict> {
+  if (!conditions.some((c) => c.bounded)) return evaluateConditions(def, conditions, observation, opts);
+  shared ??= new ConditionPool();
+  const budgetMs = Math.max(opts.budgetMs, MIN_CONDITION_MS);
+  const deadline = performance.now() + budgetMs;
+  const judging = judgeConditions(def, conditions, observation, opts);
+  let step = judging.next();
+  while (!step.done) {
+    const limitMs = Math.max(Math.round(deadline - performance.now()), 1);
+    const outcome = await shared.evaluate(def, step.value, limitMs);
+    step = judging.next('timedOut' in outcome ? { timedOut: formatDuration(budgetMs) } : outcome);
+  }
+  return step.value;
+}
