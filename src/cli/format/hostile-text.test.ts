@@ -39,18 +39,18 @@ function hostileReport(raw: string): RunReport {
 }
 
 const FORMATS = [
-  { format: text, unescape: (s: string) => s },
+  { format: text, asRead: (s: string) => s },
   // Markdown backslash-escapes punctuation, the backslash of a visible escape included: read as a viewer.
-  { format: markdown, unescape: (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1') },
-  { format: junit, unescape: (s: string) => s },
-  { format: github, unescape: (s: string) => s },
+  { format: markdown, asRead: (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1') },
+  { format: junit, asRead: (s: string) => s },
+  { format: github, asRead: (s: string) => s },
 ];
 
-describe.each(FORMATS)('$format.name format with hostile names', ({ format, unescape }) => {
+describe.each(FORMATS)('$format.name format with hostile names', ({ format, asRead }) => {
   it.each(HOSTILE)('shows $name as visible escapes, never raw', ({ raw, shown }) => {
     const out = format.render(hostileReport(raw), { color: false });
     expect(out).not.toMatch(RAW_CONTROL);
-    expect(unescape(out)).toContain(shown);
+    expect(asRead(out)).toContain(shown);
   });
 });
 
