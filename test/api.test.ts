@@ -368,6 +368,13 @@ describe('attest, waive, sign off', () => {
     [
       'attestations',
       'operator',
+      { item: 'operations/rto', evidence: 'x', value: '4h', valid_for: '99999999999d' },
+      400,
+      'valid_for',
+    ],
+    [
+      'attestations',
+      'operator',
       { item: 'operations/rto', evidence: 'x', value: '4h', check: { command: 'rm -rf /' } },
       400,
       'check',
