@@ -27,7 +27,8 @@ export async function sampleItems(
   signal?: AbortSignal,
 ): Promise<Sample[]> {
   const block = checklist.environments[environment] ?? {};
-  const source = { environment, block, env: deps.env };
+  // The front matter's `secrets:` are redacted in samples exactly as in runs.
+  const source = { environment, block, env: deps.env, secretNames: checklist.secrets ?? [] };
   const prepared: PreparedCheck[] = [];
   const samples: Sample[] = [];
   const at = deps.now().toISOString();
