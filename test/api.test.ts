@@ -563,4 +563,16 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '401', '403', '404']),
     );
   });
+
+  it.each([
+    ['post', '/checklists/{id}/runs'],
+    ['get', '/checklists/{id}/preflight'],
+    ['post', '/checklists/{id}/attestations'],
+    ['post', '/checklists/{id}/waivers'],
+    ['post', '/checklists/{id}/signoffs'],
+  ])('lists 503 (store unavailable, problem+json) for %s %s, which writes', async (method, path) => {
+    const r = await call('GET', '/api/v1/openapi.json');
+    const responses = r.json.paths[path][method].responses;
+    expect(Object.keys(responses['503']?.content ?? {})).toEqual(['application/problem+json']);
+  });
 });
