@@ -35,8 +35,3 @@ export function displayText(text: string, opts: DisplayTextOptions = {}): string
   const source = opts.multiline ? text.replace(/\r\n?/g, '\n') : text;
   return source.replace(UNSAFE, (c) => (opts.multiline && c === '\n' ? c : visible(c)));
 }
-
-/** Whether `text` holds a character {@link displayText} would escape (line breaks allowed). */
-export function hasUnsafeText(text: string): boolean {
-  return /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(text);
-}
