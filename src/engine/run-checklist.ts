@@ -48,6 +48,9 @@ export interface RunResult {
   report: RunReport;
 }
 
+/** How many holds `--wait` samples at most before a window still undecided is reported pending. */
+const WAIT_HOLDS = 3;
+
 interface Windowed {
   check: PreparedCheck;
   spec: WindowSpec;
@@ -136,7 +139,10 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
   if (windowed.length > 0) {
     await sampleWindows(opts, windowed, executed, outcomes);
     if (opts.wait) {
-      const deadline = t0 + Math.max(...windowed.map((w) => w.spec.holdMs + w.spec.everyMs));
+      // One hold (plus a period) decides a window on a machine that keeps up; a gap in sampling (a busy
+      // machine, a slow probe) restarts it, so --wait allows up to WAIT_HOLDS holds before it gives up
+      // and reports the window pending: patient, yet bounded when sampling can never keep up.
+      const deadline = t0 + WAIT_HOLDS * Math.max(...windowed.map((w) => w.spec.holdMs + w.spec.everyMs));
       for (;;) {
         const undecided = windowed.filter((w) => outcomes.get(w.check.item.id)?.status === 'pending');
         const remaining = deadline - performance.now();

@@ -44,7 +44,8 @@ async function takeSamples(
   signal?: AbortSignal,
 ): Promise<Sample[]> {
   const block = checklist.environments[environment] ?? {};
-  const source = { environment, block, env: deps.env };
+  // The front matter's `secrets:` are redacted in samples exactly as in runs.
+  const source = { environment, block, env: deps.env, secretNames: checklist.secrets ?? [] };
   const prepared: PreparedCheck[] = [];
   const samples: Sample[] = [];
   const at = deps.now().toISOString();
