@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Checklist, DueSpec, Item, Warning } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
-import { type Binding, readBindings } from './bindings.js';
+import { type Binding, readBindings, readBindingsFile } from './bindings.js';
 import type { ReadCheck } from './check-block.js';
 import { parseDue } from './due.js';
-import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
+import { emptyFrontMatter, type FrontMatter, mergeFrontMatter, readFrontMatter } from './front-matter.js';
 import { readInlineCheck } from './inline-check.js';
 import { checkLimits } from './limits.js';
 import { type Draft, isAdvisoryTitle } from './outline.js';
@@ -78,9 +78,16 @@ function read(input: ReadChecklistInput): Checklist {
     const source = new YamlSource(markdown.frontMatter, file, (line, column) => ({ line: line + 1, column }));
     front = readFrontMatter(source, errors, warnings) ?? front;
   }
-  const id = front.id ?? defaultId(file);
   warnings.push(...markdown.warnings);
+  // Front matter first (the document's, then what its bindings file adds): the checklist id it may
+  // set is the prefix of the item ids the bindings file's keys name.
+  const bindings = input.bindings ? readBindingsFile(input.bindings, errors, warnings) : undefined;
+  if (bindings?.front) front = mergeFrontMatter(front, bindings.front);
+  const id = front.id ?? defaultId(file);
   const ids = assignIds(drafts, slugify(id) || 'checklist', file, errors);
+  const bound = bindings
+    ? readBindings(bindings, drafts, ids, input.kinds, errors)
+    : new Map<Draft, Binding>();
 
   // Lines are only needed to locate an error inside a check block: split once, when the first one is.
   let lines: string[] | undefined;
@@ -94,18 +101,14 @@ function read(input: ReadChecklistInput): Checklist {
     if (check) inline.set(draft, check);
   }
 
-  let bound = new Map<Draft, Binding>();
-  if (input.bindings) {
-    bound = readBindings(input.bindings, drafts, ids, input.kinds, errors);
-    for (const [draft, binding] of bound) {
-      if (draft.checkBlocks.length > 0) {
-        errors.push(
-          new ParseError(
-            `item "${ids.get(draft)}" already has a check block at ${file ?? '<input>'}:${draft.checkBlocks[0]!.position?.start.line}; remove one of the two`,
-            binding.position,
-          ),
-        );
-      }
+  for (const [draft, binding] of bound) {
+    if (draft.checkBlocks.length > 0) {
+      errors.push(
+        new ParseError(
+          `item "${ids.get(draft)}" already has a check block at ${file ?? '<input>'}:${draft.checkBlocks[0]!.position?.start.line}; remove one of the two`,
+          binding.position,
+        ),
+      );
     }
   }
 

@@ -150,6 +150,8 @@ export interface Warning {
   message: string;
   line: number;
   column: number;
+  /** The file it is in, when not the checklist itself (e.g. its bindings file). */
+  file?: string;
 }
 
 /** A whole checklist, as read from one Markdown file (plus optional bindings). */

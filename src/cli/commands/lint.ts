@@ -150,7 +150,9 @@ export function renderText(
   if (checklist.warnings.length > 0) {
     lines.push('');
     for (const w of checklist.warnings) {
-      lines.push(c.yellow(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`));
+      lines.push(
+        c.yellow(`${w.file ?? checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`),
+      );
     }
   }
   lines.push('');
