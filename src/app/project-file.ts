@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { YamlSource } from '../markdown/yaml-source.js';
 import { ConfigError, type ParseError, ValidationErrors } from '../model/errors.js';
@@ -73,7 +73,8 @@ export function loadProject(cwd: string): Project | undefined {
   } catch (err) {
     throw new ConfigError(`cannot read the project file ${path}: ${(err as Error).message}`);
   }
-  return readProject(text, path);
+  // Errors name the file as the user would reach it from here; its directory stays the real one.
+  return readProject(text, path, relative(resolve(cwd), path) || PROJECT_FILE);
 }
 
 /**
@@ -81,8 +82,8 @@ export function loadProject(cwd: string): Project | undefined {
  * thrown together as ValidationErrors.
  * @example readProject('checklists:\n  - { file: launch.md, bind: launch.gonogo.yaml }\n', '/repo/gonogo.yaml')
  */
-export function readProject(text: string, path: string): Project {
-  const source = new YamlSource(text.replace(/^\uFEFF/, ''), path, (line, column) => ({ line, column }));
+export function readProject(text: string, path: string, shown = path): Project {
+  const source = new YamlSource(text.replace(/^\uFEFF/, ''), shown, (line, column) => ({ line, column }));
   const raw = source.value() ?? {};
   const errors: ParseError[] = [...source.errors];
   if (errors.length > 0) throw new ValidationErrors(errors);

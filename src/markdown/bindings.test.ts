@@ -47,7 +47,13 @@ describe('a bindings file with front matter keys', () => {
     expect(c.policy).toEqual({ waiver_max_days: 7, signoffs: ['engineering'] });
     expect(c.signoffs).toEqual(['engineering']);
     expect(c.schedule).toBe('5m');
-    expect(c.notify).toEqual([{ webhook: 'https://hooks.example.com/x', secret: '${HOOK_SECRET}' }]);
+    expect(c.notify).toEqual([
+      {
+        webhook: 'https://hooks.example.com/x',
+        secret: '${HOOK_SECRET}',
+        at: { file: 'b.yaml', line: 6, column: 10 },
+      },
+    ]);
     expect(c.secrets).toEqual(['DB_URL']);
     expect(c.items[0]!.check?.kind).toBe('http');
   });

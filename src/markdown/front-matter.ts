@@ -179,7 +179,11 @@ export function readFrontMatter(
       signoffsGiven: data.policy?.signoffs !== undefined,
     },
     schedule: data.schedule,
-    notify: (data.notify ?? []).map((t) => ({ ...t })),
+    notify: (data.notify ?? []).map((t, index) => {
+      const where = source.locate(['notify', index]);
+      const at = { line: where.line, column: where.column };
+      return { ...t, at: where.file === undefined ? at : { file: where.file, ...at } };
+    }),
     ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
     keys: Object.keys(raw).filter((k) => FRONT_MATTER_KEYS.has(k)),
   };

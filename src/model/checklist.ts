@@ -136,6 +136,8 @@ export interface NotifyTarget {
   webhook?: string;
   secret?: string;
   events?: string[];
+  /** Where the entry is written (the document's front matter or its bindings file), for warnings. */
+  at?: { file?: string; line: number; column: number };
 }
 
 /** Policy from front matter. */
