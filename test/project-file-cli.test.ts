@@ -22,7 +22,7 @@ const DOC = `# Vendor go-live
 const BIND = `environments:
   staging: { APP_NAME: demo }
   production: { APP_NAME: demo }
-policy: { waiver_max_days: 14 }
+policy: { waiver_max_days: 14, signoffs: [engineering] }
 operations/health-endpoint-answers:
   env: HOME
 `;
@@ -169,5 +169,30 @@ describe('the project file', () => {
     expect([0, 1]).toContain(r.code);
     expect((JSON.parse(r.stdout) as { environment: string }).environment).toBe('staging');
     expect([existsSync(join(cwd, 'flag.db')), existsSync(join(cwd, 'project.db'))]).toEqual([true, false]);
+  });
+});
+
+describe('lint and notify targets', () => {
+  it('warns, at its line in the bindings file, about a target the service could not use', async () => {
+    const cwd = await folder('notify');
+    await writeFile(
+      join(cwd, 'vendor.gonogo.yaml'),
+      `${BIND}notify:\n  - slack: \${SLACK_WEBHOOK_URL}\n  - webhook: https://hooks.example.com/x\n`,
+    );
+    const r = await runCli(['lint', 'vendor.md', '--bind', 'vendor.gonogo.yaml'], {
+      cwd,
+      env: { SLACK_WEBHOOK_URL: undefined, GONOGO_CACHE: 'off' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'vendor.gonogo.yaml:8:5: warning: notify[0].slack: ${SLACK_WEBHOOK_URL} is not set in the process environment; this target is not used',
+    );
+    expect(r.stdout).toContain('vendor.gonogo.yaml:9:5: warning: notify[1].secret: a webhook needs a secret');
+    const set = await runCli(['lint', 'vendor.md', '--bind', 'vendor.gonogo.yaml'], {
+      cwd,
+      env: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/C', GONOGO_CACHE: 'off' },
+    });
+    expect(set.stdout).not.toContain('notify[0]');
+    expect(set.stdout).not.toContain('hooks.slack.com');
   });
 });
