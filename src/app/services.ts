@@ -65,6 +65,11 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       ]);
       return repairText(await readFile(resolve(io.cwd, file))).text;
     },
+    async repairText(bytes) {
+      const { repairText } = await import('../markdown/repair.js');
+      const { text, notes } = repairText(bytes);
+      return { text, notes: notes.map((n) => ({ line: n.line, message: n.message })) };
+    },
     openStore(opts = {}) {
       // Every write is stamped with the process's clock (GONOGO_NOW): a bad value is refused before the
       // store is touched, and events the store stamps itself agree with the run's.

@@ -38,6 +38,8 @@ export interface CliServices {
   defaultEnv(checklist: Checklist): string | undefined;
   /** The checklist's text as gonogo reads it (BOM, CRLF and mis-decoded text repaired); for line-based rules. */
   readSource(file: string): Promise<string>;
+  /** Repair a file's bytes as every command reads them (BOM, CRLF, mojibake), with what was changed. */
+  repairText(bytes: Uint8Array): Promise<{ text: string; notes: { line: number; message: string }[] }>;
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /**

@@ -11,7 +11,7 @@ import { checkLimits } from './limits.js';
 import { type Draft, isAdvisoryTitle } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
-import { repairText } from './repair.js';
+import { REPAIR_FILE, repairText } from './repair.js';
 import { slugify } from './slug.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -56,7 +56,11 @@ function read(input: ReadChecklistInput): Checklist {
   const errors: ParseError[] = [];
   const warnings: Warning[] = [];
   const { text, notes } = repairText(input.bytes);
-  for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
+  for (const note of notes) {
+    // The note names the command that saves the repair; name this file in it.
+    const message = file ? note.message.replace(`repair ${REPAIR_FILE} `, `repair ${file} `) : note.message;
+    warnings.push({ message, line: note.line, column: 1 });
+  }
   // Before any parsing: a text nested too deep would hold the parser for minutes.
   const tooMuch = checkLimits(text, file);
   if (tooMuch) throw new ValidationErrors([tooMuch]);
