@@ -46,7 +46,8 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
     async loadChecklist(file, opts = {}) {
       // `--bind` wins; else the bindings file the project file pairs with this checklist.
       const paired = opts.bind === undefined ? projectBinding(getProject(), file, io.cwd) : undefined;
-      const bind = opts.bind ?? (paired === undefined ? undefined : relative(io.cwd, paired) || paired);
+      const bind =
+        opts.bind === null ? undefined : (opts.bind ?? (paired && (relative(io.cwd, paired) || paired)));
       return loadChecklistFile(file, {
         ...(bind === undefined ? {} : { bind }),
         registry: await getRegistry(),

@@ -28,9 +28,9 @@ export interface CliServices {
   now(): Date;
   /**
    * Read, repair, parse and validate a checklist (with optional bindings; without `bind`, the bindings
-   * file the project file `gonogo.yaml` pairs with it). Throws located errors.
+   * file the project file `gonogo.yaml` pairs with it; `bind: null`, none at all). Throws located errors.
    */
-  loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  loadChecklist(file: string, opts?: { bind?: string | null }): Promise<Checklist>;
   /**
    * The environment to use when `--env` is not given: the project file's `env`, when this checklist
    * defines it; else undefined (the checklist's first).
