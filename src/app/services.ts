@@ -22,7 +22,7 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
   };
   // GONOGO_CACHE / GONOGO_CACHE_DIR win over the project file's `cache`.
   const cacheDir = () => {
-    const p = io.env.GONOGO_CACHE || io.env.GONOGO_CACHE_DIR ? undefined : getProject()?.cache;
+    const p = config.cacheFromEnv ? undefined : getProject()?.cache;
     return p === false ? undefined : (p ?? config.cacheDir);
   };
   // `--db`, then GONOGO_DB, then the project file's `db`; with a project file the default store is
