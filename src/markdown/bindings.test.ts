@@ -44,7 +44,7 @@ describe('a bindings file with front matter keys', () => {
     );
     expect(c.launch).toBe('2026-12-01');
     expect(c.environments).toEqual({ staging: { BASE_URL: 'https://staging.example.com' } });
-    expect(c.policy).toEqual({ waiver_max_days: 7, signoffs: ['engineering'] });
+    expect(c.policy).toMatchObject({ waiver_max_days: 7, signoffs: ['engineering'] });
     expect(c.signoffs).toEqual(['engineering']);
     expect(c.schedule).toBe('5m');
     expect(c.notify).toEqual([
@@ -75,6 +75,11 @@ describe('a bindings file with front matter keys', () => {
       'id: web\nname: Web launch\nops/health-endpoint:\n  env: A\n',
     );
     expect([c.id, c.name, c.items[0]!.check?.kind]).toEqual(['web', 'Web launch', 'env']);
+  });
+
+  it('gives phases to an untouched document', () => {
+    const c = read(plain, 'phases: { post-launch: [Ops] }\n');
+    expect(c.items.map((i) => i.phase)).toEqual(['post-launch']);
   });
 
   it('changes the digest when only its front matter changes', () => {
