@@ -10,6 +10,7 @@ import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { envOf } from '../state-command.js';
 
 const USAGE = 'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait]';
 
@@ -73,7 +74,7 @@ const run: Command = {
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
-    const environment = resolveEnvironment(checklist, values.env);
+    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
     await registry.load?.(checkKinds(checklist));
 
