@@ -17,6 +17,10 @@ export interface FrontMatter {
   notify: NotifyTarget[];
   /** Names of process-environment variables whose values are secret wherever they appear. */
   secrets?: string[];
+  /** `public`: the status badge is served without a token. */
+  badge?: 'public' | 'private';
+  /** Language of the document (BCP 47, e.g. `tr`), for the dashboard's `lang` attribute. */
+  lang?: string;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -78,6 +82,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
       .optional(),
     notify: z.array(notifyTarget).optional(),
+    badge: z
+      .enum(['public', 'private'], { error: 'badge: write `public` (served without a token) or `private`' })
+      .optional(),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'lang: write a language tag such as en or tr')
+      .optional(),
     secrets: z
       .array(
         z
@@ -160,6 +171,8 @@ export function readFrontMatter(
     schedule: data.schedule,
     notify: (data.notify ?? []).map((t) => ({ ...t })),
     ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
+    ...(data.badge === undefined ? {} : { badge: data.badge }),
+    ...(data.lang === undefined ? {} : { lang: data.lang }),
   };
 }
 

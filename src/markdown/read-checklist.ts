@@ -140,6 +140,8 @@ function read(input: ReadChecklistInput): Checklist {
     policy: { waiver_max_days: front.policy.waiver_max_days, signoffs: front.policy.signoffs },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
     ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
+    ...(front.badge === undefined ? {} : { badge: front.badge }),
+    ...(front.lang === undefined ? {} : { lang: front.lang }),
     notify: front.notify,
     sections: markdown.sections,
     items,
