@@ -23,24 +23,32 @@ const NAV = [
   ['notifications', '/notifications', 'Notifications'],
 ] as const;
 
-/** The HTML page frame: header with navigation, inline stylesheet, main content. */
-export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> = ({
+/**
+ * The HTML page frame: a skip link (first tab stop), header with navigation, inline stylesheet, main
+ * content. `lang` is the language of the content (a Turkish checklist is `tr`); the header's words
+ * stay English.
+ */
+export const Layout: FC<{ ctx: PageContext; title: string; lang?: string; children?: Child }> = ({
   ctx,
   title,
+  lang = 'en',
   children,
 }) => (
   <>
     {raw('<!doctype html>')}
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
+        <meta name="color-scheme" content="light dark" />
         <title>{`${title} · gonogo`}</title>
         <style nonce={ctx.nonce}>{raw(STYLES)}</style>
       </head>
       <body>
-        <header class="top">
+        <a class="skip" href="#main" lang="en">
+          Skip to content
+        </a>
+        <header class="top" lang={lang === 'en' ? undefined : 'en'}>
           <div class="in">
             <a class="brand" href="/">
               gonogo
@@ -69,7 +77,7 @@ export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> =
             ) : null}
           </div>
         </header>
-        <main>
+        <main id="main" tabindex={-1}>
           {ctx.flash ? (
             <p class={`notice ${ctx.flash.ok ? 'ok' : 'bad'}`} role="status">
               {ctx.flash.text}

@@ -4,6 +4,7 @@ import type { Item } from '../../../model/checklist.js';
 import type { EvaluatedItem } from '../../../model/verdict.js';
 import { CsrfField, relativeTime, SampleChart, StatusChip, showValue } from '../components.js';
 import type { Session } from '../sessions.js';
+import { windowWords } from '../window-words.js';
 
 /** What the logged-in token may do on a checklist page. */
 export interface Permissions {
@@ -20,11 +21,19 @@ export interface WindowHistory {
   from: number;
   to: number;
   hold: string;
+  /** The sampling interval, when known (gaps longer than twice it break the window). */
+  everyMs?: number;
 }
 
-/** One item of the checklist page: status, observed values, window chart and its actions. */
+/**
+ * One item of the checklist page: status, observed values, window chart and its actions. Each
+ * disclosure is named with `label` ("Attest: Backups restored"): a screen reader's list of 66 controls
+ * all called "Attest" says nothing.
+ */
 export const ItemRow: FC<{
   item: EvaluatedItem;
+  /** The item's title (with its id when another item has the same title), for accessible names. */
+  label: string;
   model: Item | undefined;
   history: WindowHistory | undefined;
   can: Permissions;
@@ -32,7 +41,7 @@ export const ItemRow: FC<{
   environment: string;
   session: Session;
   now: Date;
-}> = ({ item, model, history, can, base, environment, session, now }) => {
+}> = ({ item, label, model, history, can, base, environment, session, now }) => {
   const manual = model !== undefined && !model.check && item.kind !== 'signoff';
   const showAttest = can.attest && manual && item.status !== 'skipped';
   const showWaive =
@@ -73,7 +82,10 @@ export const ItemRow: FC<{
               to={history.to}
               label={`window ${history.hold}`}
             />
-            <div class="sub">
+            <div class="sub" data-window="">
+              {history.everyMs !== undefined
+                ? `${windowWords(history.samples, { holdMs: history.to - history.from, everyMs: history.everyMs, now: history.to })} · `
+                : ''}
               last {history.hold}: {history.samples.length} samples,{' '}
               {history.samples.filter((s) => !s.ok).length} failed
             </div>
@@ -81,7 +93,7 @@ export const ItemRow: FC<{
         ) : null}
         {observed.length > 0 ? (
           <details>
-            <summary>Observed</summary>
+            <summary aria-label={`Observed: ${label}`}>Observed</summary>
             <dl class="obs">
               {observed.map(([k, v]) => (
                 <>
@@ -94,13 +106,15 @@ export const ItemRow: FC<{
         ) : null}
         {model?.description ? (
           <details>
-            <summary>Details and remedy</summary>
+            <summary aria-label={`Details and remedy: ${label}`}>Details and remedy</summary>
             <div class="desc">{model.description}</div>
           </details>
         ) : null}
         {showAttest ? (
           <details>
-            <summary>{item.status === 'pass' ? 'Attest again' : 'Attest'}</summary>
+            <summary aria-label={`${item.status === 'pass' ? 'Attest again' : 'Attest'}: ${label}`}>
+              {item.status === 'pass' ? 'Attest again' : 'Attest'}
+            </summary>
             <form method="post" action={`${base}/attest`} class="act">
               <CsrfField session={session} />
               <input type="hidden" name="env" value={environment} />
@@ -129,7 +143,7 @@ export const ItemRow: FC<{
         ) : null}
         {showWaive ? (
           <details>
-            <summary>Waive</summary>
+            <summary aria-label={`Waive: ${label}`}>Waive</summary>
             <form method="post" action={`${base}/waive`} class="act">
               <CsrfField session={session} />
               <input type="hidden" name="env" value={environment} />
