@@ -134,7 +134,7 @@ export const ProgressBar: FC<{ parts: { pass: number; waived: number; skipped: n
       role="img"
       aria-label={`${done} of ${total} blocking items clear (${pct}%)`}
     >
-      <rect x="0" y="0" width={width} height="10" fill="#e6eaef" />
+      <rect class="track" x="0" y="0" width={width} height="10" fill="#e6eaef" />
       {segs.map((s) =>
         s.w > 0 ? (
           <rect x={s.x.toFixed(2)} y="0" width={s.w.toFixed(2)} height="10" fill={FILL[s.k]} />
@@ -190,7 +190,7 @@ export const SampleChart: FC<{ samples: Sample[]; from: number; to: number; labe
       role="img"
       aria-label={`${label}: ${samples.length} samples, ${failed} failed`}
     >
-      <rect x="0" y={height - 2} width={width} height="2" fill="#d1d9e0" />
+      <rect class="track" x="0" y={height - 2} width={width} height="2" fill="#d1d9e0" />
       {samples.map((s) => {
         const x = ((Date.parse(s.at) - from) / span) * (width - 3);
         return (

@@ -51,6 +51,7 @@ h3{font-size:15px;margin:0}
 .tag{display:inline-block;font-size:12px;border:1px solid var(--line);border-radius:6px;padding:0 6px;color:var(--muted);white-space:nowrap}
 .tag.warn{border-color:var(--fail);color:var(--fail)}
 .bar{display:block;width:100%;height:10px;border-radius:5px}
+.bar .track,.chart .track{fill:var(--line)}
 .counts{display:flex;gap:6px;flex-wrap:wrap;font-size:13px;color:var(--muted)}
 .env-card{text-decoration:none;color:inherit}
 .env-card:hover{border-color:var(--hover)}

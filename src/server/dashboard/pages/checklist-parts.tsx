@@ -86,7 +86,8 @@ export const FilterForm: FC<{
       if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     return { field, counts: [...counts.entries()] };
-  }).filter((c) => c.counts.length > 1 || filters[c.field] !== undefined);
+    // Status is always offered (a launch owner looks for it); other fields once they tell items apart.
+  }).filter((c) => c.field === 'status' || c.counts.length > 1 || filters[c.field] !== undefined);
   const active = Object.keys(filters).length > 0;
   return (
     <form method="get" action={base} class="filters" aria-label="Filter items">
