@@ -192,6 +192,14 @@ describe.skipIf(!haveChromium)('dashboard accessibility', () => {
     expect(found).toEqual({ '/login': [] });
   }, 180_000);
 
+  it('would see a violation (the axe run is real)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('img')));
+    expect((await axeViolations(page)).join('\n')).toMatch(/^image-alt/m);
+    await page.close();
+  });
+
   it.each([SEED_003, SEED_004, '/', '/audit', '/runs', '/waivers'])(
     '%s does not scroll sideways at 375 px',
     async (path) => {
