@@ -84,7 +84,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
     for (const item of checklist.items) {
       const window = item.check?.window;
       if (!window) continue;
-      const { holdMs, holdText: hold } = window;
+      const { holdMs, holdText: hold, everyMs } = window;
       const from = now.getTime() - holdMs;
       const samples = await deps.store.listSamples(
         checklist.id,
@@ -92,8 +92,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
         item.id,
         new Date(from).toISOString(),
       );
-      const everyMs = item.check?.window?.everyMs;
-      out.set(item.id, { samples, from, to: now.getTime(), hold, ...(everyMs ? { everyMs } : {}) });
+      out.set(item.id, { samples, from, to: now.getTime(), hold, everyMs });
     }
     return out;
   }
