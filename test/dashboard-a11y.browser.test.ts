@@ -209,6 +209,7 @@ describe.skipIf(!haveChromium)('dashboard accessibility', () => {
         for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
       });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      if (path === SEED_003) await page.screenshot({ path: join(ARTIFACTS, 'dashboard-003-375.png') });
       await page.context().close();
     },
   );
@@ -349,6 +350,7 @@ describe.skipIf(!haveChromium)('a launch owner steering seed 004', () => {
     const banner = await page.locator('[data-go-banner]').textContent();
     expect(banner).toMatch(/1 active waiver: Pager rota set \(owner sre, expires in (6d 23h|7d 0h)\)/);
     expect(banner).toMatch(/Signed off: engineering by lead \(/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-go-banner.png') });
     await page.context().close();
   });
 
@@ -359,12 +361,14 @@ describe.skipIf(!haveChromium)('a launch owner steering seed 004', () => {
     await page.waitForURL(`${server.url}/checklists/003-mvp-go-live/runs/${runId}`);
     await expect(page.locator('h1').textContent()).resolves.toBe(`Run #${runId} of MVP Go-Live Checklist`);
     await expect(page.locator('.verdict.big').textContent()).resolves.toBe('NO-GO');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-run.png') });
     await page.goto(`${server.url}/checklists/003-mvp-go-live/runs/999999`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Run not found');
 
     await page.goto(`${server.url}/audit`);
     const waiver = page.locator('tr', { hasText: 'waiver.granted' }).first();
     await expect(waiver.locator('dl.kv').textContent()).resolves.toMatch(/reason:\s*accepted for the test/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-audit-kv.png') });
     await expect(
       waiver
         .locator('td')

@@ -81,7 +81,7 @@ export const AuditPage: FC<{
                   ))}
                 </dl>
               </td>
-              <td class="mono">{e.hash.slice(0, 12)}</td>
+              <td class="mono nowrap">{e.hash.slice(0, 12)}</td>
             </tr>
           ))}
         </tbody>
