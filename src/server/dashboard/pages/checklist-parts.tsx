@@ -53,8 +53,9 @@ export function groupSections(items: EvaluatedItem[], checklistName: string): Pa
     const path =
       item.section.length > 1 && item.section[0] === checklistName ? item.section.slice(1) : item.section;
     const title = path.length > 0 ? path.join(' › ') : checklistName;
-    const last = sections[sections.length - 1];
-    if (last && last.title === title) last.items.push(item);
+    // A heading path that comes back later in the document joins its first section.
+    const last = sections.find((s) => s.title === title);
+    if (last) last.items.push(item);
     else sections.push({ title, items: [item], attention: 0 });
   }
   for (const s of sections) s.attention = s.items.filter(needsAttention).length;

@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx';
 import type { RunRecord } from '../../../engine/store.js';
 import type { Checklist } from '../../../model/checklist.js';
-import type { Evaluation } from '../../../model/verdict.js';
+import type { EvaluatedItem, Evaluation } from '../../../model/verdict.js';
 import {
   blockingProgress,
   Counts,
@@ -26,6 +26,23 @@ import {
   ReasonList,
 } from './checklist-parts.js';
 import { ItemRow, type Permissions, type WindowHistory } from './item-row.js';
+
+/** Items in runs of the same section path (below the document title, which is the page title already). */
+function sectionsOf(
+  checklist: Checklist,
+  items: EvaluatedItem[],
+): { title: string; items: EvaluatedItem[] }[] {
+  const sections: { title: string; items: EvaluatedItem[] }[] = [];
+  for (const item of items) {
+    const path =
+      item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
+    const title = path.length > 0 ? path.join(' › ') : checklist.name;
+    const last = sections.find((s) => s.title === title);
+    if (last) last.items.push(item);
+    else sections.push({ title, items: [item] });
+  }
+  return sections;
+}
 
 /** One checklist for one environment: verdict, reasons, sign-offs, items by section, actions. */
 export const ChecklistPage: FC<{
@@ -60,12 +77,33 @@ export const ChecklistPage: FC<{
   const model = new Map(checklist.items.map((i) => [i.id, i]));
   const filtered = Object.keys(filters).length > 0;
   const shown = evaluation.items.filter((i) => matches(i, filters));
-  const sections = groupSections(shown, checklist.name);
   const labels = itemLabels(evaluation.items);
   const shownIds = new Set(shown.map((i) => i.id));
   // A reason's item may be filtered out: then its link leads to the unfiltered page.
   const itemHref = (id: string) =>
     `${shownIds.has(id) ? '' : `${base}${q({ env: environment })}`}#item-${id}`;
+  const gate = shown.filter((i) => i.phase !== 'post-launch');
+  const after = shown.filter((i) => i.phase === 'post-launch');
+  // The gate's sections needing attention come first (and open); clear ones are collapsed.
+  const sections = groupSections(gate, checklist.name);
+  // Once launched, the program's overdue items come first.
+  const afterSections = sectionsOf(
+    checklist,
+    evaluation.launched ? [...after].sort((a, b) => Number(b.overdue) - Number(a.overdue)) : after,
+  );
+  const row = (item: EvaluatedItem) => (
+    <ItemRow
+      item={item}
+      label={labels.get(item.id) ?? item.title}
+      model={model.get(item.id)}
+      history={history.get(item.id)}
+      can={can}
+      base={base}
+      environment={environment}
+      session={ctx.session}
+      now={now}
+    />
+  );
   const blockingReasons = evaluation.reasons;
   return (
     <Layout ctx={ctx} title={`${checklist.name} (${environment})`} lang={lang}>
@@ -168,23 +206,26 @@ export const ChecklistPage: FC<{
               {section.attention > 0 ? ` · ${section.attention} blocking` : ' · clear'}
             </span>
           </summary>
-          <ul class="items">
-            {section.items.map((item) => (
-              <ItemRow
-                item={item}
-                label={labels.get(item.id) ?? item.title}
-                model={model.get(item.id)}
-                history={history.get(item.id)}
-                can={can}
-                base={base}
-                environment={environment}
-                session={ctx.session}
-                now={now}
-              />
-            ))}
-          </ul>
+          <ul class="items">{section.items.map(row)}</ul>
         </details>
       ))}
+
+      {after.length > 0 ? (
+        <section class="after-launch" id="after-launch">
+          <h2>After launch</h2>
+          <p class="sub">
+            {after.length} item{after.length === 1 ? '' : 's'} of the program that follows the launch,{' '}
+            {after.filter((i) => i.overdue).length} overdue
+            {evaluation.launched ? ` (launched ${checklist.launch})` : ''}. They never block the verdict.
+          </p>
+          {afterSections.map((section) => (
+            <section>
+              <h3>{section.title}</h3>
+              <ul class="items">{section.items.map(row)}</ul>
+            </section>
+          ))}
+        </section>
+      ) : null}
     </Layout>
   );
 };
