@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { Checklist, CheckSpec, Item } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import type { CheckOutcome } from '../model/state.js';
@@ -7,6 +8,7 @@ import { executeChecks, pause } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
 import type { RunRecord, Store } from './store.js';
+import { ATTR, endCheckSpan, inSpan } from './tracing.js';
 import { judgeWindow, type WindowSpec } from './windows.js';
 
 /** Progress of a run, for the CLI's live line and the server's metrics. */
@@ -69,7 +71,20 @@ function environmentBlock(checklist: Checklist, environment: string): Record<str
  * a store failure or an unknown environment does, for the caller to report (exit 2).
  * @example const { report } = await runChecklist({ checklist, environment: 'production', registry, store, now: () => new Date(), env: process.env, baseDir: '.', trigger: 'cli' });
  */
-export async function runChecklist(opts: RunOptions): Promise<RunResult> {
+export function runChecklist(opts: RunOptions): Promise<RunResult> {
+  const common = { [ATTR.checklist]: opts.checklist.id, [ATTR.environment]: opts.environment };
+  return inSpan(
+    'gonogo.run',
+    { ...common, [ATTR.digest]: opts.checklist.digest, [ATTR.trigger]: opts.trigger.split(':')[0] ?? '' },
+    async (span) => {
+      const result = await runTraced(opts, common);
+      span.setAttribute(ATTR.verdict, result.run.verdict);
+      return result;
+    },
+  );
+}
+
+async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResult> {
   const { checklist, environment, store, now } = opts;
   const block = environmentBlock(checklist, environment);
   const startedAt = now();
@@ -95,6 +110,9 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   for (const item of runnable) {
     const p = prepareCheck(item, opts.registry, source);
     if ('outcome' in p) {
+      // A check that cannot run (bad target, unset variable) still shows in the trace, as an error.
+      const attrs = { ...common, [ATTR.item]: item.id, [ATTR.kind]: item.check.kind };
+      void inSpan('gonogo.check', attrs, async (span) => endCheckSpan(span, p.outcome));
       outcomes.set(item.id, { ...p.outcome, at: startedAt.toISOString(), durationMs: 0 });
       progress(p.outcome);
       continue;
@@ -109,6 +127,7 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
     now,
     concurrency: opts.concurrency,
     perHost: opts.perHost,
+    spanAttributes: common,
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
   const executed = await executeChecks(prepared, { ...context, onProgress: progress });

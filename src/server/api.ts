@@ -336,6 +336,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
 
   api.openapi(routes.verifyAudit, async (c) => {
     const v = await deps.store.verifyAudit();
+    deps.metrics?.auditVerified(v);
     return c.json(v, 200);
   });
 

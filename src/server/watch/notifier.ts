@@ -7,6 +7,7 @@ import { redactText } from '../../engine/redact.js';
 import type { DeliveryInput, DeliveryRecord, WatchStore } from '../../engine/store.js';
 import type { Checklist, NotifyTarget } from '../../model/checklist.js';
 import type { Logger } from '../logger.js';
+import type { WatchObserver } from './observer.js';
 
 /**
  * Notifications (DESIGN.md "Notifications"): Slack incoming webhooks and generic webhooks signed with
@@ -205,6 +206,8 @@ export interface NotifierDeps {
   logger: Logger;
   /** Wall-clock time for backoff (not GONOGO_NOW). */
   clock?: () => Date;
+  /** Hooks for the service's metrics (delivery outcomes). */
+  observer?: Pick<WatchObserver, 'delivery'>;
 }
 
 interface AttemptResult {
@@ -274,6 +277,11 @@ export class Notifier {
       nextAttemptAt: new Date(now.getTime() + (retry ? delay : 0)).toISOString(),
       at: now.toISOString(),
     });
+    this.#deps.observer?.delivery?.(
+      d.event,
+      d.target.split(':')[0] ?? 'unknown',
+      result.ok ? 'delivered' : retry ? 'retrying' : 'failed',
+    );
     const fields = {
       delivery: d.id,
       event: d.event,
