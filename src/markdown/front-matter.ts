@@ -28,6 +28,10 @@ export interface FrontMatter {
   secrets?: string[];
   /** The top-level keys written, so front matter and a bindings file can be merged key by key. */
   keys: string[];
+  /** `public`: the status badge is served without a token. */
+  badge?: 'public' | 'private';
+  /** Language of the document (BCP 47, e.g. `tr`), for the dashboard's `lang` attribute. */
+  lang?: string;
 }
 
 /**
@@ -119,6 +123,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
       .optional(),
     notify: z.array(notifyTarget).optional(),
+    badge: z
+      .enum(['public', 'private'], { error: 'badge: write `public` (served without a token) or `private`' })
+      .optional(),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'lang: write a language tag such as en or tr')
+      .optional(),
     secrets: z
       .array(
         z
@@ -210,6 +221,8 @@ export function readFrontMatter(
     phases: { ...data.phases },
     ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
     keys: Object.keys(raw).filter((k) => FRONT_MATTER_KEYS.has(k)),
+    ...(data.badge === undefined ? {} : { badge: data.badge }),
+    ...(data.lang === undefined ? {} : { lang: data.lang }),
   };
 }
 

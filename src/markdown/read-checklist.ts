@@ -154,6 +154,8 @@ function read(input: ReadChecklistInput): Checklist {
     },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
     ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
+    ...(front.badge === undefined ? {} : { badge: front.badge }),
+    ...(front.lang === undefined ? {} : { lang: front.lang }),
     notify: front.notify,
     sections: markdown.sections,
     items,

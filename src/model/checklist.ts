@@ -195,6 +195,10 @@ export interface Checklist {
   notify: NotifyTarget[];
   /** Process-environment variables (front matter `secrets:`) redacted wherever their values appear. */
   secrets?: string[];
+  /** Front matter `badge:`; `public` serves the status badge without a token. */
+  badge?: 'public' | 'private';
+  /** Front matter `lang:` (BCP 47); when absent the dashboard guesses it from the text. */
+  lang?: string;
   sections: Section[];
   items: Item[];
   /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */
