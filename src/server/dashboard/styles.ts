@@ -81,6 +81,7 @@ input,select,textarea{font:inherit;color:var(--fg);background:var(--bg);border:1
 button{font:inherit;font-weight:600;border:1px solid var(--btn);background:var(--btn);color:var(--btn-fg);border-radius:6px;padding:6px 14px;cursor:pointer;justify-self:start}
 button.quiet{background:var(--bg);color:var(--fg);border-color:var(--line)}
 .notice{border-radius:8px;padding:10px 14px;margin:0 0 16px;border:1px solid var(--line);background:var(--bg)}
+.notice[role="alert"]{scroll-margin-top:16px}
 .notice.ok{border-color:var(--pass);color:var(--pass)}.notice.bad{border-color:var(--fail);color:var(--fail)}
 table{border-collapse:collapse;width:100%;background:var(--bg);border:1px solid var(--line);border-radius:10px;overflow:hidden}
 th,td{text-align:left;padding:8px 12px;border-top:1px solid var(--line);vertical-align:top;font-size:14px}

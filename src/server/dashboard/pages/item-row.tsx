@@ -132,7 +132,9 @@ export const ItemRow: FC<{
         {refusedElsewhere ? <RefusedNotice item={item.id} text={refused.text} /> : null}
         {showAttest ? (
           <details open={refused?.form === 'attest'}>
-            <summary>{item.status === 'pass' ? 'Attest again' : 'Attest'}</summary>
+            <summary aria-label={`${item.status === 'pass' ? 'Attest again' : 'Attest'}: ${label}`}>
+              {item.status === 'pass' ? 'Attest again' : 'Attest'}
+            </summary>
             {refused?.form === 'attest' ? <RefusedNotice item={item.id} text={refused.text} /> : null}
             <form method="post" action={`${base}/attest`} class="act">
               <CsrfField session={session} />
@@ -163,7 +165,7 @@ export const ItemRow: FC<{
         ) : null}
         {showWaive ? (
           <details open={refused?.form === 'waive'}>
-            <summary>Waive</summary>
+            <summary aria-label={`Waive: ${label}`}>Waive</summary>
             {refused?.form === 'waive' ? <RefusedNotice item={item.id} text={refused.text} /> : null}
             <form method="post" action={`${base}/waive`} class="act">
               <CsrfField session={session} />
