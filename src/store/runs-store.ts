@@ -1,10 +1,24 @@
 import type { Selectable } from 'kysely';
 import type { Page, RunRecord, RunsStore, Sample } from '../engine/store.js';
+import type { TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import { insertRows, iso, keepable, limitOf } from './rows.js';
 import type { RunsTable } from './schema.js';
+import {
+  EVENT_OF,
+  outcomeOfRow,
+  outcomesDigest,
+  readHead,
+  runDiff,
+  runFacts,
+  runFactsOfEvent,
+  vouchedEvents,
+} from './state-binding.js';
 import type { StoreContext } from './write-path.js';
+
+/** Run rows read per query while looking for the newest vouched run. */
+const LATEST_PAGE = 10;
 
 /** Runs with their outcomes (each saved with its `run.completed` event) and window samples. */
 export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStore {
@@ -21,14 +35,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
     const byRun = new Map<number, CheckOutcome[]>();
     for (const r of results) {
       const list = byRun.get(Number(r.run_id)) ?? [];
-      list.push({
-        item: r.item,
-        status: r.status as CheckOutcome['status'],
-        ...(r.message !== null ? { message: r.message } : {}),
-        ...(r.observed !== null ? { observed: JSON.parse(r.observed) as Record<string, unknown> } : {}),
-        ...(r.duration_ms !== null ? { durationMs: Number(r.duration_ms) } : {}),
-        ...(r.at !== null ? { at: r.at } : {}),
-      });
+      list.push(outcomeOfRow(r));
       byRun.set(Number(r.run_id), list);
     }
     return rows.map((r) => ({
@@ -45,9 +52,112 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
     }));
   }
 
+  /**
+   * The newest run of a checklist and environment that its `run.completed` event vouches for. Later
+   * run rows that no event vouches for (forged, or changed after their event, outcomes included) are
+   * skipped and reported; so is a run row deleted while its event remains.
+   */
+  async function checkedLatestRun(
+    checklist: string,
+    environment: string,
+  ): Promise<{ run?: RunRecord; tampered: TamperedRow[] }> {
+    const head = await readHead(db);
+    if (!head) {
+      const any = await db
+        .selectFrom('runs')
+        .select(['id', 'seq'])
+        .where('checklist', '=', checklist)
+        .where('environment', '=', environment)
+        .orderBy('id', 'desc')
+        .limit(LATEST_PAGE)
+        .execute();
+      if (any.length === 0) return { tampered: [] };
+      const tampered = any.map((r) => ({
+        table: 'runs',
+        id: Number(r.id),
+        why: 'no run.completed event records it (the log is empty)',
+      }));
+      return { tampered };
+    }
+    const lastEvent = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('checklist', '=', checklist)
+      .where('environment', '=', environment)
+      .where('type', '=', EVENT_OF.runs)
+      .where('seq', '<=', head.seq)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const tampered: TamperedRow[] = [];
+    let before: number | undefined;
+    let found: RunRecord | undefined;
+    let foundSeq = 0;
+    while (!found) {
+      let q = db
+        .selectFrom('runs')
+        .selectAll()
+        .where('checklist', '=', checklist)
+        .where('environment', '=', environment);
+      if (before !== undefined) q = q.where('id', '<', before);
+      const rows = (await q.orderBy('id', 'desc').limit(LATEST_PAGE).execute()).filter(
+        // A run committed after the head was read belongs to the next evaluation.
+        (r) => r.seq === null || Number(r.seq) <= head.seq,
+      );
+      if (rows.length === 0) break;
+      before = Number(rows.at(-1)!.id);
+      const seqs = rows.flatMap((r) => (r.seq === null ? [] : [Number(r.seq)]));
+      const eventRows = seqs.length
+        ? await db.selectFrom('audit_events').selectAll().where('seq', 'in', seqs).execute()
+        : [];
+      const vouched = vouchedEvents(eventRows, head);
+      tampered.push(...vouched.tampered);
+      const bySeq = new Map(vouched.events.filter((e) => e.type === EVENT_OF.runs).map((e) => [e.seq, e]));
+      for (const row of rows) {
+        const id = Number(row.id);
+        const seq = row.seq === null ? undefined : Number(row.seq);
+        const event = seq === undefined ? undefined : bySeq.get(seq);
+        if (!event || event.checklist !== checklist || event.environment !== environment) {
+          tampered.push({
+            table: 'runs',
+            id,
+            ...(seq !== undefined ? { seq } : {}),
+            why: 'no run.completed event records it (written outside gonogo)',
+          });
+          continue;
+        }
+        // Outcomes are read (and digested) only for the one run that otherwise matches its event.
+        const [run] = await withOutcomes([row]);
+        const diff = runDiff(runFacts(run!), runFactsOfEvent(event));
+        if (diff.length > 0) {
+          tampered.push({
+            table: 'runs',
+            id,
+            seq: event.seq,
+            why: `changed after its event: ${diff.join(', ')} differ${diff.length === 1 ? 's' : ''}`,
+          });
+          continue;
+        }
+        found = run;
+        foundSeq = event.seq;
+        break;
+      }
+    }
+    if (lastEvent && Number(lastEvent.seq) > foundSeq) {
+      const runId = /"run":(\d+)/.exec(lastEvent.data)?.[1] ?? '?';
+      tampered.push({
+        table: 'runs',
+        seq: Number(lastEvent.seq),
+        why: `deleted: its run.completed event records run ${String(runId)}`,
+      });
+    }
+    return { ...(found ? { run: found } : {}), tampered };
+  }
+
   return {
     async saveRun(run) {
       const { checklist, environment, digest, trigger } = run;
+      const startedAt = iso(run.startedAt, 'startedAt');
       return writes.audited(
         async (trx, append) => {
           const inserted = await trx
@@ -56,7 +166,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
               checklist,
               environment,
               digest,
-              started_at: iso(run.startedAt, 'startedAt'),
+              started_at: startedAt,
               finished_at: iso(run.finishedAt, 'finishedAt'),
               verdict: run.verdict,
               summary: JSON.stringify(run.summary),
@@ -65,43 +175,44 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
             .returning('id')
             .executeTakeFirstOrThrow();
           const id = Number(inserted.id);
-          await insertRows(
-            trx,
-            'run_results',
-            run.outcomes.map((o) => ({
-              run_id: id,
-              item: o.item,
-              status: o.status,
-              message: keepable(o.message) ?? null,
-              observed: o.observed === undefined ? null : JSON.stringify(o.observed),
-              duration_ms: o.durationMs ?? null,
-              at: o.at ? iso(o.at, 'at') : null,
-            })),
-          );
-          await append({
+          const stored = run.outcomes.map((o) => ({
+            run_id: id,
+            item: o.item,
+            status: o.status,
+            message: keepable(o.message) ?? null,
+            observed: o.observed === undefined ? null : JSON.stringify(o.observed),
+            duration_ms: o.durationMs ?? null,
+            at: o.at ? iso(o.at, 'at') : null,
+          }));
+          await insertRows(trx, 'run_results', stored);
+          const event = await append({
             type: 'run.completed',
             actor: trigger,
             checklist,
             environment,
             at: run.finishedAt,
-            data: { run: id, digest, verdict: run.verdict, summary: run.summary, trigger },
+            data: {
+              run: id,
+              digest,
+              verdict: run.verdict,
+              summary: run.summary,
+              trigger,
+              startedAt,
+              // The outcomes as stored, by digest: the run row's results are bound to the chain too.
+              outcomes: outcomesDigest(stored.map(outcomeOfRow)),
+            },
           });
+          await trx.updateTable('runs').set({ seq: event.seq }).where('id', '=', id).execute();
           return id;
         },
         { checklist, environment, digest, trigger },
       );
     },
 
+    checkedLatestRun,
+
     async latestRun(checklist, environment) {
-      const row = await db
-        .selectFrom('runs')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? (await withOutcomes([row]))[0] : undefined;
+      return (await checkedLatestRun(checklist, environment)).run;
     },
 
     async listRuns(checklist, environment, page: Page = {}) {
