@@ -157,7 +157,13 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
     trigger: opts.trigger,
   };
   run.id = await store.saveRun(run);
-  return { evaluation, run, report: toRunReport(checklist, evaluation, { at, run: run.id, durationMs }) };
+  const report = toRunReport(checklist, evaluation, {
+    at,
+    run: run.id,
+    durationMs,
+    tampered: state.tampered,
+  });
+  return { evaluation, run, report };
 }
 
 /** Store one sample per windowed item from `fresh` outcomes, then judge each window from history. */

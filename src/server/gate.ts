@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { RunReport } from '../engine/report.js';
 import type { RunResult } from '../engine/run-checklist.js';
 import type { RunRecord } from '../engine/store.js';
+import type { TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
 import {
   type Actor,
@@ -77,12 +78,12 @@ export class Gate {
   async evaluate(
     checklist: Checklist,
     environment: string,
-    known?: { latest: RunRecord | undefined },
+    known?: { latest: RunRecord | undefined; latestTampered?: TamperedRow[] },
   ): Promise<StoredEvaluation> {
     const stored = await evaluateStored(this.useCases, {
       checklist,
       environment,
-      ...(known ? { latest: known.latest } : {}),
+      ...(known ? { latest: known.latest, latestTampered: known.latestTampered ?? [] } : {}),
     });
     this.metrics.observeEvaluation(checklist.id, stored.evaluation);
     return stored;
@@ -139,9 +140,11 @@ export class Gate {
     const cached = this.answers.get(key);
     if (cached && cached.until > Date.now() && fresh(cached.finishedAt)) return cached.answer;
 
-    const latest = await this.deps.store.latestRun(checklist.id, environment);
+    const { run: latest, tampered } = await this.deps.store.checkedLatestRun(checklist.id, environment);
     if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt)) {
-      const answer = this.evaluate(checklist, environment, { latest }).then((r) => r.report);
+      const answer = this.evaluate(checklist, environment, { latest, latestTampered: tampered }).then(
+        (r) => r.report,
+      );
       if (this.cacheMs > 0) {
         // Concurrent callers share the evaluation in flight as well as its result.
         const entry = { until: Date.now() + this.cacheMs, finishedAt: latest.finishedAt, answer };

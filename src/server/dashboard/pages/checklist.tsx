@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { RunRecord } from '../../../engine/store.js';
+import { describeTampered, type TamperedRow } from '../../../model/audit.js';
 import type { Checklist } from '../../../model/checklist.js';
 import type { EvaluatedItem, Evaluation } from '../../../model/verdict.js';
 import {
@@ -26,10 +27,23 @@ export const ChecklistPage: FC<{
   environments: string[];
   evaluation: Evaluation;
   latest?: RunRecord;
+  /** State rows the audit chain does not vouch for (left out of the verdict). */
+  tampered?: readonly TamperedRow[];
   history: Map<string, WindowHistory>;
   can: Permissions;
   now: Date;
-}> = ({ ctx, checklist, environment, environments, evaluation, latest, history, can, now }) => {
+}> = ({
+  ctx,
+  checklist,
+  environment,
+  environments,
+  evaluation,
+  latest,
+  tampered = [],
+  history,
+  can,
+  now,
+}) => {
   const base = `/checklists/${encodeURIComponent(checklist.id)}`;
   const progress = blockingProgress(evaluation.items);
   const clear = progress.parts.pass + progress.parts.waived + progress.parts.skipped;
@@ -68,6 +82,19 @@ export const ChecklistPage: FC<{
           </a>
         ))}
       </nav>
+      {tampered.length > 0 ? (
+        <div class="card stack" role="alert" data-tampered={tampered.length}>
+          <strong>
+            Tampered state: {tampered.length} row{tampered.length === 1 ? '' : 's'} the audit log does not
+            vouch for, left out of the verdict
+          </strong>
+          <ul>
+            {tampered.map((t) => (
+              <li>tampered state: {describeTampered(t)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div class="card stack">
         <div class="row spread">
           <strong>
