@@ -56,11 +56,15 @@ export interface ChainBreak {
 
 /** Integer-like keys, which JavaScript objects order first (ascending), whatever the insertion order. */
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
-const isIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+const isIndex = (key: string) => {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+};
 
 /** Keys in the order the chain has always hashed them: integer-like keys ascending, then the rest sorted. */
 function orderedKeys(value: object): string[] {
-  const keys = Object.keys(value).sort();
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
   if (!keys.some(isIndex)) return keys;
   const ints = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
   return [...ints, ...keys.filter((k) => !isIndex(k))];
@@ -85,12 +89,12 @@ function write(value: unknown): string | undefined {
       if (v === null) return 'null';
       if (Array.isArray(v)) return `[${v.map((x) => write(x) ?? 'null').join(',')}]`;
       if (v instanceof Number || v instanceof String || v instanceof Boolean) return write(v.valueOf());
-      const parts: string[] = [];
+      let out = '';
       for (const key of orderedKeys(v)) {
         const text = write((v as Record<string, unknown>)[key]);
-        if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+        if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`;
       }
-      return `{${parts.join(',')}}`;
+      return `{${out}}`;
     }
     default:
       return undefined;

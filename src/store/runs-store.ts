@@ -61,59 +61,73 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
     checklist: string,
     environment: string,
   ): Promise<{ run?: RunRecord; tampered: TamperedRow[] }> {
+    // The head first: runs and events committed after it belong to the next evaluation.
     const head = await readHead(db);
-    if (!head) {
-      const any = await db
-        .selectFrom('runs')
-        .select(['id', 'seq'])
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .orderBy('id', 'desc')
-        .limit(LATEST_PAGE)
-        .execute();
-      if (any.length === 0) return { tampered: [] };
-      const tampered = any.map((r) => ({
-        table: 'runs',
-        id: Number(r.id),
-        why: 'no run.completed event records it (the log is empty)',
-      }));
-      return { tampered };
-    }
-    const lastEvent = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('checklist', '=', checklist)
-      .where('environment', '=', environment)
-      .where('type', '=', EVENT_OF.runs)
-      .where('seq', '<=', head.seq)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const tampered: TamperedRow[] = [];
-    let before: number | undefined;
-    let found: RunRecord | undefined;
-    let foundSeq = 0;
-    while (!found) {
+    /** A page of run rows, newest first, each with the event its seq names (one query). */
+    const page = (before: number | undefined) => {
       let q = db
         .selectFrom('runs')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment);
-      if (before !== undefined) q = q.where('id', '<', before);
-      const rows = (await q.orderBy('id', 'desc').limit(LATEST_PAGE).execute()).filter(
-        // A run committed after the head was read belongs to the next evaluation.
-        (r) => r.seq === null || Number(r.seq) <= head.seq,
+        .leftJoin('audit_events as e', 'e.seq', 'runs.seq')
+        .selectAll('runs')
+        .select([
+          'e.seq as e_seq',
+          'e.at as e_at',
+          'e.type as e_type',
+          'e.actor as e_actor',
+          'e.checklist as e_checklist',
+          'e.environment as e_environment',
+          'e.data as e_data',
+          'e.prev_hash as e_prev_hash',
+          'e.hash as e_hash',
+        ])
+        .where('runs.checklist', '=', checklist)
+        .where('runs.environment', '=', environment);
+      if (before !== undefined) q = q.where('runs.id', '<', before);
+      return q.orderBy('runs.id', 'desc').limit(LATEST_PAGE).execute();
+    };
+    const [lastEvent, first] = await Promise.all([
+      head
+        ? db
+            .selectFrom('audit_events')
+            .select(['seq', 'data'])
+            .where('checklist', '=', checklist)
+            .where('environment', '=', environment)
+            .where('type', '=', EVENT_OF.runs)
+            .where('seq', '<=', head.seq)
+            .orderBy('seq', 'desc')
+            .limit(1)
+            .executeTakeFirst()
+        : undefined,
+      page(undefined),
+    ]);
+    const tampered: TamperedRow[] = [];
+    let found: RunRecord | undefined;
+    let foundSeq = 0;
+    for (let rows = first; rows.length > 0 && !found; ) {
+      const before = Number(rows.at(-1)!.id);
+      // A run committed after the head was read belongs to the next evaluation.
+      const inView = rows.filter((r) => head === undefined || r.seq === null || Number(r.seq) <= head.seq);
+      const joined = inView.flatMap((r) =>
+        r.e_seq === null || r.e_seq === undefined
+          ? []
+          : [
+              {
+                seq: r.e_seq,
+                at: r.e_at!,
+                type: r.e_type!,
+                actor: r.e_actor!,
+                checklist: r.e_checklist ?? null,
+                environment: r.e_environment ?? null,
+                data: r.e_data!,
+                prev_hash: r.e_prev_hash!,
+                hash: r.e_hash!,
+              },
+            ],
       );
-      if (rows.length === 0) break;
-      before = Number(rows.at(-1)!.id);
-      const seqs = rows.flatMap((r) => (r.seq === null ? [] : [Number(r.seq)]));
-      const eventRows = seqs.length
-        ? await db.selectFrom('audit_events').selectAll().where('seq', 'in', seqs).execute()
-        : [];
-      const vouched = vouchedEvents(eventRows, head);
+      const vouched = vouchedEvents(joined, head);
       tampered.push(...vouched.tampered);
       const bySeq = new Map(vouched.events.filter((e) => e.type === EVENT_OF.runs).map((e) => [e.seq, e]));
-      for (const row of rows) {
+      for (const row of inView) {
         const id = Number(row.id);
         const seq = row.seq === null ? undefined : Number(row.seq);
         const event = seq === undefined ? undefined : bySeq.get(seq);
@@ -122,7 +136,9 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
             table: 'runs',
             id,
             ...(seq !== undefined ? { seq } : {}),
-            why: 'no run.completed event records it (written outside gonogo)',
+            why: head
+              ? 'no run.completed event records it (written outside gonogo)'
+              : 'no run.completed event records it (the log is empty)',
           });
           continue;
         }
@@ -142,6 +158,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
         foundSeq = event.seq;
         break;
       }
+      if (!found) rows = await page(before);
     }
     if (lastEvent && Number(lastEvent.seq) > foundSeq) {
       const runId = /"run":(\d+)/.exec(lastEvent.data)?.[1] ?? '?';
@@ -151,7 +168,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
         why: `deleted: its run.completed event records run ${String(runId)}`,
       });
     }
-    return { ...(found ? { run: found } : {}), tampered };
+    return { ...(found ? { run: found } : {}), tampered, ...(head ? { head } : {}) };
   }
 
   return {

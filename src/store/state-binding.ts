@@ -172,9 +172,15 @@ export function differingFields(row: object, fromEvent: object): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const out: string[] = [];
   for (const key of keys) {
-    const x = a[key] === undefined ? '' : canonicalJson(a[key]);
-    const y = b[key] === undefined ? '' : canonicalJson(b[key]);
-    if (x !== y) out.push(key);
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    // Most fields are text: only structures (a file, a summary) need their canonical form compared.
+    if (x === undefined || y === undefined || typeof x !== 'object' || typeof y !== 'object') {
+      out.push(key);
+    } else if (canonicalJson(x) !== canonicalJson(y)) {
+      out.push(key);
+    }
   }
   return out;
 }

@@ -33,13 +33,15 @@ export async function evaluateStored(
   },
 ): Promise<StoredEvaluation> {
   const { checklist, environment } = input;
-  const [checked, state, head] = await Promise.all([
+  const [checked, state] = await Promise.all([
     'latest' in input
-      ? { run: input.latest, tampered: input.latestTampered ?? [] }
+      ? ctx.store
+          .auditHead()
+          .then((head) => ({ run: input.latest, tampered: input.latestTampered ?? [], head }))
       : ctx.store.checkedLatestRun(checklist.id, environment),
     ctx.store.loadState(checklist.id, environment),
-    ctx.store.auditHead(),
   ]);
+  const head = checked.head;
   const latest = checked.run;
   const tampered = [...checked.tampered, ...(state.tampered ?? [])];
   const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));

@@ -42,12 +42,12 @@ export interface RunsStore {
   /**
    * The newest vouched run, and the run rows the chain does not vouch for on the way: later rows that
    * no event records or that changed after their event (outcomes included, by digest), and a newer run
-   * whose row was deleted while its event remains.
+   * whose row was deleted while its event remains; and the audit head they were read at.
    */
   checkedLatestRun(
     checklist: string,
     environment: string,
-  ): Promise<{ run?: RunRecord; tampered: TamperedRow[] }>;
+  ): Promise<{ run?: RunRecord; tampered: TamperedRow[]; head?: { seq: number; hash: string } }>;
   listRuns(checklist: string, environment: string | undefined, page?: Page): Promise<RunRecord[]>;
 
   addSamples(samples: Sample[]): Promise<void>;
