@@ -102,7 +102,8 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
     ]);
     const tampered: TamperedRow[] = [];
     let found: RunRecord | undefined;
-    let foundSeq = 0;
+    // Events some row stands for (vouched or not): only the others' rows were deleted.
+    const claimed = new Set<number>();
     for (let rows = first; rows.length > 0 && !found; ) {
       const before = Number(rows.at(-1)!.id);
       // A run committed after the head was read belongs to the next evaluation.
@@ -130,6 +131,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
       for (const row of inView) {
         const id = Number(row.id);
         const seq = row.seq === null ? undefined : Number(row.seq);
+        if (seq !== undefined) claimed.add(seq);
         const event = seq === undefined ? undefined : bySeq.get(seq);
         if (!event || event.checklist !== checklist || event.environment !== environment) {
           tampered.push({
@@ -155,12 +157,11 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
           continue;
         }
         found = run;
-        foundSeq = event.seq;
         break;
       }
       if (!found) rows = await page(before);
     }
-    if (lastEvent && Number(lastEvent.seq) > foundSeq) {
+    if (lastEvent && !claimed.has(Number(lastEvent.seq))) {
       const runId = /"run":(\d+)/.exec(lastEvent.data)?.[1] ?? '?';
       tampered.push({
         table: 'runs',
