@@ -19,6 +19,13 @@ export interface RunReport {
   /** `line`: where the item is written in the checklist (for CI annotations), when known. */
   items: (EvaluatedItem & { section: string[]; line?: number })[];
   reasons: Reason[];
+  /** Ids of the post-launch items: listed apart, never in `reasons` (DESIGN.md "Phases"). */
+  after_launch: string[];
+  /** Ids of the items past their due date (program items after launch, or anything with a `due:`). */
+  overdue: string[];
+  /** The launch date, when the checklist has one, and whether the clock has reached it. */
+  launch: string | null;
+  launched: boolean;
   signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
   /** Run duration, when checks ran. */
   durationMs?: number;
@@ -61,6 +68,10 @@ export function toRunReport(
       return line === undefined ? item : { ...item, line };
     }),
     reasons: evaluation.reasons,
+    after_launch: evaluation.afterLaunch,
+    overdue: evaluation.items.filter((i) => i.overdue).map((i) => i.id),
+    launch: checklist.launch ?? null,
+    launched: evaluation.launched,
     signoffs: evaluation.signoffs.map((s) => ({
       role: s.role,
       by: s.signed?.by ?? null,
