@@ -492,6 +492,10 @@ describe('audit', () => {
     expect(verify.status).toBe(200);
     expect(verify.json).toMatchObject({ ok: true });
     expect(verify.json.count).toBeGreaterThanOrEqual(seqs[0]);
+    // The head a viewer can keep elsewhere is the one verify ends on.
+    const head = await call('GET', '/api/v1/audit/head', { token: tokens.viewer });
+    expect(head.status).toBe(200);
+    expect(head.json).toEqual(verify.json.head);
     // Tokens never appear in the log, hashed or not.
     const all = JSON.stringify(
       (await call('GET', '/api/v1/audit?limit=1000', { token: tokens.viewer })).json,
@@ -577,6 +581,7 @@ describe('OpenAPI', () => {
         'POST /checklists/{id}/waivers',
         'POST /checklists/{id}/signoffs',
         'GET /audit',
+        'GET /audit/head',
         'GET /audit/verify',
       ].sort(),
     );

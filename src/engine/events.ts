@@ -60,6 +60,8 @@ export interface WatchEvent {
     waivers: { item: string; owner: string; expires_at: string }[];
     overdue: EventItem[];
   };
+  /** The audit head when the event was queued: `gonogo audit verify --head SEQ:HASH` proves it later. */
+  audit?: { seq: number; hash: string };
 }
 
 /** What the service remembers about a checklist and environment between evaluations. */

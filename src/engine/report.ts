@@ -1,3 +1,4 @@
+import { describeTampered, type TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import type { EvaluatedItem, Evaluation, Reason } from '../model/verdict.js';
@@ -28,13 +29,26 @@ export interface RunReport {
   signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
   /** Run duration, when checks ran. */
   durationMs?: number;
+  /**
+   * The audit head (last event's seq and hash) the verdict stands on: after the run's own event for a
+   * run. Keep it elsewhere and `gonogo audit verify --head SEQ:HASH` proves the log still holds it.
+   */
+  audit?: { seq: number; hash: string };
+  /** State rows the chain does not vouch for; they were left out of the verdict. Absent when none. */
+  tampered?: (TamperedRow & { message: string })[];
 }
 
 /** Shape an evaluation as the JSON contract. */
 export function toRunReport(
   checklist: Checklist,
   evaluation: Evaluation,
-  meta: { at: Date; run?: number; durationMs?: number },
+  meta: {
+    at: Date;
+    run?: number;
+    durationMs?: number;
+    audit?: { seq: number; hash: string } | undefined;
+    tampered?: readonly TamperedRow[] | undefined;
+  },
 ): RunReport {
   const lines = new Map(checklist.items.map((item) => [item.id, item.line]));
   return {
@@ -65,5 +79,9 @@ export function toRunReport(
       stale: !s.signed && s.stale !== null,
     })),
     ...(meta.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
+    ...(meta.audit ? { audit: { seq: meta.audit.seq, hash: meta.audit.hash } } : {}),
+    ...(meta.tampered && meta.tampered.length > 0
+      ? { tampered: meta.tampered.map((t) => ({ ...t, message: `tampered state: ${describeTampered(t)}` })) }
+      : {}),
   };
 }

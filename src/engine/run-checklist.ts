@@ -182,7 +182,13 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
     trigger: opts.trigger,
   };
   run.id = await store.saveRun(run);
-  return { evaluation, run, report: toRunReport(checklist, evaluation, { at, run: run.id, durationMs }) };
+  const report = toRunReport(checklist, evaluation, {
+    at,
+    run: run.id,
+    durationMs,
+    tampered: state.tampered,
+  });
+  return { evaluation, run, report };
 }
 
 /** Store one sample per windowed item from `fresh` outcomes, then judge each window from history. */

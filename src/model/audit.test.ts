@@ -32,6 +32,26 @@ describe('canonicalJson', () => {
   it('gives the same text whatever the key order of the input', () => {
     expect(canonicalJson({ x: 1, y: { q: 2, p: 3 } })).toBe(canonicalJson({ y: { p: 3, q: 2 }, x: 1 }));
   });
+
+  // The one-pass writer must hash exactly as the stringify-parse-stringify form did, or stored chains break.
+  it.each([
+    ['integer-like keys', { 10: 'a', 2: 'b', b: 1, '01': 2, a: 0 }],
+    ['arrays with holes of undefined', { a: [undefined, () => 1, 1] }],
+    ['non-finite numbers and -0', { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: -0, d: 1e21 }],
+    ['escapes', { 'k"\\': 'line\nbreak\u2028 \u0001' }],
+    ['nested toJSON', { d: { when: new Date(0) }, n: null }],
+  ])('writes %s as the reference form does', (_name, value) => {
+    const reference = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(reference);
+      if (v !== null && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(v).sort()) out[key] = reference((v as Record<string, unknown>)[key]);
+        return out;
+      }
+      return v;
+    };
+    expect(canonicalJson(value)).toBe(JSON.stringify(reference(JSON.parse(JSON.stringify(value)))));
+  });
 });
 
 const content = (n: number) => ({

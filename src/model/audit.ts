@@ -29,6 +29,24 @@ export interface ChainedEvent extends ChainEvent {
   hash: string;
 }
 
+/**
+ * A state row (attestation, waiver, sign-off, run) that its audit event does not vouch for: written
+ * outside gonogo (no event), changed after its event, or deleted while its event says it exists.
+ * `id` names the row, `seq` the event.
+ */
+export interface TamperedRow {
+  table: string;
+  id?: number;
+  seq?: number;
+  why: string;
+}
+
+/** `attestations row 7 (event 12): differs from its event: expires_at`, for reports and verify. */
+export function describeTampered(t: TamperedRow): string {
+  const row = t.id !== undefined ? `${t.table} row ${t.id}` : `${t.table} row`;
+  return `${row}${t.seq !== undefined ? ` (event ${t.seq})` : ''}: ${t.why}`;
+}
+
 /** Why an event does not fit the chain. */
 export interface ChainBreak {
   seq: number;
@@ -36,27 +54,63 @@ export interface ChainBreak {
   reason: string;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** Integer-like keys, which JavaScript objects order first (ascending), whatever the insertion order. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const isIndex = (key: string) => {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+};
 
-function sortKeys(value: Json): Json {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: Json } = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key] as Json);
-    return out;
+/** Keys in the order the chain has always hashed them: integer-like keys ascending, then the rest sorted. */
+function orderedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  if (!keys.some(isIndex)) return keys;
+  const ints = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...ints, ...keys.filter((k) => !isIndex(k))];
+}
+
+/** One value as JSON.stringify would write it, keys ordered; undefined when JSON has no form for it. */
+function write(value: unknown): string | undefined {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON(): unknown }).toJSON();
   }
-  return value;
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('canonicalJson: a BigInt has no JSON representation');
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return `[${v.map((x) => write(x) ?? 'null').join(',')}]`;
+      if (v instanceof Number || v instanceof String || v instanceof Boolean) return write(v.valueOf());
+      let out = '';
+      for (const key of orderedKeys(v)) {
+        const text = write((v as Record<string, unknown>)[key]);
+        if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`;
+      }
+      return `{${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**
  * Canonical JSON: keys sorted at every depth, no whitespace; values normalised the way JSON.stringify
  * does (undefined keys dropped, dates as ISO strings), so what is stored re-hashes to the same bytes.
+ * One pass, no stringify-parse-stringify: verify and every evaluation hash with it.
  * @example canonicalJson({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  const text = JSON.stringify(value);
+  const text = write(value);
   if (text === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
-  return JSON.stringify(sortKeys(JSON.parse(text) as Json));
+  return text;
 }
 
 /** The exact object that is hashed for an event (unknown extra fields are ignored). */

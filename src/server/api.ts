@@ -13,6 +13,7 @@ import { findRun } from './run-lookup.js';
 import {
   AttestationBody,
   AttestationSchema,
+  AuditHeadSchema,
   AuditListSchema,
   AuditQuery,
   AuditVerificationSchema,
@@ -172,6 +173,18 @@ const routes = {
     security,
     request: { query: AuditQuery },
     responses: { 200: json(AuditListSchema, 'Audit events.'), ...errors },
+  }),
+  auditHead: createRoute({
+    method: 'get',
+    path: '/audit/head',
+    summary:
+      'The last audit event (seq and hash): keep it elsewhere, then `gonogo audit verify --head SEQ:HASH`.',
+    security,
+    responses: {
+      200: json(AuditHeadSchema, 'The head.'),
+      404: problem('The audit log is empty: there is no head yet.'),
+      ...errors,
+    },
   }),
   verifyAudit: createRoute({
     method: 'get',
@@ -366,6 +379,12 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
             ...(q.before !== undefined ? { before: q.before } : {}),
           });
     return c.json({ events }, 200);
+  });
+
+  api.openapi(routes.auditHead, async (c) => {
+    const head = await deps.store.auditHead();
+    if (!head) throw new HttpProblem(404, 'the audit log is empty: there is no head yet');
+    return c.json(head, 200);
   });
 
   api.openapi(routes.verifyAudit, async (c) => {

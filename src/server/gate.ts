@@ -3,6 +3,7 @@ import type { RunReport } from '../engine/report.js';
 import type { RunResult } from '../engine/run-checklist.js';
 import type { RunRecord } from '../engine/store.js';
 import { ATTR, inSpan } from '../engine/tracing.js';
+import type { TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
 import {
   type Actor,
@@ -78,12 +79,12 @@ export class Gate {
   async evaluate(
     checklist: Checklist,
     environment: string,
-    known?: { latest: RunRecord | undefined },
+    known?: { latest: RunRecord | undefined; latestTampered?: TamperedRow[] },
   ): Promise<StoredEvaluation> {
     const stored = await evaluateStored(this.useCases, {
       checklist,
       environment,
-      ...(known ? { latest: known.latest } : {}),
+      ...(known ? { latest: known.latest, latestTampered: known.latestTampered ?? [] } : {}),
     });
     this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
@@ -156,9 +157,11 @@ export class Gate {
     if (cached && cached.until > Date.now() && fresh(cached.finishedAt))
       return { report: await cached.answer, ran: false };
 
-    const latest = await this.deps.store.latestRun(checklist.id, environment);
+    const { run: latest, tampered } = await this.deps.store.checkedLatestRun(checklist.id, environment);
     if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt)) {
-      const answer = this.evaluate(checklist, environment, { latest }).then((r) => r.report);
+      const answer = this.evaluate(checklist, environment, { latest, latestTampered: tampered }).then(
+        (r) => r.report,
+      );
       if (this.cacheMs > 0) {
         // Concurrent callers share the evaluation in flight as well as its result.
         const entry = { until: Date.now() + this.cacheMs, finishedAt: latest.finishedAt, answer };

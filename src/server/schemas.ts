@@ -181,6 +181,18 @@ export const ReportSchema = z
         stale: z.boolean(),
       }),
     ),
+    audit: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
+    tampered: z
+      .array(
+        z.object({
+          table: z.string(),
+          id: z.number().int().optional(),
+          seq: z.number().int().optional(),
+          why: z.string(),
+          message: z.string(),
+        }),
+      )
+      .optional(),
   })
   .openapi('RunReport');
 
@@ -323,10 +335,24 @@ export const AuditEventSchema = z
 
 export const AuditListSchema = z.object({ events: z.array(AuditEventSchema) });
 
+/** The last event of the audit chain: keep it outside the database to prove the log later. */
+export const AuditHeadSchema = z.object({ seq: z.number().int(), hash: z.string() }).openapi('AuditHead');
+
+const TamperedRowSchema = z
+  .object({
+    table: z.string(),
+    id: z.number().int().optional(),
+    seq: z.number().int().optional(),
+    why: z.string(),
+  })
+  .openapi('TamperedRow');
+
 export const AuditVerificationSchema = z
   .object({
     ok: z.boolean(),
     count: z.number().int(),
     firstBad: z.object({ seq: z.number().int(), reason: z.string() }).optional(),
+    head: AuditHeadSchema.optional(),
+    tampered: z.array(TamperedRowSchema).optional(),
   })
   .openapi('AuditVerification');

@@ -1,7 +1,9 @@
-import type { AuditEvent, AuditStore } from '../engine/store.js';
+import type { AuditEvent, AuditStore, AuditVerification } from '../engine/store.js';
 import { type ChainBreak, type ChainedEvent, checkHead, checkLink } from '../model/audit.js';
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
+import { readHead } from './state-binding.js';
+import { BOUND_TYPES, checkStateRows } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
 /** Rows read per query while verifying, so a long log never sits in memory at once. */
@@ -67,12 +69,20 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
       });
     },
 
-    async verifyAudit() {
+    async auditHead() {
+      return readHead(db);
+    },
+
+    async verifyAudit(opts = {}) {
+      const witness = opts.head;
       // One read-only snapshot: a consistent chain even while other processes append.
       const snapshot = db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only');
       return snapshot.execute(async (trx) => {
         let prev: { seq: number; hash: string } | undefined;
         let count = 0;
+        let witnessed: string | undefined;
+        // The events state rows are bound to, kept to check the rows once the chain holds.
+        const bound = new Map<number, ChainedEvent>();
         for (;;) {
           const rows = await trx
             .selectFrom('audit_events')
@@ -87,6 +97,8 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
             count += 1;
             prev = { seq: Number(row.seq), hash: row.hash };
+            if (BOUND_TYPES.has(row.type)) bound.set(prev.seq, event as ChainedEvent);
+            if (witness && prev.seq === witness.seq) witnessed = row.hash;
           }
           if (rows.length < VERIFY_PAGE) break;
         }
@@ -98,8 +110,43 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
         const head = headRow ? { seq: Number(headRow.seq), hash: headRow.hash } : undefined;
         const bad = checkHead(prev, head);
         if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
-        return { ok: true, count, ...(prev ? { head: prev } : {}) };
+        const witnessCheck = witness ? checkWitness(witness, witnessed, prev) : undefined;
+        const tampered = await checkStateRows(trx, bound);
+        const ok = tampered.length === 0 && (witnessCheck?.ok ?? true);
+        return {
+          ok,
+          count,
+          ...(prev ? { head: prev } : {}),
+          ...(tampered.length > 0 ? { tampered } : {}),
+          ...(witnessCheck ? { witness: witnessCheck } : {}),
+        };
       });
     },
   };
+}
+
+/**
+ * Does the chain still hold the witnessed head (`seq`, `hash`) kept outside the database? A chain cut
+ * below it, wiped, or rewritten up to it (recomputed hashes) fails; one that grew past it holds it.
+ */
+function checkWitness(
+  witness: { seq: number; hash: string },
+  found: string | undefined,
+  last: { seq: number } | undefined,
+): NonNullable<AuditVerification['witness']> {
+  const base = { seq: witness.seq, hash: witness.hash };
+  if (found === undefined) {
+    const reason = last
+      ? `the witnessed head, event ${witness.seq}, is gone: the log ends at event ${last.seq} (events were cut off the end)`
+      : `the witnessed head, event ${witness.seq}, is gone: the log is empty (it was wiped)`;
+    return { ...base, ok: false, reason };
+  }
+  if (found !== witness.hash) {
+    return {
+      ...base,
+      ok: false,
+      reason: `event ${witness.seq} has hash ${found}, not the witnessed ${witness.hash}: the log was rewritten`,
+    };
+  }
+  return { ...base, ok: true };
 }

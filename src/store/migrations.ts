@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { StoreAdapter } from './adapter.js';
+import { stateBoundMigration } from './state-bound-migration.js';
 import { watchMigration } from './watch-migration.js';
 
 /**
@@ -154,6 +155,7 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
       },
     },
     '002_watch': watchMigration(adapter),
+    '003_state_bound': stateBoundMigration,
   };
 }
 

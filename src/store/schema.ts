@@ -26,6 +26,8 @@ export interface RunsTable {
   /** JSON StatusSummary. */
   summary: string;
   trigger: string;
+  /** The audit event that recorded this row (migration 003); NULL only for a row no event records. */
+  seq: number | null;
 }
 
 export interface RunResultsTable {
@@ -62,6 +64,8 @@ export interface AttestationsTable {
   by: string;
   at: string;
   expires_at: string | null;
+  /** The audit event that recorded this row (migration 003); NULL only for a row no event records. */
+  seq: number | null;
 }
 
 export interface WaiversTable {
@@ -74,6 +78,8 @@ export interface WaiversTable {
   by: string;
   at: string;
   expires_at: string;
+  /** The audit event that recorded this row (migration 003); NULL only for a row no event records. */
+  seq: number | null;
 }
 
 export interface SignoffsTable {
@@ -84,6 +90,8 @@ export interface SignoffsTable {
   digest: string;
   by: string;
   at: string;
+  /** The audit event that recorded this row (migration 003); NULL only for a row no event records. */
+  seq: number | null;
 }
 
 export interface AuditEventsTable {

@@ -1,22 +1,23 @@
 import type { Selectable } from 'kysely';
 import type { StateStore } from '../engine/store.js';
-import type { Waiver } from '../model/state.js';
+import type { ChainedEvent } from '../model/audit.js';
 import { iso } from './rows.js';
 import type { Database } from './schema.js';
+import {
+  attestationOfEvent,
+  attestationOfRow,
+  bindRows,
+  EVENT_OF,
+  readHead,
+  signoffOfEvent,
+  signoffOfRow,
+  vouchedEvents,
+  waiverOfEvent,
+  waiverOfRow,
+} from './state-binding.js';
 import type { Append, StoreContext, Trx } from './write-path.js';
 
-function toWaiver(r: Selectable<Database['waivers']>): Waiver {
-  return {
-    checklist: r.checklist,
-    environment: r.environment,
-    item: r.item,
-    reason: r.reason,
-    owner: r.owner,
-    by: r.by,
-    at: r.at,
-    expiresAt: r.expires_at,
-  };
-}
+type BoundState = 'attestations' | 'waivers' | 'signoffs';
 
 /** Sign-offs bind to a digest: record that the ones given for the previous version no longer count. */
 async function invalidateSignoffs(
@@ -99,22 +100,8 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
       const at = iso(a.at, 'at');
       const expiresAt = a.expiresAt ? iso(a.expiresAt, 'expiresAt') : null;
       await writes.audited(async (trx, append) => {
-        await trx
-          .insertInto('attestations')
-          .values({
-            checklist: a.checklist,
-            environment: a.environment,
-            item: a.item,
-            evidence: a.evidence,
-            value: a.value ?? null,
-            file_name: a.file?.name ?? null,
-            file_sha256: a.file?.sha256 ?? null,
-            by: a.by,
-            at,
-            expires_at: expiresAt,
-          })
-          .execute();
-        await append({
+        // The event first: the row carries its seq (DESIGN.md "State is bound to the chain").
+        const event = await append({
           type: 'item.attested',
           actor: a.by,
           checklist: a.checklist,
@@ -128,6 +115,22 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
             ...(expiresAt ? { expiresAt } : {}),
           },
         });
+        await trx
+          .insertInto('attestations')
+          .values({
+            checklist: a.checklist,
+            environment: a.environment,
+            item: a.item,
+            evidence: a.evidence,
+            value: a.value ?? null,
+            file_name: a.file?.name ?? null,
+            file_sha256: a.file?.sha256 ?? null,
+            by: a.by,
+            at,
+            expires_at: expiresAt,
+            seq: event.seq,
+          })
+          .execute();
       }, a);
     },
 
@@ -135,6 +138,14 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
       const at = iso(w.at, 'at');
       const expiresAt = iso(w.expiresAt, 'expiresAt');
       await writes.audited(async (trx, append) => {
+        const event = await append({
+          type: 'waiver.granted',
+          actor: w.by,
+          checklist: w.checklist,
+          environment: w.environment,
+          at,
+          data: { item: w.item, reason: w.reason, owner: w.owner, expiresAt },
+        });
         await trx
           .insertInto('waivers')
           .values({
@@ -146,22 +157,23 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
             by: w.by,
             at,
             expires_at: expiresAt,
+            seq: event.seq,
           })
           .execute();
-        await append({
-          type: 'waiver.granted',
-          actor: w.by,
-          checklist: w.checklist,
-          environment: w.environment,
-          at,
-          data: { item: w.item, reason: w.reason, owner: w.owner, expiresAt },
-        });
       }, w);
     },
 
     async addSignoff(s) {
       const at = iso(s.at, 'at');
       await writes.audited(async (trx, append) => {
+        const event = await append({
+          type: 'signoff.given',
+          actor: s.by,
+          checklist: s.checklist,
+          environment: s.environment,
+          at,
+          data: { role: s.role, digest: s.digest },
+        });
         await trx
           .insertInto('signoffs')
           .values({
@@ -171,64 +183,72 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
             digest: s.digest,
             by: s.by,
             at,
+            seq: event.seq,
           })
           .execute();
-        await append({
-          type: 'signoff.given',
-          actor: s.by,
-          checklist: s.checklist,
-          environment: s.environment,
-          at,
-          data: { role: s.role, digest: s.digest },
-        });
       }, s);
     },
 
     async loadState(checklist, environment) {
+      // The head first: events and rows committed after it are another writer's, not yet in view.
+      const head = await readHead(db);
+      const inView = (seq: number | null) => seq === null || (head !== undefined && seq <= head.seq);
       // The rows of one state table for this checklist and environment, oldest first.
-      const rowsOf = <T extends 'attestations' | 'waivers' | 'signoffs'>(table: T) =>
+      const rowsOf = <T extends BoundState>(table: T) =>
         db
-          .selectFrom(table as 'attestations' | 'waivers' | 'signoffs')
+          .selectFrom(table as BoundState)
           .selectAll()
           .where('checklist', '=', checklist)
           .where('environment', '=', environment)
           .orderBy('id')
           .execute() as Promise<Selectable<Database[T]>[]>;
-      const [attestations, waivers, signoffs] = await Promise.all([
+      const [attestations, waivers, signoffs, eventRows] = await Promise.all([
         rowsOf('attestations'),
         rowsOf('waivers'),
         rowsOf('signoffs'),
+        head
+          ? db
+              .selectFrom('audit_events')
+              .selectAll()
+              .where('checklist', '=', checklist)
+              .where('environment', '=', environment)
+              .where('type', 'in', [EVENT_OF.attestations, EVENT_OF.waivers, EVENT_OF.signoffs])
+              .where('seq', '<=', head.seq)
+              .orderBy('seq')
+              .execute()
+          : [],
       ]);
+      const vouched = vouchedEvents(eventRows, head);
+      const ofType = (type: string) => vouched.events.filter((e) => e.type === type);
+      const bound = <R extends { id: number; seq: number | null }, T extends object>(
+        table: BoundState,
+        rows: R[],
+        ofRow: (r: R) => T,
+        ofEvent: (e: ChainedEvent) => T,
+      ) =>
+        bindRows(
+          table,
+          rows
+            .filter((r) => inView(r.seq === null ? null : Number(r.seq)))
+            .map((r) => ({ id: Number(r.id), seq: r.seq === null ? null : Number(r.seq), value: ofRow(r) })),
+          ofType(EVENT_OF[table]).map((e) => ({ seq: e.seq, value: ofEvent(e) })),
+        );
+      const a = bound('attestations', attestations, attestationOfRow, attestationOfEvent);
+      const w = bound('waivers', waivers, waiverOfRow, waiverOfEvent);
+      const s = bound('signoffs', signoffs, signoffOfRow, signoffOfEvent);
+      const tampered = [...vouched.tampered, ...a.tampered, ...w.tampered, ...s.tampered];
       return {
-        attestations: attestations.map((r) => ({
-          checklist: r.checklist,
-          environment: r.environment,
-          item: r.item,
-          evidence: r.evidence,
-          ...(r.value !== null ? { value: r.value } : {}),
-          ...(r.file_name !== null && r.file_sha256 !== null
-            ? { file: { name: r.file_name, sha256: r.file_sha256 } }
-            : {}),
-          by: r.by,
-          at: r.at,
-          ...(r.expires_at !== null ? { expiresAt: r.expires_at } : {}),
-        })),
-        waivers: waivers.map(toWaiver),
-        signoffs: signoffs.map((r) => ({
-          checklist: r.checklist,
-          environment: r.environment,
-          role: r.role,
-          digest: r.digest,
-          by: r.by,
-          at: r.at,
-        })),
+        attestations: a.values,
+        waivers: w.values,
+        signoffs: s.values,
+        ...(tampered.length > 0 ? { tampered } : {}),
       };
     },
 
     async listWaivers(checklist) {
       let q = db.selectFrom('waivers').selectAll();
       if (checklist !== undefined) q = q.where('checklist', '=', checklist);
-      return (await q.orderBy('id', 'desc').execute()).map(toWaiver);
+      return (await q.orderBy('id', 'desc').execute()).map(waiverOfRow);
     },
   };
 }

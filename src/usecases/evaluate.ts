@@ -1,5 +1,6 @@
 import { type RunReport, toRunReport } from '../engine/report.js';
 import type { RunRecord } from '../engine/store.js';
+import type { TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { decide, type Evaluation } from '../model/verdict.js';
@@ -9,8 +10,10 @@ import type { UseCaseContext } from './context.js';
 export interface StoredEvaluation {
   evaluation: Evaluation;
   report: RunReport;
-  /** The latest stored run (its outcomes gave the check items their status), if any. */
+  /** The latest stored run its audit event vouches for (its outcomes gave the check items their status). */
   latest: RunRecord | undefined;
+  /** State rows the chain does not vouch for, left out of the verdict (also in `report.tampered`). */
+  tampered: TamperedRow[];
 }
 
 /**
@@ -21,19 +24,35 @@ export interface StoredEvaluation {
  */
 export async function evaluateStored(
   ctx: UseCaseContext,
-  input: { checklist: Checklist; environment: string; latest?: RunRecord | undefined },
+  input: {
+    checklist: Checklist;
+    environment: string;
+    latest?: RunRecord | undefined;
+    /** With `latest`: the run rows found tampered while looking it up (checkedLatestRun). */
+    latestTampered?: TamperedRow[];
+  },
 ): Promise<StoredEvaluation> {
   const { checklist, environment } = input;
-  const [latest, state] = await Promise.all([
-    'latest' in input ? input.latest : ctx.store.latestRun(checklist.id, environment),
+  const [checked, state] = await Promise.all([
+    'latest' in input
+      ? ctx.store
+          .auditHead()
+          .then((head) => ({ run: input.latest, tampered: input.latestTampered ?? [], head }))
+      : ctx.store.checkedLatestRun(checklist.id, environment),
     ctx.store.loadState(checklist.id, environment),
   ]);
+  const head = checked.head;
+  const latest = checked.run;
+  const tampered = [...checked.tampered, ...(state.tampered ?? [])];
   const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
   const now = ctx.now();
-  const evaluation = decide({ checklist, environment, outcomes, ...state, now });
+  const { attestations, waivers, signoffs } = state;
+  const evaluation = decide({ checklist, environment, outcomes, attestations, waivers, signoffs, now });
   const report = toRunReport(checklist, evaluation, {
     at: now,
     ...(latest?.id !== undefined ? { run: latest.id } : {}),
+    audit: head,
+    tampered,
   });
-  return { evaluation, report, latest };
+  return { evaluation, report, latest, tampered };
 }

@@ -49,5 +49,7 @@ export async function runChecks(ctx: UseCaseContext, actor: Actor, input: RunInp
     ...(input.signal ? { signal: input.signal } : {}),
   });
   ctx.changes?.emit({ type: 'run.completed', checklist: checklist.id, environment });
-  return result;
+  // The head after the run's own event (or later): every report witnesses the chain.
+  const head = await ctx.store.auditHead();
+  return head ? { ...result, report: { ...result.report, audit: head } } : result;
 }

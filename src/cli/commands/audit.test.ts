@@ -14,13 +14,14 @@ beforeAll(async () => {
   const store = await openStore(db);
   try {
     for (let i = 1; i <= 12; i++) {
-      await store.appendAudit({
-        type: 'item.attested',
-        actor: `person-${i}`,
+      // Through the store's write path: since migration 003 an attestation event needs its row.
+      await store.addAttestation({
         checklist: 'launch',
         environment: 'production',
+        item: `ops/step-${i}`,
+        evidence: 'ok',
+        by: `person-${i}`,
         at: `2026-11-20T10:${String(i).padStart(2, '0')}:00Z`,
-        data: { item: `ops/step-${i}`, evidence: 'ok' },
       });
     }
   } finally {

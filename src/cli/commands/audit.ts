@@ -1,12 +1,13 @@
-import type { AuditEvent } from '../../engine/store.js';
-import { canonicalJson } from '../../model/audit.js';
+import type { AuditEvent, AuditHead } from '../../engine/store.js';
+import { canonicalJson, describeTampered } from '../../model/audit.js';
 import { displayText } from '../../model/display-text.js';
 
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 
-const usage = 'audit verify [--format text|json] | audit list [--after SEQ] [--limit N] [--format text|json]';
+const usage =
+  'audit verify [--head SEQ:HASH] [--format text|json] | audit head [--format text|json] | audit list [--after SEQ] [--limit N] [--format text|json]';
 
 function formatOf(value: string | undefined): 'text' | 'json' {
   const f = value ?? 'text';
@@ -26,32 +27,90 @@ function integerFlag(value: string | undefined, flag: string, min: number, max: 
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-async function verify(ctx: CommandContext, format: 'text' | 'json'): Promise<number> {
+/** `SEQ:HASH` (or `SEQ HASH`, `SEQ:sha256:HASH`) as `gonogo audit head` prints it. */
+export function parseHead(value: string): AuditHead {
+  const m = /^\s*(\d+)[:\s]+(?:sha256:)?([0-9a-fA-F]{64})\s*$/.exec(value);
+  const seq = m ? Number(m[1]) : 0;
+  if (!m || !Number.isSafeInteger(seq) || seq < 1) {
+    throw new ConfigError(
+      `--head ${JSON.stringify(value)}: give SEQ:HASH as \`gonogo audit head\` prints it (event number, 64 hex digits)`,
+      'head',
+    );
+  }
+  return { seq, hash: m[2]!.toLowerCase() };
+}
+
+/** Every tampered state row is named; a long list stops after this many lines. */
+const MAX_TAMPERED_LINES = 50;
+
+async function verify(
+  ctx: CommandContext,
+  format: 'text' | 'json',
+  witness: AuditHead | undefined,
+): Promise<number> {
   const store = await ctx.services.openStore({ existing: true });
-  const v = await store.verifyAudit();
+  const v = await store.verifyAudit(witness ? { head: witness } : {});
   const out = ctx.io.stdout;
   if (format === 'json') {
     out.write(`${JSON.stringify(v)}\n`);
-  } else if (v.ok && v.head) {
+    return v.ok ? EXIT.OK : EXIT.BROKEN;
+  }
+  if (v.firstBad) {
     out.write(
-      `audit log intact: ${plural(v.count, 'event')}, hash chain verified\n` +
-        `head: event ${v.head.seq} sha256:${v.head.hash}\n` +
-        'keep this head hash outside the database (a ticket, a release note); a later verify that ends on a ' +
-        'different hash for the same event means the log was rewritten\n',
-    );
-  } else if (v.ok) {
-    out.write(
-      'audit log intact: 0 events (nothing recorded yet; check --db or GONOGO_DB if you expected events)\n',
-    );
-  } else {
-    out.write(
-      `audit log BROKEN at event ${v.firstBad?.seq}: ${v.firstBad?.reason}\n` +
+      `audit log BROKEN at event ${v.firstBad.seq}: ${v.firstBad.reason}\n` +
         `${plural(v.count, 'event')} before it verified\n` +
         'the store was changed outside gonogo: restore it from a backup, and check who can write to audit_events ' +
         '(docs/trust-model.md)\n',
     );
+    return EXIT.BROKEN;
   }
+  const lines: string[] = [];
+  const tampered = v.tampered ?? [];
+  if (v.ok && v.head) {
+    lines.push(
+      `audit log intact: ${plural(v.count, 'event')}, hash chain verified, every state row matches its event`,
+      `head: event ${v.head.seq} sha256:${v.head.hash}`,
+    );
+    if (v.witness)
+      lines.push(`witnessed head: event ${v.witness.seq} is still in the log with the same hash`);
+    lines.push(
+      'keep this head hash outside the database (a CI artifact, a ticket, a git tag: `gonogo audit head`); ' +
+        '`gonogo audit verify --head SEQ:HASH` later proves the log still holds it',
+    );
+  } else if (v.ok) {
+    lines.push(
+      'audit log intact: 0 events (nothing recorded yet; check --db or GONOGO_DB if you expected events)',
+    );
+  } else {
+    lines.push(`audit log BROKEN: hash chain of ${plural(v.count, 'event')} verified, but`);
+    if (v.witness && !v.witness.ok) lines.push(`  witnessed head NOT in the log: ${v.witness.reason}`);
+    for (const t of tampered.slice(0, MAX_TAMPERED_LINES))
+      lines.push(`  tampered state: ${describeTampered(t)}`);
+    if (tampered.length > MAX_TAMPERED_LINES) {
+      lines.push(`  … and ${tampered.length - MAX_TAMPERED_LINES} more (--format json lists all)`);
+    }
+    if (tampered.length > 0) lines.push('rows the chain does not vouch for are left out of every verdict');
+    lines.push(
+      'the store was changed outside gonogo: restore it from a backup, and check who can write to it ' +
+        '(docs/trust-model.md)',
+    );
+  }
+  out.write(`${lines.join('\n')}\n`);
   return v.ok ? EXIT.OK : EXIT.BROKEN;
+}
+
+async function head(ctx: CommandContext, format: 'text' | 'json'): Promise<number> {
+  const store = await ctx.services.openStore({ existing: true });
+  const h = await store.auditHead();
+  if (format === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify(h ?? null)}\n`);
+  } else if (h) {
+    ctx.io.stdout.write(`${h.seq} ${h.hash}\n`);
+  } else {
+    ctx.io.stderr.write('the audit log is empty: there is no head yet\n');
+    return EXIT.BROKEN;
+  }
+  return EXIT.OK;
 }
 
 /** One event per line; actors, names and data are whatever people typed, so shown as visible escapes. */
@@ -90,14 +149,23 @@ async function list(
 
 /** `gonogo audit`: verify the hash chain, or list events. */
 const command: Command = {
-  summary: 'verify the audit hash chain (exit 1 names the first bad event) or list events',
+  summary:
+    'verify the audit hash chain and state rows (exit 1 names what broke), print the head, or list events',
   usage: `usage: gonogo ${usage} [--db PATH|URL]
-  verify          recompute every hash in order; exit 0 intact (prints the head hash), 1 broken
+  verify          recompute every hash in order and check every state row against its event;
+                  exit 0 intact (prints the head), 1 broken (names every bad event or row)
+    --head SEQ:HASH   also prove the log still holds this earlier head (kept outside the database)
+  head            print the last event as \`SEQ HASH\` (exit 1 when the log is empty)
   list            events in order: --after SEQ to page on, --limit N (default 100, at most 1000)`,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
       args,
-      { after: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } },
+      {
+        after: { type: 'string' },
+        limit: { type: 'string' },
+        format: { type: 'string' },
+        head: { type: 'string' },
+      },
       usage,
     );
     const [sub] = positionals(pos, ['verify or list'], usage) as [string];
@@ -109,14 +177,18 @@ const command: Command = {
           'after',
         );
       }
-      return verify(ctx, format);
+      return verify(ctx, format, values.head === undefined ? undefined : parseHead(values.head));
     }
+    if (values.head !== undefined) {
+      throw new ConfigError('--head belongs to audit verify', 'head');
+    }
+    if (sub === 'head') return head(ctx, format);
     if (sub === 'list') {
       const after = integerFlag(values.after, 'after', 0, Number.MAX_SAFE_INTEGER);
       const limit = integerFlag(values.limit, 'limit', 1, 1000);
       return list(ctx, { after, limit }, format);
     }
-    throw new ConfigError(`unknown audit command "${sub}"; use verify or list\nusage: gonogo ${usage}`);
+    throw new ConfigError(`unknown audit command "${sub}"; use verify, head or list\nusage: gonogo ${usage}`);
   },
 };
 

@@ -174,6 +174,8 @@ function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): str
     out.push(paint('Notes:', 'bold'));
     numbered(notes);
   }
+  // Rows the audit chain does not vouch for: left out of the verdict, and said out loud.
+  for (const t of report.tampered ?? []) out.push(paint(safe(t.message), 'red', 'bold'));
   return out;
 }
 

@@ -1,3 +1,5 @@
+import type { TamperedRow } from '../../model/audit.js';
+
 export type AuditEventType =
   | 'checklist.imported'
   | 'run.completed'
@@ -28,6 +30,12 @@ export interface AuditEvent extends Required<Omit<AuditInput, 'checklist' | 'env
   hash: string;
 }
 
+/** The last event of the chain: what a witness keeps outside the database. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
 export interface AuditVerification {
   ok: boolean;
   count: number;
@@ -35,11 +43,18 @@ export interface AuditVerification {
   firstBad?: { seq: number; reason: string };
   /** The last event (seq and hash): anchor it outside the database to detect a rewritten chain. */
   head?: { seq: number; hash: string };
+  /** State rows the chain does not vouch for (each makes `ok` false). */
+  tampered?: TamperedRow[];
+  /** The witnessed head given to verify, and what the chain holds at its seq. */
+  witness?: { seq: number; hash: string; ok: boolean; reason?: string };
 }
 
 /** The hash-chained audit log. */
 export interface AuditStore {
   appendAudit(event: AuditInput): Promise<AuditEvent>;
   listAudit(opts: { after?: number; limit?: number }): Promise<AuditEvent[]>;
-  verifyAudit(): Promise<AuditVerification>;
+  /** Verify the chain, every state row against it and, given a witnessed head, that it still holds it. */
+  verifyAudit(opts?: { head?: AuditHead }): Promise<AuditVerification>;
+  /** The last event's seq and hash (undefined on an empty chain). */
+  auditHead(): Promise<AuditHead | undefined>;
 }

@@ -1,3 +1,4 @@
+import type { TamperedRow } from '../../model/audit.js';
 import type { CheckOutcome } from '../../model/state.js';
 import type { StatusSummary, Verdict } from '../../model/status.js';
 
@@ -36,7 +37,17 @@ export interface Page {
 export interface RunsStore {
   /** Save a run with its outcomes and its `run.completed` event, atomically. Returns the run id. */
   saveRun(run: RunRecord): Promise<number>;
+  /** The newest run its `run.completed` event vouches for (see checkedLatestRun). */
   latestRun(checklist: string, environment: string): Promise<RunRecord | undefined>;
+  /**
+   * The newest vouched run, and the run rows the chain does not vouch for on the way: later rows that
+   * no event records or that changed after their event (outcomes included, by digest), and a newer run
+   * whose row was deleted while its event remains; and the audit head they were read at.
+   */
+  checkedLatestRun(
+    checklist: string,
+    environment: string,
+  ): Promise<{ run?: RunRecord; tampered: TamperedRow[]; head?: { seq: number; hash: string } }>;
   listRuns(checklist: string, environment: string | undefined, page?: Page): Promise<RunRecord[]>;
 
   addSamples(samples: Sample[]): Promise<void>;

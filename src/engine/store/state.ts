@@ -1,3 +1,4 @@
+import type { TamperedRow } from '../../model/audit.js';
 import type { Attestation, Signoff, Waiver } from '../../model/state.js';
 
 /** The state the verdict needs besides check outcomes. */
@@ -5,6 +6,8 @@ export interface ChecklistState {
   attestations: Attestation[];
   waivers: Waiver[];
   signoffs: Signoff[];
+  /** Rows the chain does not vouch for (they never count): absent when every row matches its event. */
+  tampered?: TamperedRow[];
 }
 
 /** What people record (attestations, waivers, sign-offs) and the checklist digests they bind to. */

@@ -50,6 +50,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
         environments={environmentNames(checklist)}
         evaluation={stored.evaluation}
         {...(stored.latest ? { latest: stored.latest } : {})}
+        tampered={stored.tampered}
         history={history}
         can={can}
         now={now}

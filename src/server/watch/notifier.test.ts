@@ -150,6 +150,18 @@ describe('slackMessage', () => {
     );
   });
 
+  it('carries the audit head in every payload and in the Slack context line', () => {
+    const head = { seq: 812, hash: 'ab'.repeat(32) };
+    const { targets } = resolveTargets(
+      checklistFor([{ slack: 'https://hooks.slack.com/services/T/B/C' }]),
+      {},
+    );
+    const [d] = deliveriesFor([event('e1')], targets, head);
+    expect(JSON.parse(d!.payload).audit).toEqual(head);
+    const msg = slackMessage(JSON.parse(d!.payload));
+    expect(JSON.stringify(msg.blocks.at(-1))).toContain(`audit head 812:${head.hash}`);
+  });
+
   it('has no link without a public URL, and caps long reason lists', () => {
     const reasons = Array.from({ length: 40 }, (_, i) => `pending: item ${i}`);
     const msg = slackMessage(event('e1', { reasons }));

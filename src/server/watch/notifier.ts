@@ -43,13 +43,18 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** The deliveries to queue: one per event and target subscribed to its type. */
+/**
+ * The deliveries to queue: one per event and target subscribed to its type. Each payload carries the
+ * audit head (`audit: {seq, hash}`) when there is one, so every receiver witnesses the chain.
+ */
 export function deliveriesFor(
   events: readonly WatchEvent[],
   targets: readonly ResolvedTarget[],
+  audit?: { seq: number; hash: string } | undefined,
 ): DeliveryInput[] {
-  return events.flatMap((e) =>
-    targets
+  return events.flatMap((event) => {
+    const e: WatchEvent = audit ? { ...event, audit: { seq: audit.seq, hash: audit.hash } } : event;
+    return targets
       .filter((t) => wants(t, e.event))
       .map((t) => ({
         eventId: e.id,
@@ -60,8 +65,8 @@ export function deliveriesFor(
         targetLabel: t.label,
         payload: JSON.stringify(e),
         at: e.at,
-      })),
-  );
+      }));
+  });
 }
 
 const EMOJI: Record<string, string> = { GO: ':white_check_mark:', 'NO-GO': ':no_entry:' };
@@ -140,6 +145,7 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage
   if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: bullets(lines) } });
   const context = [`${EMOJI[e.verdict] ?? ''} ${slackText(`${e.checklist} · ${e.environment} · ${e.at}`)}`];
   if (e.previous && e.event === 'verdict.changed') context.push(`was ${e.previous}`);
+  if (e.audit) context.push(`audit head ${e.audit.seq}:${e.audit.hash}`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   if (dashboardUrl) {
     const link = `${dashboardUrl.replace(/\/+$/, '')}/checklists/${encodeURIComponent(e.checklist)}?env=${encodeURIComponent(e.environment)}`;

@@ -287,7 +287,8 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
           now: deps.now(),
         });
         if (previous && events.length === 0 && JSON.stringify(previous) === JSON.stringify(next)) continue;
-        const queued = deliveriesFor(events, targets);
+        // Every payload carries the audit head, so every receiver witnesses the chain.
+        const queued = events.length > 0 ? deliveriesFor(events, targets, await store.auditHead()) : [];
         const ok = await store.commitWatchState(stateKey, JSON.stringify(next), version, queued, clock());
         if (ok && events.length > 0) {
           logger.info('notification events', {

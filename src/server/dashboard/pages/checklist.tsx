@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { RunRecord } from '../../../engine/store.js';
+import { describeTampered, type TamperedRow } from '../../../model/audit.js';
 import type { Checklist } from '../../../model/checklist.js';
 import type { EvaluatedItem, Evaluation } from '../../../model/verdict.js';
 import {
@@ -52,6 +53,8 @@ export const ChecklistPage: FC<{
   environments: string[];
   evaluation: Evaluation;
   latest?: RunRecord;
+  /** State rows the audit chain does not vouch for (left out of the verdict). */
+  tampered?: readonly TamperedRow[];
   history: Map<string, WindowHistory>;
   can: Permissions;
   now: Date;
@@ -65,6 +68,7 @@ export const ChecklistPage: FC<{
   environments,
   evaluation,
   latest,
+  tampered = [],
   history,
   can,
   now,
@@ -131,6 +135,19 @@ export const ChecklistPage: FC<{
           </a>
         ))}
       </nav>
+      {tampered.length > 0 ? (
+        <div class="card stack" role="alert" data-tampered={tampered.length}>
+          <strong>
+            Tampered state: {tampered.length} row{tampered.length === 1 ? '' : 's'} the audit log does not
+            vouch for, left out of the verdict
+          </strong>
+          <ul>
+            {tampered.map((t) => (
+              <li>tampered state: {describeTampered(t)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div class="card stack">
         <div class="row spread">
           <strong>
