@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { StoreAdapter } from './adapter.js';
+import { policyTokensMigration } from './policy-tokens-migration.js';
 import { watchMigration } from './watch-migration.js';
 
 /**
@@ -154,6 +155,7 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
       },
     },
     '002_watch': watchMigration(adapter),
+    '004_policy_tokens': policyTokensMigration,
   };
 }
 

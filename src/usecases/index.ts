@@ -24,5 +24,13 @@ export { recordDigest } from './record-digest.js';
 export { type RunInput, runChecks } from './run.js';
 export { type SignoffInput, signoff } from './signoff.js';
 export { type StateChange, type StateListener, StateSignal } from './state-signal.js';
-export { actorFromToken, type CreateTokenInput, createToken, hashToken } from './token.js';
+export {
+  actorFromToken,
+  type CreateTokenInput,
+  createToken,
+  hashToken,
+  listTokens,
+  revokeToken,
+  tokenRefusal,
+} from './token.js';
 export { parseExpiry, type WaiveInput, waive } from './waive.js';
