@@ -18,7 +18,22 @@ export interface RunReport {
   /** `line`: where the item is written in the checklist (for CI annotations), when known. */
   items: (EvaluatedItem & { section: string[]; line?: number })[];
   reasons: Reason[];
-  signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
+  /**
+   * Who signed what on which evidence: `by` (the actor: a person or a token's name), `person` (who
+   * signed), `evidence` (the evidence digest they saw) and `current_evidence` (whether it is what the
+   * evaluation sees now; null for sign-offs that recorded none).
+   */
+  signoffs: {
+    role: string;
+    by: string | null;
+    person: string | null;
+    at: string | null;
+    stale: boolean;
+    evidence: string | null;
+    current_evidence: boolean | null;
+  }[];
+  /** The evidence digest of this evaluation: what a sign-off now would record. */
+  evidence: string;
   /** Run duration, when checks ran. */
   durationMs?: number;
 }
@@ -47,12 +62,19 @@ export function toRunReport(
       return line === undefined ? item : { ...item, line };
     }),
     reasons: evaluation.reasons,
-    signoffs: evaluation.signoffs.map((s) => ({
-      role: s.role,
-      by: s.signed?.by ?? null,
-      at: s.signed?.at ?? null,
-      stale: !s.signed && s.stale !== null,
-    })),
+    signoffs: evaluation.signoffs.map((s) => {
+      const given = s.signed ?? s.stale;
+      return {
+        role: s.role,
+        by: s.signed?.by ?? null,
+        person: s.signed ? (s.signed.person ?? s.signed.by) : null,
+        at: s.signed?.at ?? null,
+        stale: !s.signed && s.stale !== null,
+        evidence: given?.evidence ?? null,
+        current_evidence: s.currentEvidence,
+      };
+    }),
+    evidence: evaluation.evidence,
     ...(meta.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
   };
 }

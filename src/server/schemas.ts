@@ -169,10 +169,14 @@ export const ReportSchema = z
       z.object({
         role: z.string(),
         by: z.string().nullable(),
+        person: z.string().nullable(),
         at: z.string().nullable(),
         stale: z.boolean(),
+        evidence: z.string().nullable(),
+        current_evidence: z.boolean().nullable(),
       }),
     ),
+    evidence: z.string(),
   })
   .openapi('RunReport');
 
@@ -200,7 +204,13 @@ export const ChecklistModelSchema = z
     name: z.string(),
     digest: z.string(),
     environments: z.array(z.string()),
-    policy: z.looseObject({ waiver_max_days: z.number(), signoffs: z.array(z.string()) }),
+    policy: z.looseObject({
+      waiver_max_days: z.number(),
+      signoffs: z.array(z.string()),
+      signoff_when: z.enum(['any', 'ready']).optional(),
+      distinct_signers: z.boolean().optional(),
+      resign_on_change: z.boolean().optional(),
+    }),
     items: z.array(
       z.looseObject({
         id: z.string(),
@@ -268,6 +278,8 @@ export const SignoffSchema = z
     digest: z.string(),
     by: z.string(),
     at: z.string(),
+    person: z.string().optional(),
+    evidence: z.string().optional(),
   })
   .openapi('Signoff');
 

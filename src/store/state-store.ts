@@ -171,6 +171,8 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
             digest: s.digest,
             by: s.by,
             at,
+            person: s.person ?? null,
+            evidence: s.evidence ?? null,
           })
           .execute();
         await append({
@@ -179,7 +181,12 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
           checklist: s.checklist,
           environment: s.environment,
           at,
-          data: { role: s.role, digest: s.digest },
+          data: {
+            role: s.role,
+            digest: s.digest,
+            ...(s.person !== undefined ? { person: s.person } : {}),
+            ...(s.evidence !== undefined ? { evidence: s.evidence } : {}),
+          },
         });
       }, s);
     },
@@ -221,6 +228,8 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
           digest: r.digest,
           by: r.by,
           at: r.at,
+          ...(r.person !== null ? { person: r.person } : {}),
+          ...(r.evidence !== null ? { evidence: r.evidence } : {}),
         })),
       };
     },
