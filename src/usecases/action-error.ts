@@ -20,7 +20,10 @@ export type ActionErrorCode =
   | 'signoff-not-ready'
   | 'same-signer'
   | 'role-too-low'
-  | 'signoff-role-not-held';
+  | 'signoff-role-not-held'
+  | 'bad-key'
+  | 'bad-record'
+  | 'broken-audit';
 
 /**
  * A refused use case: a ConfigError (so the CLI exits 2) with a machine-readable code that the server

@@ -18,6 +18,15 @@ export {
 export { type AttestInput, attest } from './attest.js';
 export type { UseCaseContext } from './context.js';
 export { evaluateStored, type StoredEvaluation } from './evaluate.js';
+export {
+  type LaunchRecordInput,
+  makeLaunchRecord,
+  PAYLOAD_TYPE,
+  PREDICATE_TYPE,
+  type RecordVerification,
+  STATEMENT_TYPE,
+  verifyLaunchRecord,
+} from './launch-record.js';
 export { findItem, resolveEnvironment } from './lookup.js';
 export { authorize, type Permission, permits } from './permission.js';
 export { recordDigest } from './record-digest.js';
