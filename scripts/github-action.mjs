@@ -7,13 +7,18 @@
 // Inputs arrive as INPUT_<NAME> variables (action.yml passes them explicitly); it runs in
 // $GITHUB_WORKSPACE so paths in annotations are relative to the repository, as GitHub expects.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'gonogo');
+// The action runs the build `npm ci` made; a clone without one (the project's own tests) runs the sources
+// through tsx, the way `npm run gonogo` does.
+const BUILT = existsSync(join(ROOT, 'dist', 'app', 'main.js'));
+const TSX = BUILT ? '' : pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CLI = BUILT ? [join(ROOT, 'bin', 'gonogo')] : ['--import', TSX, join(ROOT, 'src', 'app', 'bin.ts')];
 const env = process.env;
 const input = (name) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
 const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -42,7 +47,7 @@ function workspacePath(path) {
 
 /** Run the real CLI from the workspace. */
 function gonogo(args) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: workspace, env, encoding: 'utf8' });
+  return spawnSync(process.execPath, [...CLI, ...args], { cwd: workspace, env, encoding: 'utf8' });
 }
 
 const checklist = input('checklist');
@@ -54,7 +59,9 @@ if (input('bind')) common.push('--bind', workspacePath(input('bind')));
 if (input('db')) common.push('--db', input('db'));
 const logFormat = input('format') || 'text';
 
-const { getFormat } = await import(new URL('../dist/cli/format/index.js', import.meta.url).href);
+if (!BUILT) (await import('tsx/esm/api')).register();
+const formats = BUILT ? '../dist/cli/format/index.js' : '../src/cli/format/index.ts';
+const { getFormat } = await import(new URL(formats, import.meta.url).href);
 // A wrong `format` is a configuration error found before anything runs or is stored.
 await getFormat(logFormat).catch((err) => fail(`input format: ${err.message}`));
 

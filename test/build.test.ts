@@ -1,104 +1,131 @@
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../src/test-support/cli.js';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kinds } from '../src/checks/kinds.js';
+import { commands } from '../src/cli/commands/commands.js';
+import { formats } from '../src/cli/format/formats.js';
+import { ROOT } from '../src/test-support/cli.js';
 
 /**
- * The built CLI (tsc, then scripts/bundle.mjs) must keep one file per source module, so the command
- * dispatcher, the output formats and the kind registry still find their plugins by reading their
- * directories: a plugin added as a file is found without a list to edit, in the build as in the sources.
+ * The build (scripts/build.mjs, esbuild with code splitting) finds every plugin of the static indexes,
+ * parses long checklists in a worker and fingerprints its own code for the parse cache, as the sources do.
+ * It is built here into a temporary folder (`npm test` does not build), beside a link to node_modules.
  */
 
-const modulesIn = (dir: string) =>
-  readdirSync(join(ROOT, 'src', dir))
-    .filter((f) => /^[a-z][a-z-]*\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
-    .map((f) => f.replace(/\.tsx?$/, ''))
-    .sort();
+const run = promisify(execFile);
+let dir: string;
+let out: string;
 
-const dist = (path: string) => pathToFileURL(join(ROOT, 'dist', path)).href;
+/** Run the built CLI, with `process.on('worker')` reporting each worker thread it starts on stderr. */
+async function built(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, [join(dir, 'gonogo.mjs'), ...args], {
+      cwd: dir,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: '1', GONOGO_CACHE_DIR: join(dir, 'cache'), ...env },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
-describe('the built CLI finds its plugins from the files', () => {
-  it('every source module has its own file in dist', () => {
-    for (const dir of ['cli/commands', 'cli/format', 'checks']) {
-      const built = readdirSync(join(ROOT, 'dist', dir))
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => f.slice(0, -3))
-        .sort();
-      expect(built, dir).toEqual(modulesIn(dir));
-    }
-  });
-
-  it('lists every command of src/cli/commands', async () => {
-    const r = await runCli(['--help']);
-    const listed = [...r.stdout.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).sort();
-    expect(listed).toEqual(modulesIn('cli/commands'));
-  });
-
-  it('registers every kind of src/checks', async () => {
-    const { loadRegistry } = (await import(dist('checks/registry.js'))) as {
-      loadRegistry(): Promise<{ names(): string[] }>;
-    };
-    const kinds = modulesIn('checks').filter((n) => n !== 'registry');
-    expect((await loadRegistry()).names()).toEqual(kinds);
-  });
-
-  it('offers every format of src/cli/format', async () => {
-    const { FORMAT_NAMES } = (await import(dist('cli/format/index.js'))) as { FORMAT_NAMES: string[] };
-    const formats = modulesIn('cli/format').filter((n) => n !== 'index' && n !== 'formatter');
-    expect([...FORMAT_NAMES]).toEqual(formats);
-  });
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gonogo-build-'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  out = join(dir, 'dist');
+  writeFileSync(
+    join(dir, 'gonogo.mjs'),
+    `process.on('worker', () => process.stderr.write('[worker started]\\n'));
+const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'app/main.js')).href)});
+await main(process.argv.slice(2));
+`,
+  );
+  await run(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: ROOT });
 });
 
-describe('the store template of the build', () => {
-  /** Tables, indexes and triggers with their SQL, and the applied migrations, of an SQLite store file. */
-  async function schemaOf(file: string) {
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(file, { readonly: true });
-    try {
-      return {
-        objects: db.prepare('select type, name, tbl_name, sql from sqlite_master order by type, name').all(),
-        migrations: db.prepare('select name from gonogo_migrations order by name').all(),
-        journal: db.pragma('journal_mode', { simple: true }),
-      };
-    } finally {
-      db.close();
-    }
-  }
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
-  it('gives a new store the same schema as migrating from nothing', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const dir = await mkdtemp(join(tmpdir(), 'gonogo-template-'));
+describe('the build', () => {
+  it('lists every command of commands.ts', async () => {
+    const r = await built(['--help']);
+    const listed = [...r.stdout.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(Object.keys(commands).sort());
+  });
+
+  it('loads every kind of kinds.ts', async () => {
+    const { loadRegistry } = (await import(pathToFileURL(join(out, 'checks/registry.js')).href)) as {
+      loadRegistry(): Promise<{ names(): string[]; get(kind: string): { kind: string } | undefined }>;
+    };
+    const registry = await loadRegistry();
+    expect(registry.names()).toEqual(Object.keys(kinds).sort());
+    for (const kind of registry.names()) expect(registry.get(kind)?.kind).toBe(kind);
+  });
+
+  it.each(Object.keys(formats))('renders a report in the %s format', async (format) => {
+    writeFileSync(
+      join(dir, 'small.md'),
+      '# Small\n## A\n- [ ] home is set\n  ```check\n  env: HOME\n  ```\n',
+    );
+    const r = await built(['run', 'small.md', '--format', format, '--db', join(dir, `${format}.db`)]);
+    expect(r.stderr).toBe('');
+    // The github format prints annotations only: none for a GO.
+    if (format === 'github') expect(r.stdout).not.toContain('::error');
+    else expect(r.stdout).toContain('GO');
+    expect(r.code).toBe(0);
+  });
+
+  it('runs an http check (undici, bundled, through its public entry)', async () => {
+    const server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
     try {
-      // Built: copied from dist/store/template.db. Sources: no template, every migration applied.
-      const built = (await import(dist('store/index.js'))) as typeof import('../src/store/index.js');
-      const sources = await import('../src/store/index.js');
-      const fromTemplate = join(dir, 'template-copy.db');
-      const fromNothing = join(dir, 'migrated.db');
-      await (await built.openStore(fromTemplate)).close();
-      await (await sources.openStore(fromNothing)).close();
-      // A copy indeed: its migrations were applied when the build made the template.
-      const { default: Database } = await import('better-sqlite3');
-      const appliedAt = (file: string) => {
-        const db = new Database(file, { readonly: true });
-        try {
-          return db.prepare('select timestamp from gonogo_migrations order by name').all();
-        } finally {
-          db.close();
-        }
-      };
-      expect(appliedAt(fromTemplate)).toEqual(appliedAt(join(ROOT, 'dist', 'store', 'template.db')));
-      const a = await schemaOf(fromTemplate);
-      expect(a.migrations.length).toBeGreaterThan(0);
-      expect(a).toEqual(await schemaOf(fromNothing));
-      // The copy is a working store: the audit chain is append-only there too.
-      const store = await built.openStore(fromTemplate);
-      await store.appendAudit({ type: 'test.template', actor: 'test', data: {} });
-      expect((await store.verifyAudit()).ok).toBe(true);
-      await store.close();
+      const { port } = server.address() as AddressInfo;
+      writeFileSync(
+        join(dir, 'http.md'),
+        `# Http\n## A\n- [ ] up\n  \`\`\`check\n  http: http://127.0.0.1:${port}/\n  \`\`\`\n`,
+      );
+      const r = await built(['run', 'http.md', '--db', join(dir, 'http.db')]);
+      expect(r.stdout).not.toContain('crashed');
+      expect(r.code).toBe(0);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      server.close();
     }
   });
+
+  it('parses a long checklist in a worker, and then from the parse cache until its code changes', async () => {
+    const items = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `- [ ] Item ${i} is done, with a title long enough to make the checklist larger than the worker threshold`,
+    );
+    writeFileSync(join(dir, 'long.md'), `# Long\n## Items\n${items.join('\n')}\n`);
+    const env = { GONOGO_CACHE_DIR: join(dir, 'long-cache') };
+    const cache = () => readdirSync(env.GONOGO_CACHE_DIR).filter((f) => f.endsWith('.json'));
+    const first = await built(['lint', 'long.md', '--format', 'json'], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('[worker started]');
+    expect(cache()).toHaveLength(1);
+    const again = await built(['lint', 'long.md', '--format', 'json'], env);
+    expect(again.stderr).not.toContain('[worker started]');
+    expect(again.stdout).toBe(first.stdout);
+    expect(cache()).toHaveLength(1);
+    // A rebuilt chunk is other code: its entries are not those of the old one.
+    const chunk = readdirSync(join(out, 'chunks')).find((f) => f.endsWith('.js'))!;
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(out, 'chunks', chunk), later, later);
+    const rebuilt = await built(['lint', 'long.md', '--format', 'json'], env);
+    expect(rebuilt.stderr).toContain('[worker started]');
+    expect(cache()).toHaveLength(2);
+  }, 240_000);
 });

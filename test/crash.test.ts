@@ -5,9 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { type Backend, storeBackends } from '../src/store/test-support/backends.js';
-import { ROOT, runCli } from '../src/test-support/cli.js';
-
-const BIN = join(ROOT, 'bin/gonogo');
+import { CLI, ROOT, runCli } from '../src/test-support/cli.js';
 
 /**
  * Crash safety: a process killed with SIGKILL in the middle of writing (1,000-outcome runs and audit
@@ -17,9 +15,9 @@ const BIN = join(ROOT, 'bin/gonogo');
 const backends = await storeBackends();
 const ITEMS = 1000;
 
-/** The writer: the built store (as `gonogo` uses it), saving big runs and appending events forever. */
+/** The writer: the store of the sources (run through tsx, as the CLI is), saving big runs and appending events forever. */
 const WRITER = `
-import { openStore } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/store/index.js')).href)};
+import { openStore } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/store/index.ts')).href)};
 const store = await openStore(process.argv[2]);
 const outcomes = Array.from({ length: ${ITEMS} }, (_, i) => ({
   item: 'bulk/item-' + i,
@@ -75,7 +73,9 @@ describe.each(backends)('crash safety on $name', ({ name, available, make }) => 
     backend = await make(`crash_${name}`);
     const script = join(backend.dir, 'writer.mjs');
     writeFileSync(script, WRITER);
-    const child = spawn(process.execPath, [script, backend.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI[0]!, CLI[1]!, script, backend.url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await afterLines(child, 3);
     // The writer is mid-transaction almost all the time: it never pauses between writes.
     expect(await killed(child)).toBe('SIGKILL');
@@ -123,7 +123,7 @@ describe.each(backends)('crash safety on $name', ({ name, available, make }) => 
         join(dir, 'big.md'),
         `---\nid: big\nname: Big\n---\n# Big\n## Steps\n${items.join('\n')}\n`,
       );
-      const child = spawn(process.execPath, [BIN, 'run', 'big.md', '--db', url], {
+      const child = spawn(process.execPath, [...CLI, 'run', 'big.md', '--db', url], {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

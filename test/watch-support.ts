@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROOT } from '../src/test-support/cli.js';
+import { CLI } from '../src/test-support/cli.js';
 
 /** Helpers of the watch tests: real `gonogo serve` processes and local HTTP targets. */
 
@@ -19,7 +19,7 @@ export interface ServeProcess {
 }
 
 /**
- * Start `bin/gonogo serve` (the built dist/) on a free port and wait until it says where it serves.
+ * Start `gonogo serve` (from the sources, see CLI) on a free port and wait until it says where it serves.
  * @example const s = await startServe({ dir, db, env: { GONOGO_WATCH_TICK: '100ms' } });
  */
 export function startServe(opts: {
@@ -29,7 +29,7 @@ export function startServe(opts: {
 }): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [`${ROOT}bin/gonogo`, 'serve', '--checklists', opts.dir, '--port', '0', '--db', opts.db],
+    [...CLI, 'serve', '--checklists', opts.dir, '--port', '0', '--db', opts.db],
     { cwd: opts.dir, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

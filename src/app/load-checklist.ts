@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
@@ -64,30 +64,40 @@ async function readInput(file: string, what: string): Promise<Buffer> {
 
 const MAX_ENTRIES = 256;
 
-/** The folders of the code a cache entry depends on: parsing, validating, the kinds and the packages. */
-const CODE_DIRS = ['../markdown/', '../engine/', '../checks/', '../model/', '../chunks/'];
-
 let codeBuild: string | undefined;
 
 /**
- * Identity of the code that parses and validates (file names, sizes and mtimes of its folders, ~100
- * stat calls), so a rebuilt parser, engine or kind never reads entries an older build wrote.
+ * The folder of the running code: src/ from the sources, dist/ from a build (whichever chunk this module
+ * landed in): the topmost folder above this module that is not the package root.
+ */
+function codeRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dirname(dir), 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      return e.isDirectory() ? filesUnder(dir, rel) : [rel];
+    })
+    .sort();
+}
+
+/**
+ * Identity of the running code (names, sizes and mtimes of every file of src/ or dist/), so a rebuilt or
+ * edited parser, engine or kind never reads entries older code wrote. The same from the sources as from
+ * a build, however a bundler arranged the modules.
  */
 function codeFingerprint(): string {
   if (codeBuild) return codeBuild;
   const h = createHash('sha256');
-  for (const rel of CODE_DIRS) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      continue; // dist/chunks exists only in a build
-    }
-    for (const name of names) {
-      const s = statSync(join(dir, name));
-      h.update(`${rel}${name}:${s.size}:${s.mtimeMs}\n`);
-    }
+  const root = codeRoot();
+  for (const rel of filesUnder(root)) {
+    const s = statSync(join(root, rel));
+    h.update(`${rel}:${s.size}:${s.mtimeMs}\n`);
   }
   codeBuild = h.digest('hex');
   return codeBuild;

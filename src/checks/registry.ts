@@ -1,29 +1,10 @@
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CheckDefinition, KindRegistry } from '../engine/check.js';
+import { type KindModule, kinds } from './kinds.js';
 
-/**
- * Finds the check kinds: every module beside this one (`http.js`, `tls.js`...) default-exports one
- * CheckDefinition whose `kind` is its file name. Adding a kind is adding a file; there is no list.
- * Kinds import their drivers inside run(), so loading them all stays cheap.
- */
-
-const HERE = fileURLToPath(import.meta.url);
-/** `.ts` under vitest (running from src), `.js` from dist. */
-const OWN_EXTENSION = extname(HERE);
-
-/** Files in the kinds folder that are not kinds. */
-function isKindFile(file: string, ext: string): boolean {
-  if (!file.endsWith(ext) || file.endsWith('.d.ts')) return false;
-  const name = basename(file, ext);
-  return !(name === 'registry' || name === 'index' || name.includes('.test') || name.includes('.spec'));
-}
-
-/** Where to look; tests point it at a folder of their own. */
+/** Which kinds and how; tests pass an index of their own. */
 export interface RegistryOptions {
-  dir?: string;
-  ext?: string;
+  /** Kind name -> lazy import of its module (default: the kinds of kinds.ts). */
+  index?: Readonly<Record<string, KindModule>>;
   /**
    * List the kinds without importing them: each kind's module is imported by `load([...])`, so a run of
    * http checks does not load the drivers' wrappers, schemas and helpers of eleven other kinds.
@@ -32,63 +13,55 @@ export interface RegistryOptions {
 }
 
 /**
- * Discover the kinds beside this module and import them (all, or with `lazy` only those passed to
- * `load`); throws an error naming the file when a module does not default-export a definition whose
- * `kind` equals its file name.
+ * The kinds of the index (kinds.ts), imported all or, with `lazy`, only those passed to `load`; throws an
+ * error naming the kind when a module does not default-export a definition whose `kind` is its name.
  * @example const registry = await loadRegistry(); registry.get('http')?.summary
  */
 export async function loadRegistry(opts: RegistryOptions = {}): Promise<KindRegistry> {
-  const dir = opts.dir ?? dirname(HERE);
-  const ext = opts.ext ?? OWN_EXTENSION;
-  const entries = await readdir(dir, { withFileTypes: true });
-  const files = new Map(
-    entries
-      .filter((e) => e.isFile() && isKindFile(e.name, ext))
-      .map((e) => [basename(e.name, ext), join(dir, e.name)] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-  const names = [...files.keys()];
+  const index: Readonly<Record<string, KindModule>> = opts.index ?? kinds;
+  const names = Object.keys(index).sort();
   const loaded = new Map<string, CheckDefinition<unknown, unknown>>();
   const loading = new Map<string, Promise<void>>();
   const importKind = (name: string): Promise<void> => {
     let pending = loading.get(name);
     if (!pending) {
-      pending = importDefinition(files.get(name)!, name).then((def) => {
+      pending = importDefinition(index[name]!, name).then((def) => {
         loaded.set(name, def);
       });
       loading.set(name, pending);
     }
     return pending;
   };
+  const known = (kind: string) => Object.hasOwn(index, kind);
   const registry: KindRegistry = {
     get(kind) {
       const def = loaded.get(kind);
-      if (def || !files.has(kind)) return def;
+      if (def || !known(kind)) return def;
       throw new Error(`check kind "${kind}" is not loaded; call registry.load() with it first`);
     },
     names: () => [...names],
-    async load(kinds) {
-      await Promise.all([...new Set(kinds)].filter((k) => files.has(k)).map(importKind));
+    async load(wanted) {
+      await Promise.all([...new Set(wanted)].filter(known).map(importKind));
     },
   };
   if (!opts.lazy) await registry.load!(names);
   return registry;
 }
 
-async function importDefinition(path: string, name: string): Promise<CheckDefinition<unknown, unknown>> {
+async function importDefinition(load: KindModule, name: string): Promise<CheckDefinition<unknown, unknown>> {
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    mod = (await load()) as { default?: unknown };
   } catch (err) {
-    throw new Error(`check kind module ${path} failed to load: ${(err as Error).message}`);
+    throw new Error(`check kind "${name}" failed to load: ${(err as Error).message}`);
   }
   const def = mod.default as Partial<CheckDefinition<unknown, unknown>> | undefined;
   if (!def || typeof def !== 'object' || typeof def.run !== 'function') {
-    throw new Error(`check kind module ${path} must \`export default defineCheck({...})\``);
+    throw new Error(`check kind module of "${name}" must \`export default defineCheck({...})\``);
   }
   if (def.kind !== name) {
     throw new Error(
-      `check kind module ${path} declares kind "${String(def.kind)}"; a kind must be named after its file ("${name}")`,
+      `check kind module of "${name}" declares kind "${String(def.kind)}"; a kind must be named after its file (${name}.ts)`,
     );
   }
   return def as CheckDefinition<unknown, unknown>;

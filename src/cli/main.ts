@@ -1,22 +1,13 @@
-import { readdirSync } from 'node:fs';
 import { ConfigError, ParseError, ValidationErrors } from '../model/errors.js';
+import { commands } from './commands/commands.js';
 import { type Command, type CommandContext, EXIT } from './context.js';
 
-const COMMAND_NAME = /^[a-z][a-z-]*$/;
-
-function listCommands(): string[] {
-  const dir = new URL('./commands/', import.meta.url);
-  return readdirSync(dir)
-    .filter((f) => /^[a-z-]+\.js$/.test(f))
-    .map((f) => f.slice(0, -3))
-    .sort();
-}
+/** The command names of commands.ts, sorted (the order of `--help`). */
+const COMMAND_NAMES = Object.keys(commands).sort();
 
 async function loadCommand(name: string): Promise<Command | undefined> {
-  if (!COMMAND_NAME.test(name) || !listCommands().includes(name)) return undefined;
-  // A URL, not a template literal: a bundler must leave the lookup to run time, in this directory.
-  const mod = (await import(new URL(`./commands/${name}.js`, import.meta.url).href)) as { default: Command };
-  return mod.default;
+  if (!Object.hasOwn(commands, name)) return undefined;
+  return (await commands[name as keyof typeof commands]()).default;
 }
 
 async function help(ctx: CommandContext): Promise<void> {
@@ -25,7 +16,7 @@ async function help(ctx: CommandContext): Promise<void> {
     '',
     'Commands:',
   ];
-  for (const name of listCommands()) {
+  for (const name of COMMAND_NAMES) {
     const cmd = await loadCommand(name);
     if (cmd) lines.push(`  ${name.padEnd(10)} ${cmd.summary}`);
   }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../test-support/cli.js';
+import { CLI, runCli } from '../test-support/cli.js';
 
 /**
  * Conditions under a budget, through the built CLI (the worker thread runs from dist/): lint refuses
@@ -118,14 +118,10 @@ describe('conditions under a budget', () => {
 
 function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin/gonogo'), 'serve', '--checklists', '.', '--port', '0'],
-      {
-        cwd: dir,
-        env: { ...process.env, GONOGO_DB: db },
-      },
-    );
+    const child = spawn(process.execPath, [...CLI, 'serve', '--checklists', '.', '--port', '0'], {
+      cwd: dir,
+      env: { ...process.env, GONOGO_DB: db },
+    });
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => {

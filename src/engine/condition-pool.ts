@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { formatDuration } from '../model/duration.js';
 import type { CheckDefinition, Observation } from './check.js';
-import type { ConditionJob } from './condition-worker.js';
+import { CONDITION_WORKER, type ConditionJob, type ConditionWorkerData, READY } from './condition-worker.js';
 import {
   type Condition,
   type ConditionOutcome,
@@ -32,6 +32,12 @@ const WORKERS = 2;
 /** A worker's heap: a `map` building huge lists fails the condition, not the process. */
 const WORKER_HEAP_MB = 256;
 
+/**
+ * From the TypeScript sources (tests, `npm run gonogo`) a worker cannot load .ts modules by itself: this
+ * registers tsx in it first. A build runs JavaScript only and never takes this path.
+ */
+const TYPESCRIPT_WORKER = new URL('../../scripts/typescript-worker.mjs', import.meta.url);
+
 interface Job {
   message: ConditionJob;
   limitMs: number;
@@ -45,13 +51,14 @@ interface Job {
 export class ConditionPool {
   readonly #script: URL | undefined;
   readonly #idle: Worker[] = [];
+  /** Started, not yet ready (loading the CEL engine): jobs wait for them untimed. */
+  readonly #starting = new Set<Worker>();
   readonly #current = new Map<Worker, Job>();
   readonly #queue: Job[] = [];
 
-  constructor(script = new URL('./condition-worker.js', import.meta.url)) {
-    // From the TypeScript sources (tests) there is no script a worker can run: evaluate in this thread.
-    const usable = script.pathname.endsWith('.js') && existsSync(fileURLToPath(script));
-    this.#script = usable ? script : undefined;
+  constructor(script: URL = CONDITION_WORKER) {
+    // Without the worker's module (a damaged install) conditions are evaluated in this thread.
+    this.#script = existsSync(fileURLToPath(script)) ? script : undefined;
   }
 
   /** The outcome of one condition, or `timedOut` when it did not finish within `limitMs`. */
@@ -68,9 +75,9 @@ export class ConditionPool {
         expr: request.condition.expr,
         context: request.context,
       };
+      // The time counts from when a ready worker takes the job: starting a worker (loading the CEL engine,
+      // compiling TypeScript from the sources) is not the condition's cost.
       const job: Job = { message, limitMs, resolve, settled: false };
-      // The time counts from now: waiting for a free worker is part of it.
-      job.timer = setTimeout(() => this.#expire(job), limitMs);
       this.#queue.push(job);
       this.#pump();
     });
@@ -100,10 +107,15 @@ export class ConditionPool {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      const worker = this.#idle.pop() ?? (this.#current.size < WORKERS ? this.#spawn() : undefined);
-      if (!worker) return;
+      const worker = this.#idle.pop();
+      if (!worker) {
+        const busy = this.#current.size + this.#starting.size;
+        if (busy < WORKERS && busy < this.#queue.length + this.#current.size) this.#spawn();
+        return;
+      }
       const job = this.#queue.shift()!;
       job.worker = worker;
+      job.timer = setTimeout(() => this.#expire(job), job.limitMs);
       this.#current.set(worker, job);
       try {
         worker.postMessage(job.message);
@@ -115,11 +127,24 @@ export class ConditionPool {
     }
   }
 
-  #spawn(): Worker {
-    const worker = new Worker(this.#script!, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    // An idle worker must not keep a CLI run alive; a job's timer keeps the process up while it runs.
-    worker.unref();
-    worker.on('message', (outcome: ConditionOutcome) => {
+  #spawn(): void {
+    const script = this.#script!;
+    const workerData: ConditionWorkerData = { conditionJob: true, script: script.href };
+    const worker = new Worker(script.pathname.endsWith('.ts') ? TYPESCRIPT_WORKER : script, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    // A starting worker keeps the process up (its jobs are not timed yet); an idle one must not keep a
+    // CLI run alive, and a job's timer keeps the process up while it runs.
+    this.#starting.add(worker);
+    worker.on('message', (outcome: ConditionOutcome | typeof READY) => {
+      if (outcome === READY) {
+        this.#starting.delete(worker);
+        worker.unref();
+        this.#idle.push(worker);
+        this.#pump();
+        return;
+      }
       const job = this.#current.get(worker);
       this.#current.delete(worker);
       this.#idle.push(worker);
@@ -127,14 +152,22 @@ export class ConditionPool {
       this.#pump();
     });
     const lost = (why: string): void => {
+      const failedToStart = this.#starting.delete(worker);
       const job = this.#current.get(worker);
       this.#discard(worker);
       if (job) this.#settle(job, { why: `the condition could not be evaluated: ${why}` });
+      if (failedToStart) {
+        // A worker that cannot start says so for every waiting job, instead of being started again forever.
+        for (const waiting of this.#queue.splice(0)) {
+          this.#settle(waiting, {
+            why: `the condition could not be evaluated: its worker did not start: ${why}`,
+          });
+        }
+      }
       this.#pump();
     };
     worker.on('error', (err) => lost(err.message));
     worker.on('exit', (code) => lost(`its worker exited with code ${code}`));
-    return worker;
   }
 }
 

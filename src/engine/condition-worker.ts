@@ -1,9 +1,11 @@
-import { parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { CheckDefinition, VariableDecl } from './check.js';
 import { type ConditionOutcome, compileCondition, evaluateHere } from './conditions.js';
 
 /**
- * The thread that evaluates time-limited conditions (condition-pool.ts). It is given a condition's text,
+ * The thread that evaluates time-limited conditions (condition-pool.ts). The worker runs this very module,
+ * wherever it is (src/ from the sources, whichever chunk a bundler put it in), so no path to a separate
+ * script has to survive a build; loaded anywhere else it only exports its own address. It is given a condition's text,
  * the variables of its kind and the CEL values it reads; it compiles the condition (cached, as in the
  * calling thread) and answers with the outcome. When it runs out of time it is terminated, which is the
  * one way to stop a regular expression or a comprehension that is still going.
@@ -43,6 +45,22 @@ function evaluate(job: ConditionJob): ConditionOutcome {
   return outcome;
 }
 
-parentPort?.on('message', (job: ConditionJob) => {
-  parentPort?.postMessage(evaluate(job));
-});
+/** The module a worker runs to evaluate conditions: this one. */
+export const CONDITION_WORKER = new URL(import.meta.url);
+
+/** What a condition worker is started with. */
+export interface ConditionWorkerData {
+  conditionJob: true;
+  /** This module's address, for the TypeScript bootstrap of the sources (scripts/typescript-worker.mjs). */
+  script: string;
+}
+
+/** A worker says it is ready once this module (and the CEL engine) are loaded: its jobs are timed from then. */
+export const READY = 'ready';
+
+if (!isMainThread && (workerData as Partial<ConditionWorkerData> | null)?.conditionJob === true) {
+  parentPort?.on('message', (job: ConditionJob) => {
+    parentPort?.postMessage(evaluate(job));
+  });
+  parentPort?.postMessage(READY);
+}

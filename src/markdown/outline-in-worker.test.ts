@@ -1,21 +1,24 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ValidationErrors } from '../model/errors.js';
-import { ROOT } from '../test-support/cli.js';
 import type { Draft } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { type ReadChecklistInput, readChecklist } from './read-checklist.js';
 import { corpusTexts } from './test-support/corpus.js';
 
-// A worker runs JavaScript: the built script (`npm test` builds first, as for the CLI tests).
-const BUILT = pathToFileURL(join(ROOT, 'dist/markdown/'));
-const script = new URL('outline-worker.js', BUILT);
+// The real outlineInWorker, watched: readChecklist must use it for a long checklist, and a test makes it
+// give up once to get the same checklist parsed in this thread.
+vi.mock('./outline-in-worker.js', async (original) => {
+  const real = await original<typeof import('./outline-in-worker.js')>();
+  return { ...real, outlineInWorker: vi.fn(real.outlineInWorker) };
+});
 
-function inWorker(text: string, options: Parameters<typeof outlineInWorker>[2] = { script }) {
+/** outlineInWorker on the worker module of the sources (run through tsx in the worker) or `options`. */
+function inWorker(text: string, options: Parameters<typeof outlineInWorker>[2] = {}) {
   const drafts: Draft[] = [];
   const found = outlineInWorker(text, (batch) => drafts.push(...batch), options);
   return found && { drafts, ...found };
@@ -60,8 +63,8 @@ function outcome(read: (input: ReadChecklistInput) => unknown, text: string) {
 }
 
 describe('outlineInWorker', () => {
-  it('needs the built worker script', () => {
-    expect(existsSync(script), 'run `npm run build` first').toBe(true);
+  it('runs from the TypeScript sources', () => {
+    expect(inWorker(longChecklist(3))).toBeDefined();
   });
 
   it.each(corpus.map((text, i) => [i, text] as const))(
@@ -76,15 +79,18 @@ describe('outlineInWorker', () => {
     expect(inWorker(text)).toEqual(inThread(text));
   });
 
-  it('is what readChecklist uses for a long checklist, with the same checklist or errors', async () => {
-    const built = (await import(new URL('read-checklist.js', BUILT).href)) as {
-      readChecklist: typeof readChecklist;
-    };
+  it('is what readChecklist uses for a long checklist, with the same checklist or errors', () => {
+    const watched = vi.mocked(outlineInWorker);
     for (const broken of [false, true]) {
       const text = longChecklist(2500, broken);
       expect(text.length).toBeGreaterThan(WORKER_CHARS);
-      // From the sources there is no worker script, so readChecklist parses in this thread here.
-      expect(outcome(built.readChecklist, text)).toEqual(outcome(readChecklist, text));
+      watched.mockClear();
+      const fromWorker = outcome(readChecklist, text);
+      expect(watched).toHaveReturnedTimes(1);
+      expect(watched.mock.results[0]?.value).toBeDefined();
+      // The worker given up: readChecklist parses in this thread.
+      watched.mockReturnValueOnce(undefined);
+      expect(outcome(readChecklist, text)).toEqual(fromWorker);
     }
   });
 
@@ -95,9 +101,9 @@ describe('outlineInWorker', () => {
       return pathToFileURL(join(dir, name));
     };
     const text = longChecklist(10);
-    // The TypeScript sources, a missing script.
-    expect(inWorker(text, { script: new URL('./outline-worker.ts', import.meta.url) })).toBeUndefined();
-    expect(inWorker(text, { script: new URL('missing.js', BUILT) })).toBeUndefined();
+    // A missing script, in JavaScript or TypeScript.
+    expect(inWorker(text, { script: pathToFileURL(join(dir, 'missing.js')) })).toBeUndefined();
+    expect(inWorker(text, { script: pathToFileURL(join(dir, 'missing.ts')) })).toBeUndefined();
     // A worker that reports a failure, and one that dies without a word (given up when it stalls).
     const failing = write(
       'failing.mjs',

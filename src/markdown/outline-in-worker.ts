@@ -1,6 +1,7 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Draft } from './outline.js';
 import type { MarkdownOutline } from './outline-markdown.js';
+import { OUTLINE_WORKER, type WorkerInput, type WorkerMessage } from './outline-worker.js';
 
 /**
  * Parsing Markdown in a worker thread. Much of micromark's garbage outlives young collections (about a
@@ -11,9 +12,8 @@ import type { MarkdownOutline } from './outline-markdown.js';
  * they are found, so it does not keep them either.
  *
  * `readChecklist` is synchronous, so the calling thread sleeps on a shared counter the worker bumps after
- * each message, and takes the messages with receiveMessageOnPort. Whatever goes wrong (no worker file, as
- * when running from the TypeScript sources; an error; a worker that stops answering) gives undefined,
- * and the caller parses in its own thread instead.
+ * each message, and takes the messages with receiveMessageOnPort. Whatever goes wrong (a worker that
+ * cannot start, fails, or stops answering) gives undefined, and the caller parses in its own thread.
  */
 
 /** Above this many characters a checklist is parsed in a worker (the start-up costs ~0.1 s). */
@@ -21,17 +21,6 @@ export const WORKER_CHARS = 256 * 1024;
 
 /** With no message for this long, the worker is given up (it may have died, e.g. out of memory). */
 const STALL_MS = 120_000;
-
-/** What the worker is given. */
-export interface WorkerInput {
-  text: string;
-  /** Bumped (and notified) after every message. */
-  signal: Int32Array;
-  port: MessagePort;
-}
-
-/** What the worker sends: the items of each piece, then the rest of the outline, or why it failed. */
-export type WorkerMessage = { drafts: Draft[] } | { outline: MarkdownOutline } | { failed: string };
 
 /**
  * outlineMarkdown in a worker thread: the same items, handed to `take` in the same order, and the same
@@ -41,16 +30,19 @@ export type WorkerMessage = { drafts: Draft[] } | { outline: MarkdownOutline } |
 export function outlineInWorker(
   text: string,
   take: (drafts: Draft[]) => void,
-  { script = new URL('./outline-worker.js', import.meta.url), stallMs = STALL_MS } = {},
+  { script = OUTLINE_WORKER, stallMs = STALL_MS } = {},
 ): MarkdownOutline | undefined {
-  // From the TypeScript sources (tests) there is no script a worker can run.
-  if (!script.pathname.endsWith('.js')) return undefined;
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    const input: WorkerInput = { text, signal, port: port2 };
-    worker = new Worker(bootstrap(script), { eval: true, workerData: input, transferList: [port2] });
+    const input: WorkerInput = { text, signal, port: port2, outlineJob: true };
+    const first = script.pathname.endsWith('.ts') ? TYPESCRIPT_WORKER : script;
+    worker = new Worker(bootstrap(first), {
+      eval: true,
+      workerData: { ...input, script: script.href },
+      transferList: [port2],
+    });
   } catch {
     port1.close();
     return undefined;
@@ -76,6 +68,13 @@ export function outlineInWorker(
     void worker.terminate();
   }
 }
+
+/**
+ * From the TypeScript sources a worker cannot load .ts modules by itself (Node 20 workers get none of the
+ * parent's module hooks): scripts/typescript-worker.mjs registers tsx in the worker first. A build runs
+ * JavaScript only and never takes this path.
+ */
+const TYPESCRIPT_WORKER = new URL('../../scripts/typescript-worker.mjs', import.meta.url);
 
 /**
  * The worker's first code: import the script or, when it cannot be loaded (missing, or failing as it

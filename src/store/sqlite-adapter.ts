@@ -1,6 +1,5 @@
-import { constants, copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type ColumnDefinitionBuilder,
   CompiledQuery,
@@ -58,20 +57,9 @@ class GonogoSqliteDialect extends SqliteDialect {
 }
 
 /**
- * An empty store with every migration applied, made by the build (scripts/store-template.mjs). Absent
- * when running from the TypeScript sources: then a new store is migrated from nothing.
+ * Open (creating if needed) the SQLite store file at `path`: WAL, busy timeout, foreign keys.
  */
-const TEMPLATE = fileURLToPath(new URL('./template.db', import.meta.url));
-
-/**
- * Open (creating if needed) the SQLite store file at `path`: WAL, busy timeout, foreign keys. A file that
- * does not exist yet starts as a copy of the template, so its schema needs no migrating (a third of the
- * time of a short `gonogo run` on a fresh machine went into creating it).
- */
-export async function openSqlite(
-  path: string,
-  opts: { template?: boolean; existing?: boolean } = {},
-): Promise<StoreAdapter> {
+export async function openSqlite(path: string, opts: { existing?: boolean } = {}): Promise<StoreAdapter> {
   if (opts.existing && !statSync(path, { throwIfNoEntry: false })) {
     throw new ConfigError(
       `no store at ${path}: nothing has been recorded there; check --db or GONOGO_DB (the first run, attest, waive or signoff creates a store)`,
@@ -92,14 +80,6 @@ export async function openSqlite(
       `the store ${path} is a directory; give --db a file path such as ${path}/gonogo.db`,
       'db',
     );
-  }
-  if (!existing && opts.template !== false) {
-    try {
-      // EXCL: a store another process created meanwhile is never overwritten.
-      copyFileSync(TEMPLATE, path, constants.COPYFILE_EXCL);
-    } catch {
-      // No template (sources), or the file appeared meanwhile: opened and migrated as usual.
-    }
   }
   // The native driver loads only when a command needs the store.
   const { default: BetterSqlite } = await import('better-sqlite3');

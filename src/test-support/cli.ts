@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,7 +11,16 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHARED = fileURLToPath(new URL('../../test/shared/', import.meta.url));
 /** ../shared beside the repository, where the steering team keeps the originals (may be absent). */
 export const SHARED_ORIGINAL = fileURLToPath(new URL('../../../shared/', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/gonogo', import.meta.url));
+/**
+ * Node's arguments that run the CLI from the TypeScript sources, in a process of its own (tsx hooks into
+ * that process; it starts no other), so exit codes and signals are the real ones: `spawn(process.execPath,
+ * [...CLI, 'serve'])`. tsx is given by path, as the CLI may run in any directory.
+ */
+export const CLI: readonly string[] = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  fileURLToPath(new URL('../app/bin.ts', import.meta.url)),
+];
 
 export interface CliResult {
   code: number;
@@ -19,7 +29,7 @@ export interface CliResult {
 }
 
 /**
- * Run the real CLI (`bin/gonogo`, built into dist/ by `npm test`) as a user would.
+ * Run the real CLI (from the sources: see CLI) as a user would.
  * @example const r = await runCli(['lint', 'launch.md', '--format', 'json'], { cwd: dir });
  */
 export function runCli(
@@ -29,7 +39,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const env = { ...process.env, NO_COLOR: '1', ...opts.env } as Record<string, string>;
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd ?? ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

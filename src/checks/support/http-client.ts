@@ -48,12 +48,7 @@ export interface HttpRequest {
 // origin reuses a bounded pool of keep-alive sockets instead of opening one per item.
 const dispatchers = new Map<string, Dispatcher>();
 
-/**
- * The parts of undici a check needs: the pooling Agent and the redirect interceptor. They are imported
- * from undici's own modules, not its index, which loads fetch, WebSocket, the cache stores and the mocks
- * too (about a third of the start-up of a run of http checks). undici has no `exports` map, so these
- * paths are reachable; `http.test.ts` runs both.
- */
+/** The parts of undici a check needs: the pooling Agent and the redirect interceptor. */
 interface Undici {
   Agent: typeof import('undici').Agent;
   redirect: typeof import('undici').interceptors.redirect;
@@ -62,13 +57,11 @@ interface Undici {
 /** undici, imported on first use (commands that run no http check never load it), then kept. */
 let undici: Promise<Undici> | undefined;
 const loadUndici = () => {
-  undici ??= Promise.all([
-    import('undici/lib/dispatcher/agent.js'),
-    import('undici/lib/interceptor/redirect.js'),
-  ]).then(([agent, redirect]) => ({
-    // CommonJS modules: `default` is module.exports whether Node's loader or the bundle imports them.
-    Agent: agent.default,
-    redirect: redirect.default,
+  // CommonJS: `default` is module.exports whether Node's loader or the bundle imports it (the bundle does
+  // not copy every named export).
+  undici ??= import('undici').then(({ default: u }) => ({
+    Agent: u.Agent,
+    redirect: u.interceptors.redirect,
   }));
   return undici;
 };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../../test-support/cli.js';
+import { CLI, runCli } from '../../test-support/cli.js';
 
 /** `gonogo serve` as a process: prints its URL, serves, and drains in-flight requests on SIGTERM. */
 
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/gonogo'), 'serve', ...args], {
+    const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
       cwd: dir,
       env: { ...process.env, GONOGO_DB: join(dir, 'db.sqlite') },
     });

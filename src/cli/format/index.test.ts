@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../model/errors.js';
+import { expectIndexMatchesFolder } from '../../test-support/plugin-index.js';
+import { formats } from './formats.js';
 import { colorWanted, FORMAT_NAMES, getFormat, renderReport } from './index.js';
 import { noGoReport } from './test-support/sample-report.js';
 
@@ -12,16 +14,14 @@ describe('format registry', () => {
     expect(FORMAT_NAMES).toEqual(['github', 'json', 'junit', 'markdown', 'text']);
   });
 
-  it('registers every format module in the folder under its file name, each with a test beside it', async () => {
-    const modules = files.filter((f) => /^[a-z][a-z-]*\.ts$/.test(f) && f !== 'index.ts');
-    for (const file of modules) {
-      const mod = (await import(new URL(file, dir).href)) as { default?: { name?: string } };
-      if (!mod.default) continue; // helpers such as formatter.ts
-      const name = file.slice(0, -3);
-      expect(mod.default.name, file).toBe(name);
-      expect(FORMAT_NAMES, file).toContain(name);
-      expect(files, `${name}.test.ts`).toContain(`${name}.test.ts`);
-    }
+  it('lists every format module of the folder in formats.ts under its file name, each with a test beside it', async () => {
+    await expectIndexMatchesFolder({
+      index: formats,
+      folder: dir,
+      notPlugins: ['index', 'formats', 'formatter'],
+      nameOf: (format) => (format as { name?: unknown }).name,
+    });
+    for (const name of FORMAT_NAMES) expect(files, `${name}.test.ts`).toContain(`${name}.test.ts`);
   });
 
   it('refuses an unknown format with a usage error naming the known ones', async () => {
@@ -30,6 +30,7 @@ describe('format registry', () => {
       /unknown format "yaml"; use one of: github, json, junit, markdown, text/,
     );
     await expect(getFormat('formatter')).rejects.toThrow(/unknown format "formatter"/);
+    await expect(getFormat('constructor')).rejects.toThrow(/unknown format "constructor"/);
   });
 
   it.each(FORMAT_NAMES)('%s renders the verdict of the report', async (name) => {

@@ -1,11 +1,11 @@
-import { readdirSync } from 'node:fs';
 import type { RunReport } from '../../engine/report.js';
 import { ConfigError } from '../../model/errors.js';
+import { formats } from './formats.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 
 export type { Formatter, RenderOptions } from './formatter.js';
 
-/** Built-in format names; any other module in this folder that default-exports a Formatter is found too. */
+/** Built-in format names; formats.ts lists every one. */
 export type FormatName = 'text' | 'json' | 'junit' | 'markdown' | (string & {});
 
 const isFormatter = (v: unknown): v is Formatter =>
@@ -14,36 +14,23 @@ const isFormatter = (v: unknown): v is Formatter =>
   typeof (v as Formatter).name === 'string' &&
   typeof (v as Formatter).render === 'function';
 
-const DIR = new URL('./', import.meta.url);
-/** Modules of this folder that are not formats. */
-const HELPERS = new Set(['index', 'formatter']);
+/** The names of the output formats of formats.ts, sorted. */
+export const FORMAT_NAMES: readonly string[] = Object.keys(formats).sort();
 
-/**
- * The format plugins beside this file (`text.js`, `junit.js`...), found the way the CLI finds its
- * commands: every module of this folder but the helpers is a format named after its file. Only the names
- * are read here; a format's module loads when it is asked for (a run renders one format, not four).
- */
-export const FORMAT_NAMES: readonly string[] = readdirSync(DIR)
-  .filter((f) => /^[a-z][a-z-]*\.(js|ts)$/.test(f))
-  .map((f) => f.replace(/\.(js|ts)$/, ''))
-  .filter((name) => !HELPERS.has(name))
-  .sort();
-
-const EXTENSION = new URL(import.meta.url).pathname.endsWith('.ts') ? 'ts' : 'js';
 const loaded = new Map<string, Promise<Formatter>>();
 
 /** The format plugin of that name, or a ConfigError (exit 2) listing the known ones. */
 export function getFormat(name: string): Promise<Formatter> {
-  if (!FORMAT_NAMES.includes(name)) {
+  if (!Object.hasOwn(formats, name)) {
     return Promise.reject(
       new ConfigError(`unknown format "${name}"; use one of: ${FORMAT_NAMES.join(', ')}`, 'format'),
     );
   }
   let format = loaded.get(name);
   if (!format) {
-    format = import(new URL(`${name}.${EXTENSION}`, DIR).href).then((mod: { default?: unknown }) => {
+    format = formats[name as keyof typeof formats]().then((mod: { default?: unknown }) => {
       if (!isFormatter(mod.default) || mod.default.name !== name) {
-        throw new Error(`format module ${name}.${EXTENSION} must export default a Formatter named "${name}"`);
+        throw new Error(`format module ${name}.ts must export default a Formatter named "${name}"`);
       }
       return mod.default;
     });

@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono';
 import type { Checklist } from '../../model/checklist.js';
-import { parseDuration } from '../../model/duration.js';
 import { ActionError, permits, tokenActor } from '../../usecases/index.js';
 import { environmentNames } from '../api.js';
 import type { AppEnv } from '../env.js';
@@ -57,14 +56,9 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
   async function windowHistory(checklist: Checklist, environment: string, now: Date) {
     const out = new Map<string, WindowHistory>();
     for (const item of checklist.items) {
-      const hold = item.check?.hold;
-      if (!hold) continue;
-      let holdMs: number;
-      try {
-        holdMs = parseDuration(hold);
-      } catch {
-        continue;
-      }
+      const window = item.check?.window;
+      if (!window) continue;
+      const { holdMs, holdText: hold } = window;
       const from = now.getTime() - holdMs;
       const samples = await deps.store.listSamples(
         checklist.id,

@@ -5,7 +5,6 @@ import { deriveEvents, type WatchSnapshot } from '../../engine/events.js';
 import { checklistSchedule, type Schedule, sampleSchedule } from '../../engine/schedule.js';
 import type { Store } from '../../engine/store.js';
 import type { Checklist, Item } from '../../model/checklist.js';
-import { parseDuration } from '../../model/duration.js';
 import type { Evaluation } from '../../model/verdict.js';
 import type { Logger } from '../logger.js';
 import { LeaderLease } from './leader.js';
@@ -301,12 +300,8 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     let longestHold = 0;
     for (const c of checklists) {
       for (const i of c.items) {
-        if (!i.check?.hold) continue;
-        try {
-          longestHold = Math.max(longestHold, parseDuration(i.check.hold, 'hold'));
-        } catch {
-          // An invalid hold is reported by the run; it does not shorten retention.
-        }
+        const window = i.check?.window;
+        if (window) longestHold = Math.max(longestHold, window.holdMs);
       }
     }
     const keep = Math.max(2 * longestHold, opts.retentionMs);
