@@ -12,6 +12,7 @@ export const commands = {
   attest: () => import('./attest.js'),
   audit: () => import('./audit.js'),
   lint: () => import('./lint.js'),
+  record: () => import('./record.js'),
   run: () => import('./run.js'),
   serve: () => import('./serve.js'),
   signoff: () => import('./signoff.js'),
