@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit.js';
-import type { EvaluatedItem } from './verdict.js';
+import type { Attestation, Waiver } from './state.js';
+
+/** What the evidence digest reads of an evaluated item (verdict.ts's EvaluatedItem fits). */
+export interface EvidenceItem {
+  id: string;
+  kind: string;
+  status: string;
+  attestation?: Attestation;
+  waiver?: Waiver;
+}
 
 /**
  * The evidence digest (DESIGN.md "Sign-off policy"): `sha256:<hex>` of the canonical JSON of what a
@@ -9,7 +18,7 @@ import type { EvaluatedItem } from './verdict.js';
  * that moves by a millisecond is not new evidence, a status that changes is.
  * @example evidenceDigest(evaluation.items) // 'sha256:9f2c…'
  */
-export function evidenceDigest(items: readonly EvaluatedItem[]): string {
+export function evidenceDigest(items: readonly EvidenceItem[]): string {
   const seen = items
     .filter((item) => item.kind !== 'signoff')
     .map((item) => ({

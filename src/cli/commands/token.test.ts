@@ -132,12 +132,14 @@ describe('gonogo token list and revoke', () => {
     // After its expiry (GONOGO_NOW rehearses the day) the token is listed as expired.
     const later = await cli(['token', 'list'], '2027-03-01T00:00:00Z');
     expect(later.stdout).toMatch(/bo-laptop .*person: Bo Berg.*expires 2027-02-18T10:00:00.000Z.*EXPIRED/);
-    expect(later.stdout).toMatch(/ci  operator .*expires never/);
+    expect(later.stdout).toMatch(/ci {2}operator .*expires never/);
 
     const revoked = await cli(['token', 'revoke', 'ci']);
     expect(revoked.code).toBe(0);
     expect(revoked.stderr).toContain('revoked token "ci" (id 2)');
-    expect((await cli(['token', 'list'])).stdout).toMatch(/ci  operator .*REVOKED 2026-11-20T10:00:00.000Z/);
+    expect((await cli(['token', 'list'])).stdout).toMatch(
+      /ci {2}operator .*REVOKED 2026-11-20T10:00:00.000Z/,
+    );
 
     const log = JSON.parse((await cli(['audit', 'list', '--format', 'json'])).stdout) as AuditEvent[];
     expect(log.at(-1)).toMatchObject({
