@@ -11,16 +11,16 @@ describe('gonogo lint (the real CLI)', () => {
     ['000-enterprise-go-live.md', '27 task-list items (27 task, 0 field, 0 sign-off), 8 criteria; 0 checks'],
     [
       '001-post-launch-90-day-program.md',
-      '6 task-list items (6 task, 0 field, 0 sign-off), 0 criteria; 0 checks',
+      '6 task-list items (6 task, 0 field, 0 sign-off), 0 criteria, 18 work items, 3 recurring reviews; 0 checks; 27 after launch (never block the verdict)',
     ],
     [
       '002-partner-center-go-no-go.md',
-      '27 task-list items (27 task, 0 field, 0 sign-off), 7 criteria; 0 checks; 5 checked',
+      '27 task-list items (27 task, 0 field, 0 sign-off), 7 criteria; 0 checks; 5 checked; 4 after launch (never block the verdict)',
     ],
     ['003-mvp-go-live.md', '31 task-list items (31 task, 0 field, 0 sign-off), 0 criteria; 0 checks'],
     [
       '004-production-checklist.md',
-      '140 task-list items (134 task, 2 field, 4 sign-off), 0 criteria; 0 checks',
+      '140 task-list items (134 task, 2 field, 4 sign-off), 0 criteria; 0 checks; 29 after launch (never block the verdict)',
     ],
   ])('%s is valid and outlined', async (name, counts) => {
     const r = await runCli(['lint', seed(name)]);
@@ -40,6 +40,7 @@ describe('gonogo lint (the real CLI)', () => {
     });
     expect(json.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(json.items).toHaveLength(140);
+    expect(json.items.filter((i: { phase: string }) => i.phase === 'post-launch')).toHaveLength(29);
     expect(Object.keys(json.items[0])).toEqual(
       expect.arrayContaining(['id', 'title', 'kind', 'section', 'checked', 'blocking', 'check', 'line']),
     );

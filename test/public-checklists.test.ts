@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readChecklist, repairText } from '../src/markdown/index.js';
+import { TASK_LIST_KINDS } from '../src/model/checklist.js';
 import { SHARED } from '../src/test-support/cli.js';
 
 const DIR = `${SHARED}fixtures/public-checklists/`;
@@ -19,7 +20,7 @@ describe('public checklists (fixtures/public-checklists, traps listed in SOURCES
   it.each(rows)('%s: %i task items, %i checked', (file, tasks, checked) => {
     const bytes = readFileSync(`${DIR}${file}`);
     const c = readChecklist({ bytes, file: `${DIR}${file}`, kinds: new Set() });
-    const items = c.items.filter((i) => i.kind !== 'criterion');
+    const items = c.items.filter((i) => TASK_LIST_KINDS.has(i.kind));
     expect(items.length).toBe(tasks);
     expect(items.filter((i) => i.checked).length).toBe(checked);
     // Correct UTF-8 is never touched by the mojibake repair.

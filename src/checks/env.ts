@@ -19,7 +19,9 @@ export function parseEnvTarget(text: string): EnvTarget {
 
 /**
  * `env`: is a process environment variable (or a family of them, by glob) set, and to what.
- * The value is declared secret: conditions may compare it, reports only show its fingerprint.
+ * The value is declared secret: conditions may compare it, reports only show its fingerprint, unless the
+ * check says `secret: false` (a setting such as NODE_ENV), when reports show it (still redacted if it looks
+ * like a key).
  */
 export default defineCheck({
   kind: 'env',
@@ -30,7 +32,11 @@ export default defineCheck({
     .min(1, 'give a variable name or a glob, e.g. DATABASE_URL or RATE_LIMIT_*')
     .regex(/^\S+$/, 'a variable name or glob has no spaces')
     .transform(parseEnvTarget),
-  options: z.strictObject({}),
+  options: z.strictObject({
+    secret: z
+      .boolean({ error: 'secret: write false for a setting that is not a secret, such as NODE_ENV' })
+      .optional(),
+  }),
   variables: {
     set: { type: 'bool', description: 'The variable is defined (for a glob: at least one name matches)' },
     value: {

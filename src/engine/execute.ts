@@ -80,7 +80,9 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
   // (the known secrets are copied only when a secret variable adds to them; most checks have none).
   let known: KnownSecrets = check.known;
   let fingerprints: Map<string, string> | undefined;
-  for (const name of secretsOf(check.def)) {
+  // `secret: false` in the check: the author says the value is a setting, not a secret (NODE_ENV).
+  const declaredPublic = (check.options as { secret?: unknown } | undefined)?.secret === false;
+  for (const name of declaredPublic ? [] : secretsOf(check.def)) {
     const value = observation[name];
     if (value === undefined || value === null || !Object.hasOwn(observation, name)) continue;
     const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));

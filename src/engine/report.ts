@@ -34,6 +34,13 @@ export interface RunReport {
   }[];
   /** The evidence digest of this evaluation: what a sign-off now would record. */
   evidence: string;
+  /** Ids of the post-launch items: listed apart, never in `reasons` (DESIGN.md "Phases"). */
+  after_launch: string[];
+  /** Ids of the items past their due date (program items after launch, or anything with a `due:`). */
+  overdue: string[];
+  /** The launch date, when the checklist has one, and whether the clock has reached it. */
+  launch: string | null;
+  launched: boolean;
   /** Run duration, when checks ran. */
   durationMs?: number;
 }
@@ -62,6 +69,10 @@ export function toRunReport(
       return line === undefined ? item : { ...item, line };
     }),
     reasons: evaluation.reasons,
+    after_launch: evaluation.afterLaunch,
+    overdue: evaluation.items.filter((i) => i.overdue).map((i) => i.id),
+    launch: checklist.launch ?? null,
+    launched: evaluation.launched,
     signoffs: evaluation.signoffs.map((s) => {
       const given = s.signed ?? s.stale;
       return {

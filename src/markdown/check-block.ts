@@ -5,13 +5,38 @@ import type { YamlSource } from './yaml-source.js';
 
 /** A check block read from YAML, with the options that belong to the item rather than the check. */
 export interface ReadCheck {
-  check: CheckSpec;
+  /** Null for a block that only says `skip: reason` (the item is not applicable; nothing runs). */
+  check: CheckSpec | null;
   due?: DueSpec;
   owner?: string;
   skip?: string;
 }
 
 const COMMON = new Set<string>(COMMON_CHECK_OPTIONS);
+/** Keys a block without a check may hold: they belong to the item. */
+const ITEM_ONLY = new Set(['skip', 'due', 'owner']);
+
+/** A block that says `skip: reason` (and maybe `due:`, `owner:`) alone: the item is skipped, no check. */
+function readSkipOnly(
+  map: Record<string, unknown>,
+  source: Pick<YamlSource, 'error'>,
+  path: readonly PropertyKey[],
+  errors: ParseError[],
+): ReadCheck | undefined {
+  const parsed = parseCheckSettings(map);
+  if ('problems' in parsed) {
+    for (const { key, message } of parsed.problems)
+      errors.push(source.error(`${key}: ${message}`, [...path, key]));
+    return undefined;
+  }
+  const { settings } = parsed;
+  return {
+    check: null,
+    ...(settings.skip === undefined ? {} : { skip: settings.skip }),
+    ...(settings.due === undefined ? {} : { due: settings.due }),
+    ...(settings.owner === undefined ? {} : { owner: settings.owner }),
+  };
+}
 
 /**
  * Turn a check block map (`{http: URL, expect: [...], timeout: 5s, ...}`) into a CheckSpec: the key
@@ -39,6 +64,9 @@ export function readCheckMap(
   }
   const map = value as Record<string, unknown>;
   const kindKeys = Object.keys(map).filter((key) => kinds.has(key));
+  if (kindKeys.length === 0 && 'skip' in map && Object.keys(map).every((k) => ITEM_ONLY.has(k))) {
+    return readSkipOnly(map, source, path, errors);
+  }
   if (kindKeys.length === 0) {
     const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
     const hint = unknown.length > 0 ? ` ("${unknown[0]}" is not one)` : '';

@@ -1,6 +1,13 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { DEFAULT_WAIVER_MAX_DAYS, type NotifyTarget, type Policy, type Warning } from '../model/checklist.js';
+import {
+  DEFAULT_REGULAR,
+  DEFAULT_WAIVER_MAX_DAYS,
+  type NotifyTarget,
+  type Phase,
+  type Policy,
+  type Warning,
+} from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
 import type { ParseError } from '../model/errors.js';
 import { isIsoDate } from './due.js';
@@ -15,6 +22,8 @@ export interface FrontMatter {
   policy: Policy & { signoffsGiven: boolean };
   schedule?: string;
   notify: NotifyTarget[];
+  /** `phases: { post-launch: [heading or id, ...] }`: headings or ids whose items take that phase. */
+  phases: Partial<Record<Phase, string[]>>;
   /** Names of process-environment variables whose values are secret wherever they appear. */
   secrets?: string[];
 }
@@ -22,6 +31,11 @@ export interface FrontMatter {
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const ROLE = /^[a-z0-9][a-z0-9-]*$/;
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+/** A whole number of days, `90d`: recurring items are due by the day. */
+function isPeriod(value: string): boolean {
+  return /^[1-9]\d{0,3}d$/.test(value);
+}
 
 function isSchedule(value: string): boolean {
   try {
@@ -79,6 +93,14 @@ function schema(object: typeof z.strictObject | typeof z.object) {
         .optional(),
       distinct_signers: z.boolean({ error: 'distinct_signers: write true or false' }).optional(),
       resign_on_change: z.boolean({ error: 'resign_on_change: write true or false' }).optional(),
+      regular: z
+        .string()
+        .refine(isPeriod, 'policy.regular: write the period of a "Regular" item in days, e.g. 90d')
+        .optional(),
+    }).optional(),
+    phases: object({
+      'pre-launch': z.array(z.string().min(1)).optional(),
+      'post-launch': z.array(z.string().min(1)).optional(),
     }).optional(),
     schedule: z
       .string()
@@ -171,9 +193,11 @@ export function readFrontMatter(
       ...(data.policy?.resign_on_change !== undefined
         ? { resign_on_change: data.policy.resign_on_change }
         : {}),
+      regular: data.policy?.regular ?? DEFAULT_REGULAR,
     },
     schedule: data.schedule,
     notify: (data.notify ?? []).map((t) => ({ ...t })),
+    phases: { ...data.phases },
     ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
   };
 }
@@ -181,8 +205,14 @@ export function readFrontMatter(
 /** Front matter of a document that has none. */
 export function emptyFrontMatter(): FrontMatter {
   return {
-    policy: { waiver_max_days: DEFAULT_WAIVER_MAX_DAYS, signoffs: [], signoffsGiven: false },
+    policy: {
+      waiver_max_days: DEFAULT_WAIVER_MAX_DAYS,
+      signoffs: [],
+      signoffsGiven: false,
+      regular: DEFAULT_REGULAR,
+    },
     notify: [],
+    phases: {},
   };
 }
 

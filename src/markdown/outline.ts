@@ -1,7 +1,8 @@
 import type { Code, Heading, List, ListItem, Nodes, RootContent } from 'mdast';
-import type { DueSpec, ItemKind, Polarity, Section, Warning } from '../model/checklist.js';
+import type { DueSpec, ItemKind, Phase, Polarity, Section, Warning } from '../model/checklist.js';
 import { describe } from './description.js';
 import { parseAnnotation, windowFromHeading } from './due.js';
+import { cadenceOf, isAfterLaunchHeading, isRhythmHeading } from './phases.js';
 import { plainText, proseText } from './plain-text.js';
 import { fold, slugify } from './slug.js';
 
@@ -23,6 +24,12 @@ export interface Draft {
   role?: string;
   /** Due window of the innermost day-range heading above the item. */
   window?: DueSpec;
+  /** From the headings above it (front matter `phases:` may still override). */
+  phase: Phase;
+  /** A cadence word the item (or its bold label) starts with: `7d`, `14d`, ... or `regular`. */
+  recurs?: string;
+  /** Workstream items: the heading enclosing their day-range heading. */
+  track?: string;
   /** The last `<!-- due: ... owner: ... -->` comment in the item text. */
   annotation?: { due?: string; owner?: string; line: number; column: number };
   checkBlocks: Code[];
@@ -45,12 +52,16 @@ interface OpenHeading {
   slug: string;
   window?: DueSpec;
   signoff: boolean;
+  /** Names the time after the launch (a day range counts). */
+  after: boolean;
+  rhythm: boolean;
 }
 
 const SIGNOFF_HEADING = /\b(sign[\s-]?offs?|onay(lar|lari)?|approvals?)\b/;
 const ACCEPTANCE = /\b(acceptance|exit)\s+criteria\b|\bkabul\s+kriterleri\b/;
 const ADVISORY = /\((?:optional|opsiyonel|if applicable)\)/i;
 const BLANK = /_{3,}/;
+const IMMEDIATE = /^(immediate(ly)?|hemen)\b/;
 const PIN = /\s*\{#([^\s{}]*)\}\s*$/;
 
 /**
@@ -94,10 +105,13 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     section: open.map((h) => h.title),
     sectionSlug: open.at(-1)?.slug,
     window: [...open].reverse().find((h) => h.window)?.window,
-    signoff: open.some((h) => h.signoff),
+    // A document titled "Launch approvals" is not one sign-off section: only a section heading (level 2
+    // or deeper), or the innermost heading, makes its blanks sign-off slots; elsewhere they are fields.
+    signoff: open.some((h) => h.signoff && h.depth >= 2) || open.at(-1)?.signoff === true,
+    phase: (open.some((h) => h.after) ? 'post-launch' : 'pre-launch') as Phase,
   });
 
-  const draftOf = (node: ListItem, polarity?: Polarity): Draft => {
+  const draftOf = (node: ListItem, polarity?: Polarity, kind?: 'workstream' | 'review'): Draft => {
     const first = node.children[0];
     const inline = first?.type === 'paragraph' ? first.children : [];
     let title = plainText(inline);
@@ -110,7 +124,7 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     const where = sectionOf();
     const draft: Draft = {
       description: describe(node, text),
-      kind: polarity ? 'criterion' : 'task',
+      kind: kind ?? (polarity ? 'criterion' : 'task'),
       title,
       slugText: title,
       checked: node.checked === true,
@@ -118,11 +132,24 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
       checkBlocks: [],
       line: node.position?.start.line ?? 1,
       column: node.position?.start.column ?? 1,
+      // Program work and recurring reviews follow the launch, whatever the headings say.
+      phase: kind ? 'post-launch' : where.phase,
     };
     if (where.sectionSlug !== undefined) draft.sectionSlug = where.sectionSlug;
     if (pin !== undefined) draft.pin = pin;
     if (where.window) draft.window = where.window;
-    if (polarity) draft.polarity = polarity;
+    if (kind === 'workstream' && open.length > 1) draft.track = open.at(-2)!.title;
+    if (kind === 'review') draft.recurs = reviewCadence(node);
+    else if (!kind && !polarity) {
+      const recurs = cadenceOf(title);
+      if (recurs) {
+        draft.recurs = recurs;
+        draft.phase = 'post-launch';
+      }
+    }
+    if (kind) {
+      // Not a task: no sign-off slot or field, whatever its text holds.
+    } else if (polarity) draft.polarity = polarity;
     else if (BLANK.test(proseText(inline))) {
       const slot = where.signoff ? signoffSlot(title) : undefined;
       if (slot) {
@@ -149,10 +176,13 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
   const visitList = (list: List, owner: Draft | undefined, atRoot: boolean) => {
     const polarity = atRoot && criteria ? criteria.polarity : undefined;
     if (atRoot) criteria = undefined;
+    const here = atRoot ? open.at(-1) : undefined;
     for (const item of list.children) {
       let next = owner;
       if (item.checked === true || item.checked === false) next = draftOf(item);
       else if (polarity) next = draftOf(item, polarity);
+      else if (here?.window) next = draftOf(item, undefined, 'workstream');
+      else if (here?.rhythm && reviewCadence(item)) next = draftOf(item, undefined, 'review');
       for (const child of item.children) visit(child, next, false);
     }
   };
@@ -161,12 +191,19 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     const title = plainText(node.children);
     while (open.length > 0 && open.at(-1)!.depth >= node.depth) open.pop();
     const slug = slugify(title) || 'section';
-    const window = windowFromHeading(title);
+    // `Immediate` under a post-launch heading is the launch day itself.
+    const window =
+      windowFromHeading(title) ??
+      (open.some((h) => h.after) && IMMEDIATE.test(fold(title))
+        ? { fromDays: 0, offsetDays: 0, source: 'heading' as const, text: title }
+        : undefined);
     open.push({
       depth: node.depth,
       title,
       slug,
       signoff: SIGNOFF_HEADING.test(fold(title)),
+      after: window !== undefined || isAfterLaunchHeading(title),
+      rhythm: isRhythmHeading(title),
       ...(window ? { window } : {}),
     });
     out.sections.push({ title, slug, depth: node.depth, line: node.position?.start.line ?? 1 });
@@ -204,6 +241,13 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     }
   };
   return { add: (node) => visit(node, undefined, true), out };
+}
+
+/** The cadence of a plain bullet's bold label (`**Haftalık (30 dk):** ...` -> `7d`), if it has one. */
+function reviewCadence(node: ListItem): string | undefined {
+  const first = node.children[0];
+  const lead = first?.type === 'paragraph' ? first.children[0] : undefined;
+  return lead?.type === 'strong' ? cadenceOf(plainText(lead.children)) : undefined;
 }
 
 /** True when the item's title marks it advisory: `(optional)`, `(opsiyonel)` or `(if applicable)`. */

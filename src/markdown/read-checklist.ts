@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Checklist, DueSpec, Item, Warning } from '../model/checklist.js';
+import type { Checklist, DueSpec, Item, Phase, Warning } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
 import { type Binding, readBindings } from './bindings.js';
 import type { ReadCheck } from './check-block.js';
@@ -12,7 +12,7 @@ import { type Draft, isAdvisoryTitle } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { repairText } from './repair.js';
-import { slugify } from './slug.js';
+import { fold, slugify } from './slug.js';
 import { YamlSource } from './yaml-source.js';
 
 /** Input of readChecklist. */
@@ -112,8 +112,11 @@ function read(input: ReadChecklistInput): Checklist {
   const items: Item[] = [];
   for (const draft of drafts) {
     const check = inline.get(draft) ?? bound.get(draft);
-    items.push(toItem(draft, ids.get(draft)!, check, file, errors));
+    const item = toItem(draft, ids.get(draft)!, check, file, errors);
+    if (draft.recurs) item.recurs = draft.recurs === 'regular' ? front.policy.regular : draft.recurs;
+    items.push(item);
   }
+  applyPhases(items, front.phases, warnings);
   const relative = items.filter((item) => item.due && item.due.date === undefined);
   if (relative.length > 0 && !front.launch) {
     warnings.push({
@@ -218,7 +221,9 @@ function toItem(
     line: draft.line,
     column: draft.column,
     description: draft.description,
+    phase: draft.phase,
   };
+  if (draft.track !== undefined) item.track = draft.track;
   if (draft.polarity) item.polarity = draft.polarity;
   if (draft.role) item.role = draft.role;
   let due: DueSpec | undefined = read?.due;
@@ -235,6 +240,28 @@ function toItem(
   if (owner !== undefined) item.owner = owner;
   if (read?.skip !== undefined) item.skip = read.skip;
   return item;
+}
+
+/**
+ * Front matter `phases:` wins over the headings: each entry names an item id or a heading, and every item
+ * under that heading takes the phase. An entry that names nothing is a warning (a typo would go unseen).
+ */
+function applyPhases(items: Item[], phases: Partial<Record<Phase, string[]>>, warnings: Warning[]): void {
+  const norm = (s: string) => fold(s).replace(/\s+/g, ' ').trim();
+  for (const phase of ['pre-launch', 'post-launch'] as const) {
+    for (const entry of phases[phase] ?? []) {
+      const wanted = norm(entry);
+      const hits = items.filter((i) => i.id === entry || i.section.some((h) => norm(h) === wanted));
+      for (const item of hits) item.phase = phase;
+      if (hits.length === 0) {
+        warnings.push({
+          message: `phases.${phase}: "${entry}" is neither an item id nor a heading of this checklist`,
+          line: 1,
+          column: 1,
+        });
+      }
+    }
+  }
 }
 
 /** `sha256:` of the normalised text (LF, repaired) and the bindings, if any. */

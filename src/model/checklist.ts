@@ -3,8 +3,18 @@
  * Contracts: DESIGN.md "Vocabulary" and "Checklist format".
  */
 
-/** `task` (`- [ ]`), `field` (text has a `___` blank), `signoff` (a sign-off slot), `criterion` (GO / NO-GO bullet). */
-export type ItemKind = 'task' | 'field' | 'signoff' | 'criterion';
+/**
+ * `task` (`- [ ]`), `field` (text has a `___` blank), `signoff` (a sign-off slot), `criterion` (GO / NO-GO
+ * bullet), `workstream` (a numbered or plain item of a program's day-range section), `review` (a plain
+ * bullet of a rhythm section that recurs). Only the first three are task-list items.
+ */
+export type ItemKind = 'task' | 'field' | 'signoff' | 'criterion' | 'workstream' | 'review';
+
+/** Kinds written as GFM task-list items (`- [ ]`): the ones task-list counts count. */
+export const TASK_LIST_KINDS: ReadonlySet<ItemKind> = new Set(['task', 'field', 'signoff']);
+
+/** Before the launch (the item gates it) or after it (the program that follows; never blocks the verdict). */
+export type Phase = 'pre-launch' | 'post-launch';
 
 /** Criteria polarity: a GO criterion must hold; a NO-GO criterion names a condition that must not. */
 export type Polarity = 'go' | 'nogo';
@@ -120,6 +130,12 @@ export interface Item {
   owner?: string;
   /** Marked not applicable, with this reason. */
   skip?: string;
+  /** `pre-launch` (the default) gates the launch; `post-launch` never blocks the verdict (DESIGN.md "Phases"). */
+  phase?: Phase;
+  /** Recurring items: the period, e.g. `7d`; first due one period after launch, then one after each attestation. */
+  recurs?: string;
+  /** Program work items: the heading enclosing their day-range section (`A) GÜVENİLİRLİK İZİ (SRE / Ops)`). */
+  track?: string;
 }
 
 /** A heading of the document. */
@@ -149,7 +165,12 @@ export interface Policy {
   distinct_signers?: boolean;
   /** A sign-off given on different evidence than now no longer counts. */
   resign_on_change?: boolean;
+  /** The period of a `Regular` item, e.g. `90d` (DEFAULT_REGULAR when unset). */
+  regular?: string;
 }
+
+/** Default period of an item that recurs "regularly". */
+export const DEFAULT_REGULAR = '90d';
 
 /** Something worth telling the author that does not make the checklist invalid. */
 export interface Warning {
@@ -185,6 +206,11 @@ export interface Checklist {
 
 /** Default waiver limit in days (DESIGN.md "Vocabulary"). */
 export const DEFAULT_WAIVER_MAX_DAYS = 30;
+
+/** An item's phase: `pre-launch` unless the document (or front matter) puts it after the launch. */
+export function phaseOf(item: Pick<Item, 'phase'>): Phase {
+  return item.phase ?? 'pre-launch';
+}
 
 /**
  * The check kinds a checklist uses, each once.

@@ -257,3 +257,56 @@ describe('due dates', () => {
     ).toBeNull();
   });
 });
+
+describe('phases', () => {
+  const post = (id: string, over: Partial<Item> = {}) => item(id, { phase: 'post-launch', ...over });
+  const launching = (items: Item[], launch: string) => ({ ...checklist(items), launch });
+  const inputs = (c: Checklist): VerdictInputs => ({
+    checklist: c,
+    environment: 'default',
+    outcomes: new Map(),
+    attestations: [],
+    waivers: [],
+    signoffs: [],
+    now: NOW,
+  });
+
+  it('a post-launch item never blocks and never appears in reasons, before or after launch', () => {
+    for (const launch of ['2026-12-20', '2026-11-01']) {
+      const e = decide(
+        inputs(
+          launching(
+            [
+              item('a', { checked: true }),
+              post('p', { due: { offsetDays: 7, source: 'heading', text: 'First Week' } }),
+            ],
+            launch,
+          ),
+        ),
+      );
+      expect(e.verdict).toBe('GO');
+      expect(e.reasons).toEqual([]);
+      expect(e.afterLaunch).toEqual(['p']);
+      expect(e.items[1]).toMatchObject({
+        phase: 'post-launch',
+        status: 'pending',
+        overdue: launch === '2026-11-01',
+      });
+      expect(e.launched).toBe(launch === '2026-11-01');
+    }
+  });
+
+  it('a recurring item is due one period after launch, then one period after its attestation', () => {
+    const weekly = post('w', { recurs: '7d' });
+    const c = launching([weekly], '2026-11-20');
+    expect(decide(inputs(c)).items[0]).toMatchObject({ due: '2026-11-27', overdue: true, recurs: '7d' });
+    const notes = att('w', { at: '2026-11-28T09:00:00.000Z' });
+    expect(decide({ ...inputs(c), attestations: [notes] }).items[0]).toMatchObject({
+      status: 'pass',
+      due: '2026-12-05',
+      overdue: false,
+    });
+    const later = { ...inputs(c), attestations: [notes], now: new Date('2026-12-07T00:00:00Z') };
+    expect(decide(later).items[0]).toMatchObject({ status: 'pending', due: '2026-12-05', overdue: true });
+  });
+});

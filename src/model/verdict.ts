@@ -1,4 +1,4 @@
-import type { Checklist, Item } from './checklist.js';
+import { type Checklist, type Item, type Phase, phaseOf } from './checklist.js';
 import { evidenceDigest } from './evidence.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
 import {
@@ -31,6 +31,8 @@ export interface EvaluatedItem {
   title: string;
   kind: Item['kind'];
   section: string[];
+  /** `post-launch` items never block the verdict and never appear in `reasons`. */
+  phase: Phase;
   status: ItemStatus;
   blocking: boolean;
   message: string;
@@ -45,6 +47,12 @@ export interface EvaluatedItem {
   waiver?: Waiver;
   /** How long the item's check took, when it ran (JUnit `time`). */
   durationMs?: number;
+  /** Criteria only: `go` (shown `met` when it holds) or `nogo` (shown `clear`). */
+  polarity?: Item['polarity'];
+  /** Recurring items: the period (`7d`); `due` is then the next time it falls due. */
+  recurs?: string;
+  /** Program work items: their track. */
+  track?: string;
 }
 
 /** Everything the verdict depends on. The same inputs always give the same evaluation. */
@@ -69,6 +77,10 @@ export interface Evaluation {
   signoffs: SignoffState[];
   /** The evidence digest of this evaluation (what a sign-off now would record). */
   evidence: string;
+  /** Ids of the post-launch items, listed apart from the launch gate. */
+  afterLaunch: string[];
+  /** Whether the clock has reached `launch` (false when there is none): post-launch items are then due. */
+  launched: boolean;
 }
 
 /** One required sign-off role: the sign-off that counts, or the stale one. */
@@ -108,6 +120,37 @@ export function resolveDue(item: Item, launch: string | undefined): string | nul
   return null;
 }
 
+/** `7d` -> 7; undefined for anything else (recurring periods are whole days). */
+function periodDays(recurs: string | undefined): number | undefined {
+  const match = recurs ? /^(\d+)d$/.exec(recurs) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * A recurring item's attestation holds for one period (or less, if it says so), and the item is due one
+ * period after launch, then one period after each attestation.
+ */
+function recurring(
+  item: Item,
+  launch: string | undefined,
+  attestation: Attestation | undefined,
+): { due: string | null; attestation: Attestation | undefined } {
+  const days = periodDays(item.recurs);
+  if (days === undefined) return { due: resolveDue(item, launch), attestation };
+  if (attestation) {
+    const end = Date.parse(attestation.at) + days * DAY;
+    const expiresAt =
+      attestation.expiresAt && Date.parse(attestation.expiresAt) < end
+        ? attestation.expiresAt
+        : new Date(end).toISOString();
+    return { due: dayOf(Date.parse(expiresAt)), attestation: { ...attestation, expiresAt } };
+  }
+  const base = launch ? Date.parse(`${launch}T00:00:00Z`) : Number.NaN;
+  return { due: Number.isNaN(base) ? null : dayOf(base + days * DAY), attestation };
+}
+
 /** Latest record for an item (by `at`), so a newer attestation or waiver replaces an older one. */
 function latestByItem<T extends { item: string; at: string }>(records: readonly T[]): Map<string, T> {
   const out = new Map<string, T>();
@@ -145,6 +188,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
 
   const reasons: Reason[] = [];
   const summary = emptySummary();
+  const afterLaunch: string[] = [];
+  const launchAt = checklist.launch ? Date.parse(`${checklist.launch}T00:00:00Z`) : Number.NaN;
+  const launched = !Number.isNaN(launchAt) && now.getTime() >= launchAt;
   // Sign-off slots are evaluated last: whether a sign-off counts can depend on the evidence digest
   // (policy.resign_on_change), which is taken over every other item.
   const evaluateItem = (item: Item): EvaluatedItem => {
@@ -152,7 +198,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
     let status: ItemStatus;
     let message = '';
     let observed: Record<string, unknown> | null = null;
-    const attestation = attestations.get(item.id);
+    const phase = phaseOf(item);
+    const timing = recurring(item, checklist.launch, attestations.get(item.id));
+    const attestation = timing.attestation;
     const waiver = waivers.get(item.id);
 
     if (item.skip !== undefined) {
@@ -186,6 +234,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
         message = `attested by ${attestation.by}: ${attestation.evidence}`;
         if (attestation.value) message = `${attestation.value} (attested by ${attestation.by})`;
       }
+    } else if (attestation && item.recurs) {
+      status = 'pending';
+      message = `due again every ${item.recurs}: last attested by ${attestation.by} at ${attestation.at}`;
     } else if (attestation) {
       status = 'pending';
       message = `attestation by ${attestation.by} expired at ${attestation.expiresAt}`;
@@ -208,14 +259,16 @@ export function decide(inputs: VerdictInputs): Evaluation {
     }
 
     const durationMs = item.check ? inputs.outcomes.get(item.id)?.durationMs : undefined;
-    const due = resolveDue(item, checklist.launch);
+    const due = timing.due;
     const overdue =
       due !== null &&
       !NON_BLOCKING_STATUSES.has(status) &&
       Date.parse(`${due}T23:59:59.999Z`) < now.getTime();
 
     summary[status] += 1;
-    if (item.blocking && item.kind !== 'signoff' && !NON_BLOCKING_STATUSES.has(status)) {
+    // The program after the launch is tracked (due, overdue), never a reason to hold the launch.
+    if (phase === 'post-launch') afterLaunch.push(item.id);
+    else if (item.blocking && item.kind !== 'signoff' && !NON_BLOCKING_STATUSES.has(status)) {
       const what = `${item.id}: ${item.title}`;
       const code = status === 'fail' ? 'item-fail' : status === 'error' ? 'item-error' : 'item-pending';
       reasons.push({ code, item: item.id, message: `${status}: ${what}${message ? ` — ${message}` : ''}` });
@@ -232,6 +285,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
       title: item.title,
       kind: item.kind,
       section: item.section,
+      phase,
       status,
       blocking: item.blocking,
       message,
@@ -243,6 +297,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
       ...(attestation ? { attestation } : {}),
       ...(waiver ? { waiver } : {}),
       ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(item.polarity ? { polarity: item.polarity } : {}),
+      ...(item.recurs ? { recurs: item.recurs } : {}),
+      ...(item.track ? { track: item.track } : {}),
     };
   };
   const evaluated = checklist.items.map((item) => (item.kind === 'signoff' ? undefined : evaluateItem(item)));
@@ -256,6 +313,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
     }
   }
   const items = checklist.items.map((item, i) => evaluated[i] ?? evaluateItem(item));
+  // Sign-off slots were evaluated last: list post-launch ids in the checklist's order all the same.
+  const position = new Map(checklist.items.map((item, i) => [item.id, i]));
+  afterLaunch.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
 
   for (const s of signoffState) {
     if (s.signed) {
@@ -294,5 +354,16 @@ export function decide(inputs: VerdictInputs): Evaluation {
     reasons,
     signoffs: signoffState,
     evidence,
+    afterLaunch,
+    launched,
   };
+}
+
+/**
+ * The word a person reads for an item's status: an attested criterion is `met` (GO) or `clear` (NO-GO:
+ * "not observed"), never a pass of the condition it names; every other status as it is.
+ */
+export function displayStatus(item: Pick<EvaluatedItem, 'status' | 'polarity'>): string {
+  if (item.status !== 'pass' || !item.polarity) return item.status;
+  return item.polarity === 'nogo' ? 'clear' : 'met';
 }

@@ -162,9 +162,17 @@ export const ReportSchema = z
         observed: z.record(z.string(), z.unknown()).nullable(),
         due: z.string().nullable(),
         overdue: z.boolean(),
+        phase: z.enum(['pre-launch', 'post-launch']),
+        recurs: z.string().optional(),
       }),
     ),
     reasons: z.array(Reason),
+    after_launch: z
+      .array(z.string())
+      .openapi({ description: 'Ids of the post-launch items: never in `reasons`, never blocking.' }),
+    overdue: z.array(z.string()).openapi({ description: 'Ids of the items past their due date.' }),
+    launch: z.string().nullable(),
+    launched: z.boolean(),
     signoffs: z.array(
       z.object({
         role: z.string(),
@@ -215,7 +223,9 @@ export const ChecklistModelSchema = z
       z.looseObject({
         id: z.string(),
         title: z.string(),
-        kind: z.enum(['task', 'field', 'signoff', 'criterion']),
+        kind: z.enum(['task', 'field', 'signoff', 'criterion', 'workstream', 'review']),
+        phase: z.enum(['pre-launch', 'post-launch']).optional(),
+        recurs: z.string().optional(),
         section: z.array(z.string()),
         checked: z.boolean(),
         blocking: z.boolean(),

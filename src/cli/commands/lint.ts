@@ -1,5 +1,11 @@
 import { redact as redactValue } from '../../engine/redact.js';
-import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
+import {
+  type Checklist,
+  type CheckSpec,
+  type Item,
+  phaseOf,
+  TASK_LIST_KINDS,
+} from '../../model/checklist.js';
 import { ConfigError } from '../../model/errors.js';
 import { suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
@@ -80,9 +86,12 @@ function itemJson(item: Item): Record<string, unknown> {
     section: item.section,
     checked: item.checked,
     blocking: item.blocking,
+    phase: phaseOf(item),
     check: item.check ? redact(withoutPositions(item.check)) : null,
     line: item.line,
     column: item.column,
+    ...(item.recurs === undefined ? {} : { recurs: item.recurs }),
+    ...(item.track === undefined ? {} : { track: item.track }),
     ...(item.polarity === undefined ? {} : { polarity: item.polarity }),
     ...(item.role === undefined ? {} : { role: item.role }),
     ...(item.due === undefined ? {} : { due: item.due }),
@@ -168,8 +177,18 @@ export function renderText(
 
 function itemLine(item: Item, c: ReturnType<typeof paint>): string {
   const box =
-    item.kind === 'criterion' ? (item.polarity === 'nogo' ? 'NO-GO' : 'GO') : item.checked ? '[x]' : '[ ]';
+    item.kind === 'criterion'
+      ? item.polarity === 'nogo'
+        ? 'NO-GO'
+        : 'GO'
+      : !TASK_LIST_KINDS.has(item.kind)
+        ? '-'
+        : item.checked
+          ? '[x]'
+          : '[ ]';
   const parts = [item.checked ? c.green(box) : box, item.id, c.dim(item.kind === 'task' ? '' : item.kind)];
+  if (phaseOf(item) === 'post-launch') parts.push(c.dim('after launch'));
+  if (item.recurs) parts.push(c.dim(`every ${item.recurs}`));
   if (item.role) parts.push(c.dim(`role ${item.role}`));
   if (item.check) parts.push(c.cyan(`${item.check.kind} ${targetText(item.check)}`));
   if (!item.blocking) parts.push(c.yellow('advisory'));
@@ -187,9 +206,17 @@ export function summary(checklist: Checklist): string {
   const checks = checklist.items.filter((i) => i.check).length;
   const checked = checklist.items.filter((i) => i.checked).length;
   const slots = count('signoff');
+  const post = checklist.items.filter((i) => phaseOf(i) === 'post-launch').length;
+  const program = [
+    ...(count('workstream') > 0 ? [plural(count('workstream'), 'work item')] : []),
+    ...(count('review') > 0 ? [plural(count('review'), 'recurring review')] : []),
+  ];
   return (
     `${plural(tasks + fields + slots, 'task-list item')} (${tasks} task, ${fields} field, ${slots} sign-off), ` +
-    `${count('criterion')} criteria; ${plural(checks, 'check')}` +
-    (checked > 0 ? `; ${checked} checked` : '')
+    `${count('criterion')} criteria` +
+    (program.length > 0 ? `, ${program.join(', ')}` : '') +
+    `; ${plural(checks, 'check')}` +
+    (checked > 0 ? `; ${checked} checked` : '') +
+    (post > 0 ? `; ${post} after launch (never block the verdict)` : '')
   );
 }

@@ -106,3 +106,22 @@ export function evidenceText(s: RunReport['signoffs'][number]): string {
   const short = s.evidence.replace(/^sha256:/, '').slice(0, 12);
   return ` · evidence ${short}${s.current_evidence === false ? ' (signed on different evidence)' : ''}`;
 }
+
+/** The report's items split into the launch gate (pre-launch) and the program after it (post-launch). */
+export function byPhase(items: readonly ReportItem[]): { gate: ReportItem[]; after: ReportItem[] } {
+  const gate: ReportItem[] = [];
+  const after: ReportItem[] = [];
+  for (const item of items) (item.phase === 'post-launch' ? after : gate).push(item);
+  return { gate, after };
+}
+
+/** `After launch: 29 items, 3 overdue` (the program's one-line state). */
+export function afterLaunchLine(report: RunReport, after: readonly ReportItem[]): string {
+  const overdue = after.filter((i) => i.overdue).length;
+  const when = report.launched
+    ? `launched ${report.launch}`
+    : report.launch
+      ? `launch ${report.launch}`
+      : 'no launch date';
+  return `After launch: ${after.length} items, ${overdue} overdue (${when}; never block the verdict)`;
+}

@@ -1,7 +1,9 @@
 import type { RunReport } from '../../engine/report.js';
 import type { ItemStatus } from '../../model/status.js';
-import { isBlockingReason } from '../../model/verdict.js';
+import { displayStatus, isBlockingReason } from '../../model/verdict.js';
 import {
+  afterLaunchLine,
+  byPhase,
   evidenceText,
   type Formatter,
   groupBySection,
@@ -47,6 +49,7 @@ function itemCell(item: ReportItem): string {
   const marks = [
     ...(item.blocking ? [] : ['_(advisory)_']),
     ...(item.due ? [item.overdue ? `**overdue** since ${item.due}` : `due ${item.due}`] : []),
+    ...(item.recurs ? [`every ${item.recurs}`] : []),
     ...(item.owner ? [`owner ${escapeMarkdown(item.owner)}`] : []),
   ];
   return `${escapeMarkdown(item.title)}${marks.length ? ` ${marks.join(' · ')}` : ''}<br>${code(item.id)}`;
@@ -118,15 +121,23 @@ const markdown: Formatter = {
       out.push(...table(['role', 'status', 'by', 'at', 'evidence'], rows), '');
     }
 
+    const { gate, after } = byPhase(report.items);
+    const groups = (items: ReportItem[]) => {
+      for (const group of groupBySection(items)) {
+        out.push(`### ${escapeMarkdown(group.title)}`, '');
+        const rows = group.items.map((item) => [
+          `${STATUS_EMOJI[item.status]} ${displayStatus(item)}`,
+          itemCell(item),
+          messageCell(item),
+        ]);
+        out.push(...table(['status', 'item', 'message'], rows), '');
+      }
+    };
     out.push('## Items', '');
-    for (const group of groupBySection(report.items)) {
-      out.push(`### ${escapeMarkdown(group.title)}`, '');
-      const rows = group.items.map((item) => [
-        `${STATUS_EMOJI[item.status]} ${item.status}`,
-        itemCell(item),
-        messageCell(item),
-      ]);
-      out.push(...table(['status', 'item', 'message'], rows), '');
+    groups(gate);
+    if (after.length > 0) {
+      out.push('## After launch', '', escapeMarkdown(afterLaunchLine(report, after)), '');
+      groups([...after].sort((a, b) => Number(b.overdue) - Number(a.overdue)));
     }
     return `${out.join('\n').trimEnd()}\n`;
   },

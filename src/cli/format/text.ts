@@ -1,8 +1,10 @@
 import { inspect, stripVTControlCharacters } from 'node:util';
 import type { RunReport } from '../../engine/report.js';
 import type { ItemStatus } from '../../model/status.js';
-import { isBlockingReason } from '../../model/verdict.js';
+import { displayStatus, isBlockingReason } from '../../model/verdict.js';
 import {
+  afterLaunchLine,
+  byPhase,
   evidenceText,
   type Formatter,
   groupBySection,
@@ -109,7 +111,7 @@ function header(report: RunReport, paint: ReturnType<typeof painter>): string[] 
 }
 
 function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[] {
-  const chip = paint(item.status.toUpperCase().padEnd(CHIP), ...STATUS_STYLE[item.status]);
+  const chip = paint(displayStatus(item).toUpperCase().padEnd(CHIP), ...STATUS_STYLE[item.status]);
   const [firstLine = '', ...rest] = wrap(safe(item.title), BODY_INDENT);
   const out = [`  ${chip}  ${firstLine.slice(BODY_INDENT)}`, ...rest];
   if (item.status === 'pass') return out;
@@ -118,6 +120,7 @@ function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[
     item.id,
     ...(item.blocking ? [] : ['advisory']),
     ...(item.due ? [item.overdue ? `overdue since ${item.due}` : `due ${item.due}`] : []),
+    ...(item.recurs ? [`every ${item.recurs}`] : []),
     ...(item.owner ? [`owner ${item.owner}`] : []),
     ...item.flags,
   ];
@@ -202,9 +205,19 @@ const text: Formatter = {
   render(report: RunReport, opts: RenderOptions) {
     const paint = painter(opts.color);
     const out = header(report, paint);
-    for (const group of groupBySection(report.items)) {
+    const { gate, after } = byPhase(report.items);
+    for (const group of groupBySection(gate)) {
       out.push('', paint(safe(group.title), 'bold', 'underline'));
       for (const item of group.items) out.push(...itemLines(item, paint));
+    }
+    if (after.length > 0) {
+      // The program after the launch, apart: overdue items first once the launch has happened.
+      out.push('', '─'.repeat(WIDTH), paint(safe(afterLaunchLine(report, after)), 'bold'));
+      const ordered = [...after].sort((a, b) => Number(b.overdue) - Number(a.overdue));
+      for (const group of groupBySection(ordered)) {
+        out.push('', paint(safe(group.title), 'bold', 'underline'));
+        for (const item of group.items) out.push(...itemLines(item, paint));
+      }
     }
     const advisory = report.items.filter((i) => !i.blocking).length;
     out.push(

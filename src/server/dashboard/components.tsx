@@ -95,9 +95,10 @@ export const VerdictBadge: FC<{ verdict: Verdict; big?: boolean }> = ({ verdict,
 );
 
 /** An item status chip: the word, coloured by status (colour is never the only signal). */
-export const StatusChip: FC<{ status: ItemStatus }> = ({ status }) => (
+/** A status chip; `label` is what a person reads when it differs (`met`, `clear` for criteria). */
+export const StatusChip: FC<{ status: ItemStatus; label?: string }> = ({ status, label }) => (
   <span class={`chip ${status}`} data-status={status}>
-    {status}
+    {label ?? status}
   </span>
 );
 
@@ -137,8 +138,11 @@ export const ProgressBar: FC<{ parts: { pass: number; waived: number; skipped: n
 };
 
 /** Blocking-item progress numbers from an evaluation's items. */
-export function blockingProgress(items: { blocking: boolean; kind: string; status: ItemStatus }[]) {
-  const blocking = items.filter((i) => i.blocking && i.kind !== 'signoff');
+export function blockingProgress(
+  items: { blocking: boolean; kind: string; status: ItemStatus; phase?: string }[],
+) {
+  // The program after the launch never blocks: it is not part of the progress toward GO.
+  const blocking = items.filter((i) => i.blocking && i.kind !== 'signoff' && i.phase !== 'post-launch');
   const count = (s: ItemStatus) => blocking.filter((i) => i.status === s).length;
   return {
     parts: { pass: count('pass'), waived: count('waived'), skipped: count('skipped') },

@@ -78,7 +78,7 @@ export const ProgramPage: FC<{
                 <table>
                   <caption>
                     {w.label}
-                    {w.due ? ` · due ${w.due}` : ''}
+                    {w.due && w.label !== 'Recurring' ? ` · due ${w.due}` : ''}
                     {w.overdue > 0 ? ` · ${w.overdue} overdue` : ''}
                   </caption>
                   <thead>
@@ -99,9 +99,16 @@ export const ProgramPage: FC<{
                         </td>
                         <td>
                           {i.title}
-                          <div class="sub mono">{i.id}</div>
+                          <div class="sub mono">
+                            {i.id}
+                            {i.kind === 'workstream' || i.kind === 'review' ? ` · ${i.kind}` : ''}
+                          </div>
                         </td>
-                        <td>{i.due ?? '—'}</td>
+                        <td data-next-due={i.recurs ? (i.due ?? '') : undefined}>
+                          {i.recurs
+                            ? `next ${i.due ?? '(after launch)'} · every ${i.recurs}`
+                            : (i.due ?? '—')}
+                        </td>
                         <td>{i.owner ?? '—'}</td>
                         <td class="sub">{i.message}</td>
                       </tr>

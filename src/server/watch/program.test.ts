@@ -50,11 +50,11 @@ describe('programView', () => {
   it('groups by track and window, overdue first', () => {
     const now = at('2026-01-21T00:00:00Z'); // day 20
     const view = programView(checklist, evaluate(now), now);
-    expect(view).toMatchObject({ launch: '2026-01-01', day: 20, total: 7, done: 1, overdue: 3 });
+    expect(view).toMatchObject({ launch: '2026-01-01', day: 20, total: 7, done: 1, overdue: 4 });
     expect(view.tracks.map((t) => [t.title, t.overdue])).toEqual([
       ['A) Reliability track', 1],
       ['B) Security track', 2],
-      ['Governance', 0],
+      ['Governance', 1],
     ]);
     const security = view.tracks[1]!;
     // Windows in due order: the first week before 15–90 days.
@@ -67,7 +67,9 @@ describe('programView', () => {
       ['SLO dashboard', 'pending', true, 6, 'sre'],
       ['Incident playbook', 'pass', false, 0, null],
     ]);
-    expect(view.tracks[2]!.windows.map((w) => w.label)).toEqual(['No due date']);
+    // "Weekly ops review" recurs: first due one week after launch.
+    expect(view.tracks[2]!.windows.map((w) => [w.label, w.due])).toEqual([['Recurring', '2026-01-08']]);
+    expect(view.tracks[2]!.windows[0]!.items[0]).toMatchObject({ recurs: '7d', overdue: true });
   });
 
   it('puts tracks in document order when nothing is overdue', () => {
@@ -94,12 +96,14 @@ describe('programView', () => {
     const inWeek = evaluate(at('2026-01-09T00:00:00Z'), [review]).items.find((i) => i.id === review.item)!;
     expect(inWeek.status).toBe('pass');
     const nextWeek = evaluate(at('2026-01-13T00:00:00Z'), [review]).items.find((i) => i.id === review.item)!;
-    expect(nextWeek).toMatchObject({ status: 'pending', flags: ['attestation-expired'] });
-    expect(nextWeek.message).toContain('expired');
+    expect(nextWeek).toMatchObject({ status: 'pending', due: '2026-01-12', overdue: true });
+    expect(nextWeek.message).toContain('due again every 7d');
   });
 
   it('recognises a program by its due dates', () => {
     expect(isProgram(checklist)).toBe(true);
-    expect(isProgram({ items: checklist.items.map(({ due: _due, ...i }) => i) })).toBe(false);
+    expect(isProgram({ items: checklist.items.map(({ due: _due, recurs: _recurs, ...i }) => i) })).toBe(
+      false,
+    );
   });
 });

@@ -18,6 +18,9 @@ export interface ProgramItem {
   /** Whole days past the due date (overdue items only). */
   daysLate: number;
   owner: string | null;
+  kind: Item['kind'];
+  /** Recurring reviews: the period; `due` is the next due date. */
+  recurs?: string;
 }
 
 /** Items sharing a due window within a track. */
@@ -54,6 +57,7 @@ export interface ProgramView {
 }
 
 const DAY = 86_400_000;
+const PROGRAM_KINDS: ReadonlySet<Item['kind']> = new Set(['task', 'field', 'workstream', 'review']);
 const DONE: ReadonlySet<ItemStatus> = new Set(['pass', 'waived', 'skipped']);
 
 /** Sections every item shares (the document title): tracks start below them. */
@@ -68,6 +72,9 @@ function commonPrefix(items: readonly Item[]): number {
 }
 
 function windowOf(item: Item, evaluated: EvaluatedItem): { label: string; order: number } {
+  const days = item.recurs ? /^(\d+)d$/.exec(item.recurs) : null;
+  // Recurring reviews sit together after the windows, shortest period first.
+  if (days) return { label: 'Recurring', order: 1e9 };
   const due = item.due;
   if (due?.source === 'heading')
     return { label: due.text, order: due.offsetDays ?? due.fromDays ?? Number.MAX_SAFE_INTEGER };
@@ -81,7 +88,12 @@ function windowOf(item: Item, evaluated: EvaluatedItem): { label: string; order:
  * @example const view = programView(checklist, evaluation, new Date());
  */
 export function programView(checklist: Checklist, evaluation: Evaluation, now: Date): ProgramView {
-  const items = checklist.items.filter((i) => i.kind === 'task' || i.kind === 'field');
+  // A launch checklist with a program after it (seed 004): the program is what follows the launch, plus
+  // anything with a due date; a checklist without phases is all program (seed 001 before phases).
+  const phased = checklist.items.some((i) => i.phase === 'post-launch');
+  const items = checklist.items.filter(
+    (i) => PROGRAM_KINDS.has(i.kind) && (!phased || i.phase === 'post-launch' || i.due !== undefined),
+  );
   const byId = new Map(evaluation.items.map((e) => [e.id, e]));
   const skip = commonPrefix(items);
   const tracks = new Map<
@@ -92,7 +104,7 @@ export function programView(checklist: Checklist, evaluation: Evaluation, now: D
   for (const item of items) {
     const e = byId.get(item.id);
     if (!e) continue;
-    const title = item.section[skip] ?? checklist.name;
+    const title = item.track ?? item.section[skip] ?? checklist.name;
     let t = tracks.get(title);
     if (!t) {
       t = { track: { title, windows: [], overdue: 0, done: 0, total: 0 }, windows: new Map() };
@@ -115,6 +127,8 @@ export function programView(checklist: Checklist, evaluation: Evaluation, now: D
       overdue: e.overdue,
       daysLate,
       owner: e.owner,
+      kind: item.kind,
+      ...(item.recurs ? { recurs: item.recurs } : {}),
     });
     if (w.due === null || (e.due !== null && e.due > w.due)) w.due = e.due;
     const done = DONE.has(e.status);
@@ -156,7 +170,7 @@ export function programView(checklist: Checklist, evaluation: Evaluation, now: D
   };
 }
 
-/** Whether a checklist is a program worth the program view: some item has a due date. */
+/** Whether a checklist is a program worth the program view: some item has a due date or recurs. */
 export function isProgram(checklist: Pick<Checklist, 'items'>): boolean {
-  return checklist.items.some((i) => i.due !== undefined);
+  return checklist.items.some((i) => i.due !== undefined || i.recurs !== undefined);
 }

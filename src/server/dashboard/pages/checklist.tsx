@@ -19,6 +19,23 @@ import {
 import type { Session } from '../sessions.js';
 import { ItemRow, type Permissions, type WindowHistory } from './item-row.js';
 
+/** Items in runs of the same section path (below the document title, which is the page title already). */
+function sectionsOf(
+  checklist: Checklist,
+  items: EvaluatedItem[],
+): { title: string; items: EvaluatedItem[] }[] {
+  const sections: { title: string; items: EvaluatedItem[] }[] = [];
+  for (const item of items) {
+    const path =
+      item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
+    const title = path.length > 0 ? path.join(' › ') : checklist.name;
+    const last = sections.find((s) => s.title === title);
+    if (last) last.items.push(item);
+    else sections.push({ title, items: [item] });
+  }
+  return sections;
+}
+
 /** One checklist for one environment: verdict, reasons, sign-offs, items by section, actions. */
 export const ChecklistPage: FC<{
   ctx: PageContext & { session: Session };
@@ -35,16 +52,26 @@ export const ChecklistPage: FC<{
   const progress = blockingProgress(evaluation.items);
   const clear = progress.parts.pass + progress.parts.waived + progress.parts.skipped;
   const model = new Map(checklist.items.map((i) => [i.id, i]));
-  const sections: { title: string; items: EvaluatedItem[] }[] = [];
-  for (const item of evaluation.items) {
-    // The document's title heading is the page title already; sections show the path below it.
-    const path =
-      item.section.length > 1 && item.section[0] === checklist.name ? item.section.slice(1) : item.section;
-    const title = path.length > 0 ? path.join(' › ') : checklist.name;
-    const last = sections[sections.length - 1];
-    if (last && last.title === title) last.items.push(item);
-    else sections.push({ title, items: [item] });
-  }
+  const gate = evaluation.items.filter((i) => i.phase !== 'post-launch');
+  const after = evaluation.items.filter((i) => i.phase === 'post-launch');
+  const sections = sectionsOf(checklist, gate);
+  // Once launched, the program's overdue items come first.
+  const afterSections = sectionsOf(
+    checklist,
+    evaluation.launched ? [...after].sort((a, b) => Number(b.overdue) - Number(a.overdue)) : after,
+  );
+  const row = (item: EvaluatedItem) => (
+    <ItemRow
+      item={item}
+      model={model.get(item.id)}
+      history={history.get(item.id)}
+      can={can}
+      base={base}
+      environment={environment}
+      session={ctx.session}
+      now={now}
+    />
+  );
   const blockingReasons = evaluation.reasons;
   return (
     <Layout ctx={ctx} title={`${checklist.name} (${environment})`}>
@@ -143,22 +170,26 @@ export const ChecklistPage: FC<{
       {sections.map((section) => (
         <section>
           <h2>{section.title}</h2>
-          <ul class="items">
-            {section.items.map((item) => (
-              <ItemRow
-                item={item}
-                model={model.get(item.id)}
-                history={history.get(item.id)}
-                can={can}
-                base={base}
-                environment={environment}
-                session={ctx.session}
-                now={now}
-              />
-            ))}
-          </ul>
+          <ul class="items">{section.items.map(row)}</ul>
         </section>
       ))}
+
+      {after.length > 0 ? (
+        <section class="after-launch" id="after-launch">
+          <h2>After launch</h2>
+          <p class="sub">
+            {after.length} item{after.length === 1 ? '' : 's'} of the program that follows the launch,{' '}
+            {after.filter((i) => i.overdue).length} overdue
+            {evaluation.launched ? ` (launched ${checklist.launch})` : ''}. They never block the verdict.
+          </p>
+          {afterSections.map((section) => (
+            <section>
+              <h3>{section.title}</h3>
+              <ul class="items">{section.items.map(row)}</ul>
+            </section>
+          ))}
+        </section>
+      ) : null}
     </Layout>
   );
 };

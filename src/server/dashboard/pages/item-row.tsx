@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx';
 import type { Sample } from '../../../engine/store.js';
 import type { Item } from '../../../model/checklist.js';
 import type { EvaluatedItem } from '../../../model/verdict.js';
+import { displayStatus } from '../../../model/verdict.js';
 import { CsrfField, relativeTime, SampleChart, StatusChip, showValue } from '../components.js';
 import type { Session } from '../sessions.js';
 
@@ -41,7 +42,7 @@ export const ItemRow: FC<{
   return (
     <li class="item" id={`item-${item.id}`} data-item={item.id} data-status={item.status}>
       <div>
-        <StatusChip status={item.status} />
+        <StatusChip status={item.status} label={displayStatus(item)} />
       </div>
       <div class="body">
         <div class="title">{item.title}</div>
@@ -54,6 +55,7 @@ export const ItemRow: FC<{
           ) : null}
           {item.kind !== 'task' ? <span class="tag">{item.kind}</span> : null}
           {!item.blocking ? <span class="tag">advisory</span> : null}
+          {item.recurs ? <span class="tag">every {item.recurs}</span> : null}
           {item.owner ? <span class="tag">owner {item.owner}</span> : null}
           {item.due ? (
             <span class={`tag${item.overdue ? ' warn' : ''}`}>
