@@ -391,11 +391,12 @@ describe('front matter', () => {
     expect(c.policy).toEqual({
       waiver_max_days: 30,
       signoffs: [],
+      regular: '90d',
       signoff_when: 'ready',
       distinct_signers: true,
       resign_on_change: false,
     });
-    expect(read('# x\n').policy).toEqual({ waiver_max_days: 30, signoffs: [] });
+    expect(read('# x\n').policy).toEqual({ waiver_max_days: 30, signoffs: [], regular: '90d' });
   });
 
   it('warns when a webhook secret is written in the file', () => {
