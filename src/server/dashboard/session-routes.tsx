@@ -71,7 +71,9 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     try {
-      const principal = await auth.verify(token || undefined, c.get('clientIp'));
+      await auth.verify(token || undefined, c.get('clientIp'));
+      // A login asks the store (no cache), so a token revoked a moment ago is refused, saying so.
+      const principal = await auth.current(hashToken(token));
       const session = sessions.create(principal, hashToken(token));
       setSessionCookie(c, session.id, isHttps(c), Math.floor(config.sessionTtlMs / 1000));
       deps.logger.info('dashboard login', { token: principal.name, role: principal.role });
