@@ -6,16 +6,19 @@ import type { Store } from '../engine/store.js';
 import { ConfigError } from '../model/errors.js';
 import {
   createCatalog,
+  createMetrics,
   createServer,
   type GonogoServer,
   jsonLogger,
   type Logger,
   type ServerConfig,
+  type ServerMetrics,
 } from '../server/index.js';
 import { startServiceWatch, type Watch } from '../server/watch/index.js';
 import { recordDigest, serviceActor } from '../usecases/index.js';
 import { type Config, configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
+import type { Project } from './project-file.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
 export interface ServeDeps {
@@ -25,6 +28,21 @@ export interface ServeDeps {
   now(): Date;
   /** GONOGO_* settings; read from `io.env` when not given (tests). */
   config?: Config;
+  /** The project file above the working directory, if any (its checklists are served without --checklists). */
+  project?: () => Project | undefined;
+  /** The parse cache directory (GONOGO_CACHE*, else the project file's `cache`); `config.cacheDir` when not given. */
+  cacheDir?: () => string | undefined;
+}
+
+/** What `serve` serves: `--checklists DIR`, else the project file's checklists, else the current directory. */
+export function servedChecklists(
+  opts: Pick<ServeOptions, 'checklists'>,
+  deps: Pick<ServeDeps, 'io' | 'project'>,
+): { dir: string; checklists?: Project['checklists']; shown: string } {
+  if (opts.checklists !== undefined) return { dir: opts.checklists, shown: opts.checklists };
+  const project = deps.project?.();
+  if (project) return { dir: project.dir, checklists: project.checklists, shown: project.path };
+  return { dir: deps.io.cwd, shown: deps.io.cwd };
 }
 
 /** A started server: its URL, and `close()` for a graceful stop (stop accepting, finish in-flight, close store). */
@@ -48,13 +66,18 @@ export async function startServer(
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
   const watchOptions = config.watch;
-  const cacheDir = config.cacheDir;
+  const cacheDir = deps.cacheDir ? deps.cacheDir() : config.cacheDir;
+  const served = servedChecklists(opts, deps);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
+  const metrics = createMetrics({ store, now: deps.now });
+  store.observe?.(metrics.store);
   const catalog = await createCatalog({
-    dir: opts.checklists,
-    load: (file) => loadChecklistFile(file, { registry, cacheDir }),
+    dir: served.dir,
+    ...(served.checklists ? { checklists: served.checklists } : {}),
+    load: (file, bind) =>
+      loadChecklistFile(file, { ...(bind ? { bind } : {}), registry, cacheDir, onCache: metrics.parseCache }),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
@@ -66,8 +89,10 @@ export async function startServer(
     env: deps.io.env,
     logger,
     config: serverConfig,
+    metrics,
     scheduler: { alive: () => watch?.alive() ?? false },
   });
+  const verifier = verifyPeriodically(store, metrics, logger);
   let watch: Watch | undefined;
   const http = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: server.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
@@ -85,7 +110,16 @@ export async function startServer(
   const port = (http.address() as AddressInfo).port;
   // Every replica runs the loop; only the lease holder schedules, samples and notifies.
   watch = startServiceWatch(
-    { store, registry, catalog, gate: server.gate, now: deps.now, env: deps.io.env, logger },
+    {
+      store,
+      registry,
+      catalog,
+      gate: server.gate,
+      now: deps.now,
+      env: deps.io.env,
+      logger,
+      observer: metrics.watch,
+    },
     watchOptions,
   );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -97,6 +131,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         catalog.close();
+        clearInterval(verifier);
         // Stop accepting first, then let in-flight requests and the watch loop's work finish; idle
         // keep-alive sockets are dropped now rather than after their timeout.
         const stopped = new Promise<void>((r) => http.close(() => r()));
@@ -110,11 +145,32 @@ export async function startServer(
   };
 }
 
+/** How often the service re-verifies the audit chain for `gonogo_audit_verify_ok`. */
+const VERIFY_EVERY_MS = 3_600_000;
+
+/**
+ * Verify the audit chain now and every hour, so an edited or deleted event shows in the metrics (and
+ * alerts) without anyone calling /api/v1/audit/verify.
+ */
+function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger): NodeJS.Timeout {
+  const verify = () => {
+    store.verifyAudit().then(
+      (v) => {
+        metrics.auditVerified(v);
+        if (!v.ok) logger.error('audit chain broken', { firstBad: v.firstBad });
+      },
+      (err: unknown) => logger.warn('audit verification failed', { error: (err as Error).message }),
+    );
+  };
+  verify();
+  return setInterval(verify, VERIFY_EVERY_MS).unref();
+}
+
 /** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
   const running = await startServer(opts, deps);
   deps.io.stdout.write(
-    `gonogo serving ${opts.checklists} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+    `gonogo serving ${servedChecklists(opts, deps).shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

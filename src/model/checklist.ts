@@ -152,6 +152,8 @@ export interface NotifyTarget {
   webhook?: string;
   secret?: string;
   events?: string[];
+  /** Where the entry is written (the document's front matter or its bindings file), for warnings. */
+  at?: { file?: string; line: number; column: number };
 }
 
 /** Policy from front matter. */
@@ -177,6 +179,8 @@ export interface Warning {
   message: string;
   line: number;
   column: number;
+  /** The file it is in, when not the checklist itself (e.g. its bindings file). */
+  file?: string;
 }
 
 /** A whole checklist, as read from one Markdown file (plus optional bindings). */

@@ -1,3 +1,4 @@
+import { resolveNotifyTargets } from '../../engine/notify-targets.js';
 import { redact as redactValue } from '../../engine/redact.js';
 import {
   type Checklist,
@@ -5,7 +6,9 @@ import {
   type Item,
   phaseOf,
   TASK_LIST_KINDS,
+  type Warning,
 } from '../../model/checklist.js';
+import { displayText as shown } from '../../model/display-text.js';
 import { ConfigError } from '../../model/errors.js';
 import { suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
@@ -40,7 +43,9 @@ const lint: Command = {
         'format',
       );
     }
-    const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    const loaded = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    // Warnings that depend on this process's environment are added here, never cached with the parse.
+    const checklist = { ...loaded, warnings: [...loaded.warnings, ...notifyWarnings(loaded, ctx.io.env)] };
     // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
     const text = await ctx.services.readSource(file!);
     const automatable = suggest(checklist, text).suggestions.length;
@@ -55,6 +60,27 @@ const lint: Command = {
 
 export default lint;
 
+/**
+ * A warning per `notify:` target the service could not use (or would use at a risk), at its line in
+ * the document or its bindings file: the service drops such a target with one log line, so lint says so.
+ */
+export function notifyWarnings(
+  checklist: Checklist,
+  env: Readonly<Record<string, string | undefined>>,
+): Warning[] {
+  const { problems } = resolveNotifyTargets(checklist, env);
+  return problems.map((p) => {
+    const at = checklist.notify[p.index]?.at ?? { line: 1, column: 1 };
+    const effect = p.dropped ? 'this target is not used: nothing is sent to it' : 'it is used';
+    return {
+      message: `${p.field}: ${p.message}; ${effect}`,
+      line: at.line,
+      column: at.column,
+      ...(at.file === undefined ? {} : { file: at.file }),
+    };
+  });
+}
+
 /** The checklist model as `lint --format json` prints it (DESIGN.md "Command line"), secrets redacted. */
 export function toJson(checklist: Checklist): Record<string, unknown> {
   return {
@@ -66,7 +92,7 @@ export function toJson(checklist: Checklist): Record<string, unknown> {
     environments: redact(checklist.environments),
     policy: checklist.policy,
     ...(checklist.schedule === undefined ? {} : { schedule: checklist.schedule }),
-    notify: checklist.notify.map((target) => ({
+    notify: checklist.notify.map(({ at: _at, ...target }) => ({
       ...target,
       ...(target.slack === undefined ? {} : { slack: hideUnlessReference(target.slack) }),
       ...(target.secret === undefined ? {} : { secret: hideUnlessReference(target.secret) }),
@@ -130,7 +156,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts. */
+/**
+ * The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts.
+ * Every name comes from the document, so it is shown as visible escapes, never acted on by the terminal.
+ */
 export function renderText(
   checklist: Checklist,
   ctx: CommandContext,
@@ -138,11 +167,12 @@ export function renderText(
 ): string {
   const c = paint(ctx);
   const lines: string[] = [];
-  lines.push(`${c.bold(checklist.name)} ${c.dim(`(${checklist.id})`)}`);
+  lines.push(`${c.bold(shown(checklist.name))} ${c.dim(`(${shown(checklist.id)})`)}`);
   lines.push(c.dim(checklist.digest));
-  if (checklist.launch) lines.push(`launch ${checklist.launch}`);
-  lines.push(`environments: ${Object.keys(checklist.environments).join(', ')}`);
-  if (checklist.signoffs.length > 0) lines.push(`sign-offs required: ${checklist.signoffs.join(', ')}`);
+  if (checklist.launch) lines.push(`launch ${shown(checklist.launch)}`);
+  lines.push(`environments: ${shown(Object.keys(checklist.environments).join(', '))}`);
+  if (checklist.signoffs.length > 0)
+    lines.push(`sign-offs required: ${shown(checklist.signoffs.join(', '))}`);
   let previous: string[] = [];
   for (const item of checklist.items) {
     let same = 0;
@@ -150,7 +180,7 @@ export function renderText(
       same++;
     for (let depth = same; depth < item.section.length; depth++) {
       lines.push('');
-      lines.push(`${'  '.repeat(depth)}${c.bold(item.section[depth]!)}`);
+      lines.push(`${'  '.repeat(depth)}${c.bold(shown(item.section[depth]!))}`);
     }
     if (same === item.section.length && same < previous.length) lines.push('');
     previous = item.section;
@@ -159,7 +189,11 @@ export function renderText(
   if (checklist.warnings.length > 0) {
     lines.push('');
     for (const w of checklist.warnings) {
-      lines.push(c.yellow(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`));
+      lines.push(
+        c.yellow(
+          shown(`${w.file ?? checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`),
+        ),
+      );
     }
   }
   lines.push('');
@@ -167,7 +201,7 @@ export function renderText(
     lines.push(
       c.cyan(
         `${plural(unbound.automatable, 'item')} look${unbound.automatable === 1 ? 's' : ''} automatable but ` +
-          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${unbound.file}`,
+          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${shown(unbound.file)}`,
       ),
     );
   }
@@ -186,15 +220,19 @@ function itemLine(item: Item, c: ReturnType<typeof paint>): string {
         : item.checked
           ? '[x]'
           : '[ ]';
-  const parts = [item.checked ? c.green(box) : box, item.id, c.dim(item.kind === 'task' ? '' : item.kind)];
+  const parts = [
+    item.checked ? c.green(box) : box,
+    shown(item.id),
+    c.dim(item.kind === 'task' ? '' : item.kind),
+  ];
   if (phaseOf(item) === 'post-launch') parts.push(c.dim('after launch'));
-  if (item.recurs) parts.push(c.dim(`every ${item.recurs}`));
-  if (item.role) parts.push(c.dim(`role ${item.role}`));
-  if (item.check) parts.push(c.cyan(`${item.check.kind} ${targetText(item.check)}`));
+  if (item.recurs) parts.push(c.dim(`every ${shown(item.recurs)}`));
+  if (item.role) parts.push(c.dim(`role ${shown(item.role)}`));
+  if (item.check) parts.push(c.cyan(shown(`${item.check.kind} ${targetText(item.check)}`)));
   if (!item.blocking) parts.push(c.yellow('advisory'));
-  if (item.skip) parts.push(c.dim(`skipped: ${item.skip}`));
-  if (item.due) parts.push(c.dim(`due ${item.due.text}`));
-  if (item.owner) parts.push(c.dim(`owner ${item.owner}`));
+  if (item.skip) parts.push(c.dim(`skipped: ${shown(item.skip)}`));
+  if (item.due) parts.push(c.dim(`due ${shown(item.due.text)}`));
+  if (item.owner) parts.push(c.dim(`owner ${shown(item.owner)}`));
   return parts.filter(Boolean).join('  ');
 }
 

@@ -2,12 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
+import { displayText } from '../../model/display-text.js';
+
 import { ConfigError } from '../../model/errors.js';
 import { personActor, resolveEnvironment, runChecks } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { envOf } from '../state-command.js';
 
 const USAGE = 'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait]';
 
@@ -71,7 +74,7 @@ const run: Command = {
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
-    const environment = resolveEnvironment(checklist, values.env);
+    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
     await registry.load?.(checkKinds(checklist));
 
@@ -102,10 +105,10 @@ const run: Command = {
       } catch (err) {
         throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
       }
-      io.stdout.write(
+      const line =
         `${report.verdict} ${report.checklist.id} (${environment}): ${summaryLine(report)}; ` +
-          `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}\n`,
-      );
+        `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}`;
+      io.stdout.write(`${displayText(line)}\n`);
     } else {
       const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
       io.stdout.write(format.render(report, { color }));

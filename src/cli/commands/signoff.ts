@@ -1,7 +1,8 @@
+import { displayText } from '../../model/display-text.js';
 import { signoff } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, envOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage = 'signoff FILE --role ROLE [--by NAME | --token T] [--env E] [--bind B] [--db PATH|URL]';
 
@@ -32,15 +33,18 @@ The sign-off binds the checklist's digest: any later edit of the file makes it s
     const s = await signoff(useCases, await actorOf(values, ctx, useCases.store), {
       checklist,
       role: values.role ?? '',
-      environment: values.env,
+      environment: envOf(values.env, checklist, ctx),
     });
     ctx.io.stdout.write(
       [
         `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.person ?? s.by}` +
           `${s.person && s.person !== s.by ? ` (token ${s.by})` : ''} (digest ${s.digest}, evidence ${s.evidence ?? '-'})`,
         'editing the checklist makes this sign-off stale; sign again after any change',
-        `next: ${statusHint(file, s.environment)}`,
-      ].join('\n') + '\n',
+        `next: ${statusHint(file, s.environment, values)}`,
+      ]
+        // Names, roles and --by are the user's text: shown, never acted on by the terminal.
+        .map((l) => displayText(l))
+        .join('\n') + '\n',
     );
     return EXIT.OK;
   },

@@ -1,7 +1,9 @@
+import { displayText } from '../../model/display-text.js';
 import { evaluateStored, resolveEnvironment } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { envOf, nextCommand } from '../state-command.js';
 
 const usage = 'status FILE [--env E] [--format text|json|junit|markdown] [--bind B] [--db PATH|URL]';
 
@@ -21,7 +23,7 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
     const [file] = positionals(pos, ['FILE'], usage) as [string];
     const format = await getFormat(values.format ?? 'text');
     const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
-    const environment = resolveEnvironment(checklist, values.env);
+    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
     const store = await ctx.services.openStore();
     const { evaluation, report, latest } = await evaluateStored(
       { store, now: () => ctx.services.now() },
@@ -33,11 +35,11 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
       const hasChecks = checklist.items.some((i) => i.check);
       if (hasChecks && !latest) {
         ctx.io.stderr.write(
-          `no stored run yet for ${environment}: run \`gonogo run ${file} --env ${environment}\`\n`,
+          `${displayText(`no stored run yet for ${environment}: run \`${nextCommand('run', file, environment, values)}\``)}\n`,
         );
       } else if (latest && latest.digest !== checklist.digest) {
         ctx.io.stderr.write(
-          `the latest run (#${latest.id}, ${latest.finishedAt}) checked an earlier version of the checklist; run it again\n`,
+          `the latest run (#${latest.id}, ${latest.finishedAt}) checked an earlier version of the checklist; run it again: ${nextCommand('run', file, environment, values)}\n`,
         );
       }
     }
