@@ -28,6 +28,32 @@ policy:
 - [ ] Backups tested
 `;
 
+/** Sign-off policy (DESIGN.md "Sign-off policy"): refused the same way at every door. */
+const GATED = `---
+id: gated
+environments:
+  production: {}
+policy:
+  signoffs: [engineering, security]
+  signoff_when: ready
+---
+# Gated
+## Ops
+- [ ] Backups tested
+`;
+const DISTINCT = `---
+id: distinct
+environments:
+  production: {}
+policy:
+  signoffs: [engineering, security]
+  distinct_signers: true
+---
+# Distinct
+## Ops
+- [x] Backups tested
+`;
+
 const CASES = [
   {
     what: 'a sign-off role the token does not hold',
@@ -50,11 +76,30 @@ const CASES = [
     http: 403,
     message: 'token "operator" has role operator; signing off needs approver or higher',
   },
-] as const;
+  {
+    what: 'policy.signoff_when: ready while an item blocks GO',
+    checklist: 'gated',
+    token: 'sec-approver',
+    role: 'security',
+    http: 409,
+    message:
+      'gated (production) is not ready for sign-off: 1 item blocks GO besides sign-offs (ops/backups-tested); policy.signoff_when: ready takes sign-offs once only sign-offs remain',
+  },
+  {
+    what: 'policy.distinct_signers: one person signing a second role',
+    checklist: 'distinct',
+    token: 'pat',
+    role: 'security',
+    http: 403,
+    message:
+      'Pat already signed off as engineering; policy.distinct_signers needs another person for security',
+  },
+] as { what: string; checklist?: string; token: string; role: string; http: number; message: string }[];
 
-const TOKENS: [string, TokenRole, string[]][] = [
+const TOKENS: [string, TokenRole, string[], string?][] = [
   ['sec-approver', 'approver', ['security']],
   ['operator', 'operator', []],
+  ['pat', 'approver', ['engineering', 'security'], 'Pat'],
 ];
 
 /** The text of an HTML page, entities decoded, so it compares with the plain message. */
@@ -77,10 +122,15 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
     dir = await mkdtemp(join(tmpdir(), 'gonogo-same-refusal-'));
     db = join(dir, 'gonogo.db');
     await writeFile(join(dir, 'launch.md'), CHECKLIST);
+    await writeFile(join(dir, 'gated.md'), GATED);
+    await writeFile(join(dir, 'distinct.md'), DISTINCT);
     store = await openStore(db);
-    for (const [name, role, signoffRoles] of TOKENS) {
+    for (const [name, role, signoffRoles, person] of TOKENS) {
       tokens[name] = `gng_test_${name}_${Math.random().toString(36).slice(2)}`;
-      await store.createToken({ name, role, signoffRoles, hash: hashToken(tokens[name]!) }, 'test');
+      await store.createToken(
+        { name, role, signoffRoles, hash: hashToken(tokens[name]!), ...(person ? { person } : {}) },
+        'test',
+      );
     }
     server = await startServer(
       { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
@@ -98,17 +148,17 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const viaCli = async (token: string, role: string) => {
+  const viaCli = async (token: string, role: string, id = 'launch') => {
     const r = await runCli(
-      ['signoff', 'launch.md', '--role', role, '--token', token, '--env', 'production', '--db', db],
+      ['signoff', `${id}.md`, '--role', role, '--token', token, '--env', 'production', '--db', db],
       { cwd: dir },
     );
     expect(r.stderr).not.toContain(token);
     return { code: r.code, message: r.stderr.replace(/^gonogo: /, '').trimEnd() };
   };
 
-  const viaApi = async (token: string, role: string) => {
-    const res = await fetch(`${server.url}/api/v1/checklists/launch/signoffs`, {
+  const viaApi = async (token: string, role: string, id = 'launch') => {
+    const res = await fetch(`${server.url}/api/v1/checklists/${id}/signoffs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ env: 'production', role }),
@@ -117,7 +167,7 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
     return { status: res.status, message: problem.detail };
   };
 
-  const viaDashboard = async (token: string, role: string) => {
+  const viaDashboard = async (token: string, role: string, id = 'launch') => {
     const login = await fetch(`${server.url}/login`, {
       method: 'POST',
       redirect: 'manual',
@@ -126,9 +176,9 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
     });
     expect(login.status).toBe(303);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const page = await (await fetch(`${server.url}/checklists/launch`, { headers: { cookie } })).text();
+    const page = await (await fetch(`${server.url}/checklists/${id}`, { headers: { cookie } })).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const post = await fetch(`${server.url}/checklists/launch/signoff`, {
+    const post = await fetch(`${server.url}/checklists/${id}/signoff`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
@@ -142,20 +192,42 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
 
   it.each(CASES)('$what: exit 2, HTTP $http, the same message on the dashboard', async (c) => {
     const token = tokens[c.token]!;
+    if (c.checklist === 'distinct') {
+      // Pat signs one role first; the second is what every door refuses.
+      expect((await viaCli(token, 'engineering', 'distinct')).code).toBe(0);
+    }
+    const id = c.checklist ?? 'launch';
     const [cli, api, dashboard] = await Promise.all([
-      viaCli(token, c.role),
-      viaApi(token, c.role),
-      viaDashboard(token, c.role),
+      viaCli(token, c.role, id),
+      viaApi(token, c.role, id),
+      viaDashboard(token, c.role, id),
     ]);
     expect(cli).toEqual({ code: 2, message: c.message });
     expect(api).toEqual({ status: c.http, message: c.message });
     expect(dashboard).toEqual({ message: `Sign-off refused: ${c.message}` });
   });
 
+  it('shows the signer as the token’s person on the dashboard, with the evidence it saw', async () => {
+    const login = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ token: tokens.pat! }).toString(),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const page = text(
+      await (await fetch(`${server.url}/checklists/distinct`, { headers: { cookie } })).text(),
+    );
+    expect(page).toMatch(/signed by Pat, /);
+    expect(page).not.toContain('signed by pat');
+    expect(page).toMatch(/evidence <span class="mono">[0-9a-f]{12}<\/span> · current/);
+  });
+
   it('wrote no sign-off and no audit event through any door', async () => {
     const state = await store.loadState('launch', 'production');
     expect(state.signoffs).toEqual([]);
-    const types = (await store.listAudit({ after: 0 })).map((e) => e.type);
-    expect(types).not.toContain('signoff.given');
+    const given = (await store.listAudit({ after: 0 })).filter((e) => e.type === 'signoff.given');
+    // Only Pat's first sign-off (the setup of the distinct_signers case).
+    expect(given.map((e) => [e.checklist, e.data.role])).toEqual([['distinct', 'engineering']]);
   });
 });

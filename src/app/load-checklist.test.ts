@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
 import { ValidationErrors } from '../model/errors.js';
+import { cacheSecret, sealEntry } from './cache-seal.js';
 import { configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
 
@@ -45,9 +46,16 @@ async function setup(name: string, text: string) {
   const entry = async () => {
     const [name] = await entries();
     const path = join(cache, name!);
-    return { path, data: JSON.parse(await readFile(path, 'utf8')) };
+    const text = await readFile(path, 'utf8');
+    return { path, data: JSON.parse(text.slice(text.indexOf('\n') + 1)) };
   };
-  return { file, cache, load, entries, entry };
+  /** Rewrite an entry as gonogo itself would (sealed with the cache's secret). */
+  const seal = async (path: string, data: unknown) => {
+    const secret = (await cacheSecret(cache))!;
+    const key = path.slice(path.lastIndexOf('/') + 1, -'.json'.length);
+    await writeFile(path, sealEntry(secret, key, JSON.stringify(data)));
+  };
+  return { file, cache, load, entries, entry, seal };
 }
 
 describe('the parse cache', () => {
@@ -59,7 +67,7 @@ describe('the parse cache', () => {
     expect(data.checklist).toEqual(first);
     // An entry changed behind gonogo's back shows that the second load read it instead of the file.
     data.checklist.items[0].title = 'from the cache';
-    await writeFile(path, JSON.stringify(data));
+    await s.seal(path, data);
     expect((await s.load()).items[0]!.title).toBe('from the cache');
   });
 
@@ -68,10 +76,10 @@ describe('the parse cache', () => {
     await s.load();
     const { path, data } = await s.entry();
     data.checklist.items[0].check.expect = ['rows > 0'];
-    await writeFile(path, JSON.stringify(data));
+    await s.seal(path, data);
     await expect(s.load()).resolves.toBeDefined();
     // Marked unvalidated, the same entry is validated and refused.
-    await writeFile(path, JSON.stringify({ ...data, valid: false }));
+    await s.seal(path, { ...data, valid: false });
     await expect(s.load()).rejects.toBeInstanceOf(ValidationErrors);
   });
 
@@ -100,6 +108,35 @@ describe('the parse cache', () => {
     await writeFile(path, '{"checklist": {"id": ');
     expect((await s.load()).items[0]!.title).toBe('Health answers');
     expect((await s.entry()).data.valid).toBe(true);
+  });
+
+  it('refuses an entry edited without the secret, or sealed for another key, and parses the file again', async () => {
+    const s = await setup('forged', VALID);
+    await s.load();
+    const { path, data } = await s.entry();
+    data.checklist.items[0].title = 'planted';
+    // An attacker who can write the folder but not read the secret: plain JSON, then a guessed MAC.
+    await writeFile(path, JSON.stringify(data));
+    expect((await s.load()).items[0]!.title).toBe('Health answers');
+    await writeFile(path, `${'0'.repeat(64)}\n${JSON.stringify(data)}`);
+    expect((await s.load()).items[0]!.title).toBe('Health answers');
+    // A genuine entry of another checklist copied over this one's name.
+    const secret = (await cacheSecret(s.cache))!;
+    await writeFile(path, sealEntry(secret, 'another-key', JSON.stringify(data)));
+    expect((await s.load()).items[0]!.title).toBe('Health answers');
+    expect((await s.entry()).data.checklist.items[0].title).toBe('Health answers');
+  });
+
+  it('keeps its secret private (0600) and skips the cache when the secret is readable by others', async () => {
+    const s = await setup('secret', VALID);
+    await s.load();
+    const secretFile = join(s.cache, '.secret');
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
+    await chmod(secretFile, 0o644);
+    const { path, data } = await s.entry();
+    data.checklist.items[0].title = 'from the cache';
+    await s.seal(path, data).catch(() => undefined);
+    expect((await s.load()).items[0]!.title).toBe('Health answers');
   });
 
   it('is off with GONOGO_CACHE=off', async () => {

@@ -7,6 +7,7 @@ import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
+import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
 
 /**
  * Read, repair, parse and validate a checklist file: the one loading path of the CLI and the server.
@@ -34,7 +35,9 @@ export async function loadChecklistFile(
     ? { text: (await readInput(opts.bind, 'bindings')).toString('utf8'), file: opts.bind }
     : undefined;
   const kinds = opts.registry.names();
-  const cache = opts.cacheDir;
+  // Without its secret the cache cannot tell its own entries from planted ones: then it is not used.
+  const secret = opts.cacheDir ? await cacheSecret(opts.cacheDir) : undefined;
+  const cache = secret && opts.cacheDir ? { dir: opts.cacheDir, secret } : undefined;
   const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
   const cached = cache && key ? await readCached(cache, key) : undefined;
   if (cache) opts.onCache?.(cached !== undefined);
@@ -124,9 +127,18 @@ function cacheKey(
   return h.digest('hex');
 }
 
-async function readCached(dir: string, key: string): Promise<Entry | undefined> {
+/** Where the cache is and the secret its entries are sealed with. */
+interface Cache {
+  dir: string;
+  secret: Buffer;
+}
+
+async function readCached({ dir, secret }: Cache, key: string): Promise<Entry | undefined> {
   try {
-    const entry = JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as Partial<Entry>;
+    // An entry whose MAC does not hold (edited, moved, or from before entries were sealed) is a miss.
+    const json = openEntry(secret, key, await readFile(join(dir, `${key}.json`), 'utf8'));
+    if (json === undefined) return undefined;
+    const entry = JSON.parse(json) as Partial<Entry>;
     if (typeof entry.checklist !== 'object' || entry.checklist === null) return undefined;
     return { checklist: entry.checklist, valid: entry.valid === true };
   } catch {
@@ -134,11 +146,11 @@ async function readCached(dir: string, key: string): Promise<Entry | undefined> 
   }
 }
 
-async function writeCached(dir: string, key: string, entry: Entry): Promise<void> {
+async function writeCached({ dir, secret }: Cache, key: string, entry: Entry): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
+    await writeFile(tmp, sealEntry(secret, key, JSON.stringify(entry)), { mode: 0o600 });
     await rename(tmp, join(dir, `${key}.json`));
     await prune(dir);
   } catch {

@@ -52,7 +52,8 @@ export async function actorOf(
   ctx: CommandContext,
   store: Store,
 ): Promise<Actor> {
-  if (values.token !== undefined) return actorFromToken(store, values.token);
+  if (values.token !== undefined)
+    return actorFromToken({ store, now: () => ctx.services.now() }, values.token);
   return personActor(actorFrom(values.by, ctx));
 }
 

@@ -19,6 +19,22 @@ export interface RunReport {
   /** `line`: where the item is written in the checklist (for CI annotations), when known. */
   items: (EvaluatedItem & { section: string[]; line?: number })[];
   reasons: Reason[];
+  /**
+   * Who signed what on which evidence: `by` (the actor: a person or a token's name), `person` (who
+   * signed), `evidence` (the evidence digest they saw) and `current_evidence` (whether it is what the
+   * evaluation sees now; null for sign-offs that recorded none).
+   */
+  signoffs: {
+    role: string;
+    by: string | null;
+    person: string | null;
+    at: string | null;
+    stale: boolean;
+    evidence: string | null;
+    current_evidence: boolean | null;
+  }[];
+  /** The evidence digest of this evaluation: what a sign-off now would record. */
+  evidence: string;
   /** Ids of the post-launch items: listed apart, never in `reasons` (DESIGN.md "Phases"). */
   after_launch: string[];
   /** Ids of the items past their due date (program items after launch, or anything with a `due:`). */
@@ -26,7 +42,6 @@ export interface RunReport {
   /** The launch date, when the checklist has one, and whether the clock has reached it. */
   launch: string | null;
   launched: boolean;
-  signoffs: { role: string; by: string | null; at: string | null; stale: boolean }[];
   /** Run duration, when checks ran. */
   durationMs?: number;
   /**
@@ -72,12 +87,19 @@ export function toRunReport(
     overdue: evaluation.items.filter((i) => i.overdue).map((i) => i.id),
     launch: checklist.launch ?? null,
     launched: evaluation.launched,
-    signoffs: evaluation.signoffs.map((s) => ({
-      role: s.role,
-      by: s.signed?.by ?? null,
-      at: s.signed?.at ?? null,
-      stale: !s.signed && s.stale !== null,
-    })),
+    signoffs: evaluation.signoffs.map((s) => {
+      const given = s.signed ?? s.stale;
+      return {
+        role: s.role,
+        by: s.signed?.by ?? null,
+        person: s.signed ? (s.signed.person ?? s.signed.by) : null,
+        at: s.signed?.at ?? null,
+        stale: !s.signed && s.stale !== null,
+        evidence: given?.evidence ?? null,
+        current_evidence: s.currentEvidence,
+      };
+    }),
+    evidence: evaluation.evidence,
     ...(meta.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
     ...(meta.audit ? { audit: { seq: meta.audit.seq, hash: meta.audit.hash } } : {}),
     ...(meta.tampered && meta.tampered.length > 0

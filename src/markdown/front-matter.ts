@@ -109,6 +109,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       signoffs: z
         .array(z.string().regex(ROLE, 'sign-off roles are lower-case slugs such as engineering or security'))
         .optional(),
+      signoff_when: z
+        .enum(['any', 'ready'], {
+          error: 'signoff_when: write ready (sign-offs only once nothing else blocks GO) or any',
+        })
+        .optional(),
+      distinct_signers: z.boolean({ error: 'distinct_signers: write true or false' }).optional(),
+      resign_on_change: z.boolean({ error: 'resign_on_change: write true or false' }).optional(),
       regular: z
         .string()
         .refine(isPeriod, 'policy.regular: write the period of a "Regular" item in days, e.g. 90d')
@@ -210,6 +217,14 @@ export function readFrontMatter(
       waiver_max_days: data.policy?.waiver_max_days ?? DEFAULT_WAIVER_MAX_DAYS,
       signoffs: data.policy?.signoffs ?? [],
       signoffsGiven: data.policy?.signoffs !== undefined,
+      // Set only when written, so checklists without them keep the model they had.
+      ...(data.policy?.signoff_when !== undefined ? { signoff_when: data.policy.signoff_when } : {}),
+      ...(data.policy?.distinct_signers !== undefined
+        ? { distinct_signers: data.policy.distinct_signers }
+        : {}),
+      ...(data.policy?.resign_on_change !== undefined
+        ? { resign_on_change: data.policy.resign_on_change }
+        : {}),
       regular: data.policy?.regular ?? DEFAULT_REGULAR,
     },
     schedule: data.schedule,

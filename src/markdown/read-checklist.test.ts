@@ -376,11 +376,41 @@ describe('front matter', () => {
       '---\nlang: Türkçe\n---\n',
       'launch.md:2:7: lang: write a language tag',
     ],
+    [
+      'an unknown signoff_when',
+      '---\npolicy:\n  signoff_when: later\n---\n',
+      'launch.md:3:17: signoff_when: write ready (sign-offs only once nothing else blocks GO) or any',
+    ],
+    [
+      'a distinct_signers that is not a boolean',
+      '---\npolicy:\n  distinct_signers: "yes"\n---\n',
+      'launch.md:3:21: distinct_signers: write true or false',
+    ],
+    [
+      'a resign_on_change that is not a boolean',
+      '---\npolicy:\n  resign_on_change: 1\n---\n',
+      'launch.md:3:21: resign_on_change: write true or false',
+    ],
     ['invalid YAML', '---\nid: [x\nname: y\n---\n', 'launch.md:3:1: invalid YAML'],
     ['not a map', '---\n- a\n---\n', 'launch.md:2:1: front matter must be a YAML map'],
   ])('locates %s', (_name, markdown, expected) => {
     const [first] = errorsOf(markdown);
     expect(first).toContain(expected);
+  });
+
+  it('reads the sign-off policy keys, and leaves them out of the model when not written', () => {
+    const c = read(
+      '---\npolicy:\n  signoff_when: ready\n  distinct_signers: true\n  resign_on_change: false\n---\n',
+    );
+    expect(c.policy).toEqual({
+      waiver_max_days: 30,
+      signoffs: [],
+      regular: '90d',
+      signoff_when: 'ready',
+      distinct_signers: true,
+      resign_on_change: false,
+    });
+    expect(read('# x\n').policy).toEqual({ waiver_max_days: 30, signoffs: [], regular: '90d' });
   });
 
   it('warns when a webhook secret is written in the file', () => {

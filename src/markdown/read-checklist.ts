@@ -140,6 +140,7 @@ function read(input: ReadChecklistInput): Checklist {
   const slots = items.filter((i) => i.kind === 'signoff' && i.role).map((i) => i.role!);
   const environments =
     front.environments && Object.keys(front.environments).length > 0 ? front.environments : { default: {} };
+  const { signoffsGiven, ...policy } = front.policy;
   return {
     id,
     name: front.name ?? markdown.h1 ?? id,
@@ -147,11 +148,7 @@ function read(input: ReadChecklistInput): Checklist {
     ...(file === undefined ? {} : { file }),
     ...(front.launch === undefined ? {} : { launch: front.launch }),
     environments,
-    policy: {
-      waiver_max_days: front.policy.waiver_max_days,
-      signoffs: front.policy.signoffs,
-      regular: front.policy.regular,
-    },
+    policy,
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
     ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
     ...(front.badge === undefined ? {} : { badge: front.badge }),
@@ -159,7 +156,7 @@ function read(input: ReadChecklistInput): Checklist {
     notify: front.notify,
     sections: markdown.sections,
     items,
-    signoffs: front.policy.signoffsGiven ? front.policy.signoffs : [...new Set(slots)],
+    signoffs: signoffsGiven ? policy.signoffs : [...new Set(slots)],
     warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column),
   };
 }

@@ -161,6 +161,12 @@ export interface Policy {
   waiver_max_days: number;
   /** Sign-off roles required for GO. */
   signoffs: string[];
+  /** `ready`: a sign-off is refused while anything but sign-offs blocks GO. Absent: any time. */
+  signoff_when?: 'any' | 'ready';
+  /** One person signs one role, and never where they granted a waiver. */
+  distinct_signers?: boolean;
+  /** A sign-off given on different evidence than now no longer counts. */
+  resign_on_change?: boolean;
   /** The period of a `Regular` item, e.g. `90d` (DEFAULT_REGULAR when unset). */
   regular?: string;
 }

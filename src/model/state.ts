@@ -36,6 +36,10 @@ export interface Signoff {
   digest: string;
   by: string;
   at: string;
+  /** The person who signed (a token's `person`, or `by`); absent on sign-offs recorded before 0.2. */
+  person?: string;
+  /** The evidence digest when signing (`sha256:…`, see model/evidence.ts). */
+  evidence?: string;
 }
 
 /** What a check (or window) concluded for one item, before attestations/waivers are applied. */

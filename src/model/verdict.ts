@@ -1,4 +1,5 @@
 import { type Checklist, type Item, type Phase, phaseOf } from './checklist.js';
+import { evidenceDigest } from './evidence.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
 import {
   emptySummary,
@@ -16,6 +17,7 @@ export interface Reason {
     | 'item-pending'
     | 'signoff-missing'
     | 'signoff-stale'
+    | 'signoff-evidence-changed'
     | 'waiver-expired'
     | 'attestation-expired';
   message: string;
@@ -72,12 +74,36 @@ export interface Evaluation {
   summary: StatusSummary;
   reasons: Reason[];
   /** Required sign-off roles and who signed the current digest. */
-  signoffs: { role: string; signed: Signoff | null; stale: Signoff | null }[];
+  signoffs: SignoffState[];
+  /** The evidence digest of this evaluation (what a sign-off now would record). */
+  evidence: string;
   /** Ids of the post-launch items, listed apart from the launch gate. */
   afterLaunch: string[];
   /** Whether the clock has reached `launch` (false when there is none): post-launch items are then due. */
   launched: boolean;
 }
+
+/** One required sign-off role: the sign-off that counts, or the stale one. */
+export interface SignoffState {
+  role: string;
+  signed: Signoff | null;
+  stale: Signoff | null;
+  /** Whether the sign-off was given on the evidence seen now; null when it recorded none (older ones). */
+  currentEvidence: boolean | null;
+}
+
+/** Reasons that inform but do not block GO. */
+const FLAG_REASONS: ReadonlySet<Reason['code']> = new Set([
+  'waiver-expired',
+  'attestation-expired',
+  'signoff-evidence-changed',
+]);
+
+/** Whether a reason blocks GO (the others are notes: expired waivers and attestations, changed evidence). */
+export const isBlockingReason = (r: Reason): boolean => !FLAG_REASONS.has(r.code);
+
+/** The signer as people know them: the person when recorded, else who signed. */
+export const signerOf = (s: Signoff): string => s.person ?? s.by;
 
 const DAY = 86_400_000;
 
@@ -152,11 +178,11 @@ export function decide(inputs: VerdictInputs): Evaluation {
   const waivers = latestByItem(inputs.waivers.filter(inEnv));
   const signoffs = inputs.signoffs.filter(inEnv);
 
-  const signoffState = checklist.signoffs.map((role) => {
+  const signoffState: SignoffState[] = checklist.signoffs.map((role) => {
     const forRole = signoffs.filter((s) => s.role === role).sort((a, b) => (a.at < b.at ? 1 : -1));
     const signed = forRole.find((s) => s.digest === checklist.digest) ?? null;
     const stale = signed ? null : (forRole[0] ?? null);
-    return { role, signed, stale };
+    return { role, signed, stale, currentEvidence: null };
   });
   const signedRoles = new Map(signoffState.map((s) => [s.role, s]));
 
@@ -165,7 +191,9 @@ export function decide(inputs: VerdictInputs): Evaluation {
   const afterLaunch: string[] = [];
   const launchAt = checklist.launch ? Date.parse(`${checklist.launch}T00:00:00Z`) : Number.NaN;
   const launched = !Number.isNaN(launchAt) && now.getTime() >= launchAt;
-  const items: EvaluatedItem[] = inputs.checklist.items.map((item) => {
+  // Sign-off slots are evaluated last: whether a sign-off counts can depend on the evidence digest
+  // (policy.resign_on_change), which is taken over every other item.
+  const evaluateItem = (item: Item): EvaluatedItem => {
     const flags: string[] = [];
     let status: ItemStatus;
     let message = '';
@@ -182,10 +210,15 @@ export function decide(inputs: VerdictInputs): Evaluation {
       const s = item.role ? signedRoles.get(item.role) : undefined;
       if (s?.signed) {
         status = 'pass';
-        message = `signed by ${s.signed.by} at ${s.signed.at}`;
+        message = `signed by ${signerOf(s.signed)} at ${s.signed.at}`;
+        if (s.currentEvidence === false) message += ' (signed on different evidence)';
       } else {
         status = 'pending';
-        message = s?.stale ? `sign-off by ${s.stale.by} is for an earlier version` : 'awaiting sign-off';
+        message = !s?.stale
+          ? 'awaiting sign-off'
+          : s.stale.digest === checklist.digest
+            ? `sign-off by ${signerOf(s.stale)} was signed on different evidence: sign again`
+            : `sign-off by ${signerOf(s.stale)} is for an earlier version`;
       }
     } else if (item.check) {
       const outcome = inputs.outcomes.get(item.id);
@@ -268,22 +301,51 @@ export function decide(inputs: VerdictInputs): Evaluation {
       ...(item.recurs ? { recurs: item.recurs } : {}),
       ...(item.track ? { track: item.track } : {}),
     };
-  });
+  };
+  const evaluated = checklist.items.map((item) => (item.kind === 'signoff' ? undefined : evaluateItem(item)));
+  const evidence = evidenceDigest(evaluated.filter((i): i is EvaluatedItem => i !== undefined));
+  for (const s of signoffState) {
+    const given = s.signed ?? s.stale;
+    s.currentEvidence = given?.evidence === undefined ? null : given.evidence === evidence;
+    if (s.signed && s.currentEvidence === false && checklist.policy.resign_on_change) {
+      s.stale = s.signed;
+      s.signed = null;
+    }
+  }
+  const items = checklist.items.map((item, i) => evaluated[i] ?? evaluateItem(item));
+  // Sign-off slots were evaluated last: list post-launch ids in the checklist's order all the same.
+  const position = new Map(checklist.items.map((item, i) => [item.id, i]));
+  afterLaunch.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
 
   for (const s of signoffState) {
-    if (s.signed) continue;
-    if (s.stale) {
+    if (s.signed) {
+      if (s.currentEvidence === false) {
+        reasons.push({
+          code: 'signoff-evidence-changed',
+          role: s.role,
+          message: `sign-off for ${s.role} by ${signerOf(s.signed)} was signed on different evidence (it still counts; policy.resign_on_change would require signing again)`,
+        });
+      }
+      continue;
+    }
+    if (s.stale?.digest === checklist.digest) {
       reasons.push({
         code: 'signoff-stale',
         role: s.role,
-        message: `sign-off for ${s.role} by ${s.stale.by} is stale: the checklist changed since (signed ${s.stale.digest.slice(0, 19)}, now ${checklist.digest.slice(0, 19)})`,
+        message: `sign-off for ${s.role} by ${signerOf(s.stale)} is stale: signed on different evidence, and policy.resign_on_change requires signing again`,
+      });
+    } else if (s.stale) {
+      reasons.push({
+        code: 'signoff-stale',
+        role: s.role,
+        message: `sign-off for ${s.role} by ${signerOf(s.stale)} is stale: the checklist changed since (signed ${s.stale.digest.slice(0, 19)}, now ${checklist.digest.slice(0, 19)})`,
       });
     } else {
       reasons.push({ code: 'signoff-missing', role: s.role, message: `missing sign-off: ${s.role}` });
     }
   }
 
-  const blocked = reasons.some((r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired');
+  const blocked = reasons.some(isBlockingReason);
   return {
     verdict: blocked ? 'NO-GO' : 'GO',
     environment,
@@ -291,6 +353,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
     summary,
     reasons,
     signoffs: signoffState,
+    evidence,
     afterLaunch,
     launched,
   };

@@ -41,7 +41,7 @@ const problem = (description: string) => ({
 
 const errors = {
   400: problem('Invalid request: `field` names the parameter or body field at fault.'),
-  401: problem('No token, or an unknown one.'),
+  401: problem('No token, or an unknown, revoked or expired one (the detail says which, and when).'),
   403: problem('The token’s role is too low for this action.'),
   429: problem('Rate limited; see Retry-After.'),
 };

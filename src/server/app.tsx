@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
-import { ActionError } from '../usecases/index.js';
+import { ActionError, StateSignal } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
 import { registerBadgeRoutes } from './badge/badge-routes.js';
@@ -38,8 +38,10 @@ export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
   deps = { ...deps, metrics };
-  const gate = new Gate(deps, metrics, config.preflightCacheMs);
-  const auth = new Authenticator(deps.store, config, deps.logger);
+  // One signal for the server: the preflight cache and the token cache both listen to the use cases.
+  const changes = new StateSignal();
+  const gate = new Gate(deps, metrics, config.preflightCacheMs, changes);
+  const auth = new Authenticator(deps.store, config, deps.logger, () => deps.now(), changes);
   const app = new Hono<AppEnv>();
   let scheduler = deps.scheduler;
 

@@ -1,12 +1,24 @@
 import type { Store, TokenRole } from '../engine/store.js';
+import { type StateSignal, tokenRefusal } from '../usecases/index.js';
 import { hashToken, type Principal, roleAtLeast } from './auth.js';
 import type { ServerConfig } from './deps.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
 import { RateLimiter } from './rate-limit.js';
 
-/** How long a looked-up token is trusted without asking the store again. */
+/**
+ * How long a looked-up token is trusted without asking the store again. A revocation through this
+ * server (its StateSignal) clears the cache at once; one made by another process (`gonogo token revoke`)
+ * reaches the API within this time, and dashboard sessions at their next request (they re-check).
+ */
 const TOKEN_CACHE_MS = 10_000;
+/** Last use is noted at most this often per token (a hint for `token list`, not a log). */
+const TOUCH_EVERY_MS = 60_000;
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, detail, undefined, {
+    'WWW-Authenticate': 'Bearer realm="gonogo", error="invalid_token"',
+  });
 
 const tooMany = (detail: string, retryAfterS: number) =>
   new HttpProblem(429, `${detail}; retry in ${retryAfterS}s`, undefined, {
@@ -26,12 +38,19 @@ export class Authenticator {
   private readonly known = new Map<string, { principal: Principal; until: number }>();
   // Concurrent requests with the same token share one store lookup (and one counted attempt).
   private readonly lookups = new Map<string, Promise<Principal | undefined>>();
+  private readonly touched = new Map<number, number>();
 
   constructor(
     private readonly store: Store,
     config: ServerConfig,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+    changes?: StateSignal,
   ) {
+    // A token created or revoked here must not be answered from the cache.
+    changes?.subscribe((change) => {
+      if (change.type === 'token.revoked' || change.type === 'token.created') this.known.clear();
+    });
     this.failures =
       config.authFailuresPer10Min > 0 ? new RateLimiter(config.authFailuresPer10Min, 600_000) : undefined;
     this.requests =
@@ -71,14 +90,44 @@ export class Authenticator {
     }
     const hash = hashToken(token);
     const cached = this.known.get(hash);
-    if (cached && cached.until > Date.now()) return cached.principal;
-    const pending = this.lookups.get(hash);
-    const principal = pending ? await pending : await this.lookup(hash, ip);
+    let principal: Principal | undefined;
+    if (cached && cached.until > Date.now()) principal = cached.principal;
+    else {
+      const pending = this.lookups.get(hash);
+      principal = pending ? await pending : await this.lookup(hash, ip);
+    }
     if (!principal) {
       this.logger.warn('authentication failed', { ip });
       this.guard(ip);
-      throw new HttpProblem(401, 'unknown or revoked token', undefined, {
-        'WWW-Authenticate': 'Bearer realm="gonogo", error="invalid_token"',
+      throw unauthorized('unknown token: create one with `gonogo token create`');
+    }
+    return this.usable(principal);
+  }
+
+  /**
+   * The current record of a dashboard session's token, asked of the store on every request (no cache),
+   * so a revocation anywhere ends the session at its next request; 401 when revoked, expired or gone.
+   */
+  async current(hash: string): Promise<Principal> {
+    const principal = await this.store.findToken(hash);
+    if (!principal) throw unauthorized('the token of this session no longer exists');
+    return this.usable(principal);
+  }
+
+  /** The principal when its token still works now (401 naming when it stopped), noting its last use. */
+  private usable(principal: Principal): Principal {
+    const now = this.now();
+    const refused = tokenRefusal(principal, now);
+    if (refused) throw unauthorized(refused.message);
+    const last = this.touched.get(principal.id) ?? 0;
+    if (now.getTime() - last >= TOUCH_EVERY_MS) {
+      if (this.touched.size >= 1000) this.touched.clear();
+      this.touched.set(principal.id, now.getTime());
+      // Best effort: a failed note of last use must not fail the request.
+      this.store.touchToken(principal.id, now.toISOString()).catch((err: unknown) => {
+        this.logger.warn('cannot note token use', {
+          error: err instanceof Error ? err.message : String(err),
+        });
       });
     }
     return principal;

@@ -177,8 +177,11 @@ export const ReportSchema = z
       z.object({
         role: z.string(),
         by: z.string().nullable(),
+        person: z.string().nullable(),
         at: z.string().nullable(),
         stale: z.boolean(),
+        evidence: z.string().nullable(),
+        current_evidence: z.boolean().nullable(),
       }),
     ),
     audit: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
@@ -193,6 +196,7 @@ export const ReportSchema = z
         }),
       )
       .optional(),
+    evidence: z.string(),
   })
   .openapi('RunReport');
 
@@ -220,7 +224,13 @@ export const ChecklistModelSchema = z
     name: z.string(),
     digest: z.string(),
     environments: z.array(z.string()),
-    policy: z.looseObject({ waiver_max_days: z.number(), signoffs: z.array(z.string()) }),
+    policy: z.looseObject({
+      waiver_max_days: z.number(),
+      signoffs: z.array(z.string()),
+      signoff_when: z.enum(['any', 'ready']).optional(),
+      distinct_signers: z.boolean().optional(),
+      resign_on_change: z.boolean().optional(),
+    }),
     items: z.array(
       z.looseObject({
         id: z.string(),
@@ -316,6 +326,8 @@ export const SignoffSchema = z
     digest: z.string(),
     by: z.string(),
     at: z.string(),
+    person: z.string().optional(),
+    evidence: z.string().optional(),
   })
   .openapi('Signoff');
 

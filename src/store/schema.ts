@@ -92,6 +92,10 @@ export interface SignoffsTable {
   at: string;
   /** The audit event that recorded this row (migration 003); NULL only for a row no event records. */
   seq: number | null;
+  /** 004: the person who signed (the token's person, or `by`). */
+  person: string | null;
+  /** 004: sha256 of the evidence (item statuses, attestations, waivers) at the time of signing. */
+  evidence: string | null;
 }
 
 export interface AuditEventsTable {
@@ -123,6 +127,11 @@ export interface TokensTable {
   /** SHA-256 hex of the token; the token itself is never stored. */
   hash: string;
   created_at: string;
+  /** 004: the person holding the token. */
+  person: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
 }
 
 /** Every table of the store (the watch loop's tables come from watch-schema.ts). */

@@ -151,6 +151,8 @@ export function signoffOfRow(r: Selectable<SignoffsTable>): Signoff {
     digest: r.digest,
     by: r.by,
     at: r.at,
+    ...(r.person !== null ? { person: r.person } : {}),
+    ...(r.evidence !== null ? { evidence: r.evidence } : {}),
   };
 }
 
@@ -162,6 +164,8 @@ export function signoffOfEvent(e: ChainedEvent): Signoff {
     digest: str(e.data.digest),
     by: e.actor,
     at: e.at,
+    ...(typeof e.data.person === 'string' ? { person: e.data.person } : {}),
+    ...(typeof e.data.evidence === 'string' ? { evidence: e.data.evidence } : {}),
   };
 }
 

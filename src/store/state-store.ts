@@ -172,7 +172,12 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
           checklist: s.checklist,
           environment: s.environment,
           at,
-          data: { role: s.role, digest: s.digest },
+          data: {
+            role: s.role,
+            digest: s.digest,
+            ...(s.person !== undefined ? { person: s.person } : {}),
+            ...(s.evidence !== undefined ? { evidence: s.evidence } : {}),
+          },
         });
         await trx
           .insertInto('signoffs')
@@ -184,6 +189,8 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
             by: s.by,
             at,
             seq: event.seq,
+            person: s.person ?? null,
+            evidence: s.evidence ?? null,
           })
           .execute();
       }, s);

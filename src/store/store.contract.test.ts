@@ -235,6 +235,37 @@ describe.each(backends)('store contract: $name', ({ name, available, make }) => 
     expect(JSON.stringify(created)).not.toContain(hash);
   });
 
+  it.skipIf(!available)(
+    'keeps a token’s person, expiry, revocation and last use; sign-offs’ person and evidence',
+    async () => {
+      const hash = 'f'.repeat(64);
+      const t = await store.createToken(
+        { name: 'bo', role: 'viewer', signoffRoles: [], hash, person: 'Bo Berg', expiresAt: later(60) },
+        'ana',
+      );
+      expect(t).toMatchObject({ person: 'Bo Berg', expiresAt: later(60) });
+      await store.touchToken(t.id, later(1));
+      await store.touchToken(t.id, later(1.5)); // within the minute: not written again
+      expect(await store.findToken(hash)).toMatchObject({ lastUsedAt: later(1) });
+      expect(await store.revokeToken(t.id, later(2), 'ana')).toMatchObject({ revokedAt: later(2) });
+      expect(await store.revokeToken(t.id, later(3), 'ana')).toMatchObject({ revokedAt: later(2) });
+      expect(await store.revokeToken(999_999, later(3), 'ana')).toBeUndefined();
+      expect((await store.listTokens()).find((x) => x.id === t.id)).toMatchObject({ revokedAt: later(2) });
+      const revoked = (await store.listAudit({ limit: 1000 })).filter((e) => e.type === 'token.revoked');
+      expect(revoked.map((e) => e.data)).toEqual([{ id: t.id, name: 'bo' }]);
+
+      const evidence = `sha256:${'9'.repeat(64)}`;
+      await store.addSignoff({
+        ...{ checklist: 'evidence', environment: 'production', role: 'security', digest: 'sha256:e' },
+        ...{ by: 'bo', at: later(4), person: 'Bo Berg', evidence },
+      });
+      expect((await store.loadState('evidence', 'production')).signoffs).toEqual([
+        expect.objectContaining({ by: 'bo', person: 'Bo Berg', evidence }),
+      ]);
+      expect((await store.verifyAudit()).ok).toBe(true);
+    },
+  );
+
   it.skipIf(!available)('appends atomically under concurrent writers and verifies intact', async () => {
     const before = (await store.verifyAudit()).count;
     await Promise.all(

@@ -10,6 +10,8 @@ export const ROLES: readonly TokenRole[] = ['viewer', 'operator', 'approver', 'a
 export interface Actor {
   /** Recorded as `by` and as the audit event's actor. */
   name: string;
+  /** The person behind the actor: the token's `person` when set, else the name. Sign-offs name them. */
+  person: string;
   role: TokenRole;
   /** The sign-off roles held; `all` for the CLI's person. */
   signoffRoles: readonly string[] | 'all';
@@ -19,12 +21,18 @@ export interface Actor {
 
 /** The person at the CLI: every role, every sign-off role. */
 export function personActor(name: string): Actor {
-  return { name, role: 'admin', signoffRoles: 'all', via: 'person' };
+  return { name, person: name, role: 'admin', signoffRoles: 'all', via: 'person' };
 }
 
 /** An actor acting through an API token (a request with a bearer token, a dashboard session, `--token`). */
-export function tokenActor(token: Pick<TokenRecord, 'name' | 'role' | 'signoffRoles'>): Actor {
-  return { name: token.name, role: token.role, signoffRoles: token.signoffRoles, via: 'token' };
+export function tokenActor(token: Pick<TokenRecord, 'name' | 'role' | 'signoffRoles' | 'person'>): Actor {
+  return {
+    name: token.name,
+    person: token.person ?? token.name,
+    role: token.role,
+    signoffRoles: token.signoffRoles,
+    via: 'token',
+  };
 }
 
 /**
@@ -32,7 +40,7 @@ export function tokenActor(token: Pick<TokenRecord, 'name' | 'role' | 'signoffRo
  * but holds no sign-off role, so it can never approve anything.
  */
 export function serviceActor(name: string): Actor {
-  return { name, role: 'operator', signoffRoles: [], via: 'service' };
+  return { name, person: name, role: 'operator', signoffRoles: [], via: 'service' };
 }
 
 /** Whether `role` is at least `min` (viewer < operator < approver < admin). */

@@ -18,11 +18,28 @@ export {
 export { type AttestInput, attest } from './attest.js';
 export type { UseCaseContext } from './context.js';
 export { evaluateStored, type StoredEvaluation } from './evaluate.js';
+export {
+  type LaunchRecordInput,
+  makeLaunchRecord,
+  PAYLOAD_TYPE,
+  PREDICATE_TYPE,
+  type RecordVerification,
+  STATEMENT_TYPE,
+  verifyLaunchRecord,
+} from './launch-record.js';
 export { findItem, resolveEnvironment } from './lookup.js';
 export { authorize, type Permission, permits } from './permission.js';
 export { recordDigest } from './record-digest.js';
 export { type RunInput, runChecks } from './run.js';
 export { type SignoffInput, signoff } from './signoff.js';
 export { type StateChange, type StateListener, StateSignal } from './state-signal.js';
-export { actorFromToken, type CreateTokenInput, createToken, hashToken } from './token.js';
+export {
+  actorFromToken,
+  type CreateTokenInput,
+  createToken,
+  hashToken,
+  listTokens,
+  revokeToken,
+  tokenRefusal,
+} from './token.js';
 export { parseExpiry, type WaiveInput, waive } from './waive.js';

@@ -14,7 +14,7 @@ import { resolveEnvironment } from './lookup.js';
 import { runChecks } from './run.js';
 import { signoff } from './signoff.js';
 import { type StateChange, StateSignal } from './state-signal.js';
-import { actorFromToken, createToken } from './token.js';
+import { actorFromToken, createToken, listTokens, revokeToken } from './token.js';
 import { parseExpiry, waive } from './waive.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
@@ -304,14 +304,45 @@ describe('tokens', () => {
       signoffRoles: ['engineering', ' '],
     });
     expect(record).toMatchObject({ name: 'release', role: 'approver', signoffRoles: ['engineering'] });
-    expect(await actorFromToken(store, secret)).toEqual({
+    expect(await actorFromToken(ctx, secret)).toEqual({
       name: 'release',
+      person: 'release',
       role: 'approver',
       signoffRoles: ['engineering'],
       via: 'token',
     });
-    const r = await refused(actorFromToken(store, 'gng_guess'));
+    const r = await refused(actorFromToken(ctx, 'gng_guess'));
     expect(r).toMatchObject({ code: 'unknown-token', field: 'token' });
     expect(r.message).not.toContain('gng_guess');
+  });
+
+  it('names the person, refuses the token once revoked or expired, and audits both changes', async () => {
+    const { token: secret, record } = await createToken(ctx, ana, {
+      name: 'bo-laptop',
+      role: 'approver',
+      signoffRoles: ['engineering'],
+      person: 'Bo Berg',
+      expires: '30d',
+    });
+    expect(record).toMatchObject({ person: 'Bo Berg', expiresAt: '2026-12-20T10:00:00.000Z' });
+    expect((await actorFromToken(ctx, secret)).person).toBe('Bo Berg');
+    const later = { ...ctx, now: () => new Date('2026-12-21T00:00:00Z') };
+    expect((await refused(actorFromToken(later, secret))).message).toBe(
+      'token "bo-laptop" expired at 2026-12-20T10:00:00.000Z; ask an admin for a new one',
+    );
+    await revokeToken(ctx, ana, 'bo-laptop');
+    expect(changes.at(-1)).toEqual({ type: 'token.revoked' });
+    const r = await refused(actorFromToken(ctx, secret));
+    expect(r).toMatchObject({ code: 'token-revoked', status: 401 });
+    expect(r.message).toBe(
+      'token "bo-laptop" was revoked at 2026-11-20T10:00:00.000Z; ask an admin for a new one',
+    );
+    expect((await listTokens(ctx, ana)).find((t) => t.name === 'bo-laptop')?.revokedAt).toBe(
+      '2026-11-20T10:00:00.000Z',
+    );
+    const types = (await store.listAudit({ after: 0, limit: 1000 })).map((e) => e.type);
+    expect(types).toContain('token.revoked');
+    expect((await refused(revokeToken(ctx, ana, 'nobody'))).code).toBe('unknown-token');
+    expect((await refused(listTokens(ctx, tokenActor(record)))).code).toBe('role-too-low');
   });
 });

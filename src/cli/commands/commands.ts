@@ -13,6 +13,7 @@ export const commands = {
   audit: () => import('./audit.js'),
   init: () => import('./init.js'),
   lint: () => import('./lint.js'),
+  record: () => import('./record.js'),
   repair: () => import('./repair.js'),
   run: () => import('./run.js'),
   serve: () => import('./serve.js'),

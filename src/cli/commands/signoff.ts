@@ -37,7 +37,8 @@ The sign-off binds the checklist's digest: any later edit of the file makes it s
     });
     ctx.io.stdout.write(
       [
-        `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.by} (digest ${s.digest})`,
+        `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.person ?? s.by}` +
+          `${s.person && s.person !== s.by ? ` (token ${s.by})` : ''} (digest ${s.digest}, evidence ${s.evidence ?? '-'})`,
         'editing the checklist makes this sign-off stale; sign again after any change',
         `next: ${statusHint(file, s.environment, values)}`,
       ]

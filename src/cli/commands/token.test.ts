@@ -80,3 +80,88 @@ describe('gonogo token create', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('gonogo token list and revoke', () => {
+  const dir2 = mkdtempSync(join(tmpdir(), 'gonogo-token-list-'));
+  const db2 = join(dir2, 'gonogo.db');
+  const NOW = '2026-11-20T10:00:00.000Z';
+  const cli = (args: string[], now = NOW) =>
+    runCli([...args, '--db', db2], { cwd: dir2, env: { GONOGO_USER: 'admin-ana', GONOGO_NOW: now } });
+  afterAll(() => rmSync(dir2, { recursive: true, force: true }));
+
+  it('lists tokens with person, expiry and state (never a secret), revokes by name and audits it', async () => {
+    const created = await cli([
+      'token',
+      'create',
+      '--name',
+      'bo-laptop',
+      '--role',
+      'approver',
+      '--signoff-roles',
+      'security',
+      '--person',
+      'Bo Berg',
+      '--expires',
+      '90d',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('for Bo Berg');
+    const secret = created.stdout.trim();
+    await cli(['token', 'create', '--name', 'ci', '--role', 'operator']);
+
+    const listed = await cli(['token', 'list', '--format', 'json']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toContain(secret);
+    expect(listed.stdout).not.toContain(createHash('sha256').update(secret).digest('hex'));
+    expect(JSON.parse(listed.stdout).tokens).toEqual([
+      {
+        id: 1,
+        name: 'bo-laptop',
+        role: 'approver',
+        signoff_roles: ['security'],
+        person: 'Bo Berg',
+        created: NOW,
+        expires: '2027-02-18T10:00:00.000Z',
+        last_used: null,
+        revoked: null,
+        state: 'active',
+      },
+      expect.objectContaining({ id: 2, name: 'ci', person: null, expires: null, state: 'active' }),
+    ]);
+
+    // After its expiry (GONOGO_NOW rehearses the day) the token is listed as expired.
+    const later = await cli(['token', 'list'], '2027-03-01T00:00:00Z');
+    expect(later.stdout).toMatch(/bo-laptop .*person: Bo Berg.*expires 2027-02-18T10:00:00.000Z.*EXPIRED/);
+    expect(later.stdout).toMatch(/ci {2}operator .*expires never/);
+
+    const revoked = await cli(['token', 'revoke', 'ci']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stderr).toContain('revoked token "ci" (id 2)');
+    expect((await cli(['token', 'list'])).stdout).toMatch(
+      /ci {2}operator .*REVOKED 2026-11-20T10:00:00.000Z/,
+    );
+
+    const log = JSON.parse((await cli(['audit', 'list', '--format', 'json'])).stdout) as AuditEvent[];
+    expect(log.at(-1)).toMatchObject({
+      type: 'token.revoked',
+      actor: 'admin-ana',
+      data: { id: 2, name: 'ci' },
+    });
+    expect(log[0]).toMatchObject({ type: 'token.created', data: { person: 'Bo Berg' } });
+
+    const unknown = await cli(['token', 'revoke', 'nobody']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no token named "nobody"');
+  });
+
+  it.each([
+    [['token', 'create', '--name', 'x', '--role', 'viewer', '--expires', 'soon'], /--expires soon: write/],
+    [['token', 'create', '--name', 'x', '--role', 'viewer', '--expires', '2020-01-01'], /not in the future/],
+    [['token', 'revoke'], /missing the name or id/],
+    [['token', 'list', '--format', 'xml'], /unknown format "xml"/],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

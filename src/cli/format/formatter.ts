@@ -94,6 +94,19 @@ export function signoffState(s: RunReport['signoffs'][number]): 'signed' | 'stal
   return s.stale ? 'stale' : 'missing';
 }
 
+/** Who signed: the person, with the token (or name) they signed through when that differs. */
+export function signerText(s: RunReport['signoffs'][number]): string {
+  const person = s.person ?? s.by ?? '';
+  return s.by && s.by !== person ? `${person} (via ${s.by})` : person;
+}
+
+/** The evidence a sign-off saw, short, and whether it changed since: ` · evidence 1a2b3c4d5e6f`. */
+export function evidenceText(s: RunReport['signoffs'][number]): string {
+  if (!s.evidence) return '';
+  const short = s.evidence.replace(/^sha256:/, '').slice(0, 12);
+  return ` · evidence ${short}${s.current_evidence === false ? ' (signed on different evidence)' : ''}`;
+}
+
 /** The report's items split into the launch gate (pre-launch) and the program after it (post-launch). */
 export function byPhase(items: readonly ReportItem[]): { gate: ReportItem[]; after: ReportItem[] } {
   const gate: ReportItem[] = [];

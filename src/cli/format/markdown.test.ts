@@ -52,8 +52,8 @@ describe('markdown format', () => {
   it('has a sign-offs table', () => {
     const signoffs = tables(root).find((t) => textOf(t.children[0]!.children[0]!) === 'role');
     expect(cells(signoffs!).slice(1)).toEqual([
-      ['engineering', '✅ signed', 'dana', '2026-11-30T10:00:00.000Z'],
-      ['security', '⚠️ stale (earlier version)', '', ''],
+      ['engineering', '✅ signed', 'dana', '2026-11-30T10:00:00.000Z', ''],
+      ['security', '⚠️ stale (earlier version)', '', '', ''],
     ]);
   });
 

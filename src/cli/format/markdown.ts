@@ -1,16 +1,18 @@
 import type { RunReport } from '../../engine/report.js';
 import { displayText } from '../../model/display-text.js';
 import type { ItemStatus } from '../../model/status.js';
-import { displayStatus } from '../../model/verdict.js';
+import { displayStatus, isBlockingReason } from '../../model/verdict.js';
 import {
   afterLaunchLine,
   byPhase,
+  evidenceText,
   type Formatter,
   groupBySection,
   observedPairs,
   type ReportItem,
   STATUS_ORDER,
   shortDigest,
+  signerText,
   signoffState,
 } from './formatter.js';
 
@@ -90,9 +92,7 @@ const markdown: Formatter = {
       '',
     ];
 
-    const blocking = report.reasons.filter(
-      (r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired',
-    );
+    const blocking = report.reasons.filter(isBlockingReason);
     const notes = report.reasons.filter((r) => !blocking.includes(r));
     out.push(`## Blocking (${blocking.length})`, '');
     if (blocking.length === 0) out.push('Nothing blocks GO.', '');
@@ -106,12 +106,21 @@ const markdown: Formatter = {
     else {
       const rows = report.signoffs.map((s) => {
         const state = signoffState(s);
-        const label = { signed: '✅ signed', stale: '⚠️ stale (earlier version)', missing: '❌ missing' }[
-          state
+        const stale =
+          s.current_evidence === false
+            ? '⚠️ stale (signed on different evidence)'
+            : '⚠️ stale (earlier version)';
+        const label = { signed: '✅ signed', stale, missing: '❌ missing' }[state];
+        const evidence = evidenceText(s).replace(/^ · evidence /, '');
+        return [
+          escapeMarkdown(s.role),
+          label,
+          escapeMarkdown(state === 'signed' ? signerText(s) : ''),
+          escapeMarkdown(s.at ?? ''),
+          escapeMarkdown(evidence),
         ];
-        return [escapeMarkdown(s.role), label, escapeMarkdown(s.by ?? ''), escapeMarkdown(s.at ?? '')];
       });
-      out.push(...table(['role', 'status', 'by', 'at'], rows), '');
+      out.push(...table(['role', 'status', 'by', 'at', 'evidence'], rows), '');
     }
 
     const { gate, after } = byPhase(report.items);

@@ -2,16 +2,18 @@ import { inspect } from 'node:util';
 import type { RunReport } from '../../engine/report.js';
 import { displayText } from '../../model/display-text.js';
 import type { ItemStatus } from '../../model/status.js';
-import { displayStatus } from '../../model/verdict.js';
+import { displayStatus, isBlockingReason } from '../../model/verdict.js';
 import {
   afterLaunchLine,
   byPhase,
+  evidenceText,
   type Formatter,
   groupBySection,
   observedPairs,
   type RenderOptions,
   type ReportItem,
   shortDigest,
+  signerText,
   signoffState,
   summaryLine,
 } from './formatter.js';
@@ -152,9 +154,7 @@ function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): str
   const bar = '━'.repeat(width(word) + 2);
   const label = safe(`${report.checklist.name} · ${report.environment}`);
   const out = [`  ┏${bar}┓`, `  ┃ ${paint(word, ...style)} ┃  ${paint(label, 'bold')}`, `  ┗${bar}┛`, ''];
-  const blocking = report.reasons.filter(
-    (r) => r.code !== 'waiver-expired' && r.code !== 'attestation-expired',
-  );
+  const blocking = report.reasons.filter(isBlockingReason);
   const notes = report.reasons.filter((r) => !blocking.includes(r));
   if (go) {
     out.push('Every blocking item passed, was waived or skipped, and every required sign-off is in.');
@@ -188,9 +188,13 @@ function signoffLines(report: RunReport, paint: ReturnType<typeof painter>): str
     const state = signoffState(s);
     const role = safe(s.role).padEnd(roleWidth);
     if (state === 'signed')
-      out.push(`  ${paint('✓', 'green')} ${role}  ${safe(s.by ?? '')}${s.at ? ` · ${s.at}` : ''}`);
+      out.push(
+        `  ${paint('✓', 'green')} ${role}  ${safe(signerText(s))}${s.at ? ` · ${s.at}` : ''}${evidenceText(s)}`,
+      );
     else if (state === 'stale')
-      out.push(`  ${paint('!', 'yellow')} ${role}  stale: signed an earlier version`);
+      out.push(
+        `  ${paint('!', 'yellow')} ${role}  stale: ${s.current_evidence === false ? 'signed on different evidence' : 'signed an earlier version'}`,
+      );
     else out.push(`  ${paint('✗', 'red')} ${role}  missing`);
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { csrf } from 'hono/csrf';
+import { hashToken } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
 import { LoginPage, MessagePage } from './pages/index.js';
@@ -62,9 +63,20 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     const id = readSessionCookie(c);
     const session = sessions.get(id);
     if (session) {
-      c.set('session', session);
-      c.set('principal', session.principal);
-      auth.limit(session.principal);
+      // The token may have been revoked or expired since login: then the session ends here.
+      const principal = await auth.current(session.tokenHash).catch((err: unknown) => {
+        if (!(err instanceof HttpProblem)) throw err;
+        deps.logger.info('dashboard session ended', { token: session.principal.name, why: err.detail });
+        sessions.delete(session.id);
+        clearSessionCookie(c);
+        return undefined;
+      });
+      if (principal) {
+        session.principal = principal;
+        c.set('session', session);
+        c.set('principal', principal);
+        auth.limit(principal);
+      }
     }
     await next();
   });
@@ -78,15 +90,21 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     try {
-      const principal = await auth.verify(token || undefined, c.get('clientIp'));
-      const session = sessions.create(principal);
+      await auth.verify(token || undefined, c.get('clientIp'));
+      // A login asks the store (no cache), so a token revoked a moment ago is refused, saying so.
+      const principal = await auth.current(hashToken(token));
+      const session = sessions.create(principal, hashToken(token));
       setSessionCookie(c, session.id, isHttps(c), Math.floor(config.sessionTtlMs / 1000));
       deps.logger.info('dashboard login', { token: principal.name, role: principal.role });
       return c.redirect('/', 303);
     } catch (err) {
       if (!(err instanceof HttpProblem)) throw err;
       for (const [k, v] of Object.entries(err.headers)) if (k === 'Retry-After') c.header(k, v);
-      const text = err.status === 429 ? err.detail : 'That token is not valid. Check it and try again.';
+      // Revoked and expired tokens say so (the holder needs a new one); unknown ones stay vague.
+      const text =
+        err.status === 429 || /was revoked|expired at/.test(err.detail)
+          ? err.detail
+          : 'That token is not valid. Check it and try again.';
       return c.html(<LoginPage ctx={pageCtx(c)} error={text} />, err.status === 429 ? 429 : 401);
     }
   });

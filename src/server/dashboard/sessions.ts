@@ -36,6 +36,8 @@ export function clearSessionCookie(c: Context): void {
 export interface Session {
   id: string;
   principal: Principal;
+  /** The hash of the token that logged in: each request re-checks that token (revoked, expired). */
+  tokenHash: string;
   csrf: string;
   expiresAt: number;
   /** A one-time message for the next page (the result of a form post). */
@@ -69,11 +71,12 @@ export class SessionStore {
   ) {}
 
   /** Start a session for a principal. */
-  create(principal: Principal): Session {
+  create(principal: Principal, tokenHash: string): Session {
     this.sweep();
     const session: Session = {
       id: randomBytes(32).toString('base64url'),
       principal,
+      tokenHash,
       csrf: randomBytes(32).toString('base64url'),
       expiresAt: this.clock() + this.ttlMs,
     };

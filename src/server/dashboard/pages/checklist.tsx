@@ -3,6 +3,7 @@ import type { RunRecord } from '../../../engine/store.js';
 import { describeTampered, type TamperedRow } from '../../../model/audit.js';
 import type { Checklist } from '../../../model/checklist.js';
 import type { EvaluatedItem, Evaluation } from '../../../model/verdict.js';
+import { signerOf } from '../../../model/verdict.js';
 import {
   blockingProgress,
   Counts,
@@ -190,11 +191,19 @@ export const ChecklistPage: FC<{
               </div>
               <div class="sub">
                 {s.signed
-                  ? `signed by ${s.signed.by}, ${shortTime(s.signed.at)}`
+                  ? `signed by ${signerOf(s.signed)}, ${shortTime(s.signed.at)}`
                   : s.stale
-                    ? `signed by ${s.stale.by} for an earlier version: sign again`
+                    ? s.currentEvidence === false && s.stale.digest === checklist.digest
+                      ? `signed by ${signerOf(s.stale)} on different evidence: sign again`
+                      : `signed by ${signerOf(s.stale)} for an earlier version: sign again`
                     : 'awaiting sign-off'}
               </div>
+              {(s.signed ?? s.stale)?.evidence ? (
+                <div class="sub" data-evidence={s.currentEvidence ? 'current' : 'changed'}>
+                  evidence <span class="mono">{(s.signed ?? s.stale)!.evidence!.slice(7, 19)}</span>
+                  {s.currentEvidence === false ? ' · signed on different evidence' : ' · current'}
+                </div>
+              ) : null}
               {!s.signed && can.signRoles.includes(s.role) ? (
                 <form method="post" action={`${base}/signoff`}>
                   <CsrfField session={ctx.session} />

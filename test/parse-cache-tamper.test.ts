@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/test-support/cli.js';
+
+/**
+ * The parse cache as an attacker finds it (issue 12): the cached model of an unchanged checklist is
+ * edited to turn an `env` check into a `command` check. gonogo must refuse the entry, parse the file
+ * again and never run the planted command.
+ */
+
+const CHECKLIST = `# Launch
+## Config
+- [ ] Region configured
+  \`\`\`check
+  env: GONOGO_TEST_REGION
+  \`\`\`
+`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gonogo-cache-tamper-'));
+  await writeFile(join(dir, 'launch.md'), CHECKLIST);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const run = () =>
+  runCli(['run', 'launch.md', '--format', 'json', '--db', join(dir, 'gonogo.db')], {
+    cwd: dir,
+    env: { GONOGO_CACHE_DIR: join(dir, 'cache'), GONOGO_TEST_REGION: 'eu-west-1' },
+  });
+
+describe('a tampered parse-cache entry', () => {
+  it('is refused: the file is parsed again and the planted command never runs', async () => {
+    const first = await run();
+    expect(first.code).toBe(0);
+    const [name] = (await readdir(join(dir, 'cache'))).filter((n) => n.endsWith('.json'));
+    const path = join(dir, 'cache', name!);
+    const text = await readFile(path, 'utf8');
+    // Keep whatever precedes the JSON (the attacker cannot compute a new MAC), rewrite the check.
+    const start = text.indexOf('{');
+    const entry = JSON.parse(text.slice(start));
+    const check = entry.checklist.items[0].check;
+    expect(check.kind).toBe('env');
+    entry.checklist.items[0].check = { ...check, kind: 'command', target: 'touch pwned' };
+    await writeFile(path, text.slice(0, start) + JSON.stringify(entry));
+
+    const second = await run();
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report.items[0]).toMatchObject({ id: 'config/region-configured', status: 'pass' });
+    expect(report.items[0].observed).toMatchObject({ set: true, names: ['GONOGO_TEST_REGION'] });
+    // The entry was written again from the file.
+    const healed = await readFile(path, 'utf8');
+    expect(healed).toContain('"kind":"env"');
+    expect(healed).not.toContain('touch pwned');
+  });
+});

@@ -1,0 +1,137 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../src/app/serve.js';
+import { loadRegistry } from '../src/checks/registry.js';
+import type { Store } from '../src/engine/store.js';
+import { silentLogger } from '../src/server/index.js';
+import { openStore } from '../src/store/index.js';
+import { runCli } from '../src/test-support/cli.js';
+import { createToken, personActor } from '../src/usecases/index.js';
+
+/**
+ * A revoked or expired token stops working everywhere at once: the API answers 401 saying when, and a
+ * dashboard session logged in with it ends at its next request. Revocation comes from another process
+ * (`gonogo token revoke`, as an admin does it) while the server runs; expiry from the server's clock.
+ */
+
+const CHECKLIST = `---
+id: launch
+environments:
+  production: {}
+---
+# Launch
+## Ops
+- [ ] Backups tested
+`;
+
+let dir: string;
+let db: string;
+let store: Store;
+let server: RunningServer;
+let clock = Date.parse('2026-11-20T10:00:00Z');
+const ctx = () => ({ store, now: () => new Date(clock) });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gonogo-token-revocation-'));
+  db = join(dir, 'gonogo.db');
+  await writeFile(join(dir, 'launch.md'), CHECKLIST);
+  store = await openStore(db);
+  server = await startServer(
+    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
+    {
+      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
+      openStore: async () => store,
+      registry: loadRegistry,
+      now: () => new Date(clock),
+    },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const api = (token: string) =>
+  fetch(`${server.url}/api/v1/checklists`, { headers: { authorization: `Bearer ${token}` } });
+
+async function login(token: string): Promise<string> {
+  const res = await fetch(`${server.url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+const page = (cookie: string) =>
+  fetch(`${server.url}/checklists/launch`, { headers: { cookie }, redirect: 'manual' });
+
+describe('revoked and expired tokens', () => {
+  it('a token revoked with `gonogo token revoke` gets 401 on the API and its dashboard session ends', async () => {
+    const { token } = await createToken(ctx(), personActor('ana'), {
+      name: 'bo-laptop',
+      role: 'viewer',
+      signoffRoles: [],
+      person: 'Bo Berg',
+    });
+    expect((await api(token)).status).toBe(200);
+    const cookie = await login(token);
+    expect((await page(cookie)).status).toBe(200);
+
+    const r = await runCli(['token', 'revoke', 'bo-laptop', '--db', db], {
+      cwd: dir,
+      env: { GONOGO_USER: 'ana', GONOGO_NOW: new Date(clock).toISOString() },
+    });
+    expect(r.code).toBe(0);
+
+    // The session re-checks its token on every request: the very next one goes to the login page.
+    const after = await page(cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/login');
+    // ...and the session is gone for good, not just refused once.
+    expect((await page(cookie)).headers.get('location')).toBe('/login');
+
+    // The API caches a good token for a few seconds when the revocation comes from another process.
+    await expect.poll(async () => (await api(token)).status, { timeout: 15_000, interval: 500 }).toBe(401);
+    const res = await api(token);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await res.json()) as { detail: string }).detail).toBe(
+      'token "bo-laptop" was revoked at 2026-11-20T10:00:00.000Z; ask an admin for a new one',
+    );
+    // Logging in again with it says why.
+    const again = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(again.status).toBe(401);
+    expect(await again.text()).toContain('was revoked at 2026-11-20T10:00:00.000Z');
+  }, 30_000);
+
+  it('an expired token gets 401 on the API and its session ends, as soon as the clock passes the expiry', async () => {
+    const { token, record } = await createToken(ctx(), personActor('ana'), {
+      name: 'contractor',
+      role: 'viewer',
+      signoffRoles: [],
+      expires: '2d',
+    });
+    expect((await api(token)).status).toBe(200);
+    const cookie = await login(token);
+    expect((await page(cookie)).status).toBe(200);
+
+    clock += 3 * 86_400_000;
+    const res = await api(token);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { detail: string }).detail).toBe(
+      `token "contractor" expired at ${record.expiresAt}; ask an admin for a new one`,
+    );
+    const after = await page(cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/login');
+  });
+});
