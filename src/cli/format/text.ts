@@ -10,10 +10,14 @@ import {
   observedPairs,
   type RenderOptions,
   type ReportItem,
+  STATUS_ORDER,
   shortDigest,
   signoffState,
   summaryLine,
 } from './formatter.js';
+
+/** Every item of the checklist, from the summary: `--only failing` leaves fewer in `items`. */
+const itemCount = (report: RunReport) => STATUS_ORDER.reduce((n, s) => n + report.summary[s], 0);
 
 /** Width when the caller gives none: a default 80-column window. */
 const WIDTH = 80;
@@ -251,7 +255,7 @@ const text: Formatter = {
       '',
       '─'.repeat(cols),
       ...wrap(
-        `${report.items.length} items: ${summaryLine(report)}${advisory ? ` (${advisory} advisory, never blocking)` : ''}`,
+        `${itemCount(report)} items: ${summaryLine(report)}${advisory ? ` (${advisory} advisory, never blocking)` : ''}`,
         0,
         0,
         cols,
