@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -85,4 +85,22 @@ describe('--only failing', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('all, failing');
   }, 120_000);
+});
+
+describe('lint: did you mean', () => {
+  it.each([
+    ['a check kind', 'htp: https://example.com', 'did you mean "http"?'],
+    ['an option', 'http: https://example.com\n  timout: 5s', 'did you mean "timeout"?'],
+    ['a CEL variable', 'http: https://example.com\n  expect:\n    - stauts == 200', 'did you mean "status"?'],
+  ])(
+    '%s',
+    async (_what, block, hint) => {
+      const name = `typo-${hint.length}-${block.length}.md`;
+      await writeFile(join(dir, name), `# T\n## S\n- [ ] A\n  \`\`\`check\n  ${block}\n  \`\`\`\n`);
+      const r = await cli(['lint', name]);
+      expect(r.code).toBe(2);
+      expect(r.stderr + r.stdout).toContain(hint);
+    },
+    120_000,
+  );
 });
