@@ -71,7 +71,9 @@ export function readCheckMap(
   if (kindKeys.length === 0) {
     const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
     const hint =
-      unknown.length > 0 ? ` ("${unknown[0]}" is not one;${didYouMean(unknown[0]!, kinds) || ' '})` : '';
+      unknown.length > 0
+        ? ` ("${unknown[0]}" is not one${didYouMean(unknown[0]!, kinds).replace(' did', '; did')})`
+        : '';
     const known = [...kinds].sort().join(', ') || '(none registered)';
     errors.push(source.error(`no check kind in check block${hint}; known kinds: ${known}`, [...path]));
     return undefined;

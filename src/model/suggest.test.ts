@@ -3,7 +3,8 @@ import { closestNames, didYouMean } from './suggest.js';
 
 describe('closestNames', () => {
   it.each([
-    ['htp', ['http', 'tcp', 'dns'], ['http', 'tcp']],
+    ['htp', ['http', 'tcp', 'dns'], ['http']],
+    ['nope', ['name', 'note'], ['note']],
     ['timout', ['timeout', 'retries', 'hold'], ['timeout']],
     ['stauts', ['status', 'headers', 'body'], ['status']],
     ['Status', ['status'], []],

@@ -12,13 +12,13 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidates close to a mistyped `word` (case ignored), nearest first: within two edits, or a
- * quarter of the word for long ones.
+ * The candidates close to a mistyped `word` (case ignored), nearest first: within an edit per three letters.
  * @example closestNames('timout', ['timeout', 'retries']) // ['timeout']
  */
 export function closestNames(word: string, candidates: Iterable<string>, max = 3): string[] {
   const needle = word.toLowerCase();
-  const limit = Math.max(2, Math.floor(needle.length / 4));
+  // A third of the word: `htp` -> http, `timout` -> timeout, but `nope` is not `name`.
+  const limit = Math.max(1, Math.floor(needle.length / 3));
   return [...new Set(candidates)]
     .map((name) => ({ name, d: editDistance(needle, name.toLowerCase()) }))
     .filter((m) => m.d > 0 && m.d <= limit)
