@@ -19,7 +19,7 @@ const DIST = values.outdir ? resolve(values.outdir) : join(ROOT, 'dist');
 const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'pg-native'];
 
 /**
- * bin/gonogo runs app/main.js. The others are the modules bench/ drives directly; they share the same
+ * bin/gonogo runs app/main.js. The others are the modules bench/ and the GitHub Action's script drive directly; they share the same
  * chunks, so each module is still evaluated once whichever entry imports it.
  */
 const ENTRIES = [
@@ -29,6 +29,8 @@ const ENTRIES = [
   'store/index.ts',
   'server/index.ts',
   'engine/limiter.ts',
+  // scripts/github-action.mjs renders the job summary and annotations with gonogo's own formats.
+  'cli/format/index.ts',
 ];
 
 rmSync(DIST, { recursive: true, force: true });

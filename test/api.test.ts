@@ -368,6 +368,13 @@ describe('attest, waive, sign off', () => {
     [
       'attestations',
       'operator',
+      { item: 'operations/rto', evidence: 'x', value: '4h', valid_for: '99999999999d' },
+      400,
+      'valid_for',
+    ],
+    [
+      'attestations',
+      'operator',
       { item: 'operations/rto', evidence: 'x', value: '4h', check: { command: 'rm -rf /' } },
       400,
       'check',
@@ -555,5 +562,17 @@ describe('OpenAPI', () => {
     expect(Object.keys(attest.responses)).toEqual(
       expect.arrayContaining(['201', '400', '401', '403', '404']),
     );
+  });
+
+  it.each([
+    ['post', '/checklists/{id}/runs'],
+    ['get', '/checklists/{id}/preflight'],
+    ['post', '/checklists/{id}/attestations'],
+    ['post', '/checklists/{id}/waivers'],
+    ['post', '/checklists/{id}/signoffs'],
+  ])('lists 503 (store unavailable, problem+json) for %s %s, which writes', async (method, path) => {
+    const r = await call('GET', '/api/v1/openapi.json');
+    const responses = r.json.paths[path][method].responses;
+    expect(Object.keys(responses['503']?.content ?? {})).toEqual(['application/problem+json']);
   });
 });

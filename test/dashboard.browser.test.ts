@@ -222,10 +222,9 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await health.getByLabel('Expires (date or days)').fill('45d');
     await health.getByRole('button', { name: 'Grant waiver' }).click();
     await page.waitForLoadState();
-    await expect(page.locator('.notice.bad').textContent()).resolves.toContain('30 days');
-    await health.locator('summary', { hasText: /^Waive$/ }).click();
-    await health.getByLabel('Reason').fill('probe host moves next week');
-    await health.getByLabel('Owner').fill('sre');
+    // Refused: the form stays open with what was typed and the error beside it; fix the expiry only.
+    await expect(health.getByRole('alert').textContent()).resolves.toContain('30 days');
+    await health.getByLabel('Expires (date or days)').fill('14d');
     await health.getByRole('button', { name: 'Grant waiver' }).click();
     await page.waitForLoadState();
     await expect(health.getAttribute('data-status')).resolves.toBe('waived');
@@ -242,6 +241,48 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Verify the chain' }).click();
     await expect(page.locator('[data-audit]').getAttribute('data-audit')).resolves.toBe('intact');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-audit.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows a refused waiver’s error beside its open form, in view, keeping what was typed', async () => {
+    // A short window: the item is far below the fold, where a jump to the page's top notice would lose it.
+    const context = await browser.newContext({ viewport: { width: 1024, height: 500 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await login(page, tokens.lead!);
+    await page.goto(`${server.url}/checklists/launch?env=staging`);
+    const legacy = page.locator('li[data-item="operations/legacy-status-endpoint-retired"]');
+    await legacy.locator('summary', { hasText: /^Waive$/ }).click();
+    await legacy.getByLabel('Reason').fill('old clients still poll it until the app update ships');
+    await legacy.getByLabel('Owner').fill('mobile-team');
+    await legacy.getByLabel('Expires (date or days)').fill('45d');
+    await legacy.getByRole('button', { name: 'Grant waiver' }).click();
+    await page.waitForURL(/#refused-/);
+
+    const alert = legacy.getByRole('alert');
+    await expect(alert.textContent()).resolves.toMatch(/^Waiver refused: .*30 days/);
+    // In the viewport, not scrolled away; focused, so a screen reader reads it out.
+    const box = await alert.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(box.height);
+    await expect(alert.evaluate((el) => document.activeElement === el)).resolves.toBe(true);
+    // Beside the form, which is open, with the reason, owner and expiry as typed.
+    const form = legacy.locator('form[action$="/waive"]');
+    await expect(form.isVisible()).resolves.toBe(true);
+    const formTop = await form.evaluate((el) => el.getBoundingClientRect().top);
+    expect(formTop - box.bottom).toBeGreaterThanOrEqual(0);
+    expect(formTop - box.bottom).toBeLessThan(100);
+    await expect(legacy.getByLabel('Reason').inputValue()).resolves.toBe(
+      'old clients still poll it until the app update ships',
+    );
+    await expect(legacy.getByLabel('Owner').inputValue()).resolves.toBe('mobile-team');
+    await expect(legacy.getByLabel('Expires (date or days)').inputValue()).resolves.toBe('45d');
+    // The error is shown once, beside the form, not also in the page's top notice.
+    await expect(page.locator('main > .notice').count()).resolves.toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-waiver-refused.png') });
     await context.close();
   });
 

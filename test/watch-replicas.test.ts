@@ -146,9 +146,12 @@ notify:
     const slots: number[] = (
       await tmp.query(`select slot from scheduled_slots where what = 'run' order by slot`)
     ).rows.map((r: { slot: string }) => Date.parse(r.slot));
-    // One run per claimed slot: never two runs for one slot, even around the takeover.
-    expect(allRuns.length).toBe(slots.length);
+    // Never two runs for one slot, even around the takeover: a run starts only after its replica claimed
+    // the slot, and a slot can be claimed once. A slot may end without a run when its replica is killed
+    // (or stopped) while running it; at most one per replica, whatever the timing.
     expect(new Set(slots).size).toBe(slots.length);
+    expect(allRuns.length).toBeLessThanOrEqual(slots.length);
+    expect(slots.length - allRuns.length).toBeLessThanOrEqual(replicas.length);
     // Runs fall on the schedule's slots, before the failover and after it. (Which slots a busy machine
     // skips is timing, not behaviour: a late tick runs the current slot, never a backlog.)
     expect(slots.every((s) => s % 1000 === 0)).toBe(true);

@@ -21,7 +21,13 @@ import { ConfigError, ValidationErrors } from '../model/errors.js';
  */
 export async function loadChecklistFile(
   file: string,
-  opts: { bind?: string; registry: KindRegistry; cacheDir: string | undefined },
+  opts: {
+    bind?: string;
+    registry: KindRegistry;
+    cacheDir: string | undefined;
+    /** Told whether the parse came from the cache (the service's metrics); not called when it is off. */
+    onCache?: (hit: boolean) => void;
+  },
 ): Promise<Checklist> {
   const bytes = await readInput(file, 'checklist');
   const bind = opts.bind
@@ -31,6 +37,7 @@ export async function loadChecklistFile(
   const cache = opts.cacheDir;
   const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
   const cached = cache && key ? await readCached(cache, key) : undefined;
+  if (cache) opts.onCache?.(cached !== undefined);
   if (cached?.valid) return cached.checklist;
   let checklist = cached?.checklist;
   if (!checklist) {

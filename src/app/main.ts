@@ -2,6 +2,19 @@ import type { CommandContext } from '../cli/context.js';
 import { dispatch } from '../cli/main.js';
 import { createServices } from './services.js';
 
+/**
+ * Whether traces should be exported: an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or the
+ * traces-only `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), and neither `OTEL_SDK_DISABLED=true` nor
+ * `OTEL_TRACES_EXPORTER=none` says otherwise. Asked before the SDK is imported, so start-up without
+ * tracing never loads it.
+ */
+export function tracingWanted(env: Readonly<Record<string, string | undefined>>): boolean {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint) return false;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  return env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== 'none';
+}
+
 /** Entry point of `bin/gonogo`: wire the layers, run the command, exit with its code. */
 export async function main(argv: string[]): Promise<void> {
   const io = {
@@ -12,10 +25,13 @@ export async function main(argv: string[]): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
   };
+  const tracing = tracingWanted(io.env) ? (await import('./tracing.js')).startTracing(io.env) : undefined;
   const services = createServices(argv, io);
   const ctx: CommandContext = { io, services };
   const code = await dispatch(argv, ctx);
   await services.dispose();
+  // The batch of spans still queued (a run's) is sent before the process exits.
+  await tracing?.shutdown();
   // Let stdout drain before exiting (piped output of a large report must not be cut).
   process.exitCode = code;
   if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once('drain', r));

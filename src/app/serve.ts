@@ -6,11 +6,13 @@ import type { Store } from '../engine/store.js';
 import { ConfigError } from '../model/errors.js';
 import {
   createCatalog,
+  createMetrics,
   createServer,
   type GonogoServer,
   jsonLogger,
   type Logger,
   type ServerConfig,
+  type ServerMetrics,
 } from '../server/index.js';
 import { startServiceWatch, type Watch } from '../server/watch/index.js';
 import { recordDigest, serviceActor } from '../usecases/index.js';
@@ -52,9 +54,11 @@ export async function startServer(
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
+  const metrics = createMetrics({ store, now: deps.now });
+  store.observe?.(metrics.store);
   const catalog = await createCatalog({
     dir: opts.checklists,
-    load: (file) => loadChecklistFile(file, { registry, cacheDir }),
+    load: (file) => loadChecklistFile(file, { registry, cacheDir, onCache: metrics.parseCache }),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
@@ -66,8 +70,10 @@ export async function startServer(
     env: deps.io.env,
     logger,
     config: serverConfig,
+    metrics,
     scheduler: { alive: () => watch?.alive() ?? false },
   });
+  const verifier = verifyPeriodically(store, metrics, logger);
   let watch: Watch | undefined;
   const http = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
     const s = listen({ fetch: server.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
@@ -85,7 +91,16 @@ export async function startServer(
   const port = (http.address() as AddressInfo).port;
   // Every replica runs the loop; only the lease holder schedules, samples and notifies.
   watch = startServiceWatch(
-    { store, registry, catalog, gate: server.gate, now: deps.now, env: deps.io.env, logger },
+    {
+      store,
+      registry,
+      catalog,
+      gate: server.gate,
+      now: deps.now,
+      env: deps.io.env,
+      logger,
+      observer: metrics.watch,
+    },
     watchOptions,
   );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -97,6 +112,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         catalog.close();
+        clearInterval(verifier);
         // Stop accepting first, then let in-flight requests and the watch loop's work finish; idle
         // keep-alive sockets are dropped now rather than after their timeout.
         const stopped = new Promise<void>((r) => http.close(() => r()));
@@ -108,6 +124,27 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/** How often the service re-verifies the audit chain for `gonogo_audit_verify_ok`. */
+const VERIFY_EVERY_MS = 3_600_000;
+
+/**
+ * Verify the audit chain now and every hour, so an edited or deleted event shows in the metrics (and
+ * alerts) without anyone calling /api/v1/audit/verify.
+ */
+function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger): NodeJS.Timeout {
+  const verify = () => {
+    store.verifyAudit().then(
+      (v) => {
+        metrics.auditVerified(v);
+        if (!v.ok) logger.error('audit chain broken', { firstBad: v.firstBad });
+      },
+      (err: unknown) => logger.warn('audit verification failed', { error: (err as Error).message }),
+    );
+  };
+  verify();
+  return setInterval(verify, VERIFY_EVERY_MS).unref();
 }
 
 /** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */

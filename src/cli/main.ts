@@ -1,3 +1,4 @@
+import { displayText } from '../model/display-text.js';
 import { ConfigError, ParseError, ValidationErrors } from '../model/errors.js';
 import { commands } from './commands/commands.js';
 import { type Command, type CommandContext, EXIT } from './context.js';
@@ -27,7 +28,8 @@ async function help(ctx: CommandContext): Promise<void> {
 
 /** Print an error the way users read it and return the exit code. Never a stack trace unless GONOGO_DEBUG. */
 export function reportError(err: unknown, ctx: CommandContext): number {
-  const { stderr } = ctx.io;
+  // Messages quote what the user gave (names, flags, file contents): shown, never acted on by the terminal.
+  const stderr = { write: (text: string) => ctx.io.stderr.write(displayText(text, { multiline: true })) };
   if (err instanceof ValidationErrors) {
     for (const e of err.errors) stderr.write(`${e.format()}\n`);
   } else if (err instanceof ParseError) {

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import { formatDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
@@ -6,6 +7,7 @@ import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
+import { ATTR, endCheckSpan, hostAttributes, inSpan } from './tracing.js';
 
 /**
  * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
@@ -28,6 +30,21 @@ export interface ExecuteOptions extends ExecuteContext {
   perHost?: number;
   /** Called after each item, in completion order. */
   onProgress?(outcome: CheckOutcome, done: number, total: number): void;
+  /** Attributes every check span carries (checklist id, environment). */
+  spanAttributes?: Attributes;
+}
+
+/** A check span's attributes: item, kind and target host (never the target itself, which may hold secrets). */
+export function checkAttributes(
+  check: Pick<PreparedCheck, 'item' | 'def' | 'host'>,
+  common?: Attributes,
+): Attributes {
+  return {
+    ...common,
+    [ATTR.item]: check.item.id,
+    [ATTR.kind]: check.def.kind,
+    ...hostAttributes(check.host),
+  };
 }
 
 /** Observed strings longer than this are cut: 5,000 HTML bodies must not fill memory or the store. */
@@ -245,7 +262,11 @@ export async function executeChecks(
           message: 'run cancelled before this check started',
           at: opts.now().toISOString(),
         }
-      : await runCheck(check, opts);
+      : await inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
+          const o = await runCheck(check, opts);
+          endCheckSpan(span, o);
+          return o;
+        });
     outcomes.set(check.item.id, outcome);
     done++;
     try {

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { Checklist, CheckSpec, Item } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import type { CheckOutcome } from '../model/state.js';
@@ -7,6 +8,7 @@ import { executeChecks, pause } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
 import type { RunRecord, Store } from './store.js';
+import { ATTR, endCheckSpan, inSpan } from './tracing.js';
 import { judgeWindow, type WindowSpec } from './windows.js';
 
 /** Progress of a run, for the CLI's live line and the server's metrics. */
@@ -46,6 +48,9 @@ export interface RunResult {
   report: RunReport;
 }
 
+/** How many holds `--wait` samples at most before a window still undecided is reported pending. */
+const WAIT_HOLDS = 3;
+
 interface Windowed {
   check: PreparedCheck;
   spec: WindowSpec;
@@ -69,7 +74,20 @@ function environmentBlock(checklist: Checklist, environment: string): Record<str
  * a store failure or an unknown environment does, for the caller to report (exit 2).
  * @example const { report } = await runChecklist({ checklist, environment: 'production', registry, store, now: () => new Date(), env: process.env, baseDir: '.', trigger: 'cli' });
  */
-export async function runChecklist(opts: RunOptions): Promise<RunResult> {
+export function runChecklist(opts: RunOptions): Promise<RunResult> {
+  const common = { [ATTR.checklist]: opts.checklist.id, [ATTR.environment]: opts.environment };
+  return inSpan(
+    'gonogo.run',
+    { ...common, [ATTR.digest]: opts.checklist.digest, [ATTR.trigger]: opts.trigger.split(':')[0] ?? '' },
+    async (span) => {
+      const result = await runTraced(opts, common);
+      span.setAttribute(ATTR.verdict, result.run.verdict);
+      return result;
+    },
+  );
+}
+
+async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResult> {
   const { checklist, environment, store, now } = opts;
   const block = environmentBlock(checklist, environment);
   const startedAt = now();
@@ -95,6 +113,9 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   for (const item of runnable) {
     const p = prepareCheck(item, opts.registry, source);
     if ('outcome' in p) {
+      // A check that cannot run (bad target, unset variable) still shows in the trace, as an error.
+      const attrs = { ...common, [ATTR.item]: item.id, [ATTR.kind]: item.check.kind };
+      void inSpan('gonogo.check', attrs, async (span) => endCheckSpan(span, p.outcome));
       outcomes.set(item.id, { ...p.outcome, at: startedAt.toISOString(), durationMs: 0 });
       progress(p.outcome);
       continue;
@@ -109,6 +130,7 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
     now,
     concurrency: opts.concurrency,
     perHost: opts.perHost,
+    spanAttributes: common,
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
   const executed = await executeChecks(prepared, { ...context, onProgress: progress });
@@ -117,7 +139,10 @@ export async function runChecklist(opts: RunOptions): Promise<RunResult> {
   if (windowed.length > 0) {
     await sampleWindows(opts, windowed, executed, outcomes);
     if (opts.wait) {
-      const deadline = t0 + Math.max(...windowed.map((w) => w.spec.holdMs + w.spec.everyMs));
+      // One hold (plus a period) decides a window on a machine that keeps up; a gap in sampling (a busy
+      // machine, a slow probe) restarts it, so --wait allows up to WAIT_HOLDS holds before it gives up
+      // and reports the window pending: patient, yet bounded when sampling can never keep up.
+      const deadline = t0 + WAIT_HOLDS * Math.max(...windowed.map((w) => w.spec.holdMs + w.spec.everyMs));
       for (;;) {
         const undecided = windowed.filter((w) => outcomes.get(w.check.item.id)?.status === 'pending');
         const remaining = deadline - performance.now();

@@ -76,12 +76,14 @@ function generate(seed: number): string {
   const next = random(seed);
   const pick = (n: number) => Math.floor(next() * n);
   const lines: string[] = next() < 0.3 ? ['---', 'id: gen', '# a YAML comment', '', '# another', '---'] : [];
-  for (let n = 20 + pick(120); n > 0; n--) {
+  for (let n = 12 + pick(40); n > 0; n--) {
     if (next() < 0.75) lines.push(TRICKY[pick(TRICKY.length)]!);
     else {
       const doc = corpus[pick(corpus.length)]!.split('\n');
       const from = pick(doc.length);
-      lines.push(...doc.slice(from, from + 1 + pick(15)));
+      // Link and footnote definitions make the whole document one piece (tested below): leave them out,
+      // so a generated document is worth parsing.
+      lines.push(...doc.slice(from, from + 1 + pick(8)).filter((l) => !l.includes(']:')));
     }
   }
   return lines.join('\n');
@@ -98,16 +100,27 @@ describe('parseInPieces gives the tree of a single parse', () => {
     expect(pieces).toEqual(whole);
   });
 
-  it('on 500 generated documents full of fences, HTML blocks and headings', () => {
-    let cut = 0;
-    for (let seed = 1; seed <= 500; seed++) {
+  it('on 180 short generated documents full of fences, HTML blocks and headings, each cut somewhere', () => {
+    // Only documents that are cut prove anything, so only those are parsed (twice each), and short ones
+    // keep the parse work small while every cut still meets a different mix of blocks. The seeds are
+    // fixed, so a failure names a seed that reproduces it.
+    const WANTED = 180;
+    let compared = 0;
+    let cuts = 0;
+    let seed = 0;
+    while (compared < WANTED) {
+      seed++;
+      expect(seed, 'the generator should cut most documents').toBeLessThan(WANTED * 4);
       const text = generate(seed);
+      const points = text.includes(']:') ? 0 : cutPoints(text.split('\n'), 1).length;
+      if (points === 0) continue;
       const { whole, pieces } = compare(text);
       expect(pieces, `seed ${seed}`).toEqual(whole);
-      if (cutPoints(text.split('\n'), 1).length > 0) cut++;
+      compared++;
+      cuts += points;
     }
-    // Most documents must actually be cut, or the comparison proves nothing.
-    expect(cut).toBeGreaterThan(150);
+    // Enough cuts that the boundaries meet fences, HTML blocks, lists and front matter in many mixes.
+    expect(cuts).toBeGreaterThanOrEqual(250);
   });
 
   it('cuts a long checklist into pieces of about the given size', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 
 describe('parseDuration', () => {
@@ -21,6 +21,24 @@ describe('parseDuration', () => {
   it.each(['', 'soon', '10 parsecs', '5m later', '-1s', 'm5'])('rejects %j naming the field', (input) => {
     expect(() => parseDuration(input, 'timeout')).toThrow(ConfigError);
     expect(() => parseDuration(input, 'timeout')).toThrow(/^timeout: /);
+  });
+});
+
+describe('parseDuration bounds', () => {
+  it.each([
+    '99999999999d',
+    '5300w',
+    '36600d',
+    '99999999999999999999',
+    `1${'0'.repeat(400)}d`,
+    MAX_DURATION_MS + 1,
+  ])('rejects %j as longer than 100 years, naming the field', (input) => {
+    expect(() => parseDuration(input, 'valid_for')).toThrow(ConfigError);
+    expect(() => parseDuration(input, 'valid_for')).toThrow(/^valid_for: .*longer than 100 years/);
+  });
+
+  it('accepts up to 100 years', () => {
+    expect(parseDuration('36500d')).toBe(MAX_DURATION_MS);
   });
 });
 

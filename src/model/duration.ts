@@ -9,18 +9,30 @@ const UNITS: Record<string, number> = {
   w: 7 * 86_400_000,
 };
 
+/** 100 years: longer than any launch gate needs, and far inside what a date can hold. */
+export const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+/** A parsed duration beyond the maximum would overflow dates downstream: refuse it, naming the field. */
+function bounded(ms: number, input: string | number, field: string): number {
+  if (!Number.isSafeInteger(Math.round(ms)) || ms > MAX_DURATION_MS) {
+    throw new ConfigError(`${field}: "${input}" is longer than 100 years; give a shorter duration`, field);
+  }
+  return ms;
+}
+
 /**
- * Parse a duration such as `10s`, `1m`, `24h`, `90d`, `1h30m` or a bare number of milliseconds.
+ * Parse a duration such as `10s`, `1m`, `24h`, `90d`, `1h30m` or a bare number of milliseconds,
+ * at most {@link MAX_DURATION_MS}.
  * @example parseDuration('1h30m') // 5_400_000
  */
 export function parseDuration(input: string | number, field = 'duration'): number {
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0)
       throw new ConfigError(`${field}: ${input} is not a duration`, field);
-    return input;
+    return bounded(input, input, field);
   }
   const text = input.trim();
-  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+$/.test(text)) return bounded(Number(text), input, field);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
   let total = 0;
   let consumed = 0;
@@ -34,7 +46,7 @@ export function parseDuration(input: string | number, field = 'duration'): numbe
       field,
     );
   }
-  return total;
+  return bounded(total, input, field);
 }
 
 /** Format milliseconds compactly: 90_000 -> "1m30s". */

@@ -43,6 +43,10 @@ const errors = {
 };
 const notFound = { 404: problem('Unknown checklist, environment or item.') };
 const conflict = { 409: problem('The checklist file is on disk but does not load; `detail` says why.') };
+/** Routes that write (a run, a state change) answer 503 when the store is down: nothing was recorded. */
+const unavailable = {
+  503: problem('The store is unavailable; nothing was recorded. Retry after `Retry-After` seconds.'),
+};
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -77,7 +81,13 @@ const routes = {
     summary: 'Run the checks now and store the run (operator).',
     security,
     request: { params: IdParams, body: body(RunBody) },
-    responses: { 201: json(ReportSchema, 'The report of the run.'), ...errors, ...notFound, ...conflict },
+    responses: {
+      201: json(ReportSchema, 'The report of the run.'),
+      ...errors,
+      ...notFound,
+      ...conflict,
+      ...unavailable,
+    },
   }),
   listRuns: createRoute({
     method: 'get',
@@ -94,7 +104,13 @@ const routes = {
       'The verdict now (HTTP 200 for GO and NO-GO); runs the checks when the latest run is older than max_age.',
     security,
     request: { params: IdParams, query: PreflightQuery },
-    responses: { 200: json(ReportSchema, 'The verdict report.'), ...errors, ...notFound, ...conflict },
+    responses: {
+      200: json(ReportSchema, 'The verdict report.'),
+      ...errors,
+      ...notFound,
+      ...conflict,
+      ...unavailable,
+    },
   }),
   attest: createRoute({
     method: 'post',
@@ -102,7 +118,13 @@ const routes = {
     summary: 'Attest a manual item (operator).',
     security,
     request: { params: IdParams, body: body(AttestationBody) },
-    responses: { 201: json(AttestationSchema, 'The attestation.'), ...errors, ...notFound, ...conflict },
+    responses: {
+      201: json(AttestationSchema, 'The attestation.'),
+      ...errors,
+      ...notFound,
+      ...conflict,
+      ...unavailable,
+    },
   }),
   waive: createRoute({
     method: 'post',
@@ -110,7 +132,13 @@ const routes = {
     summary: 'Grant a waiver, at most policy.waiver_max_days long (approver).',
     security,
     request: { params: IdParams, body: body(WaiverBody) },
-    responses: { 201: json(WaiverSchema, 'The waiver.'), ...errors, ...notFound, ...conflict },
+    responses: {
+      201: json(WaiverSchema, 'The waiver.'),
+      ...errors,
+      ...notFound,
+      ...conflict,
+      ...unavailable,
+    },
   }),
   signoff: createRoute({
     method: 'post',
@@ -118,7 +146,13 @@ const routes = {
     summary: 'Sign off the current digest for an environment (approver holding that sign-off role).',
     security,
     request: { params: IdParams, body: body(SignoffBody) },
-    responses: { 201: json(SignoffSchema, 'The sign-off.'), ...errors, ...notFound, ...conflict },
+    responses: {
+      201: json(SignoffSchema, 'The sign-off.'),
+      ...errors,
+      ...notFound,
+      ...conflict,
+      ...unavailable,
+    },
   }),
   audit: createRoute({
     method: 'get',
@@ -319,6 +353,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
 
   api.openapi(routes.verifyAudit, async (c) => {
     const v = await deps.store.verifyAudit();
+    deps.metrics?.auditVerified(v);
     return c.json(v, 200);
   });
 

@@ -35,7 +35,8 @@ const isApi = (path: string) => path.startsWith('/api/');
  */
 export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
-  const metrics = deps.metrics ?? createMetrics();
+  const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
+  deps = { ...deps, metrics };
   const gate = new Gate(deps, metrics, config.preflightCacheMs);
   const auth = new Authenticator(deps.store, config, deps.logger);
   const app = new Hono<AppEnv>();

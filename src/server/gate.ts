@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { RunReport } from '../engine/report.js';
 import type { RunResult } from '../engine/run-checklist.js';
 import type { RunRecord } from '../engine/store.js';
+import { ATTR, inSpan } from '../engine/tracing.js';
 import type { Checklist } from '../model/checklist.js';
 import {
   type Actor,
@@ -84,7 +85,7 @@ export class Gate {
       environment,
       ...(known ? { latest: known.latest } : {}),
     });
-    this.metrics.observeEvaluation(checklist.id, stored.evaluation);
+    this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
   }
 
@@ -127,17 +128,33 @@ export class Gate {
    * `preflightCacheMs` (a CI fleet polling the gate costs one evaluation per interval); every state
    * change announced by the use cases clears them.
    */
-  async preflight(
+  preflight(
     checklist: Checklist,
     environment: string,
     maxAgeMs: number,
     trigger: string,
     actor: Actor,
   ): Promise<RunReport> {
+    const attributes = { [ATTR.checklist]: checklist.id, [ATTR.environment]: environment };
+    return inSpan('gonogo.preflight', attributes, async (span) => {
+      const { report, ran } = await this.#preflight(checklist, environment, maxAgeMs, trigger, actor);
+      span.setAttributes({ [ATTR.verdict]: report.verdict, 'gonogo.preflight.ran_checks': ran });
+      return report;
+    });
+  }
+
+  async #preflight(
+    checklist: Checklist,
+    environment: string,
+    maxAgeMs: number,
+    trigger: string,
+    actor: Actor,
+  ): Promise<{ report: RunReport; ran: boolean }> {
     const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
     const fresh = (finishedAt: string) => this.deps.now().getTime() - Date.parse(finishedAt) <= maxAgeMs;
     const cached = this.answers.get(key);
-    if (cached && cached.until > Date.now() && fresh(cached.finishedAt)) return cached.answer;
+    if (cached && cached.until > Date.now() && fresh(cached.finishedAt))
+      return { report: await cached.answer, ran: false };
 
     const latest = await this.deps.store.latestRun(checklist.id, environment);
     if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt)) {
@@ -150,9 +167,9 @@ export class Gate {
           if (this.answers.get(key) === entry) this.answers.delete(key);
         });
       }
-      return answer;
+      return { report: await answer, ran: false };
     }
-    return (await this.run(checklist, environment, trigger, actor)).report;
+    return { report: (await this.run(checklist, environment, trigger, actor)).report, ran: true };
   }
 
   /** Forget stored answers of a checklist (subscribed to the use cases' change signal). */

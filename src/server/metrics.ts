@@ -1,24 +1,40 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunResult } from '../engine/run-checklist.js';
 import type { Checklist } from '../model/checklist.js';
 import { ITEM_STATUSES } from '../model/status.js';
 import type { Evaluation } from '../model/verdict.js';
+import { type MetricSources, type ServiceObservers, serviceSeries } from './metrics-service.js';
+
+export type { MetricSources, ServiceObservers } from './metrics-service.js';
 
 /** The server's Prometheus metrics, in a registry of its own (no process-wide singleton). */
-export interface ServerMetrics {
+export interface ServerMetrics extends ServiceObservers {
   registry: Registry;
   /** Record a finished run: run counter, check durations, and the evaluation gauges. */
   observeRun(checklist: Checklist, result: RunResult): void;
   /** Update gauges from an evaluation (runs, preflights answered from stored state). */
-  observeEvaluation(checklist: string, evaluation: Evaluation): void;
+  observeEvaluation(checklist: Checklist, evaluation: Evaluation): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Prometheus text exposition. */
   render(): Promise<{ body: string; contentType: string }>;
 }
 
-/** Create the metrics of one server instance. */
-export function createMetrics(): ServerMetrics {
+/**
+ * Create the metrics of one server instance: Node and process metrics (prom-client's defaults) and
+ * gonogo's series (docs/metrics.md). `sources` feed the gauges read at scrape time.
+ */
+export function createMetrics(sources: MetricSources = {}): ServerMetrics {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // Gauges named like counters, which `promtool check metrics` rejects; nodejs_active_{handles,requests,
+  // resources}{type} carry the same counts per type.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ])
+    registry.removeSingleMetric(name);
+  const service = serviceSeries(registry, sources);
   const runs = new Counter({
     name: 'gonogo_runs_total',
     help: 'Checklist runs completed, by checklist, environment, verdict and trigger (cli, api, scheduler).',
@@ -58,15 +74,30 @@ export function createMetrics(): ServerMetrics {
     registers: [registry],
   });
 
-  const observeEvaluation = (checklist: string, evaluation: Evaluation) => {
+  const windows = new Gauge({
+    name: 'gonogo_windows',
+    help: 'Windowed checks (hold + every) by state (the item status) in the latest evaluation of each checklist and environment.',
+    labelNames: ['checklist', 'environment', 'state'] as const,
+    registers: [registry],
+  });
+
+  const observeEvaluation = (checklist: Checklist, evaluation: Evaluation) => {
     const environment = evaluation.environment;
+    const id = checklist.id;
     for (const status of ITEM_STATUSES) {
-      items.set({ checklist, environment, status }, evaluation.summary[status]);
+      items.set({ checklist: id, environment, status }, evaluation.summary[status]);
     }
-    verdict.set({ checklist, environment }, evaluation.verdict === 'GO' ? 1 : 0);
+    verdict.set({ checklist: id, environment }, evaluation.verdict === 'GO' ? 1 : 0);
+    const windowed = new Set(checklist.items.filter((i) => i.check?.window).map((i) => i.id));
+    if (windowed.size === 0) return;
+    const counts = new Map<string, number>(ITEM_STATUSES.map((s) => [s, 0]));
+    for (const i of evaluation.items)
+      if (windowed.has(i.id)) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
+    for (const [state, n] of counts) windows.set({ checklist: id, environment, state }, n);
   };
 
   return {
+    ...service,
     registry,
     observeRun(checklist, result) {
       const trigger = result.run.trigger.split(':')[0] ?? result.run.trigger;
@@ -84,7 +115,7 @@ export function createMetrics(): ServerMetrics {
           o.durationMs / 1000,
         );
       }
-      observeEvaluation(checklist.id, result.evaluation);
+      observeEvaluation(checklist, result.evaluation);
     },
     observeEvaluation,
     observeRequest(method, route, status, seconds) {

@@ -29,6 +29,8 @@ export interface StoreAdapter {
   readonly autoIdType: 'integer' | 'serial';
   /** Install triggers that refuse UPDATE, DELETE (and TRUNCATE) on `audit_events`. */
   appendOnlyGuard(db: Kysely<unknown>): Promise<void>;
+  /** Connection pool usage now (PostgreSQL); absent on SQLite, which has no pool. */
+  poolUsage?(): { total: number; idle: number; waiting: number };
   /** Turn a driver error into a message that says what to do (never including a password). */
   describeError(err: unknown): string;
 }

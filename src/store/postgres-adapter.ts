@@ -33,6 +33,7 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
     async lockKey(trx, key) {
       await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
     },
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     bool: (value) => value,
     autoIdType: 'serial',
     autoId: (col: ColumnDefinitionBuilder) => col.primaryKey(),

@@ -1,4 +1,4 @@
-import type { Store } from '../engine/store.js';
+import type { Store, StoreObserver } from '../engine/store.js';
 import type { StoreAdapter } from './adapter.js';
 import { createAuditStore } from './audit-store.js';
 import { createRunsStore } from './runs-store.js';
@@ -14,13 +14,30 @@ import { type StoreContext, WritePath } from './write-path.js';
  */
 export function createSqlStore(adapter: StoreAdapter, opts: { now?: () => Date } = {}): Store {
   const now = opts.now ?? (() => new Date());
-  const ctx: StoreContext = { adapter, db: adapter.db, writes: new WritePath(adapter, now), now };
+  const observer: StoreObserver = {};
+  const ctx: StoreContext = {
+    adapter,
+    db: adapter.db,
+    writes: new WritePath(adapter, now, observer),
+    now,
+  };
+  const runs = createRunsStore(ctx);
   return {
-    ...createRunsStore(ctx),
+    ...runs,
     ...createStateStore(ctx),
     ...createAuditStore(ctx),
     ...createTokensStore(ctx),
     ...createWatchStore(ctx),
+    async addSamples(samples) {
+      await runs.addSamples(samples);
+      if (samples.length > 0) observer.samplesAdded?.(samples);
+    },
+    observe(o) {
+      // One mutable holder, read at each write: the observer can be attached after the store opened.
+      observer.auditAppended = o.auditAppended;
+      observer.samplesAdded = o.samplesAdded;
+    },
+    poolUsage: () => adapter.poolUsage?.(),
     async ping() {
       try {
         await adapter.db.selectFrom('audit_head').select('id').limit(1).execute();

@@ -173,6 +173,17 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
       return rows.map(toDelivery);
     },
 
+    async oldestUndelivered(): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('deliveries')
+        .select('created_at')
+        .where('status', 'in', ['pending', 'retrying', 'sending'])
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.created_at;
+    },
+
     async claimDelivery(id: number, now: Date, holdUntil: Date): Promise<DeliveryRecord | undefined> {
       // A conditional update is the claim: of two senders, only one sees its row change.
       const row = await writes.statement((q) =>

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditEvent, AuditInput } from '../engine/store.js';
+import type { AuditEvent, AuditInput, StoreObserver } from '../engine/store.js';
 import { type ChainedEvent, chainEvent } from '../model/audit.js';
 import type { StoreAdapter } from './adapter.js';
 import { iso, refuseNul } from './rows.js';
@@ -42,10 +42,12 @@ export function toAuditEvent(e: ChainedEvent): AuditEvent {
 export class WritePath {
   readonly #adapter: StoreAdapter;
   readonly #now: () => Date;
+  readonly #observer: StoreObserver;
 
-  constructor(adapter: StoreAdapter, now: () => Date) {
+  constructor(adapter: StoreAdapter, now: () => Date, observer: StoreObserver = {}) {
     this.#adapter = adapter;
     this.#now = now;
+    this.#observer = observer;
   }
 
   /**
@@ -54,7 +56,9 @@ export class WritePath {
    */
   async audited<T>(fn: (trx: Trx, append: Append) => Promise<T>, input?: object): Promise<T> {
     if (input !== undefined) refuseNul(input);
-    return this.#adapter.db.transaction().execute(async (trx) => {
+    const started = performance.now();
+    let appended: number | undefined;
+    const result = await this.#adapter.db.transaction().execute(async (trx) => {
       await this.#adapter.lockWrites(trx);
       let head = await trx
         .selectFrom('audit_head')
@@ -97,10 +101,15 @@ export class WritePath {
           await trx.insertInto('audit_head').values({ id: 1, seq: event.seq, hash: event.hash }).execute();
         }
         head = { seq: event.seq, hash: event.hash };
+        appended = event.seq;
         return toAuditEvent(event);
       };
       return fn(trx, append);
     });
+    // Observed after commit only: a rolled-back append never moved the head.
+    if (appended !== undefined)
+      this.#observer.auditAppended?.(appended, (performance.now() - started) / 1000);
+    return result;
   }
 
   /** Run `fn` in a plain transaction: for tables whose rows no audit event records. */

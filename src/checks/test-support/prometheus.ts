@@ -16,10 +16,11 @@ export interface RunningPrometheus {
 }
 
 /**
- * Start Prometheus on a free loopback port with a temp TSDB, scraping itself every second, and wait
- * until the query `up` has a sample (so tests query real data).
+ * Start Prometheus on a free loopback port with a temp TSDB, scraping itself every second (and the
+ * `host:port` targets in `scrape`, as job `gonogo`), and wait until the query `up` has a sample (so
+ * tests query real data).
  */
-export async function startPrometheus(): Promise<RunningPrometheus> {
+export async function startPrometheus(opts: { scrape?: string[] } = {}): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-prometheus-'));
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}`;
@@ -31,6 +32,12 @@ export async function startPrometheus(): Promise<RunningPrometheus> {
       'scrape_configs:',
       '  - job_name: prometheus',
       `    static_configs: [{ targets: ['127.0.0.1:${port}'] }]`,
+      ...(opts.scrape?.length
+        ? [
+            '  - job_name: gonogo',
+            `    static_configs: [{ targets: [${opts.scrape.map((t) => `'${t}'`).join(', ')}] }]`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

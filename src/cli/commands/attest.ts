@@ -1,3 +1,4 @@
+import { displayText } from '../../model/display-text.js';
 import { attest } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
@@ -53,7 +54,8 @@ const command: Command = {
     if (a.expiresAt)
       lines.push(`valid until ${a.expiresAt}; attest again before then or the item is pending`);
     lines.push(`next: ${statusHint(file, a.environment)}`);
-    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    // Evidence, value and --by are the user's text: shown, never acted on by the terminal.
+    ctx.io.stdout.write(`${lines.map((l) => displayText(l)).join('\n')}\n`);
     return EXIT.OK;
   },
 };

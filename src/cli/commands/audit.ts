@@ -1,5 +1,7 @@
 import type { AuditEvent } from '../../engine/store.js';
 import { canonicalJson } from '../../model/audit.js';
+import { displayText } from '../../model/display-text.js';
+
 import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
@@ -52,9 +54,12 @@ async function verify(ctx: CommandContext, format: 'text' | 'json'): Promise<num
   return v.ok ? EXIT.OK : EXIT.BROKEN;
 }
 
+/** One event per line; actors, names and data are whatever people typed, so shown as visible escapes. */
 function line(e: AuditEvent): string {
   const where = [e.checklist, e.environment].filter(Boolean).join('/');
-  return `#${e.seq}  ${e.at}  ${e.type.padEnd(19)} ${e.actor}${where ? `  ${where}` : ''}  ${canonicalJson(e.data)}`;
+  return displayText(
+    `#${e.seq}  ${e.at}  ${e.type.padEnd(19)} ${e.actor}${where ? `  ${where}` : ''}  ${canonicalJson(e.data)}`,
+  );
 }
 
 async function list(

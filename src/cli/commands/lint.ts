@@ -6,6 +6,7 @@ import {
   phaseOf,
   TASK_LIST_KINDS,
 } from '../../model/checklist.js';
+import { displayText as shown } from '../../model/display-text.js';
 import { ConfigError } from '../../model/errors.js';
 import { suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
@@ -130,7 +131,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts. */
+/**
+ * The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts.
+ * Every name comes from the document, so it is shown as visible escapes, never acted on by the terminal.
+ */
 export function renderText(
   checklist: Checklist,
   ctx: CommandContext,
@@ -138,11 +142,12 @@ export function renderText(
 ): string {
   const c = paint(ctx);
   const lines: string[] = [];
-  lines.push(`${c.bold(checklist.name)} ${c.dim(`(${checklist.id})`)}`);
+  lines.push(`${c.bold(shown(checklist.name))} ${c.dim(`(${shown(checklist.id)})`)}`);
   lines.push(c.dim(checklist.digest));
-  if (checklist.launch) lines.push(`launch ${checklist.launch}`);
-  lines.push(`environments: ${Object.keys(checklist.environments).join(', ')}`);
-  if (checklist.signoffs.length > 0) lines.push(`sign-offs required: ${checklist.signoffs.join(', ')}`);
+  if (checklist.launch) lines.push(`launch ${shown(checklist.launch)}`);
+  lines.push(`environments: ${shown(Object.keys(checklist.environments).join(', '))}`);
+  if (checklist.signoffs.length > 0)
+    lines.push(`sign-offs required: ${shown(checklist.signoffs.join(', '))}`);
   let previous: string[] = [];
   for (const item of checklist.items) {
     let same = 0;
@@ -150,7 +155,7 @@ export function renderText(
       same++;
     for (let depth = same; depth < item.section.length; depth++) {
       lines.push('');
-      lines.push(`${'  '.repeat(depth)}${c.bold(item.section[depth]!)}`);
+      lines.push(`${'  '.repeat(depth)}${c.bold(shown(item.section[depth]!))}`);
     }
     if (same === item.section.length && same < previous.length) lines.push('');
     previous = item.section;
@@ -159,7 +164,9 @@ export function renderText(
   if (checklist.warnings.length > 0) {
     lines.push('');
     for (const w of checklist.warnings) {
-      lines.push(c.yellow(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`));
+      lines.push(
+        c.yellow(shown(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`)),
+      );
     }
   }
   lines.push('');
@@ -167,7 +174,7 @@ export function renderText(
     lines.push(
       c.cyan(
         `${plural(unbound.automatable, 'item')} look${unbound.automatable === 1 ? 's' : ''} automatable but ` +
-          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${unbound.file}`,
+          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${shown(unbound.file)}`,
       ),
     );
   }
@@ -186,15 +193,19 @@ function itemLine(item: Item, c: ReturnType<typeof paint>): string {
         : item.checked
           ? '[x]'
           : '[ ]';
-  const parts = [item.checked ? c.green(box) : box, item.id, c.dim(item.kind === 'task' ? '' : item.kind)];
+  const parts = [
+    item.checked ? c.green(box) : box,
+    shown(item.id),
+    c.dim(item.kind === 'task' ? '' : item.kind),
+  ];
   if (phaseOf(item) === 'post-launch') parts.push(c.dim('after launch'));
-  if (item.recurs) parts.push(c.dim(`every ${item.recurs}`));
-  if (item.role) parts.push(c.dim(`role ${item.role}`));
-  if (item.check) parts.push(c.cyan(`${item.check.kind} ${targetText(item.check)}`));
+  if (item.recurs) parts.push(c.dim(`every ${shown(item.recurs)}`));
+  if (item.role) parts.push(c.dim(`role ${shown(item.role)}`));
+  if (item.check) parts.push(c.cyan(shown(`${item.check.kind} ${targetText(item.check)}`)));
   if (!item.blocking) parts.push(c.yellow('advisory'));
-  if (item.skip) parts.push(c.dim(`skipped: ${item.skip}`));
-  if (item.due) parts.push(c.dim(`due ${item.due.text}`));
-  if (item.owner) parts.push(c.dim(`owner ${item.owner}`));
+  if (item.skip) parts.push(c.dim(`skipped: ${shown(item.skip)}`));
+  if (item.due) parts.push(c.dim(`due ${shown(item.due.text)}`));
+  if (item.owner) parts.push(c.dim(`owner ${shown(item.owner)}`));
   return parts.filter(Boolean).join('  ');
 }
 

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
+import { displayText } from '../../model/display-text.js';
+
 import { ConfigError } from '../../model/errors.js';
 import { personActor, resolveEnvironment, runChecks } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
@@ -109,10 +111,10 @@ const run: Command = {
       } catch (err) {
         throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
       }
-      io.stdout.write(
+      const line =
         `${report.verdict} ${report.checklist.id} (${environment}): ${summaryLine(report)}; ` +
-          `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}\n`,
-      );
+        `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}`;
+      io.stdout.write(`${displayText(line)}\n`);
     } else {
       const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
       io.stdout.write(format.render(report, { color, width: terminalWidth(io) }));

@@ -1,3 +1,4 @@
+import { displayText } from '../../model/display-text.js';
 import { signoff } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
@@ -39,7 +40,10 @@ The sign-off binds the checklist's digest: any later edit of the file makes it s
         `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.by} (digest ${s.digest})`,
         'editing the checklist makes this sign-off stale; sign again after any change',
         `next: ${statusHint(file, s.environment)}`,
-      ].join('\n') + '\n',
+      ]
+        // Names, roles and --by are the user's text: shown, never acted on by the terminal.
+        .map((l) => displayText(l))
+        .join('\n') + '\n',
     );
     return EXIT.OK;
   },

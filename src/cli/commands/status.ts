@@ -1,3 +1,4 @@
+import { displayText } from '../../model/display-text.js';
 import { evaluateStored, resolveEnvironment } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
@@ -45,7 +46,7 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
       const hasChecks = checklist.items.some((i) => i.check);
       if (hasChecks && !latest) {
         ctx.io.stderr.write(
-          `no stored run yet for ${environment}: run \`gonogo run ${file} --env ${environment}\`\n`,
+          `${displayText(`no stored run yet for ${environment}: run \`gonogo run ${file} --env ${environment}\``)}\n`,
         );
       } else if (latest && latest.digest !== checklist.digest) {
         ctx.io.stderr.write(

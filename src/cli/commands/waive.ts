@@ -1,3 +1,4 @@
+import { displayText } from '../../model/display-text.js';
 import { waive } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
@@ -47,7 +48,10 @@ const command: Command = {
         `waived ${w.item} for ${w.environment} until ${w.expiresAt} (owner ${w.owner}, granted by ${w.by}): ${w.reason}`,
         `when it expires the item's real status counts again; fix it before then`,
         `next: ${statusHint(file, w.environment)}`,
-      ].join('\n') + '\n',
+      ]
+        // Reason, owner and --by are the user's text: shown, never acted on by the terminal.
+        .map((l) => displayText(l))
+        .join('\n') + '\n',
     );
     return EXIT.OK;
   },

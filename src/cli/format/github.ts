@@ -1,12 +1,14 @@
 import type { RunReport } from '../../engine/report.js';
+import { displayText } from '../../model/display-text.js';
 import type { Formatter, ReportItem } from './formatter.js';
 
 /**
  * GitHub Actions workflow commands (https://docs.github.com/actions/reference/workflow-commands-for-github-actions):
  * the message is escaped for `%`, CR and LF; property values also for `:` and `,`, which end them.
+ * Control and bidi characters then become visible escapes: the log viewer must not act on them.
  */
 export const escapeData = (s: string): string =>
-  s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  displayText(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 export const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** One workflow command line: `::error file=launch.md,line=12,title=…::message`. */

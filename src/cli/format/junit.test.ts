@@ -102,6 +102,6 @@ describe('junit format', () => {
     expect(xml).not.toMatch(/[\x00-\x08\x0B\x0C\x0E-\x1F]/);
     const cases = suites.testsuite[0]!.testcase;
     expect(cases[0]!['@_name']).toBe('<testcase name="x"/> [5-observability/api-health-live-200]');
-    expect(cases[1]!.failure!['@_message']).toBe('got <html> & "quotes" \uFFFD\uFFFD[31m ]]> \uFFFD end');
+    expect(cases[1]!.failure!['@_message']).toBe('got <html> & "quotes" \\x00\\x1b[31m ]]> \\ud800 end');
   });
 });

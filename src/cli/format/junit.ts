@@ -1,5 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { RunReport } from '../../engine/report.js';
+import { displayText } from '../../model/display-text.js';
 import { type Formatter, groupBySection, observedPairs, type ReportItem } from './formatter.js';
 
 /**
@@ -9,8 +10,11 @@ import { type Formatter, groupBySection, observedPairs, type ReportItem } from '
 const XML_INVALID =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Text safe for XML; the builder escapes `& < > " '`, this removes what cannot be escaped. */
-const clean = (s: string) => s.replace(XML_INVALID, '\uFFFD');
+/**
+ * Text safe for XML and for the CI page showing it: controls and bidi characters become visible escapes
+ * (the shared display-text rule), what XML still cannot carry is replaced; the builder escapes `& < > " '`.
+ */
+const clean = (s: string) => displayText(s, { multiline: true }).replace(XML_INVALID, '\uFFFD');
 /** Attribute values: parsers fold line breaks into spaces anyway, so say it plainly. */
 const attr = (s: string) => clean(s).replace(/\s*[\r\n]+\s*/g, ' ');
 
@@ -120,8 +124,8 @@ const junit: Formatter = {
 
     const reasons = report.reasons.map((r, i) => `${i + 1}. ${r.message}`).join('\n');
     const verdictCase: Node = {
-      '@_name': `${report.verdict}: ${report.checklist.name} (${report.environment})`,
-      '@_classname': `${id}.verdict`,
+      '@_name': attr(`${report.verdict}: ${report.checklist.name} (${report.environment})`),
+      '@_classname': attr(`${id}.verdict`),
       '@_time': seconds(0),
       ...(report.verdict === 'GO'
         ? {}
@@ -138,7 +142,7 @@ const junit: Formatter = {
         { '@_name': 'verdict', '@_value': report.verdict },
         { '@_name': 'environment', '@_value': attr(report.environment) },
         { '@_name': 'checklist', '@_value': attr(id) },
-        { '@_name': 'digest', '@_value': report.checklist.digest },
+        { '@_name': 'digest', '@_value': attr(report.checklist.digest) },
         ...(report.run !== undefined ? [{ '@_name': 'run', '@_value': report.run }] : []),
       ],
     });

@@ -1,4 +1,5 @@
 import type { RunReport } from '../../engine/report.js';
+import { displayText } from '../../model/display-text.js';
 import type { ItemStatus } from '../../model/status.js';
 import { displayStatus } from '../../model/verdict.js';
 import {
@@ -25,17 +26,18 @@ const STATUS_EMOJI: Record<ItemStatus, string> = {
 /**
  * Make arbitrary text (titles, check messages, observed values) literal Markdown: every ASCII
  * punctuation character CommonMark could read as markup is backslash-escaped, and line breaks become
- * `<br>` so a message never breaks out of its table cell.
+ * `<br>` so a message never breaks out of its table cell. Control and bidi characters first become
+ * visible escapes: a viewer or a terminal showing the raw file must not act on them.
  */
 export function escapeMarkdown(text: string): string {
-  return text
+  return displayText(text, { multiline: true })
     .replace(/[\\`*_[\]<>|~&!#]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, '<br>')
     .replace(/\r/g, '<br>');
 }
 
 /** An id or digest in a code span; gonogo ids are slugs, so they hold no backtick or pipe. */
-const code = (s: string) => `\`${s.replace(/[`|\r\n]/g, '')}\``;
+const code = (s: string) => `\`${displayText(s).replace(/[`|]/g, '')}\``;
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 

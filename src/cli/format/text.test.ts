@@ -78,7 +78,7 @@ describe('text format', () => {
     report.items[0]!.title = 'live\x1b]0;pwned\x07 check';
     const out = plain(report);
     expect(out).not.toMatch(/[\x00-\x08\x0B-\x1F\x7F]/);
-    expect(out).toContain('  PASS     live check\n');
+    expect(out).toContain('  PASS     live\\x1b]0;pwned\\x07 check\n');
     expect(out).toMatch(/\n {11}got .*screen\n/);
   });
 });
@@ -109,8 +109,9 @@ describe('wrap', () => {
 
 describe('safe', () => {
   it.each([
-    ['\x1b[31mred\x1b[0m', 'red'],
-    ['bell\x07', 'bell�'],
+    ['\x1b[31mred\x1b[0m', '\\x1b[31mred\\x1b[0m'],
+    ['bell\x07', 'bell\\x07'],
+    ['a\u202Eb', 'a\\u202eb'],
     ['tab\tkept\nand newline', 'tab\tkept\nand newline'],
     ['çğış', 'çğış'],
   ])('%j -> %j', (input, want) => {

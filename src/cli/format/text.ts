@@ -1,5 +1,6 @@
-import { inspect, stripVTControlCharacters } from 'node:util';
+import { inspect } from 'node:util';
 import type { RunReport } from '../../engine/report.js';
+import { displayText } from '../../model/display-text.js';
 import type { ItemStatus } from '../../model/status.js';
 import { displayStatus } from '../../model/verdict.js';
 import {
@@ -53,11 +54,10 @@ const width = (s: string) => [...s].length;
 
 /**
  * Titles, messages and observed values come from documents and probed systems: escape sequences or
- * other control characters in them must not repaint or hide parts of the user's terminal.
+ * other control characters in them must not repaint or hide parts of the user's terminal, so they are
+ * shown as visible escapes (the shared display-text rule).
  */
-export function safe(s: string): string {
-  return stripVTControlCharacters(s).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '\uFFFD');
-}
+export const safe = (s: string): string => displayText(s, { multiline: true });
 
 /** Word-wrap `text` to `cols` columns, every line indented by `indent` (the first by `first`). */
 export function wrap(text: string, indent: number, first = indent, cols = WIDTH): string[] {

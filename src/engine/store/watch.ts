@@ -96,6 +96,8 @@ export interface WatchStore {
   /** Take delivery `id` for one attempt, held until `holdUntil`; undefined when someone else has it. */
   claimDelivery(id: number, now: Date, holdUntil: Date): Promise<DeliveryRecord | undefined>;
   recordDeliveryAttempt(id: number, attempt: DeliveryAttempt): Promise<void>;
+  /** When the oldest delivery still waiting to be delivered (pending, retrying, sending) was queued. */
+  oldestUndelivered(): Promise<string | undefined>;
   /** The delivery log, newest first. */
   listDeliveries(opts?: { checklist?: string; limit?: number; before?: number }): Promise<DeliveryRecord[]>;
 }

@@ -5,6 +5,26 @@ import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
 import { MessagePage } from './pages/index.js';
 import { checklistOfPath, type DashboardDeps } from './route-deps.js';
+import type { RefusedForm } from './sessions.js';
+
+/** The fields a refused item form gets back, so nothing typed is lost. */
+const FORM_FIELDS: Record<RefusedForm['form'], readonly string[]> = {
+  attest: ['value', 'evidence', 'valid_for'],
+  waive: ['reason', 'owner', 'expires'],
+};
+
+/** The refused form of an item of this checklist, with the values typed; undefined for other forms. */
+function refusedForm(
+  checklist: Checklist,
+  kind: RefusedForm['form'] | undefined,
+  form: Record<string, string>,
+): RefusedForm | undefined {
+  const item = form.item;
+  if (!kind || !item || !checklist.items.some((i) => i.id === item)) return undefined;
+  const values: Record<string, string> = {};
+  for (const k of FORM_FIELDS[kind]) if (form[k] !== undefined) values[k] = form[k];
+  return { form: kind, item, values };
+}
 
 /**
  * The checklist page's forms (run, attest, waive, sign off): each translates its form into a use case
@@ -19,6 +39,7 @@ export function registerActionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void 
     (
       name: string,
       perform: (checklist: Checklist, form: Record<string, string>, actor: Actor) => Promise<string>,
+      itemForm?: RefusedForm['form'],
     ) =>
     async (c: Context<AppEnv>) => {
       const found = loadPage(c);
@@ -32,14 +53,25 @@ export function registerActionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void 
       const form: Record<string, string> = {};
       for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') form[k] = v;
       const session = c.get('session')!;
+      let refused: RefusedForm | undefined;
       try {
         session.flash = { ok: true, text: await perform(found, form, tokenActor(session.principal)) };
       } catch (err) {
         if (!(err instanceof ActionError || err instanceof HttpProblem)) throw err;
-        session.flash = { ok: false, text: `${name} refused: ${err.message}` };
+        refused = refusedForm(found, itemForm, form);
+        session.flash = {
+          ok: false,
+          text: `${name} refused: ${err.message}`,
+          ...(refused ? { refused } : {}),
+        };
       }
       const env = form.env ? `?env=${encodeURIComponent(form.env)}` : '';
-      const anchor = form.item ? `#item-${encodeURIComponent(form.item)}` : '';
+      // A refused item form lands on its error, shown beside the form; anything else on the item.
+      const anchor = refused
+        ? `#refused-${encodeURIComponent(refused.item)}`
+        : form.item
+          ? `#item-${encodeURIComponent(form.item)}`
+          : '';
       return c.redirect(`/checklists/${encodeURIComponent(found.id)}${env}${anchor}`, 303);
     };
 
@@ -54,32 +86,40 @@ export function registerActionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void 
 
   app.post(
     '/checklists/:id/attest',
-    action('Attestation', async (checklist, form, actor) => {
-      const a = await attest(gate.useCases, actor, {
-        checklist,
-        environment: form.env,
-        item: form.item ?? '',
-        evidence: form.evidence ?? '',
-        value: form.value,
-        validFor: form.valid_for,
-      });
-      return `Attested ${a.item}.`;
-    }),
+    action(
+      'Attestation',
+      async (checklist, form, actor) => {
+        const a = await attest(gate.useCases, actor, {
+          checklist,
+          environment: form.env,
+          item: form.item ?? '',
+          evidence: form.evidence ?? '',
+          value: form.value,
+          validFor: form.valid_for,
+        });
+        return `Attested ${a.item}.`;
+      },
+      'attest',
+    ),
   );
 
   app.post(
     '/checklists/:id/waive',
-    action('Waiver', async (checklist, form, actor) => {
-      const w = await waive(gate.useCases, actor, {
-        checklist,
-        environment: form.env,
-        item: form.item ?? '',
-        reason: form.reason ?? '',
-        owner: form.owner ?? '',
-        expires: form.expires ?? '',
-      });
-      return `Waived ${w.item} until ${w.expiresAt}.`;
-    }),
+    action(
+      'Waiver',
+      async (checklist, form, actor) => {
+        const w = await waive(gate.useCases, actor, {
+          checklist,
+          environment: form.env,
+          item: form.item ?? '',
+          reason: form.reason ?? '',
+          owner: form.owner ?? '',
+          expires: form.expires ?? '',
+        });
+        return `Waived ${w.item} until ${w.expiresAt}.`;
+      },
+      'waive',
+    ),
   );
 
   app.post(

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import type { Sample } from '../../engine/store.js';
 import type { ItemStatus, StatusSummary, Verdict } from '../../model/status.js';
-import type { Session } from './sessions.js';
+import type { Flash, Session } from './sessions.js';
 import { STYLES } from './styles.js';
 
 /** What every page needs: the CSP nonce for the stylesheet and the session (for nav and forms). */
@@ -11,7 +11,7 @@ export interface PageContext {
   session?: Session;
   /** Nav entry to mark as current. */
   active?: 'overview' | 'waivers' | 'runs' | 'audit' | 'program' | 'notifications';
-  flash?: { ok: boolean; text: string };
+  flash?: Flash;
 }
 
 const NAV = [
@@ -70,7 +70,8 @@ export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> =
           </div>
         </header>
         <main>
-          {ctx.flash ? (
+          {/* A refused item form shows its error beside the form instead (the item row renders it). */}
+          {ctx.flash && !ctx.flash.refused ? (
             <p class={`notice ${ctx.flash.ok ? 'ok' : 'bad'}`} role="status">
               {ctx.flash.text}
             </p>

@@ -31,6 +31,25 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     }
     return url.origin;
   };
+  // Every form body is read once, here, for all form routes (later reads reuse Hono's cache): a body
+  // that cannot be parsed (a broken multipart, no boundary) is the sender's mistake, a 400 page.
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    try {
+      await c.req.parseBody();
+    } catch {
+      return c.html(
+        <MessagePage
+          ctx={pageCtx(c)}
+          title="Form not readable"
+          text="The server could not read this form's data. Reload the page and submit the form again."
+        />,
+        400,
+      );
+    }
+    return next();
+  });
+
   // Forms are checked twice: the browser's Origin / Sec-Fetch-Site, then the session's CSRF token.
   app.use(
     '*',

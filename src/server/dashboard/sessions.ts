@@ -39,7 +39,21 @@ export interface Session {
   csrf: string;
   expiresAt: number;
   /** A one-time message for the next page (the result of a form post). */
-  flash?: { ok: boolean; text: string };
+  flash?: Flash;
+}
+
+/** An item's form (attest, waive) that was refused: shown again open, with what was typed. */
+export interface RefusedForm {
+  form: 'attest' | 'waive';
+  item: string;
+  values: Record<string, string>;
+}
+
+/** The result of a form post, for the next page; a refused item form is shown beside that form. */
+export interface Flash {
+  ok: boolean;
+  text: string;
+  refused?: RefusedForm;
 }
 
 /**

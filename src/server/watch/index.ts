@@ -6,10 +6,12 @@ import { serviceActor } from '../../usecases/index.js';
 import type { ChecklistCatalog } from '../catalog.js';
 import type { Gate } from '../gate.js';
 import type { Logger } from '../logger.js';
+import type { WatchObserver } from './observer.js';
 import { sampleItems } from './sampler.js';
 import { startWatch, type Watch, type WatchOptions } from './scheduler.js';
 
 export { resolveTargets, signBody, slackMessage } from './notifier.js';
+export type { WatchObserver } from './observer.js';
 export { isProgram, type ProgramView, programView } from './program.js';
 export { startWatch, type Watch, type WatchDeps, type WatchOptions } from './scheduler.js';
 
@@ -23,6 +25,8 @@ export interface ServiceWatchDeps {
   now(): Date;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Hooks for the service's metrics. */
+  observer?: WatchObserver;
 }
 
 /**
@@ -55,6 +59,7 @@ export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<Watch
       now: deps.now,
       env: deps.env,
       logger: deps.logger,
+      ...(deps.observer ? { observer: deps.observer } : {}),
     },
     options,
   );

@@ -33,6 +33,7 @@ export class LeaderLease {
   #leadUntil = 0;
   #nextAttempt = 0;
   #currentHolder: string | undefined;
+  #attempts = 0;
 
   constructor(opts: LeaderOptions) {
     this.holder = opts.holder;
@@ -45,6 +46,11 @@ export class LeaderLease {
   /** Whether this replica leads now. */
   isLeader(): boolean {
     return this.#clock().getTime() < this.#leadUntil;
+  }
+
+  /** Lease attempts made so far (acquire or renew), so callers can tell a tick that tried from one that did not. */
+  get attempts(): number {
+    return this.#attempts;
   }
 
   /** Who held the lease at the last attempt (this replica or another), if known. */
@@ -60,6 +66,7 @@ export class LeaderLease {
     const now = this.#clock();
     if (now.getTime() < this.#nextAttempt) return this.isLeader();
     this.#nextAttempt = now.getTime() + this.ttlMs / 3;
+    this.#attempts++;
     const lease = await this.#store.acquireLease(this.name, this.holder, this.ttlMs, now);
     this.#currentHolder = lease.holder;
     // Stop leading a third of the ttl before the lease expires, so a slow renewal never overlaps a successor.

@@ -278,6 +278,48 @@ describe('delivery on SQLite', () => {
     expect(receiver.requests[0]!.path).toBe(SLACK_TOKEN_PATH);
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions']);
   });
+
+  it('escapes user text for Slack mrkdwn: no mention, no disguised link, no bidi override', async () => {
+    receiver = await startReceiver();
+    const env = { SLACK_WEBHOOK_URL: `${receiver.url}${SLACK_TOKEN_PATH}` };
+    const checklist = checklistFor([{ slack: '${SLACK_WEBHOOK_URL}' }]);
+    const hostile = '<!channel> & <https://evil.example|Click to approve> \u202Efdp.exe';
+    const e = event('ev-hostile', {
+      name: `Launch ${hostile}`,
+      environment: 'prod<!here>',
+      reasons: [`fail: ops/api: ${hostile}`],
+    });
+    await queue(checklist, env, [e], 'k-slack-hostile');
+    const notifier = new Notifier({ store, checklist: () => checklist, env, logger: capture() }, {});
+    await until(
+      () => receiver.requests.length === 1,
+      () => notifier.deliverDue(),
+    );
+    const body = JSON.parse(receiver.requests[0]!.body) as {
+      text: string;
+      blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[];
+    };
+    const mrkdwn = [
+      body.text,
+      ...body.blocks.flatMap((b) => [
+        ...(b.text?.type === 'mrkdwn' ? [b.text.text] : []),
+        ...(b.type === 'context' ? (b.elements ?? []).map((el) => el.text) : []),
+      ]),
+    ];
+    expect(mrkdwn.length).toBeGreaterThanOrEqual(3);
+    for (const text of mrkdwn) {
+      // Slack reads `<...>` as a mention or a link and `&` as an entity: only the escaped forms are inert.
+      expect(text).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+      expect(text).not.toContain('\u202E');
+    }
+    expect(body.text).toContain(
+      'Launch &lt;!channel&gt; &amp; &lt;https://evil.example|Click to approve&gt;',
+    );
+    expect(body.blocks[1]!.text!.text).toContain(
+      '&lt;https://evil.example|Click to approve&gt; \\u202efdp.exe',
+    );
+    expect(body.blocks[2]!.elements![0]!.text).toContain('prod&lt;!here&gt;');
+  });
 });
 
 const pgUp = await serviceAvailable('postgres');

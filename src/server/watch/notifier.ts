@@ -6,7 +6,9 @@ import { expand } from '../../engine/expand.js';
 import { redactText } from '../../engine/redact.js';
 import type { DeliveryInput, DeliveryRecord, WatchStore } from '../../engine/store.js';
 import type { Checklist, NotifyTarget } from '../../model/checklist.js';
+import { displayText } from '../../model/display-text.js';
 import type { Logger } from '../logger.js';
+import type { WatchObserver } from './observer.js';
 
 /**
  * Notifications (DESIGN.md "Notifications"): Slack incoming webhooks and generic webhooks signed with
@@ -124,8 +126,18 @@ const TITLES: Record<WatchEvent['event'], string> = {
 const SLACK_TEXT_MAX = 2900;
 const MAX_BULLETS = 15;
 
+/**
+ * User text (names, reasons, owners) for Slack's mrkdwn: `&`, `<`, `>` escaped as Slack requires
+ * (https://api.slack.com/reference/surfaces/formatting#escaping), so `<!channel>` never pings and
+ * `<https://evil|Click to approve>` never becomes a disguised link; control and bidi characters are
+ * shown as visible escapes (the shared display-text rule).
+ */
+export function slackText(s: string): string {
+  return displayText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function bullets(lines: string[]): string {
-  const shown = lines.slice(0, MAX_BULLETS).map((l) => `• ${l.replaceAll(/[<>&]/g, ' ')}`);
+  const shown = lines.slice(0, MAX_BULLETS).map((l) => `• ${slackText(l)}`);
   if (lines.length > MAX_BULLETS) shown.push(`…and ${lines.length - MAX_BULLETS} more`);
   const text = shown.join('\n');
   return text.length > SLACK_TEXT_MAX ? `${text.slice(0, SLACK_TEXT_MAX)}…` : text;
@@ -146,7 +158,8 @@ export interface SlackMessage {
 
 /** A Block Kit message for an event: header with the verdict emoji, reasons as bullets, a dashboard link. */
 export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage {
-  const header = `${e.verdict === 'GO' ? '✅' : '⛔'} ${e.name} (${e.environment}): ${e.verdict} — ${TITLES[e.event]}`;
+  // The header block is plain_text (Slack parses nothing in it); the fallback `text` is mrkdwn.
+  const header = `${e.verdict === 'GO' ? '✅' : '⛔'} ${displayText(e.name)} (${displayText(e.environment)}): ${e.verdict} — ${TITLES[e.event]}`;
   const lines: string[] = [];
   if (e.event === 'verdict.changed') lines.push(...e.reasons);
   else if (e.event === 'digest.weekly' && e.digest) {
@@ -173,7 +186,7 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage
     { type: 'header', text: { type: 'plain_text', text: header.slice(0, 150), emoji: true } },
   ];
   if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: bullets(lines) } });
-  const context = [`${EMOJI[e.verdict] ?? ''} ${e.checklist} · ${e.environment} · ${e.at}`];
+  const context = [`${EMOJI[e.verdict] ?? ''} ${slackText(`${e.checklist} · ${e.environment} · ${e.at}`)}`];
   if (e.previous && e.event === 'verdict.changed') context.push(`was ${e.previous}`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   if (dashboardUrl) {
@@ -183,7 +196,7 @@ export function slackMessage(e: WatchEvent, dashboardUrl?: string): SlackMessage
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in gonogo' }, url: link }],
     });
   }
-  return { text: header, blocks };
+  return { text: slackText(header), blocks };
 }
 
 /** Retry and timing settings of delivery (defaults: 5 attempts, 1s, 2s, 4s, 8s between them, 10s timeout). */
@@ -205,6 +218,8 @@ export interface NotifierDeps {
   logger: Logger;
   /** Wall-clock time for backoff (not GONOGO_NOW). */
   clock?: () => Date;
+  /** Hooks for the service's metrics (delivery outcomes). */
+  observer?: Pick<WatchObserver, 'delivery'>;
 }
 
 interface AttemptResult {
@@ -274,6 +289,11 @@ export class Notifier {
       nextAttemptAt: new Date(now.getTime() + (retry ? delay : 0)).toISOString(),
       at: now.toISOString(),
     });
+    this.#deps.observer?.delivery?.(
+      d.event,
+      d.target.split(':')[0] ?? 'unknown',
+      result.ok ? 'delivered' : retry ? 'retrying' : 'failed',
+    );
     const fields = {
       delivery: d.id,
       event: d.event,

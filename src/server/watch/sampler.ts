@@ -2,6 +2,7 @@ import type { KindRegistry } from '../../engine/check.js';
 import { executeChecks } from '../../engine/execute.js';
 import { type PreparedCheck, prepareCheck } from '../../engine/prepare.js';
 import type { Sample, Store } from '../../engine/store.js';
+import { ATTR, inSpan } from '../../engine/tracing.js';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 
 /** What sampling needs: the kinds, the store, the clock and the process environment. */
@@ -19,15 +20,32 @@ export interface SamplerDeps {
  * would (engine's prepare + execute: expansion, timeouts, retries, redaction) and store only the sample.
  * No run is recorded: a run is one evaluation of the whole checklist. Returns the stored samples.
  */
-export async function sampleItems(
+export function sampleItems(
   deps: SamplerDeps,
   checklist: Checklist,
   environment: string,
   items: readonly Item[],
   signal?: AbortSignal,
 ): Promise<Sample[]> {
+  const common = { [ATTR.checklist]: checklist.id, [ATTR.environment]: environment };
+  return inSpan('gonogo.sample', { ...common, 'gonogo.sample.items': items.length }, async (span) => {
+    const samples = await takeSamples(deps, checklist, environment, items, common, signal);
+    span.setAttribute('gonogo.sample.failed', samples.filter((s) => !s.ok).length);
+    return samples;
+  });
+}
+
+async function takeSamples(
+  deps: SamplerDeps,
+  checklist: Checklist,
+  environment: string,
+  items: readonly Item[],
+  spanAttributes: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Sample[]> {
   const block = checklist.environments[environment] ?? {};
-  const source = { environment, block, env: deps.env };
+  // The front matter's `secrets:` are redacted in samples exactly as in runs.
+  const source = { environment, block, env: deps.env, secretNames: checklist.secrets ?? [] };
   const prepared: PreparedCheck[] = [];
   const samples: Sample[] = [];
   const at = deps.now().toISOString();
@@ -45,6 +63,7 @@ export async function sampleItems(
     baseDir: deps.baseDir(checklist),
     env: deps.env,
     now: deps.now,
+    spanAttributes,
     ...(signal ? { signal } : {}),
   });
   for (const o of outcomes.values()) {

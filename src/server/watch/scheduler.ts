@@ -9,13 +9,14 @@ import type { Evaluation } from '../../model/verdict.js';
 import type { Logger } from '../logger.js';
 import { LeaderLease } from './leader.js';
 import { type DeliveryOptions, deliveriesFor, Notifier, resolveTargets } from './notifier.js';
+import type { WatchObserver } from './observer.js';
 
 /**
  * The service's watch loop (`gonogo serve`): elect a leader, and on the leader run each scheduled
  * checklist when its slot comes, sample windowed checks every `every` (independently of the runs and
- * of the loop's tick: it wakes for the next slot), prune old samples,
- * derive notification events and send them. Every slot is claimed in the store first, so even two
- * leaders at once (a split-brain moment) never run a slot twice.
+ * of the loop's tick: it wakes for the next slot), prune old samples, derive notification events and
+ * send them. Every slot is claimed in the store first, so even two leaders at once (a split-brain
+ * moment) never run a slot twice.
  */
 
 /** What the loop needs from the server. */
@@ -33,6 +34,8 @@ export interface WatchDeps {
   now(): Date;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** Hooks for the service's metrics (leader, leases, slots, deliveries). */
+  observer?: WatchObserver;
 }
 
 /** Tunables; every field has a default. */
@@ -94,6 +97,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     delivery: options.delivery ?? {},
   };
   const { store, logger } = deps;
+  const observer = deps.observer ?? {};
   const clock = opts.clock;
   const abort = new AbortController();
   const lease = new LeaderLease({ store, holder: opts.holder, ttlMs: opts.leaseTtlMs, clock });
@@ -104,6 +108,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       env: deps.env,
       logger,
       clock,
+      observer,
     },
     opts.delivery,
   );
@@ -196,6 +201,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
         holder: opts.holder,
         at: now.toISOString(),
       });
+      observer.slot?.('sample', claimed ? 'run' : 'skipped');
       if (claimed) dueItems.push(w.item);
     }
     if (dueItems.length > 0) {
@@ -219,6 +225,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     if (slot === undefined || slot <= (lastRunSlot.get(key) ?? Number.NEGATIVE_INFINITY)) return;
     lastRunSlot.set(key, slot);
     if (inFlight.has(`run\u0000${key}`)) {
+      observer.slot?.('run', 'skipped');
       logger.warn('scheduled run skipped: the previous run is still going', {
         ...fields,
         slot: new Date(slot).toISOString(),
@@ -233,6 +240,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       holder: opts.holder,
       at: now.toISOString(),
     });
+    observer.slot?.('run', claimed ? 'run' : 'skipped');
     if (!claimed) return;
     // The run samples every windowed item itself: that is this slot's sample.
     for (const w of windowed) {
@@ -319,8 +327,15 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
 
   async function tick(): Promise<void> {
     nextDue = Number.POSITIVE_INFINITY;
-    const leader = await lease.tick();
+    const attempts = lease.attempts;
+    const leader = await lease.tick().catch((err: unknown) => {
+      observer.lease?.('error');
+      throw err;
+    });
+    if (leader && lease.attempts !== attempts) observer.lease?.('renewed');
+    observer.leading?.(opts.holder, leader);
     if (leader !== wasLeader) {
+      if (wasLeader) observer.lease?.('lost');
       wasLeader = leader;
       logger.info(leader ? 'leading the scheduler' : 'not leading the scheduler', {
         holder: opts.holder,

@@ -69,6 +69,9 @@ export const ChecklistPage: FC<{
       environment={environment}
       session={ctx.session}
       now={now}
+      {...(ctx.flash?.refused?.item === item.id
+        ? { refused: { ...ctx.flash.refused, text: ctx.flash.text } }
+        : {})}
     />
   );
   const blockingReasons = evaluation.reasons;

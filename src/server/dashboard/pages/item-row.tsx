@@ -4,7 +4,7 @@ import type { Item } from '../../../model/checklist.js';
 import type { EvaluatedItem } from '../../../model/verdict.js';
 import { displayStatus } from '../../../model/verdict.js';
 import { CsrfField, relativeTime, SampleChart, StatusChip, showValue } from '../components.js';
-import type { Session } from '../sessions.js';
+import type { RefusedForm, Session } from '../sessions.js';
 
 /** What the logged-in token may do on a checklist page. */
 export interface Permissions {
@@ -23,6 +23,16 @@ export interface WindowHistory {
   hold: string;
 }
 
+/**
+ * Why this item's form was refused, beside the form it came from: focused and announced (role alert),
+ * the anchor the refused post returns to, so it is in view with the form open.
+ */
+const RefusedNotice: FC<{ item: string; text: string }> = ({ item, text }) => (
+  <p class="notice bad" id={`refused-${item}`} role="alert" tabindex={-1} autofocus>
+    {text}
+  </p>
+);
+
 /** One item of the checklist page: status, observed values, window chart and its actions. */
 export const ItemRow: FC<{
   item: EvaluatedItem;
@@ -33,12 +43,19 @@ export const ItemRow: FC<{
   environment: string;
   session: Session;
   now: Date;
-}> = ({ item, model, history, can, base, environment, session, now }) => {
+  /** This item's form that was just refused, with the message and what was typed. */
+  refused?: RefusedForm & { text: string };
+}> = ({ item, model, history, can, base, environment, session, now, refused }) => {
+  const typed = (form: RefusedForm['form'], field: string) =>
+    refused?.form === form ? refused.values[field] : undefined;
   const manual = model !== undefined && !model.check && item.kind !== 'signoff';
   const showAttest = can.attest && manual && item.status !== 'skipped';
   const showWaive =
     can.waive && item.kind !== 'signoff' && item.status !== 'pass' && item.status !== 'skipped';
   const observed = item.observed ? Object.entries(item.observed) : [];
+  // A refusal for a form this row does not show (its status changed meanwhile) still has a place here.
+  const refusedElsewhere =
+    refused && !((refused.form === 'attest' && showAttest) || (refused.form === 'waive' && showWaive));
   return (
     <li class="item" id={`item-${item.id}`} data-item={item.id} data-status={item.status}>
       <div>
@@ -100,9 +117,11 @@ export const ItemRow: FC<{
             <div class="desc">{model.description}</div>
           </details>
         ) : null}
+        {refusedElsewhere ? <RefusedNotice item={item.id} text={refused.text} /> : null}
         {showAttest ? (
-          <details>
+          <details open={refused?.form === 'attest'}>
             <summary>{item.status === 'pass' ? 'Attest again' : 'Attest'}</summary>
+            {refused?.form === 'attest' ? <RefusedNotice item={item.id} text={refused.text} /> : null}
             <form method="post" action={`${base}/attest`} class="act">
               <CsrfField session={session} />
               <input type="hidden" name="env" value={environment} />
@@ -110,7 +129,7 @@ export const ItemRow: FC<{
               {item.kind === 'field' ? (
                 <label>
                   Value
-                  <input name="value" required />
+                  <input name="value" required value={typed('attest', 'value')} />
                 </label>
               ) : null}
               <label>
@@ -119,34 +138,36 @@ export const ItemRow: FC<{
                   name="evidence"
                   required
                   placeholder="What shows it holds: a link, a ticket, a sentence"
+                  value={typed('attest', 'evidence')}
                 />
               </label>
               <label>
                 Valid for (optional)
-                <input name="valid_for" placeholder="e.g. 90d" />
+                <input name="valid_for" placeholder="e.g. 90d" value={typed('attest', 'valid_for')} />
               </label>
               <button type="submit">Attest</button>
             </form>
           </details>
         ) : null}
         {showWaive ? (
-          <details>
+          <details open={refused?.form === 'waive'}>
             <summary>Waive</summary>
+            {refused?.form === 'waive' ? <RefusedNotice item={item.id} text={refused.text} /> : null}
             <form method="post" action={`${base}/waive`} class="act">
               <CsrfField session={session} />
               <input type="hidden" name="env" value={environment} />
               <input type="hidden" name="item" value={item.id} />
               <label>
                 Reason
-                <input name="reason" required />
+                <input name="reason" required value={typed('waive', 'reason')} />
               </label>
               <label>
                 Owner
-                <input name="owner" required />
+                <input name="owner" required value={typed('waive', 'owner')} />
               </label>
               <label>
                 Expires (date or days)
-                <input name="expires" required value="14d" />
+                <input name="expires" required value={typed('waive', 'expires') ?? '14d'} />
               </label>
               <button type="submit">Grant waiver</button>
             </form>
