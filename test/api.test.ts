@@ -271,6 +271,31 @@ describe('runs and preflight', () => {
     expect(older.json.runs[0].id).toBe(first.json.run);
   });
 
+  it('shows one run with what its checks observed, and 404 for a run that does not exist', async () => {
+    const made = await call('POST', '/api/v1/checklists/launch/runs', {
+      token: tokens.operator,
+      body: { env: 'staging' },
+    });
+    const one = await call('GET', `/api/v1/checklists/launch/runs/${made.json.run}`, {
+      token: tokens.viewer,
+    });
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ id: made.json.run, environment: 'staging', verdict: 'NO-GO' });
+    expect(one.json.outcomes).toEqual([
+      expect.objectContaining({ item: 'operations/health-endpoint-answers', status: 'pass' }),
+    ]);
+    for (const [path, status] of [
+      ['/api/v1/checklists/launch/runs/99999', 404],
+      ['/api/v1/checklists/nope/runs/1', 404],
+      ['/api/v1/checklists/launch/runs/zero', 400],
+    ] as const) {
+      const r = await call('GET', path, { token: tokens.viewer });
+      expect(r.status, path).toBe(status);
+      expect(r.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await call('GET', `/api/v1/checklists/launch/runs/${made.json.run}`)).status).toBe(401);
+  });
+
   it('preflight answers 200 for NO-GO and runs the checks only when the latest run is older than max_age', async () => {
     const url = '/api/v1/checklists/launch/preflight?env=staging';
     clock += 3_600_000;
@@ -546,6 +571,7 @@ describe('OpenAPI', () => {
         'GET /checklists/{id}',
         'POST /checklists/{id}/runs',
         'GET /checklists/{id}/runs',
+        'GET /checklists/{id}/runs/{n}',
         'GET /checklists/{id}/preflight',
         'POST /checklists/{id}/attestations',
         'POST /checklists/{id}/waivers',

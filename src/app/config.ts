@@ -210,6 +210,8 @@ export interface Config {
   readonly db: string | undefined;
   /** The parse cache's directory, or undefined when `GONOGO_CACHE` turns it off. */
   readonly cacheDir: string | undefined;
+  /** `GONOGO_CACHE` or `GONOGO_CACHE_DIR` is set: they win over the project file's `cache`. */
+  readonly cacheFromEnv: boolean;
   /** `GONOGO_USER`, trimmed. */
   readonly user: string | undefined;
   /** `GONOGO_DEBUG`: print stack traces of unexpected errors. */
@@ -240,6 +242,9 @@ export function configFrom(env: Env): Config {
     },
     get db() {
       return once('db', () => read('GONOGO_DB'));
+    },
+    get cacheFromEnv() {
+      return Boolean(env.GONOGO_CACHE || env.GONOGO_CACHE_DIR);
     },
     get cacheDir() {
       return once('cacheDir', () => cacheDirOf(env, read('GONOGO_CACHE'), read('GONOGO_CACHE_DIR')));

@@ -18,6 +18,7 @@ import { startServiceWatch, type Watch } from '../server/watch/index.js';
 import { recordDigest, serviceActor } from '../usecases/index.js';
 import { type Config, configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
+import type { Project } from './project-file.js';
 
 /** What `serve` needs from the composition root (src/app/services.ts). */
 export interface ServeDeps {
@@ -27,6 +28,21 @@ export interface ServeDeps {
   now(): Date;
   /** GONOGO_* settings; read from `io.env` when not given (tests). */
   config?: Config;
+  /** The project file above the working directory, if any (its checklists are served without --checklists). */
+  project?: () => Project | undefined;
+  /** The parse cache directory (GONOGO_CACHE*, else the project file's `cache`); `config.cacheDir` when not given. */
+  cacheDir?: () => string | undefined;
+}
+
+/** What `serve` serves: `--checklists DIR`, else the project file's checklists, else the current directory. */
+export function servedChecklists(
+  opts: Pick<ServeOptions, 'checklists'>,
+  deps: Pick<ServeDeps, 'io' | 'project'>,
+): { dir: string; checklists?: Project['checklists']; shown: string } {
+  if (opts.checklists !== undefined) return { dir: opts.checklists, shown: opts.checklists };
+  const project = deps.project?.();
+  if (project) return { dir: project.dir, checklists: project.checklists, shown: project.path };
+  return { dir: deps.io.cwd, shown: deps.io.cwd };
 }
 
 /** A started server: its URL, and `close()` for a graceful stop (stop accepting, finish in-flight, close store). */
@@ -50,15 +66,18 @@ export async function startServer(
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
   const watchOptions = config.watch;
-  const cacheDir = config.cacheDir;
+  const cacheDir = deps.cacheDir ? deps.cacheDir() : config.cacheDir;
+  const served = servedChecklists(opts, deps);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
   const metrics = createMetrics({ store, now: deps.now });
   store.observe?.(metrics.store);
   const catalog = await createCatalog({
-    dir: opts.checklists,
-    load: (file) => loadChecklistFile(file, { registry, cacheDir, onCache: metrics.parseCache }),
+    dir: served.dir,
+    ...(served.checklists ? { checklists: served.checklists } : {}),
+    load: (file, bind) =>
+      loadChecklistFile(file, { ...(bind ? { bind } : {}), registry, cacheDir, onCache: metrics.parseCache }),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
@@ -151,7 +170,7 @@ function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
   const running = await startServer(opts, deps);
   deps.io.stdout.write(
-    `gonogo serving ${opts.checklists} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+    `gonogo serving ${servedChecklists(opts, deps).shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -28,10 +28,20 @@ export interface CliServices {
   config: CliConfig;
   /** The clock: `GONOGO_NOW` when set, else the real time. */
   now(): Date;
-  /** Read, repair, parse and validate a checklist (with optional bindings). Throws located errors. */
-  loadChecklist(file: string, opts?: { bind?: string }): Promise<Checklist>;
+  /**
+   * Read, repair, parse and validate a checklist (with optional bindings; without `bind`, the bindings
+   * file the project file `gonogo.yaml` pairs with it; `bind: null`, none at all). Throws located errors.
+   */
+  loadChecklist(file: string, opts?: { bind?: string | null }): Promise<Checklist>;
+  /**
+   * The environment to use when `--env` is not given: the project file's `env`, when this checklist
+   * defines it; else undefined (the checklist's first).
+   */
+  defaultEnv(checklist: Checklist): string | undefined;
   /** The checklist's text as gonogo reads it (BOM, CRLF and mis-decoded text repaired); for line-based rules. */
   readSource(file: string): Promise<string>;
+  /** Repair a file's bytes as every command reads them (BOM, CRLF, mojibake), with what was changed. */
+  repairText(bytes: Uint8Array): Promise<{ text: string; notes: { line: number; message: string }[] }>;
   /** The check kinds, lazily: call `load` with the kinds a checklist uses before `get`. */
   registry(): Promise<KindRegistry>;
   /**
@@ -45,7 +55,8 @@ export interface CliServices {
 
 /** Options of `gonogo serve`. */
 export interface ServeOptions {
-  checklists: string;
+  /** A directory of checklists; undefined: the project file's checklists, else the current directory. */
+  checklists: string | undefined;
   host: string;
   port: number;
 }

@@ -72,9 +72,43 @@ export async function fileEvidence(
   return { name: basename(path), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
+/** The flags a "next:" hint must carry so that it sees the same checklist and store as this command. */
+export interface HintFlags {
+  bind?: string | undefined;
+  db?: string | undefined;
+}
+
+/**
+ * A command line that runs as printed: `gonogo VERB FILE --env E`, plus the `--bind` and `--db` this
+ * command was given (without them the hint would read another checklist digest, or another store),
+ * each argument quoted for a POSIX shell when it needs it.
+ * @example nextCommand('status', 'launch.md', 'prod', { bind: 'b.yaml' }) // gonogo status launch.md --env prod --bind b.yaml
+ */
+export function nextCommand(verb: string, file: string, environment: string, flags: HintFlags = {}): string {
+  const args = ['gonogo', verb, file, '--env', environment];
+  if (flags.bind) args.push('--bind', flags.bind);
+  if (flags.db) args.push('--db', flags.db);
+  return args.map(shellQuote).join(' ');
+}
+
 /** How to repeat `status` for this checklist and environment, for "what next" hints. */
-export function statusHint(file: string, environment: string): string {
-  return `gonogo status ${file} --env ${environment}`;
+export function statusHint(file: string, environment: string, flags: HintFlags = {}): string {
+  return nextCommand('status', file, environment, flags);
+}
+
+/** `word` as one POSIX shell word: unchanged when plain, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The environment a command acts on: `--env`, else the project file's default for this checklist. */
+export function envOf(
+  flag: string | undefined,
+  checklist: Checklist,
+  ctx: CommandContext,
+): string | undefined {
+  return flag ?? ctx.services.defaultEnv(checklist);
 }
 
 /** Refuse early, naming the flags, when required flags are missing (before anything is loaded). */

@@ -1,5 +1,7 @@
+import type { Warning } from '../model/checklist.js';
 import { ParseError, type SourcePosition } from '../model/errors.js';
 import { type ReadCheck, readCheckMap } from './check-block.js';
+import { FRONT_MATTER_KEYS, type FrontMatter, readFrontMatter } from './front-matter.js';
 import type { Draft } from './outline.js';
 import { repairText } from './repair.js';
 import { slugify } from './slug.js';
@@ -10,32 +12,64 @@ export interface Binding extends ReadCheck {
   position: SourcePosition;
 }
 
+/** A bindings file read as YAML: its front matter keys validated, its item keys still to resolve. */
+export interface BindingsFile {
+  file: string;
+  source: YamlSource;
+  /** Item id (or exact title) -> check block, in file order. */
+  entries: [string, unknown][];
+  /** Front matter written in the bindings file (`environments`, `policy`, `launch`, ...). */
+  front?: FrontMatter;
+}
+
 /**
- * Read a bindings file: a YAML map from item id (or exact item title) to a check block map. Unknown or
- * ambiguous keys are errors located in the bindings file.
+ * Read a bindings file: a YAML map from item id (or exact item title) to a check block map, plus any
+ * front matter keys (FRONT_MATTER_KEYS), validated here and located in the bindings file.
  */
-export function readBindings(
+export function readBindingsFile(
   bindings: { text: string; file: string },
-  drafts: readonly Draft[],
-  ids: ReadonlyMap<Draft, string>,
-  kinds: ReadonlySet<string>,
   errors: ParseError[],
-): Map<Draft, Binding> {
-  const out = new Map<Draft, Binding>();
+  warnings: Warning[],
+): BindingsFile | undefined {
   const source = new YamlSource(repairText(bindings.text).text, bindings.file, (line, column) => ({
     line,
     column,
   }));
   const value = source.value();
   errors.push(...source.errors);
-  if (source.errors.length > 0 || value === null || value === undefined) return out;
+  if (source.errors.length > 0 || value === null || value === undefined) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    errors.push(source.error('bindings are a YAML map from item id (or exact title) to a check block', []));
-    return out;
+    errors.push(
+      source.error(
+        'bindings are a YAML map from item id (or exact title) to a check block, plus front matter keys',
+        [],
+      ),
+    );
+    return undefined;
   }
+  const all = Object.entries(value as Record<string, unknown>);
+  const frontPart = Object.fromEntries(all.filter(([key]) => FRONT_MATTER_KEYS.has(key)));
+  const entries = all.filter(([key]) => !FRONT_MATTER_KEYS.has(key));
+  if (Object.keys(frontPart).length === 0) return { file: bindings.file, source, entries };
+  const found: Warning[] = [];
+  const front = readFrontMatter(source, errors, found, frontPart);
+  for (const w of found) warnings.push({ ...w, file: bindings.file });
+  return front ? { file: bindings.file, source, entries, front } : { file: bindings.file, source, entries };
+}
+
+/** Resolve the item keys of a bindings file to items; unknown or ambiguous keys are located errors. */
+export function readBindings(
+  bindings: BindingsFile,
+  drafts: readonly Draft[],
+  ids: ReadonlyMap<Draft, string>,
+  kinds: ReadonlySet<string>,
+  errors: ParseError[],
+): Map<Draft, Binding> {
+  const out = new Map<Draft, Binding>();
+  const { source } = bindings;
   const byId = new Map<string, Draft>();
   for (const [draft, id] of ids) byId.set(id, draft);
-  for (const [key, block] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, block] of bindings.entries) {
     const position = source.locate([key], 'key');
     const draft = byId.get(key) ?? matchTitle(key, drafts, ids, position, errors);
     if (!draft) continue;

@@ -26,7 +26,30 @@ export interface FrontMatter {
   phases: Partial<Record<Phase, string[]>>;
   /** Names of process-environment variables whose values are secret wherever they appear. */
   secrets?: string[];
+  /** The top-level keys written, so front matter and a bindings file can be merged key by key. */
+  keys: string[];
+  /** `public`: the status badge is served without a token. */
+  badge?: 'public' | 'private';
+  /** Language of the document (BCP 47, e.g. `tr`), for the dashboard's `lang` attribute. */
+  lang?: string;
 }
+
+/**
+ * The top-level keys of front matter. A bindings file may hold them too (a third-party document then
+ * stays byte for byte untouched); every other key of a bindings file names an item.
+ */
+export const FRONT_MATTER_KEYS: ReadonlySet<string> = new Set([
+  'gonogo',
+  'id',
+  'name',
+  'launch',
+  'environments',
+  'policy',
+  'schedule',
+  'notify',
+  'phases',
+  'secrets',
+]);
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const ROLE = /^[a-z0-9][a-z0-9-]*$/;
@@ -100,6 +123,13 @@ function schema(object: typeof z.strictObject | typeof z.object) {
       .refine(isSchedule, 'schedule: write an interval like 5m or a cron line like "*/5 * * * *"')
       .optional(),
     notify: z.array(notifyTarget).optional(),
+    badge: z
+      .enum(['public', 'private'], { error: 'badge: write `public` (served without a token) or `private`' })
+      .optional(),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'lang: write a language tag such as en or tr')
+      .optional(),
     secrets: z
       .array(
         z
@@ -121,8 +151,10 @@ export function readFrontMatter(
   source: YamlSource,
   errors: ParseError[],
   warnings: Warning[],
+  /** The map to read when it is only part of `source` (the front matter keys of a bindings file). */
+  part?: Record<string, unknown>,
 ): FrontMatter | undefined {
-  const raw = source.value();
+  const raw = part ?? source.value();
   errors.push(...source.errors);
   if (source.errors.length > 0) return undefined;
   if (raw === null || raw === undefined) return emptyFrontMatter();
@@ -181,10 +213,33 @@ export function readFrontMatter(
       regular: data.policy?.regular ?? DEFAULT_REGULAR,
     },
     schedule: data.schedule,
-    notify: (data.notify ?? []).map((t) => ({ ...t })),
+    notify: (data.notify ?? []).map((t, index) => {
+      const where = source.locate(['notify', index]);
+      const at = { line: where.line, column: where.column };
+      return { ...t, at: where.file === undefined ? at : { file: where.file, ...at } };
+    }),
     phases: { ...data.phases },
     ...(data.secrets === undefined ? {} : { secrets: data.secrets }),
+    keys: Object.keys(raw).filter((k) => FRONT_MATTER_KEYS.has(k)),
+    ...(data.badge === undefined ? {} : { badge: data.badge }),
+    ...(data.lang === undefined ? {} : { lang: data.lang }),
   };
+}
+
+/**
+ * Front matter of the document merged with that of its bindings file: the document wins for every
+ * top-level key it writes; the bindings file fills in the rest.
+ */
+export function mergeFrontMatter(document: FrontMatter, bindings: FrontMatter): FrontMatter {
+  const merged: Record<string, unknown> = { ...document };
+  const from = bindings as unknown as Record<string, unknown>;
+  for (const key of bindings.keys) {
+    if (document.keys.includes(key)) continue;
+    // `gonogo` is the format version: nothing to carry over.
+    if (key !== 'gonogo') merged[key] = from[key];
+  }
+  merged.keys = [...new Set([...document.keys, ...bindings.keys])];
+  return merged as unknown as FrontMatter;
 }
 
 /** Front matter of a document that has none. */
@@ -198,6 +253,7 @@ export function emptyFrontMatter(): FrontMatter {
     },
     notify: [],
     phases: {},
+    keys: [],
   };
 }
 

@@ -307,6 +307,8 @@ describe('front matter', () => {
         '  - webhook: https://hooks.example.com/gonogo',
         '    secret: ${GONOGO_WEBHOOK_SECRET}',
         '    events: [verdict.changed]',
+        'badge: public',
+        'lang: tr',
         '---',
         '- [ ] a',
       ].join('\n'),
@@ -327,6 +329,8 @@ describe('front matter', () => {
         },
       ],
       signoffs: ['engineering', 'security'],
+      badge: 'public',
+      lang: 'tr',
     });
     expect(c.warnings).toEqual([]);
   });
@@ -361,6 +365,16 @@ describe('front matter', () => {
       'a role that is not a slug',
       '---\npolicy: {signoffs: [Eng Lead]}\n---\n',
       'launch.md:2:21: front matter policy.signoffs.0: sign-off roles are lower-case slugs',
+    ],
+    [
+      'a badge that is neither public nor private',
+      '---\nbadge: yes\n---\n',
+      'launch.md:2:8: badge: write `public`',
+    ],
+    [
+      'a lang that is not a language tag',
+      '---\nlang: Türkçe\n---\n',
+      'launch.md:2:7: lang: write a language tag',
     ],
     ['invalid YAML', '---\nid: [x\nname: y\n---\n', 'launch.md:3:1: invalid YAML'],
     ['not a map', '---\n- a\n---\n', 'launch.md:2:1: front matter must be a YAML map'],

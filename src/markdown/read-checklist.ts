@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Checklist, DueSpec, Item, Phase, Warning } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
-import { type Binding, readBindings } from './bindings.js';
+import { type Binding, readBindings, readBindingsFile } from './bindings.js';
 import type { ReadCheck } from './check-block.js';
 import { parseDue } from './due.js';
-import { emptyFrontMatter, type FrontMatter, readFrontMatter } from './front-matter.js';
+import { emptyFrontMatter, type FrontMatter, mergeFrontMatter, readFrontMatter } from './front-matter.js';
 import { readInlineCheck } from './inline-check.js';
 import { checkLimits } from './limits.js';
 import { type Draft, isAdvisoryTitle } from './outline.js';
 import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
-import { repairText } from './repair.js';
+import { REPAIR_FILE, repairText } from './repair.js';
 import { fold, slugify } from './slug.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -56,7 +56,11 @@ function read(input: ReadChecklistInput): Checklist {
   const errors: ParseError[] = [];
   const warnings: Warning[] = [];
   const { text, notes } = repairText(input.bytes);
-  for (const note of notes) warnings.push({ message: note.message, line: note.line, column: 1 });
+  for (const note of notes) {
+    // The note names the command that saves the repair; name this file in it.
+    const message = file ? note.message.replace(`repair ${REPAIR_FILE} `, `repair ${file} `) : note.message;
+    warnings.push({ message, line: note.line, column: 1 });
+  }
   // Before any parsing: a text nested too deep would hold the parser for minutes.
   const tooMuch = checkLimits(text, file);
   if (tooMuch) throw new ValidationErrors([tooMuch]);
@@ -78,9 +82,16 @@ function read(input: ReadChecklistInput): Checklist {
     const source = new YamlSource(markdown.frontMatter, file, (line, column) => ({ line: line + 1, column }));
     front = readFrontMatter(source, errors, warnings) ?? front;
   }
-  const id = front.id ?? defaultId(file);
   warnings.push(...markdown.warnings);
+  // Front matter first (the document's, then what its bindings file adds): the checklist id it may
+  // set is the prefix of the item ids the bindings file's keys name.
+  const bindings = input.bindings ? readBindingsFile(input.bindings, errors, warnings) : undefined;
+  if (bindings?.front) front = mergeFrontMatter(front, bindings.front);
+  const id = front.id ?? defaultId(file);
   const ids = assignIds(drafts, slugify(id) || 'checklist', file, errors);
+  const bound = bindings
+    ? readBindings(bindings, drafts, ids, input.kinds, errors)
+    : new Map<Draft, Binding>();
 
   // Lines are only needed to locate an error inside a check block: split once, when the first one is.
   let lines: string[] | undefined;
@@ -94,18 +105,14 @@ function read(input: ReadChecklistInput): Checklist {
     if (check) inline.set(draft, check);
   }
 
-  let bound = new Map<Draft, Binding>();
-  if (input.bindings) {
-    bound = readBindings(input.bindings, drafts, ids, input.kinds, errors);
-    for (const [draft, binding] of bound) {
-      if (draft.checkBlocks.length > 0) {
-        errors.push(
-          new ParseError(
-            `item "${ids.get(draft)}" already has a check block at ${file ?? '<input>'}:${draft.checkBlocks[0]!.position?.start.line}; remove one of the two`,
-            binding.position,
-          ),
-        );
-      }
+  for (const [draft, binding] of bound) {
+    if (draft.checkBlocks.length > 0) {
+      errors.push(
+        new ParseError(
+          `item "${ids.get(draft)}" already has a check block at ${file ?? '<input>'}:${draft.checkBlocks[0]!.position?.start.line}; remove one of the two`,
+          binding.position,
+        ),
+      );
     }
   }
 
@@ -147,6 +154,8 @@ function read(input: ReadChecklistInput): Checklist {
     },
     ...(front.schedule === undefined ? {} : { schedule: front.schedule }),
     ...(front.secrets === undefined ? {} : { secrets: front.secrets }),
+    ...(front.badge === undefined ? {} : { badge: front.badge }),
+    ...(front.lang === undefined ? {} : { lang: front.lang }),
     notify: front.notify,
     sections: markdown.sections,
     items,

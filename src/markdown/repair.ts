@@ -14,6 +14,9 @@ export interface RepairResult {
   notes: RepairNote[];
 }
 
+/** Stands for the file's path in a note; readChecklist puts the path in its place. */
+export const REPAIR_FILE = 'FILE';
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const LENIENT_UTF8 = new TextDecoder('utf-8');
 // Controls, unassigned code points, private use and lone surrogates never come out of real text.
@@ -47,7 +50,7 @@ export function repairText(input: Uint8Array | string): RepairResult {
     notes.push({
       message:
         `the text was UTF-8 read as ${fixed.codePage} and saved again (mojibake such as "Ã§" for "ç"); ` +
-        `repaired ${fixed.count} characters${dropped}. Save the repaired text to silence this warning.`,
+        `repaired ${fixed.count} characters${dropped}. Save the repaired text with \`gonogo repair ${REPAIR_FILE} --write\` to silence this warning.`,
       line: lineOf(fixed.text, fixed.firstIndex),
     });
   }

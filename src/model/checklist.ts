@@ -152,6 +152,8 @@ export interface NotifyTarget {
   webhook?: string;
   secret?: string;
   events?: string[];
+  /** Where the entry is written (the document's front matter or its bindings file), for warnings. */
+  at?: { file?: string; line: number; column: number };
 }
 
 /** Policy from front matter. */
@@ -171,6 +173,8 @@ export interface Warning {
   message: string;
   line: number;
   column: number;
+  /** The file it is in, when not the checklist itself (e.g. its bindings file). */
+  file?: string;
 }
 
 /** A whole checklist, as read from one Markdown file (plus optional bindings). */
@@ -191,6 +195,10 @@ export interface Checklist {
   notify: NotifyTarget[];
   /** Process-environment variables (front matter `secrets:`) redacted wherever their values appear. */
   secrets?: string[];
+  /** Front matter `badge:`; `public` serves the status badge without a token. */
+  badge?: 'public' | 'private';
+  /** Front matter `lang:` (BCP 47); when absent the dashboard guesses it from the text. */
+  lang?: string;
   sections: Section[];
   items: Item[];
   /** Sign-off roles required (from `policy.signoffs`, else from the sign-off slots). */

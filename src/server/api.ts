@@ -9,6 +9,7 @@ import type { AppEnv } from './env.js';
 import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
+import { findRun } from './run-lookup.js';
 import {
   AttestationBody,
   AttestationSchema,
@@ -22,7 +23,9 @@ import {
   ProblemSchema,
   ReportSchema,
   RunBody,
+  RunDetailSchema,
   RunListSchema,
+  RunParams,
   RunsQuery,
   SignoffBody,
   SignoffSchema,
@@ -96,6 +99,14 @@ const routes = {
     security,
     request: { params: IdParams, query: RunsQuery },
     responses: { 200: json(RunListSchema, 'Runs, newest first.'), ...errors, ...notFound, ...conflict },
+  }),
+  getRun: createRoute({
+    method: 'get',
+    path: '/checklists/{id}/runs/{n}',
+    summary: 'One stored run: verdict, summary and what each check observed.',
+    security,
+    request: { params: RunParams },
+    responses: { 200: json(RunDetailSchema, 'The run.'), ...errors, ...notFound, ...conflict },
   }),
   preflight: createRoute({
     method: 'get',
@@ -283,6 +294,12 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       ...(q.before !== undefined ? { before: q.before } : {}),
     });
     return c.json({ runs: runs.map(({ outcomes: _o, ...run }) => run) }, 200);
+  });
+
+  api.openapi(routes.getRun, async (c) => {
+    const { id, n } = c.req.valid('param');
+    const { checklist } = gate.checklist(id);
+    return c.json(await findRun(deps.store, checklist.id, n), 200);
   });
 
   api.openapi(routes.preflight, async (c) => {

@@ -7,6 +7,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { ActionError } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
+import { registerBadgeRoutes } from './badge/badge-routes.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
@@ -186,6 +187,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
       new HttpProblem(404, `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json`),
     ),
   );
+  registerBadgeRoutes(app, gate, auth);
   app.route('/', createDashboard(deps, config, gate, auth));
 
   return {

@@ -25,7 +25,13 @@ export interface ChecklistCatalog {
 /** Options of createCatalog. `load` is the CLI's loading path (read, repair, parse, validate). */
 export interface CatalogOptions {
   dir: string;
-  load(file: string): Promise<Checklist>;
+  /** Load a checklist, with its bindings file when it has one. */
+  load(file: string, bind?: string): Promise<Checklist>;
+  /**
+   * The checklists of a project file (absolute paths, with their bindings), served instead of the
+   * `*.md` files of `dir`; `dir` is then the project's directory, which names them.
+   */
+  checklists?: readonly { file: string; bind?: string }[];
   /** Called for each checklist that loads (the server records its digest in the store). */
   onLoaded?(checklist: Checklist): Promise<void> | void;
   logger: Logger;
@@ -72,9 +78,19 @@ async function insideDir(realDir: string, file: string, name: string): Promise<s
   return real;
 }
 
+/** The bindings file paired with `NAME.md` in a checklists directory. */
+export function bindingsName(name: string): string {
+  return `${name.replace(/\.md$/i, '')}.gonogo.yaml`;
+}
+
+/** A file event that may change a checklist: the Markdown itself or a bindings file. */
+const RELEVANT = /\.(md|ya?ml)$/i;
+
 /**
- * Load every `*.md` in `opts.dir`; a file that fails is listed with its error, never fatal. Files are
- * shown by their path relative to the directory, and symbolic links that leave it are refused.
+ * Load every `*.md` in `opts.dir`, each with its bindings file `NAME.gonogo.yaml` when one is beside
+ * it (or the project file's checklists, `opts.checklists`); a file that fails is listed with its error,
+ * never fatal. Files are shown by their path relative to the directory, and symbolic links that leave it
+ * are refused.
  * @example const catalog = await createCatalog({ dir: 'checklists', load, logger });
  */
 export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCatalog> {
@@ -89,27 +105,25 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
     // Load errors name the file as `gonogo lint` would; the directory part is the server's business.
     const prefixes = [...new Set([realDir, dir])].map((d) => d + sep);
     const shown = (text: string) => prefixes.reduce((t, p) => t.replaceAll(p, ''), text);
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.md')).sort();
-    } catch (err) {
-      opts.logger.error('cannot read checklists directory', { dir, error: (err as Error).message });
-      names = [];
-    }
+    const sources = await listSources(dir, opts);
     const next: CatalogEntry[] = [];
     const seen = new Set<string>();
-    for (const name of names) {
+    for (const { name, bind } of sources) {
       const file = name;
-      const fallbackId = basename(name, name.slice(-3));
-      const real = await insideDir(realDir, join(dir, name), name);
-      if (real instanceof Error) {
-        opts.logger.warn('checklist refused', { file, error: real.message });
-        next.push({ id: fallbackId, file, error: real.message });
+      const fallbackId = basename(name).replace(/\.md$/i, '');
+      // A project's checklists are listed by whoever runs the service: taken as written.
+      const listed = opts.checklists !== undefined;
+      const real = listed ? resolve(dir, name) : await insideDir(realDir, join(dir, name), name);
+      const realBind = bind === undefined || listed ? bind : await insideDir(realDir, join(dir, bind), bind);
+      const refused = real instanceof Error ? real : realBind instanceof Error ? realBind : undefined;
+      if (refused) {
+        opts.logger.warn('checklist refused', { file, error: refused.message });
+        next.push({ id: fallbackId, file, error: refused.message });
         continue;
       }
       try {
         // The checked path is the one loaded, so swapping the link afterwards changes nothing.
-        const checklist = await opts.load(real);
+        const checklist = await opts.load(real as string, realBind as string | undefined);
         if (seen.has(checklist.id)) {
           next.push({
             id: fallbackId,
@@ -158,8 +172,9 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
   let timer: NodeJS.Timeout | undefined;
   if (opts.watch !== false) {
     try {
-      watcher = watch(dir, (_event, filename) => {
-        if (filename && !filename.toString().toLowerCase().endsWith('.md')) return;
+      // A project's checklists may sit in sub-folders: watch the whole tree then.
+      watcher = watch(dir, { recursive: opts.checklists !== undefined }, (_event, filename) => {
+        if (filename && !RELEVANT.test(filename.toString())) return;
         clearTimeout(timer);
         timer = setTimeout(() => void reload(), opts.debounceMs ?? 200);
       });
@@ -184,4 +199,25 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
       watcher?.close();
     },
   };
+}
+
+/** The checklists to load: the project's, or each `*.md` of the directory with its bindings file. */
+async function listSources(dir: string, opts: CatalogOptions): Promise<{ name: string; bind?: string }[]> {
+  if (opts.checklists) {
+    return opts.checklists.map((c) => ({
+      name: relative(dir, c.file) || c.file,
+      ...(c.bind === undefined ? {} : { bind: c.bind }),
+    }));
+  }
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (err) {
+    opts.logger.error('cannot read checklists directory', { dir, error: (err as Error).message });
+    return [];
+  }
+  const present = new Set(names);
+  return names
+    .filter((n) => n.toLowerCase().endsWith('.md'))
+    .map((name) => (present.has(bindingsName(name)) ? { name, bind: bindingsName(name) } : { name }));
 }

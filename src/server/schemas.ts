@@ -244,6 +244,32 @@ export const RunRecordSchema = z
 
 export const RunListSchema = z.object({ runs: z.array(RunRecordSchema) });
 
+export const RunParams = IdParams.extend({
+  n: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'n', in: 'path' }, description: 'Run number', example: 42 }),
+});
+
+const OutcomeSchema = z
+  .looseObject({
+    item: z.string(),
+    status: z.enum(['pass', 'fail', 'error', 'pending']),
+    message: z.string().optional(),
+    observed: z.record(z.string(), z.unknown()).optional(),
+    durationMs: z.number().optional(),
+    at: z.string().optional(),
+  })
+  .openapi('Outcome');
+
+export const RunDetailSchema = RunRecordSchema.extend({
+  outcomes: z.array(OutcomeSchema).openapi({
+    description:
+      'What each check observed in this run (manual items are judged from stored state, not stored here).',
+  }),
+}).openapi('RunDetail');
+
 export const AttestationSchema = z
   .object({
     checklist: z.string(),

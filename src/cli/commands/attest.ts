@@ -2,7 +2,7 @@ import { displayText } from '../../model/display-text.js';
 import { attest } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorOf, fileEvidence, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, envOf, fileEvidence, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage =
   'attest FILE ITEM --evidence TEXT [--value V] [--file PATH] [--by NAME | --token T] [--valid-for 90d] [--env E] [--bind B] [--db PATH|URL]';
@@ -42,7 +42,7 @@ const command: Command = {
       checklist,
       item: ref,
       evidence: values.evidence ?? '',
-      environment: values.env,
+      environment: envOf(values.env, checklist, ctx),
       value: values.value,
       validFor: values['valid-for'],
       file: evidenceFile,
@@ -53,7 +53,7 @@ const command: Command = {
     if (a.file) lines.push(`evidence file ${a.file.name} sha256:${a.file.sha256}`);
     if (a.expiresAt)
       lines.push(`valid until ${a.expiresAt}; attest again before then or the item is pending`);
-    lines.push(`next: ${statusHint(file, a.environment)}`);
+    lines.push(`next: ${statusHint(file, a.environment, values)}`);
     // Evidence, value and --by are the user's text: shown, never acted on by the terminal.
     ctx.io.stdout.write(`${lines.map((l) => displayText(l)).join('\n')}\n`);
     return EXIT.OK;

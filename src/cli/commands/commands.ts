@@ -11,7 +11,9 @@ export type CommandModule = () => Promise<{ default: Command }>;
 export const commands = {
   attest: () => import('./attest.js'),
   audit: () => import('./audit.js'),
+  init: () => import('./init.js'),
   lint: () => import('./lint.js'),
+  repair: () => import('./repair.js'),
   run: () => import('./run.js'),
   serve: () => import('./serve.js'),
   signoff: () => import('./signoff.js'),

@@ -1,3 +1,4 @@
+import { resolveNotifyTargets } from '../../engine/notify-targets.js';
 import { redact as redactValue } from '../../engine/redact.js';
 import {
   type Checklist,
@@ -5,6 +6,7 @@ import {
   type Item,
   phaseOf,
   TASK_LIST_KINDS,
+  type Warning,
 } from '../../model/checklist.js';
 import { displayText as shown } from '../../model/display-text.js';
 import { ConfigError } from '../../model/errors.js';
@@ -41,7 +43,9 @@ const lint: Command = {
         'format',
       );
     }
-    const checklist = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    const loaded = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    // Warnings that depend on this process's environment are added here, never cached with the parse.
+    const checklist = { ...loaded, warnings: [...loaded.warnings, ...notifyWarnings(loaded, ctx.io.env)] };
     // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
     const text = await ctx.services.readSource(file!);
     const automatable = suggest(checklist, text).suggestions.length;
@@ -56,6 +60,27 @@ const lint: Command = {
 
 export default lint;
 
+/**
+ * A warning per `notify:` target the service could not use (or would use at a risk), at its line in
+ * the document or its bindings file: the service drops such a target with one log line, so lint says so.
+ */
+export function notifyWarnings(
+  checklist: Checklist,
+  env: Readonly<Record<string, string | undefined>>,
+): Warning[] {
+  const { problems } = resolveNotifyTargets(checklist, env);
+  return problems.map((p) => {
+    const at = checklist.notify[p.index]?.at ?? { line: 1, column: 1 };
+    const effect = p.dropped ? 'this target is not used: nothing is sent to it' : 'it is used';
+    return {
+      message: `${p.field}: ${p.message}; ${effect}`,
+      line: at.line,
+      column: at.column,
+      ...(at.file === undefined ? {} : { file: at.file }),
+    };
+  });
+}
+
 /** The checklist model as `lint --format json` prints it (DESIGN.md "Command line"), secrets redacted. */
 export function toJson(checklist: Checklist): Record<string, unknown> {
   return {
@@ -67,7 +92,7 @@ export function toJson(checklist: Checklist): Record<string, unknown> {
     environments: redact(checklist.environments),
     policy: checklist.policy,
     ...(checklist.schedule === undefined ? {} : { schedule: checklist.schedule }),
-    notify: checklist.notify.map((target) => ({
+    notify: checklist.notify.map(({ at: _at, ...target }) => ({
       ...target,
       ...(target.slack === undefined ? {} : { slack: hideUnlessReference(target.slack) }),
       ...(target.secret === undefined ? {} : { secret: hideUnlessReference(target.secret) }),
@@ -165,7 +190,9 @@ export function renderText(
     lines.push('');
     for (const w of checklist.warnings) {
       lines.push(
-        c.yellow(shown(`${checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`)),
+        c.yellow(
+          shown(`${w.file ?? checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`),
+        ),
       );
     }
   }

@@ -11,6 +11,7 @@ import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
+import { envOf } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
 
 const USAGE =
@@ -80,7 +81,7 @@ const run: Command = {
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
-    const environment = resolveEnvironment(checklist, values.env);
+    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
     await registry.load?.(checkKinds(checklist));
 

@@ -9,7 +9,9 @@ const usage = 'serve [--checklists DIR] [--host H] [--port P]';
 const serve: Command = {
   summary: 'serve the API and dashboard for a directory of checklists',
   usage: `usage: gonogo ${usage}
-  --checklists DIR  directory of Markdown checklists (default: current directory); reloaded on change
+  --checklists DIR  directory of Markdown checklists, each NAME.md with its bindings NAME.gonogo.yaml
+                    when there is one (default: the checklists of the project file gonogo.yaml,
+                    else the current directory); reloaded on change
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one)
 Environment: GONOGO_DB, GONOGO_PUBLIC_URL, GONOGO_TRUST_PROXY, GONOGO_RATE_LIMIT,
@@ -30,7 +32,7 @@ Environment: GONOGO_DB, GONOGO_PUBLIC_URL, GONOGO_TRUST_PROXY, GONOGO_RATE_LIMIT
       );
     }
     await ctx.services.serve({
-      checklists: resolve(ctx.io.cwd, values.checklists ?? '.'),
+      checklists: values.checklists === undefined ? undefined : resolve(ctx.io.cwd, values.checklists),
       host: values.host ?? '127.0.0.1',
       port,
     });

@@ -2,7 +2,7 @@ import { displayText } from '../../model/display-text.js';
 import { signoff } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, envOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage = 'signoff FILE --role ROLE [--by NAME | --token T] [--env E] [--bind B] [--db PATH|URL]';
 
@@ -33,13 +33,13 @@ The sign-off binds the checklist's digest: any later edit of the file makes it s
     const s = await signoff(useCases, await actorOf(values, ctx, useCases.store), {
       checklist,
       role: values.role ?? '',
-      environment: values.env,
+      environment: envOf(values.env, checklist, ctx),
     });
     ctx.io.stdout.write(
       [
         `signed off ${checklist.id} for ${s.environment} as ${s.role} by ${s.by} (digest ${s.digest})`,
         'editing the checklist makes this sign-off stale; sign again after any change',
-        `next: ${statusHint(file, s.environment)}`,
+        `next: ${statusHint(file, s.environment, values)}`,
       ]
         // Names, roles and --by are the user's text: shown, never acted on by the terminal.
         .map((l) => displayText(l))

@@ -4,6 +4,7 @@ import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
+import { envOf, nextCommand } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
 
 const usage =
@@ -32,7 +33,7 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
     const format = await getFormat(values.format ?? 'text');
     const only = parseOnly(values.only);
     const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
-    const environment = resolveEnvironment(checklist, values.env);
+    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
     const store = await ctx.services.openStore();
     const {
       evaluation,
@@ -46,11 +47,11 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
       const hasChecks = checklist.items.some((i) => i.check);
       if (hasChecks && !latest) {
         ctx.io.stderr.write(
-          `${displayText(`no stored run yet for ${environment}: run \`gonogo run ${file} --env ${environment}\``)}\n`,
+          `${displayText(`no stored run yet for ${environment}: run \`${nextCommand('run', file, environment, values)}\``)}\n`,
         );
       } else if (latest && latest.digest !== checklist.digest) {
         ctx.io.stderr.write(
-          `the latest run (#${latest.id}, ${latest.finishedAt}) checked an earlier version of the checklist; run it again\n`,
+          `the latest run (#${latest.id}, ${latest.finishedAt}) checked an earlier version of the checklist; run it again: ${nextCommand('run', file, environment, values)}\n`,
         );
       }
     }

@@ -2,7 +2,7 @@ import { displayText } from '../../model/display-text.js';
 import { waive } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { actorOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
+import { actorOf, envOf, openChecklist, requireFlags, statusHint } from '../state-command.js';
 
 const usage =
   'waive FILE ITEM --reason TEXT --owner NAME --expires DATE|Nd [--by NAME | --token T] [--env E] [--bind B] [--db PATH|URL]';
@@ -41,13 +41,13 @@ const command: Command = {
       reason: values.reason ?? '',
       owner: values.owner ?? '',
       expires: values.expires ?? '',
-      environment: values.env,
+      environment: envOf(values.env, checklist, ctx),
     });
     ctx.io.stdout.write(
       [
         `waived ${w.item} for ${w.environment} until ${w.expiresAt} (owner ${w.owner}, granted by ${w.by}): ${w.reason}`,
         `when it expires the item's real status counts again; fix it before then`,
-        `next: ${statusHint(file, w.environment)}`,
+        `next: ${statusHint(file, w.environment, values)}`,
       ]
         // Reason, owner and --by are the user's text: shown, never acted on by the terminal.
         .map((l) => displayText(l))

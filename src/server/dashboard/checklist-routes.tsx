@@ -1,10 +1,14 @@
 import type { Context, Hono } from 'hono';
+import type { RunRecord } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
 import { ActionError, permits, tokenActor } from '../../usecases/index.js';
 import { environmentNames } from '../api.js';
 import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
-import { ChecklistPage, MessagePage, type WindowHistory } from './pages/index.js';
+import { findRun } from '../run-lookup.js';
+import { checklistLang } from './lang.js';
+import { readFilters } from './pages/checklist-parts.js';
+import { ChecklistPage, MessagePage, RunPage, type WindowHistory } from './pages/index.js';
 import { checklistOfPath, type DashboardDeps } from './route-deps.js';
 
 /** The checklist page: stored verdict, items, window charts, and the forms the session may use. */
@@ -49,7 +53,29 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
         history={history}
         can={can}
         now={now}
+        lang={checklistLang(checklist)}
+        filters={readFilters((name) => c.req.query(name))}
       />,
+    );
+  });
+
+  app.get('/checklists/:id/runs/:n', async (c) => {
+    const found = loadPage(c);
+    if (found instanceof HttpProblem) {
+      return c.html(
+        <MessagePage ctx={pageCtx(c)} title="Checklist not available" text={found.detail} />,
+        found.status,
+      );
+    }
+    let run: RunRecord;
+    try {
+      run = await findRun(deps.store, found.id, Number(c.req.param('n')));
+    } catch (err) {
+      if (!(err instanceof HttpProblem)) throw err;
+      return c.html(<MessagePage ctx={pageCtx(c)} title="Run not found" text={err.detail} />, 404);
+    }
+    return c.html(
+      <RunPage ctx={pageCtx(c)} checklist={found} run={run} lang={checklistLang(found)} now={deps.now()} />,
     );
   });
 
@@ -58,7 +84,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
     for (const item of checklist.items) {
       const window = item.check?.window;
       if (!window) continue;
-      const { holdMs, holdText: hold } = window;
+      const { holdMs, holdText: hold, everyMs } = window;
       const from = now.getTime() - holdMs;
       const samples = await deps.store.listSamples(
         checklist.id,
@@ -66,7 +92,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
         item.id,
         new Date(from).toISOString(),
       );
-      out.set(item.id, { samples, from, to: now.getTime(), hold });
+      out.set(item.id, { samples, from, to: now.getTime(), hold, everyMs });
     }
     return out;
   }

@@ -23,24 +23,32 @@ const NAV = [
   ['notifications', '/notifications', 'Notifications'],
 ] as const;
 
-/** The HTML page frame: header with navigation, inline stylesheet, main content. */
-export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> = ({
+/**
+ * The HTML page frame: a skip link (first tab stop), header with navigation, inline stylesheet, main
+ * content. `lang` is the language of the content (a Turkish checklist is `tr`); the header's words
+ * stay English.
+ */
+export const Layout: FC<{ ctx: PageContext; title: string; lang?: string; children?: Child }> = ({
   ctx,
   title,
+  lang = 'en',
   children,
 }) => (
   <>
     {raw('<!doctype html>')}
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
+        <meta name="color-scheme" content="light dark" />
         <title>{`${title} · gonogo`}</title>
         <style nonce={ctx.nonce}>{raw(STYLES)}</style>
       </head>
       <body>
-        <header class="top">
+        <a class="skip" href="#main" lang="en">
+          Skip to content
+        </a>
+        <header class="top" lang={lang === 'en' ? undefined : 'en'}>
           <div class="in">
             <a class="brand" href="/">
               gonogo
@@ -69,7 +77,7 @@ export const Layout: FC<{ ctx: PageContext; title: string; children?: Child }> =
             ) : null}
           </div>
         </header>
-        <main>
+        <main id="main" tabindex={-1}>
           {/* A refused item form shows its error beside the form instead (the item row renders it). */}
           {ctx.flash && !ctx.flash.refused ? (
             <p class={`notice ${ctx.flash.ok ? 'ok' : 'bad'}`} role="status">
@@ -128,7 +136,7 @@ export const ProgressBar: FC<{ parts: { pass: number; waived: number; skipped: n
       role="img"
       aria-label={`${done} of ${total} blocking items clear (${pct}%)`}
     >
-      <rect x="0" y="0" width={width} height="10" fill="#e6eaef" />
+      <rect class="track" x="0" y="0" width={width} height="10" fill="#e6eaef" />
       {segs.map((s) =>
         s.w > 0 ? (
           <rect x={s.x.toFixed(2)} y="0" width={s.w.toFixed(2)} height="10" fill={FILL[s.k]} />
@@ -187,7 +195,7 @@ export const SampleChart: FC<{ samples: Sample[]; from: number; to: number; labe
       role="img"
       aria-label={`${label}: ${samples.length} samples, ${failed} failed`}
     >
-      <rect x="0" y={height - 2} width={width} height="2" fill="#d1d9e0" />
+      <rect class="track" x="0" y={height - 2} width={width} height="2" fill="#d1d9e0" />
       {samples.map((s) => {
         const x = ((Date.parse(s.at) - from) / span) * (width - 3);
         return (

@@ -1,11 +1,11 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import type { WatchEvent } from '../../engine/events.js';
 import { wants } from '../../engine/events.js';
-import { expand } from '../../engine/expand.js';
+import { type ResolvedTarget, resolveNotifyTargets } from '../../engine/notify-targets.js';
 import { redactText } from '../../engine/redact.js';
 import type { DeliveryInput, DeliveryRecord, WatchStore } from '../../engine/store.js';
-import type { Checklist, NotifyTarget } from '../../model/checklist.js';
+import type { Checklist } from '../../model/checklist.js';
 import { displayText } from '../../model/display-text.js';
 import type { Logger } from '../logger.js';
 import type { WatchObserver } from './observer.js';
@@ -17,70 +17,22 @@ import type { WatchObserver } from './observer.js';
  * log. Target URLs and secrets stay in memory: the store and the logs see a hash and a host name only.
  */
 
-/** A `notify:` entry with `${VAR}` expanded: where to send, and how the log names it. */
-export interface ResolvedTarget {
-  kind: 'slack' | 'webhook';
-  url: string;
-  secret?: string;
-  events?: string[];
-  /** `webhook:<16 hex of sha256(url)>`: identifies the target in the store without revealing it. */
-  key: string;
-  /** `webhook hooks.example.com`. */
-  label: string;
-}
+export type { ResolvedTarget } from '../../engine/notify-targets.js';
 
 /**
- * Expand and check a checklist's `notify:` targets. A target that cannot be used (unset variable, not an
- * http(s) URL, a webhook without `secret`) is left out with a problem naming `notify[i]`.
+ * Expand and check a checklist's `notify:` targets (src/engine/notify-targets.ts). A target that cannot
+ * be used (unset variable, not an http(s) URL, a webhook without `secret`) is left out with a problem
+ * naming `notify[i]`.
  */
 export function resolveTargets(
   checklist: Pick<Checklist, 'notify'>,
   env: Readonly<Record<string, string | undefined>>,
 ): { targets: ResolvedTarget[]; problems: string[] } {
-  const targets: ResolvedTarget[] = [];
-  const problems: string[] = [];
-  (checklist.notify ?? []).forEach((t: NotifyTarget, i) => {
-    const field = `notify[${i}]`;
-    const kind = t.slack !== undefined ? 'slack' : t.webhook !== undefined ? 'webhook' : undefined;
-    if (!kind) {
-      problems.push(`${field}: give either slack: URL or webhook: URL`);
-      return;
-    }
-    let url: string;
-    let secret: string | undefined;
-    try {
-      const source = { environment: 'notify', block: {}, env };
-      url = expand(String(kind === 'slack' ? t.slack : t.webhook), source).value;
-      secret = t.secret === undefined ? undefined : expand(String(t.secret), source).value;
-    } catch (err) {
-      problems.push(`${field}.${kind}: ${(err as Error).message}`);
-      return;
-    }
-    let host: string;
-    try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
-      host = u.host;
-    } catch {
-      problems.push(`${field}.${kind}: not an http(s) URL after expansion`);
-      return;
-    }
-    if (kind === 'webhook' && !secret) {
-      problems.push(
-        `${field}.secret: a webhook needs a secret to sign its body (secret: \${WEBHOOK_SECRET})`,
-      );
-      return;
-    }
-    targets.push({
-      kind,
-      url,
-      ...(secret ? { secret } : {}),
-      ...(t.events ? { events: t.events } : {}),
-      key: `${kind}:${createHash('sha256').update(url).digest('hex').slice(0, 16)}`,
-      label: `${kind} ${host}`,
-    });
-  });
-  return { targets, problems };
+  const { targets, problems } = resolveNotifyTargets(checklist, env);
+  return {
+    targets,
+    problems: problems.filter((p) => p.dropped).map((p) => `${p.field}: ${p.message}`),
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
+import { basename } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
+import { resolveNotifyTargets } from '../../engine/notify-targets.js';
 import type { DeliveryRecord } from '../../engine/store.js';
+import type { Checklist } from '../../model/checklist.js';
 import { Layout, type PageContext, relativeTime, StatusChip, shortTime } from '../dashboard/components.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
@@ -130,13 +133,30 @@ export const DeliveriesPage: FC<{
   deliveries: DeliveryRecord[];
   olderHref?: string;
   now: Date;
-}> = ({ ctx, deliveries, olderHref, now }) => (
+  /** `notify:` targets this service cannot use (or uses at a risk), and why. */
+  unusable?: UnusableTarget[];
+}> = ({ ctx, deliveries, olderHref, now, unusable = [] }) => (
   <Layout ctx={{ ...ctx, active: 'notifications' }} title="Notifications">
     <h1>Notification deliveries</h1>
     <p class="sub">
       Events from checklists’ <code>notify:</code> targets, newest first. Failed attempts are retried with
       backoff; target URLs are never shown.
     </p>
+    {unusable.length > 0 ? (
+      <section aria-labelledby="unusable-targets">
+        <h2 id="unusable-targets">Targets with a problem</h2>
+        <ul>
+          {unusable.map((u) => (
+            <li data-dropped={String(u.dropped)}>
+              <a href={`/checklists/${encodeURIComponent(u.checklist)}`}>{u.checklist}</a>{' '}
+              <span class="mono">{u.field}</span>
+              {u.where ? <span class="sub"> ({u.where})</span> : null}: {u.message};{' '}
+              <strong>{u.dropped ? 'not used: nothing is sent to it' : 'used'}</strong>
+            </li>
+          ))}
+        </ul>
+      </section>
+    ) : null}
     {deliveries.length === 0 ? (
       <p class="sub">Nothing sent yet.</p>
     ) : (
@@ -228,13 +248,45 @@ export function registerWatchPages(
     const oldest = deliveries.at(-1)?.id;
     const olderHref =
       deliveries.length === limit && oldest !== undefined ? `/notifications?before=${oldest}` : undefined;
+    const unusable = deps.catalog
+      .list()
+      .flatMap((e) => (e.checklist ? unusableTargets(e.checklist, deps.env) : []));
     return c.html(
       <DeliveriesPage
         ctx={pageCtx(c)}
         deliveries={deliveries}
+        unusable={unusable}
         {...(olderHref ? { olderHref } : {})}
         now={deps.now()}
       />,
     );
+  });
+}
+
+/** A `notify:` target of a served checklist that the service cannot use, as the Notifications page lists it. */
+export interface UnusableTarget {
+  checklist: string;
+  field: string;
+  message: string;
+  dropped: boolean;
+  /** `launch.gonogo.yaml:4`: where the entry is written, without the server's directories. */
+  where?: string;
+}
+
+/** The problems of a checklist's `notify:` targets in the service's environment (the rule `gonogo lint` warns with). */
+export function unusableTargets(
+  checklist: Checklist,
+  env: Readonly<Record<string, string | undefined>>,
+): UnusableTarget[] {
+  return resolveNotifyTargets(checklist, env).problems.map((p) => {
+    const at = checklist.notify[p.index]?.at;
+    const file = at?.file ? basename(at.file) : undefined;
+    return {
+      checklist: checklist.id,
+      field: p.field,
+      message: p.message,
+      dropped: p.dropped,
+      ...(at ? { where: `${file ?? 'front matter'}:${at.line}` } : {}),
+    };
   });
 }

@@ -16,6 +16,15 @@ import {
   VerdictBadge,
 } from '../components.js';
 import type { Session } from '../sessions.js';
+import {
+  FilterForm,
+  type Filters,
+  GoBanner,
+  groupSections,
+  itemLabels,
+  matches,
+  ReasonList,
+} from './checklist-parts.js';
 import { ItemRow, type Permissions, type WindowHistory } from './item-row.js';
 
 /** Items in runs of the same section path (below the document title, which is the page title already). */
@@ -46,14 +55,37 @@ export const ChecklistPage: FC<{
   history: Map<string, WindowHistory>;
   can: Permissions;
   now: Date;
-}> = ({ ctx, checklist, environment, environments, evaluation, latest, history, can, now }) => {
+  /** Language of the checklist's text (`tr`, `en`), for the page's `lang`. */
+  lang: string;
+  filters: Filters;
+}> = ({
+  ctx,
+  checklist,
+  environment,
+  environments,
+  evaluation,
+  latest,
+  history,
+  can,
+  now,
+  lang,
+  filters,
+}) => {
   const base = `/checklists/${encodeURIComponent(checklist.id)}`;
   const progress = blockingProgress(evaluation.items);
   const clear = progress.parts.pass + progress.parts.waived + progress.parts.skipped;
   const model = new Map(checklist.items.map((i) => [i.id, i]));
-  const gate = evaluation.items.filter((i) => i.phase !== 'post-launch');
-  const after = evaluation.items.filter((i) => i.phase === 'post-launch');
-  const sections = sectionsOf(checklist, gate);
+  const filtered = Object.keys(filters).length > 0;
+  const shown = evaluation.items.filter((i) => matches(i, filters));
+  const labels = itemLabels(evaluation.items);
+  const shownIds = new Set(shown.map((i) => i.id));
+  // A reason's item may be filtered out: then its link leads to the unfiltered page.
+  const itemHref = (id: string) =>
+    `${shownIds.has(id) ? '' : `${base}${q({ env: environment })}`}#item-${id}`;
+  const gate = shown.filter((i) => i.phase !== 'post-launch');
+  const after = shown.filter((i) => i.phase === 'post-launch');
+  // The gate's sections needing attention come first (and open); clear ones are collapsed.
+  const sections = groupSections(gate, checklist.name);
   // Once launched, the program's overdue items come first.
   const afterSections = sectionsOf(
     checklist,
@@ -62,6 +94,7 @@ export const ChecklistPage: FC<{
   const row = (item: EvaluatedItem) => (
     <ItemRow
       item={item}
+      label={labels.get(item.id) ?? item.title}
       model={model.get(item.id)}
       history={history.get(item.id)}
       can={can}
@@ -76,7 +109,7 @@ export const ChecklistPage: FC<{
   );
   const blockingReasons = evaluation.reasons;
   return (
-    <Layout ctx={ctx} title={`${checklist.name} (${environment})`}>
+    <Layout ctx={ctx} title={`${checklist.name} (${environment})`} lang={lang}>
       <div class="hero">
         <VerdictBadge verdict={evaluation.verdict} big />
         <div>
@@ -113,21 +146,18 @@ export const ChecklistPage: FC<{
         </div>
         <ProgressBar parts={progress.parts} total={progress.total} />
         <Counts summary={evaluation.summary} />
+        {evaluation.verdict === 'GO' ? (
+          <GoBanner evaluation={evaluation} now={now} itemHref={itemHref} />
+        ) : null}
         {blockingReasons.length > 0 ? (
           <details open={evaluation.verdict === 'NO-GO' && blockingReasons.length <= 12}>
             <summary>
               {evaluation.verdict === 'NO-GO' ? 'Why NO-GO' : 'Notes'}: {blockingReasons.length} reason
               {blockingReasons.length === 1 ? '' : 's'}
             </summary>
-            <ol class="reasons">
-              {blockingReasons.map((r) => (
-                <li>{r.message}</li>
-              ))}
-            </ol>
+            <ReasonList reasons={blockingReasons} itemHref={itemHref} />
           </details>
-        ) : (
-          <p class="sub">Every blocking item is clear and every sign-off is in.</p>
-        )}
+        ) : null}
       </div>
 
       <h2>Sign-offs</h2>
@@ -161,11 +191,26 @@ export const ChecklistPage: FC<{
         </div>
       )}
 
+      <h2>Items</h2>
+      <FilterForm
+        items={evaluation.items}
+        filters={filters}
+        environment={environment}
+        base={base}
+        shown={shown.length}
+      />
+      {shown.length === 0 ? <p class="sub">No item matches these filters.</p> : null}
       {sections.map((section) => (
-        <section>
-          <h2>{section.title}</h2>
+        <details class="section" open={filtered || section.attention > 0} data-section={section.title}>
+          <summary>
+            <h3>{section.title}</h3>{' '}
+            <span class="sub">
+              {section.items.length} item{section.items.length === 1 ? '' : 's'}
+              {section.attention > 0 ? ` · ${section.attention} blocking` : ' · clear'}
+            </span>
+          </summary>
           <ul class="items">{section.items.map(row)}</ul>
-        </section>
+        </details>
       ))}
 
       {after.length > 0 ? (

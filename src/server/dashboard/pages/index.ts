@@ -5,5 +5,6 @@ export type { Permissions, WindowHistory } from './item-row.js';
 export { LoginPage } from './login.js';
 export { MessagePage } from './message.js';
 export { type OverviewCell, OverviewPage, type OverviewRow } from './overview.js';
+export { RunPage } from './run.js';
 export { RunsPage } from './runs.js';
 export { WaiversPage } from './waivers.js';

@@ -5,6 +5,7 @@ import type { EvaluatedItem } from '../../../model/verdict.js';
 import { displayStatus } from '../../../model/verdict.js';
 import { CsrfField, relativeTime, SampleChart, StatusChip, showValue } from '../components.js';
 import type { RefusedForm, Session } from '../sessions.js';
+import { windowWords } from '../window-words.js';
 
 /** What the logged-in token may do on a checklist page. */
 export interface Permissions {
@@ -21,6 +22,8 @@ export interface WindowHistory {
   from: number;
   to: number;
   hold: string;
+  /** The sampling interval, when known (gaps longer than twice it break the window). */
+  everyMs?: number;
 }
 
 /**
@@ -33,9 +36,15 @@ const RefusedNotice: FC<{ item: string; text: string }> = ({ item, text }) => (
   </p>
 );
 
-/** One item of the checklist page: status, observed values, window chart and its actions. */
+/**
+ * One item of the checklist page: status, observed values, window chart and its actions. Each
+ * disclosure is named with `label` ("Attest: Backups restored"): a screen reader's list of 66 controls
+ * all called "Attest" says nothing.
+ */
 export const ItemRow: FC<{
   item: EvaluatedItem;
+  /** The item's title (with its id when another item has the same title), for accessible names. */
+  label: string;
   model: Item | undefined;
   history: WindowHistory | undefined;
   can: Permissions;
@@ -45,7 +54,7 @@ export const ItemRow: FC<{
   now: Date;
   /** This item's form that was just refused, with the message and what was typed. */
   refused?: RefusedForm & { text: string };
-}> = ({ item, model, history, can, base, environment, session, now, refused }) => {
+}> = ({ item, label, model, history, can, base, environment, session, now, refused }) => {
   const typed = (form: RefusedForm['form'], field: string) =>
     refused?.form === form ? refused.values[field] : undefined;
   const manual = model !== undefined && !model.check && item.kind !== 'signoff';
@@ -92,7 +101,10 @@ export const ItemRow: FC<{
               to={history.to}
               label={`window ${history.hold}`}
             />
-            <div class="sub">
+            <div class="sub" data-window="">
+              {history.everyMs !== undefined
+                ? `${windowWords(history.samples, { holdMs: history.to - history.from, everyMs: history.everyMs, now: history.to })} · `
+                : ''}
               last {history.hold}: {history.samples.length} samples,{' '}
               {history.samples.filter((s) => !s.ok).length} failed
             </div>
@@ -100,7 +112,7 @@ export const ItemRow: FC<{
         ) : null}
         {observed.length > 0 ? (
           <details>
-            <summary>Observed</summary>
+            <summary aria-label={`Observed: ${label}`}>Observed</summary>
             <dl class="obs">
               {observed.map(([k, v]) => (
                 <>
@@ -113,7 +125,7 @@ export const ItemRow: FC<{
         ) : null}
         {model?.description ? (
           <details>
-            <summary>Details and remedy</summary>
+            <summary aria-label={`Details and remedy: ${label}`}>Details and remedy</summary>
             <div class="desc">{model.description}</div>
           </details>
         ) : null}

@@ -49,7 +49,9 @@ export const RunsPage: FC<{
           <tbody>
             {runs.map((r) => (
               <tr>
-                <td class="mono">#{r.id}</td>
+                <td class="mono nowrap">
+                  <a href={`/checklists/${encodeURIComponent(r.checklist)}/runs/${r.id}`}>#{r.id}</a>
+                </td>
                 <td>
                   <VerdictBadge verdict={r.verdict as Verdict} />
                 </td>
