@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns,
     env: process.env,
     cwd: process.cwd(),
   };

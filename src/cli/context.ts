@@ -8,6 +8,8 @@ export interface Io {
   stderr: { write(chunk: string): unknown };
   /** stdout is a terminal: colour and a live progress line are allowed. */
   isTTY: boolean;
+  /** The terminal's width in columns, when stdout is one. */
+  columns?: number | undefined;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }

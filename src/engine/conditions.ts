@@ -1,4 +1,5 @@
 import { type ASTNode, Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { didYouMean } from '../model/suggest.js';
 import { toCelValue } from './cel-values.js';
 import type { CheckDefinition, Observation, VariableDecl } from './check.js';
 import { assessCondition } from './condition-budget.js';
@@ -103,7 +104,7 @@ function describe(def: AnyDefinition, expr: string, err: CelError): string {
   const observes = `${def.kind} observes: ${Object.keys(def.variables).join(', ')}`;
   if (err.code === 'unknown_variable') {
     const name = err.range ? expr.slice(err.range.start, err.range.end) : (err.summary ?? '');
-    return `unknown variable "${name}" in \`${expr}\`; ${observes}`;
+    return `unknown variable "${name}" in \`${expr}\`;${didYouMean(name, Object.keys(def.variables))} ${observes}`;
   }
   const why = err.summary ?? err.message.split('\n')[0];
   const at = err.range ? ` at column ${err.range.start + 1}` : '';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { CheckSpec, Item } from '../model/checklist.js';
+import { type CheckSpec, COMMON_CHECK_OPTIONS, type Item } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
+import { didYouMean } from '../model/suggest.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand } from './expand.js';
@@ -65,7 +66,9 @@ export function describeSchemaError(
         allowed && allowed.length > 0
           ? `${kind} accepts: ${allowed.join(', ')}`
           : `${kind} takes no options of its own`;
-      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${keys} for ${kind}; ${accepts} (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)`;
+      // A typo of a common option (`timout`) lands here too, as the kind's options are the rest of the map.
+      const hint = didYouMean(String(issue.keys[0]), [...(allowed ?? []), ...COMMON_CHECK_OPTIONS]);
+      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${keys} for ${kind};${hint} ${accepts} (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)`;
     }
     const path = issue.path.map(String).join('.');
     const field = what === 'target' ? (path ? `${kind} target ${path}` : `${kind} target`) : `option ${path}`;

@@ -52,7 +52,7 @@ describe('validateChecks', () => {
       name: 'unknown option names the allowed ones',
       check: { kind: 'web', target: 'x', options: { header: { a: 'b' } } },
       errors: [
-        '/tmp/launch.md:12:3: ops/health: unknown option "header" for web; web accepts: headers, body (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)',
+        '/tmp/launch.md:12:3: ops/health: unknown option "header" for web; did you mean "headers"? web accepts: headers, body (plus the common ones: expect, timeout, retries, retry_delay, blocking, hold, every, tolerance, due, owner)',
       ],
     },
     {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Checklist, CheckSpec } from '../model/checklist.js';
 import { ParseError } from '../model/errors.js';
+import { didYouMean } from '../model/suggest.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
 import { lintCondition } from './conditions.js';
 import { expand, hasReference } from './expand.js';
@@ -44,7 +45,7 @@ export function validateCheck(
   if (!def) {
     const known = registry.names();
     return [
-      `unknown check kind "${check.kind}"; known kinds: ${known.length > 0 ? known.join(', ') : '(none installed)'}`,
+      `unknown check kind "${check.kind}";${didYouMean(check.kind, known)} known kinds: ${known.length > 0 ? known.join(', ') : '(none installed)'}`,
     ];
   }
   const problems = [

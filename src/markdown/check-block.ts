@@ -1,6 +1,7 @@
 import { checkSpecOf, parseCheckSettings } from '../model/check-options.js';
 import { type CheckSpec, COMMON_CHECK_OPTIONS, type DueSpec } from '../model/checklist.js';
 import type { ParseError } from '../model/errors.js';
+import { didYouMean } from '../model/suggest.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** A check block read from YAML, with the options that belong to the item rather than the check. */
@@ -69,7 +70,10 @@ export function readCheckMap(
   }
   if (kindKeys.length === 0) {
     const unknown = Object.keys(map).filter((key) => !COMMON.has(key));
-    const hint = unknown.length > 0 ? ` ("${unknown[0]}" is not one)` : '';
+    const hint =
+      unknown.length > 0
+        ? ` ("${unknown[0]}" is not one${didYouMean(unknown[0]!, kinds).replace(' did', '; did')})`
+        : '';
     const known = [...kinds].sort().join(', ') || '(none registered)';
     errors.push(source.error(`no check kind in check block${hint}; known kinds: ${known}`, [...path]));
     return undefined;

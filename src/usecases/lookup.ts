@@ -1,4 +1,5 @@
 import type { Checklist, Item } from '../model/checklist.js';
+import { editDistance } from '../model/suggest.js';
 import { ActionError } from './action-error.js';
 
 /** The environment name to use: the one asked for (must exist), else the checklist's first. */
@@ -35,24 +36,11 @@ function closeMatches(ref: string, ids: string[]): string[] {
   const needle = ref.toLowerCase();
   const tail = needle.split('/').pop() ?? needle;
   return ids
-    .map((id) => ({ id, d: distance(tail, id.split('/').pop() ?? id) }))
+    .map((id) => ({ id, d: editDistance(tail, id.split('/').pop() ?? id) }))
     .filter((m) => m.id.includes(tail) || m.d <= Math.max(2, Math.floor(tail.length / 4)))
     .sort((a, b) => a.d - b.d)
     .slice(0, 3)
     .map((m) => m.id);
-}
-
-/** Levenshtein distance, small inputs only (item slugs). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** The trimmed value, or a `missing` refusal naming the field. */

@@ -10,9 +10,12 @@ import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { applyOnly, parseOnly } from '../report-filter.js';
 import { envOf } from '../state-command.js';
+import { terminalWidth } from '../terminal.js';
 
-const USAGE = 'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait]';
+const USAGE =
+  'run FILE [--env E] [--bind B] [--format text|json|junit|markdown] [--out F] [--wait] [--only failing]';
 
 const HELP = `usage: gonogo ${USAGE}
 
@@ -24,6 +27,8 @@ sign-offs, store the run and print the report.
   --format F    ${FORMAT_NAMES.join(' | ')} (default text)
   --out F       write the report to F and print a one-line verdict instead
   --wait        keep sampling windowed checks (hold:) until every window is decided
+  --only failing  list only what blocks GO: failing, erroring and pending blocking items and missing
+                sign-offs (summary, verdict and reasons stay whole)
   --db PATH|URL store (default .gonogo/gonogo.db; or GONOGO_DB)
 
 Exit: 0 GO, 1 NO-GO, 2 usage or configuration error.`;
@@ -64,11 +69,13 @@ const run: Command = {
         format: { type: 'string', default: 'text' },
         out: { type: 'string' },
         wait: { type: 'boolean', default: false },
+        only: { type: 'string' },
       },
       USAGE,
     );
     const [file] = positionals(pos, ['FILE'], USAGE) as [string];
     const format = await getFormat(values.format);
+    const only = parseOnly(values.only);
     const { io, services } = ctx;
 
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
@@ -95,13 +102,13 @@ const run: Command = {
     } finally {
       progress?.clear();
     }
-    const { report } = result;
+    const report = applyOnly(result.report, only);
 
     if (values.out) {
       const target = resolve(io.cwd, values.out);
       try {
         await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, format.render(report, { color: false }));
+        await writeFile(target, format.render(report, { color: false, width: terminalWidth(io) }));
       } catch (err) {
         throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
       }
@@ -111,7 +118,7 @@ const run: Command = {
       io.stdout.write(`${displayText(line)}\n`);
     } else {
       const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
-      io.stdout.write(format.render(report, { color }));
+      io.stdout.write(format.render(report, { color, width: terminalWidth(io) }));
     }
     return report.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
   },

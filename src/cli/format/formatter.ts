@@ -5,6 +5,8 @@ import type { ItemStatus } from '../../model/status.js';
 export interface RenderOptions {
   /** ANSI colour is allowed (a terminal, not NO_COLOR). Only the text format uses it. */
   color: boolean;
+  /** Columns a line may use (the terminal's width); only the text format lays out to it. Default 80. */
+  width?: number;
 }
 
 /**

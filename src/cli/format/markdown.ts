@@ -86,7 +86,12 @@ const markdown: Formatter = {
       '',
       ...table(
         [...STATUS_ORDER.map((s) => `${STATUS_EMOJI[s]} ${s}`), 'total'],
-        [[...STATUS_ORDER.map((s) => String(report.summary[s])), String(report.items.length)]],
+        [
+          [
+            ...STATUS_ORDER.map((s) => String(report.summary[s])),
+            String(STATUS_ORDER.reduce((n, s) => n + report.summary[s], 0)),
+          ],
+        ],
         [...STATUS_ORDER.map(() => '---:'), '---:'],
       ),
       '',

@@ -12,13 +12,17 @@ import {
   observedPairs,
   type RenderOptions,
   type ReportItem,
+  STATUS_ORDER,
   shortDigest,
   signerText,
   signoffState,
   summaryLine,
 } from './formatter.js';
 
-/** Terminal width the report is laid out for: readable in a default 80-column window and in CI logs. */
+/** Every item of the checklist, from the summary: `--only failing` leaves fewer in `items`. */
+const itemCount = (report: RunReport) => STATUS_ORDER.reduce((n, s) => n + report.summary[s], 0);
+
+/** Width when the caller gives none: a default 80-column window. */
 const WIDTH = 80;
 const CHIP = 7; // longest status name: PENDING / SKIPPED
 const BODY_INDENT = 2 + CHIP + 2;
@@ -57,12 +61,12 @@ const width = (s: string) => [...s].length;
  */
 export const safe = (s: string): string => displayText(s, { multiline: true });
 
-/** Word-wrap `text` to `WIDTH` columns, every line indented by `indent` (the first by `first`). */
-export function wrap(text: string, indent: number, first = indent): string[] {
+/** Word-wrap `text` to `cols` columns, every line indented by `indent` (the first by `first`). */
+export function wrap(text: string, indent: number, first = indent, cols = WIDTH): string[] {
   const lines: string[] = [];
   let lead = first;
   // A deep indent on a narrow layout must still leave room, or long words would never fit.
-  const room = () => Math.max(20, WIDTH - lead);
+  const room = () => Math.max(1, cols - lead);
   for (const paragraph of text.split(/\r?\n/)) {
     let line = '';
     const flush = () => {
@@ -71,9 +75,19 @@ export function wrap(text: string, indent: number, first = indent): string[] {
       lead = indent;
     };
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      // A word longer than a line (an item id, a URL) stays whole on its own line: people copy them.
       if (line && width(line) + 1 + width(word) > room()) flush();
-      line = line ? `${line} ${word}` : word;
+      // A word longer than a line (an item id, a URL) is broken at the edge, never past it: the pieces
+      // sit on lines of their own, so it still reads (and copies) whole.
+      let rest = [...word];
+      if (line === '' && rest.length > room()) {
+        while (rest.length > room()) {
+          line = rest.slice(0, room()).join('');
+          rest = rest.slice(room());
+          flush();
+        }
+      }
+      const piece = rest.join('');
+      line = line ? `${line} ${piece}` : piece;
     }
     flush();
   }
@@ -90,7 +104,7 @@ function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
-function header(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+function header(report: RunReport, paint: ReturnType<typeof painter>, cols: number): string[] {
   const { checklist } = report;
   const meta = [
     `environment ${safe(report.environment)}`,
@@ -98,21 +112,17 @@ function header(report: RunReport, paint: ReturnType<typeof painter>): string[] 
     ...(report.run !== undefined ? [`run #${report.run}`] : []),
     ...(report.durationMs !== undefined ? [`took ${formatMs(report.durationMs)}`] : []),
   ];
+  const where = `${checklist.file ? `${checklist.file} · ` : ''}${checklist.id} · ${shortDigest(checklist.digest)}`;
   return [
-    paint(safe(checklist.name), 'bold'),
-    paint(
-      safe(
-        `${checklist.file ? `${checklist.file} · ` : ''}${checklist.id} · ${shortDigest(checklist.digest)}`,
-      ),
-      'gray',
-    ),
-    ...wrap(meta.join(' · '), 0),
+    ...wrap(safe(checklist.name), 0, 0, cols).map((l) => paint(l, 'bold')),
+    ...wrap(safe(where), 0, 0, cols).map((l) => paint(l, 'gray')),
+    ...wrap(meta.join(' · '), 0, 0, cols),
   ];
 }
 
-function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[] {
+function itemLines(item: ReportItem, paint: ReturnType<typeof painter>, cols: number): string[] {
   const chip = paint(displayStatus(item).toUpperCase().padEnd(CHIP), ...STATUS_STYLE[item.status]);
-  const [firstLine = '', ...rest] = wrap(safe(item.title), BODY_INDENT);
+  const [firstLine = '', ...rest] = wrap(safe(item.title), BODY_INDENT, BODY_INDENT, cols);
   const out = [`  ${chip}  ${firstLine.slice(BODY_INDENT)}`, ...rest];
   if (item.status === 'pass') return out;
 
@@ -127,14 +137,16 @@ function itemLines(item: ReportItem, paint: ReturnType<typeof painter>): string[
   const failed = item.status === 'fail' || item.status === 'error';
   // A pending, waived or skipped item's message is routine ("awaiting attestation"): it shares the id line.
   const routine = !failed && item.message ? ` · ${item.message}` : '';
-  for (const line of wrap(safe(marks.join(' · ') + routine), BODY_INDENT)) {
+  for (const line of wrap(safe(marks.join(' · ') + routine), BODY_INDENT, BODY_INDENT, cols)) {
     out.push(item.overdue ? paint(line, 'red') : paint(line, 'gray'));
   }
   if (failed) {
-    if (item.message) for (const line of wrap(safe(item.message), BODY_INDENT)) out.push(paint(line, 'bold'));
+    if (item.message)
+      for (const line of wrap(safe(item.message), BODY_INDENT, BODY_INDENT, cols))
+        out.push(paint(line, 'bold'));
     const pairs = observedPairs(item.observed, item.message);
     if (pairs.length > 0) {
-      for (const line of wrap(safe(`observed: ${pairs.join(' ')}`), BODY_INDENT + 2, BODY_INDENT)) {
+      for (const line of wrap(safe(`observed: ${pairs.join(' ')}`), BODY_INDENT + 2, BODY_INDENT, cols)) {
         out.push(paint(line, 'gray'));
       }
     }
@@ -147,17 +159,27 @@ function center(s: string, size: number): string {
   return `${' '.repeat(left)}${s}`.padEnd(size);
 }
 
-function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>, cols: number): string[] {
   const go = report.verdict === 'GO';
   const word = center(report.verdict, 11);
   const style: Style[] = go ? ['bgGreen', 'black', 'bold'] : ['bgRed', 'white', 'bold'];
   const bar = '━'.repeat(width(word) + 2);
   const label = safe(`${report.checklist.name} · ${report.environment}`);
-  const out = [`  ┏${bar}┓`, `  ┃ ${paint(word, ...style)} ┃  ${paint(label, 'bold')}`, `  ┗${bar}┛`, ''];
+  // The label beside the box is cut with an ellipsis: the full name heads the report already.
+  const room = cols - (width(bar) + 6);
+  const fitted = width(label) > room ? `${[...label].slice(0, Math.max(0, room - 1)).join('')}…` : label;
+  const out = [`  ┏${bar}┓`, `  ┃ ${paint(word, ...style)} ┃  ${paint(fitted, 'bold')}`, `  ┗${bar}┛`, ''];
   const blocking = report.reasons.filter(isBlockingReason);
   const notes = report.reasons.filter((r) => !blocking.includes(r));
   if (go) {
-    out.push('Every blocking item passed, was waived or skipped, and every required sign-off is in.');
+    out.push(
+      ...wrap(
+        'Every blocking item passed, was waived or skipped, and every required sign-off is in.',
+        0,
+        0,
+        cols,
+      ),
+    );
   } else {
     out.push(paint(`Why NO-GO (${blocking.length}):`, 'bold'));
   }
@@ -165,7 +187,7 @@ function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): str
     const digits = String(list.length).length;
     list.forEach((r, i) => {
       const n = `${String(i + 1).padStart(digits + 2)}. `;
-      const [first = '', ...rest] = wrap(safe(r.message), n.length);
+      const [first = '', ...rest] = wrap(safe(r.message), n.length, n.length, cols);
       out.push(n + first.slice(n.length), ...rest);
     });
   };
@@ -179,23 +201,30 @@ function verdictBlock(report: RunReport, paint: ReturnType<typeof painter>): str
   return out;
 }
 
-function signoffLines(report: RunReport, paint: ReturnType<typeof painter>): string[] {
+function signoffLines(report: RunReport, paint: ReturnType<typeof painter>, cols: number): string[] {
   if (report.signoffs.length === 0) return ['Sign-offs: none required'];
   const signed = report.signoffs.filter((s) => signoffState(s) === 'signed').length;
-  const roleWidth = Math.max(...report.signoffs.map((s) => width(s.role)));
+  // A long role must not push the rest past the edge: the column is capped and the text wraps under it.
+  const roleWidth = Math.min(Math.max(...report.signoffs.map((s) => width(s.role))), Math.floor(cols / 3));
   const out = [paint(`Sign-offs: ${signed} of ${report.signoffs.length}`, 'bold')];
   for (const s of report.signoffs) {
     const state = signoffState(s);
     const role = safe(s.role).padEnd(roleWidth);
-    if (state === 'signed')
-      out.push(
-        `  ${paint('✓', 'green')} ${role}  ${safe(signerText(s))}${s.at ? ` · ${s.at}` : ''}${evidenceText(s)}`,
-      );
-    else if (state === 'stale')
-      out.push(
-        `  ${paint('!', 'yellow')} ${role}  stale: ${s.current_evidence === false ? 'signed on different evidence' : 'signed an earlier version'}`,
-      );
-    else out.push(`  ${paint('✗', 'red')} ${role}  missing`);
+    const [mark, what] =
+      state === 'signed'
+        ? [paint('✓', 'green'), `${safe(signerText(s))}${s.at ? ` · ${s.at}` : ''}${evidenceText(s)}`]
+        : state === 'stale'
+          ? [
+              paint('!', 'yellow'),
+              `stale: ${s.current_evidence === false ? 'signed on different evidence' : 'signed an earlier version'}`,
+            ]
+          : [paint('✗', 'red'), 'missing'];
+    const line = `${role}  ${what}`;
+    if (width(line) + 4 <= cols) out.push(`  ${mark} ${line}`);
+    else {
+      const [first = '', ...rest] = wrap(line, 4, 4, cols);
+      out.push(`  ${mark} ${first.slice(4)}`, ...rest);
+    }
   }
   return out;
 }
@@ -206,33 +235,40 @@ const text: Formatter = {
   summary: 'for people: sections, coloured statuses, failures, the verdict and its reasons',
   render(report: RunReport, opts: RenderOptions) {
     const paint = painter(opts.color);
-    const out = header(report, paint);
+    const cols = opts.width ?? WIDTH;
+    const out = header(report, paint, cols);
     const { gate, after } = byPhase(report.items);
     for (const group of groupBySection(gate)) {
-      out.push('', paint(safe(group.title), 'bold', 'underline'));
-      for (const item of group.items) out.push(...itemLines(item, paint));
+      out.push('', ...wrap(safe(group.title), 0, 0, cols).map((l) => paint(l, 'bold', 'underline')));
+      for (const item of group.items) out.push(...itemLines(item, paint, cols));
     }
     if (after.length > 0) {
       // The program after the launch, apart: overdue items first once the launch has happened.
-      out.push('', '─'.repeat(WIDTH), paint(safe(afterLaunchLine(report, after)), 'bold'));
+      out.push(
+        '',
+        '─'.repeat(cols),
+        ...wrap(safe(afterLaunchLine(report, after)), 0, 0, cols).map((l) => paint(l, 'bold')),
+      );
       const ordered = [...after].sort((a, b) => Number(b.overdue) - Number(a.overdue));
       for (const group of groupBySection(ordered)) {
-        out.push('', paint(safe(group.title), 'bold', 'underline'));
-        for (const item of group.items) out.push(...itemLines(item, paint));
+        out.push('', ...wrap(safe(group.title), 0, 0, cols).map((l) => paint(l, 'bold', 'underline')));
+        for (const item of group.items) out.push(...itemLines(item, paint, cols));
       }
     }
     const advisory = report.items.filter((i) => !i.blocking).length;
     out.push(
       '',
-      '─'.repeat(WIDTH),
+      '─'.repeat(cols),
       ...wrap(
-        `${report.items.length} items: ${summaryLine(report)}${advisory ? ` (${advisory} advisory, never blocking)` : ''}`,
+        `${itemCount(report)} items: ${summaryLine(report)}${advisory ? ` (${advisory} advisory, never blocking)` : ''}`,
         0,
+        0,
+        cols,
       ),
       '',
-      ...verdictBlock(report, paint),
+      ...verdictBlock(report, paint, cols),
       '',
-      ...signoffLines(report, paint),
+      ...signoffLines(report, paint, cols),
     );
     return `${out.map((l) => l.trimEnd()).join('\n')}\n`;
   },
