@@ -286,8 +286,12 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   });
 
   api.openapi(routes.getChecklist, (c) => {
-    const { checklist } = gate.checklist(c.req.valid('param').id);
-    return c.json(checklistModel(checklist), 200);
+    const { entry, checklist } = gate.checklist(c.req.valid('param').id);
+    const unbound = entry.automatableUnbound;
+    return c.json(
+      { ...checklistModel(checklist), ...(unbound === undefined ? {} : { automatable_unbound: unbound }) },
+      200,
+    );
   });
 
   api.openapi(routes.createRun, async (c) => {
