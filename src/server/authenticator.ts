@@ -8,10 +8,11 @@ import { RateLimiter } from './rate-limit.js';
 
 /**
  * How long a looked-up token is trusted without asking the store again. A revocation through this
- * server (its StateSignal) clears the cache at once; one made by another process (`gonogo token revoke`)
- * reaches the API within this time, and dashboard sessions at their next request (they re-check).
+ * server (its StateSignal) clears the cache at once; one made by another process (`gonogo token revoke`,
+ * another replica) reaches the API within this second, and dashboard sessions at their next request
+ * (they re-check). A busy CI fleet polling with one token still costs one token query a second.
  */
-const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_MS = 1_000;
 /** Last use is noted at most this often per token (a hint for `token list`, not a log). */
 const TOUCH_EVERY_MS = 60_000;
 
