@@ -26,7 +26,45 @@ describe('gonogo lint (the real CLI)', () => {
     const r = await runCli(['lint', seed(name)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(counts);
+    // The count line wraps at the width, its continuations indented.
+    expect(
+      r.stdout
+        .replace(/\n {2}/g, ' ')
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe(counts);
+  });
+
+  it('fits seed 004 to an 80-column terminal, each item with its title beside its id', async () => {
+    const r = await runCli(['lint', seed('004-production-checklist.md')], { env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const wide = lines.filter((line) => [...line].length > 80);
+    expect(wide).toEqual([]);
+    expect(lines).toContain('      [ ]  database/set-up-daily-backups  Set up daily backups');
+    expect(lines).toContain(
+      '      [ ]  database/set-up-production-postgresql-instance  Set up production Po…',
+    );
+    // An id too long for a title beside it has the title on the line under it.
+    expect(lines).toContain('         Verify only 4 terminal states exist in codebase');
+    const model = await runCli(['lint', seed('004-production-checklist.md'), '--format', 'json']);
+    const titles = JSON.parse(model.stdout).items.map((i: { title: string }) => i.title as string);
+    for (const title of titles) expect(r.stdout).toContain(title.slice(0, 10));
+  });
+
+  it('marks a windowed check with its hold and sampling interval', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    writeFileSync(
+      join(dir, 'soak.md'),
+      '# Soak\n- [ ] Error rate under 1%\n  ```check\n  http: https://example.com/health\n  hold: 24h\n  every: 1m\n  ```\n',
+    );
+    const r = await runCli(['lint', 'soak.md'], { cwd: dir, env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    // Title and marks do not fit one 80-column line: the marks go under the title, whole.
+    expect(r.stdout).toContain(
+      '  [ ]  soak/error-rate-under-1  Error rate under 1%\n       http https://example.com/health  [window 24h, every 1m]\n',
+    );
   });
 
   it('prints the model as JSON', async () => {

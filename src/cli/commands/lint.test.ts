@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChecklist } from '../../markdown/index.js';
 import { repairText } from '../../markdown/repair.js';
@@ -7,7 +9,7 @@ import type { CliServices, CommandContext } from '../context.js';
 import lint from './lint.js';
 
 /** A context whose loadChecklist is the real reader over real files (no store or server is involved). */
-function context(): { ctx: CommandContext; out: () => string } {
+function context(env: Record<string, string> = {}): { ctx: CommandContext; out: () => string } {
   let stdout = '';
   const services = {
     async loadChecklist(file: string, opts: { bind?: string } = {}) {
@@ -27,7 +29,7 @@ function context(): { ctx: CommandContext; out: () => string } {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: () => true },
     isTTY: false,
-    env: {},
+    env,
     cwd: '.',
   };
   return { ctx: { io, services }, out: () => stdout };
@@ -36,7 +38,7 @@ function context(): { ctx: CommandContext; out: () => string } {
 const DOC = `${import.meta.dirname}/lint.fixture.md`;
 
 describe('gonogo lint', () => {
-  it('prints a readable outline with ids, kinds, checks, advisory marks, warnings and counts', async () => {
+  it('prints a readable outline with ids, titles, kinds, checks, advisory marks, warnings and counts', async () => {
     const { ctx, out } = context();
     expect(await lint.run([DOC], ctx)).toBe(0);
     const lines = out().split('\n');
@@ -47,18 +49,51 @@ describe('gonogo lint', () => {
       'environments: production',
       'sign-offs required: engineering',
     ]);
-    expect(lines).toContain('    [ ]  checks/health-is-ready  http https://app:***@example.com/ready');
-    expect(lines).toContain('    [x]  checks/replicas-optional  advisory');
-    expect(lines).toContain('    [ ]  checks/rto  field');
-    expect(lines).toContain('    GO  go/restore-test-passed  criterion');
-    expect(lines).toContain('    [ ]  sign-off/engineering-lead  signoff  role engineering');
     expect(lines).toContain(
+      '    [ ]  checks/health-is-ready  Health is ready  http https://app:***@example.com/ready',
+    );
+    expect(lines).toContain('    [x]  checks/replicas-optional  Replicas (optional)  advisory');
+    expect(lines).toContain('    [ ]  checks/rto  RTO: ______  field');
+    expect(lines).toContain('    GO  go/restore-test-passed  restore test passed  criterion');
+    expect(lines).toContain(
+      '    [ ]  sign-off/engineering-lead  Engineering Lead: ____ Date: ____  signoff  role engineering',
+    );
+    // A warning longer than the width wraps, its continuation indented.
+    expect(out().replace(/\n {2}/g, ' ')).toContain(
       `${DOC}:11:1: warning: check block is not inside a checklist item and is ignored; indent it under the item`,
     );
     expect(lines.at(-2)).toBe(
       '4 task-list items (2 task, 1 field, 1 sign-off), 1 criteria; 1 check; 1 checked',
     );
     expect(out()).not.toContain('s3cret');
+  });
+
+  it('fits every line to COLUMNS: titles are cut with …, marks move under a title that has no room', async () => {
+    const { ctx, out } = context({ COLUMNS: '50' });
+    expect(await lint.run([DOC], ctx)).toBe(0);
+    const lines = out().trimEnd().split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(50);
+    expect(lines).toContain('    [x]  checks/replicas-optional  Replicas (opti…');
+    expect(lines).toContain('         advisory');
+    expect(lines).toContain('    [ ]  checks/health-is-ready  Health is ready');
+    expect(lines).toContain('         http https://app:***@example.com/ready');
+    expect(lines).toContain('    [ ]  checks/rto  RTO: ______  field');
+  });
+
+  it.each([
+    ['hold and every as written', 'hold: 24h\n  every: 1m', '[window 24h, every 1m]'],
+    ['every from its default', 'hold: 2h', '[window 2h, every 1m]'],
+    ['a tolerance', 'hold: 24h\n  every: 5m\n  tolerance: 99.9%', '[window 24h, every 5m, tolerance 99.9%]'],
+  ])('marks a windowed check: %s', async (_what, options, mark) => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-lint-window-'));
+    const file = join(dir, 'w.md');
+    await writeFile(
+      file,
+      `# T\n- [ ] Stays up\n  \`\`\`check\n  http: https://example.com\n  ${options}\n  \`\`\`\n`,
+    );
+    const { ctx, out } = context();
+    expect(await lint.run([file], ctx)).toBe(0);
+    expect(out().split('\n')).toContain(`  [ ]  t/stays-up  Stays up  http https://example.com  ${mark}`);
   });
 
   it('prints the model as JSON, secrets redacted', async () => {

@@ -9,10 +9,13 @@ import {
   type Warning,
 } from '../../model/checklist.js';
 import { displayText as shown } from '../../model/display-text.js';
+import { formatDuration } from '../../model/duration.js';
 import { ConfigError } from '../../model/errors.js';
 import { suggest } from '../../suggest/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
+import { wrap } from '../format/text.js';
+import { terminalWidth } from '../terminal.js';
 
 const USAGE = 'lint FILE [--bind BINDINGS] [--format text|json]';
 
@@ -157,7 +160,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * The readable outline `lint` prints: sections, items with ids, kinds and checks, warnings, counts.
+ * The readable outline `lint` prints: sections, items with ids, titles, kinds and checks (windows marked),
+ * warnings, counts, every line fitted to the terminal width.
  * Every name comes from the document, so it is shown as visible escapes, never acted on by the terminal.
  */
 export function renderText(
@@ -166,13 +170,25 @@ export function renderText(
   unbound?: { automatable: number; file: string },
 ): string {
   const c = paint(ctx);
+  const cols = terminalWidth(ctx.io);
   const lines: string[] = [];
-  lines.push(`${c.bold(shown(checklist.name))} ${c.dim(`(${shown(checklist.id)})`)}`);
-  lines.push(c.dim(checklist.digest));
-  if (checklist.launch) lines.push(`launch ${shown(checklist.launch)}`);
-  lines.push(`environments: ${shown(Object.keys(checklist.environments).join(', '))}`);
-  if (checklist.signoffs.length > 0)
-    lines.push(`sign-offs required: ${shown(checklist.signoffs.join(', '))}`);
+  // Lines of prose wrap at the edge (continuations indented); one-line labels are shortened with `…`.
+  const prose = (text: string, style = (s: string) => s, indent = 2) =>
+    lines.push(...wrap(text, indent, 0, cols).map(style));
+  lines.push(
+    fitLine(
+      [
+        { text: shown(checklist.name), style: c.bold },
+        { text: `(${shown(checklist.id)})`, style: c.dim },
+      ],
+      cols,
+      ' ',
+    ),
+  );
+  lines.push(...wrap(checklist.digest, 0, 0, cols).map(c.dim));
+  if (checklist.launch) lines.push(clip(`launch ${shown(checklist.launch)}`, cols));
+  prose(`environments: ${shown(Object.keys(checklist.environments).join(', '))}`);
+  if (checklist.signoffs.length > 0) prose(`sign-offs required: ${shown(checklist.signoffs.join(', '))}`);
   let previous: string[] = [];
   for (const item of checklist.items) {
     let same = 0;
@@ -180,36 +196,74 @@ export function renderText(
       same++;
     for (let depth = same; depth < item.section.length; depth++) {
       lines.push('');
-      lines.push(`${'  '.repeat(depth)}${c.bold(shown(item.section[depth]!))}`);
+      lines.push(c.bold(clip(`${'  '.repeat(depth)}${shown(item.section[depth]!)}`, cols)));
     }
     if (same === item.section.length && same < previous.length) lines.push('');
     previous = item.section;
-    lines.push(`${'  '.repeat(item.section.length)}${itemLine(item, c)}`);
+    lines.push(...itemLines(item, c, '  '.repeat(item.section.length), cols));
   }
   if (checklist.warnings.length > 0) {
     lines.push('');
     for (const w of checklist.warnings) {
-      lines.push(
-        c.yellow(
-          shown(`${w.file ?? checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`),
-        ),
+      prose(
+        shown(`${w.file ?? checklist.file ?? '<input>'}:${w.line}:${w.column}: warning: ${w.message}`),
+        c.yellow,
       );
     }
   }
   lines.push('');
   if (unbound) {
-    lines.push(
-      c.cyan(
-        `${plural(unbound.automatable, 'item')} look${unbound.automatable === 1 ? 's' : ''} automatable but ` +
-          `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${shown(unbound.file)}`,
-      ),
+    prose(
+      `${plural(unbound.automatable, 'item')} look${unbound.automatable === 1 ? 's' : ''} automatable but ` +
+        `${unbound.automatable === 1 ? 'has' : 'have'} no check: run gonogo suggest ${shown(unbound.file)}`,
+      c.cyan,
     );
   }
-  lines.push(summary(checklist));
+  prose(summary(checklist));
   return `${lines.join('\n')}\n`;
 }
 
-function itemLine(item: Item, c: ReturnType<typeof paint>): string {
+/** One piece of an outline line: its plain text and how it is painted. */
+interface Part {
+  text: string;
+  style?: (s: string) => string;
+}
+
+/** Code points, as the text report counts them (cli/format/text.ts). */
+const width = (s: string) => [...s].length;
+
+/** `text` cut to `cols` columns, its last one `…` when anything was cut. */
+function clip(text: string, cols: number): string {
+  const chars = [...text];
+  return chars.length <= cols ? text : `${chars.slice(0, Math.max(0, cols - 1)).join('')}…`;
+}
+
+/**
+ * The parts joined by `sep`, cut at `cols` columns: painting is applied after cutting, so an escape
+ * sequence never counts as width nor is cut in half.
+ */
+function fitLine(parts: Part[], cols: number, sep = '  '): string {
+  const kept = parts.filter((p) => p.text !== '');
+  const plain = kept.map((p) => p.text).join(sep);
+  let rest = [...clip(plain, cols)];
+  const out: string[] = [];
+  for (const [i, part] of kept.entries()) {
+    if (i > 0) {
+      out.push(rest.slice(0, width(sep)).join(''));
+      rest = rest.slice(width(sep));
+    }
+    const text = rest.slice(0, width(part.text)).join('');
+    rest = rest.slice(width(part.text));
+    if (text) out.push(part.style ? part.style(text) : text);
+    if (rest.length === 0) break;
+  }
+  return out.join('');
+}
+
+/** A title keeps at least this many columns before the marks after it are cut instead. */
+const TITLE_MIN = 12;
+
+function itemLines(item: Item, c: ReturnType<typeof paint>, indent: string, cols: number): string[] {
   const box =
     item.kind === 'criterion'
       ? item.polarity === 'nogo'
@@ -220,20 +274,56 @@ function itemLine(item: Item, c: ReturnType<typeof paint>): string {
         : item.checked
           ? '[x]'
           : '[ ]';
-  const parts = [
-    item.checked ? c.green(box) : box,
-    shown(item.id),
-    c.dim(item.kind === 'task' ? '' : item.kind),
+  const head: Part[] = [
+    { text: `${indent}${box}`, ...(item.checked ? { style: c.green } : {}) },
+    { text: shown(item.id) },
   ];
-  if (phaseOf(item) === 'post-launch') parts.push(c.dim('after launch'));
-  if (item.recurs) parts.push(c.dim(`every ${shown(item.recurs)}`));
-  if (item.role) parts.push(c.dim(`role ${shown(item.role)}`));
-  if (item.check) parts.push(c.cyan(shown(`${item.check.kind} ${targetText(item.check)}`)));
-  if (!item.blocking) parts.push(c.yellow('advisory'));
-  if (item.skip) parts.push(c.dim(`skipped: ${shown(item.skip)}`));
-  if (item.due) parts.push(c.dim(`due ${shown(item.due.text)}`));
-  if (item.owner) parts.push(c.dim(`owner ${shown(item.owner)}`));
-  return parts.filter(Boolean).join('  ');
+  const marks: Part[] = [{ text: item.kind === 'task' ? '' : item.kind, style: c.dim }];
+  if (phaseOf(item) === 'post-launch') marks.push({ text: 'after launch', style: c.dim });
+  if (item.recurs) marks.push({ text: `every ${shown(item.recurs)}`, style: c.dim });
+  if (item.role) marks.push({ text: `role ${shown(item.role)}`, style: c.dim });
+  if (item.check) {
+    marks.push({ text: shown(`${item.check.kind} ${targetText(item.check)}`), style: c.cyan });
+    const windowed = windowMark(item.check);
+    if (windowed) marks.push({ text: windowed, style: c.cyan });
+  }
+  if (!item.blocking) marks.push({ text: 'advisory', style: c.yellow });
+  if (item.skip) marks.push({ text: `skipped: ${shown(item.skip)}`, style: c.dim });
+  if (item.due) marks.push({ text: `due ${shown(item.due.text)}`, style: c.dim });
+  if (item.owner) marks.push({ text: `owner ${shown(item.owner)}`, style: c.dim });
+  const under = [{ text: `${indent}${' '.repeat(width(box))}` }];
+  return layout(head, shown(item.title), marks, under, cols);
+}
+
+const used = (parts: Part[]) => parts.filter((p) => p.text !== '').reduce((n, p) => n + width(p.text) + 2, 0);
+
+/**
+ * An item's lines: its title takes the room the other parts leave. When that is under TITLE_MIN
+ * columns, the marks move to a line of their own under the title (so a check and its window are never
+ * cut off), and when even the id leaves no room, the title moves under the id too.
+ */
+function layout(head: Part[], title: string, marks: Part[], under: Part[], cols: number): string[] {
+  const least = Math.min(width(title), TITLE_MIN);
+  const room = cols - used([...head, ...marks]);
+  if (room >= least) return [fitLine([...head, { text: clip(title, room) }, ...marks], cols)];
+  const beside = cols - used(head);
+  const marked = marks.some((p) => p.text !== '');
+  if (beside >= least || head === under)
+    return [
+      fitLine([...head, { text: clip(title, Math.max(1, beside)) }], cols),
+      ...(marked ? [fitLine([...under, ...marks], cols)] : []),
+    ];
+  return [fitLine(head, cols), ...layout(under, title, marks, under, cols)];
+}
+
+/** `[window 24h, every 1m]` (and the tolerance when not every sample must pass) for a windowed check. */
+function windowMark(check: CheckSpec): string | undefined {
+  const w = check.window;
+  if (!w) return undefined;
+  const every = check.every ?? formatDuration(w.everyMs);
+  const tolerance =
+    w.tolerance < 1 ? `, tolerance ${check.tolerance ?? `${Math.round(w.tolerance * 1000) / 10}%`}` : '';
+  return shown(`[window ${w.holdText || formatDuration(w.holdMs)}, every ${every}${tolerance}]`);
 }
 
 /** The count line: `27 items (25 task, 2 field), 8 criteria, 4 sign-off slots; 3 checks`. */

@@ -65,7 +65,10 @@ describe('gonogo suggest', () => {
   it('gonogo lint counts the items that look automatable but have no check', async () => {
     const seed = seedPath('000-enterprise-go-live.md');
     const text = await runCli(['lint', seed]);
-    expect(text.stdout).toContain(`7 items look automatable but have no check: run gonogo suggest ${seed}`);
+    // The hint wraps at the width, its continuation indented.
+    expect(text.stdout.replace(/\n {2}/g, ' ')).toContain(
+      `7 items look automatable but have no check: run gonogo suggest ${seed}`,
+    );
     const json = JSON.parse((await runCli(['lint', seed, '--format', 'json'])).stdout);
     expect(json.automatable_unbound).toBe(7);
   });
