@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
 import type { Io, ServeOptions } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
+import { repairText } from '../markdown/repair.js';
+import type { Checklist } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import {
   createCatalog,
@@ -15,6 +18,7 @@ import {
   type ServerMetrics,
 } from '../server/index.js';
 import { startServiceWatch, type Watch } from '../server/watch/index.js';
+import { suggest } from '../suggest/index.js';
 import { recordDigest, serviceActor } from '../usecases/index.js';
 import { type Config, configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
@@ -78,6 +82,7 @@ export async function startServer(
     ...(served.checklists ? { checklists: served.checklists } : {}),
     load: (file, bind) =>
       loadChecklistFile(file, { ...(bind ? { bind } : {}), registry, cacheDir, onCache: metrics.parseCache }),
+    automatableUnbound: (file, checklist) => automatableUnbound(file, checklist, logger),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
   });
@@ -143,6 +148,24 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/**
+ * Items of a loaded checklist that a `gonogo suggest` rule recognises and that have no check, as
+ * `gonogo lint` counts them (from the repaired source, where item lines keep their backticks). A file
+ * that cannot be read again only loses the count, never the checklist.
+ */
+async function automatableUnbound(
+  file: string,
+  checklist: Checklist,
+  logger: Logger,
+): Promise<number | undefined> {
+  try {
+    return suggest(checklist, repairText(await readFile(file)).text).suggestions.length;
+  } catch (err) {
+    logger.warn('cannot count automatable items', { checklist: checklist.id, error: (err as Error).message });
+    return undefined;
+  }
 }
 
 /** How often the service re-verifies the audit chain for `gonogo_audit_verify_ok`. */

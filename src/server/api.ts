@@ -196,7 +196,7 @@ const routes = {
 };
 
 /** The model as the API shows it (environment names only; the file path stays on the server). */
-export function checklistModel(c: Checklist) {
+export function checklistModel(c: Checklist, automatableUnbound?: number) {
   return {
     id: c.id,
     name: c.name,
@@ -209,6 +209,7 @@ export function checklistModel(c: Checklist) {
     items: c.items,
     signoffs: c.signoffs,
     warnings: c.warnings,
+    ...(automatableUnbound === undefined ? {} : { automatable_unbound: automatableUnbound }),
   };
 }
 
@@ -286,8 +287,8 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   });
 
   api.openapi(routes.getChecklist, (c) => {
-    const { checklist } = gate.checklist(c.req.valid('param').id);
-    return c.json(checklistModel(checklist), 200);
+    const { entry, checklist } = gate.checklist(c.req.valid('param').id);
+    return c.json(checklistModel(checklist, entry.automatableUnbound), 200);
   });
 
   api.openapi(routes.createRun, async (c) => {

@@ -12,6 +12,8 @@ export interface CatalogEntry {
   /** The file's path relative to the checklists directory: what users see (never a server path). */
   file: string;
   checklist?: Checklist;
+  /** How many items `gonogo suggest` would bind that have no check yet (when the server counts them). */
+  automatableUnbound?: number;
   /** Every problem, one `file:line:column: message` per line. */
   error?: string;
 }
@@ -32,6 +34,11 @@ export interface CatalogOptions {
    * `*.md` files of `dir`; `dir` is then the project's directory, which names them.
    */
   checklists?: readonly { file: string; bind?: string }[];
+  /**
+   * How many items of a loaded checklist look automatable but have no check. The composition root
+   * counts them (with the suggest rules, which the server layer does not import).
+   */
+  automatableUnbound?(file: string, checklist: Checklist): Promise<number | undefined>;
   /** Called for each checklist that loads (the server records its digest in the store). */
   onLoaded?(checklist: Checklist): Promise<void> | void;
   logger: Logger;
@@ -134,7 +141,13 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
         }
         seen.add(checklist.id);
         await opts.onLoaded?.(checklist);
-        next.push({ id: checklist.id, file, checklist });
+        const automatableUnbound = await opts.automatableUnbound?.(real as string, checklist);
+        next.push({
+          id: checklist.id,
+          file,
+          checklist,
+          ...(automatableUnbound === undefined ? {} : { automatableUnbound }),
+        });
       } catch (err) {
         const error = shown(describeLoadError(err));
         opts.logger.warn('checklist did not load', { file, error });

@@ -247,6 +247,10 @@ export const ChecklistModelSchema = z
     ),
     signoffs: z.array(z.string()),
     warnings: z.array(z.looseObject({ message: z.string(), line: z.number(), column: z.number() })),
+    automatable_unbound: z.number().int().min(0).optional().openapi({
+      description:
+        'Items that look automatable (a `gonogo suggest` rule recognises them) but have no check, as `gonogo lint` counts them.',
+    }),
   })
   .openapi('Checklist');
 

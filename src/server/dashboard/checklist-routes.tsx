@@ -3,6 +3,7 @@ import type { RunRecord } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
 import { ActionError, permits, tokenActor } from '../../usecases/index.js';
 import { environmentNames } from '../api.js';
+import type { CatalogEntry } from '../catalog.js';
 import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
 import { findRun } from '../run-lookup.js';
@@ -10,6 +11,12 @@ import { checklistLang } from './lang.js';
 import { readFilters } from './pages/checklist-parts.js';
 import { ChecklistPage, MessagePage, RunPage, type WindowHistory } from './pages/index.js';
 import { checklistOfPath, type DashboardDeps } from './route-deps.js';
+
+/** The page's "automatable but unbound" line: the count and the file `gonogo suggest` takes. */
+function automatableOf(entry: CatalogEntry | undefined): { automatable?: { count: number; file: string } } {
+  const count = entry?.automatableUnbound;
+  return entry && count ? { automatable: { count, file: entry.file } } : {};
+}
 
 /** The checklist page: stored verdict, items, window charts, and the forms the session may use. */
 export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): void {
@@ -56,6 +63,7 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
         now={now}
         lang={checklistLang(checklist)}
         filters={readFilters((name) => c.req.query(name))}
+        {...automatableOf(deps.catalog.get(checklist.id))}
       />,
     );
   });

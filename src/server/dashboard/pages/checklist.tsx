@@ -62,6 +62,8 @@ export const ChecklistPage: FC<{
   /** Language of the checklist's text (`tr`, `en`), for the page's `lang`. */
   lang: string;
   filters: Filters;
+  /** Items that look automatable but have no check, and the file (relative to the checklists directory). */
+  automatable?: { count: number; file: string };
 }> = ({
   ctx,
   checklist,
@@ -75,6 +77,7 @@ export const ChecklistPage: FC<{
   now,
   lang,
   filters,
+  automatable,
 }) => {
   const base = `/checklists/${encodeURIComponent(checklist.id)}`;
   const progress = blockingProgress(evaluation.items);
@@ -218,6 +221,13 @@ export const ChecklistPage: FC<{
       )}
 
       <h2>Items</h2>
+      {automatable ? (
+        <p class="sub" data-automatable-unbound={automatable.count}>
+          {automatable.count} item{automatable.count === 1 ? ' looks' : 's look'} automatable but{' '}
+          {automatable.count === 1 ? 'has' : 'have'} no check — run{' '}
+          <code>gonogo suggest {automatable.file}</code>
+        </p>
+      ) : null}
       <FilterForm
         items={evaluation.items}
         filters={filters}
