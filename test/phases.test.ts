@@ -172,6 +172,26 @@ describe('seed 001: a 90-day program read as it is written', () => {
     expect(monthly).toMatchObject({ overdue: false, due: '2027-02-03' });
     expect(report.reasons).toEqual([]);
   });
+
+  it('the same with `launch` in a bindings file and the document byte for byte untouched', async () => {
+    const original = readFileSync(`${SHARED}seeds/001-post-launch-90-day-program.md`);
+    const { dir, file } = workspace('001.md', original.toString('utf8'));
+    writeFileSync(join(dir, '001.gonogo.yaml'), 'launch: 2027-01-04\n');
+    const lint = await runCli(['lint', file, '--bind', '001.gonogo.yaml', '--format', 'json'], { cwd: dir });
+    expect(lint.code).toBe(0);
+    const items = json(lint.stdout).items;
+    expect(items.filter((i) => i.kind === 'task')).toHaveLength(6);
+    expect(items.filter((i) => i.kind === 'workstream')).toHaveLength(18);
+    expect(items.filter((i) => i.kind === 'review').map((i) => i.recurs)).toEqual(['7d', '14d', '30d']);
+    const r = await runCli(['status', file, '--bind', '001.gonogo.yaml', '--format', 'json'], {
+      cwd: dir,
+      env: { GONOGO_NOW: '2027-01-24T10:00:00Z' },
+    });
+    const overdue = json(r.stdout).items.filter((i) => i.overdue);
+    expect(overdue).toHaveLength(18);
+    expect(overdue.filter((i) => i.kind === 'review').map((i) => i.recurs)).toEqual(['7d', '14d']);
+    expect(readFileSync(file).equals(original)).toBe(true);
+  });
 });
 
 describe('fields, criteria, skip: and secret: false, through the CLI', () => {
