@@ -1,58 +1,92 @@
 #!/usr/bin/env node
-// `npm run bench`: how much gonogo costs over doing the work by hand, measured in the same run.
-//  (a) a generated 5,000-item HTTP checklist against a local server (in its own process): the whole
-//      `gonogo run` process (start-up, parse, checks, store in a fresh SQLite file, report) against a raw
-//      undici client doing the same requests with the same concurrency. Target: <= 1.5x, peak RSS < 200 MB.
-//      Reported apart: the first, cold run (Markdown parsed) and warm runs (parse cache hit).
-//  (b) start-up: `gonogo lint` on seed 004 against `node -e 0`, median of N runs. Target: <= 4x.
-// Options: --items N (5000) --rounds N (3) --startup-runs N (15) --concurrency N --strict (exit 1 over target)
+// `node bench/run.mjs` (part of `npm run bench`): what a whole `gonogo run` process costs over doing the
+// same requests by hand, measured side by side in one run, alternating, medians.
+//  - Fixtures: generated checklists of http checks (three conditions each), `flat` (one heading) and
+//    `sectioned` (a heading every 50 items), at 500 and 5,000 items (50,000 with --large).
+//  - Targets: Debian's nginx (started here on a free port with its own temporary prefix) and the Node
+//    server of server.mjs, each in its own process.
+//  - Cases: warm (parse cache hit, as CI re-running a gate) and cold (empty parse cache: the Markdown is
+//    parsed) gonogo runs, each with a fresh SQLite store, against the raw floor (raw-client.mjs: an undici
+//    Pool doing the same requests with the same concurrency, JSON parsed), measured in the same rounds.
+//  - Measured per process: wall time (spawn to exit), CPU (user + sys) and peak RSS from probe.mjs.
+//    Memory above the floor per item: (gonogo peak RSS - raw peak RSS) / items, and the slope between
+//    the two largest sizes (what one more item costs).
+//  --compare DIR measures another build of gonogo (a worktree with its own built dist/, e.g. the main
+//  branch before a change) in the same rounds, so before/after ratios come from one sitting.
+// Options: --sizes 500,5000 --large (adds 50000) --shapes flat,sectioned --targets nginx,node
+//  --rounds N (3) --cold-rounds N (rounds; 1 with --large) --no-cold --compare DIR --concurrency N --strict
+// Results: artifacts/bench/results.json, key `run` (other scripts' keys are kept).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startNginx } from './nginx.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const BIN = join(ROOT, 'bin', 'gonogo');
 const PROBE = join(BENCH, 'probe.mjs');
 const SEED_004 = join(BENCH, 'fixtures', '004-production-checklist.md');
 
-const TARGETS = { runRatio: 1.5, peakRssMb: 200, startupRatio: 4 };
+/** Issue 15's targets: warm run against the raw floor, memory above the floor per item. */
+const TARGETS = { warmRatio: { 500: 1.3, 5000: 1.3, 50000: 1.5 }, bytesPerItem: 1024, startupRatio: 4 };
 
 const { values } = parseArgs({
   options: {
-    items: { type: 'string', default: '5000' },
+    sizes: { type: 'string', default: '500,5000' },
+    large: { type: 'boolean', default: false },
+    shapes: { type: 'string', default: 'flat,sectioned' },
+    targets: { type: 'string', default: 'nginx,node' },
     rounds: { type: 'string', default: '3' },
+    'cold-rounds': { type: 'string' },
+    'no-cold': { type: 'boolean', default: false },
+    compare: { type: 'string' },
     'startup-runs': { type: 'string', default: '15' },
     concurrency: { type: 'string' },
     strict: { type: 'boolean', default: false },
   },
 });
-const ITEMS = Number(values.items);
+const SIZES = values.sizes.split(',').map(Number);
+if (values.large && !SIZES.includes(50000)) SIZES.push(50000);
+const SHAPES = values.shapes.split(',');
+const TARGET_NAMES = values.targets.split(',');
 const ROUNDS = Number(values.rounds);
-const STARTUP_RUNS = Number(values['startup-runs']);
+const COLD_ROUNDS = values['no-cold'] ? 0 : Number(values['cold-rounds'] ?? (values.large ? 1 : ROUNDS));
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const ms = (x) => `${x.toFixed(0)} ms`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+/** The builds measured: this one, and the one given with --compare. */
+const builds = [{ name: 'gonogo', root: ROOT }];
+if (values.compare) builds.push({ name: 'compare', root: resolve(values.compare) });
+for (const b of builds) {
+  if (!existsSync(join(b.root, 'dist', 'app', 'main.js'))) {
+    console.error(`${b.root}: the CLI is not built: run \`npm run build\` there first.`);
+    process.exit(2);
+  }
+}
+
+const scratch = await mkdtemp(join(tmpdir(), 'gonogo-bench-'));
 
 /**
  * Run a Node process to completion; returns wall time (spawn to exit), its CPU time and peak RSS (from
  * the probe preloaded into it), exit code and output.
  */
-async function measure(args, { env = {} } = {}) {
+async function measure(args, { env = {}, cwd = ROOT } = {}) {
   const probeFile = join(scratch, `probe-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', PROBE, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NO_COLOR: '1', ...env, BENCH_PROBE_FILE: probeFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,41 +98,52 @@ async function measure(args, { env = {} } = {}) {
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  const code = await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (c) => resolve(c));
+  const code = await new Promise((res, rej) => {
+    child.once('error', rej);
+    child.once('close', (c) => res(c));
   });
   const wallMs = performance.now() - started;
   const probe = existsSync(probeFile)
     ? JSON.parse(await readFile(probeFile, 'utf8'))
     : { peakRss: Number.NaN, cpuMs: Number.NaN };
+  await rm(probeFile, { force: true });
   return { wallMs, ...probe, code, stdout, stderr };
 }
 
-/** Start the bench server in its own process and wait for the port it prints. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.once('error', reject);
-    child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
+/** Start the Node bench server in its own process and wait for the port it prints. */
+function startNodeServer() {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.once('error', rej);
+    child.stdout.once('data', (d) =>
+      res({
+        url: `http://127.0.0.1:${Number(String(d).trim())}`,
+        stop: async () => {
+          const gone = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await gone;
+        },
+      }),
+    );
   });
 }
 
-/** A checklist of `n` HTTP items in sections of 50, every one bound to its own URL on the server. */
-function checklist(n, port) {
+/**
+ * A checklist of `n` http items, each bound to its own path on the target, with three conditions.
+ * `sectioned`: a heading every 50 items (the old fixture); `flat`: one heading over all of them.
+ */
+function checklist(n, base, shape) {
   const lines = [
     '---',
     'id: bench-http',
     'name: Bench HTTP checklist',
     'environments:',
-    `  bench: { BASE_URL: "http://127.0.0.1:${port}" }`,
+    `  bench: { BASE_URL: "${base}" }`,
     '---',
     '# Bench',
   ];
   for (let i = 0; i < n; i++) {
-    if (i % 50 === 0) lines.push('', `## Section ${i / 50 + 1}`);
+    if (shape === 'sectioned' && i % 50 === 0) lines.push('', `## Section ${i / 50 + 1}`);
     lines.push(
       `- [ ] Endpoint ${i} answers`,
       '  ```check',
@@ -110,181 +155,207 @@ function checklist(n, port) {
   return `${lines.join('\n')}\n`;
 }
 
-/** The concurrency gonogo uses per host, so the baseline gets the same (a fair comparison). */
+/** The concurrency gonogo uses per host, so the floor gets the same (a fair comparison). */
 async function gonogoConcurrency() {
   if (values.concurrency) return Number(values.concurrency);
-  // All 5,000 items hit one host, so the per-host bound is the one in force.
   const limiter = await import(join(ROOT, 'dist', 'engine', 'limiter.js'));
   return Math.min(limiter.DEFAULT_PER_HOST, limiter.DEFAULT_CONCURRENCY);
 }
 
-if (!existsSync(join(ROOT, 'dist', 'app', 'main.js'))) {
-  console.error('The CLI is not built: run `npm run build` first.');
-  process.exit(2);
+let runCount = 0;
+/** One `gonogo run` of `file` with a fresh store; `cacheDir` decides warm (primed) or cold (empty). */
+async function runGonogo(build, file, items, cacheDir) {
+  const n = ++runCount;
+  const db = join(scratch, `run-${n}.db`);
+  const out = join(scratch, `run-${n}.json`);
+  const r = await measure(
+    [join(build.root, 'bin', 'gonogo'), 'run', file, '--env', 'bench', '--db', db, '--format', 'json', '--out', out],
+    { env: { GONOGO_CACHE_DIR: cacheDir }, cwd: build.root },
+  );
+  if (r.code !== 0) throw new Error(`${build.name}: gonogo run exited ${r.code} (expected 0, GO):\n${r.stdout}${r.stderr}`);
+  const report = JSON.parse(await readFile(out, 'utf8'));
+  if (report.summary.pass !== items) {
+    throw new Error(`${build.name}: passed ${report.summary.pass} of ${items}: ${JSON.stringify(report.summary)}`);
+  }
+  await Promise.all([db, `${db}-wal`, `${db}-shm`, out].map((f) => rm(f, { force: true })));
+  return r;
 }
 
-const scratch = await mkdtemp(join(tmpdir(), 'gonogo-bench-'));
-// Wall-clock ratios mean little on a machine busy with other work: say how busy it was.
-const load = () => loadavg()[0].toFixed(1);
-console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
-const results = { at: new Date().toISOString(), node: process.version, items: ITEMS };
-const verdicts = [];
-try {
-  // (a) 5,000 HTTP checks
-  const server = await startServer();
-  try {
-    const concurrency = await gonogoConcurrency();
-    const file = join(scratch, 'bench-http.md');
-    await writeFile(file, checklist(ITEMS, server.port));
-    console.log(
-      `(a) ${ITEMS} HTTP checks against a local server, concurrency ${concurrency}, ${ROUNDS} rounds`,
-    );
-    // gonogo caches parsed checklists by content (src/app/load-checklist.ts). The first run of a file is
-    // "cold" (Markdown parsed), later runs are "warm" (parse cache hit), as in CI re-running a gate. Both
-    // are measured, each against a raw run of its own, and reported apart; the cache lives in the scratch
-    // directory so the user's cache is neither used nor touched.
-    const cacheDir = join(scratch, 'parse-cache');
-    const runGonogo = async (name) => {
-      const db = join(scratch, `${name}.db`);
-      const out = join(scratch, `${name}.json`);
-      const r = await measure(
-        [BIN, 'run', file, '--env', 'bench', '--db', db, '--format', 'json', '--out', out],
-        { env: { GONOGO_CACHE_DIR: cacheDir } },
-      );
-      if (r.code !== 0)
-        throw new Error(`gonogo run exited ${r.code} (expected 0, GO):\n${r.stdout}${r.stderr}`);
-      const report = JSON.parse(await readFile(out, 'utf8'));
-      if (report.summary.pass !== ITEMS) {
-        throw new Error(
-          `gonogo passed ${report.summary.pass} of ${ITEMS} items: ${JSON.stringify(report.summary)}`,
-        );
-      }
-      return r;
-    };
-    const runRaw = async () => {
-      const r = await measure([
-        join(BENCH, 'raw-client.mjs'),
-        `http://127.0.0.1:${server.port}`,
-        String(ITEMS),
-        String(concurrency),
-      ]);
-      if (r.code !== 0) throw new Error(`raw client failed: ${r.stderr}`);
-      return r;
-    };
+async function runRaw(url, items, concurrency) {
+  const r = await measure([join(BENCH, 'raw-client.mjs'), url, String(items), String(concurrency)]);
+  if (r.code !== 0) throw new Error(`raw client failed: ${r.stderr}`);
+  return r;
+}
 
-    const coldRaw = await runRaw();
-    const cold = await runGonogo('cold');
-    console.log(
-      `    cold (Markdown parsed): gonogo ${ms(cold.wallMs)} (cpu ${ms(cold.cpuMs)}, ${mb(cold.peakRss)}), raw undici ${ms(coldRaw.wallMs)} (cpu ${ms(coldRaw.cpuMs)})`,
-    );
-    const gonogo = [];
-    const raw = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate which goes first so a warm-up effect (caches, CPU clock) favours neither.
-      const order = round % 2 ? ['gonogo', 'raw'] : ['raw', 'gonogo'];
-      for (const which of order) {
-        if (which === 'raw') raw.push(await runRaw());
-        else gonogo.push(await runGonogo(`round-${round}`));
-      }
-      const [gl, rl] = [gonogo.at(-1), raw.at(-1)];
-      console.log(
-        `    warm round ${round}: gonogo ${ms(gl.wallMs)} (cpu ${ms(gl.cpuMs)}), raw undici ${ms(rl.wallMs)} (cpu ${ms(rl.cpuMs)})`,
-      );
+const stats = (rs) => ({
+  wallMs: median(rs.map((r) => r.wallMs)),
+  cpuMs: median(rs.map((r) => r.cpuMs)),
+  peakRss: median(rs.map((r) => r.peakRss)),
+  runs: rs.length,
+});
+
+/** One size/shape/target: cold and warm runs of every build and the raw floor, alternating. */
+async function benchCase(target, shape, items, concurrency) {
+  const file = join(scratch, `${target.name}-${shape}-${items}.md`);
+  await writeFile(file, checklist(items, target.url, shape));
+  const warmCache = Object.fromEntries(builds.map((b) => [b.name, join(scratch, `cache-${b.name}`)]));
+  // Prime each build's cache (not measured): the warm runs hit it.
+  for (const b of builds) await runGonogo(b, file, items, warmCache[b.name]);
+  const contestants = [{ key: 'raw', run: () => runRaw(target.url, items, concurrency) }];
+  for (const b of builds) contestants.push({ key: `${b.name}.warm`, run: () => runGonogo(b, file, items, warmCache[b.name]) });
+  const got = Object.fromEntries(contestants.map((c) => [c.key, []]));
+  const cold = Object.fromEntries(builds.map((b) => [b.name, []]));
+  const coldRaw = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate which goes first so a warm-up effect (caches, CPU clock) favours none.
+    const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
+    for (const c of order) got[c.key].push(await c.run());
+  }
+  for (let round = 0; round < COLD_ROUNDS; round++) {
+    const order = round % 2 ? [...builds].reverse() : builds;
+    coldRaw.push(await runRaw(target.url, items, concurrency));
+    for (const b of order) {
+      const dir = join(scratch, `cold-${++runCount}`);
+      cold[b.name].push(await runGonogo(b, file, items, dir));
+      await rm(dir, { recursive: true, force: true });
     }
-    const g = median(gonogo.map((r) => r.wallMs));
-    const r = median(raw.map((x) => x.wallMs));
-    const rss = Math.max(...gonogo.map((x) => x.peakRss));
-    const ratio = g / r;
-    const cpuRatio = median(gonogo.map((x) => x.cpuMs)) / median(raw.map((x) => x.cpuMs));
-    const coldRatio = cold.wallMs / coldRaw.wallMs;
-    results.http = {
-      concurrency,
-      gonogoMs: g,
-      rawMs: r,
-      ratio,
-      gonogoCpuMs: median(gonogo.map((x) => x.cpuMs)),
-      rawCpuMs: median(raw.map((x) => x.cpuMs)),
-      cpuRatio,
-      gonogoPeakRss: rss,
-      rawPeakRss: Math.max(...raw.map((x) => x.peakRss)),
-      cold: {
-        gonogoMs: cold.wallMs,
-        rawMs: coldRaw.wallMs,
-        ratio: coldRatio,
-        gonogoCpuMs: cold.cpuMs,
-        rawCpuMs: coldRaw.cpuMs,
-        cpuRatio: cold.cpuMs / coldRaw.cpuMs,
-        gonogoPeakRss: cold.peakRss,
+  }
+  await rm(file, { force: true });
+  const raw = stats(got.raw);
+  const result = { target: target.name, shape, items, raw };
+  for (const b of builds) {
+    const w = stats(got[`${b.name}.warm`]);
+    result[b.name] = {
+      warm: {
+        ...w,
+        ratio: w.wallMs / raw.wallMs,
+        cpuRatio: w.cpuMs / raw.cpuMs,
+        bytesAboveFloorPerItem: (w.peakRss - raw.peakRss) / items,
       },
     };
-    console.log(`    warm, median whole-process time: gonogo ${ms(g)} vs raw undici ${ms(r)}`);
-    console.log(
-      `    warm ratio ${ratio.toFixed(2)}x (target <= ${TARGETS.runRatio}x); CPU time ratio ${cpuRatio.toFixed(2)}x`,
-    );
-    console.log(
-      `    warm peak RSS: gonogo ${mb(rss)} (target < ${TARGETS.peakRssMb} MB), raw undici ${mb(results.http.rawPeakRss)}`,
-    );
-    console.log(
-      `    cold ratio ${coldRatio.toFixed(2)}x (CPU ${(cold.cpuMs / coldRaw.cpuMs).toFixed(2)}x), peak RSS ${mb(cold.peakRss)}: the first run of a file also parses its Markdown`,
-    );
-    verdicts.push(
-      ['run ratio (warm)', ratio <= TARGETS.runRatio],
-      ['peak RSS (warm)', rss < TARGETS.peakRssMb * 1024 * 1024],
-      ['run ratio (cold)', coldRatio <= TARGETS.runRatio],
-      ['peak RSS (cold)', cold.peakRss < TARGETS.peakRssMb * 1024 * 1024],
-    );
-  } finally {
-    server.child.kill('SIGTERM');
+    if (COLD_ROUNDS > 0) {
+      const c = stats(cold[b.name]);
+      const cr = stats(coldRaw);
+      result[b.name].cold = { ...c, ratio: c.wallMs / cr.wallMs, cpuRatio: c.cpuMs / cr.cpuMs, rawCpuMs: cr.cpuMs };
+    }
   }
+  return result;
+}
 
-  // (b) start-up
-  console.log(`\n(b) start-up: gonogo lint on seed 004 vs node -e 0, median of ${STARTUP_RUNS} runs each`);
+function printCase(r) {
+  console.log(
+    `  ${r.target} ${r.shape} ${r.items}: raw ${ms(r.raw.wallMs)} (cpu ${ms(r.raw.cpuMs)}, ${mb(r.raw.peakRss)})`,
+  );
+  for (const b of builds) {
+    const w = r[b.name].warm;
+    console.log(
+      `    ${b.name.padEnd(8)} warm ${ms(w.wallMs)} ${w.ratio.toFixed(2)}x (cpu ${ms(w.cpuMs)} ${w.cpuRatio.toFixed(2)}x), ${mb(w.peakRss)}, ${(w.bytesAboveFloorPerItem / 1024).toFixed(1)} KB/item above the floor`,
+    );
+    const c = r[b.name].cold;
+    if (c) {
+      console.log(
+        `    ${b.name.padEnd(8)} cold ${ms(c.wallMs)} ${c.ratio.toFixed(2)}x (cpu ${ms(c.cpuMs)} ${c.cpuRatio.toFixed(2)}x), ${mb(c.peakRss)}`,
+      );
+    }
+  }
+}
+
+/** `gonogo lint` of seed 004 against `node -e 0` (when bench/startup.mjs, which measures more, is absent). */
+async function startup() {
+  const runs = Number(values['startup-runs']);
   const lint = [];
   const bare = [];
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    // The first run parses seed 004 and fills the parse cache; the median is of warm runs.
-    const l = await measure([BIN, 'lint', SEED_004], {
-      env: { GONOGO_CACHE_DIR: join(scratch, 'parse-cache') },
+  for (let i = 0; i < runs; i++) {
+    const l = await measure([join(ROOT, 'bin', 'gonogo'), 'lint', SEED_004], {
+      env: { GONOGO_CACHE_DIR: join(scratch, 'lint-cache') },
     });
     if (l.code !== 0) throw new Error(`gonogo lint exited ${l.code}:\n${l.stderr}`);
     lint.push(l);
     bare.push(await measure(['-e', '0']));
   }
-  const lm = median(lint.map((x) => x.wallMs));
-  const bm = median(bare.map((x) => x.wallMs));
-  const lintCpu = median(lint.map((x) => x.cpuMs));
-  const bareCpu = median(bare.map((x) => x.cpuMs));
-  results.startup = {
-    lintMs: lm,
-    nodeMs: bm,
-    ratio: lm / bm,
-    lintCpuMs: lintCpu,
-    nodeCpuMs: bareCpu,
-    cpuRatio: lintCpu / bareCpu,
+  const l = stats(lint);
+  const b = stats(bare);
+  return { lintMs: l.wallMs, nodeMs: b.wallMs, ratio: l.wallMs / b.wallMs, lintCpuMs: l.cpuMs, nodeCpuMs: b.cpuMs, cpuRatio: l.cpuMs / b.cpuMs };
+}
+
+console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
+const concurrency = await gonogoConcurrency();
+const cases = [];
+const verdicts = [];
+const startedLoad = loadavg();
+try {
+  for (const name of TARGET_NAMES) {
+    const target = name === 'nginx' ? await startNginx() : await startNodeServer();
+    target.name = name;
+    try {
+      console.log(`\n${name} (${target.url}), concurrency ${concurrency}, ${ROUNDS} warm rounds, ${COLD_ROUNDS} cold`);
+      for (const shape of SHAPES) {
+        for (const items of SIZES) {
+          const r = await benchCase(target, shape, items, concurrency);
+          printCase(r);
+          cases.push(r);
+        }
+      }
+    } finally {
+      await target.stop();
+    }
+  }
+  // Memory one more item costs, above what one more request costs the floor: the slope between sizes.
+  const slopes = [];
+  const sizes = [...SIZES].sort((a, b) => a - b);
+  if (sizes.length >= 2) {
+    const [small, large] = sizes.slice(-2);
+    for (const name of TARGET_NAMES) {
+      for (const shape of SHAPES) {
+        const a = cases.find((c) => c.target === name && c.shape === shape && c.items === small);
+        const z = cases.find((c) => c.target === name && c.shape === shape && c.items === large);
+        for (const b of builds) {
+          const perItem =
+            (z[b.name].warm.peakRss - a[b.name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss)) / (large - small);
+          slopes.push({ target: name, shape, build: b.name, from: small, to: large, bytesPerItem: perItem });
+        }
+      }
+    }
+    console.log(`\nmemory per extra item above the floor (warm, ${sizes.at(-2)} -> ${sizes.at(-1)} items):`);
+    for (const s of slopes) console.log(`  ${s.target} ${s.shape} ${s.build}: ${(s.bytesPerItem / 1024).toFixed(2)} KB`);
+  }
+  for (const c of cases) {
+    const limit = TARGETS.warmRatio[c.items];
+    if (limit) verdicts.push([`warm ${c.items} ${c.shape} ${c.target} <= ${limit}x`, c.gonogo.warm.ratio <= limit]);
+  }
+  for (const s of slopes.filter((x) => x.build === 'gonogo')) {
+    verdicts.push([`memory per item ${s.shape} ${s.target} <= 1 KB`, s.bytesPerItem <= TARGETS.bytesPerItem]);
+  }
+  const results = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cores: availableParallelism(),
+    loadAverage: { start: startedLoad, end: loadavg() },
+    concurrency,
+    builds: Object.fromEntries(builds.map((b) => [b.name, b.root])),
+    cases,
+    memorySlopes: slopes,
+    targets: TARGETS,
   };
-  console.log(
-    `    median: gonogo lint ${ms(lm)} (cpu ${ms(lintCpu)}) vs node -e 0 ${ms(bm)} (cpu ${ms(bareCpu)})`,
-  );
-  console.log(
-    `    ratio ${(lm / bm).toFixed(2)}x (target <= ${TARGETS.startupRatio}x); CPU time ratio ${(lintCpu / bareCpu).toFixed(2)}x`,
-  );
-  verdicts.push(['start-up ratio', lm / bm <= TARGETS.startupRatio]);
+  if (!existsSync(join(BENCH, 'startup.mjs'))) {
+    results.startup = await startup();
+    const s = results.startup;
+    console.log(
+      `\nstart-up: gonogo lint seed 004 ${ms(s.lintMs)} vs node -e 0 ${ms(s.nodeMs)}: ${s.ratio.toFixed(2)}x (cpu ${s.cpuRatio.toFixed(2)}x)`,
+    );
+    verdicts.push([`start-up <= ${TARGETS.startupRatio}x`, s.ratio <= TARGETS.startupRatio]);
+  }
+  results.loadAverage.end = loadavg();
+  // Read-modify-write: the other bench scripts keep their own keys in the same file.
+  const artifacts = join(ROOT, 'artifacts', 'bench');
+  await mkdir(artifacts, { recursive: true });
+  const path = join(artifacts, 'results.json');
+  const all = existsSync(path) ? JSON.parse(await readFile(path, 'utf8')) : {};
+  all.run = results;
+  await writeFile(path, `${JSON.stringify(all, null, 2)}\n`);
+  console.log(`\nload average ${load()} at the end; results: artifacts/bench/results.json (key "run")`);
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
-
-results.loadAverageAtEnd = loadavg()[0];
-console.log(
-  `\nload average ${load()} at the end${loadavg()[0] > availableParallelism() ? ': the machine was busy, wall-clock ratios are pessimistic; CPU ratios are steadier' : ''}`,
-);
-const artifacts = join(ROOT, 'artifacts', 'bench');
-await mkdir(artifacts, { recursive: true });
-await writeFile(
-  join(artifacts, 'results.json'),
-  `${JSON.stringify({ ...results, targets: TARGETS }, null, 2)}\n`,
-);
-console.log(
-  `\n${verdicts.map(([name, ok]) => `${name}: ${ok ? 'within target' : 'OVER TARGET'}`).join(' · ')}`,
-);
-console.log(`results: ${join('artifacts', 'bench', 'results.json')}`);
+console.log(verdicts.map(([name, ok]) => `${name}: ${ok ? 'within target' : 'OVER TARGET'}`).join('\n'));
 if (values.strict && verdicts.some(([, ok]) => !ok)) process.exit(1);
