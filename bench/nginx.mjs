@@ -67,9 +67,13 @@ export async function startNginx() {
     await writeFile(join(prefix, 'www', 'item.json'), `${JSON.stringify({ ok: true, path: '/item' })}\n`);
     const port = await freePort();
     await writeFile(join(prefix, 'nginx.conf'), config(prefix, port));
-    const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      NGINX,
+      ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;

@@ -64,7 +64,10 @@ const median = (xs) => {
 };
 const ms = (x) => `${x.toFixed(0)} ms`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 /** The builds measured: this one, and the one given with --compare. */
 const builds = [{ name: 'gonogo', root: ROOT }];
@@ -113,7 +116,9 @@ async function measure(args, { env = {}, cwd = ROOT } = {}) {
 /** Start the Node bench server in its own process and wait for the port it prints. */
 function startNodeServer() {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.once('error', rej);
     child.stdout.once('data', (d) =>
       res({
@@ -169,13 +174,28 @@ async function runGonogo(build, file, items, cacheDir) {
   const db = join(scratch, `run-${n}.db`);
   const out = join(scratch, `run-${n}.json`);
   const r = await measure(
-    [join(build.root, 'bin', 'gonogo'), 'run', file, '--env', 'bench', '--db', db, '--format', 'json', '--out', out],
+    [
+      join(build.root, 'bin', 'gonogo'),
+      'run',
+      file,
+      '--env',
+      'bench',
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--out',
+      out,
+    ],
     { env: { GONOGO_CACHE_DIR: cacheDir }, cwd: build.root },
   );
-  if (r.code !== 0) throw new Error(`${build.name}: gonogo run exited ${r.code} (expected 0, GO):\n${r.stdout}${r.stderr}`);
+  if (r.code !== 0)
+    throw new Error(`${build.name}: gonogo run exited ${r.code} (expected 0, GO):\n${r.stdout}${r.stderr}`);
   const report = JSON.parse(await readFile(out, 'utf8'));
   if (report.summary.pass !== items) {
-    throw new Error(`${build.name}: passed ${report.summary.pass} of ${items}: ${JSON.stringify(report.summary)}`);
+    throw new Error(
+      `${build.name}: passed ${report.summary.pass} of ${items}: ${JSON.stringify(report.summary)}`,
+    );
   }
   await Promise.all([db, `${db}-wal`, `${db}-shm`, out].map((f) => rm(f, { force: true })));
   return r;
@@ -202,7 +222,8 @@ async function benchCase(target, shape, items, concurrency) {
   // Prime each build's cache (not measured): the warm runs hit it.
   for (const b of builds) await runGonogo(b, file, items, warmCache[b.name]);
   const contestants = [{ key: 'raw', run: () => runRaw(target.url, items, concurrency) }];
-  for (const b of builds) contestants.push({ key: `${b.name}.warm`, run: () => runGonogo(b, file, items, warmCache[b.name]) });
+  for (const b of builds)
+    contestants.push({ key: `${b.name}.warm`, run: () => runGonogo(b, file, items, warmCache[b.name]) });
   const got = Object.fromEntries(contestants.map((c) => [c.key, []]));
   const cold = Object.fromEntries(builds.map((b) => [b.name, []]));
   const coldRaw = [];
@@ -236,7 +257,12 @@ async function benchCase(target, shape, items, concurrency) {
     if (COLD_ROUNDS > 0) {
       const c = stats(cold[b.name]);
       const cr = stats(coldRaw);
-      result[b.name].cold = { ...c, ratio: c.wallMs / cr.wallMs, cpuRatio: c.cpuMs / cr.cpuMs, rawCpuMs: cr.cpuMs };
+      result[b.name].cold = {
+        ...c,
+        ratio: c.wallMs / cr.wallMs,
+        cpuRatio: c.cpuMs / cr.cpuMs,
+        rawCpuMs: cr.cpuMs,
+      };
     }
   }
   return result;
@@ -275,7 +301,14 @@ async function startup() {
   }
   const l = stats(lint);
   const b = stats(bare);
-  return { lintMs: l.wallMs, nodeMs: b.wallMs, ratio: l.wallMs / b.wallMs, lintCpuMs: l.cpuMs, nodeCpuMs: b.cpuMs, cpuRatio: l.cpuMs / b.cpuMs };
+  return {
+    lintMs: l.wallMs,
+    nodeMs: b.wallMs,
+    ratio: l.wallMs / b.wallMs,
+    lintCpuMs: l.cpuMs,
+    nodeCpuMs: b.cpuMs,
+    cpuRatio: l.cpuMs / b.cpuMs,
+  };
 }
 
 console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
@@ -288,7 +321,9 @@ try {
     const target = name === 'nginx' ? await startNginx() : await startNodeServer();
     target.name = name;
     try {
-      console.log(`\n${name} (${target.url}), concurrency ${concurrency}, ${ROUNDS} warm rounds, ${COLD_ROUNDS} cold`);
+      console.log(
+        `\n${name} (${target.url}), concurrency ${concurrency}, ${ROUNDS} warm rounds, ${COLD_ROUNDS} cold`,
+      );
       for (const shape of SHAPES) {
         for (const items of SIZES) {
           const r = await benchCase(target, shape, items, concurrency);
@@ -311,17 +346,20 @@ try {
         const z = cases.find((c) => c.target === name && c.shape === shape && c.items === large);
         for (const b of builds) {
           const perItem =
-            (z[b.name].warm.peakRss - a[b.name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss)) / (large - small);
+            (z[b.name].warm.peakRss - a[b.name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss)) /
+            (large - small);
           slopes.push({ target: name, shape, build: b.name, from: small, to: large, bytesPerItem: perItem });
         }
       }
     }
     console.log(`\nmemory per extra item above the floor (warm, ${sizes.at(-2)} -> ${sizes.at(-1)} items):`);
-    for (const s of slopes) console.log(`  ${s.target} ${s.shape} ${s.build}: ${(s.bytesPerItem / 1024).toFixed(2)} KB`);
+    for (const s of slopes)
+      console.log(`  ${s.target} ${s.shape} ${s.build}: ${(s.bytesPerItem / 1024).toFixed(2)} KB`);
   }
   for (const c of cases) {
     const limit = TARGETS.warmRatio[c.items];
-    if (limit) verdicts.push([`warm ${c.items} ${c.shape} ${c.target} <= ${limit}x`, c.gonogo.warm.ratio <= limit]);
+    if (limit)
+      verdicts.push([`warm ${c.items} ${c.shape} ${c.target} <= ${limit}x`, c.gonogo.warm.ratio <= limit]);
   }
   for (const s of slopes.filter((x) => x.build === 'gonogo')) {
     verdicts.push([`memory per item ${s.shape} ${s.target} <= 1 KB`, s.bytesPerItem <= TARGETS.bytesPerItem]);

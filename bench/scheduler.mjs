@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// `node bench/scheduler.mjs` (part of `npm run bench`): the CPU the service's watch scheduler spends per
+// check at 10,000 checks a minute, against a raw floor doing the same requests on the same cadence.
+//  - gonogo: `gonogo serve` in-process (startServer from dist/, SQLite store, the real watch loop) with one
+//    checklist of N windowed http checks (`hold: 1h`, `every: E`, three conditions each) against nginx:
+//    every E the leader claims each item's slot, runs the checks and stores the samples.
+//  - raw: an undici Pool doing the same N requests (JSON parsed, the same three tests) at the same
+//    slots (multiples of E since the epoch), with gonogo's per-host concurrency.
+//  Each runs in its own process; after a warm-up, CPU (user + sys) over a fixed window is divided by the
+//  checks completed in it. Rounds alternate; medians. Default 500 items every 3s = 10,000 checks/min.
+// Options: --items N (500) --every S (3) --warmup S (8) --seconds S (30) --rounds N (3) --compare DIR --strict
+// Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TARGET_RATIO = 1.5;
+
+if (process.argv[2] === '--child') await child(JSON.parse(process.argv[3]));
+else await main();
+
+/** One measured process: start the workload, let it warm up, measure CPU and checks over the window. */
+async function child({ mode, root, url, items, everyS, warmupS, seconds, dir }) {
+  let checks = 0;
+  let stop;
+  if (mode === 'raw') stop = await rawFloor(url, items, everyS, (n) => (checks += n));
+  else stop = await gonogoServe(root, url, items, everyS, dir, (n) => (checks += n));
+  await sleep(warmupS * 1000);
+  const cpu0 = process.cpuUsage();
+  const checks0 = checks;
+  const rss0 = process.memoryUsage().rss;
+  await sleep(seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const done = checks - checks0;
+  const rss = process.memoryUsage().rss;
+  await stop();
+  process.send({ cpuMs: (cpu.user + cpu.system) / 1000, checks: done, rssStart: rss0, rssEnd: rss });
+  process.exit(0);
+}
+
+/** The floor: the same requests at the same slots through an undici Pool. */
+async function rawFloor(url, items, everyS, counted) {
+  const { Pool } = await import('undici');
+  const pool = new Pool(url, { connections: 8 });
+  const every = everyS * 1000;
+  let timer;
+  let stopped = false;
+  const slot = async () => {
+    let next = 0;
+    let ok = 0;
+    const worker = async () => {
+      while (next < items) {
+        const i = next++;
+        const res = await pool.request({ path: `/item/${i}`, method: 'GET' });
+        const body = await res.body.json();
+        if (res.statusCode === 200 && body.ok === true && res.headers['x-request-id']) ok++;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    counted(ok);
+  };
+  const arm = () => {
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        arm();
+        void slot();
+      },
+      every - (Date.now() % every),
+    );
+  };
+  arm();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await pool.close();
+  };
+}
+
+/** gonogo: the service with its watch loop, over a checklist of windowed checks; counts stored samples. */
+async function gonogoServe(root, url, items, everyS, dir, counted) {
+  const lines = [
+    '---',
+    'id: bench-watch',
+    'name: Bench watch',
+    'schedule: 24h',
+    'environments:',
+    `  bench: { BASE_URL: "${url}" }`,
+    '---',
+    '# Watch',
+  ];
+  for (let i = 0; i < items; i++) {
+    lines.push(
+      `- [ ] Endpoint ${i} stays up`,
+      '  ```check',
+      `  http: \${BASE_URL}/item/${i}`,
+      '  expect: [status == 200, body.ok == true, \'"x-request-id" in headers\']',
+      '  hold: 1h',
+      `  every: ${everyS}s`,
+      '  ```',
+    );
+  }
+  await writeFile(join(dir, 'watch.md'), `${lines.join('\n')}\n`);
+  const mod = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+  const { startServer } = await mod('app/serve.js');
+  const { loadRegistry } = await mod('checks/registry.js');
+  const { openStore } = await mod('store/index.js');
+  const { silentLogger } = await mod('server/index.js');
+  const store = await openStore(join(dir, 'gonogo.db'));
+  const addSamples = store.addSamples.bind(store);
+  store.addSamples = async (samples) => {
+    await addSamples(samples);
+    counted(samples.filter((s) => s.ok).length);
+  };
+  const env = { ...process.env, GONOGO_CACHE_DIR: join(dir, 'cache') };
+  const running = await startServer(
+    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
+    {
+      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env, cwd: dir },
+      openStore: async () => store,
+      registry: loadRegistry,
+      now: () => new Date(),
+    },
+  );
+  return () => running.close();
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      items: { type: 'string', default: '500' },
+      every: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '8' },
+      seconds: { type: 'string', default: '30' },
+      rounds: { type: 'string', default: '3' },
+      compare: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+    },
+  });
+  const builds = [{ name: 'gonogo', root: ROOT }];
+  if (values.compare) builds.push({ name: 'compare', root: resolve(values.compare) });
+  for (const b of builds) {
+    if (!existsSync(join(b.root, 'dist', 'app', 'serve.js'))) {
+      console.error(`${b.root}: not built: run \`npm run build\` there first.`);
+      process.exit(2);
+    }
+  }
+  const items = Number(values.items);
+  const everyS = Number(values.every);
+  const perMinute = (items * 60) / everyS;
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
+  console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
+  console.log(
+    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${values.seconds}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds`,
+  );
+  const { startNginx } = await import('./nginx.mjs');
+  const nginx = await startNginx();
+  const startedLoad = loadavg();
+  const got = Object.fromEntries(['raw', ...builds.map((b) => b.name)].map((k) => [k, []]));
+  try {
+    const contestants = ['raw', ...builds.map((b) => b.name)];
+    for (let round = 0; round < Number(values.rounds); round++) {
+      const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
+      for (const name of order) {
+        const dir = await mkdtemp(join(tmpdir(), 'gonogo-bench-watch-'));
+        try {
+          const spec = {
+            mode: name === 'raw' ? 'raw' : 'gonogo',
+            root: builds.find((b) => b.name === name)?.root ?? ROOT,
+            url: nginx.url,
+            items,
+            everyS,
+            warmupS: Number(values.warmup),
+            seconds: Number(values.seconds),
+            dir,
+          };
+          const r = await new Promise((res, rej) => {
+            const c = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(spec)], {
+              cwd: spec.root,
+              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            });
+            let msg;
+            c.once('message', (m) => {
+              msg = m;
+            });
+            c.once('error', rej);
+            c.once('exit', (code) => (msg ? res(msg) : rej(new Error(`${name} child exited ${code}`))));
+          });
+          if (r.checks === 0) throw new Error(`${name}: no check completed in the window`);
+          const perCheck = r.cpuMs / r.checks;
+          got[name].push({ ...r, perCheckMs: perCheck });
+          console.log(
+            `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks, cpu ${r.cpuMs.toFixed(0)} ms: ${perCheck.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB`,
+          );
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    await nginx.stop();
+  }
+  const raw = median(got.raw.map((r) => r.perCheckMs));
+  const results = {
+    at: new Date().toISOString(),
+    node: process.version,
+    loadAverage: { start: startedLoad, end: loadavg() },
+    items,
+    everyS,
+    checksPerMinute: perMinute,
+    raw: { cpuMsPerCheck: raw, runs: got.raw },
+    builds: Object.fromEntries(builds.map((b) => [b.name, b.root])),
+    target: TARGET_RATIO,
+  };
+  let over = false;
+  for (const b of builds) {
+    const g = median(got[b.name].map((r) => r.perCheckMs));
+    results[b.name] = { cpuMsPerCheck: g, ratio: g / raw, runs: got[b.name] };
+    console.log(
+      `  ${b.name}: ${g.toFixed(4)} ms CPU per check vs raw ${raw.toFixed(4)} ms: ${(g / raw).toFixed(2)}x (target <= ${TARGET_RATIO}x)`,
+    );
+    if (b.name === 'gonogo' && g / raw > TARGET_RATIO) over = true;
+  }
+  console.log(`load average ${load()} at the end`);
+  const artifacts = join(ROOT, 'artifacts', 'bench');
+  await mkdir(artifacts, { recursive: true });
+  const path = join(artifacts, 'results.json');
+  const all = existsSync(path) ? JSON.parse(await readFile(path, 'utf8')) : {};
+  all.scheduler = results;
+  await writeFile(path, `${JSON.stringify(all, null, 2)}\n`);
+  if (values.strict && over) process.exit(1);
+}
