@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
 import { ValidationErrors } from '../model/errors.js';
+import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, sealEntry } from './cache-seal.js';
 import { configFrom } from './config.js';
 import { loadChecklistFile } from './load-checklist.js';
@@ -47,13 +48,14 @@ async function setup(name: string, text: string) {
     const [name] = await entries();
     const path = join(cache, name!);
     const text = await readFile(path, 'utf8');
-    return { path, data: JSON.parse(text.slice(text.indexOf('\n') + 1)) };
+    // biome-ignore lint/suspicious/noExplicitAny: the tests reach into the entry to plant changes
+    return { path, data: unpackEntry(text.slice(text.indexOf('\n') + 1)) as any };
   };
   /** Rewrite an entry as gonogo itself would (sealed with the cache's secret). */
-  const seal = async (path: string, data: unknown) => {
+  const seal = async (path: string, data: Entry) => {
     const secret = (await cacheSecret(cache))!;
     const key = path.slice(path.lastIndexOf('/') + 1, -'.json'.length);
-    await writeFile(path, sealEntry(secret, key, JSON.stringify(data)));
+    await writeFile(path, sealEntry(secret, key, packEntry(data)));
   };
   return { file, cache, load, entries, entry, seal };
 }
@@ -116,13 +118,13 @@ describe('the parse cache', () => {
     const { path, data } = await s.entry();
     data.checklist.items[0].title = 'planted';
     // An attacker who can write the folder but not read the secret: plain JSON, then a guessed MAC.
-    await writeFile(path, JSON.stringify(data));
+    await writeFile(path, packEntry(data));
     expect((await s.load()).items[0]!.title).toBe('Health answers');
-    await writeFile(path, `${'0'.repeat(64)}\n${JSON.stringify(data)}`);
+    await writeFile(path, `${'0'.repeat(64)}\n${packEntry(data)}`);
     expect((await s.load()).items[0]!.title).toBe('Health answers');
     // A genuine entry of another checklist copied over this one's name.
     const secret = (await cacheSecret(s.cache))!;
-    await writeFile(path, sealEntry(secret, 'another-key', JSON.stringify(data)));
+    await writeFile(path, sealEntry(secret, 'another-key', packEntry(data)));
     expect((await s.load()).items[0]!.title).toBe('Health answers');
     expect((await s.entry()).data.checklist.items[0].title).toBe('Health answers');
   });

@@ -7,6 +7,7 @@ import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
+import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
 
 /**
@@ -54,12 +55,6 @@ export async function loadChecklistFile(
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return checklist;
-}
-
-/** A cache entry: the parsed checklist, and whether it passed validation. */
-interface Entry {
-  checklist: Checklist;
-  valid: boolean;
 }
 
 async function readInput(file: string, what: string): Promise<Buffer> {
@@ -138,9 +133,7 @@ async function readCached({ dir, secret }: Cache, key: string): Promise<Entry | 
     // An entry whose MAC does not hold (edited, moved, or from before entries were sealed) is a miss.
     const json = openEntry(secret, key, await readFile(join(dir, `${key}.json`), 'utf8'));
     if (json === undefined) return undefined;
-    const entry = JSON.parse(json) as Partial<Entry>;
-    if (typeof entry.checklist !== 'object' || entry.checklist === null) return undefined;
-    return { checklist: entry.checklist, valid: entry.valid === true };
+    return unpackEntry(json);
   } catch {
     return undefined; // a miss, or an entry cut short by a crash: parse again
   }
@@ -150,7 +143,7 @@ async function writeCached({ dir, secret }: Cache, key: string, entry: Entry): P
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, sealEntry(secret, key, JSON.stringify(entry)), { mode: 0o600 });
+    await writeFile(tmp, sealEntry(secret, key, packEntry(entry)), { mode: 0o600 });
     await rename(tmp, join(dir, `${key}.json`));
     await prune(dir);
   } catch {

@@ -135,6 +135,9 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
   };
   const executed = await executeChecks(prepared, { ...context, onProgress: progress });
   for (const [id, outcome] of executed) outcomes.set(id, outcome);
+  // The prepared checks (parsed targets and options, ~0.9 KB an item) are not needed to decide, store
+  // and report: let them go before the run is saved (windowed ones stay referenced by `windowed`).
+  prepared.length = 0;
 
   if (windowed.length > 0) {
     await sampleWindows(opts, windowed, executed, outcomes);

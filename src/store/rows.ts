@@ -1,6 +1,6 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import { StoreInputError } from '../engine/store.js';
-import { INSERT_CHUNK } from './adapter.js';
+import { INSERT_MAX_PARAMETERS } from './adapter.js';
 import type { Database } from './schema.js';
 
 /** The most rows one list call returns. */
@@ -48,7 +48,14 @@ export function keepable(text: string | undefined): string | undefined {
   return text?.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
-function chunks<T>(rows: T[], size = INSERT_CHUNK): T[][] {
+/**
+ * Rows cut into the fewest chunks that keep each INSERT within INSERT_MAX_PARAMETERS, all of (about) one
+ * size, so they share one SQL text (one prepared statement) instead of a last chunk of its own.
+ */
+function chunks<T>(rows: T[], columns: number): T[][] {
+  const perChunk = Math.max(1, Math.floor(INSERT_MAX_PARAMETERS / Math.max(1, columns)));
+  const count = Math.ceil(rows.length / perChunk);
+  const size = Math.ceil(rows.length / count);
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
@@ -57,7 +64,7 @@ function chunks<T>(rows: T[], size = INSERT_CHUNK): T[][] {
 export type Row = Record<string, string | number | boolean | null>;
 
 /**
- * Insert rows in chunks of INSERT_CHUNK. Kysely builds (and freezes) a node per value, which for a
+ * Insert rows in as few chunks as the bound-parameter limit allows (see `chunks`). Kysely builds (and freezes) a node per value, which for a
  * 5,000-item run costs more than the database's own work; so the INSERT of a chunk is compiled once
  * per chunk size, and later chunks of that size run the same SQL with their own parameters. The reuse
  * is checked against Kysely's own parameters for the first chunk (one parameter per column and row,
@@ -71,7 +78,7 @@ export async function insertRows<T extends keyof Database & string>(
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const compiled = new Map<number, string | null>();
-  for (const part of chunks(rows)) {
+  for (const part of chunks(rows, columns.length)) {
     const params: unknown[] = [];
     for (const row of part) for (const column of columns) params.push(row[column]);
     let sqlText = compiled.get(part.length);

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRegistry } from '../checks/registry.js';
+import { readChecklist } from '../markdown/index.js';
+import { packEntry, unpackEntry } from './cache-entry.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A generated list whose items repeat one heading path and one set of conditions, as the bench's. */
+function repeated(n: number): string {
+  const lines = ['# Bench', '## Section'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `- [ ] Endpoint ${i} answers`,
+      '  ```check',
+      `  http: http://127.0.0.1:9/item/${i}`,
+      '  expect: [status == 200, body.ok == true]',
+      '  ```',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+let kinds: Set<string>;
+beforeAll(async () => {
+  kinds = new Set((await loadRegistry()).names());
+});
+
+describe('the parse cache entry', () => {
+  it.each([
+    ['seed 004', join(ROOT, 'bench', 'fixtures', '004-production-checklist.md')],
+    ['the enterprise example', join(ROOT, 'examples', 'enterprise-go-live.md')],
+  ])('gives back exactly the checklist it was given (%s)', async (_, file) => {
+    const checklist = readChecklist({ bytes: await readFile(file), file, kinds });
+    for (const valid of [true, false]) {
+      const back = unpackEntry(packEntry({ checklist, valid }));
+      expect(back).toEqual({ checklist, valid });
+    }
+  });
+
+  it('writes a repeated heading path and condition list once', () => {
+    const checklist = readChecklist({ bytes: Buffer.from(repeated(200)), file: '/tmp/bench.md', kinds });
+    const text = packEntry({ checklist, valid: true });
+    expect(text.split('body.ok == true').length - 1).toBe(1);
+    expect(text.split('/tmp/bench.md').length - 1).toBe(2); // the checklist's file, and the checks' one
+    const back = unpackEntry(text)!;
+    expect(back.checklist).toEqual(checklist);
+    expect(back.checklist.items[7]!.check!.expect).toBe(back.checklist.items[8]!.check!.expect);
+  });
+
+  it('refuses an entry of another format or with a dangling index', () => {
+    const checklist = readChecklist({ bytes: Buffer.from(repeated(2)), file: '/tmp/bench.md', kinds });
+    expect(unpackEntry(JSON.stringify({ checklist, valid: true }))).toBeUndefined();
+    const packed = JSON.parse(packEntry({ checklist, valid: true }));
+    packed.items[0].section = 99;
+    expect(() => unpackEntry(JSON.stringify(packed))).toThrow(/shared index/);
+  });
+});
