@@ -49,11 +49,11 @@ describe('the parse cache entry', () => {
     expect(back.checklist.items[7]!.check!.expect).toBe(back.checklist.items[8]!.check!.expect);
   });
 
-  it('refuses an entry of another format or with a dangling index', () => {
+  it('refuses an entry of another format, with a dangling index or an unknown shape', () => {
     const checklist = readChecklist({ bytes: Buffer.from(repeated(2)), file: '/tmp/bench.md', kinds });
     expect(unpackEntry(JSON.stringify({ checklist, valid: true }))).toBeUndefined();
     const packed = JSON.parse(packEntry({ checklist, valid: true }));
-    packed.items[0].section = 99;
-    expect(() => unpackEntry(JSON.stringify(packed))).toThrow(/shared index/);
+    expect(() => unpackEntry(JSON.stringify({ ...packed, shared: [] }))).toThrow(/shared index/);
+    expect(() => unpackEntry(JSON.stringify({ ...packed, shapes: [] }))).toThrow(/bad shape/);
   });
 });
