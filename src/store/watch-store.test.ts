@@ -102,6 +102,30 @@ for (const backend of backends) {
       expect(await store.claimSlot(claim('a'))).toBe(true);
     });
 
+    it('claims many slots in one call, each once, even against a replica claiming some of them', async () => {
+      const claim = (what: string, holder: string) => ({
+        checklist: 'launch',
+        environment: 'production',
+        what,
+        slot: T0.toISOString(),
+        holder,
+        at: T0.toISOString(),
+      });
+      expect(await second.claimSlot(claim('item-2', 'b'))).toBe(true);
+      const items = ['item-1', 'item-2', 'item-3', 'item-1'];
+      expect(await store.claimSlots(items.map((w) => claim(w, 'a')))).toEqual([true, false, true, false]);
+      expect(await store.claimSlots([])).toEqual([]);
+      // Two replicas racing over the same slots: every slot is won exactly once.
+      const many = Array.from({ length: 50 }, (_, i) => `many-${i}`);
+      const [a, b] = await Promise.all([
+        store.claimSlots(many.map((w) => claim(w, 'a'))),
+        second.claimSlots([...many].reverse().map((w) => claim(w, 'b'))),
+      ]);
+      const bByItem = [...b].reverse();
+      expect(many.map((_, i) => Number(a[i]) + Number(bByItem[i]))).toEqual(many.map(() => 1));
+      expect(await store.claimSlot(claim('item-3', 'a'))).toBe(false);
+    });
+
     it('replaces watch state only from the version read, queueing its deliveries with it', async () => {
       expect(await store.loadWatchState('launch/production')).toBeUndefined();
       expect(await store.commitWatchState('launch/production', '{"v":1}', 0, [delivery('e1')], T0)).toBe(

@@ -13,6 +13,9 @@ import { MAX_LIST } from './rows.js';
 import type { DeliveriesTable } from './watch-schema.js';
 import type { StoreContext } from './write-path.js';
 
+/** Slot claims per INSERT: six parameters each, well within every backend's limit. */
+const CLAIMS_PER_STATEMENT = 1000;
+
 function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
   return {
     id: Number(r.id),
@@ -89,6 +92,43 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
           .executeTakeFirst(),
       );
       return row !== undefined;
+    },
+
+    async claimSlots(claims: readonly SlotClaim[]): Promise<boolean[]> {
+      if (claims.length === 0) return [];
+      const key = (c: Pick<SlotClaim, 'checklist' | 'environment' | 'what' | 'slot'>) =>
+        `${c.checklist}\u0000${c.environment}\u0000${c.what}\u0000${c.slot}`;
+      const won = new Set<string>();
+      const unique = [...new Map(claims.map((c) => [key(c), c])).values()];
+      // A claim is won only by the INSERT that wrote its row: rows another holder (or an earlier claim
+      // in this call) wrote are not returned. Chunks keep each statement within the parameter limit.
+      for (let i = 0; i < unique.length; i += CLAIMS_PER_STATEMENT) {
+        const rows = await writes.statement((q) =>
+          q
+            .insertInto('scheduled_slots')
+            .values(
+              unique.slice(i, i + CLAIMS_PER_STATEMENT).map((c) => ({
+                checklist: c.checklist,
+                environment: c.environment,
+                what: c.what,
+                slot: c.slot,
+                holder: c.holder,
+                claimed_at: c.at,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
+            .returning(['checklist', 'environment', 'what', 'slot'])
+            .execute(),
+        );
+        for (const r of rows) won.add(key(r));
+      }
+      return claims.map((c) => {
+        const k = key(c);
+        // A slot named twice in one call is claimed once, by its first mention.
+        if (!won.has(k)) return false;
+        won.delete(k);
+        return true;
+      });
     },
 
     async pruneSlots(before: string): Promise<number> {

@@ -76,6 +76,11 @@ export interface WatchStore {
   releaseLease(name: string, holder: string): Promise<void>;
   /** Claim a slot; false when it was already claimed (by anyone). */
   claimSlot(claim: SlotClaim): Promise<boolean>;
+  /**
+   * Claim many slots at once (one statement, not one per item): for each claim, in order, whether this
+   * call claimed it; false when it was already claimed (by anyone). Each claim holds as `claimSlot`'s.
+   */
+  claimSlots(claims: readonly SlotClaim[]): Promise<boolean[]>;
   /** Delete slot claims older than `before`; returns how many. */
   pruneSlots(before: string): Promise<number>;
   loadWatchState(key: string): Promise<WatchState | undefined>;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deriveEvents, type WatchSnapshot } from '../../engine/events.js';
 import { checklistSchedule, type Schedule, sampleSchedule } from '../../engine/schedule.js';
-import type { Store } from '../../engine/store.js';
+import type { SlotClaim, Store } from '../../engine/store.js';
 import type { Checklist, Item } from '../../model/checklist.js';
 import type { Evaluation } from '../../model/verdict.js';
 import type { Logger } from '../logger.js';
@@ -172,6 +172,13 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       }
     });
 
+  /** The parts of a slot claim every claim of this replica shares. */
+  const slotOf = (c: Checklist, environment: string, slot: Date) => ({
+    checklist: c.id,
+    environment,
+    slot: slot.toISOString(),
+    holder: opts.holder,
+  });
   /** The earliest slot (run or sample) after `now` among the checklists, for the loop to wake on time. */
   let nextDue = Number.POSITIVE_INFINITY;
   const due = (at: number) => {
@@ -187,23 +194,19 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     // Sampling goes on while a run is in flight and on the tick that starts one: a window's samples
     // follow `every`, never the schedule.
     if (inFlight.has(`sample\u0000${key}`)) return;
-    const dueItems: Item[] = [];
+    const candidates: Item[] = [];
+    const claims: SlotClaim[] = [];
     for (const w of windowed) {
       const itemKey = `${key}\u0000${w.item.id}`;
       const ws = w.schedule.currentSlot(now)?.getTime();
       if (ws === undefined || ws <= (lastSampleSlot.get(itemKey) ?? Number.NEGATIVE_INFINITY)) continue;
       lastSampleSlot.set(itemKey, ws);
-      const claimed = await store.claimSlot({
-        checklist: c.id,
-        environment: env,
-        what: w.item.id,
-        slot: new Date(ws).toISOString(),
-        holder: opts.holder,
-        at: now.toISOString(),
-      });
-      observer.slot?.('sample', claimed ? 'run' : 'skipped');
-      if (claimed) dueItems.push(w.item);
+      candidates.push(w.item);
+      claims.push({ ...slotOf(c, env, new Date(ws)), what: w.item.id, at: now.toISOString() });
     }
+    const claimed = await store.claimSlots(claims); // one statement; each claim holds as if made alone
+    const dueItems = candidates.filter((_, i) => claimed[i]);
+    for (const won of claimed) observer.slot?.('sample', won ? 'run' : 'skipped');
     if (dueItems.length > 0) {
       track(`sample\u0000${key}`, () => deps.sample(c, env, dueItems, abort.signal), 'sampling', {
         checklist: c.id,
@@ -233,11 +236,8 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       return;
     }
     const claimed = await store.claimSlot({
-      checklist: c.id,
-      environment: env,
+      ...slotOf(c, env, new Date(slot)),
       what: 'run',
-      slot: new Date(slot).toISOString(),
-      holder: opts.holder,
       at: now.toISOString(),
     });
     observer.slot?.('run', claimed ? 'run' : 'skipped');
