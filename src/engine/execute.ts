@@ -7,7 +7,7 @@ import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
-import { ATTR, endCheckSpan, hostAttributes, inSpan } from './tracing.js';
+import { ATTR, endCheckSpan, hostAttributes, inSpan, tracingActive } from './tracing.js';
 
 /**
  * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
@@ -254,6 +254,7 @@ export async function executeChecks(
 ): Promise<Map<string, CheckOutcome>> {
   const outcomes = new Map<string, CheckOutcome>();
   let done = 0;
+  const traced = tracingActive();
   const one = async (check: PreparedCheck) => {
     const outcome: CheckOutcome = opts.signal?.aborted
       ? {
@@ -262,11 +263,13 @@ export async function executeChecks(
           message: 'run cancelled before this check started',
           at: opts.now().toISOString(),
         }
-      : await inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
-          const o = await runCheck(check, opts);
-          endCheckSpan(span, o);
-          return o;
-        });
+      : !traced
+        ? await runCheck(check, opts)
+        : await inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
+            const o = await runCheck(check, opts);
+            endCheckSpan(span, o);
+            return o;
+          });
     outcomes.set(check.item.id, outcome);
     done++;
     try {

@@ -1,4 +1,4 @@
-import { type Attributes, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, ProxyTracerProvider, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CheckOutcome } from '../model/state.js';
 
 /**
@@ -23,6 +23,15 @@ export const ATTR = {
 } as const;
 
 const tracer = () => trace.getTracer('gonogo');
+
+/**
+ * Whether spans are recorded: an SDK is registered (app/tracing.ts). Without one every span is a no-op,
+ * so a batch of thousands of checks may skip building their spans' attributes (asked once per batch).
+ */
+export function tracingActive(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer('gonogo') !== undefined;
+}
 
 /**
  * Run `fn` in an active span named `name`; the span ends when `fn` settles. A thrown error marks the span
