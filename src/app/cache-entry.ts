@@ -86,7 +86,11 @@ export function packEntry({ checklist, valid }: Entry): string {
     const packed: Record<string, unknown> = { ...item, section: ref(item.section) };
     if (item.check) {
       const { expect, file } = item.check;
-      packed.check = { ...item.check, expect: ref(expect), ...(file === undefined ? {} : { file: ref(file) }) };
+      packed.check = {
+        ...item.check,
+        expect: ref(expect),
+        ...(file === undefined ? {} : { file: ref(file) }),
+      };
     }
     return packed;
   });
