@@ -51,6 +51,7 @@ async function rawFloor(url, items, everyS, counted) {
   const every = everyS * 1000;
   let timer;
   let stopped = false;
+  const inFlight = new Set();
   const slot = async () => {
     let next = 0;
     let ok = 0;
@@ -70,7 +71,8 @@ async function rawFloor(url, items, everyS, counted) {
     timer = setTimeout(
       () => {
         arm();
-        void slot();
+        const p = slot().finally(() => inFlight.delete(p));
+        inFlight.add(p);
       },
       every - (Date.now() % every),
     );
@@ -79,6 +81,7 @@ async function rawFloor(url, items, everyS, counted) {
   return async () => {
     stopped = true;
     clearTimeout(timer);
+    await Promise.all(inFlight);
     await pool.close();
   };
 }

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packEntry, unpackEntry } from '../src/app/cache-entry.js';
 import { runCli } from '../src/test-support/cli.js';
 
 /**
@@ -41,11 +42,11 @@ describe('a tampered parse-cache entry', () => {
     const text = await readFile(path, 'utf8');
     // Keep whatever precedes the JSON (the attacker cannot compute a new MAC), rewrite the check.
     const start = text.indexOf('{');
-    const entry = JSON.parse(text.slice(start));
-    const check = entry.checklist.items[0].check;
+    const entry = unpackEntry(text.slice(start))!;
+    const check = entry.checklist.items[0]!.check!;
     expect(check.kind).toBe('env');
-    entry.checklist.items[0].check = { ...check, kind: 'command', target: 'touch pwned' };
-    await writeFile(path, text.slice(0, start) + JSON.stringify(entry));
+    entry.checklist.items[0]!.check = { ...check, kind: 'command', target: 'touch pwned' };
+    await writeFile(path, text.slice(0, start) + packEntry(entry));
 
     const second = await run();
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
@@ -55,7 +56,7 @@ describe('a tampered parse-cache entry', () => {
     expect(report.items[0].observed).toMatchObject({ set: true, names: ['GONOGO_TEST_REGION'] });
     // The entry was written again from the file.
     const healed = await readFile(path, 'utf8');
-    expect(healed).toContain('"kind":"env"');
+    expect(unpackEntry(healed.slice(healed.indexOf('{')))!.checklist.items[0]!.check!.kind).toBe('env');
     expect(healed).not.toContain('touch pwned');
   });
 });
