@@ -40,7 +40,9 @@ async function child({ mode, root, url, items, everyS, warmupS, seconds, dir }) 
   const done = checks - checks0;
   const rss = process.memoryUsage().rss;
   await stop();
-  process.send({ cpuMs: (cpu.user + cpu.system) / 1000, checks: done, rssStart: rss0, rssEnd: rss });
+  const report = { cpuMs: (cpu.user + cpu.system) / 1000, checks: done, rssStart: rss0, rssEnd: rss };
+  if (process.send) process.send(report);
+  else console.log(JSON.stringify(report));
   process.exit(0);
 }
 

@@ -180,6 +180,22 @@ describe('runCheck', () => {
     expect(secret.message).toMatch(/^value == "other" — got value=\[secret len=29 sha256=[0-9a-f]{8}\]$/);
   });
 
+  it('drops the observed values when nobody keeps them (a sample), the message still redacted', async () => {
+    const p = prepare('x/item', {
+      kind: 'probe',
+      target: 'echo:${HOST}',
+      options: { secret_header: 'Bearer ${API_KEY}' },
+      expect: ['body.header == "x"'],
+    });
+    if (!('def' in p)) throw new Error('not prepared');
+    const outcome = await runCheck(p, { ...ctx, keepObserved: false });
+    expect(outcome.observed).toBeUndefined();
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      message: 'body.header == "x" — got body.header="Bearer ${API_KEY}"',
+    });
+  });
+
   it('cuts very long observed strings', async () => {
     const outcome = await outcomeOf({ kind: 'probe', target: 'big' });
     const body = (outcome.observed as { body: string }).body;

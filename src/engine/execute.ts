@@ -22,6 +22,11 @@ export interface ExecuteContext {
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   signal?: AbortSignal;
+  /**
+   * false when nobody reads the observed values (a sample keeps only pass/fail and the message): they
+   * are then dropped instead of shaped (redacted, cut) for output. Default true.
+   */
+  keepObserved?: boolean;
 }
 
 /** Bounds and progress for a batch. */
@@ -236,7 +241,7 @@ export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promi
     outcome.message = redactText(result.message, check.known);
     if (attempts > 1 && result.status !== 'pass') outcome.message += ` (after ${attempts} attempts)`;
   }
-  if (result.observation && hasOwnKeys(result.observation)) {
+  if (ctx.keepObserved !== false && result.observation && hasOwnKeys(result.observation)) {
     outcome.observed = shapeObserved(check, result.observation);
   }
   outcome.durationMs = Math.round(performance.now() - started);

@@ -64,6 +64,8 @@ async function takeSamples(
     env: deps.env,
     now: deps.now,
     spanAttributes,
+    // A sample stores pass/fail and the (redacted) message only: the observed values are not kept.
+    keepObserved: false,
     ...(signal ? { signal } : {}),
   });
   for (const o of outcomes.values()) {
