@@ -42,7 +42,7 @@ export function outlineMarkdown(
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;
       first = false;
-      nodes.forEach((node, i) => walk.add(node, continues && i === 0));
+      for (const [i, node] of nodes.entries()) walk.add(node, continues && i === 0);
       take(walk.out.drafts.splice(0));
     },
     pieceChars,
