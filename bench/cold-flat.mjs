@@ -74,14 +74,20 @@ async function measure(args, env = {}) {
 
 function startServer() {
   return new Promise((ok, ko) => {
-    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(BENCH, 'server.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.once('error', ko);
     child.stdout.once('data', (d) => ok({ child, port: Number(String(d).trim()) }));
   });
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'gonogo-cold-flat-'));
-console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const server = await startServer();
 try {
   const concurrency = values.concurrency
@@ -99,28 +105,63 @@ try {
     for (const which of order) {
       let r;
       if (which === 'raw') {
-        r = await measure([join(BENCH, 'raw-client.mjs'), `http://127.0.0.1:${server.port}`, String(ITEMS), String(concurrency)]);
+        r = await measure([
+          join(BENCH, 'raw-client.mjs'),
+          `http://127.0.0.1:${server.port}`,
+          String(ITEMS),
+          String(concurrency),
+        ]);
       } else {
         const db = join(scratch, `r${round}-${Math.random().toString(36).slice(2)}.db`);
-        r = await measure([join(which, 'bin', 'gonogo'), 'run', file, '--env', 'bench', '--db', db, '--format', 'json', '--out', `${db}.json`], {
-          GONOGO_CACHE: 'off',
-        });
-        const report = existsSync(`${db}.json`) ? JSON.parse(await readFile(`${db}.json`, 'utf8')) : undefined;
-        if (report?.summary.pass !== ITEMS) throw new Error(`${which}: exit ${r.code}, ${JSON.stringify(report?.summary)}\n${r.out.slice(0, 2000)}`);
+        r = await measure(
+          [
+            join(which, 'bin', 'gonogo'),
+            'run',
+            file,
+            '--env',
+            'bench',
+            '--db',
+            db,
+            '--format',
+            'json',
+            '--out',
+            `${db}.json`,
+          ],
+          {
+            GONOGO_CACHE: 'off',
+          },
+        );
+        const report = existsSync(`${db}.json`)
+          ? JSON.parse(await readFile(`${db}.json`, 'utf8'))
+          : undefined;
+        if (report?.summary.pass !== ITEMS)
+          throw new Error(
+            `${which}: exit ${r.code}, ${JSON.stringify(report?.summary)}\n${r.out.slice(0, 2000)}`,
+          );
       }
       if (r.code !== 0) throw new Error(`${which}: exit ${r.code}\n${r.out.slice(0, 2000)}`);
       results[which].push(r);
-      console.log(`  round ${round + 1} ${which === 'raw' ? 'raw' : which}: cpu ${r.cpuMs.toFixed(0)} ms, peak ${(r.peakRss / 2 ** 20).toFixed(0)} MB`);
+      console.log(
+        `  round ${round + 1} ${which === 'raw' ? 'raw' : which}: cpu ${r.cpuMs.toFixed(0)} ms, peak ${(r.peakRss / 2 ** 20).toFixed(0)} MB`,
+      );
     }
   }
   const rawCpu = median(results.raw.map((r) => r.cpuMs));
-  console.log(`${ITEMS} flat items, cold, ${ROUNDS} rounds; raw: cpu ${rawCpu.toFixed(0)} ms, peak ${(Math.max(...results.raw.map((r) => r.peakRss)) / 2 ** 20).toFixed(0)} MB`);
+  console.log(
+    `${ITEMS} flat items, cold, ${ROUNDS} rounds; raw: cpu ${rawCpu.toFixed(0)} ms, peak ${(Math.max(...results.raw.map((r) => r.peakRss)) / 2 ** 20).toFixed(0)} MB`,
+  );
   for (const root of ROOTS) {
     const cpu = median(results[root].map((r) => r.cpuMs));
     const peak = median(results[root].map((r) => r.peakRss)) / 2 ** 20;
-    console.log(`  ${root}: cpu ${cpu.toFixed(0)} ms = ${(cpu / rawCpu).toFixed(2)}x raw, median peak ${peak.toFixed(0)} MB`);
+    console.log(
+      `  ${root}: cpu ${cpu.toFixed(0)} ms = ${(cpu / rawCpu).toFixed(2)}x raw, median peak ${peak.toFixed(0)} MB`,
+    );
   }
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at end`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at end`,
+  );
 } finally {
   server.child.kill();
   await rm(scratch, { recursive: true, force: true });
