@@ -8,5 +8,6 @@ try {
   register();
   await import(workerData.script);
 } catch (err) {
-  parentPort?.postMessage({ failed: String(err) });
+  // A checklist read (markdown/read-in-worker.ts) is told why; other workers just end.
+  if (workerData.readJob) parentPort?.postMessage({ failed: String(err) });
 }
