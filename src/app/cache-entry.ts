@@ -21,7 +21,7 @@ const VERSION = 3;
 interface Packed {
   v: number;
   valid: boolean;
-  checklist: Omit<Checklist, 'items'>;
+  checklist: Checklist;
   shared: unknown[];
   shapes: string[][];
   items: unknown[];
@@ -95,7 +95,8 @@ export function packEntry({ checklist, valid }: Entry): string {
     return packed;
   });
   const { encode, shapes } = encoder();
-  const { items: _, ...rest } = checklist;
+  // `items: []` holds the field's place, so the checklist read back has its fields in the same order.
+  const rest = { ...checklist, items: [] };
   const entry: Packed = { v: VERSION, valid, checklist: rest, shared, shapes, items: items.map(encode) };
   return JSON.stringify(entry);
 }
