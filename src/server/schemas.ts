@@ -8,15 +8,30 @@ import { ITEM_STATUSES } from '../model/status.js';
  * check definition) is refused with 400 naming it.
  */
 
+/** RFC 9457 problem details: the body of every error answer (`application/problem+json`). */
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    field: z.string().optional().openapi({ description: 'The request field at fault.' }),
+    type: z.url().openapi({
+      description: 'A stable URI per status, e.g. `https://gonogo.dev/problems/not-found`.',
+    }),
+    title: z.string().openapi({ description: 'The status’s name, e.g. `Not Found`.' }),
+    status: z.number().int().min(400).max(599).openapi({ description: 'The HTTP status code.' }),
+    detail: z.string().openapi({ description: 'What went wrong and how to fix it, for a person.' }),
+    field: z
+      .string()
+      .optional()
+      .openapi({ description: 'The request field at fault (body field, query or path parameter).' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details: the body of every error answer.',
+    example: {
+      type: 'https://gonogo.dev/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no item "backups" in checklist launch',
+      field: 'item',
+    },
+  });
 
 export const IdParams = z.object({
   id: z
