@@ -1,6 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
+import {
+  always,
+  checklistErrors,
+  forbidden,
+  invalid,
+  problem,
+  publicErrors,
+  tooLarge,
+} from './api-errors.js';
 import { examples } from './api-examples.js';
-import { HttpProblem } from './problem.js';
 import {
   AttestationBody,
   AttestationSchema,
@@ -12,7 +20,6 @@ import {
   ChecklistModelSchema,
   IdParams,
   PreflightQuery,
-  ProblemSchema,
   ReportSchema,
   RunBody,
   RunDetailSchema,
@@ -46,90 +53,6 @@ export const TAGS = [
   { name: 'Meta', description: 'The API’s own description.' },
 ];
 
-const retryAfter = z.object({
-  'Retry-After': z.number().int().openapi({ description: 'Seconds to wait before retrying.', example: 1 }),
-});
-
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
-
-/** An error answer: the shared Problem schema, with an example made the way the server makes them. */
-export const problem = (
-  status: ErrorStatus,
-  description: string,
-  example: { detail: string; field?: string },
-  headers?: z.ZodObject,
-) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: {
-    'application/problem+json': {
-      schema: ProblemSchema,
-      example: new HttpProblem(status, example.detail, example.field).toProblem(),
-    },
-  },
-});
-
-/** What any authenticated operation can answer: bad token, rate limit, internal error, store down. */
-const always = {
-  401: problem(
-    401,
-    'No token, or an unknown, revoked or expired one (the detail says which, and when).',
-    { detail: 'token "ci" was revoked at 2026-11-19T17:02:11.000Z' },
-    z.object({
-      'WWW-Authenticate': z
-        .string()
-        .openapi({ description: 'The scheme to authenticate with.', example: 'Bearer realm="gonogo"' }),
-    }),
-  ),
-  429: problem(
-    429,
-    'Rate limited (per token, or per client address after failed authentications).',
-    { detail: 'token "ci" made more than 600 requests this minute; retry in 12s' },
-    retryAfter,
-  ),
-  500: problem(500, 'Internal error: the detail names the request id to look for in the server log.', {
-    detail:
-      'internal error; the server log has details under request id 5f0c6a1e-8b1d-4c3a-9f2e-7a6b5c4d3e2f',
-  }),
-  503: problem(
-    503,
-    'The store is unavailable for a moment; nothing was recorded. Retry after `Retry-After` seconds.',
-    { detail: 'the store is unavailable right now; nothing was recorded, retry shortly' },
-    retryAfter,
-  ),
-};
-const invalid = {
-  400: problem(400, 'Invalid request: `field` names the parameter or body field at fault.', {
-    detail:
-      'expires: 45d is more than 30 days away; policy.waiver_max_days is 30: choose an earlier date or fix the item',
-    field: 'expires',
-  }),
-};
-const forbidden = {
-  403: problem(403, 'The token’s role is too low, or it does not hold the sign-off role.', {
-    detail: 'token "viewer" has role viewer; attesting needs operator or higher',
-  }),
-};
-const tooLarge = {
-  413: problem(413, 'The request body is larger than the limit (64 KiB by default).', {
-    detail: 'request body is larger than 65536 bytes',
-  }),
-};
-const checklistErrors = {
-  404: problem(404, 'Unknown checklist, environment or item (`field` says which).', {
-    detail: 'no checklist "lanch"; known: launch',
-    field: 'id',
-  }),
-  409: problem(
-    409,
-    'The checklist file is on disk but does not load (`detail` says why), or its state forbids the action now.',
-    {
-      detail: 'checklist broken (broken.md) does not load: broken.md:2:15: environments: not a map',
-      field: 'id',
-    },
-  ),
-};
-
 const json = <T extends z.ZodType>(schema: T, description: string, example: unknown) => ({
   description,
   content: { 'application/json': { schema, example } },
@@ -160,8 +83,7 @@ export const openApiRoute = createRoute({
         },
       },
     },
-    429: always[429],
-    500: always[500],
+    ...publicErrors,
   },
 });
 

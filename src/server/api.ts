@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Checklist } from '../model/checklist.js';
 import { type Actor, attest, signoff, tokenActor, waive } from '../usecases/index.js';
+import { registerErrorResponses } from './api-errors.js';
 import { openApiRoute, routes, TAGS } from './api-routes.js';
 import { latestAudit } from './audit-page.js';
 import { bearerToken, type Principal } from './auth.js';
@@ -59,6 +60,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     description:
       'A token from `gonogo token create`, sent as `Authorization: Bearer <token>`; its role (viewer, operator, approver, admin) decides what it may do.',
   });
+  registerErrorResponses(api);
   api.openAPIRegistry.registerPath(openApiRoute);
 
   api.doc31('/openapi.json', {
