@@ -293,6 +293,28 @@ describe('a generated client (openapi-fetch) driving the launch gate', () => {
     expect(refusals.find(([s]) => s === 400)?.[1].error?.field).toBe('valid_for');
   });
 
+  it('answers a body that is not JSON with the documented 415', async () => {
+    for (const path of [
+      '/checklists/{id}/attestations',
+      '/checklists/{id}/waivers',
+      '/checklists/{id}/signoffs',
+    ]) {
+      const res = await fetch(`${server.url}/api/v1${path.replace('{id}', 'launch')}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.approver}`, 'content-type': 'text/plain' },
+        body: 'security',
+      });
+      seen.push({
+        method: 'post',
+        path,
+        status: res.status,
+        type: res.headers.get('content-type') ?? '',
+        body: await res.json(),
+      });
+      expect(res.status).toBe(415);
+    }
+  });
+
   it('got only answers the document lists, errors always as application/problem+json', () => {
     expect(seen.length).toBeGreaterThan(15);
     for (const s of seen) {

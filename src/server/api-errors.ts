@@ -8,7 +8,7 @@ import { ProblemSchema } from './schemas.js';
  * that makes the server's own (HttpProblem), so the two cannot differ.
  */
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
@@ -77,6 +77,9 @@ const RESPONSES = {
   ContentTooLarge: problem(413, 'The request body is larger than the server’s limit (64 KiB by default).', {
     detail: 'request body is larger than 65536 bytes',
   }),
+  UnsupportedMediaType: problem(415, 'The body is not JSON: send it with `Content-Type: application/json`.', {
+    detail: 'Unsupported Media Type',
+  }),
   TooManyRequests: problem(
     429,
     'Rate limited: per token, or per client address (requests without a token, and after too many bad tokens).',
@@ -112,8 +115,8 @@ export const always = {
 export const invalid = { 400: ref('BadRequest') };
 /** A role too low for the action (write routes). */
 export const forbidden = { 403: ref('Forbidden') };
-/** A body over the limit (routes that take one). */
-export const tooLarge = { 413: ref('ContentTooLarge') };
+/** A body over the limit, or not JSON (routes that take one). */
+export const bodyErrors = { 413: ref('ContentTooLarge'), 415: ref('UnsupportedMediaType') };
 /** Routes under /checklists/{id}: unknown checklist/environment/item, or a file that does not load. */
 export const checklistErrors = { 404: ref('NotFound'), 409: ref('Conflict') };
 /** The public document route: only the per-address limit and an internal error. */

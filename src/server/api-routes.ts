@@ -1,12 +1,12 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import {
   always,
+  bodyErrors,
   checklistErrors,
   forbidden,
   invalid,
   problem,
   publicErrors,
-  tooLarge,
 } from './api-errors.js';
 import { examples } from './api-examples.js';
 import {
@@ -129,7 +129,7 @@ export const routes = {
       ...invalid,
       ...forbidden,
       ...checklistErrors,
-      ...tooLarge,
+      ...bodyErrors,
       ...always,
     },
   }),
@@ -197,7 +197,7 @@ export const routes = {
       ...invalid,
       ...forbidden,
       ...checklistErrors,
-      ...tooLarge,
+      ...bodyErrors,
       ...always,
     },
   }),
@@ -216,7 +216,7 @@ export const routes = {
       ...invalid,
       ...forbidden,
       ...checklistErrors,
-      ...tooLarge,
+      ...bodyErrors,
       ...always,
     },
   }),
@@ -235,7 +235,7 @@ export const routes = {
       ...invalid,
       ...forbidden,
       ...checklistErrors,
-      ...tooLarge,
+      ...bodyErrors,
       ...always,
     },
   }),
