@@ -151,7 +151,7 @@ describe('the served OpenAPI document', () => {
   it('names every operation with a unique camelCase, verb-first operationId', () => {
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(list|get|create|verify|update|delete|cancel)[A-Z][A-Za-z]*$/);
+    for (const id of ids) expect(id).toMatch(/^[a-z]+[A-Z][A-Za-z0-9]*$/);
     expect(ids).toEqual(
       expect.arrayContaining([
         'listChecklists',
@@ -162,6 +162,36 @@ describe('the served OpenAPI document', () => {
         'listAuditEvents',
       ]),
     );
+  });
+
+  it('declares security on every operation and answers every error as problem+json', () => {
+    const doc2 = doc as OpenApiDoc & { components: { securitySchemes: Record<string, { scheme: string }> } };
+    expect(doc2.components.securitySchemes.Bearer?.scheme).toBe('bearer');
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const security = (op as { security?: Record<string, unknown>[] }).security;
+        expect(security, where).toBeDefined();
+        if (security!.length > 0) expect(security, where).toEqual([{ Bearer: [] }]);
+        const errors = Object.entries(op.responses).filter(([code]) => Number(code) >= 400);
+        // Every authenticated operation lists the answers of its token check; every one lists some error.
+        expect(errors.length, where).toBeGreaterThan(0);
+        if (security!.length > 0)
+          expect(
+            errors.map(([c]) => c),
+            where,
+          ).toContain('401');
+        for (const [code, response] of errors) {
+          const ref = (response as { $ref?: string }).$ref;
+          const resolved = ref ? doc.components.responses[ref.split('/').pop()!] : response;
+          const content = (resolved as { content?: Record<string, { schema?: { $ref?: string } }> }).content;
+          expect(Object.keys(content ?? {}), `${where} ${code}`).toEqual(['application/problem+json']);
+          expect(content!['application/problem+json']!.schema?.$ref, `${where} ${code}`).toBe(
+            '#/components/schemas/Problem',
+          );
+        }
+      }
+    }
   });
 
   it('generates the committed typed client paths (openapi-typescript)', async () => {
