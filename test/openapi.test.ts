@@ -104,7 +104,14 @@ beforeAll(async () => {
   await make('operator', 'operator');
   await make('approver', 'approver', ['security']);
   server = await startServer(
-    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
+    {
+      checklists: dir,
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+      // The 429 probe locks out an address of its own (X-Forwarded-For), not the test's.
+      config: { trustProxy: true, authFailuresPer10Min: 2 },
+    },
     {
       io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
       openStore: async () => store,
@@ -314,6 +321,20 @@ describe('a generated client (openapi-fetch) driving the launch gate', () => {
         }),
       ],
     ] as const;
+    const guesser = createClient<paths>({
+      baseUrl: `${server.url}/api/v1`,
+      headers: { authorization: 'Bearer gng_guess', 'x-forwarded-for': '203.0.113.9' },
+    });
+    guesser.use(recorder);
+    const guesses = [await guesser.GET('/checklists')];
+    while (guesses.length < 5 && guesses.at(-1)!.response.status === 401) {
+      guesses.push(await guesser.GET('/checklists'));
+    }
+    expect(guesses[0]!.response.status).toBe(401);
+    const limited = guesses.at(-1)!;
+    expect(limited.response.status).toBe(429);
+    expect(limited.response.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.error?.status).toBe(429);
     for (const [status, r] of refusals) {
       expect(r.response.status).toBe(status);
       expect(r.data).toBeUndefined();

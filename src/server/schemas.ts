@@ -55,13 +55,13 @@ const limit = z.coerce
   .min(1)
   .max(1000)
   .default(50)
-  .openapi({ description: 'Page size (default 50, at most 1000).' });
+  .openapi({ description: 'Page size (default 50, at most 1000).', example: 50 });
 const before = z.coerce
   .number()
   .int()
   .positive()
   .optional()
-  .openapi({ description: 'Only entries with an id/seq lower than this (the next page).' });
+  .openapi({ description: 'Only entries with an id/seq lower than this (the next page).', example: 42 });
 
 export const RunsQuery = z.object({ env, limit, before });
 
@@ -86,12 +86,10 @@ export const PreflightQuery = z.object({
 });
 
 export const AuditQuery = z.object({
-  after: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .openapi({ description: 'Events with a seq greater than this, oldest first (to follow the log).' }),
+  after: z.coerce.number().int().min(0).optional().openapi({
+    description: 'Events with a seq greater than this, oldest first (to follow the log).',
+    example: 118,
+  }),
   limit,
   before,
 });
