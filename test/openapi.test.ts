@@ -367,6 +367,7 @@ describe('a generated client (openapi-fetch) driving the launch gate', () => {
         body: await res.json(),
       });
       expect(res.status).toBe(415);
+      expect((seen.at(-1)!.body as { detail: string }).detail).toContain('Content-Type: application/json');
     }
   });
 

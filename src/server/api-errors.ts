@@ -78,7 +78,7 @@ const RESPONSES = {
     detail: 'request body is larger than 65536 bytes',
   }),
   UnsupportedMediaType: problem(415, 'The body is not JSON: send it with `Content-Type: application/json`.', {
-    detail: 'Unsupported Media Type',
+    detail: 'the body must be JSON: send it with Content-Type: application/json (got "text/plain")',
   }),
   TooManyRequests: problem(
     429,

@@ -87,6 +87,18 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     await next();
   });
 
+  // The bodies of /checklists routes are JSON: say so, rather than the validator's bare status line.
+  api.post('/checklists/*', async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+      throw new HttpProblem(
+        415,
+        `the body must be JSON: send it with Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`,
+      );
+    }
+    await next();
+  });
+
   // The token's holder, as the use cases see it.
   const who = (c: { get(k: 'principal'): Principal | undefined }): Actor => {
     const p = c.get('principal');

@@ -692,7 +692,7 @@ export interface components {
                  *       "type": "https://gonogo.dev/problems/unsupported-media-type",
                  *       "title": "Unsupported Media Type",
                  *       "status": 415,
-                 *       "detail": "Unsupported Media Type"
+                 *       "detail": "the body must be JSON: send it with Content-Type: application/json (got \"text/plain\")"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
