@@ -145,6 +145,7 @@ async function load(server, path, headers, name) {
   const latencies = [];
   let errors = 0;
   let timeouts = 0;
+  const errorCodes = new Set();
   const cpu0 = await cpuOf(server);
   const end = performance.now() + SECONDS * 1000;
   const started = performance.now();
@@ -155,11 +156,18 @@ async function load(server, path, headers, name) {
         try {
           const res = await pool.request({ path, method: 'GET', headers });
           await res.body.arrayBuffer();
-          if (res.statusCode !== 200) errors += 1;
+          if (res.statusCode !== 200) {
+            errors += 1;
+            errorCodes.add(`HTTP ${res.statusCode}`);
+          }
           else latencies.push(performance.now() - t);
         } catch (err) {
-          if (/Timeout/.test(err?.code ?? err?.name ?? '')) timeouts += 1;
-          else errors += 1;
+          // undici: UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT; anything else is an error.
+          if (/timeout/i.test(`${err?.code} ${err?.name}`)) timeouts += 1;
+          else {
+            errors += 1;
+            errorCodes.add(err?.code ?? err?.name ?? String(err));
+          }
         }
       }
     }),
@@ -181,6 +189,7 @@ async function load(server, path, headers, name) {
     p50: at(0.5),
     p99: at(0.99),
     cpuMsPerReq: (cpu1 - cpu0) / Math.max(1, latencies.length + errors),
+    ...(errorCodes.size ? { errorCodes: [...errorCodes] } : {}),
   };
 }
 
@@ -416,7 +425,7 @@ policy:
 }
 
 function row(r) {
-  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  CPU ${(r.cpuMsPerReq ?? Number.NaN).toFixed(3)} ms/req  ${r.errors ? `${r.errors} errors ` : ''}${r.timeouts ? `${r.timeouts} timeouts` : ''}`;
+  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  CPU ${(r.cpuMsPerReq ?? Number.NaN).toFixed(3)} ms/req  ${r.errors ? `${r.errors} errors ` : ''}${r.timeouts ? `${r.timeouts} timeouts ` : ''}${r.errorCodes ? r.errorCodes.join(',') : ''}`;
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]);
