@@ -159,8 +159,7 @@ async function load(server, path, headers, name) {
           if (res.statusCode !== 200) {
             errors += 1;
             errorCodes.add(`HTTP ${res.statusCode}`);
-          }
-          else latencies.push(performance.now() - t);
+          } else latencies.push(performance.now() - t);
         } catch (err) {
           // undici: UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT; anything else is an error.
           if (/timeout/i.test(`${err?.code} ${err?.name}`)) timeouts += 1;
