@@ -71,7 +71,10 @@ export async function startServer(
   opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger },
   deps: ServeDeps,
 ): Promise<RunningServer> {
-  const logger = opts.logger ?? jsonLogger(deps.io.stderr);
+  // The request log is written once per turn of the event loop, and whatever is left on exit.
+  const ownLogger = opts.logger ? undefined : jsonLogger(deps.io.stderr, undefined, { buffered: true });
+  const logger = opts.logger ?? ownLogger!;
+  const flushLog = () => ownLogger?.flush();
   // Bad settings are refused before anything is opened or bound.
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
@@ -142,6 +145,7 @@ export async function startServer(
   );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closing: Promise<void> | undefined;
+  process.on('exit', flushLog);
   return {
     url: `http://${host}:${port}`,
     port,
@@ -157,6 +161,8 @@ export async function startServer(
         await watch?.stop();
         await stopped;
         await store.close();
+        flushLog();
+        process.off('exit', flushLog);
       })();
       return closing;
     },

@@ -5,6 +5,7 @@ import type { ServerConfig, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { Gate } from '../gate.js';
 import { HttpProblem } from '../problem.js';
+import { pageNonce } from '../security-headers.js';
 import type { PageContext } from './components.js';
 
 /** What the dashboard's route modules share. */
@@ -22,7 +23,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
   const flash = session?.flash;
   if (session) session.flash = undefined;
   return {
-    nonce: c.get('secureHeadersNonce') ?? '',
+    nonce: pageNonce(c),
     ...(session ? { session } : {}),
     ...(flash ? { flash } : {}),
   };
