@@ -7,6 +7,7 @@ import { ActionError, StateSignal } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
 import { registerBadgeRoutes } from './badge/badge-routes.js';
+import { type ChecklistCatalog, loadingDetail } from './catalog.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
@@ -37,7 +38,10 @@ const isApi = (path: string) => path.startsWith('/api/');
 export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
-  deps = { ...deps, metrics };
+  const loading = () => deps.catalog.loading?.();
+  // Routes see the catalog through this guard: until the first load ends they answer 503, never a 404
+  // for a checklist that is simply not read yet.
+  deps = { ...deps, metrics, catalog: untilLoaded(deps.catalog) };
   // One signal for the server: the preflight cache and the token cache both listen to the use cases.
   const changes = new StateSignal();
   const gate = new Gate(deps, metrics, config.preflightCacheMs, changes);
@@ -144,12 +148,16 @@ export function createServer(deps: ServerDeps): GonogoServer {
       new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
     ]);
     const ticking = scheduler ? scheduler.alive() : undefined;
-    const ok = store && ticking !== false;
+    const progress = loading();
+    const ok = store && ticking !== false && !progress;
     const checks = {
       store: store ? 'ok' : 'unreachable',
       ...(ticking !== undefined ? { scheduler: ticking ? 'ok' : 'stopped' } : {}),
+      checklists: progress ? 'loading' : 'ok',
     };
-    return c.json({ status: ok ? 'ok' : 'unavailable', checks }, ok ? 200 : 503);
+    const detail = progress ? { detail: loadingDetail(progress) } : {};
+    if (progress) c.header('Retry-After', '1');
+    return c.json({ status: ok ? 'ok' : 'unavailable', checks, ...detail }, ok ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {
@@ -176,5 +184,24 @@ export function createServer(deps: ServerDeps): GonogoServer {
     attachScheduler(s) {
       scheduler = s;
     },
+  };
+}
+
+/** The catalog as routes see it: reading it during the first load is a 503 with `Retry-After`. */
+function untilLoaded(catalog: ChecklistCatalog): ChecklistCatalog {
+  const ready = () => {
+    const progress = catalog.loading?.();
+    if (progress) throw new HttpProblem(503, loadingDetail(progress), undefined, { 'Retry-After': '1' });
+  };
+  return {
+    list: () => {
+      ready();
+      return catalog.list();
+    },
+    get: (id) => {
+      ready();
+      return catalog.get(id);
+    },
+    loading: () => catalog.loading?.(),
   };
 }

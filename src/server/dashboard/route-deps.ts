@@ -34,7 +34,8 @@ export function checklistOfPath(gate: Gate, c: Context<AppEnv>): Checklist | Htt
   try {
     return gate.checklist(c.req.param('id') ?? '').checklist;
   } catch (err) {
-    if (err instanceof HttpProblem) return err;
+    // A 503 (checklists still loading) goes to the error handler, which sends its Retry-After.
+    if (err instanceof HttpProblem && err.status < 500) return err;
     throw err;
   }
 }
