@@ -4,7 +4,6 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
-import { validateChecks } from '../engine/validate.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
@@ -17,7 +16,7 @@ import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
  * parsed checklist is cached by a key over everything it depends on: the bytes, the bindings, the path,
  * the registered kinds and the code that parses and validates (see `codeFingerprint`). On a hit the
  * Markdown parser is never even loaded, and a checklist this code validated before is not validated
- * again; one that failed validation is cached as parsed only, so its errors are reported afresh.
+ * again (nor is the validator loaded); one that failed validation is cached as parsed only, so its errors are reported afresh.
  * `cacheDir` is undefined when the cache is off (`GONOGO_CACHE=off`, see config.ts).
  */
 export async function loadChecklistFile(
@@ -47,7 +46,11 @@ export async function loadChecklistFile(
     const { readChecklist } = await import('../markdown/index.js');
     checklist = readChecklist({ bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) });
   }
-  await opts.registry.load?.(checkKinds(checklist));
+  // The validator (and the CEL and schema libraries under it) loads only when something is validated.
+  const [{ validateChecks }] = await Promise.all([
+    import('../engine/validate.js'),
+    opts.registry.load?.(checkKinds(checklist)),
+  ]);
   const errors = validateChecks(checklist, opts.registry);
   if (cache && key && (!cached || errors.length === 0)) {
     await writeCached(cache, key, { checklist, valid: errors.length === 0 });
