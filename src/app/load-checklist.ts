@@ -89,26 +89,32 @@ function codeRoot(): string {
   return dir;
 }
 
-/** Every file under `dir`, as paths relative to it, sorted. */
-function filesUnder(dir: string, prefix = ''): string[] {
+/**
+ * The files of `dir` that are code, as paths relative to it, sorted: source maps and tests are left out
+ * (they change no behaviour, and a build has one map per chunk: half its files to stat at every start).
+ */
+function codeFilesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
     .flatMap((e) => {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? filesUnder(dir, rel) : [rel];
+      if (e.isDirectory()) return codeFilesUnder(dir, rel);
+      return NOT_CODE.test(e.name) ? [] : [rel];
     })
     .sort();
 }
 
+const NOT_CODE = /\.map$|\.test\.tsx?$/;
+
 /**
- * Identity of the running code (names, sizes and mtimes of every file of src/ or dist/), so a rebuilt or
- * edited parser, engine or kind never reads entries older code wrote. The same from the sources as from
- * a build, however a bundler arranged the modules.
+ * Identity of the running code (names, sizes and mtimes of every code file of src/ or dist/), so a
+ * rebuilt or edited parser, engine or kind never reads entries older code wrote. The same from the
+ * sources as from a build, however a bundler arranged the modules.
  */
 function codeFingerprint(): string {
   if (codeBuild) return codeBuild;
   const h = createHash('sha256');
   const root = codeRoot();
-  for (const rel of filesUnder(root)) {
+  for (const rel of codeFilesUnder(root)) {
     const s = statSync(join(root, rel));
     h.update(`${rel}:${s.size}:${s.mtimeMs}\n`);
   }
