@@ -16,7 +16,8 @@ import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
  * parsed checklist is cached by a key over everything it depends on: the bytes, the bindings, the path,
  * the registered kinds and the code that parses and validates (see `codeFingerprint`). On a hit the
  * Markdown parser is never even loaded, and a checklist this code validated before is not validated
- * again (nor is the validator loaded); one that failed validation is cached as parsed only, so its errors are reported afresh.
+ * again (nor is the validator loaded); one that failed validation is cached as parsed only, so its
+ * errors are reported afresh.
  * `cacheDir` is undefined when the cache is off (`GONOGO_CACHE=off`, see config.ts).
  */
 export async function loadChecklistFile(
