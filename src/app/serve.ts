@@ -33,9 +33,9 @@ export interface ServeDeps {
   /** GONOGO_* settings; read from `io.env` when not given (tests). */
   config?: Config;
   /** The project file above the working directory, if any (its checklists are served without --checklists). */
-  project?: () => Project | undefined;
+  project?: () => Project | undefined | Promise<Project | undefined>;
   /** The parse cache directory (GONOGO_CACHE*, else the project file's `cache`); `config.cacheDir` when not given. */
-  cacheDir?: () => string | undefined;
+  cacheDir?: () => string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -45,12 +45,12 @@ export interface ServeDeps {
 const SERVER_WORKER_CHARS = 32 * 1024;
 
 /** What `serve` serves: `--checklists DIR`, else the project file's checklists, else the current directory. */
-export function servedChecklists(
+export async function servedChecklists(
   opts: Pick<ServeOptions, 'checklists'>,
   deps: Pick<ServeDeps, 'io' | 'project'>,
-): { dir: string; checklists?: Project['checklists']; shown: string } {
+): Promise<{ dir: string; checklists?: Project['checklists']; shown: string }> {
   if (opts.checklists !== undefined) return { dir: opts.checklists, shown: opts.checklists };
-  const project = deps.project?.();
+  const project = await deps.project?.();
   if (project) return { dir: project.dir, checklists: project.checklists, shown: project.path };
   return { dir: deps.io.cwd, shown: deps.io.cwd };
 }
@@ -83,8 +83,8 @@ export async function startServer(
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
   const watchOptions = config.watch;
-  const cacheDir = deps.cacheDir ? deps.cacheDir() : config.cacheDir;
-  const served = servedChecklists(opts, deps);
+  const cacheDir = deps.cacheDir ? await deps.cacheDir() : config.cacheDir;
+  const served = await servedChecklists(opts, deps);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
@@ -220,8 +220,9 @@ function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
   // The URL is printed once it listens; checklists load meanwhile (/health/ready says when they are in).
   const running = await startServer({ ...opts, background: true }, deps);
+  const { shown } = await servedChecklists(opts, deps);
   deps.io.stdout.write(
-    `gonogo serving ${servedChecklists(opts, deps).shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+    `gonogo serving ${shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
