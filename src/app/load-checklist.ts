@@ -4,7 +4,6 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
-import { validateChecks } from '../engine/validate.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
@@ -18,7 +17,8 @@ import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
  * parsed checklist is cached by a key over everything it depends on: the bytes, the bindings, the path,
  * the registered kinds and the code that parses and validates (see `codeFingerprint`). On a hit the
  * Markdown parser is never even loaded, and a checklist this code validated before is not validated
- * again; one that failed validation is cached as parsed only, so its errors are reported afresh.
+ * again (nor is the validator loaded); one that failed validation is cached as parsed only, so its
+ * errors are reported afresh.
  * `cacheDir` is undefined when the cache is off (`GONOGO_CACHE=off`, see config.ts).
  */
 export async function loadChecklistFile(
@@ -57,7 +57,11 @@ export async function loadChecklistFile(
       opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
     );
   }
-  await opts.registry.load?.(checkKinds(checklist));
+  // The validator (and the CEL and schema libraries under it) loads only when something is validated.
+  const [{ validateChecks }] = await Promise.all([
+    import('../engine/validate.js'),
+    opts.registry.load?.(checkKinds(checklist)),
+  ]);
   const errors = validateChecks(checklist, opts.registry);
   if (cache && key && (!cached || errors.length === 0)) {
     await writeCached(cache, key, { checklist, valid: errors.length === 0 });
@@ -90,26 +94,32 @@ function codeRoot(): string {
   return dir;
 }
 
-/** Every file under `dir`, as paths relative to it, sorted. */
-function filesUnder(dir: string, prefix = ''): string[] {
+/**
+ * The files of `dir` that are code, as paths relative to it, sorted: source maps and tests are left out
+ * (they change no behaviour, and a build has one map per chunk: half its files to stat at every start).
+ */
+function codeFilesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
     .flatMap((e) => {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? filesUnder(dir, rel) : [rel];
+      if (e.isDirectory()) return codeFilesUnder(dir, rel);
+      return NOT_CODE.test(e.name) ? [] : [rel];
     })
     .sort();
 }
 
+const NOT_CODE = /\.map$|\.test\.tsx?$/;
+
 /**
- * Identity of the running code (names, sizes and mtimes of every file of src/ or dist/), so a rebuilt or
- * edited parser, engine or kind never reads entries older code wrote. The same from the sources as from
- * a build, however a bundler arranged the modules.
+ * Identity of the running code (names, sizes and mtimes of every code file of src/ or dist/), so a
+ * rebuilt or edited parser, engine or kind never reads entries older code wrote. The same from the
+ * sources as from a build, however a bundler arranged the modules.
  */
 function codeFingerprint(): string {
   if (codeBuild) return codeBuild;
   const h = createHash('sha256');
   const root = codeRoot();
-  for (const rel of filesUnder(root)) {
+  for (const rel of codeFilesUnder(root)) {
     const s = statSync(join(root, rel));
     h.update(`${rel}:${s.size}:${s.mtimeMs}\n`);
   }

@@ -96,7 +96,7 @@ const RESPONSES = {
   ),
   Unavailable: problem(
     503,
-    'The store is unavailable for a moment; nothing was recorded. Retry after `Retry-After` seconds.',
+    'The store is unavailable for a moment (nothing was recorded), or the server has just started and is still loading its checklists (the detail begins `loading checklists`). Retry after `Retry-After` seconds.',
     { detail: 'the store is unavailable right now; nothing was recorded, retry shortly' },
     retryAfter,
   ),

@@ -734,7 +734,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The store is unavailable for a moment; nothing was recorded. Retry after `Retry-After` seconds. */
+        /** @description The store is unavailable for a moment (nothing was recorded), or the server has just started and is still loading its checklists (the detail begins `loading checklists`). Retry after `Retry-After` seconds. */
         Unavailable: {
             headers: {
                 /** @description Seconds to wait before retrying. */
