@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import type { CliServices, Io } from '../cli/context.js';
+import type { CliServices, Io, RunnerQueuePort } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { resolveStoreLocation } from '../store/dialects.js';
+import { dialectFor, resolveStoreLocation } from '../store/dialects.js';
 import { configFrom } from './config.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
 import { loadChecklistFile } from './load-checklist.js';
@@ -12,6 +12,7 @@ import { loadProject, type Project, projectBinding } from './project-file.js';
 export function createServices(argv: readonly string[], io: Io): CliServices & { dispose(): Promise<void> } {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
+  let queue: Promise<RunnerQueuePort | undefined> | undefined;
   const config = configFrom(io.env);
   const now = () => config.now();
   // The project file is read once, on first use: a command that needs none of it never fails over it.
@@ -80,6 +81,16 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       );
       return store;
     },
+    runnerQueue(opts = {}) {
+      queue ??= (async () => {
+        const location = storeLocation();
+        const dialect = dialectFor(location);
+        if (dialect.name !== 'postgres') return undefined;
+        const { openRunnerQueue } = await import('../store/runner-queue.js');
+        return openRunnerQueue(dialect.resolve(location, io.cwd), { supervise: opts.supervise === true });
+      })();
+      return queue;
+    },
     async serve(opts) {
       const { serve } = await import('./serve.js');
       await serve(opts, {
@@ -87,12 +98,14 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
         project: getProject,
         cacheDir,
         openStore: this.openStore,
+        runnerQueue: () => this.runnerQueue({ supervise: true }),
         registry: getRegistry,
         now,
         config,
       });
     },
     async dispose() {
+      if (queue) await (await queue.catch(() => undefined))?.close();
       if (store) await (await store.catch(() => undefined))?.close();
     },
   };

@@ -1,7 +1,7 @@
 import { displayText } from '../model/display-text.js';
 import { ConfigError, ParseError, ValidationErrors } from '../model/errors.js';
 import { commands } from './commands/commands.js';
-import { type Command, type CommandContext, EXIT } from './context.js';
+import { type Command, type CommandContext, EXIT, VERSION } from './context.js';
 
 /** The command names of commands.ts, sorted (the order of `--help`). */
 const COMMAND_NAMES = Object.keys(commands).sort();
@@ -52,7 +52,7 @@ export async function dispatch(argv: string[], ctx: CommandContext): Promise<num
     return name ? EXIT.OK : EXIT.USAGE;
   }
   if (name === '--version' || name === '-V') {
-    ctx.io.stdout.write('gonogo 0.1.0\n');
+    ctx.io.stdout.write(`gonogo ${VERSION}\n`);
     return EXIT.OK;
   }
   const cmd = await loadCommand(name);

@@ -15,6 +15,7 @@ import { type AppEnv, clientAddress } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
+import { RunnerRegistry } from './runner-registry.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -37,7 +38,7 @@ const isApi = (path: string) => path.startsWith('/api/');
 export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
-  deps = { ...deps, metrics };
+  deps = { ...deps, metrics, runnerRegistry: new RunnerRegistry(() => deps.now(), metrics.registry) };
   // One signal for the server: the preflight cache and the token cache both listen to the use cases.
   const changes = new StateSignal();
   const gate = new Gate(deps, metrics, config.preflightCacheMs, changes);

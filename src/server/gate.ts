@@ -44,7 +44,12 @@ export class Gate {
     changes: StateSignal = new StateSignal(),
   ) {
     this.cacheMs = cacheMs;
-    this.useCases = { store: deps.store, now: () => deps.now(), changes };
+    this.useCases = {
+      store: deps.store,
+      now: () => deps.now(),
+      changes,
+      ...(deps.runners ? { runners: deps.runners } : {}),
+    };
     changes.subscribe((change) => {
       if (change.checklist !== undefined) this.invalidate(change.checklist);
     });

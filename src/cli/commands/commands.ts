@@ -16,6 +16,7 @@ export const commands = {
   record: () => import('./record.js'),
   repair: () => import('./repair.js'),
   run: () => import('./run.js'),
+  runner: () => import('./runner.js'),
   serve: () => import('./serve.js'),
   signoff: () => import('./signoff.js'),
   status: () => import('./status.js'),

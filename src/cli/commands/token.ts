@@ -13,7 +13,7 @@ import { type Command, type CommandContext, EXIT } from '../context.js';
 import { actorFrom, requireFlags } from '../state-command.js';
 
 const usage =
-  'token create --name N --role viewer|operator|approver|admin [--signoff-roles a,b] [--person NAME] [--expires 90d|DATE] [--by NAME]' +
+  'token create --name N --role viewer|operator|approver|admin|runner [--signoff-roles a,b] [--labels a,b] [--person NAME] [--expires 90d|DATE] [--by NAME]' +
   ' | token list [--format text|json] | token revoke NAME|ID [--by NAME]';
 
 /** A token as `token list` shows it: its record and whether it still works now (never a secret). */
@@ -65,6 +65,7 @@ const command: Command = {
   --signoff-roles   the sign-off roles an approver token may sign for, comma-separated
   --person NAME     who holds the token: its sign-offs name this person
   --expires 90d     the token stops working then (days, a date, or an ISO date-time)
+  --labels a,b      with --role runner: the runner labels whose jobs the token may claim
 stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token create --name ci --role operator)`,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
@@ -75,6 +76,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
         'signoff-roles': { type: 'string' },
         person: { type: 'string' },
         expires: { type: 'string' },
+        labels: { type: 'string' },
         format: { type: 'string' },
         by: { type: 'string' },
       },
@@ -112,6 +114,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
       signoffRoles: (values['signoff-roles'] ?? '').split(','),
       person: values.person,
       expires: values.expires,
+      labels: values.labels?.split(','),
     });
     const { signoffRoles } = record;
     ctx.io.stdout.write(`${token}\n`);
@@ -119,6 +122,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
       `created ${record.role} token "${record.name}" (id ${record.id})` +
         `${record.person ? ` for ${record.person}` : ''}` +
         `${signoffRoles.length > 0 ? ` that signs off as ${signoffRoles.join(', ')}` : ''}` +
+        `${record.labels ? ` for runner labels ${record.labels.join(', ')}` : ''}` +
         `${record.expiresAt ? `, valid until ${record.expiresAt}` : ''}. ` +
         'It is shown only this once: store it in your secret manager now; send it as "Authorization: Bearer <token>"\n',
     );
