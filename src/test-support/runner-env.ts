@@ -39,8 +39,12 @@ export async function until(ok: () => boolean | Promise<boolean>, what: string, 
 }
 
 /** Start `gonogo serve` on a free port over `db`; resolves once it prints its URL. */
-export async function startServe(cwd: string, db: string): Promise<Spawned & { url: string }> {
-  const s = spawnCli(['serve', '--checklists', '.', '--port', '0'], cwd, { GONOGO_DB: db });
+export async function startServe(
+  cwd: string,
+  db: string,
+  host = '127.0.0.1',
+): Promise<Spawned & { url: string }> {
+  const s = spawnCli(['serve', '--checklists', '.', '--port', '0', '--host', host], cwd, { GONOGO_DB: db });
   let url: string | undefined;
   await Promise.race([
     until(() => {
