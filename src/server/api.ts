@@ -10,7 +10,7 @@ import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import { findRun } from './run-lookup.js';
-import { isRunnerPath, registerRunnerApi } from './runner-api.js';
+import { registerRunnerApi, scopeOf } from './runner-api.js';
 import {
   AttestationBody,
   AttestationSchema,
@@ -257,20 +257,13 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   api.use('*', async (c, next) => {
     if (c.req.path.endsWith('/openapi.json')) return next();
     const ip = c.get('clientIp');
-    const runner = isRunnerPath(c.req.path);
-    const principal = await auth.verify(
-      bearerToken(c.req.header('authorization')),
-      ip,
-      runner ? 'runner' : 'api',
-    );
-    // Runners poll and answer at the pace of their jobs; their token's role is bound to that already.
-    if (!runner) auth.limit(principal);
+    const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip, scopeOf(c.req.path));
+    auth.limit(principal);
     c.set('principal', principal);
     await next();
   });
 
   if (deps.runnerRegistry) registerRunnerApi(api, deps, deps.runnerRegistry);
-
   // The token's holder, as the use cases see it.
   const who = (c: { get(k: 'principal'): Principal | undefined }): Actor => {
     const p = c.get('principal');

@@ -13,8 +13,9 @@ import { ProblemSchema } from './schemas.js';
  * the API middleware (api.ts) authenticates with the runner scope for these paths.
  */
 
-/** Paths of the runner API, under /api/v1. */
-export const isRunnerPath = (path: string): boolean => /\/api\/v1\/runner\//.test(path);
+/** Which tokens a path takes: runner tokens on the runner API, every other role elsewhere. */
+export const scopeOf = (path: string): 'runner' | 'api' =>
+  /\/api\/v1\/runner\//.test(path) ? 'runner' : 'api';
 
 /** The longest long poll: a claim answers within this even when no job comes. */
 export const MAX_WAIT_S = 60;
