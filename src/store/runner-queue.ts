@@ -229,7 +229,7 @@ class PgBossQueue implements RunnerQueue {
       }
       const left = deadline - Date.now();
       if (claimed.length > 0 || left <= 0 || opts.signal?.aborted || this.closed) return claimed;
-      await this.nap(Math.min(left, POLL_MS * 4), opts.signal);
+      await this.nap(Math.min(left, POLL_MS), opts.signal);
     }
   }
 
