@@ -69,6 +69,11 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
       join(dir, 'kill.md'),
       `# Kill\n## Jobs\n${check('Survives a dead runner', `command: ${JSON.stringify(script)}\nrunner: c\ntimeout: 4s`)}`,
     );
+    const slow = `touch ${join(dir, 'started')}; sleep 3; echo finished`;
+    await writeFile(
+      join(dir, 'graceful.md'),
+      `# Graceful\n## Jobs\n${check('Finished on SIGTERM', `command: ${JSON.stringify(slow)}\nrunner: d\ntimeout: 60s`)}`,
+    );
     server = await startServe(dir, db.url);
     tokenAB = await createToken(dir, db.url, ['--name', 'runner-ab', '--role', 'runner', '--labels', 'a,b']);
   }, 120_000);
@@ -146,6 +151,34 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     const report = await pending;
     expect(report.items[0]!.status).toBe('pass');
     expect(report.items[0]!.observed?.stdout).toContain('second');
+  }, 240_000);
+
+  it('finishes and answers the job in hand when stopped with SIGTERM, then exits 0', async () => {
+    const tokenD = await createToken(dir, db.url, [
+      '--name',
+      'runner-d',
+      '--role',
+      'runner',
+      '--labels',
+      'd',
+    ]);
+    const r = await startRunner(dir, { url: server.url, token: tokenD, labels: 'd', name: 'd-graceful' });
+    runners.push(r);
+    const pending = run('graceful.md');
+    await until(
+      () =>
+        readFile(join(dir, 'started')).then(
+          () => true,
+          () => false,
+        ),
+      'the runner starting the job',
+    );
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+    expect(r.output()).toContain('finishing 1 job(s) in hand');
+    const report = await pending;
+    expect(report.items[0]!.status).toBe('pass');
+    expect(report.items[0]!.observed?.stdout).toContain('finished');
   }, 240_000);
 
   it('limits a runner token to its labels and to the runner API', async () => {
