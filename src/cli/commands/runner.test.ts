@@ -67,7 +67,7 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     const script = `if [ -f ${join(dir, 'taken')} ]; then echo second; else touch ${join(dir, 'taken')}; sleep 60; fi`;
     await writeFile(
       join(dir, 'kill.md'),
-      `# Kill\n## Jobs\n${check('Survives a dead runner', `command: ${JSON.stringify(script)}\nrunner: c\ntimeout: 4s`)}`,
+      `# Kill\n## Jobs\n${check('Survives a dead runner', `command: ${JSON.stringify(script)}\nrunner: c\ntimeout: 10s`)}`,
     );
     const slow = `touch ${join(dir, 'started')}; sleep 3; echo finished`;
     await writeFile(
