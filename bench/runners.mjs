@@ -67,7 +67,12 @@ function checklist(port, runner) {
   const lines = ['# Bench', ''];
   for (let i = 0; i < ITEMS; i++) {
     if (i % 50 === 0) lines.push(`## Part ${i / 50}`);
-    lines.push(`- [ ] Endpoint ${i}`, '  ```check', `  http: http://127.0.0.1:${port}/item/${i}`, '  timeout: 300s');
+    lines.push(
+      `- [ ] Endpoint ${i}`,
+      '  ```check',
+      `  http: http://127.0.0.1:${port}/item/${i}`,
+      '  timeout: 300s',
+    );
     if (runner) lines.push('  runner: bench');
     lines.push('  ```');
   }
@@ -77,7 +82,11 @@ function checklist(port, runner) {
 async function runOnce(dir, file, db) {
   const probeFile = join(dir, `probe-${randomBytes(4).toString('hex')}.json`);
   const started = performance.now();
-  const p = spawnNode(['--import', PROBE, BIN, 'run', file, '--format', 'json'], { GONOGO_DB: db, BENCH_PROBE_FILE: probeFile }, dir);
+  const p = spawnNode(
+    ['--import', PROBE, BIN, 'run', file, '--format', 'json'],
+    { GONOGO_DB: db, BENCH_PROBE_FILE: probeFile },
+    dir,
+  );
   const code = await p.exited;
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`gonogo run ${file} exited ${code}: ${p.output().slice(-2000)}`);
@@ -109,12 +118,29 @@ async function main() {
     await until(() => /on (http:\/\/\S+) /.test(serve.output()), 'gonogo serve');
     const url = /on (http:\/\/\S+) /.exec(serve.output())[1];
     const token = await new Promise((resolve, reject) => {
-      const t = spawnNode([BIN, 'token', 'create', '--name', 'bench', '--role', 'runner', '--labels', 'bench'], { GONOGO_DB: db }, dir);
-      t.exited.then((code) => (code === 0 ? resolve(t.output().split('\n')[0].trim()) : reject(new Error(t.output()))));
+      const t = spawnNode(
+        [BIN, 'token', 'create', '--name', 'bench', '--role', 'runner', '--labels', 'bench'],
+        { GONOGO_DB: db },
+        dir,
+      );
+      t.exited.then((code) =>
+        code === 0 ? resolve(t.output().split('\n')[0].trim()) : reject(new Error(t.output())),
+      );
     });
     for (const n of [1, 2]) {
       const r = spawnNode(
-        [BIN, 'runner', '--server', url, '--labels', 'bench', '--concurrency', values.concurrency, '--name', `bench-${n}`],
+        [
+          BIN,
+          'runner',
+          '--server',
+          url,
+          '--labels',
+          'bench',
+          '--concurrency',
+          values.concurrency,
+          '--name',
+          `bench-${n}`,
+        ],
         { GONOGO_RUNNER_TOKEN: token },
         dir,
       );
@@ -129,16 +155,26 @@ async function main() {
       for (const which of order) {
         const r = await runOnce(dir, which === 'in' ? 'inproc.md' : 'queued.md', db);
         (which === 'in' ? a : b).push(r);
-        console.log(`round ${round + 1} ${which === 'in' ? 'in-process' : 'runners   '}: ${r.wallMs.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU (gonogo run), median check ${r.itemMs} ms`);
+        console.log(
+          `round ${round + 1} ${which === 'in' ? 'in-process' : 'runners   '}: ${r.wallMs.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU (gonogo run), median check ${r.itemMs} ms`,
+        );
       }
     }
     const m = (xs, k) => median(xs.map((x) => x[k]));
     const wallIn = m(a, 'wallMs');
     const wallQ = m(b, 'wallMs');
-    console.log(`\n${ITEMS} http checks, ${ROUNDS} rounds, 2 runners × concurrency ${values.concurrency}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`throughput: in-process ${((ITEMS / wallIn) * 1000).toFixed(0)}/s, runners ${((ITEMS / wallQ) * 1000).toFixed(0)}/s; wall ratio runners/in-process ${(wallQ / wallIn).toFixed(2)}x`);
+    console.log(
+      `\n${ITEMS} http checks, ${ROUNDS} rounds, 2 runners × concurrency ${values.concurrency}; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `throughput: in-process ${((ITEMS / wallIn) * 1000).toFixed(0)}/s, runners ${((ITEMS / wallQ) * 1000).toFixed(0)}/s; wall ratio runners/in-process ${(wallQ / wallIn).toFixed(2)}x`,
+    );
     console.log(`gonogo run CPU ratio runners/in-process: ${(m(b, 'cpuMs') / m(a, 'cpuMs')).toFixed(2)}x`);
-    console.log(`median per-check duration: in-process ${m(a, 'itemMs')} ms, runners ${m(b, 'itemMs')} ms (ratio ${(m(b, 'itemMs') / Math.max(m(a, 'itemMs'), 1)).toFixed(1)}x, added ${(m(b, 'itemMs') - m(a, 'itemMs')).toFixed(0)} ms per check, queue wait included)`);
+    console.log(
+      `median per-check duration: in-process ${m(a, 'itemMs')} ms, runners ${m(b, 'itemMs')} ms (ratio ${(m(b, 'itemMs') / Math.max(m(a, 'itemMs'), 1)).toFixed(1)}x, added ${(m(b, 'itemMs') - m(a, 'itemMs')).toFixed(0)} ms per check, queue wait included)`,
+    );
   } finally {
     for (const p of procs.reverse()) {
       p.child.kill('SIGTERM');
