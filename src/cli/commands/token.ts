@@ -24,6 +24,7 @@ function listed(t: TokenRecord, now: Date) {
     name: t.name,
     role: t.role,
     signoff_roles: t.signoffRoles,
+    ...(t.labels ? { labels: t.labels } : {}),
     person: t.person ?? null,
     created: t.createdAt,
     expires: t.expiresAt ?? null,
@@ -49,6 +50,7 @@ async function list(ctx: CommandContext, useCases: UseCaseContext, by: string, f
     (r) =>
       `${String(r.id).padStart(3)}  ${r.name}  ${r.role}` +
       `${r.signoff_roles.length > 0 ? ` (signs off: ${r.signoff_roles.join(', ')})` : ''}` +
+      `${r.labels ? ` (labels: ${r.labels.join(', ')})` : ''}` +
       `  person: ${r.person ?? '-'}  created ${r.created}` +
       `  expires ${r.expires ?? 'never'}  last used ${r.last_used ?? 'never'}` +
       `${r.state === 'revoked' ? `  REVOKED ${r.revoked}` : r.state === 'expired' ? '  EXPIRED' : ''}`,
