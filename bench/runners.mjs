@@ -132,6 +132,8 @@ async function main() {
         [
           BIN,
           'runner',
+          '--token',
+          token,
           '--server',
           url,
           '--labels',
@@ -141,7 +143,7 @@ async function main() {
           '--name',
           `bench-${n}`,
         ],
-        { GONOGO_RUNNER_TOKEN: token },
+        {},
         dir,
       );
       procs.push(r);

@@ -71,11 +71,21 @@ export async function startRunner(
     prefix?: string[];
   },
 ): Promise<Spawned> {
-  const args = ['runner', '--server', opts.url, '--labels', opts.labels, '--name', opts.name];
+  const args = [
+    'runner',
+    '--server',
+    opts.url,
+    '--token',
+    opts.token,
+    '--labels',
+    opts.labels,
+    '--name',
+    opts.name,
+  ];
   if (opts.concurrency !== undefined) args.push('--concurrency', String(opts.concurrency));
   const s = opts.prefix
-    ? spawnWith(opts.prefix, args, cwd, { GONOGO_RUNNER_TOKEN: opts.token, ...opts.env })
-    : spawnCli(args, cwd, { GONOGO_RUNNER_TOKEN: opts.token, ...opts.env });
+    ? spawnWith(opts.prefix, args, cwd, { ...opts.env })
+    : spawnCli(args, cwd, { ...opts.env });
   await until(() => s.output().includes('taking jobs'), `runner ${opts.name} starting`);
   return s;
 }

@@ -11,12 +11,6 @@ describe('gonogo runner options', () => {
     expect(o.server.origin).toBe('https://gonogo.example.com');
   });
 
-  it('takes the token from GONOGO_RUNNER_TOKEN', () => {
-    expect(runnerOptions({ server: ok.server, labels: 'a' }, { GONOGO_RUNNER_TOKEN: 'gng_env' }).token).toBe(
-      'gng_env',
-    );
-  });
-
   it.each([
     [{ ...ok, server: undefined }, /missing --server/],
     [{ ...ok, token: undefined }, /missing --token/],

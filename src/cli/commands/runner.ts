@@ -12,19 +12,15 @@ const MAX_CONCURRENCY = 256;
 /** The runner's options from its arguments, each checked once (ConfigError, exit 2, naming the flag). */
 export function runnerOptions(
   values: { server?: string; token?: string; labels?: string; concurrency?: string; name?: string },
-  env: Readonly<Record<string, string | undefined>>,
+  _env: Readonly<Record<string, string | undefined>> = {},
 ): RunnerOptions {
   const missing = (flag: string, hint: string) =>
     new ConfigError(`missing --${flag}: ${hint}\nusage: gonogo ${usage}`, flag);
-  // The token may come from the environment, so it stays out of `ps` and shell history.
-  const token = values.token ?? env.GONOGO_RUNNER_TOKEN;
+  const token = values.token;
   if (values.server === undefined)
     throw missing('server', 'the URL of `gonogo serve`, e.g. https://gonogo.example.com');
   if (token === undefined || token.trim() === '') {
-    throw missing(
-      'token',
-      'a runner token (gonogo token create --role runner --labels …), or set GONOGO_RUNNER_TOKEN',
-    );
+    throw missing('token', 'a runner token (gonogo token create --role runner --labels …)');
   }
   if (values.labels === undefined)
     throw missing('labels', 'the labels of the checks to run here, e.g. --labels prod-vpc');
@@ -73,7 +69,6 @@ const command: Command = {
   usage: `usage: gonogo ${usage}
   --server URL      the gonogo server (gonogo serve) to take jobs from
   --token T         a runner token: gonogo token create --name N --role runner --labels a,b
-                    (or GONOGO_RUNNER_TOKEN, which keeps it out of the process list)
   --labels a,b      take the jobs of checks with these runner: labels (all held by the token)
   --concurrency N   checks run at once (default 4)
   --name NAME       shown on the dashboard's Runners page (default host-pid)
