@@ -585,6 +585,7 @@ describe('OpenAPI', () => {
         'GET /audit/verify',
         'POST /runner/jobs:claim',
         'POST /runner/jobs/{id}:complete',
+        'GET /openapi.json',
       ].sort(),
     );
     const attest = r.json.paths['/checklists/{id}/attestations'].post;
@@ -605,7 +606,8 @@ describe('OpenAPI', () => {
     ['post', '/checklists/{id}/signoffs'],
   ])('lists 503 (store unavailable, problem+json) for %s %s, which writes', async (method, path) => {
     const r = await call('GET', '/api/v1/openapi.json');
-    const responses = r.json.paths[path][method].responses;
-    expect(Object.keys(responses['503']?.content ?? {})).toEqual(['application/problem+json']);
+    const ref: string | undefined = r.json.paths[path][method].responses['503']?.$ref;
+    const response = r.json.components.responses[ref?.split('/').pop() ?? ''];
+    expect(Object.keys(response?.content ?? {})).toEqual(['application/problem+json']);
   });
 });

@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +65,34 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The source files of `file` and of every chunk it imports statically (not through `import()`), from
+ * their source maps, relative to the repository: what Node evaluates before the entry's code runs.
+ */
+function staticSources(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return new Set();
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  const sources = new Set(map.sources.map((s) => relative(ROOT, resolve(dirname(file), s))));
+  // esbuild writes static imports as `import{a}from"./x.js"` / `import"./x.js"`; dynamic ones as `import("./x.js")`.
+  for (const m of code.matchAll(
+    /(?:^|[;\n])(?:import|export)\s*(?:[^"'();]*?from\s*)?"(\.{1,2}\/[^"]+\.js)"/g,
+  )) {
+    for (const s of staticSources(resolve(dirname(file), m[1]!), seen)) sources.add(s);
+  }
+  return sources;
+}
+
 describe('the build', () => {
+  it('starts `--version` and `--help` from the dispatcher alone: no library, no command, no service', async () => {
+    const sources = [...staticSources(join(out, 'app/main.js'))].sort();
+    expect(sources.filter((s) => !s.startsWith('src/'))).toEqual([]);
+    const allowed = /^src\/(app\/main|cli\/main|cli\/context|cli\/commands\/commands|model\/[a-z-]+)\.ts$/;
+    expect(sources.filter((s) => !allowed.test(s))).toEqual([]);
+    expect((await built(['--version'])).stdout).toBe('gonogo 0.1.0\n');
+  });
+
   it('lists every command of commands.ts', async () => {
     const r = await built(['--help']);
     const listed = [...r.stdout.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).sort();

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import type { ServerConfig } from '../server/index.js';

@@ -1,6 +1,7 @@
-import type { CommandContext } from '../cli/context.js';
+import type { Io } from '../cli/context.js';
 import { dispatch } from '../cli/main.js';
-import { createServices } from './services.js';
+import type { AppServices } from './services.js';
+import type { Tracing } from './tracing.js';
 
 /**
  * Whether traces should be exported: an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or the
@@ -15,9 +16,13 @@ export function tracingWanted(env: Readonly<Record<string, string | undefined>>)
   return env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== 'none';
 }
 
-/** Entry point of `bin/gonogo`: wire the layers, run the command, exit with its code. */
+/**
+ * Entry point of `bin/gonogo`: wire the layers, run the command, exit with its code. The layers are
+ * imported when a command runs, not before: `gonogo --version` and `--help` load this module and the
+ * dispatcher only (bench/startup.mjs measures it).
+ */
 export async function main(argv: string[]): Promise<void> {
-  const io = {
+  const io: Io = {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: Boolean(process.stdout.isTTY),
@@ -25,11 +30,14 @@ export async function main(argv: string[]): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
   };
-  const tracing = tracingWanted(io.env) ? (await import('./tracing.js')).startTracing(io.env) : undefined;
-  const services = createServices(argv, io);
-  const ctx: CommandContext = { io, services };
-  const code = await dispatch(argv, ctx);
-  await services.dispose();
+  let tracing: Tracing | undefined;
+  let services: AppServices | undefined;
+  const code = await dispatch(argv, io, async () => {
+    if (tracingWanted(io.env)) tracing = (await import('./tracing.js')).startTracing(io.env);
+    services = (await import('./services.js')).createServices(argv, io);
+    return services;
+  });
+  await services?.dispose();
   // The batch of spans still queued (a run's) is sent before the process exits.
   await tracing?.shutdown();
   // Let stdout drain before exiting (piped output of a large report must not be cut).

@@ -1,35 +1,17 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import * as z from 'zod';
 import { YamlSource } from '../markdown/yaml-source.js';
 import { ConfigError, type ParseError, ValidationErrors } from '../model/errors.js';
+import { findProjectFile, PROJECT_FILE, type Project } from './project-locate.js';
 
-/** The name of the project file, looked for in the current directory and then in each one above it. */
-export const PROJECT_FILE = 'gonogo.yaml';
-
-/** One checklist of the project, paths absolute (written relative to the project file's directory). */
-export interface ProjectChecklist {
-  file: string;
-  bind?: string;
-}
-
-/**
- * The project file `gonogo.yaml` (DESIGN.md "Checklist format"), parsed into typed values: what the
- * commands would otherwise need as flags. Flags and `GONOGO_*` variables win over it.
- */
-export interface Project {
-  /** Absolute path of the project file. */
-  path: string;
-  /** Its directory: relative paths in it are relative to this, wherever the command runs. */
-  dir: string;
-  checklists: ProjectChecklist[];
-  /** Store location: an SQLite path (resolved against `dir`) or a `postgres://` URL, as written. */
-  db?: string;
-  /** Default environment, for the checklists that define it. */
-  env?: string;
-  /** Parse cache: false turns it off, a string is its directory (resolved against `dir`). */
-  cache?: false | string;
-}
+export {
+  findProjectFile,
+  PROJECT_FILE,
+  type Project,
+  type ProjectChecklist,
+  projectBinding,
+} from './project-locate.js';
 
 const ENV = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -50,18 +32,6 @@ const SCHEMA = z.strictObject({
     })
     .optional(),
 });
-
-/** Find `gonogo.yaml` in `cwd` or the nearest directory above it. */
-export function findProjectFile(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const candidate = join(dir, PROJECT_FILE);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 /** Find and read the project file above `cwd`; undefined when there is none. Errors are located. */
 export function loadProject(cwd: string): Project | undefined {
@@ -133,10 +103,4 @@ function cacheOf(value: boolean | string, dir: string): false | string | undefin
   if (value === false || value === 'off') return false;
   if (value === true || value === 'on') return undefined;
   return resolve(dir, value);
-}
-
-/** The bindings file the project pairs with `file` (a path as typed, relative to `cwd`), if any. */
-export function projectBinding(project: Project | undefined, file: string, cwd: string): string | undefined {
-  const target = resolve(cwd, file);
-  return project?.checklists.find((c) => c.file === target)?.bind;
 }

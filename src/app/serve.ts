@@ -8,12 +8,12 @@ import { repairText } from '../markdown/repair.js';
 import type { Checklist } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import {
-  createCatalog,
   createMetrics,
   createServer,
   type GonogoServer,
   jsonLogger,
   type Logger,
+  openCatalog,
   type ServerConfig,
   type ServerMetrics,
 } from '../server/index.js';
@@ -35,18 +35,24 @@ export interface ServeDeps {
   /** GONOGO_* settings; read from `io.env` when not given (tests). */
   config?: Config;
   /** The project file above the working directory, if any (its checklists are served without --checklists). */
-  project?: () => Project | undefined;
+  project?: () => Project | undefined | Promise<Project | undefined>;
   /** The parse cache directory (GONOGO_CACHE*, else the project file's `cache`); `config.cacheDir` when not given. */
-  cacheDir?: () => string | undefined;
+  cacheDir?: () => string | undefined | Promise<string | undefined>;
 }
 
+/**
+ * Checklists longer than this are read in a worker by the server (a shorter one parses in a few ms). The
+ * limits of checkLimits keep what a worker is given bounded; the event loop is never held by a parse.
+ */
+const SERVER_WORKER_CHARS = 32 * 1024;
+
 /** What `serve` serves: `--checklists DIR`, else the project file's checklists, else the current directory. */
-export function servedChecklists(
+export async function servedChecklists(
   opts: Pick<ServeOptions, 'checklists'>,
   deps: Pick<ServeDeps, 'io' | 'project'>,
-): { dir: string; checklists?: Project['checklists']; shown: string } {
+): Promise<{ dir: string; checklists?: Project['checklists']; shown: string }> {
   if (opts.checklists !== undefined) return { dir: opts.checklists, shown: opts.checklists };
-  const project = deps.project?.();
+  const project = await deps.project?.();
   if (project) return { dir: project.dir, checklists: project.checklists, shown: project.path };
   return { dir: deps.io.cwd, shown: deps.io.cwd };
 }
@@ -56,35 +62,51 @@ export interface RunningServer {
   url: string;
   port: number;
   server: GonogoServer;
+  /** Settles when the first load of the checklists has ended (until then they answer 503). */
+  loaded: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Open the store, load the checklists directory, and listen. Port 0 picks a free port (tests).
+ * Open the store, listen, and load the checklists directory. Port 0 picks a free port (tests). The
+ * server answers from the moment it listens; the promise settles once the first load has ended too,
+ * unless `background` is set (`gonogo serve` sets it: `loaded` then tells when).
  * @example const s = await startServer({ checklists: dir, host: '127.0.0.1', port: 0 }, deps); await s.close();
  */
 export async function startServer(
-  opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger },
+  opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger; background?: boolean },
   deps: ServeDeps,
 ): Promise<RunningServer> {
-  const logger = opts.logger ?? jsonLogger(deps.io.stderr);
+  // The request log is written once per turn of the event loop, and whatever is left on exit.
+  const ownLogger = opts.logger ? undefined : jsonLogger(deps.io.stderr, undefined, { buffered: true });
+  const logger = opts.logger ?? ownLogger!;
+  const flushLog = () => ownLogger?.flush();
   // Bad settings are refused before anything is opened or bound.
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
   const watchOptions = config.watch;
-  const cacheDir = deps.cacheDir ? deps.cacheDir() : config.cacheDir;
-  const served = servedChecklists(opts, deps);
+  const cacheDir = deps.cacheDir ? await deps.cacheDir() : config.cacheDir;
+  const served = await servedChecklists(opts, deps);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
   const runners = await deps.runnerQueue?.();
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
   const metrics = createMetrics({ store, now: deps.now });
   store.observe?.(metrics.store);
-  const catalog = await createCatalog({
+  // The server listens at once; its checklists load meanwhile (/health/ready and the routes that need
+  // them answer 503 until the first load ends).
+  const catalog = openCatalog({
     dir: served.dir,
     ...(served.checklists ? { checklists: served.checklists } : {}),
+    // Above a few KB a checklist is read in a worker: requests keep being answered while it loads.
     load: (file, bind) =>
-      loadChecklistFile(file, { ...(bind ? { bind } : {}), registry, cacheDir, onCache: metrics.parseCache }),
+      loadChecklistFile(file, {
+        ...(bind ? { bind } : {}),
+        registry,
+        cacheDir,
+        onCache: metrics.parseCache,
+        workerChars: SERVER_WORKER_CHARS,
+      }),
     automatableUnbound: (file, checklist) => automatableUnbound(file, checklist, logger),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,
@@ -133,11 +155,14 @@ export async function startServer(
     watchOptions,
   );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  if (!opts.background) await catalog.loaded;
   let closing: Promise<void> | undefined;
+  process.on('exit', flushLog);
   return {
     url: `http://${host}:${port}`,
     port,
     server,
+    loaded: catalog.loaded,
     close() {
       closing ??= (async () => {
         catalog.close();
@@ -150,6 +175,8 @@ export async function startServer(
         await stopped;
         await runners?.close();
         await store.close();
+        flushLog();
+        process.off('exit', flushLog);
       })();
       return closing;
     },
@@ -197,9 +224,11 @@ function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger
 
 /** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
-  const running = await startServer(opts, deps);
+  // The URL is printed once it listens; checklists load meanwhile (/health/ready says when they are in).
+  const running = await startServer({ ...opts, background: true }, deps);
+  const { shown } = await servedChecklists(opts, deps);
   deps.io.stdout.write(
-    `gonogo serving ${servedChecklists(opts, deps).shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+    `gonogo serving ${shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

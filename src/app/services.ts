@@ -5,33 +5,41 @@ import type { Store } from '../engine/store.js';
 import { dialectFor, resolveStoreLocation } from '../store/dialects.js';
 import { configFrom } from './config.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
-import { loadChecklistFile } from './load-checklist.js';
-import { loadProject, type Project, projectBinding } from './project-file.js';
+import { findProjectFile, type Project, projectBinding } from './project-locate.js';
 
-/** Build the lazy services the CLI needs. Drivers and the store load only when a command asks. */
-export function createServices(argv: readonly string[], io: Io): CliServices & { dispose(): Promise<void> } {
+/** The CLI's services, and how to release what they opened (the store) once the command is done. */
+export type AppServices = CliServices & { dispose(): Promise<void> };
+
+/**
+ * Build the lazy services the CLI needs. Nothing loads until a command asks: the checklist loader, the
+ * project file's parser (only when there is a project file), the kinds, the store and its driver.
+ */
+export function createServices(argv: readonly string[], io: Io): AppServices {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
   let queue: Promise<RunnerQueuePort | undefined> | undefined;
   const config = configFrom(io.env);
   const now = () => config.now();
   // The project file is read once, on first use: a command that needs none of it never fails over it.
-  let project: { value: Project | undefined } | undefined;
+  // Its parser (YAML, a schema) loads only when there is one.
+  let project: Promise<Project | undefined> | undefined;
   const getProject = () => {
-    project ??= { value: loadProject(io.cwd) };
-    return project.value;
+    project ??= findProjectFile(io.cwd)
+      ? import('./project-file.js').then((m) => m.loadProject(io.cwd))
+      : Promise.resolve(undefined);
+    return project;
   };
   // GONOGO_CACHE / GONOGO_CACHE_DIR win over the project file's `cache`.
-  const cacheDir = () => {
-    const p = config.cacheFromEnv ? undefined : getProject()?.cache;
+  const cacheDir = async () => {
+    const p = config.cacheFromEnv ? undefined : (await getProject())?.cache;
     return p === false ? undefined : (p ?? config.cacheDir);
   };
   // `--db`, then GONOGO_DB, then the project file's `db`; with a project file the default store is
   // under its directory, so every command run anywhere in the project sees the same state.
-  const storeLocation = () => {
+  const storeLocation = async () => {
     const flag = dbFlag(argv);
     if (flag !== undefined || config.db !== undefined) return resolveDbUrl(flag, config.db, io.cwd);
-    const p = getProject();
+    const p = await getProject();
     if (p) return resolveStoreLocation(p.db ?? '.gonogo/gonogo.db', p.dir);
     return resolveDbUrl(undefined, undefined, io.cwd);
   };
@@ -46,17 +54,22 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
     registry: getRegistry,
     async loadChecklist(file, opts = {}) {
       // `--bind` wins; else the bindings file the project file pairs with this checklist.
-      const paired = opts.bind === undefined ? projectBinding(getProject(), file, io.cwd) : undefined;
+      const paired = opts.bind === undefined ? projectBinding(await getProject(), file, io.cwd) : undefined;
       const bind =
         opts.bind === null ? undefined : (opts.bind ?? (paired && (relative(io.cwd, paired) || paired)));
+      const [{ loadChecklistFile }, kinds, dir] = await Promise.all([
+        import('./load-checklist.js'),
+        getRegistry(),
+        cacheDir(),
+      ]);
       return loadChecklistFile(file, {
         ...(bind === undefined ? {} : { bind }),
-        registry: await getRegistry(),
-        cacheDir: cacheDir(),
+        registry: kinds,
+        cacheDir: dir,
       });
     },
-    defaultEnv(checklist) {
-      const env = getProject()?.env;
+    async defaultEnv(checklist) {
+      const env = (await getProject())?.env;
       return env !== undefined && env in checklist.environments ? env : undefined;
     },
     async readSource(file) {
@@ -76,14 +89,14 @@ export function createServices(argv: readonly string[], io: Io): CliServices & {
       // Every write is stamped with the process's clock (GONOGO_NOW): a bad value is refused before the
       // store is touched, and events the store stamps itself agree with the run's.
       config.now();
-      store ??= import('../store/index.js').then((m) =>
-        m.openStore(storeLocation(), { existing: opts.existing === true, now }),
+      store ??= Promise.all([storeLocation(), import('../store/index.js')]).then(([location, m]) =>
+        m.openStore(location, { existing: opts.existing === true, now }),
       );
       return store;
     },
     runnerQueue(opts = {}) {
       queue ??= (async () => {
-        const location = storeLocation();
+        const location = await storeLocation();
         const dialect = dialectFor(location);
         if (dialect.name !== 'postgres') return undefined;
         const { openRunnerQueue } = await import('../store/runner-queue.js');

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 
 /** stdout and stderr each keep at most this many bytes; the rest is read and dropped. */

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { abortMessage, parseHostPort, targetSchema } from './support/net.js';

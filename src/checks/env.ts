@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineCheck } from '../engine/check.js';
 
 /** A parsed env target: one variable name, or a glob compiled to a matcher. */

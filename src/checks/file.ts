@@ -1,7 +1,7 @@
 import { constants, createReadStream } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck, type Observation } from '../engine/check.js';
 
 /** `text` holds at most this many bytes of the file, so a huge log cannot exhaust memory. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { readCa } from './support/ca.js';
 import { httpExchange, lowerKeys, originHostPort } from './support/http-client.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { displayUrl, httpExchange, originHostPort } from './support/http-client.js';
 import { targetSchema } from './support/net.js';

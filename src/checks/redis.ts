@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 // The URL helpers are shared with the postgres kind rather than copied; no driver is loaded.
 import { connectionTarget, scrubSecrets } from './support/url.js';

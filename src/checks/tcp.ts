@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckContext } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import {

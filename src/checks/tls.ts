@@ -1,5 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckContext, Observation } from '../engine/check.js';
 import { CheckFailure, defineCheck } from '../engine/check.js';
 import { readCa } from './support/ca.js';

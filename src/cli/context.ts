@@ -41,7 +41,7 @@ export interface CliServices {
    * The environment to use when `--env` is not given: the project file's `env`, when this checklist
    * defines it; else undefined (the checklist's first).
    */
-  defaultEnv(checklist: Checklist): string | undefined;
+  defaultEnv(checklist: Checklist): Promise<string | undefined>;
   /** The checklist's text as gonogo reads it (BOM, CRLF and mis-decoded text repaired); for line-based rules. */
   readSource(file: string): Promise<string>;
   /** Repair a file's bytes as every command reads them (BOM, CRLF, mojibake), with what was changed. */
@@ -75,9 +75,11 @@ export interface CommandContext {
   services: CliServices;
 }
 
-/** One CLI command: `src/cli/commands/<name>.ts` default-exports it; the dispatcher finds it by name. */
+/**
+ * One CLI command: `src/cli/commands/<name>.ts` default-exports it; the dispatcher finds it by name. Its
+ * one-line summary for `gonogo --help` is in commands.ts, so listing the commands loads none of them.
+ */
 export interface Command {
-  summary: string;
   usage: string;
   run(args: string[], ctx: CommandContext): Promise<number>;
 }

@@ -1,29 +1,24 @@
 import { displayText } from '../model/display-text.js';
 import { ConfigError, ParseError, ValidationErrors } from '../model/errors.js';
-import { commands } from './commands/commands.js';
-import { type Command, type CommandContext, EXIT, VERSION } from './context.js';
+import { type CommandName, commands, summaries } from './commands/commands.js';
+import { type CliServices, type Command, type CommandContext, EXIT, type Io } from './context.js';
 
 /** The command names of commands.ts, sorted (the order of `--help`). */
-const COMMAND_NAMES = Object.keys(commands).sort();
+const COMMAND_NAMES = (Object.keys(commands) as CommandName[]).sort();
 
-async function loadCommand(name: string): Promise<Command | undefined> {
-  if (!Object.hasOwn(commands, name)) return undefined;
-  return (await commands[name as keyof typeof commands]()).default;
-}
+const isCommand = (name: string): name is CommandName => Object.hasOwn(commands, name);
 
-async function help(ctx: CommandContext): Promise<void> {
+function help(io: Io): void {
   const lines = [
     'gonogo: turn a go-live checklist in Markdown into an executable launch gate.',
     '',
     'Commands:',
+    ...COMMAND_NAMES.map((name) => `  ${name.padEnd(10)} ${summaries[name]}`),
+    '',
+    'Global: --db PATH|URL (or GONOGO_DB), GONOGO_NOW=<ISO time> to set the clock.',
+    'Run `gonogo COMMAND --help` for a command’s options.',
   ];
-  for (const name of COMMAND_NAMES) {
-    const cmd = await loadCommand(name);
-    if (cmd) lines.push(`  ${name.padEnd(10)} ${cmd.summary}`);
-  }
-  lines.push('', 'Global: --db PATH|URL (or GONOGO_DB), GONOGO_NOW=<ISO time> to set the clock.');
-  lines.push('Run `gonogo COMMAND --help` for a command’s options.');
-  ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Print an error the way users read it and return the exit code. Never a stack trace unless GONOGO_DEBUG. */
@@ -44,26 +39,35 @@ export function reportError(err: unknown, ctx: CommandContext): number {
   return EXIT.USAGE;
 }
 
-/** Dispatch `argv` (without node and script) to a command. Returns the exit code. */
-export async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
+/**
+ * Dispatch `argv` (without node and script) to a command. Returns the exit code. `services` is called
+ * only when a command runs: `--help`, `--version`, a command's `--help` and an unknown name load nothing
+ * else (the composition root, its configuration and drivers stay unloaded).
+ */
+export async function dispatch(
+  argv: string[],
+  io: Io,
+  services: () => Promise<CliServices>,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    await help(ctx);
+    help(io);
     return name ? EXIT.OK : EXIT.USAGE;
   }
   if (name === '--version' || name === '-V') {
-    ctx.io.stdout.write(`gonogo ${VERSION}\n`);
+    io.stdout.write('gonogo 0.1.0\n');
     return EXIT.OK;
   }
-  const cmd = await loadCommand(name);
-  if (!cmd) {
-    ctx.io.stderr.write(`gonogo: unknown command "${name}". Run \`gonogo --help\` for the list.\n`);
+  if (!isCommand(name)) {
+    io.stderr.write(`gonogo: unknown command "${name}". Run \`gonogo --help\` for the list.\n`);
     return EXIT.USAGE;
   }
+  const cmd: Command = (await commands[name]()).default;
   if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.io.stdout.write(`${cmd.usage}\n`);
+    io.stdout.write(`${cmd.usage}\n`);
     return EXIT.OK;
   }
+  const ctx: CommandContext = { io, services: await services() };
   try {
     return await cmd.run(rest, ctx);
   } catch (err) {

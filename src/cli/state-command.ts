@@ -104,12 +104,12 @@ export function shellQuote(word: string): string {
 }
 
 /** The environment a command acts on: `--env`, else the project file's default for this checklist. */
-export function envOf(
+export async function envOf(
   flag: string | undefined,
   checklist: Checklist,
   ctx: CommandContext,
-): string | undefined {
-  return flag ?? ctx.services.defaultEnv(checklist);
+): Promise<string | undefined> {
+  return flag ?? (await ctx.services.defaultEnv(checklist));
 }
 
 /** Refuse early, naming the flags, when required flags are missing (before anything is loaded). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * The contract every check kind implements (one file per kind in `src/checks/`).

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckSpec } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { type CheckDefinition, CheckFailure, defineCheck } from './check.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CheckSpec, COMMON_CHECK_OPTIONS, type Item } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { didYouMean } from '../model/suggest.js';

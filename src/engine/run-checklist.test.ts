@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Item } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import { type CheckDefinition, CheckFailure, defineCheck, type KindRegistry } from './check.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Checklist, CheckSpec } from '../model/checklist.js';
 import { ParseError } from '../model/errors.js';
 import { didYouMean } from '../model/suggest.js';

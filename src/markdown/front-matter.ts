@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_REGULAR,
   DEFAULT_WAIVER_MAX_DAYS,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckSpec, CheckWindow, DueSpec } from './checklist.js';
 import { parseDue } from './due-date.js';
 import { parseDuration } from './duration.js';

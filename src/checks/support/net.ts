@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure } from '../../engine/check.js';
 import { formatDuration } from '../../model/duration.js';
 

@@ -9,7 +9,6 @@ const usage =
 
 /** `gonogo attest`: state that a manual item holds, with evidence. */
 const command: Command = {
-  summary: 'attest a manual item, with evidence (text, URL, file hash)',
   usage: `usage: gonogo ${usage}
   ITEM            item id (see \`gonogo lint FILE\`) or its exact title
   --evidence T    what shows the item holds: a ticket, a URL, a short statement
@@ -42,7 +41,7 @@ const command: Command = {
       checklist,
       item: ref,
       evidence: values.evidence ?? '',
-      environment: envOf(values.env, checklist, ctx),
+      environment: await envOf(values.env, checklist, ctx),
       value: values.value,
       validFor: values['valid-for'],
       file: evidenceFile,

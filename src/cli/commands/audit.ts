@@ -149,8 +149,6 @@ async function list(
 
 /** `gonogo audit`: verify the hash chain, or list events. */
 const command: Command = {
-  summary:
-    'verify the audit hash chain and state rows (exit 1 names what broke), print the head, or list events',
   usage: `usage: gonogo ${usage} [--db PATH|URL]
   verify          recompute every hash in order and check every state row against its event;
                   exit 0 intact (prints the head), 1 broken (names every bad event or row)

@@ -63,7 +63,6 @@ async function create(path: string, text: string, shown: string): Promise<void> 
 
 /** `gonogo init`: the project file, and bindings proposed by `suggest` for an existing checklist. */
 const command: Command = {
-  summary: 'start a project: write gonogo.yaml and bindings proposed for an existing checklist',
   usage: HELP,
   async run(args, ctx) {
     const { positionals: pos } = parseArgs(args, {}, USAGE);

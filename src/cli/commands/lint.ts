@@ -11,7 +11,8 @@ import {
 import { displayText as shown } from '../../model/display-text.js';
 import { formatDuration } from '../../model/duration.js';
 import { ConfigError } from '../../model/errors.js';
-import { suggest } from '../../suggest/index.js';
+// suggest.js, not the layer's index: lint needs the rules, not the YAML writer of `gonogo suggest`.
+import { suggest } from '../../suggest/suggest.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { wrap } from '../format/text.js';
@@ -20,7 +21,6 @@ import { terminalWidth } from '../terminal.js';
 const USAGE = 'lint FILE [--bind BINDINGS] [--format text|json]';
 
 const lint: Command = {
-  summary: 'parse and validate a checklist; print its outline or its model as JSON',
   usage: [
     `usage: gonogo ${USAGE}`,
     '',

@@ -43,7 +43,6 @@ async function verify(ctx: CommandContext, file: string, pub: string | undefined
 
 /** `gonogo record`: a signed launch record (in-toto Statement in a DSSE envelope, Ed25519), and its check. */
 const command: Command = {
-  summary: 'write a signed launch record (in-toto / DSSE, Ed25519), or verify one offline',
   usage: `usage: gonogo ${usage}
   --key KEY.pem   Ed25519 private key (openssl genpkey -algorithm ed25519 -out KEY.pem)
   --out R.json    where to write the record (default: stdout)

@@ -12,7 +12,6 @@ const USAGE = 'repair FILE [--write]';
  * the original kept beside it as FILE.orig. The digest does not change: it is taken over repaired text.
  */
 const command: Command = {
-  summary: 'print (or save with --write) a checklist with its encoding repaired',
   usage: `usage: gonogo ${USAGE}
 
 Prints FILE with its encoding repaired: the byte order mark removed, CRLF made LF, and mojibake

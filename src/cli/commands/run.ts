@@ -58,7 +58,6 @@ function progressLine(stderr: CommandContext['io']['stderr']) {
 }
 
 const run: Command = {
-  summary: 'run the checks, decide GO / NO-GO, store the run and print the report',
   usage: HELP,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
@@ -81,7 +80,7 @@ const run: Command = {
     // Loaded by the path as typed, so reports name the file the way the user wrote it.
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
-    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
+    const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
     await registry.load?.(checkKinds(checklist));
     // The queue is opened only for a checklist that sends checks to runners (pg-boss costs a pool).

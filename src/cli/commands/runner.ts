@@ -65,7 +65,6 @@ export function runnerOptions(
 
 /** `gonogo runner`: run the `runner:` checks of its labels for a server, from inside a private network. */
 const command: Command = {
-  summary: 'run the checks bound to runner labels for a gonogo server (outbound HTTP(S) only)',
   usage: `usage: gonogo ${usage}
   --server URL      the gonogo server (gonogo serve) to take jobs from
   --token T         a runner token: gonogo token create --name N --role runner --labels a,b

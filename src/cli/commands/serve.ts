@@ -7,7 +7,6 @@ const usage = 'serve [--checklists DIR] [--host H] [--port P]';
 
 /** `gonogo serve`: the API, the dashboard and the operations endpoints over a checklists directory. */
 const serve: Command = {
-  summary: 'serve the API and dashboard for a directory of checklists',
   usage: `usage: gonogo ${usage}
   --checklists DIR  directory of Markdown checklists, each NAME.md with its bindings NAME.gonogo.yaml
                     when there is one (default: the checklists of the project file gonogo.yaml,

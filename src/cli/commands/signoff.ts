@@ -8,7 +8,6 @@ const usage = 'signoff FILE --role ROLE [--by NAME | --token T] [--env E] [--bin
 
 /** `gonogo signoff`: approve the checklist's current version for one environment, as one role. */
 const command: Command = {
-  summary: "sign off the checklist's current version for an environment, as one approver role",
   usage: `usage: gonogo ${usage}
   --role ROLE     one of the checklist's sign-off roles (policy.signoffs)
   --by NAME       who signs (default: $GONOGO_USER, then your user name)
@@ -33,7 +32,7 @@ The sign-off binds the checklist's digest: any later edit of the file makes it s
     const s = await signoff(useCases, await actorOf(values, ctx, useCases.store), {
       checklist,
       role: values.role ?? '',
-      environment: envOf(values.env, checklist, ctx),
+      environment: await envOf(values.env, checklist, ctx),
     });
     ctx.io.stdout.write(
       [

@@ -12,7 +12,6 @@ const usage =
 
 /** `gonogo status`: the verdict from stored state (last run, attestations, waivers, sign-offs); runs nothing. */
 const command: Command = {
-  summary: 'show the verdict from stored state, without running checks',
   usage: `usage: gonogo ${usage}
   --env E         environment (default: the checklist's first)
   --format F      ${FORMAT_NAMES.join(', ')} (default text)
@@ -33,7 +32,7 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
     const format = await getFormat(values.format ?? 'text');
     const only = parseOnly(values.only);
     const checklist = await ctx.services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
-    const environment = resolveEnvironment(checklist, envOf(values.env, checklist, ctx));
+    const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
     const store = await ctx.services.openStore();
     const {
       evaluation,

@@ -39,7 +39,6 @@ export function summaryLine(result: SuggestResult): string {
 
 /** `gonogo suggest`: a thin adapter over src/suggest (read the files, render, write or print). */
 const command: Command = {
-  summary: 'propose checks for the items a machine can verify, as a bindings file',
   usage: HELP,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(

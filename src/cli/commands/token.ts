@@ -61,7 +61,6 @@ async function list(ctx: CommandContext, useCases: UseCaseContext, by: string, f
 
 /** `gonogo token`: create, list and revoke API tokens for `gonogo serve` (stored only as hashes). */
 const command: Command = {
-  summary: 'create, list or revoke API tokens (a token is printed once; only its SHA-256 is stored)',
   usage: `usage: gonogo ${usage}
   --role R          viewer < operator (run, attest) < approver (waive, sign off) < admin (tokens)
   --signoff-roles   the sign-off roles an approver token may sign for, comma-separated

@@ -9,7 +9,6 @@ const usage =
 
 /** `gonogo waive`: accept an exception for one item until a date, within policy.waiver_max_days. */
 const command: Command = {
-  summary: 'grant a waiver for one item until a date (at most policy.waiver_max_days)',
   usage: `usage: gonogo ${usage}
   ITEM            item id (see \`gonogo lint FILE\`) or its exact title
   --reason T      why the exception is accepted
@@ -41,7 +40,7 @@ const command: Command = {
       reason: values.reason ?? '',
       owner: values.owner ?? '',
       expires: values.expires ?? '',
-      environment: envOf(values.env, checklist, ctx),
+      environment: await envOf(values.env, checklist, ctx),
     });
     ctx.io.stdout.write(
       [

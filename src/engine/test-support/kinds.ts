@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 import { checkSpec, type WrittenCheck } from '../../model/test-support/check-spec.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckFailure, defineCheck } from '../../engine/check.js';
 import { checklistOf, itemWith, registryOf } from '../../engine/test-support/kinds.js';
 import { MemoryStore } from '../../engine/test-support/memory-store.js';
