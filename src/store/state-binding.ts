@@ -173,19 +173,15 @@ export function signoffOfEvent(e: ChainedEvent): Signoff {
 export function differingFields(row: object, fromEvent: object): string[] {
   const a = row as Data;
   const b = fromEvent as Data;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const out: string[] = [];
-  for (const key of keys) {
-    const x = a[key];
-    const y = b[key];
-    if (x === y) continue;
+  const differ = (x: unknown, y: unknown) =>
+    x !== y &&
     // Most fields are text: only structures (a file, a summary) need their canonical form compared.
-    if (x === undefined || y === undefined || typeof x !== 'object' || typeof y !== 'object') {
-      out.push(key);
-    } else if (canonicalJson(x) !== canonicalJson(y)) {
-      out.push(key);
-    }
-  }
+    (x === undefined || y === undefined || typeof x !== 'object' || typeof y !== 'object'
+      ? true
+      : canonicalJson(x) !== canonicalJson(y));
+  for (const key of Object.keys(a)) if (differ(a[key], b[key])) out.push(key);
+  for (const key of Object.keys(b)) if (!Object.hasOwn(a, key) && differ(undefined, b[key])) out.push(key);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEvent, AuditInput, StoreObserver } from '../engine/store.js';
-import { type ChainedEvent, chainEvent } from '../model/audit.js';
+import { type ChainedEvent, canonicalJson, chainEvent } from '../model/audit.js';
 import type { StoreAdapter } from './adapter.js';
 import { iso, refuseNul } from './rows.js';
 import type { Database } from './schema.js';
@@ -86,7 +86,8 @@ export class WritePath {
             actor: event.actor,
             checklist: event.checklist,
             environment: event.environment,
-            data: JSON.stringify(event.data),
+            // Canonical JSON, the bytes the hash covers: verify hashes them as stored, parsing nothing.
+            data: canonicalJson(event.data),
             prev_hash: event.prevHash,
             hash: event.hash,
           })
