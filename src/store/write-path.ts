@@ -4,6 +4,7 @@ import { type ChainedEvent, canonicalJson, chainEvent } from '../model/audit.js'
 import type { StoreAdapter } from './adapter.js';
 import { iso, refuseNul } from './rows.js';
 import type { Database } from './schema.js';
+import type { VouchMemo } from './vouch-memo.js';
 
 export type Trx = Transaction<Database>;
 /** Append one event to the chain, inside the current write transaction. */
@@ -16,6 +17,8 @@ export interface StoreContext {
   writes: WritePath;
   /** The clock for events whose caller gives no time. */
   now: () => Date;
+  /** What this store has verified already (evaluations re-check only what changed). */
+  memo: VouchMemo;
 }
 
 /** The stored form of a chained event. */
