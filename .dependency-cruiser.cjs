@@ -23,7 +23,7 @@ const LAYERS = {
 /**
  * Node modules that reach outside the process (files, network, processes, the OS). The model and the
  * Markdown reader are text in, model out; `node:crypto` stays allowed for digests and audit hashing, and
- * `node:worker_threads` for parsing long texts off the main heap (markdown/outline-in-worker.ts).
+ * `node:worker_threads` for reading long texts off the main thread and heap (markdown/read-in-worker.ts).
  */
 const IO_MODULES = [
   'fs',

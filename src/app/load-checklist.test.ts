@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
@@ -144,5 +144,24 @@ describe('the parse cache', () => {
     const { cacheDir } = configFrom({ GONOGO_CACHE_DIR: s.cache, GONOGO_CACHE: 'off' });
     await loadChecklistFile(s.file, { registry, cacheDir });
     await expect(readdir(s.cache)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('the parse cache and the path', () => {
+  it('shares one entry between a relative and an absolute path, naming the file as typed', async () => {
+    const { file, cache, entries } = await setup('paths', `\uFEFF${VALID}`);
+    const cacheDir = configFrom({ GONOGO_CACHE_DIR: cache }).cacheDir;
+    const relativePath = relative(process.cwd(), file);
+    const hits: boolean[] = [];
+    const onCache = (hit: boolean) => hits.push(hit);
+    const first = await loadChecklistFile(relativePath, { registry, cacheDir, onCache });
+    const second = await loadChecklistFile(file, { registry, cacheDir, onCache });
+    expect(hits).toEqual([false, true]);
+    expect(await entries()).toHaveLength(1);
+    expect(first.file).toBe(relativePath);
+    expect(second.file).toBe(file);
+    // Every place the first load named the file now names it as typed the second time.
+    const named = (c: unknown, path: string) => JSON.stringify(c).replaceAll(`"${path}"`, '"FILE"');
+    expect(named(second, file)).toBe(named(first, relativePath));
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
 import { validateChecks } from '../engine/validate.js';
@@ -28,6 +28,11 @@ export async function loadChecklistFile(
     cacheDir: string | undefined;
     /** Told whether the parse came from the cache (the service's metrics); not called when it is off. */
     onCache?: (hit: boolean) => void;
+    /**
+     * Read (parse, check blocks included) in a worker thread above this many bytes, without blocking the
+     * event loop (the server loads checklists while it answers); the CLI keeps the default.
+     */
+    workerChars?: number;
   },
 ): Promise<Checklist> {
   const bytes = await readInput(file, 'checklist');
@@ -39,13 +44,17 @@ export async function loadChecklistFile(
   const secret = opts.cacheDir ? await cacheSecret(opts.cacheDir) : undefined;
   const cache = secret && opts.cacheDir ? { dir: opts.cacheDir, secret } : undefined;
   const key = cache ? cacheKey(bytes, file, bind, kinds) : undefined;
-  const cached = cache && key ? await readCached(cache, key) : undefined;
+  const cached = cache && key ? await readCached(cache, key, file) : undefined;
   if (cache) opts.onCache?.(cached !== undefined);
   if (cached?.valid) return cached.checklist;
   let checklist = cached?.checklist;
   if (!checklist) {
-    const { readChecklist } = await import('../markdown/index.js');
-    checklist = readChecklist({ bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) });
+    // Only the worker's launcher: a long checklist is parsed in a worker, which loads the parser.
+    const { readChecklistAsync } = await import('../markdown/read-in-worker.js');
+    checklist = await readChecklistAsync(
+      { bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) },
+      opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
+    );
   }
   await opts.registry.load?.(checkKinds(checklist));
   const errors = validateChecks(checklist, opts.registry);
@@ -121,8 +130,9 @@ function cacheKey(
 ) {
   const h = createHash('sha256');
   h.update(codeFingerprint());
-  h.update(`\0${file}\0${[...kinds].sort().join(',')}\0`);
-  if (bind) h.update(`${bind.file}\0${bind.text}\0`);
+  // The path as resolved: `c.md` and `/abs/c.md` are one file (readCached names it as typed this time).
+  h.update(`\0${resolve(file)}\0${[...kinds].sort().join(',')}\0`);
+  if (bind) h.update(`${resolve(bind.file)}\0${bind.text}\0`);
   h.update(bytes);
   return h.digest('hex');
 }
@@ -133,17 +143,34 @@ interface Cache {
   secret: Buffer;
 }
 
-async function readCached({ dir, secret }: Cache, key: string): Promise<Entry | undefined> {
+async function readCached({ dir, secret }: Cache, key: string, file: string): Promise<Entry | undefined> {
   try {
     // An entry whose MAC does not hold (edited, moved, or from before entries were sealed) is a miss.
     const json = openEntry(secret, key, await readFile(join(dir, `${key}.json`), 'utf8'));
     if (json === undefined) return undefined;
     const entry = JSON.parse(json) as Partial<Entry>;
     if (typeof entry.checklist !== 'object' || entry.checklist === null) return undefined;
-    return { checklist: entry.checklist, valid: entry.valid === true };
+    const written = entry.checklist.file;
+    // Written when the same file was named another way: name it as typed this time, everywhere.
+    const checklist =
+      written !== undefined && written !== file ? renamed(entry.checklist, written, file) : entry.checklist;
+    return { checklist, valid: entry.valid === true };
   } catch {
     return undefined; // a miss, or an entry cut short by a crash: parse again
   }
+}
+
+/** `value` with every path `from` (a `file` field, or inside a message) given as `to`. */
+function renamed<T>(value: T, from: string, to: string): T {
+  if (Array.isArray(value)) return value.map((v) => renamed(v, from, to)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'file' && v === from) out[k] = to;
+    else if (k === 'message' && typeof v === 'string') out[k] = v.replaceAll(from, to);
+    else out[k] = renamed(v, from, to);
+  }
+  return out as T;
 }
 
 async function writeCached({ dir, secret }: Cache, key: string, entry: Entry): Promise<void> {

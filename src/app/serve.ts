@@ -38,6 +38,12 @@ export interface ServeDeps {
   cacheDir?: () => string | undefined;
 }
 
+/**
+ * Checklists longer than this are read in a worker by the server (a shorter one parses in a few ms). The
+ * limits of checkLimits keep what a worker is given bounded; the event loop is never held by a parse.
+ */
+const SERVER_WORKER_CHARS = 32 * 1024;
+
 /** What `serve` serves: `--checklists DIR`, else the project file's checklists, else the current directory. */
 export function servedChecklists(
   opts: Pick<ServeOptions, 'checklists'>,
@@ -80,8 +86,15 @@ export async function startServer(
   const catalog = await createCatalog({
     dir: served.dir,
     ...(served.checklists ? { checklists: served.checklists } : {}),
+    // Above a few KB a checklist is read in a worker: requests keep being answered while it loads.
     load: (file, bind) =>
-      loadChecklistFile(file, { ...(bind ? { bind } : {}), registry, cacheDir, onCache: metrics.parseCache }),
+      loadChecklistFile(file, {
+        ...(bind ? { bind } : {}),
+        registry,
+        cacheDir,
+        onCache: metrics.parseCache,
+        workerChars: SERVER_WORKER_CHARS,
+      }),
     automatableUnbound: (file, checklist) => automatableUnbound(file, checklist, logger),
     onLoaded: (c) => recordDigest({ store, now: deps.now }, serviceActor('server'), c),
     logger,

@@ -38,11 +38,11 @@ export function outlineMarkdown(
   eachPiece(
     text,
     (piece) => parser.parse(piece) as Root,
-    (nodes) => {
+    (nodes, continues) => {
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;
       first = false;
-      for (const node of nodes) walk.add(node);
+      for (const [i, node] of nodes.entries()) walk.add(node, continues && i === 0);
       take(walk.out.drafts.splice(0));
     },
     pieceChars,

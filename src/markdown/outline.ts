@@ -93,10 +93,14 @@ export function signoffSlot(title: string): { label: string; role: string } | un
 /**
  * Walk the Markdown tree: sections, items (task, field, sign-off, criterion), check blocks. The top-level
  * nodes are given one at a time, in document order, to `add` (so a long document's tree can be walked
- * piece by piece as it is parsed); `text` is the whole text, which positions index.
+ * piece by piece as it is parsed); `text` is the whole text, which positions index. `continues` says a
+ * list goes on with the previous top-level list (one list cut into pieces, see pieces.ts).
  * @example const walk = outline(text); for (const node of root.children) walk.add(node);
  */
-export function outline(text: string): { add(node: RootContent): void; out: Outline } {
+export function outline(text: string): {
+  add(node: RootContent, continues?: boolean): void;
+  out: Outline;
+} {
   const out: Outline = { sections: [], drafts: [], warnings: [] };
   const open: OpenHeading[] = [];
   let criteria: { polarity: Polarity } | undefined;
@@ -173,9 +177,14 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
     return draft;
   };
 
-  const visitList = (list: List, owner: Draft | undefined, atRoot: boolean) => {
-    const polarity = atRoot && criteria ? criteria.polarity : undefined;
-    if (atRoot) criteria = undefined;
+  /** Polarity of the items of the last top-level list (a list cut into pieces goes on with it). */
+  let rootPolarity: Polarity | undefined;
+  const visitList = (list: List, owner: Draft | undefined, atRoot: boolean, continues = false) => {
+    const polarity = continues ? rootPolarity : atRoot && criteria ? criteria.polarity : undefined;
+    if (atRoot) {
+      criteria = undefined;
+      rootPolarity = polarity;
+    }
     const here = atRoot ? open.at(-1) : undefined;
     for (const item of list.children) {
       let next = owner;
@@ -240,7 +249,13 @@ export function outline(text: string): { add(node: RootContent): void; out: Outl
         return;
     }
   };
-  return { add: (node) => visit(node, undefined, true), out };
+  return {
+    add: (node, continues = false) =>
+      continues && node.type === 'list'
+        ? visitList(node, undefined, true, true)
+        : visit(node, undefined, true),
+    out,
+  };
 }
 
 /** The cadence of a plain bullet's bold label (`**Haftalık (30 dk):** ...` -> `7d`), if it has one. */

@@ -6,13 +6,19 @@ import type { Root, RootContent } from 'mdast';
  * the tree it yields is ~15 MB. Parsed in small pieces, each walked and dropped before the next one
  * (`eachPiece`), little is alive at any time, and V8, which lets the heap grow to a multiple of what is
  * alive, keeps it smaller: pieces of 8 KB instead of 64 KB took ~25 MB off the peak of `lint` on that
- * checklist, and were no slower. Cut at top-level ATX headings, the pieces parse to exactly the trees
- * the whole text would give, shifted by their position: a heading at column 0 after a blank line closes
- * every open block (paragraph, list, block quote, table, HTML blocks of types 6 and 7) unless a fenced
- * code block or an HTML block of types 1-5 is still open, which the scan below tracks. Anything it
- * cannot judge for sure (link or footnote definitions, which are document-wide; a fence or HTML block
- * opened inside a container that may have closed it; a fence-like line inside what may be raw HTML)
- * stops the cutting: the rest parses as one piece.
+ * checklist, and were no slower.
+ * Two kinds of cut, both where a single parse closes every open block except the one a cut continues:
+ * - at a top-level ATX heading after a blank line: it closes every open block (paragraph, list, block
+ *   quote, table, HTML blocks of types 6 and 7) unless a fenced code block or an HTML block of types 1-5
+ *   is still open, which the scan below tracks. The pieces parse to exactly the trees the whole text
+ *   would give, shifted by their position.
+ * - at a bullet item at column 0 (`- `, `* `, `+ ` with text), when every line since the last top-level
+ *   item of the same marker was indented or blank (so still inside that list): a flat checklist (one heading, thousands of items) is one
+ *   list, which would otherwise be one parse. The piece after such a cut starts a list that continues the
+ *   previous piece's last list: `take` is told so (`continues`), and `parseInPieces` joins the two.
+ * Anything the scan cannot judge for sure (link or footnote definitions outside code, which are
+ * document-wide; a fence or HTML block opened inside a container that may have closed it; a fence-like
+ * line inside what may be raw HTML) stops the cutting: the rest parses as one piece.
  * `pieces.test.ts` compares whole and piecewise trees on the seeds, the fixtures and generated documents.
  */
 
@@ -68,39 +74,94 @@ function opens(line: string): Open | undefined {
   return undefined;
 }
 
+/** A bullet list item at column 0 with text after its marker (spaces only: tabs count in columns). */
+const TOP_BULLET = /^([-*+])( +)\S/;
+/** A thematic break (`- - -`, `***`), which a bullet-like line may be. */
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
+/** Where a text may be cut: the line the next piece starts at, and the list it continues, if any. */
+export interface Cut {
+  line: number;
+  /** The bullet marker of the top-level list this piece goes on with (a cut between its items). */
+  list?: string;
+}
+
+/** A bullet item at column 0: its marker and the column its content starts at; undefined for any other line. */
+function topBullet(line: string): { marker: string; content: number } | undefined {
+  if (THEMATIC_BREAK.test(line)) return undefined;
+  const found = TOP_BULLET.exec(line);
+  if (!found) return undefined;
+  // Five spaces or more after the marker: the content is indented code starting one space in.
+  const spaces = found[2]!.length;
+  return { marker: found[1]!, content: 1 + (spaces > 4 ? 1 : spaces) };
+}
+
+/** Columns of indentation of a line (tab stops of 4, as CommonMark counts). */
+function indentOf(line: string): number {
+  let columns = 0;
+  for (const c of line) {
+    if (c === ' ') columns++;
+    else if (c === '\t') columns += 4 - (columns % 4);
+    else break;
+  }
+  return columns;
+}
+
 /**
- * Line indexes where the text may be cut (each a top-level heading after a blank line), at least about
- * `pieceChars` apart. Empty when the text is short or cannot be cut safely.
+ * Where the text may be cut (each a top-level heading after a blank line, or a top-level bullet item
+ * of the list already open), at least about `pieceChars` apart. Empty when the text is short or cannot
+ * be cut safely (a link or footnote definition outside code anywhere: it may be used anywhere).
  */
-export function cutPoints(lines: readonly string[], pieceChars: number): number[] {
+export function cutPoints(lines: readonly string[], pieceChars: number): Cut[] {
   const start = bodyStart(lines);
   if (start < 0) return [];
-  const cuts: number[] = [];
+  const cuts: Cut[] = [];
+  // The rest of the text is one piece, which is right unless a definition there reaches back.
+  const stop = (from: number) => (lines.slice(from).some((l) => l.includes(']:')) ? [] : cuts);
   let open: Open | undefined;
   let maybeHtml = false;
+  /** The top-level bullet item every line since has stayed in (indented to its content, or blank). */
+  let list: { marker: string; content: number } | undefined;
   let size = 0;
   for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
+    // A CRLF line ending is a line ending like LF: the CR is not part of the line.
+    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
     size += line.length + 1;
     if (open) {
       if (open.indent > 0 && line.trim() !== '' && line.length - line.trimStart().length < open.indent) {
         // Less indented than its opening line: its container may have ended and closed it. Unknowable
         // without parsing, so no more cuts.
-        return cuts;
+        return stop(i);
       }
       if (open.closes(line)) open = undefined;
       continue;
     }
+    // `]:` may end a link or footnote definition (its label can span lines): those are document-wide.
+    if (line.includes(']:')) return [];
     if (line.trim() === '') maybeHtml = false;
     else if (maybeHtml && opens(line)) {
       // Raw HTML (types 6 and 7) until a blank line, or a paragraph: a fence or comment here is one or
       // the other, which only a parser can tell. No more cuts.
-      return cuts;
+      return stop(i);
     }
-    if (size >= pieceChars && i > start && ATX_HEADING.test(line) && (lines[i - 1] ?? '').trim() === '') {
-      cuts.push(i);
-      size = line.length + 1;
+    const blank = line.trim() === '';
+    const indent = blank ? 0 : indentOf(line);
+    const bullet = indent === 0 && !blank ? topBullet(line) : undefined;
+    if (size >= pieceChars && i > start && !maybeHtml) {
+      if (ATX_HEADING.test(line) && (lines[i - 1] ?? '').trim() === '') {
+        cuts.push({ line: i });
+        size = line.length + 1;
+      } else if (bullet && list && bullet.marker === list.marker) {
+        cuts.push({ line: i, list: bullet.marker });
+        size = line.length + 1;
+      }
     }
+    // A line less indented than the item's content (a lazy continuation, a block after the list) may
+    // have closed the list: no list cut until the next top-level bullet item.
+    // Inside what may be raw HTML, a bullet-like line is HTML: no list either.
+    if (maybeHtml) list = undefined;
+    else if (bullet) list = bullet;
+    else if (!blank && indent < (list?.content ?? 0)) list = undefined;
     open = opens(line);
     if (!open && HTML_START.test(line)) maybeHtml = true;
   }
@@ -131,33 +192,36 @@ function shift(
 /**
  * Parse Markdown with `parse`, in pieces when the text is longer than `wholeChars`, handing the top-level
  * nodes of each piece (positions already those of the whole text) to `take` before the next piece is
- * parsed, so only one piece's tree needs to be alive at a time. Returns the position of the root a single
- * parse would give.
+ * parsed, so only one piece's tree needs to be alive at a time. `continues` is true when the piece's
+ * first node is a list that a single parse would have made one with the previous piece's last node.
+ * Returns the position of the root a single parse would give.
  * @example const position = eachPiece(text, (t) => processor.parse(t) as Root, (nodes) => walk(nodes));
  */
 export function eachPiece(
   text: string,
   parse: (text: string) => Root,
-  take: (nodes: RootContent[]) => void,
+  take: (nodes: RootContent[], continues: boolean) => void,
   pieceChars = PIECE_CHARS,
   wholeChars = WHOLE_CHARS,
 ): Root['position'] {
+  // A lone CR ends a line too, which the scan (by LF) would not see: such a text is parsed whole.
   const cuts =
-    // `]:` may end a link or footnote definition (its label can span lines): those are document-wide.
-    text.length <= wholeChars || text.includes(']:') ? [] : cutPoints(text.split('\n'), pieceChars);
+    text.length <= wholeChars || /\r(?!\n)/.test(text) ? [] : cutPoints(text.split('\n'), pieceChars);
   if (cuts.length === 0) {
     const root = parse(text);
-    take(root.children);
+    take(root.children, false);
     return root.position;
   }
   let start: Point | undefined;
   let end: Point | undefined;
   let line = 0;
   let offset = 0;
-  for (const cut of [...cuts, Number.POSITIVE_INFINITY]) {
+  let lastIsList = false;
+  let list: string | undefined;
+  for (const cut of [...cuts, { line: Number.POSITIVE_INFINITY }]) {
     // The piece runs to the start of line `cut` (its last line ending included), or to the end.
     let next = offset;
-    for (let l = line; l < cut && next < text.length; l++) {
+    for (let l = line; l < cut.line && next < text.length; l++) {
       const eol = text.indexOf('\n', next);
       next = eol < 0 ? text.length : eol + 1;
     }
@@ -165,15 +229,28 @@ export function eachPiece(
     if (line > 0) shift(root, line, offset, new Set());
     start ??= root.position?.start;
     end = root.position?.end;
-    take(root.children);
+    const continues = list !== undefined && lastIsList && root.children[0]?.type === 'list';
+    if (list !== undefined && !continues) {
+      // The scan promised a list on both sides of the cut: a parser that disagrees is a bug here.
+      throw new Error(`pieces: the cut at line ${line + 1} was not between two items of one list`);
+    }
+    take(root.children, continues);
+    lastIsList = root.children.at(-1)?.type === 'list';
     offset = next;
-    line = cut;
+    line = cut.line;
+    list = cut.list;
   }
   return start && end ? { start, end } : undefined;
 }
 
+/** Whether a blank line lies between two offsets of `text`. */
+function blankBetween(text: string, from: number, to: number): boolean {
+  return /\n[ \t]*\r?\n/.test(text.slice(from, to));
+}
+
 /**
- * Parse Markdown with `parse`, in pieces when the text is long, into the tree a single parse would give.
+ * Parse Markdown with `parse`, in pieces when the text is long, into the tree a single parse would give
+ * (a list cut between its items joined again, loose if a blank line lies between the joined items).
  * @example parseInPieces(text, (t) => processor.parse(t) as Root)
  */
 export function parseInPieces(
@@ -186,8 +263,22 @@ export function parseInPieces(
   const position = eachPiece(
     text,
     parse,
-    (nodes) => {
-      for (const node of nodes) children.push(node);
+    (nodes, continues) => {
+      let rest = nodes;
+      const last = children.at(-1);
+      const first = nodes[0];
+      if (continues && last?.type === 'list' && first?.type === 'list') {
+        const gap = blankBetween(
+          text,
+          last.children.at(-1)?.position?.end.offset ?? 0,
+          first.position?.start.offset ?? 0,
+        );
+        last.spread = last.spread || first.spread || gap;
+        last.children.push(...first.children);
+        if (last.position && first.position) last.position.end = first.position.end;
+        rest = nodes.slice(1);
+      }
+      for (const node of rest) children.push(node);
     },
     pieceChars,
     wholeChars,

@@ -9,7 +9,6 @@ import { emptyFrontMatter, type FrontMatter, mergeFrontMatter, readFrontMatter }
 import { readInlineCheck } from './inline-check.js';
 import { checkLimits } from './limits.js';
 import { type Draft, isAdvisoryTitle } from './outline.js';
-import { outlineInWorker, WORKER_CHARS } from './outline-in-worker.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { REPAIR_FILE, repairText } from './repair.js';
 import { fold, slugify } from './slug.js';
@@ -64,17 +63,12 @@ function read(input: ReadChecklistInput): Checklist {
   // Before any parsing: a text nested too deep would hold the parser for minutes.
   const tooMuch = checkLimits(text, file);
   if (tooMuch) throw new ValidationErrors([tooMuch]);
-  // Items come piece by piece as the Markdown is parsed (and its tree dropped), in a worker thread when
-  // the text is long; if the worker fails, everything is parsed again here.
+  // Items come piece by piece as the Markdown is parsed (and its tree dropped). A long text is read in a
+  // worker thread by readChecklistAsync (read-in-worker.ts), which runs this very function.
   const drafts: Draft[] = [];
-  const take = (batch: Draft[]) => {
+  const markdown = outlineMarkdown(text, (batch) => {
     for (const draft of batch) drafts.push(draft);
-  };
-  let markdown = text.length > WORKER_CHARS ? outlineInWorker(text, take) : undefined;
-  if (!markdown) {
-    drafts.length = 0;
-    markdown = outlineMarkdown(text, take);
-  }
+  });
 
   let front: FrontMatter = emptyFrontMatter();
   if (markdown.frontMatter !== undefined) {

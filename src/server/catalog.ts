@@ -108,6 +108,8 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
   let again = false;
 
   async function loadAll(): Promise<void> {
+    // Loading may take a while (a long checklist is parsed in a worker, the server answering meanwhile).
+    opts.logger.info('checklists loading', { dir });
     const realDir = await realpath(dir).catch(() => dir);
     // Load errors name the file as `gonogo lint` would; the directory part is the server's business.
     const prefixes = [...new Set([realDir, dir])].map((d) => d + sep);
@@ -130,7 +132,14 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
       }
       try {
         // The checked path is the one loaded, so swapping the link afterwards changes nothing.
+        const started = performance.now();
         const checklist = await opts.load(real as string, realBind as string | undefined);
+        opts.logger.info('checklist read', {
+          file,
+          id: checklist.id,
+          items: checklist.items.length,
+          ms: Math.round(performance.now() - started),
+        });
         if (seen.has(checklist.id)) {
           next.push({
             id: fallbackId,
