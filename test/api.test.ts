@@ -583,6 +583,7 @@ describe('OpenAPI', () => {
         'GET /audit',
         'GET /audit/head',
         'GET /audit/verify',
+        'GET /openapi.json',
       ].sort(),
     );
     const attest = r.json.paths['/checklists/{id}/attestations'].post;
@@ -603,7 +604,8 @@ describe('OpenAPI', () => {
     ['post', '/checklists/{id}/signoffs'],
   ])('lists 503 (store unavailable, problem+json) for %s %s, which writes', async (method, path) => {
     const r = await call('GET', '/api/v1/openapi.json');
-    const responses = r.json.paths[path][method].responses;
-    expect(Object.keys(responses['503']?.content ?? {})).toEqual(['application/problem+json']);
+    const ref: string | undefined = r.json.paths[path][method].responses['503']?.$ref;
+    const response = r.json.components.responses[ref?.split('/').pop() ?? ''];
+    expect(Object.keys(response?.content ?? {})).toEqual(['application/problem+json']);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/checks/test-support/binaries.js';
 import { runCli } from '../src/test-support/cli.js';
@@ -168,6 +169,51 @@ describe('gonogo run with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       expect(r.code, r.stderr).toBe(1);
     }
     expect(bodies).toEqual([]);
+  }, 60_000);
+});
+
+describe('start-up without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  /** The modules a CLI process loads, as Node's module resolution hooks see them. */
+  async function loadedModules(args: string[], env: Record<string, string | undefined>) {
+    const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
+    await writeFile(log, '');
+    const hooks = `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(log, r.url + '\\n');
+  return r;
+}
+`;
+    const register = join(dir, 'register-hooks.mjs');
+    await writeFile(
+      register,
+      `import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { log: ${JSON.stringify(log)} } });
+`,
+    );
+    const r = await runCli(args, {
+      cwd: dir,
+      env: { NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, ...env },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  }
+  const sdk = (urls: string[]) =>
+    urls.filter((u) => /@opentelemetry\/(sdk-trace-base|exporter-trace-otlp-http|resources)\//.test(u));
+
+  it('gonogo lint loads neither the OpenTelemetry SDK nor the exporter (only the no-op API)', async () => {
+    const unset = await loadedModules(['lint', 'traced.md'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+    });
+    expect(unset.some((u) => u.includes('/src/app/bin.ts'))).toBe(true);
+    expect(sdk(unset)).toEqual([]);
+    expect(unset.some((u) => u.endsWith('/src/app/tracing.ts'))).toBe(false);
+    // The same probe sees them load when the variable is set.
+    const set = await loadedModules(['lint', 'traced.md'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(sdk(set).length).toBeGreaterThan(0);
   }, 60_000);
 });
 

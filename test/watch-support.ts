@@ -62,7 +62,9 @@ export function startServe(opts: {
       const m = / on (http:\/\/[^\s]+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
-        resolve(handle(m[1]!));
+        // It listens before its checklists are read: wait for the first load to end.
+        const url = m[1]!;
+        checklistsLoaded(url).then(() => resolve(handle(url)), reject);
       }
     });
     child.once('exit', (code) => {
@@ -112,4 +114,15 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Resolves once `/health/ready` says the server's first load of checklists has ended. */
+async function checklistsLoaded(url: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const r = await fetch(`${url}/health/ready`).catch(() => undefined);
+    const body = r ? ((await r.json()) as { checks?: { checklists?: string } }) : undefined;
+    if (body?.checks?.checklists === 'ok') return;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  throw new Error(`gonogo serve at ${url} did not finish loading its checklists`);
 }

@@ -8,12 +8,12 @@ import { repairText } from '../markdown/repair.js';
 import type { Checklist } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import {
-  createCatalog,
   createMetrics,
   createServer,
   type GonogoServer,
   jsonLogger,
   type Logger,
+  openCatalog,
   type ServerConfig,
   type ServerMetrics,
 } from '../server/index.js';
@@ -60,18 +60,25 @@ export interface RunningServer {
   url: string;
   port: number;
   server: GonogoServer;
+  /** Settles when the first load of the checklists has ended (until then they answer 503). */
+  loaded: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Open the store, load the checklists directory, and listen. Port 0 picks a free port (tests).
+ * Open the store, listen, and load the checklists directory. Port 0 picks a free port (tests). The
+ * server answers from the moment it listens; the promise settles once the first load has ended too,
+ * unless `background` is set (`gonogo serve` sets it: `loaded` then tells when).
  * @example const s = await startServer({ checklists: dir, host: '127.0.0.1', port: 0 }, deps); await s.close();
  */
 export async function startServer(
-  opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger },
+  opts: ServeOptions & { config?: Partial<ServerConfig>; logger?: Logger; background?: boolean },
   deps: ServeDeps,
 ): Promise<RunningServer> {
-  const logger = opts.logger ?? jsonLogger(deps.io.stderr);
+  // The request log is written once per turn of the event loop, and whatever is left on exit.
+  const ownLogger = opts.logger ? undefined : jsonLogger(deps.io.stderr, undefined, { buffered: true });
+  const logger = opts.logger ?? ownLogger!;
+  const flushLog = () => ownLogger?.flush();
   // Bad settings are refused before anything is opened or bound.
   const config = deps.config ?? configFrom(deps.io.env);
   const serverConfig = { ...config.server, ...opts.config };
@@ -83,7 +90,9 @@ export async function startServer(
   await registry.load?.(registry.names());
   const metrics = createMetrics({ store, now: deps.now });
   store.observe?.(metrics.store);
-  const catalog = await createCatalog({
+  // The server listens at once; its checklists load meanwhile (/health/ready and the routes that need
+  // them answer 503 until the first load ends).
+  const catalog = openCatalog({
     dir: served.dir,
     ...(served.checklists ? { checklists: served.checklists } : {}),
     // Above a few KB a checklist is read in a worker: requests keep being answered while it loads.
@@ -141,11 +150,14 @@ export async function startServer(
     watchOptions,
   );
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  if (!opts.background) await catalog.loaded;
   let closing: Promise<void> | undefined;
+  process.on('exit', flushLog);
   return {
     url: `http://${host}:${port}`,
     port,
     server,
+    loaded: catalog.loaded,
     close() {
       closing ??= (async () => {
         catalog.close();
@@ -157,6 +169,8 @@ export async function startServer(
         await watch?.stop();
         await stopped;
         await store.close();
+        flushLog();
+        process.off('exit', flushLog);
       })();
       return closing;
     },
@@ -204,7 +218,8 @@ function verifyPeriodically(store: Store, metrics: ServerMetrics, logger: Logger
 
 /** `gonogo serve`: start, print the URL, run until SIGTERM or SIGINT, then stop gracefully. */
 export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> {
-  const running = await startServer(opts, deps);
+  // The URL is printed once it listens; checklists load meanwhile (/health/ready says when they are in).
+  const running = await startServer({ ...opts, background: true }, deps);
   deps.io.stdout.write(
     `gonogo serving ${servedChecklists(opts, deps).shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );

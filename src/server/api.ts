@@ -1,6 +1,8 @@
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Checklist } from '../model/checklist.js';
 import { type Actor, attest, signoff, tokenActor, waive } from '../usecases/index.js';
+import { registerErrorResponses } from './api-errors.js';
+import { openApiRoute, routes, TAGS } from './api-routes.js';
 import { latestAudit } from './audit-page.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { Authenticator } from './authenticator.js';
@@ -10,190 +12,6 @@ import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import { findRun } from './run-lookup.js';
-import {
-  AttestationBody,
-  AttestationSchema,
-  AuditHeadSchema,
-  AuditListSchema,
-  AuditQuery,
-  AuditVerificationSchema,
-  ChecklistListSchema,
-  ChecklistModelSchema,
-  IdParams,
-  PreflightQuery,
-  ProblemSchema,
-  ReportSchema,
-  RunBody,
-  RunDetailSchema,
-  RunListSchema,
-  RunParams,
-  RunsQuery,
-  SignoffBody,
-  SignoffSchema,
-  WaiverBody,
-  WaiverSchema,
-} from './schemas.js';
-
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
-
-const errors = {
-  400: problem('Invalid request: `field` names the parameter or body field at fault.'),
-  401: problem('No token, or an unknown, revoked or expired one (the detail says which, and when).'),
-  403: problem('The token’s role is too low for this action.'),
-  429: problem('Rate limited; see Retry-After.'),
-};
-const notFound = { 404: problem('Unknown checklist, environment or item.') };
-const conflict = { 409: problem('The checklist file is on disk but does not load; `detail` says why.') };
-/** Routes that write (a run, a state change) answer 503 when the store is down: nothing was recorded. */
-const unavailable = {
-  503: problem('The store is unavailable; nothing was recorded. Retry after `Retry-After` seconds.'),
-};
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-const security = [{ Bearer: [] }];
-
-const routes = {
-  listChecklists: createRoute({
-    method: 'get',
-    path: '/checklists',
-    summary:
-      'Checklists loaded from the server’s directory (files that fail to load are listed with their error).',
-    security,
-    responses: { 200: json(ChecklistListSchema, 'The checklists.'), ...errors },
-  }),
-  getChecklist: createRoute({
-    method: 'get',
-    path: '/checklists/{id}',
-    summary: 'The checklist model: sections, items, checks, sign-off roles, warnings.',
-    security,
-    request: { params: IdParams },
-    responses: { 200: json(ChecklistModelSchema, 'The model.'), ...errors, ...notFound, ...conflict },
-  }),
-  createRun: createRoute({
-    method: 'post',
-    path: '/checklists/{id}/runs',
-    summary: 'Run the checks now and store the run (operator).',
-    security,
-    request: { params: IdParams, body: body(RunBody) },
-    responses: {
-      201: json(ReportSchema, 'The report of the run.'),
-      ...errors,
-      ...notFound,
-      ...conflict,
-      ...unavailable,
-    },
-  }),
-  listRuns: createRoute({
-    method: 'get',
-    path: '/checklists/{id}/runs',
-    summary: 'Stored runs, newest first.',
-    security,
-    request: { params: IdParams, query: RunsQuery },
-    responses: { 200: json(RunListSchema, 'Runs, newest first.'), ...errors, ...notFound, ...conflict },
-  }),
-  getRun: createRoute({
-    method: 'get',
-    path: '/checklists/{id}/runs/{n}',
-    summary: 'One stored run: verdict, summary and what each check observed.',
-    security,
-    request: { params: RunParams },
-    responses: { 200: json(RunDetailSchema, 'The run.'), ...errors, ...notFound, ...conflict },
-  }),
-  preflight: createRoute({
-    method: 'get',
-    path: '/checklists/{id}/preflight',
-    summary:
-      'The verdict now (HTTP 200 for GO and NO-GO); runs the checks when the latest run is older than max_age.',
-    security,
-    request: { params: IdParams, query: PreflightQuery },
-    responses: {
-      200: json(ReportSchema, 'The verdict report.'),
-      ...errors,
-      ...notFound,
-      ...conflict,
-      ...unavailable,
-    },
-  }),
-  attest: createRoute({
-    method: 'post',
-    path: '/checklists/{id}/attestations',
-    summary: 'Attest a manual item (operator).',
-    security,
-    request: { params: IdParams, body: body(AttestationBody) },
-    responses: {
-      201: json(AttestationSchema, 'The attestation.'),
-      ...errors,
-      ...notFound,
-      ...conflict,
-      ...unavailable,
-    },
-  }),
-  waive: createRoute({
-    method: 'post',
-    path: '/checklists/{id}/waivers',
-    summary: 'Grant a waiver, at most policy.waiver_max_days long (approver).',
-    security,
-    request: { params: IdParams, body: body(WaiverBody) },
-    responses: {
-      201: json(WaiverSchema, 'The waiver.'),
-      ...errors,
-      ...notFound,
-      ...conflict,
-      ...unavailable,
-    },
-  }),
-  signoff: createRoute({
-    method: 'post',
-    path: '/checklists/{id}/signoffs',
-    summary: 'Sign off the current digest for an environment (approver holding that sign-off role).',
-    security,
-    request: { params: IdParams, body: body(SignoffBody) },
-    responses: {
-      201: json(SignoffSchema, 'The sign-off.'),
-      ...errors,
-      ...notFound,
-      ...conflict,
-      ...unavailable,
-    },
-  }),
-  audit: createRoute({
-    method: 'get',
-    path: '/audit',
-    summary: 'Audit events: newest first, or oldest first after `after` (to follow the log).',
-    security,
-    request: { query: AuditQuery },
-    responses: { 200: json(AuditListSchema, 'Audit events.'), ...errors },
-  }),
-  auditHead: createRoute({
-    method: 'get',
-    path: '/audit/head',
-    summary:
-      'The last audit event (seq and hash): keep it elsewhere, then `gonogo audit verify --head SEQ:HASH`.',
-    security,
-    responses: {
-      200: json(AuditHeadSchema, 'The head.'),
-      404: problem('The audit log is empty: there is no head yet.'),
-      ...errors,
-    },
-  }),
-  verifyAudit: createRoute({
-    method: 'get',
-    path: '/audit/verify',
-    summary: 'Recompute the hash chain; names the first event that does not fit (200 either way).',
-    security,
-    responses: { 200: json(AuditVerificationSchema, 'The verification.'), ...errors },
-  }),
-};
 
 /** The model as the API shows it (environment names only; the file path stays on the server). */
 export function checklistModel(c: Checklist, automatableUnbound?: number) {
@@ -239,8 +57,11 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A token from `gonogo token create`.',
+    description:
+      'A token from `gonogo token create`, sent as `Authorization: Bearer <token>`; its role (viewer, operator, approver, admin) decides what it may do.',
   });
+  registerErrorResponses(api);
+  api.openAPIRegistry.registerPath(openApiRoute);
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -248,9 +69,13 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       title: 'gonogo API',
       version: '1',
       description:
-        'Launch gate: checklists, runs, preflight verdicts, attestations, waivers, sign-offs and the audit log.',
+        'Launch gate: checklists, runs, preflight verdicts, attestations, waivers, sign-offs and the audit log. Errors are `application/problem+json` (RFC 9457).',
+      contact: { name: 'gonogo', url: 'https://gonogo.dev' },
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
-    servers: [{ url: '/api/v1' }],
+    servers: [{ url: '/api/v1', description: 'This server.' }],
+    tags: TAGS,
+    security: [{ Bearer: [] }],
   });
 
   api.use('*', async (c, next) => {
@@ -259,6 +84,18 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip);
     auth.limit(principal);
     c.set('principal', principal);
+    await next();
+  });
+
+  // The bodies of /checklists routes are JSON: say so, rather than the validator's bare status line.
+  api.post('/checklists/*', async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+      throw new HttpProblem(
+        415,
+        `the body must be JSON: send it with Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`,
+      );
+    }
     await next();
   });
 
@@ -316,7 +153,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(await findRun(deps.store, checklist.id, n), 200);
   });
 
-  api.openapi(routes.preflight, async (c) => {
+  api.openapi(routes.getPreflight, async (c) => {
     const p = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const q = c.req.valid('query');
@@ -331,7 +168,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(report, 200);
   });
 
-  api.openapi(routes.attest, async (c) => {
+  api.openapi(routes.createAttestation, async (c) => {
     const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
@@ -347,7 +184,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(shown, 201);
   });
 
-  api.openapi(routes.waive, async (c) => {
+  api.openapi(routes.createWaiver, async (c) => {
     const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
@@ -362,7 +199,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(waiver, 201);
   });
 
-  api.openapi(routes.signoff, async (c) => {
+  api.openapi(routes.createSignoff, async (c) => {
     const actor = who(c);
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const b = c.req.valid('json');
@@ -370,7 +207,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(record, 201);
   });
 
-  api.openapi(routes.audit, async (c) => {
+  api.openapi(routes.listAuditEvents, async (c) => {
     const q = c.req.valid('query');
     const events =
       q.after !== undefined
@@ -382,7 +219,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json({ events }, 200);
   });
 
-  api.openapi(routes.auditHead, async (c) => {
+  api.openapi(routes.getAuditHead, async (c) => {
     const head = await deps.store.auditHead();
     if (!head) throw new HttpProblem(404, 'the audit log is empty: there is no head yet');
     return c.json(head, 200);

@@ -3,11 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { ActionError, StateSignal } from '../usecases/index.js';
 import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
 import { registerBadgeRoutes } from './badge/badge-routes.js';
+import { type ChecklistCatalog, loadingDetail } from './catalog.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
@@ -15,6 +15,7 @@ import { type AppEnv, clientAddress } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
+import { pageNonce, securityHeaders } from './security-headers.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -37,7 +38,10 @@ const isApi = (path: string) => path.startsWith('/api/');
 export function createServer(deps: ServerDeps): GonogoServer {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
-  deps = { ...deps, metrics };
+  const loading = () => deps.catalog.loading?.();
+  // Routes see the catalog through this guard: until the first load ends they answer 503, never a 404
+  // for a checklist that is simply not read yet.
+  deps = { ...deps, metrics, catalog: untilLoaded(deps.catalog) };
   // One signal for the server: the preflight cache and the token cache both listen to the use cases.
   const changes = new StateSignal();
   const gate = new Gate(deps, metrics, config.preflightCacheMs, changes);
@@ -51,8 +55,6 @@ export function createServer(deps: ServerDeps): GonogoServer {
     c.set('clientIp', clientAddress(c, config.trustProxy));
     const started = performance.now();
     await next();
-    // Verdicts and pages change with every state change, and pages carry per-session CSRF tokens.
-    c.header('Cache-Control', 'no-store');
     const seconds = (performance.now() - started) / 1000;
     // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
     const route = matchedRoutes(c).findLast((r) => !r.path.endsWith('*'))?.path ?? 'unmatched';
@@ -70,26 +72,8 @@ export function createServer(deps: ServerDeps): GonogoServer {
     });
   });
 
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'none'"],
-        styleSrc: [NONCE],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: 'no-referrer',
-      xFrameOptions: 'DENY',
-      crossOriginResourcePolicy: 'same-origin',
-      crossOriginOpenerPolicy: 'same-origin',
-      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
-    }),
-  );
+  // Cache-Control and the security headers, set before the handler runs (see security-headers.ts).
+  app.use('*', securityHeaders());
 
   // Every route is limited: a request counts against its address until it proves a token or session.
   app.use('*', async (c, next) => {
@@ -101,17 +85,19 @@ export function createServer(deps: ServerDeps): GonogoServer {
     }
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        // The rest of the body is never read, so the connection cannot be reused.
-        throw new HttpProblem(413, `request body is larger than ${config.bodyLimitBytes} bytes`, undefined, {
-          Connection: 'close',
-        });
-      },
-    }),
+  // Only requests that may carry a body are limited: asking a GET for its body builds a whole Web
+  // Request for nothing (GET and HEAD bodies are never read).
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      // The rest of the body is never read, so the connection cannot be reused.
+      throw new HttpProblem(413, `request body is larger than ${config.bodyLimitBytes} bytes`, undefined, {
+        Connection: 'close',
+      });
+    },
+  });
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
 
   app.onError((err, c) => {
@@ -140,11 +126,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
       return problemResponse(c, problem);
     for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
     return c.html(
-      <MessagePage
-        ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }}
-        title={problem.toProblem().title}
-        text={problem.detail}
-      />,
+      <MessagePage ctx={{ nonce: pageNonce(c) }} title={problem.toProblem().title} text={problem.detail} />,
       problem.status,
     );
   });
@@ -155,10 +137,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
       `no route ${c.req.method} ${c.req.path}; the API is under /api/v1 (see /api/v1/openapi.json)`,
     );
     if (isApi(c.req.path)) return problemResponse(c, p);
-    return c.html(
-      <MessagePage ctx={{ nonce: c.get('secureHeadersNonce') ?? '' }} title="Not found" text={p.detail} />,
-      404,
-    );
+    return c.html(<MessagePage ctx={{ nonce: pageNonce(c) }} title="Not found" text={p.detail} />, 404);
   });
 
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
@@ -169,12 +148,16 @@ export function createServer(deps: ServerDeps): GonogoServer {
       new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
     ]);
     const ticking = scheduler ? scheduler.alive() : undefined;
-    const ok = store && ticking !== false;
+    const progress = loading();
+    const ok = store && ticking !== false && !progress;
     const checks = {
       store: store ? 'ok' : 'unreachable',
       ...(ticking !== undefined ? { scheduler: ticking ? 'ok' : 'stopped' } : {}),
+      checklists: progress ? 'loading' : 'ok',
     };
-    return c.json({ status: ok ? 'ok' : 'unavailable', checks }, ok ? 200 : 503);
+    const detail = progress ? { detail: loadingDetail(progress) } : {};
+    if (progress) c.header('Retry-After', '1');
+    return c.json({ status: ok ? 'ok' : 'unavailable', checks, ...detail }, ok ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {
@@ -201,5 +184,24 @@ export function createServer(deps: ServerDeps): GonogoServer {
     attachScheduler(s) {
       scheduler = s;
     },
+  };
+}
+
+/** The catalog as routes see it: reading it during the first load is a 503 with `Retry-After`. */
+function untilLoaded(catalog: ChecklistCatalog): ChecklistCatalog {
+  const ready = () => {
+    const progress = catalog.loading?.();
+    if (progress) throw new HttpProblem(503, loadingDetail(progress), undefined, { 'Retry-After': '1' });
+  };
+  return {
+    list: () => {
+      ready();
+      return catalog.list();
+    },
+    get: (id) => {
+      ready();
+      return catalog.get(id);
+    },
+    loading: () => catalog.loading?.(),
   };
 }

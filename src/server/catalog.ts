@@ -22,6 +22,11 @@ export interface CatalogEntry {
 export interface ChecklistCatalog {
   list(): CatalogEntry[];
   get(id: string): CatalogEntry | undefined;
+  /**
+   * While the first load is under way: how many of its files are read so far. Undefined once it has
+   * ended (later reloads keep serving the previous entries until they end, so they never show here).
+   */
+  loading?(): { read: number; total: number } | undefined;
 }
 
 /** Options of createCatalog. `load` is the CLI's loading path (read, repair, parse, validate). */
@@ -55,6 +60,8 @@ export interface DirectoryCatalog extends ChecklistCatalog {
   /** Called after every reload. */
   onReload(listener: () => void): void;
   close(): void;
+  /** Settles when the first load has ended (its failures are entries, never a rejection). */
+  loaded: Promise<void>;
 }
 
 /** Describe a load failure the way `gonogo lint` prints it. */
@@ -101,8 +108,19 @@ const RELEVANT = /\.(md|ya?ml)$/i;
  * @example const catalog = await createCatalog({ dir: 'checklists', load, logger });
  */
 export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCatalog> {
+  const catalog = openCatalog(opts);
+  await catalog.loaded;
+  return catalog;
+}
+
+/**
+ * The catalog of createCatalog, returned at once while its first load runs (`loading()` tells how far it
+ * is, `loaded` when it ends): a server listens, and answers, before its checklists are read.
+ */
+export function openCatalog(opts: CatalogOptions): DirectoryCatalog {
   const dir = resolve(opts.dir);
   let entries: CatalogEntry[] = [];
+  let first: { read: number; total: number } | undefined = { read: 0, total: 0 };
   const listeners: (() => void)[] = [];
   let running: Promise<void> | undefined;
   let again = false;
@@ -115,9 +133,11 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
     const prefixes = [...new Set([realDir, dir])].map((d) => d + sep);
     const shown = (text: string) => prefixes.reduce((t, p) => t.replaceAll(p, ''), text);
     const sources = await listSources(dir, opts);
+    if (first) first.total = sources.length;
     const next: CatalogEntry[] = [];
     const seen = new Set<string>();
     for (const { name, bind } of sources) {
+      if (first) first.read = next.length;
       const file = name;
       const fallbackId = basename(name).replace(/\.md$/i, '');
       // A project's checklists are listed by whoever runs the service: taken as written.
@@ -164,6 +184,7 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
       }
     }
     entries = next;
+    first = undefined;
     opts.logger.info('checklists loaded', {
       dir,
       loaded: next.filter((e) => e.checklist).length,
@@ -188,7 +209,11 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
     return running;
   }
 
-  await reload();
+  // A first load that throws (it lists failures as entries, so only a bug would) still ends the wait.
+  const loaded = reload().catch((err: unknown) => {
+    first = undefined;
+    opts.logger.error('checklists did not load', { dir, error: (err as Error).message });
+  });
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -214,6 +239,8 @@ export async function createCatalog(opts: CatalogOptions): Promise<DirectoryCata
   return {
     list: () => entries,
     get: (id) => entries.find((e) => e.id === id),
+    loading: () => (first ? { ...first } : undefined),
+    loaded,
     reload,
     onReload: (l) => listeners.push(l),
     close() {
@@ -242,4 +269,9 @@ async function listSources(dir: string, opts: CatalogOptions): Promise<{ name: s
   return names
     .filter((n) => n.toLowerCase().endsWith('.md'))
     .map((name) => (present.has(bindingsName(name)) ? { name, bind: bindingsName(name) } : { name }));
+}
+
+/** What a request that needs the checklists is told while the first load runs. */
+export function loadingDetail(progress: { read: number; total: number }): string {
+  return `loading checklists (${progress.read} of ${progress.total} read); retry shortly`;
 }

@@ -8,11 +8,13 @@ import type { Checklist } from '../model/checklist.js';
 import {
   type Actor,
   authorize,
-  evaluateStored,
+  evaluateFacts,
+  loadStoredFacts,
   resolveEnvironment,
   runChecks,
   StateSignal,
   type StoredEvaluation,
+  type StoredFacts,
   type UseCaseContext,
 } from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
@@ -35,6 +37,8 @@ export class Gate {
     string,
     { until: number; finishedAt: string; answer: Promise<RunReport> }
   >();
+  /** What stored evaluations read, per checklist and environment, until the next state change. */
+  private readonly facts = new Map<string, { until: number; facts: Promise<StoredFacts> }>();
   private readonly cacheMs: number;
 
   constructor(
@@ -47,6 +51,8 @@ export class Gate {
     this.useCases = { store: deps.store, now: () => deps.now(), changes };
     changes.subscribe((change) => {
       if (change.checklist !== undefined) this.invalidate(change.checklist);
+      // Any change moves the audit head every report names: no kept read survives it.
+      this.facts.clear();
     });
   }
 
@@ -75,19 +81,41 @@ export class Gate {
     return resolveEnvironment(checklist, env);
   }
 
-  /** Evaluate from stored state (the use case), observed in the metrics. */
+  /**
+   * Evaluate from stored state (the use case), observed in the metrics. The store reads behind it are
+   * shared for `preflightCacheMs` by every page and viewer asking about the same checklist and
+   * environment (200 dashboards cost one read a second), and dropped at every state change this
+   * server makes; the verdict itself is decided at each call, at the current time.
+   */
   async evaluate(
     checklist: Checklist,
     environment: string,
     known?: { latest: RunRecord | undefined; latestTampered?: TamperedRow[] },
   ): Promise<StoredEvaluation> {
-    const stored = await evaluateStored(this.useCases, {
+    const input = {
       checklist,
       environment,
       ...(known ? { latest: known.latest, latestTampered: known.latestTampered ?? [] } : {}),
-    });
+    };
+    const facts = known ? await loadStoredFacts(this.useCases, input) : await this.#facts(input);
+    const stored = evaluateFacts(this.useCases, checklist, environment, facts);
     this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
+  }
+
+  #facts(input: { checklist: Checklist; environment: string }): Promise<StoredFacts> {
+    if (this.cacheMs <= 0) return loadStoredFacts(this.useCases, input);
+    const key = `${input.checklist.id}\u0000${input.environment}`;
+    const kept = this.facts.get(key);
+    if (kept && kept.until > Date.now()) return kept.facts;
+    const facts = loadStoredFacts(this.useCases, input);
+    const entry = { until: Date.now() + this.cacheMs, facts };
+    if (this.facts.size >= 1000) this.facts.clear();
+    this.facts.set(key, entry);
+    facts.catch(() => {
+      if (this.facts.get(key) === entry) this.facts.delete(key);
+    });
+    return facts;
   }
 
   /**

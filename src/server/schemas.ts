@@ -8,15 +8,30 @@ import { ITEM_STATUSES } from '../model/status.js';
  * check definition) is refused with 400 naming it.
  */
 
+/** RFC 9457 problem details: the body of every error answer (`application/problem+json`). */
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    field: z.string().optional().openapi({ description: 'The request field at fault.' }),
+    type: z.url().openapi({
+      description: 'A stable URI per status, e.g. `https://gonogo.dev/problems/not-found`.',
+    }),
+    title: z.string().openapi({ description: 'The status’s name, e.g. `Not Found`.' }),
+    status: z.number().int().min(400).max(599).openapi({ description: 'The HTTP status code.' }),
+    detail: z.string().openapi({ description: 'What went wrong and how to fix it, for a person.' }),
+    field: z
+      .string()
+      .optional()
+      .openapi({ description: 'The request field at fault (body field, query or path parameter).' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details: the body of every error answer.',
+    example: {
+      type: 'https://gonogo.dev/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no item "backups" in checklist launch',
+      field: 'item',
+    },
+  });
 
 export const IdParams = z.object({
   id: z
@@ -40,13 +55,13 @@ const limit = z.coerce
   .min(1)
   .max(1000)
   .default(50)
-  .openapi({ description: 'Page size (default 50, at most 1000).' });
+  .openapi({ description: 'Page size (default 50, at most 1000).', example: 50 });
 const before = z.coerce
   .number()
   .int()
   .positive()
   .optional()
-  .openapi({ description: 'Only entries with an id/seq lower than this (the next page).' });
+  .openapi({ description: 'Only entries with an id/seq lower than this (the next page).', example: 42 });
 
 export const RunsQuery = z.object({ env, limit, before });
 
@@ -71,12 +86,10 @@ export const PreflightQuery = z.object({
 });
 
 export const AuditQuery = z.object({
-  after: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .openapi({ description: 'Events with a seq greater than this, oldest first (to follow the log).' }),
+  after: z.coerce.number().int().min(0).optional().openapi({
+    description: 'Events with a seq greater than this, oldest first (to follow the log).',
+    example: 118,
+  }),
   limit,
   before,
 });

@@ -7,9 +7,11 @@ import {
   Kysely,
   type Kysely as KyselyType,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  type SqliteStatement,
   sql,
   type TransactionSettings,
 } from 'kysely';
@@ -33,6 +35,37 @@ class ImmediateSqliteDriver extends SqliteDriver {
     const mode = settings?.accessMode === 'read only' ? 'deferred' : 'immediate';
     await connection.executeQuery(CompiledQuery.raw(`begin ${mode}`));
   }
+}
+
+/** How many prepared statements a store keeps (its queries are a few dozen distinct SQL texts). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as Kysely's driver sees it, with prepared statements kept by SQL text (least recently
+ * used dropped first): preparing a statement costs more than running most of gonogo's queries. A kept
+ * statement is safe to reuse: the driver runs one query at a time per connection, and SQLite prepares
+ * a statement again by itself when the schema changed under it.
+ */
+export function cachingStatements(db: SqliteDatabase, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const kept = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      kept.clear();
+      db.close();
+    },
+    prepare(sqlText: string): SqliteStatement {
+      let stmt = kept.get(sqlText);
+      if (stmt) {
+        // Most recently used last: Map keeps insertion order.
+        kept.delete(sqlText);
+      } else {
+        stmt = db.prepare(sqlText);
+        if (kept.size >= size) kept.delete(kept.keys().next().value!);
+      }
+      kept.set(sqlText, stmt);
+      return stmt;
+    },
+  };
 }
 
 /** SQLite runs DDL inside transactions, so migrations get one (Kysely's default adapter says no). */
@@ -96,7 +129,9 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
   } catch (err) {
     throw new ConfigError(`cannot open the store ${path}: ${describe(err)}`, 'db');
   }
-  const db = new Kysely<Database>({ dialect: new GonogoSqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({
+    dialect: new GonogoSqliteDialect({ database: cachingStatements(native) }),
+  });
   return {
     dialect: 'sqlite',
     location: path,

@@ -32,6 +32,27 @@ export async function evaluateStored(
     latestTampered?: TamperedRow[];
   },
 ): Promise<StoredEvaluation> {
+  return evaluateFacts(ctx, input.checklist, input.environment, await loadStoredFacts(ctx, input));
+}
+
+/** What a stored evaluation reads from the store: the vouched latest run, the audit head, the state. */
+export interface StoredFacts {
+  latest: RunRecord | undefined;
+  head: Awaited<ReturnType<UseCaseContext['store']['auditHead']>>;
+  tampered: TamperedRow[];
+  state: Awaited<ReturnType<UseCaseContext['store']['loadState']>>;
+}
+
+/** Read what `evaluateStored` decides from (a caller may keep it until the next state change). */
+export async function loadStoredFacts(
+  ctx: UseCaseContext,
+  input: {
+    checklist: Checklist;
+    environment: string;
+    latest?: RunRecord | undefined;
+    latestTampered?: TamperedRow[];
+  },
+): Promise<StoredFacts> {
   const { checklist, environment } = input;
   const [checked, state] = await Promise.all([
     'latest' in input
@@ -41,12 +62,25 @@ export async function evaluateStored(
       : ctx.store.checkedLatestRun(checklist.id, environment),
     ctx.store.loadState(checklist.id, environment),
   ]);
-  const head = checked.head;
-  const latest = checked.run;
-  const tampered = [...checked.tampered, ...(state.tampered ?? [])];
+  return {
+    latest: checked.run,
+    head: checked.head,
+    tampered: [...checked.tampered, ...(state.tampered ?? [])],
+    state,
+  };
+}
+
+/** The verdict from facts read by `loadStoredFacts`, at the context's clock (expiries count now). */
+export function evaluateFacts(
+  ctx: UseCaseContext,
+  checklist: Checklist,
+  environment: string,
+  facts: StoredFacts,
+): StoredEvaluation {
+  const { latest, head, tampered } = facts;
   const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
   const now = ctx.now();
-  const { attestations, waivers, signoffs } = state;
+  const { attestations, waivers, signoffs } = facts.state;
   const evaluation = decide({ checklist, environment, outcomes, attestations, waivers, signoffs, now });
   const report = toRunReport(checklist, evaluation, {
     at: now,

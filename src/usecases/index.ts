@@ -17,7 +17,13 @@ export {
 } from './actor.js';
 export { type AttestInput, attest } from './attest.js';
 export type { UseCaseContext } from './context.js';
-export { evaluateStored, type StoredEvaluation } from './evaluate.js';
+export {
+  evaluateFacts,
+  evaluateStored,
+  loadStoredFacts,
+  type StoredEvaluation,
+  type StoredFacts,
+} from './evaluate.js';
 export {
   type LaunchRecordInput,
   makeLaunchRecord,

@@ -5,6 +5,7 @@ import type { ServerConfig, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { Gate } from '../gate.js';
 import { HttpProblem } from '../problem.js';
+import { pageNonce } from '../security-headers.js';
 import type { PageContext } from './components.js';
 
 /** What the dashboard's route modules share. */
@@ -22,7 +23,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
   const flash = session?.flash;
   if (session) session.flash = undefined;
   return {
-    nonce: c.get('secureHeadersNonce') ?? '',
+    nonce: pageNonce(c),
     ...(session ? { session } : {}),
     ...(flash ? { flash } : {}),
   };
@@ -33,7 +34,8 @@ export function checklistOfPath(gate: Gate, c: Context<AppEnv>): Checklist | Htt
   try {
     return gate.checklist(c.req.param('id') ?? '').checklist;
   } catch (err) {
-    if (err instanceof HttpProblem) return err;
+    // A 503 (checklists still loading) goes to the error handler, which sends its Retry-After.
+    if (err instanceof HttpProblem && err.status < 500) return err;
     throw err;
   }
 }

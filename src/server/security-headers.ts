@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+// The type import brings Hono's `secureHeadersNonce` context variable.
+import type {} from 'hono/secure-headers';
+import type { AppEnv } from './env.js';
+
+/**
+ * The security headers of every response: what Hono's `secureHeaders` sends with the options in
+ * SECURE_HEADERS_OPTIONS (security-headers.test.ts compares the two, header by header), set before
+ * the handler runs so that @hono/node-server answers from its fast path (a header set after
+ * `await next()` turns the response into a stream). The CSP of a response carries a style nonce only
+ * when a page asked for one (`pageNonce`); a response without a nonce allows no style at all.
+ */
+const CSP_DIRECTIVES: [string, string][] = [
+  ['default-src', "'self'"],
+  ['script-src', "'none'"],
+  ['style-src', 'STYLE'],
+  ['img-src', "'self' data:"],
+  ['form-action', "'self'"],
+  ['frame-ancestors', "'none'"],
+  ['base-uri', "'none'"],
+  ['object-src', "'none'"],
+];
+
+const csp = (style: string) => CSP_DIRECTIVES.map(([k, v]) => `${k} ${v === 'STYLE' ? style : v}`).join('; ');
+
+/** The options of Hono's `secureHeaders` these headers match (the test's reference). */
+export const SECURE_HEADERS_OPTIONS = {
+  referrerPolicy: 'no-referrer',
+  xFrameOptions: 'DENY',
+  crossOriginResourcePolicy: 'same-origin',
+  crossOriginOpenerPolicy: 'same-origin',
+  permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+} as const;
+
+const STATIC_HEADERS: [string, string][] = [
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'DENY'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+  ['Permissions-Policy', 'camera=(), microphone=(), geolocation=()'],
+];
+
+const NO_STYLE_CSP = csp("'none'");
+
+/** The CSP of a response whose page inlines its stylesheet with `nonce` (the test's reference too). */
+export const cspWithNonce = (nonce: string) => csp(`'nonce-${nonce}'`);
+
+/** Set the security headers (and `Cache-Control: no-store`) before the handler runs. */
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    // Verdicts and pages change with every state change, and pages carry per-session CSRF tokens.
+    c.header('Cache-Control', 'no-store');
+    for (const [k, v] of STATIC_HEADERS) c.header(k, v);
+    c.header('Content-Security-Policy', NO_STYLE_CSP);
+    await next();
+  };
+}
+
+/**
+ * The CSP nonce of this response's inline stylesheet: made on first use (16 random bytes, base64 as
+ * Hono makes it), after which the response's CSP allows that one stylesheet.
+ */
+export function pageNonce(c: Context<AppEnv>): string {
+  let nonce = c.get('secureHeadersNonce');
+  if (!nonce) {
+    nonce = randomBytes(16).toString('base64');
+    c.set('secureHeadersNonce', nonce);
+    c.header('Content-Security-Policy', cspWithNonce(nonce));
+  }
+  return nonce;
+}

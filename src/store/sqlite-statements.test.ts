@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cachingStatements } from './sqlite-adapter.js';
+
+let dir: string;
+let native: InstanceType<typeof BetterSqlite>;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gonogo-stmts-'));
+  native = new BetterSqlite(join(dir, 'db.sqlite'));
+});
+afterEach(async () => {
+  if (native.open) native.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('prepared statements kept by SQL text', () => {
+  it('reuses the statement of a SQL text and answers as a fresh one would', () => {
+    const db = cachingStatements(native);
+    db.prepare('create table t (a integer)').run([]);
+    const insert = db.prepare('insert into t (a) values (?)');
+    insert.run([1]);
+    expect(db.prepare('insert into t (a) values (?)')).toBe(insert);
+    db.prepare('insert into t (a) values (?)').run([2]);
+    expect(db.prepare('select a from t order by a').all([])).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it('keeps at most its size, dropping the least recently used', () => {
+    const db = cachingStatements(native, 2);
+    const one = db.prepare('select 1 as x');
+    const two = db.prepare('select 2 as x');
+    expect(db.prepare('select 1 as x')).toBe(one);
+    db.prepare('select 3 as x');
+    // "select 2" was the least recently used: prepared anew; "select 1" was kept.
+    expect(db.prepare('select 2 as x')).not.toBe(two);
+    expect(db.prepare('select 3 as x').all([])).toEqual([{ x: 3 }]);
+  });
+
+  it('sees a schema change made after the statement was kept', () => {
+    const db = cachingStatements(native);
+    db.prepare('create table t (a integer)').run([]);
+    db.prepare('insert into t (a) values (1)').run([]);
+    expect(db.prepare('select * from t').all([])).toEqual([{ a: 1 }]);
+    db.prepare('alter table t add column b text').run([]);
+    expect(db.prepare('select * from t').all([])).toEqual([{ a: 1, b: null }]);
+  });
+
+  it('closes the database', () => {
+    const db = cachingStatements(native);
+    db.prepare('select 1').all([]);
+    db.close();
+    expect(native.open).toBe(false);
+  });
+});
