@@ -17,7 +17,15 @@ import type { WatchOptions } from '../server/watch/index.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The groups of variables; each is validated as a whole, by the commands that use it. */
-export type ConfigGroup = 'clock' | 'store' | 'cache' | 'actor' | 'debug' | 'server' | 'watch';
+export type ConfigGroup =
+  | 'clock'
+  | 'store'
+  | 'cache'
+  | 'actor'
+  | 'debug'
+  | 'server'
+  | 'watch'
+  | 'runner';
 
 /** One variable: what it is for, what it accepts (the words of the error message), its default. */
 export interface Variable<T = unknown> {
@@ -184,6 +192,15 @@ export const VARIABLES = {
     default: '5',
     schema: whole(1, 20),
   }),
+  GONOGO_RUNNER_TOKEN: variable({
+    group: 'runner',
+    purpose:
+      '`runner`: the runner token, instead of `--token` (which shows in `ps`) or `--token-file`; give exactly one',
+    accepts: 'a runner token (gonogo token create --role runner)',
+    default: 'none',
+    secret: true,
+    schema: z.string(),
+  }),
 } satisfies Record<`GONOGO_${string}`, Variable>;
 
 /** The name of a configuration variable. */
@@ -220,6 +237,8 @@ export interface Config {
   readonly server: Partial<ServerConfig>;
   /** Watch-loop settings over its defaults. */
   readonly watch: Partial<WatchOptions>;
+  /** `GONOGO_RUNNER_TOKEN`, trimmed: the token of `gonogo runner` (never printed). */
+  readonly runnerToken: string | undefined;
 }
 
 /**
@@ -260,6 +279,9 @@ export function configFrom(env: Env): Config {
     },
     get watch() {
       return once('watch', () => watchOptions(read));
+    },
+    get runnerToken() {
+      return once('runnerToken', () => read('GONOGO_RUNNER_TOKEN'));
     },
   };
 }

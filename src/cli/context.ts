@@ -21,6 +21,8 @@ export interface CliConfig {
   readonly user: string | undefined;
   /** `GONOGO_DEBUG`: print stack traces of unexpected errors. */
   readonly debug: boolean;
+  /** `GONOGO_RUNNER_TOKEN`: the token of `gonogo runner`, one of its three sources. */
+  readonly runnerToken: string | undefined;
 }
 
 /** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */

@@ -63,20 +63,22 @@ export async function startRunner(
   cwd: string,
   opts: {
     url: string;
-    token: string;
+    /** Given as `--token`; without it, the test gives the token another way (`env`, `args`). */
+    token?: string;
     labels: string;
     name: string;
     concurrency?: number;
     env?: Record<string, string>;
     prefix?: string[];
+    args?: string[];
   },
 ): Promise<Spawned> {
   const args = [
     'runner',
     '--server',
     opts.url,
-    '--token',
-    opts.token,
+    ...(opts.token === undefined ? [] : ['--token', opts.token]),
+    ...(opts.args ?? []),
     '--labels',
     opts.labels,
     '--name',

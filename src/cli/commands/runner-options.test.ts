@@ -6,7 +6,7 @@ describe('gonogo runner options', () => {
   const ok = { server: 'https://gonogo.example.com', token: 'gng_x', labels: 'prod-vpc, eu' };
 
   it('parses the flags into typed values', () => {
-    const o = runnerOptions({ ...ok, concurrency: '8', name: 'vpc-1' }, {});
+    const o = runnerOptions({ ...ok, concurrency: '8', name: 'vpc-1' });
     expect(o).toMatchObject({ labels: ['prod-vpc', 'eu'], concurrency: 8, name: 'vpc-1', token: 'gng_x' });
     expect(o.server.origin).toBe('https://gonogo.example.com');
   });
@@ -21,6 +21,6 @@ describe('gonogo runner options', () => {
     [{ ...ok, concurrency: '0' }, /--concurrency "0"/],
     [{ ...ok, concurrency: 'many' }, /--concurrency "many"/],
   ])('refuses %j', (values, message) => {
-    expect(() => runnerOptions(values, {})).toThrow(message);
+    expect(() => runnerOptions(values)).toThrow(message);
   });
 });

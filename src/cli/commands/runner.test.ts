@@ -86,12 +86,12 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
   }, 60_000);
 
   it('observes an env variable set only in the runner’s environment, and judges it on the server', async () => {
+    // The token from GONOGO_RUNNER_TOKEN, not `--token` (which `ps` would show).
     const r = await startRunner(dir, {
       url: server.url,
-      token: tokenAB,
       labels: 'a',
       name: 'env-runner',
-      env: { RUNNER_ONLY_SECRET: 'opensesame-123456' },
+      env: { RUNNER_ONLY_SECRET: 'opensesame-123456', GONOGO_RUNNER_TOKEN: tokenAB },
     });
     runners.push(r);
     const report = await run('env.md', { RUNNER_ONLY_SECRET: undefined });
@@ -101,6 +101,10 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     expect(here!.status).toBe('fail');
     expect(JSON.stringify(report)).not.toContain('opensesame');
     await stop(r);
+    // The token is never printed: not by the runner, not in the server's log lines.
+    expect(r.output()).toContain('taking jobs');
+    expect(r.output()).not.toContain(tokenAB);
+    expect(server.output()).not.toContain(tokenAB);
   }, 240_000);
 
   it('says no runner with the label answered within the timeout when none is up', async () => {
@@ -162,7 +166,14 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
       '--labels',
       'd',
     ]);
-    const r = await startRunner(dir, { url: server.url, token: tokenD, labels: 'd', name: 'd-graceful' });
+    // The token from a mounted secret file (its first line), as in the container example of docs/runners.md.
+    await writeFile(join(dir, 'runner-d.token'), `${tokenD}\n`, { mode: 0o600 });
+    const r = await startRunner(dir, {
+      url: server.url,
+      args: ['--token-file', join(dir, 'runner-d.token')],
+      labels: 'd',
+      name: 'd-graceful',
+    });
     runners.push(r);
     const pending = run('graceful.md');
     await until(
@@ -176,6 +187,7 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     r.child.kill('SIGTERM');
     expect(await r.exited).toBe(0);
     expect(r.output()).toContain('finishing 1 job(s) in hand');
+    expect(r.output()).not.toContain(tokenD);
     const report = await pending;
     expect(report.items[0]!.status).toBe('pass');
     expect(report.items[0]!.observed?.stdout).toContain('finished');

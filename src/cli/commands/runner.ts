@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { runnerLabelProblem } from '../../engine/runners.js';
 import { ConfigError } from '../../model/errors.js';
@@ -5,22 +6,29 @@ import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT, VERSION } from '../context.js';
 import { type RunnerOptions, runRunner } from '../runner-loop.js';
 
-const usage = 'runner --server URL --token T --labels a,b [--concurrency N] [--name NAME]';
+const usage =
+  'runner --server URL (--token-file PATH | --token T | GONOGO_RUNNER_TOKEN) --labels a,b [--concurrency N] [--name NAME]';
 
 const MAX_CONCURRENCY = 256;
 
 /** The runner's options from its arguments, each checked once (ConfigError, exit 2, naming the flag). */
-export function runnerOptions(
-  values: { server?: string; token?: string; labels?: string; concurrency?: string; name?: string },
-  _env: Readonly<Record<string, string | undefined>> = {},
-): RunnerOptions {
+export function runnerOptions(values: {
+  server?: string;
+  token?: string;
+  labels?: string;
+  concurrency?: string;
+  name?: string;
+}): RunnerOptions {
   const missing = (flag: string, hint: string) =>
     new ConfigError(`missing --${flag}: ${hint}\nusage: gonogo ${usage}`, flag);
   const token = values.token;
   if (values.server === undefined)
     throw missing('server', 'the URL of `gonogo serve`, e.g. https://gonogo.example.com');
   if (token === undefined || token.trim() === '') {
-    throw missing('token', 'a runner token (gonogo token create --role runner --labels …)');
+    throw missing(
+      'token',
+      'a runner token (gonogo token create --role runner --labels …), as --token-file PATH, GONOGO_RUNNER_TOKEN or --token T',
+    );
   }
   if (values.labels === undefined)
     throw missing('labels', 'the labels of the checks to run here, e.g. --labels prod-vpc');
@@ -63,11 +71,60 @@ export function runnerOptions(
   return { server, token: token.trim(), labels, concurrency, name, version: VERSION, waitS: 20 };
 }
 
+/**
+ * The runner token from its one source: `--token T` (visible in `ps` and shell history), `--token-file
+ * PATH` (its first line, trimmed) or `GONOGO_RUNNER_TOKEN`. None, or more than one, is a ConfigError
+ * (exit 2) naming the sources, never the token; so is a file that cannot be read or has no token.
+ */
+export async function runnerToken(
+  values: { token?: string | undefined; 'token-file'?: string | undefined },
+  envToken: string | undefined,
+): Promise<string | undefined> {
+  const given = [
+    ...(values.token === undefined ? [] : ['--token']),
+    ...(values['token-file'] === undefined ? [] : ['--token-file']),
+    ...(envToken === undefined ? [] : ['GONOGO_RUNNER_TOKEN']),
+  ];
+  if (given.length > 1) {
+    throw new ConfigError(
+      `the runner token is given ${given.length} ways (${given.join(', ')}): give exactly one of --token-file PATH, GONOGO_RUNNER_TOKEN or --token T\nusage: gonogo ${usage}`,
+      'token',
+    );
+  }
+  const path = values['token-file'];
+  if (path === undefined) return values.token ?? envToken;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : 'cannot be read';
+    throw new ConfigError(`--token-file ${path}: ${why}`, 'token-file');
+  }
+  const token = text.split(/\r?\n/, 1)[0]!.trim();
+  if (token === '') {
+    throw new ConfigError(
+      `--token-file ${path}: its first line is empty; write the runner token there`,
+      'token-file',
+    );
+  }
+  return token;
+}
+
 /** `gonogo runner`: run the `runner:` checks of its labels for a server, from inside a private network. */
 const command: Command = {
   usage: `usage: gonogo ${usage}
   --server URL      the gonogo server (gonogo serve) to take jobs from
-  --token T         a runner token: gonogo token create --name N --role runner --labels a,b
+  --token-file PATH read the runner token from the first line of PATH (a mounted secret)
+  --token T         the runner token itself (shows in ps and shell history: prefer the file or
+                    GONOGO_RUNNER_TOKEN); gonogo token create --name N --role runner --labels a,b
   --labels a,b      take the jobs of checks with these runner: labels (all held by the token)
   --concurrency N   checks run at once (default 4)
   --name NAME       shown on the dashboard's Runners page (default host-pid)
@@ -79,6 +136,7 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
       {
         server: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         labels: { type: 'string' },
         concurrency: { type: 'string' },
         name: { type: 'string' },
@@ -86,7 +144,9 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
       usage,
     );
     positionals(rest, [], usage);
-    const options = runnerOptions(values, ctx.io.env);
+    const { 'token-file': _file, ...flags } = values;
+    const token = await runnerToken(values, ctx.services.config.runnerToken);
+    const options = runnerOptions({ ...flags, ...(token === undefined ? {} : { token }) });
     const registry = await ctx.services.registry();
     const stop = new AbortController();
     const kill = new AbortController();
