@@ -41,6 +41,13 @@ describe('valid values', () => {
     [{ GONOGO_NOW: '2026-12-01T09:00:00Z' }, (c) => c.now().toISOString(), '2026-12-01T09:00:00.000Z'],
     [{ GONOGO_DB: 'postgres://u:p@db/x' }, (c) => c.db, 'postgres://u:p@db/x'],
     [{ GONOGO_USER: '  ana ' }, (c) => c.user, 'ana'],
+    [{ GONOGO_RUNNER_TOKEN: ' gng_abc\n' }, (c) => c.runnerToken, 'gng_abc'],
+    [{ GONOGO_RUNNER_TOKEN: '  ' }, (c) => c.runnerToken, undefined],
+    [
+      { GONOGO_RUNNER_TOKEN: 'gng_abc', GONOGO_DB: 'postgres://u:p@db/x', GONOGO_USER: 'ana', PATH: '/bin' },
+      (c) => c.checkEnv,
+      { GONOGO_USER: 'ana', PATH: '/bin' },
+    ],
     [{ GONOGO_DEBUG: '1' }, (c) => c.debug, true],
     [{ GONOGO_DEBUG: 'verbose' }, (c) => c.debug, true],
     [{ GONOGO_DEBUG: 'off' }, (c) => c.debug, false],

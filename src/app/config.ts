@@ -239,6 +239,11 @@ export interface Config {
   readonly watch: Partial<WatchOptions>;
   /** `GONOGO_RUNNER_TOKEN`, trimmed: the token of `gonogo runner` (never printed). */
   readonly runnerToken: string | undefined;
+  /**
+   * The environment without gonogo's own secret settings (`GONOGO_DB`, `GONOGO_RUNNER_TOKEN`): what a
+   * runner's checks expand `${NAME}` from and `env:` checks read, so no check can send them away.
+   */
+  readonly checkEnv: Env;
 }
 
 /**
@@ -282,6 +287,14 @@ export function configFrom(env: Env): Config {
     },
     get runnerToken() {
       return once('runnerToken', () => read('GONOGO_RUNNER_TOKEN'));
+    },
+    get checkEnv() {
+      const secret = new Set(
+        Object.entries(VARIABLES as Record<string, Variable>)
+          .filter(([, v]) => v.secret)
+          .map(([name]) => name),
+      );
+      return Object.fromEntries(Object.entries(env).filter(([name]) => !secret.has(name)));
     },
   };
 }

@@ -23,6 +23,8 @@ export interface CliConfig {
   readonly debug: boolean;
   /** `GONOGO_RUNNER_TOKEN`: the token of `gonogo runner`, one of its three sources. */
   readonly runnerToken: string | undefined;
+  /** The environment without gonogo's own secret settings, for the checks a runner runs. */
+  readonly checkEnv: Readonly<Record<string, string | undefined>>;
 }
 
 /** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */

@@ -54,7 +54,7 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     dir = await mkdtemp(join(tmpdir(), 'gonogo-runners-'));
     await writeFile(
       join(dir, 'env.md'),
-      `# Env\n## Private\n${check('Secret set on the runner', 'env: RUNNER_ONLY_SECRET\nrunner: a\ntimeout: 60s')}${check('Secret set here', 'env: RUNNER_ONLY_SECRET')}`,
+      `# Env\n## Private\n${check('Secret set on the runner', 'env: RUNNER_ONLY_SECRET\nrunner: a\ntimeout: 60s')}${check('Secret set here', 'env: RUNNER_ONLY_SECRET')}${check('Runner token hidden from checks', 'env: GONOGO_RUNNER_TOKEN\nrunner: a\ntimeout: 60s')}`,
     );
     await writeFile(
       join(dir, 'nobody.md'),
@@ -95,10 +95,13 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
     });
     runners.push(r);
     const report = await run('env.md', { RUNNER_ONLY_SECRET: undefined });
-    const [viaRunner, here] = report.items;
+    const [viaRunner, here, ownToken] = report.items;
     expect(viaRunner!.status).toBe('pass');
     expect(viaRunner!.observed).toMatchObject({ set: true, length: 17 });
     expect(here!.status).toBe('fail');
+    // The runner's own token is not in the environment its checks see.
+    expect(ownToken!.status).toBe('fail');
+    expect(ownToken!.observed).toMatchObject({ set: false });
     expect(JSON.stringify(report)).not.toContain('opensesame');
     await stop(r);
     // The token is never printed: not by the runner, not in the server's log lines.

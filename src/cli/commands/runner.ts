@@ -164,7 +164,8 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
     try {
       const exit = await runRunner(options, {
         registry,
-        env: ctx.io.env,
+        // The checks never see the runner's own token (nor GONOGO_DB): no `${…}` or `env:` check sends it away.
+        env: ctx.services.config.checkEnv,
         baseDir: ctx.io.cwd,
         now: () => ctx.services.now(),
         log: (line) => ctx.io.stderr.write(`${line}\n`),
