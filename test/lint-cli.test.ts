@@ -104,6 +104,37 @@ describe('gonogo lint (the real CLI)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('flags a runner: check whose condition reads a secret the runner only fingerprints, at the condition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const block = (lines: string[]) => `  \`\`\`check\n${lines.map((l) => `  ${l}\n`).join('')}  \`\`\`\n`;
+    const doc = (secretFalse: boolean) =>
+      '# Private\n- [ ] Token is the expected one\n' +
+      block([
+        'env: API_TOKEN',
+        'runner: prod-vpc',
+        ...(secretFalse ? ['secret: false'] : []),
+        'expect:',
+        '  - set',
+        '  - value == "abc"',
+      ]) +
+      // Judged on this machine, a secret value may be compared: only runner checks are flagged.
+      '- [ ] Token checked here\n' +
+      block(['env: API_TOKEN', 'expect: [value == "abc"]']);
+    writeFileSync(join(dir, 'private.md'), doc(false));
+    const r = await runCli(['lint', 'private.md'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    // The run-time rule's own words (the item would be `error` at every run), at the condition's line:column.
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'private.md:8:7: private/token-is-the-expected-one: expect[1]: the condition "value == "abc"" reads value, which a runner reports only as a fingerprint; judge set or length instead, or say secret: false for a value that is not a secret (runner: prod-vpc)',
+    ]);
+    // `secret: false` says the value is not a secret: the runner returns it, and the server judges it.
+    writeFileSync(join(dir, 'public.md'), doc(true));
+    const ok = await runCli(['lint', 'public.md'], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+  });
+
   it('reports an unknown binding in the bindings file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
     writeFileSync(join(dir, 'b.yaml'), 'nope/item:\n  http: https://example.com\n');

@@ -17,15 +17,7 @@ import type { WatchOptions } from '../server/watch/index.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The groups of variables; each is validated as a whole, by the commands that use it. */
-export type ConfigGroup =
-  | 'clock'
-  | 'store'
-  | 'cache'
-  | 'actor'
-  | 'debug'
-  | 'server'
-  | 'watch'
-  | 'runner';
+export type ConfigGroup = 'clock' | 'store' | 'cache' | 'actor' | 'debug' | 'server' | 'watch' | 'runner';
 
 /** One variable: what it is for, what it accepts (the words of the error message), its default. */
 export interface Variable<T = unknown> {

@@ -150,6 +150,23 @@ export function prepareCheck(
 }
 
 /**
+ * Why the server cannot judge `condition` of a `runner:` check, or undefined when it can: it reads a
+ * secret observed value (an `env` check's `value`), which a runner returns only as its fingerprint, and
+ * the check does not say `secret: false`. The one rule for both the run (the item is `error`) and
+ * `gonogo lint` (a located error), so the two always agree.
+ */
+export function runnerSecretProblem(
+  def: AnyDefinition,
+  condition: Pick<Condition, 'expr' | 'roots'>,
+  options: unknown,
+): string | undefined {
+  if ((options as { secret?: unknown } | undefined)?.secret === false) return undefined;
+  const secret = condition.roots.find((r) => def.variables[r]?.secret);
+  if (secret === undefined) return undefined;
+  return `the condition "${condition.expr}" reads ${secret}, which a runner reports only as a fingerprint; judge set or length instead, or say secret: false for a value that is not a secret`;
+}
+
+/**
  * A `runner:` check: the server compiles its conditions (it judges) and builds the job a runner gets,
  * with only the environment block expanded; the runner expands the rest from its own environment and
  * parses target and options with the same schemas. A condition on a secret variable cannot be judged
@@ -179,12 +196,8 @@ function prepareForRunner(
   try {
     for (const expr of expectationsOf(spec, def)) {
       const condition = compileCondition(def, expr);
-      const secret = declaredPublic ? undefined : condition.roots.find((r) => def.variables[r]?.secret);
-      if (secret !== undefined) {
-        return fail(
-          `the condition "${expr}" reads ${secret}, which a runner reports only as a fingerprint; judge set or length instead, or say secret: false for a value that is not a secret`,
-        );
-      }
+      const problem = runnerSecretProblem(def, condition, options);
+      if (problem !== undefined) return fail(problem);
       conditions.push(condition);
     }
   } catch (err) {

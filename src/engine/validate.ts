@@ -3,9 +3,9 @@ import type { Checklist, CheckSpec } from '../model/checklist.js';
 import { ParseError } from '../model/errors.js';
 import { didYouMean } from '../model/suggest.js';
 import type { CheckDefinition, KindRegistry } from './check.js';
-import { lintCondition } from './conditions.js';
+import { compileCondition, lintCondition } from './conditions.js';
 import { expand, hasReference } from './expand.js';
-import { describeSchemaError } from './prepare.js';
+import { describeSchemaError, runnerSecretProblem } from './prepare.js';
 
 type AnyDefinition = CheckDefinition<unknown, unknown>;
 
@@ -27,6 +27,36 @@ export function validateChecks(checklist: Checklist, registry: KindRegistry): Pa
       errors.push(new ParseError(`${item.id}: ${message}`, where));
     const reportExpect = (message: string, i: number) => report(message, { ...at, ...check.expectAt?.[i] });
     for (const message of validateCheck(check, checklist, registry, reportExpect)) report(message);
+  }
+  return errors;
+}
+
+/**
+ * The `runner:` checks whose conditions the server could not judge (a secret observed value, which a
+ * runner returns only as a fingerprint), each located at its condition: the run's own rule
+ * (runnerSecretProblem), for `gonogo lint`. A run still reads such a checklist, the item being `error`.
+ * @example const errors = validateRunnerChecks(checklist, registry); // [] when every runner check can be judged
+ */
+export function validateRunnerChecks(checklist: Checklist, registry: KindRegistry): ParseError[] {
+  const errors: ParseError[] = [];
+  for (const item of checklist.items) {
+    const check = item.check;
+    const def = check?.runner === undefined ? undefined : registry.get(check.kind);
+    if (!check || !def || !Array.isArray(check.expect)) continue;
+    const at = { file: check.file ?? checklist.file, line: check.line, column: check.column };
+    check.expect.forEach((expr, i) => {
+      // A condition that does not compile is validateChecks' to report.
+      if (typeof expr !== 'string' || lintCondition(def, expr) !== undefined) return;
+      const problem = runnerSecretProblem(def, compileCondition(def, expr), check.options);
+      if (problem !== undefined) {
+        errors.push(
+          new ParseError(`${item.id}: expect[${i}]: ${problem} (runner: ${check.runner})`, {
+            ...at,
+            ...check.expectAt?.[i],
+          }),
+        );
+      }
+    });
   }
   return errors;
 }

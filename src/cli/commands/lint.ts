@@ -10,7 +10,7 @@ import {
 } from '../../model/checklist.js';
 import { displayText as shown } from '../../model/display-text.js';
 import { formatDuration } from '../../model/duration.js';
-import { ConfigError } from '../../model/errors.js';
+import { ConfigError, ValidationErrors } from '../../model/errors.js';
 // suggest.js, not the layer's index: lint needs the rules, not the YAML writer of `gonogo suggest`.
 import { suggest } from '../../suggest/suggest.js';
 import { parseArgs, positionals } from '../args.js';
@@ -30,7 +30,7 @@ const lint: Command = {
     '  --bind B      a YAML file mapping item ids (or exact titles) to check blocks',
     '  --format F    text (an outline, default) or json (the checklist model)',
     '',
-    'Exit: 0 valid, 2 invalid.',
+    'Exit: 0 valid, 2 invalid (including a runner: check whose condition reads a secret value).',
   ].join('\n'),
   async run(args, ctx) {
     const { values, positionals: rest } = parseArgs(
@@ -47,6 +47,7 @@ const lint: Command = {
       );
     }
     const loaded = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
+    await refuseUnjudgeableRunnerChecks(loaded, ctx);
     // Warnings that depend on this process's environment are added here, never cached with the parse.
     const checklist = { ...loaded, warnings: [...loaded.warnings, ...notifyWarnings(loaded, ctx.io.env)] };
     // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
@@ -62,6 +63,25 @@ const lint: Command = {
 };
 
 export default lint;
+
+/**
+ * A `runner:` check whose condition reads a secret the runner returns only as a fingerprint is `error` at
+ * every run: lint says so, located, with the run's own rule (the validator and the kinds load only when
+ * the checklist has runner checks; a checklist from the parse cache has not loaded its kinds yet).
+ */
+async function refuseUnjudgeableRunnerChecks(checklist: Checklist, ctx: CommandContext): Promise<void> {
+  const kinds = new Set(
+    checklist.items.flatMap((i) => (i.check?.runner === undefined ? [] : [i.check.kind])),
+  );
+  if (kinds.size === 0) return;
+  const [{ validateRunnerChecks }, registry] = await Promise.all([
+    import('../../engine/validate.js'),
+    ctx.services.registry(),
+  ]);
+  await registry.load?.([...kinds]);
+  const errors = validateRunnerChecks(checklist, registry);
+  if (errors.length > 0) throw new ValidationErrors(errors);
+}
 
 /**
  * A warning per `notify:` target the service could not use (or would use at a risk), at its line in
