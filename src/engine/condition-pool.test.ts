@@ -130,8 +130,17 @@ function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
     child.stdout.on('data', (d) => {
       out += d;
       const m = /on (http:\/\/[^\s]+) /.exec(out);
-      if (m) resolve({ child, url: m[1]! });
+      // The URL is printed before the checklists are in; resolve once /health/ready says they are.
+      if (m) resolve(untilReady(m[1]!).then(() => ({ child, url: m[1]! })));
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
   });
+}
+
+async function untilReady(url: string): Promise<void> {
+  for (;;) {
+    const r = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (r?.status === 200) return;
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }

@@ -385,20 +385,20 @@ describe('windows', () => {
   });
 
   it('--wait keeps sampling until the window is decided', async () => {
-    // `every` leaves a busy machine 200 ms between samples before a gap restarts the window, and a
+    // `every` leaves a busy machine 500 ms between samples before a gap restarts the window, and a
     // restarted window gets more holds under --wait: the run ends decided, not pending.
     const opts = options(
-      [itemWith('w/ready', { kind: 'web', target: `${base}/ready`, hold: '400ms', every: '100ms' })],
+      [itemWith('w/ready', { kind: 'web', target: `${base}/ready`, hold: '1s', every: '250ms' })],
       { now: () => new Date(), wait: true },
     );
     const { report } = await runChecklist(opts);
-    expect(report.items[0]!.message).toMatch(/^window 400ms\/400ms: \d+ samples, all passed$/);
+    expect(report.items[0]!.message).toMatch(/^window 1s\/1s: \d+ samples, all passed$/);
     expect(report.items[0]!.status).toBe('pass');
     // The samples behind the verdict: all passed, and together they span the hold (the window's rule),
     // however many it took.
     const times = opts.store.samples.map((s) => Date.parse(s.at));
     expect(opts.store.samples.every((s) => s.ok)).toBe(true);
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(400 - 100);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1000 - 250);
   });
 
   it('--wait stops on a flapping target as soon as the window fails', async () => {

@@ -50,6 +50,10 @@ export const TAGS = [
   { name: 'Waivers', description: 'An accepted, owned and expiring exception for one item.' },
   { name: 'Signoffs', description: 'Approval of the checklist’s current digest for one sign-off role.' },
   { name: 'Audit', description: 'The tamper-evident, hash-chained log of every state change.' },
+  {
+    name: 'Runners',
+    description: 'Runners in private networks claim the checks bound to their labels and return observations.',
+  },
   { name: 'Meta', description: 'The API’s own description.' },
 ];
 

@@ -101,7 +101,7 @@ const claimRoute = createRoute({
   method: 'post',
   path: '/runner/jobs:claim',
   operationId: 'claimRunnerJobs',
-  tags: ['runners'],
+  tags: ['Runners'],
   summary: 'Claim jobs for the token’s labels (runner), waiting up to `wait` seconds for one.',
   description:
     'Long poll: answers as soon as a job of one of `labels` is queued, or with an empty list after `wait` seconds. A claimed job that is not completed within its check’s timeout goes back to the queue for another runner.',
@@ -123,7 +123,7 @@ const completeRoute = createRoute({
   method: 'post',
   path: '/runner/jobs/{id}:complete',
   operationId: 'completeRunnerJob',
-  tags: ['runners'],
+  tags: ['Runners'],
   summary: 'Complete a claimed job with what the runner observed (runner).',
   description:
     'The server judges the check’s conditions on `observed`. Exactly once: a job already completed, or taken back because its runner went silent, answers 409.',

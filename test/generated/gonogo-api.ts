@@ -21,6 +21,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runner/jobs:claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim jobs for the token’s labels (runner), waiting up to `wait` seconds for one.
+         * @description Long poll: answers as soon as a job of one of `labels` is queued, or with an empty list after `wait` seconds. A claimed job that is not completed within its check’s timeout goes back to the queue for another runner.
+         */
+        post: operations["claimRunnerJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runner/jobs/{id}:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a claimed job with what the runner observed (runner).
+         * @description The server judges the check’s conditions on `observed`. Exactly once: a job already completed, or taken back because its runner went silent, answers 409.
+         */
+        post: operations["completeRunnerJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checklists": {
         parameters: {
             query?: never;
@@ -273,6 +313,50 @@ export interface components {
             detail: string;
             /** @description The request field at fault (body field, query or path parameter). */
             field?: string;
+        };
+        RunnerJob: {
+            id: string;
+            label: string;
+            job: {
+                item: string;
+                kind: string;
+                target?: unknown;
+                options: {
+                    [key: string]: unknown;
+                };
+                timeoutMs: number;
+                secretNames: string[];
+                /** @enum {boolean} */
+                secret?: false;
+            };
+        };
+        RunnerClaim: {
+            /**
+             * @description Labels to take jobs for (all held by the token).
+             * @example [
+             *       "prod-vpc"
+             *     ]
+             */
+            labels: string[];
+            /**
+             * @description Seconds to wait for a job (long poll), at most 60.
+             * @default 30
+             */
+            wait: number;
+            /**
+             * @description Most jobs to take at once (the runner’s free slots).
+             * @default 1
+             */
+            max: number;
+        };
+        /** @description What the runner observed (redacted on the runner), or why it could not observe. */
+        RunnerAnswer: {
+            observed: {
+                [key: string]: unknown;
+            };
+            failure?: string;
+        } | {
+            error: string;
         };
         ChecklistSummary: {
             id: string;
@@ -793,6 +877,171 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    claimRunnerJobs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The runner’s name (default its host name), shown on the dashboard’s Runners page. */
+                "x-gonogo-runner"?: string;
+                /** @description The runner’s gonogo version. */
+                "x-gonogo-runner-version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerClaim"];
+            };
+        };
+        responses: {
+            /** @description The claimed jobs (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobs: components["schemas"]["RunnerJob"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `field` names the body field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a runner token, or a label the token does not hold. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The runner queue is unavailable (the store is SQLite, or PostgreSQL is down). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeRunnerJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The runner’s name (default its host name), shown on the dashboard’s Runners page. */
+                "x-gonogo-runner"?: string;
+                /** @description The runner’s gonogo version. */
+                "x-gonogo-runner-version"?: string;
+            };
+            path: {
+                /** @description Job id from the claim. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerAnswer"];
+            };
+        };
+        responses: {
+            /** @description The answer was recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `field` names the body field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a runner token, or a label the token does not hold. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The job is no longer held by a runner (completed already, timed out, cancelled). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The runner queue is unavailable (the store is SQLite, or PostgreSQL is down). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listChecklists: {

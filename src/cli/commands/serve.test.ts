@@ -59,11 +59,12 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; url: string;
   });
 }
 
-async function until(ok: () => boolean): Promise<void> {
+async function until(ok: () => boolean, poll?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!ok()) {
     if (Date.now() > deadline) throw new Error('condition not met within 15s');
-    await new Promise((r) => setImmediate(r));
+    if (poll) await poll();
+    await new Promise((r) => setTimeout(r, poll ? 20 : 0));
   }
 }
 
@@ -78,7 +79,11 @@ describe('gonogo serve', () => {
     expect(token).toMatch(/\S{20,}/);
     const { child, url, stderr } = await startServe(['--checklists', '.', '--port', '0']);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    // The URL is printed before the checklists are in; ready turns 200 once they are.
+    let ready = 0;
+    await until(() => ready === 200, async () => {
+      ready = (await fetch(`${url}/health/ready`)).status;
+    });
 
     const inFlight = fetch(`${url}/api/v1/checklists/launch/runs`, {
       method: 'POST',
