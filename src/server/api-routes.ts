@@ -52,7 +52,8 @@ export const TAGS = [
   { name: 'Audit', description: 'The tamper-evident, hash-chained log of every state change.' },
   {
     name: 'Runners',
-    description: 'Runners in private networks claim the checks bound to their labels and return observations.',
+    description:
+      'Runners in private networks claim the checks bound to their labels and return observations.',
   },
   { name: 'Meta', description: 'The API’s own description.' },
 ];

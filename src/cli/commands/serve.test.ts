@@ -81,9 +81,12 @@ describe('gonogo serve', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     // The URL is printed before the checklists are in; ready turns 200 once they are.
     let ready = 0;
-    await until(() => ready === 200, async () => {
-      ready = (await fetch(`${url}/health/ready`)).status;
-    });
+    await until(
+      () => ready === 200,
+      async () => {
+        ready = (await fetch(`${url}/health/ready`)).status;
+      },
+    );
 
     const inFlight = fetch(`${url}/api/v1/checklists/launch/runs`, {
       method: 'POST',
