@@ -128,7 +128,10 @@ export const VARIABLES = {
     // A diagnostic switch must never be the error itself: any other value turns it on.
     accepts: 'any value; empty, 0, false, no and off leave it off',
     default: 'off',
-    schema: z.pipe(z.string(), z.transform((v: string) => !/^(0|false|no|off)$/i.test(v))),
+    schema: z.pipe(
+      z.string(),
+      z.transform((v: string) => !/^(0|false|no|off)$/i.test(v)),
+    ),
   }),
   GONOGO_RATE_LIMIT: variable({
     group: 'server',
