@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const DIST = values.outdir ? resolve(values.outdir) : join(ROOT, 'dist');
 
 /** Packages left to Node's resolver: native addons and the database drivers. */
-const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'pg-native'];
+const EXTERNAL = ['better-sqlite3', 'pg', 'pg-boss', 'mysql2', 'ioredis', 'pg-native'];
 
 /**
  * bin/gonogo runs app/main.js. The others are the modules bench/ and the GitHub Action's script drive directly; they share the same

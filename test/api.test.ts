@@ -583,6 +583,8 @@ describe('OpenAPI', () => {
         'GET /audit',
         'GET /audit/head',
         'GET /audit/verify',
+        'POST /runner/jobs:claim',
+        'POST /runner/jobs/{id}:complete',
         'GET /openapi.json',
       ].sort(),
     );

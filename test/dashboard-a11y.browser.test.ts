@@ -115,6 +115,21 @@ beforeAll(async () => {
       now: () => new Date(),
     },
   );
+  // A runner calls in (the SQLite store has no queue: 503, yet the Runners page lists it).
+  const runnerToken = `gng_a11y_runner_${Math.random().toString(36).slice(2)}`;
+  await store.createToken(
+    { name: 'vpc', role: 'runner', signoffRoles: [], hash: hashToken(runnerToken), labels: ['prod-vpc'] },
+    'test',
+  );
+  await fetch(`${server.url}/api/v1/runner/jobs:claim`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${runnerToken}`,
+      'content-type': 'application/json',
+      'x-gonogo-runner': 'vpc-1',
+    },
+    body: JSON.stringify({ labels: ['prod-vpc'], wait: 0 }),
+  });
   // State for every page to show: a run, attestations, waivers, sign-offs, audit events.
   const run = await api('POST', '/checklists/003-mvp-go-live/runs', {});
   runId = run.json.run;
@@ -170,6 +185,7 @@ describe.skipIf(!haveChromium)('dashboard accessibility', () => {
       '/audit?verify=1',
       '/program',
       '/notifications',
+      '/runners',
     ];
     // Dark colours are checked on the pages that use every colour pair (statuses, verdicts, forms, tables).
     const dark = new Set(['/', SEED_004, '/checklists/go-launch', '/audit?verify=1', '/waivers']);
@@ -200,7 +216,7 @@ describe.skipIf(!haveChromium)('dashboard accessibility', () => {
     await page.close();
   });
 
-  it.each([SEED_003, SEED_004, '/', '/audit', '/runs', '/waivers'])(
+  it.each([SEED_003, SEED_004, '/', '/audit', '/runs', '/waivers', '/runners'])(
     '%s does not scroll sideways at 375 px',
     async (path) => {
       const page = await open({ viewport: { width: 375, height: 800 }, isMobile: true });

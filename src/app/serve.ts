@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
-import type { Io, ServeOptions } from '../cli/context.js';
+import type { Io, RunnerQueuePort, ServeOptions } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
 import { repairText } from '../markdown/repair.js';
@@ -28,6 +28,8 @@ import type { Project } from './project-file.js';
 export interface ServeDeps {
   io: Io;
   openStore(): Promise<Store>;
+  /** The runner queue on the store's database; undefined (or absent) on SQLite. */
+  runnerQueue?(): Promise<RunnerQueuePort | undefined>;
   registry(): Promise<KindRegistry>;
   now(): Date;
   /** GONOGO_* settings; read from `io.env` when not given (tests). */
@@ -86,6 +88,7 @@ export async function startServer(
   const cacheDir = deps.cacheDir ? await deps.cacheDir() : config.cacheDir;
   const served = await servedChecklists(opts, deps);
   const [store, registry] = await Promise.all([deps.openStore(), deps.registry()]);
+  const runners = await deps.runnerQueue?.();
   // The service runs whatever checklists its folder holds: every kind is made ready up front.
   await registry.load?.(registry.names());
   const metrics = createMetrics({ store, now: deps.now });
@@ -118,6 +121,7 @@ export async function startServer(
     config: serverConfig,
     metrics,
     scheduler: { alive: () => watch?.alive() ?? false },
+    ...(runners ? { runners } : {}),
   });
   const verifier = verifyPeriodically(store, metrics, logger);
   let watch: Watch | undefined;
@@ -146,6 +150,7 @@ export async function startServer(
       env: deps.io.env,
       logger,
       observer: metrics.watch,
+      ...(runners ? { runners } : {}),
     },
     watchOptions,
   );
@@ -168,6 +173,7 @@ export async function startServer(
         if ('closeIdleConnections' in http) http.closeIdleConnections();
         await watch?.stop();
         await stopped;
+        await runners?.close();
         await store.close();
         flushLog();
         process.off('exit', flushLog);

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import type { CliServices, Io } from '../cli/context.js';
+import type { CliServices, Io, RunnerQueuePort } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { resolveStoreLocation } from '../store/dialects.js';
+import { dialectFor, resolveStoreLocation } from '../store/dialects.js';
 import { configFrom } from './config.js';
 import { dbFlag, resolveDbUrl } from './db-url.js';
 import { findProjectFile, type Project, projectBinding } from './project-locate.js';
@@ -17,6 +17,7 @@ export type AppServices = CliServices & { dispose(): Promise<void> };
 export function createServices(argv: readonly string[], io: Io): AppServices {
   let registry: Promise<KindRegistry> | undefined;
   let store: Promise<Store> | undefined;
+  let queue: Promise<RunnerQueuePort | undefined> | undefined;
   const config = configFrom(io.env);
   const now = () => config.now();
   // The project file is read once, on first use: a command that needs none of it never fails over it.
@@ -93,6 +94,16 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
       );
       return store;
     },
+    runnerQueue(opts = {}) {
+      queue ??= (async () => {
+        const location = await storeLocation();
+        const dialect = dialectFor(location);
+        if (dialect.name !== 'postgres') return undefined;
+        const { openRunnerQueue } = await import('../store/runner-queue.js');
+        return openRunnerQueue(dialect.resolve(location, io.cwd), { supervise: opts.supervise === true });
+      })();
+      return queue;
+    },
     async serve(opts) {
       const { serve } = await import('./serve.js');
       await serve(opts, {
@@ -100,12 +111,14 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
         project: getProject,
         cacheDir,
         openStore: this.openStore,
+        runnerQueue: () => this.runnerQueue({ supervise: true }),
         registry: getRegistry,
         now,
         config,
       });
     },
     async dispose() {
+      if (queue) await (await queue.catch(() => undefined))?.close();
       if (store) await (await store.catch(() => undefined))?.close();
     },
   };

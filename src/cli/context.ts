@@ -1,4 +1,5 @@
 import type { KindRegistry } from '../engine/check.js';
+import type { RunnerBroker, RunnerDispatch } from '../engine/runners.js';
 import type { Store } from '../engine/store.js';
 import type { Checklist } from '../model/checklist.js';
 
@@ -23,6 +24,9 @@ export interface CliConfig {
 }
 
 /** What the composition root (`src/app`) gives commands. Everything is lazy: nothing loads until asked. */
+/** The runner queue as commands use it. */
+export type RunnerQueuePort = RunnerDispatch & RunnerBroker & { close(): Promise<void> };
+
 export interface CliServices {
   /** `GONOGO_*` settings, each checked on first use (a bad value is a ConfigError naming it). */
   config: CliConfig;
@@ -49,6 +53,11 @@ export interface CliServices {
    * missing SQLite file is an error instead of a new, empty store.
    */
   openStore(opts?: { existing?: boolean }): Promise<Store>;
+  /**
+   * The runner queue on the store's database (pg-boss): undefined on SQLite, where `runner:` items are
+   * `error`. Opened once; closed when the command ends.
+   */
+  runnerQueue(opts?: { supervise?: boolean }): Promise<RunnerQueuePort | undefined>;
   /** Start `gonogo serve` (implemented in src/app/serve.ts, which wires src/server). Resolves when it stops. */
   serve(opts: ServeOptions): Promise<void>;
 }
@@ -74,6 +83,9 @@ export interface Command {
   usage: string;
   run(args: string[], ctx: CommandContext): Promise<number>;
 }
+
+/** gonogo's version, as `--version` prints it and runners report it. */
+export const VERSION = '0.1.0';
 
 /** Exit codes (DESIGN.md "Command line"). */
 export const EXIT = { GO: 0, OK: 0, NO_GO: 1, BROKEN: 1, USAGE: 2 } as const;

@@ -7,6 +7,7 @@ import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
+import { noQueueReason, type RunnerDispatch } from './runners.js';
 import { ATTR, endCheckSpan, hostAttributes, inSpan, tracingActive } from './tracing.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ExecuteContext {
    * are then dropped instead of shaped (redacted, cut) for output. Default true.
    */
   keepObserved?: boolean;
+  /** Where `runner:` checks are sent; absent (the SQLite store), such a check is `error` saying why. */
+  runners?: RunnerDispatch;
 }
 
 /** Bounds and progress for a batch. */
@@ -55,7 +58,7 @@ export function checkAttributes(
 /** Observed strings longer than this are cut: 5,000 HTML bodies must not fill memory or the store. */
 export const MAX_OBSERVED_STRING = 4096;
 
-class Abandoned extends Error {}
+export class Abandoned extends Error {}
 
 /** Wait `ms`, or less when `signal` aborts. */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -71,7 +74,7 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function isCheckFailure(err: unknown): err is Error & { partial: Observation } {
+export function isCheckFailure(err: unknown): err is Error & { partial: Observation } {
   return (
     err instanceof Error &&
     err.name === 'CheckFailure' &&
@@ -80,7 +83,7 @@ function isCheckFailure(err: unknown): err is Error & { partial: Observation } {
   );
 }
 
-function errorMessage(err: unknown): string {
+export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
 }
@@ -124,10 +127,42 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
   return shaped;
 }
 
+/** A runner's observation, shaped on the runner: cut and redacted again with what this side knows. */
+function shapeRemote(check: PreparedCheck, observation: Observation): Record<string, unknown> {
+  const shaped: Record<string, unknown> = {};
+  for (const name of Object.keys(observation)) {
+    shaped[name] = redactField(name, observation[name], check.known, MAX_OBSERVED_STRING);
+  }
+  return shaped;
+}
+
 interface Attempt {
   status: CheckOutcome['status'];
   message?: string;
   observation?: Observation;
+  /** The observation came from a runner, already shaped there (fingerprints, redaction). */
+  remote?: boolean;
+}
+
+/**
+ * One attempt of a `runner:` check: the runner observes (its own timeout, its environment), this side
+ * judges the conditions on what it returned. Waiting is bounded by the dispatch (claim within the
+ * check's timeout, then the job's expiry), so no second limit is set here.
+ */
+async function remoteAttempt(
+  check: PreparedCheck & { runner: NonNullable<PreparedCheck['runner']> },
+  ctx: ExecuteContext,
+): Promise<Attempt> {
+  const { label, job } = check.runner;
+  if (!ctx.runners) return { status: 'error', message: noQueueReason(label) };
+  const answer = await ctx.runners.observe(label, job, ctx.signal);
+  if ('error' in answer) return { status: 'error', message: answer.error };
+  const verdict = await evaluateBounded(check.def, check.conditions, answer.observed, {
+    ...(answer.failure !== undefined ? { failure: answer.failure } : {}),
+    known: check.known,
+    budgetMs: check.timeoutMs,
+  });
+  return { status: verdict.status, message: verdict.message, observation: answer.observed, remote: true };
 }
 
 /**
@@ -135,7 +170,7 @@ interface Attempt {
  * see deadlines.ts), and abandoning a check that ignores its signal once the deadline passes or the run
  * is cancelled.
  */
-class AttemptLimit {
+export class AttemptLimit {
   readonly #deadline: Deadline;
 
   constructor(timeoutMs: number, run: AbortSignal | undefined) {
@@ -172,6 +207,7 @@ class AttemptLimit {
 }
 
 async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
+  if (check.runner) return remoteAttempt(check as Parameters<typeof remoteAttempt>[0], ctx);
   const started = performance.now();
   // Conditions whose cost depends on the observation get what is left of the check's timeout.
   const budgetMs = (): number => check.timeoutMs - (performance.now() - started);
@@ -242,7 +278,9 @@ export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promi
     if (attempts > 1 && result.status !== 'pass') outcome.message += ` (after ${attempts} attempts)`;
   }
   if (ctx.keepObserved !== false && result.observation && hasOwnKeys(result.observation)) {
-    outcome.observed = shapeObserved(check, result.observation);
+    outcome.observed = result.remote
+      ? shapeRemote(check, result.observation)
+      : shapeObserved(check, result.observation);
   }
   outcome.durationMs = Math.round(performance.now() - started);
   outcome.at = at;

@@ -19,6 +19,11 @@ export interface ExpansionSource {
   env: Readonly<Record<string, string | undefined>>;
   /** Variables the checklist names secret (front matter `secrets:`), besides those named like secrets. */
   secretNames?: readonly string[];
+  /**
+   * Leave names the block does not define as `${NAME}` (and `$${NAME}` escaped): the check runs on a
+   * runner, which expands them from its own environment. Nothing is read from `env` then.
+   */
+  deferToRunner?: boolean;
 }
 
 /** An expanded value and the secret values it took from the process environment (value -> `${NAME}`). */
@@ -82,7 +87,7 @@ function resolveReference(
   secrets: Map<string, string>,
   stack: readonly string[],
 ): string {
-  if (escaped) return `\${${name}}`;
+  if (escaped) return source.deferToRunner ? `$\${${name}}` : `\${${name}}`;
   if (Object.hasOwn(source.block, name)) {
     if (stack.includes(name) || stack.length >= MAX_DEPTH) {
       throw new ExpansionError(
@@ -92,6 +97,7 @@ function resolveReference(
     // A block value may itself name process-environment secrets: `postgres://app:${DB_PASSWORD}@db/app`.
     return expandString(String(source.block[name]), source, secrets, [...stack, name]);
   }
+  if (source.deferToRunner) return `\${${name}}`;
   const fromEnv = source.env[name];
   if (fromEnv === undefined) {
     throw new ExpansionError(

@@ -6,6 +6,7 @@ import type { CheckDefinition, KindRegistry } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand } from './expand.js';
 import { environmentSecrets, redactText } from './redact.js';
+import type { RunnerJob } from './runners.js';
 
 /**
  * From a check block to something that can run, once per run: kind looked up, `${NAME}` expanded, target
@@ -35,6 +36,8 @@ export interface PreparedCheck {
   host: string | undefined;
   /** Secret values this check knows (process-env values it expanded) -> what to show instead. */
   known: Map<string, string>;
+  /** A `runner:` check: observed by a runner holding `label`, which receives `job` (target unparsed). */
+  runner?: { label: string; job: RunnerJob };
 }
 
 /** Keys a (possibly wrapped) zod object schema accepts, to list them when an option is unknown. */
@@ -98,6 +101,7 @@ export function prepareCheck(
   });
   const def = registry.get(spec.kind);
   if (!def) return fail(`unknown check kind "${spec.kind}"; known kinds: ${registry.names().join(', ')}`);
+  if (spec.runner !== undefined) return prepareForRunner(item, def, spec.runner, source, known, fail);
 
   let target: unknown;
   let options: unknown;
@@ -141,6 +145,74 @@ export function prepareCheck(
       retryDelayMs: spec.retryDelayMs,
       host,
       known,
+    },
+  };
+}
+
+/**
+ * A `runner:` check: the server compiles its conditions (it judges) and builds the job a runner gets,
+ * with only the environment block expanded; the runner expands the rest from its own environment and
+ * parses target and options with the same schemas. A condition on a secret variable cannot be judged
+ * here (the runner returns its fingerprint), so it is refused unless the check says `secret: false`.
+ */
+function prepareForRunner(
+  item: Item & { check: CheckSpec },
+  def: AnyDefinition,
+  label: string,
+  source: ExpansionSource,
+  known: Map<string, string>,
+  fail: (message: string) => { outcome: CheckOutcome },
+): { check: PreparedCheck } | { outcome: CheckOutcome } {
+  const spec = item.check;
+  let expanded: { target: unknown; options: unknown };
+  try {
+    expanded = expand(
+      { target: spec.target, options: spec.options },
+      { ...source, deferToRunner: true },
+    ).value;
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const options = (expanded.options ?? {}) as Record<string, unknown>;
+  const declaredPublic = options.secret === false;
+  const conditions: Condition[] = [];
+  try {
+    for (const expr of expectationsOf(spec, def)) {
+      const condition = compileCondition(def, expr);
+      const secret = declaredPublic ? undefined : condition.roots.find((r) => def.variables[r]?.secret);
+      if (secret !== undefined) {
+        return fail(
+          `the condition "${expr}" reads ${secret}, which a runner reports only as a fingerprint; judge set or length instead, or say secret: false for a value that is not a secret`,
+        );
+      }
+      conditions.push(condition);
+    }
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const job: RunnerJob = {
+    item: item.id,
+    kind: def.kind,
+    target: expanded.target,
+    options,
+    timeoutMs: spec.timeoutMs,
+    secretNames: [...(source.secretNames ?? [])],
+    ...(declaredPublic ? { secret: false as const } : {}),
+  };
+  return {
+    check: {
+      item,
+      spec,
+      def,
+      target: expanded.target,
+      options,
+      conditions,
+      timeoutMs: spec.timeoutMs,
+      retries: spec.retries,
+      retryDelayMs: spec.retryDelayMs,
+      host: undefined,
+      known,
+      runner: { label, job },
     },
   };
 }

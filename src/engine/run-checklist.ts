@@ -7,6 +7,7 @@ import type { KindRegistry } from './check.js';
 import { executeChecks, pause } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
+import type { RunnerDispatch } from './runners.js';
 import type { RunRecord, Store } from './store.js';
 import { ATTR, endCheckSpan, inSpan } from './tracing.js';
 import { judgeWindow, type WindowSpec } from './windows.js';
@@ -40,6 +41,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep sampling windowed checks until every window is decided (`gonogo run --wait`). */
   wait?: boolean;
+  /** Where `runner:` checks go (the PostgreSQL store's queue); absent, they are `error` saying why. */
+  runners?: RunnerDispatch;
 }
 
 export interface RunResult {
@@ -132,6 +135,7 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
     perHost: opts.perHost,
     spanAttributes: common,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.runners ? { runners: opts.runners } : {}),
   };
   const executed = await executeChecks(prepared, { ...context, onProgress: progress });
   for (const [id, outcome] of executed) outcomes.set(id, outcome);

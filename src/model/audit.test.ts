@@ -6,9 +6,11 @@ import {
   chainEvent,
   checkHead,
   checkLink,
+  checkStoredLink,
   eventHash,
   GENESIS_HASH,
 } from './audit.js';
+import { canonicalJsonV1 } from './test-support/canonical-v1.js';
 
 describe('canonicalJson', () => {
   it.each([
@@ -156,5 +158,134 @@ describe('hash chain', () => {
     expect(checkHead(chain[1], { seq: 2, hash: 'f'.repeat(64) })?.reason).toMatch(/recorded head hash/);
     expect(checkHead(chain[1], undefined)?.reason).toMatch(/head of the log is missing/);
     expect(checkHead(undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('canonicalJson keeps the bytes of chains already written', () => {
+  /** A small seeded generator: the same corpus on every run. */
+  function corpus(seed: number, count: number): unknown[] {
+    let s = seed;
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const texts = [
+      '',
+      'a',
+      'geçmeden İş',
+      'ünïcødé ✓ 🚀',
+      'line\nbreak',
+      'q"uote\\',
+      '\u2028\u0001',
+      '\ud800',
+      '日本語',
+    ];
+    const keys = [
+      'b',
+      'a',
+      '10',
+      '2',
+      '01',
+      '-1',
+      '1.5',
+      'İ',
+      'é',
+      'Z',
+      '__proto__',
+      '4294967295',
+      '4294967294',
+    ];
+    const numbers = [
+      0,
+      -0,
+      1,
+      -1,
+      1.5,
+      1e21,
+      1e-7,
+      2 ** 53,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      123456.789,
+    ];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 3 || r < 0.3) return pick([...texts, ...numbers, true, false, null, undefined]);
+      if (r < 0.45) return new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 1e10));
+      if (r < 0.65) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+      const out: Record<string, unknown> = {};
+      for (let i = Math.floor(rand() * 5); i > 0; i--) {
+        // An own key even for `__proto__` (plain assignment would set the prototype).
+        Object.defineProperty(out, pick(keys), {
+          value: value(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    };
+    // Through JSON.parse too: `__proto__` is then an own key, as in data read back from the store.
+    return Array.from({ length: count }, (_, i) => {
+      const v = { data: value(0) };
+      return i % 2 ? JSON.parse(JSON.stringify(v)) : v;
+    });
+  }
+
+  it('writes every value of a varied corpus exactly as the 0.1 writer did', () => {
+    for (const v of corpus(7, 3000)) expect(canonicalJson(v)).toBe(canonicalJsonV1(v));
+  });
+
+  it.each([
+    ['undefined fields', { a: undefined, b: [undefined, 1], c: { d: undefined } }],
+    ['nested arrays and objects', { z: [[1, [2, { y: 1, x: [] }]], {}], a: { c: { b: { a: 1 } } } }],
+    ['numbers', { n: [0, -0, 1e21, 1e-7, 0.1 + 0.2, -5e-324, Number.MAX_SAFE_INTEGER] }],
+    ['unicode keys and text', { İş: 'ç', é: 'e\u0301', '🚀': '\ud83d', Z: 1, a: 2 }],
+    ['integer-like keys', { 10: 1, 2: 2, '02': 3, 4294967295: 4, a: 5 }],
+    ['a toJSON result with keys', { d: { toJSON: () => ({ b: 1, a: new Date(0) }) } }],
+  ])('writes %s as the 0.1 writer did', (_name, value) => {
+    expect(canonicalJson(value)).toBe(canonicalJsonV1(value));
+  });
+
+  it('verifies a chain hashed by the 0.1 writer, from its stored text too', () => {
+    const events = corpus(11, 200).map((v, i) => ({
+      seq: i + 1,
+      at: `2026-11-01T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      type: 'item.attested',
+      actor: i % 2 ? 'ana' : 'İlker',
+      checklist: i % 3 ? 'launch' : null,
+      environment: 'production',
+      data: JSON.parse(JSON.stringify(v)) as Record<string, unknown>,
+    }));
+    let prev: { seq: number; hash: string } | undefined;
+    const mode = { spliced: true };
+    for (const e of events) {
+      const prevHash = prev?.hash ?? GENESIS_HASH;
+      const hash = createHash('sha256')
+        .update(prevHash + canonicalJsonV1({ ...e }))
+        .digest('hex');
+      const chained = { ...e, prevHash, hash };
+      expect(checkLink(prev, chained)).toBeUndefined();
+      // As 0.1 stored it (insertion order) and as this version stores it (canonical).
+      for (const dataText of [JSON.stringify(e.data), canonicalJson(e.data)]) {
+        expect(checkStoredLink(prev, { ...chained, dataText }, mode)).toBeUndefined();
+      }
+      prev = { seq: e.seq, hash };
+    }
+  });
+
+  it('names an edit in stored text as checkLink does', () => {
+    const [first] = buildChain(1);
+    const stored = { ...first!, dataText: canonicalJson(first!.data) };
+    const mode = { spliced: true };
+    expect(checkStoredLink(undefined, stored, mode)).toBeUndefined();
+    const edited = { ...stored, dataText: stored.dataText.replace('ticket 1', 'ticket 9') };
+    expect(checkStoredLink(undefined, edited, mode)?.reason).toBe(
+      checkLink(undefined, { ...first!, data: JSON.parse(edited.dataText) })?.reason,
+    );
+    expect(checkStoredLink(undefined, { ...stored, dataText: '{"evidence":' }, mode)?.reason).toMatch(
+      /not valid JSON/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The audit hash chain (DESIGN.md "Store and audit"). Pure: hashing and checking only; the store reads
@@ -54,63 +54,59 @@ export interface ChainBreak {
   reason: string;
 }
 
-/** Integer-like keys, which JavaScript objects order first (ascending), whatever the insertion order. */
-const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
-const isIndex = (key: string) => {
-  const c = key.charCodeAt(0);
-  return c >= 48 && c <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
-};
+/** What JSON.stringify drops from an object (and writes as null in an array). */
+const unwritable = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** Keys in the order the chain has always hashed them: integer-like keys ascending, then the rest sorted. */
-function orderedKeys(value: object): string[] {
-  const keys = Object.keys(value);
+/**
+ * A copy of `value` that JSON.stringify writes in canonical form: `toJSON` applied once (dates become
+ * ISO strings), boxed primitives unwrapped, and every plain object rebuilt with its keys inserted in
+ * sorted order, leaving out what JSON has no form for. JavaScript puts integer-like keys first
+ * (ascending) whatever the insertion order: the order the chain has always hashed them in.
+ */
+function sortedCopy(value: unknown, applyToJSON = true): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') throw new TypeError('canonicalJson: a BigInt has no JSON representation');
+    return value;
+  }
+  const v = value as Record<string, unknown>;
+  if (applyToJSON && typeof v.toJSON === 'function') return sortedCopy((v.toJSON as () => unknown)(), false);
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = sortedCopy(v[i]);
+    return out;
+  }
+  if (v instanceof Number || v instanceof String || v instanceof Boolean) return v.valueOf();
+  const keys = Object.keys(v);
   if (keys.length > 1) keys.sort();
-  if (!keys.some(isIndex)) return keys;
-  const ints = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
-  return [...ints, ...keys.filter((k) => !isIndex(k))];
-}
-
-/** One value as JSON.stringify would write it, keys ordered; undefined when JSON has no form for it. */
-function write(value: unknown): string | undefined {
-  let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON(): unknown }).toJSON();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const item = sortedCopy(v[key]);
+    if (unwritable(item)) continue;
+    // `out.__proto__ = x` would set the prototype, not a key: JSON data may hold that key.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true });
+    else out[key] = item;
   }
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      throw new TypeError('canonicalJson: a BigInt has no JSON representation');
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return `[${v.map((x) => write(x) ?? 'null').join(',')}]`;
-      if (v instanceof Number || v instanceof String || v instanceof Boolean) return write(v.valueOf());
-      let out = '';
-      for (const key of orderedKeys(v)) {
-        const text = write((v as Record<string, unknown>)[key]);
-        if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`;
-      }
-      return `{${out}}`;
-    }
-    default:
-      return undefined;
-  }
+  return out;
 }
 
 /**
  * Canonical JSON: keys sorted at every depth, no whitespace; values normalised the way JSON.stringify
  * does (undefined keys dropped, dates as ISO strings), so what is stored re-hashes to the same bytes.
- * One pass, no stringify-parse-stringify: verify and every evaluation hash with it.
+ * One pass over the value, then the engine's own JSON writer: no stringify-parse-stringify. Verify and
+ * every evaluation hash with it. (RFC 8785 libraries order integer-like keys as text and refuse NaN, so
+ * they would change the bytes of chains already written.)
  * @example canonicalJson({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  const text = write(value);
+  const text = JSON.stringify(sortedCopy(value)) as string | undefined;
   if (text === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
   return text;
+}
+
+/** sha256 of text (UTF-8) as lower-case hex, in one call (no Hash object per event). */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text);
 }
 
 /** The exact object that is hashed for an event (unknown extra fields are ignored). */
@@ -131,10 +127,7 @@ export function hashedContent(e: ChainEvent): ChainEvent {
  * @example eventHash(GENESIS_HASH, { seq: 1, at: '2026-01-01T00:00:00.000Z', type: 'token.created', actor: 'ana', checklist: null, environment: null, data: {} })
  */
 export function eventHash(prevHash: string, event: ChainEvent): string {
-  return createHash('sha256')
-    .update(prevHash, 'utf8')
-    .update(canonicalJson(hashedContent(event)), 'utf8')
-    .digest('hex');
+  return sha256Hex(prevHash + canonicalJson(hashedContent(event)));
 }
 
 /** Link a new event after `head` (undefined for the first event): returns it with `prevHash` and `hash`. */
@@ -159,6 +152,96 @@ export function checkLink(
   prev: { seq: number; hash: string } | undefined,
   event: ChainedEvent,
 ): ChainBreak | undefined {
+  const order = linkOrder(prev, event);
+  if (order) return order;
+  if (eventHash(event.prevHash, event) !== event.hash) {
+    return {
+      seq: event.seq,
+      kind: 'edited',
+      reason: `event ${event.seq} (${event.type}) was edited: its content no longer matches its hash`,
+    };
+  }
+  return undefined;
+}
+
+/** An event as stored: its fields, `data` as the JSON text that was written, and the links. */
+export interface StoredEvent extends Omit<ChainEvent, 'data'> {
+  /** The stored JSON text of `data` (canonical JSON as gonogo writes it). */
+  dataText: string;
+  prevHash: string;
+  hash: string;
+}
+
+const quoted = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+
+/**
+ * The text an event is hashed over, spliced from its stored fields when its data text is already
+ * canonical: the canonical form of `{seq, at, type, actor, checklist, environment, data}` has its keys
+ * in this order. Undefined when a field is not of the stored types (the caller canonicalises instead).
+ */
+export function hashedText(e: Omit<StoredEvent, 'prevHash' | 'hash'>): string | undefined {
+  if (!Number.isSafeInteger(e.seq) || typeof e.at !== 'string' || typeof e.type !== 'string')
+    return undefined;
+  if (typeof e.actor !== 'string') return undefined;
+  if (e.checklist !== null && typeof e.checklist !== 'string') return undefined;
+  if (e.environment !== null && typeof e.environment !== 'string') return undefined;
+  return `{"actor":${JSON.stringify(e.actor)},"at":${JSON.stringify(e.at)},"checklist":${quoted(e.checklist)},"data":${e.dataText},"environment":${quoted(e.environment)},"seq":${e.seq},"type":${JSON.stringify(e.type)}}`;
+}
+
+/**
+ * checkLink for an event as stored, without parsing what need not be parsed. While `mode.spliced`
+ * holds, the stored data text is hashed as it is (hashedText): gonogo stores data as canonical JSON, and
+ * a hash that matches proves these are the very bytes hashed at append time (the other fields are JSON
+ * strings, so no other split of the text gives the same bytes). Otherwise (events written before data
+ * was stored canonical, or edited ones) the data is parsed and canonicalised, exactly as checkLink; the
+ * mode follows what the last event needed, so an old chain is not hashed twice per event.
+ * Returns the same first break, with the same reason, as checkLink over the parsed event; undefined
+ * when the event fits.
+ */
+export function checkStoredLink(
+  prev: { seq: number; hash: string } | undefined,
+  e: StoredEvent,
+  mode: { spliced: boolean },
+): ChainBreak | undefined {
+  let splicedHash: string | undefined;
+  if (mode.spliced) {
+    const text = hashedText(e);
+    splicedHash = text === undefined ? undefined : sha256Hex(e.prevHash + text);
+    if (splicedHash === e.hash) return linkOrder(prev, e);
+  }
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(e.dataText) as Record<string, unknown>;
+  } catch {
+    return { seq: e.seq, kind: 'edited', reason: `event ${e.seq} was edited: its data is not valid JSON` };
+  }
+  const order = linkOrder(prev, e);
+  if (order) return order;
+  const canonical = canonicalJson(data);
+  mode.spliced = canonical === e.dataText;
+  const text = hashedText({ ...e, dataText: canonical });
+  // Same bytes as the spliced attempt when the stored text was canonical: no need to hash them twice.
+  const actual =
+    mode.spliced && splicedHash !== undefined
+      ? splicedHash
+      : text === undefined
+        ? eventHash(e.prevHash, { ...e, data })
+        : sha256Hex(e.prevHash + text);
+  if (actual !== e.hash) {
+    return {
+      seq: e.seq,
+      kind: 'edited',
+      reason: `event ${e.seq} (${e.type}) was edited: its content no longer matches its hash`,
+    };
+  }
+  return undefined;
+}
+
+/** The break checkLink finds before hashing: a gap, an event out of order, or a wrong prev_hash. */
+function linkOrder(
+  prev: { seq: number; hash: string } | undefined,
+  event: { seq: number; prevHash: string },
+) {
   const expectedSeq = (prev?.seq ?? 0) + 1;
   if (event.seq > expectedSeq) {
     const missing = event.seq - 1 === expectedSeq ? `${expectedSeq}` : `${expectedSeq}..${event.seq - 1}`;
@@ -166,14 +249,14 @@ export function checkLink(
       seq: expectedSeq,
       kind: 'deleted',
       reason: `event ${missing} deleted: the log jumps from ${prev ? `event ${prev.seq}` : 'the start'} to event ${event.seq}`,
-    };
+    } satisfies ChainBreak;
   }
   if (event.seq < expectedSeq) {
     return {
       seq: event.seq,
       kind: 'reordered',
       reason: `event ${event.seq} is out of order: it comes after event ${prev?.seq}`,
-    };
+    } satisfies ChainBreak;
   }
   const expectedPrev = prev?.hash ?? GENESIS_HASH;
   if (event.prevHash !== expectedPrev) {
@@ -183,14 +266,7 @@ export function checkLink(
       reason: `event ${event.seq} was moved or replaced: its prev_hash does not match the hash of ${
         prev ? `event ${prev.seq}` : 'the genesis'
       }`,
-    };
-  }
-  if (eventHash(event.prevHash, event) !== event.hash) {
-    return {
-      seq: event.seq,
-      kind: 'edited',
-      reason: `event ${event.seq} (${event.type}) was edited: its content no longer matches its hash`,
-    };
+    } satisfies ChainBreak;
   }
   return undefined;
 }

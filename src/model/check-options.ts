@@ -72,6 +72,16 @@ const TOLERANCE_HINT =
   'write the share of window samples that must pass, e.g. 99.9% (more than 0%, at most 100%)';
 const NAME_HINT = 'write a single name';
 
+/** Runner labels: lower-case letters, digits, `-` and `_` (they name queues and metric labels). */
+export const RUNNER_LABEL = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Why a runner label is refused, or undefined when it is fine. */
+export function runnerLabelProblem(label: string): string | undefined {
+  return RUNNER_LABEL.test(label)
+    ? undefined
+    : `"${label}" is not a runner label: use lower-case letters, digits, - and _ (at most 63), e.g. prod-vpc`;
+}
+
 const name = z.union([z.string(), z.number()], { error: NAME_HINT }).transform(String);
 
 /** The schema of the common options (only those keys: the reader hands the kind's own keys elsewhere). */
@@ -121,7 +131,11 @@ export const checkSettingsSchema = z
       .min(1, { error: 'give the reason the item does not apply, e.g. skip: no Redis in this deployment' })
       .optional(),
     owner: name.optional(),
-    runner: name.optional(),
+    runner: name
+      .refine((label) => RUNNER_LABEL.test(label), {
+        error: (issue) => runnerLabelProblem(String(issue.input)) ?? 'not a runner label',
+      })
+      .optional(),
     name: name.optional(),
   })
   .transform((o, ctx): CheckSettings => {

@@ -12,6 +12,7 @@ import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
 import { HttpProblem, problemResponse } from './problem.js';
 import { findRun } from './run-lookup.js';
+import { registerRunnerApi, scopeOf } from './runner-api.js';
 
 /** The model as the API shows it (environment names only; the file path stays on the server). */
 export function checklistModel(c: Checklist, automatableUnbound?: number) {
@@ -81,11 +82,13 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   api.use('*', async (c, next) => {
     if (c.req.path.endsWith('/openapi.json')) return next();
     const ip = c.get('clientIp');
-    const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip);
+    const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip, scopeOf(c.req.path));
     auth.limit(principal);
     c.set('principal', principal);
     await next();
   });
+
+  if (deps.runnerRegistry) registerRunnerApi(api, deps, deps.runnerRegistry);
 
   // The bodies of /checklists routes are JSON: say so, rather than the validator's bare status line.
   api.post('/checklists/*', async (c, next) => {

@@ -15,6 +15,7 @@ import { type AppEnv, clientAddress } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
+import { RunnerRegistry } from './runner-registry.js';
 import { pageNonce, securityHeaders } from './security-headers.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
@@ -41,7 +42,12 @@ export function createServer(deps: ServerDeps): GonogoServer {
   const loading = () => deps.catalog.loading?.();
   // Routes see the catalog through this guard: until the first load ends they answer 503, never a 404
   // for a checklist that is simply not read yet.
-  deps = { ...deps, metrics, catalog: untilLoaded(deps.catalog) };
+  deps = {
+    ...deps,
+    metrics,
+    catalog: untilLoaded(deps.catalog),
+    runnerRegistry: new RunnerRegistry(() => deps.now(), metrics.registry),
+  };
   // One signal for the server: the preflight cache and the token cache both listen to the use cases.
   const changes = new StateSignal();
   const gate = new Gate(deps, metrics, config.preflightCacheMs, changes);

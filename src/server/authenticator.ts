@@ -76,8 +76,11 @@ export class Authenticator {
     if (state?.blocked) throw tooMany('too many failed authentications from this address', state.retryAfterS);
   }
 
-  /** The principal of a token; 401 when there is none or it is unknown (counted against the address). */
-  async verify(token: string | undefined, ip: string): Promise<Principal> {
+  /**
+   * The principal of a token; 401 when there is none or it is unknown (counted against the address).
+   * Runner tokens work on the runner API only (`scope: 'runner'`), and only they do there: 403 otherwise.
+   */
+  async verify(token: string | undefined, ip: string, scope: 'api' | 'runner' = 'api'): Promise<Principal> {
     this.guard(ip);
     if (!token) {
       throw new HttpProblem(
@@ -102,7 +105,7 @@ export class Authenticator {
       this.guard(ip);
       throw unauthorized('unknown token: create one with `gonogo token create`');
     }
-    return this.usable(principal);
+    return this.usable(principal, scope);
   }
 
   /**
@@ -116,10 +119,22 @@ export class Authenticator {
   }
 
   /** The principal when its token still works now (401 naming when it stopped), noting its last use. */
-  private usable(principal: Principal): Principal {
+  private usable(principal: Principal, scope: 'api' | 'runner' = 'api'): Principal {
     const now = this.now();
     const refused = tokenRefusal(principal, now);
     if (refused) throw unauthorized(refused.message);
+    if (scope === 'api' && principal.role === 'runner') {
+      throw new HttpProblem(
+        403,
+        `token "${principal.name}" is a runner token: it may claim and complete runner jobs, nothing else`,
+      );
+    }
+    if (scope === 'runner' && principal.role !== 'runner') {
+      throw new HttpProblem(
+        403,
+        `token "${principal.name}" has role ${principal.role}; the runner API takes runner tokens (gonogo token create --role runner --labels …)`,
+      );
+    }
     const last = this.touched.get(principal.id) ?? 0;
     if (now.getTime() - last >= TOUCH_EVERY_MS) {
       if (this.touched.size >= 1000) this.touched.clear();
@@ -163,6 +178,8 @@ export class Authenticator {
 
   /** Count a request of an authenticated principal against its per-minute limit (429 when over). */
   limit(principal: Principal): void {
+    // Runners poll and answer at the pace of their jobs; their role allows nothing else.
+    if (principal.role === 'runner') return;
     const r = this.requests?.hit(`token:${principal.id}`);
     if (r && !r.ok) throw tooMany('rate limit of this token reached', r.retryAfterS);
   }

@@ -1,8 +1,10 @@
 import type { KindRegistry } from '../engine/check.js';
+import type { RunnerBroker, RunnerDispatch } from '../engine/runners.js';
 import type { Store } from '../engine/store.js';
 import type { ChecklistCatalog } from './catalog.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
+import type { RunnerRegistry } from './runner-registry.js';
 
 /** Tunables of the server; every field has a default (DEFAULT_CONFIG). */
 export interface ServerConfig {
@@ -50,4 +52,8 @@ export interface ServerDeps {
   metrics?: ServerMetrics;
   /** Scheduler liveness for /health/ready, once a scheduler runs in the process. */
   scheduler?: { alive(): boolean };
+  /** The runner queue (PostgreSQL store only): runs send `runner:` checks to it, the runner API serves it. */
+  runners?: RunnerDispatch & RunnerBroker;
+  /** The runners heard from (set by createServer). */
+  runnerRegistry?: RunnerRegistry;
 }

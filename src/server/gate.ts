@@ -48,7 +48,12 @@ export class Gate {
     changes: StateSignal = new StateSignal(),
   ) {
     this.cacheMs = cacheMs;
-    this.useCases = { store: deps.store, now: () => deps.now(), changes };
+    this.useCases = {
+      store: deps.store,
+      now: () => deps.now(),
+      changes,
+      ...(deps.runners ? { runners: deps.runners } : {}),
+    };
     changes.subscribe((change) => {
       if (change.checklist !== undefined) this.invalidate(change.checklist);
       // Any change moves the audit head every report names: no kept read survives it.

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, Kysely, Transaction } from 'kysely';
+import type { ColumnDefinitionBuilder, CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -29,6 +29,12 @@ export interface StoreAdapter {
   readonly autoIdType: 'integer' | 'serial';
   /** Install triggers that refuse UPDATE, DELETE (and TRUNCATE) on `audit_events`. */
   appendOnlyGuard(db: Kysely<unknown>): Promise<void>;
+  /**
+   * The rows of a compiled read as arrays (columns in the order selected), on `trx`'s connection. For
+   * the hot paths that read every row (`audit verify`): there, building an object per row costs more
+   * than the database's own work. SQLite reads through the native statement in raw mode.
+   */
+  selectArrays(trx: Transaction<Database>, query: CompiledQuery): Promise<unknown[][]>;
   /** Connection pool usage now (PostgreSQL); absent on SQLite, which has no pool. */
   poolUsage?(): { total: number; idle: number; waiting: number };
   /** Turn a driver error into a message that says what to do (never including a password). */

@@ -1,13 +1,16 @@
 import type { AuditEvent, AuditStore, AuditVerification } from '../engine/store.js';
-import { type ChainBreak, type ChainedEvent, checkHead, checkLink } from '../model/audit.js';
+import {
+  type ChainBreak,
+  type ChainedEvent,
+  checkHead,
+  checkStoredLink,
+  type StoredEvent,
+} from '../model/audit.js';
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { BOUND_TYPES, checkStateRows } from './verify-state.js';
+import { BoundEvents, checkStateRows, pagesOf, VERIFY_PAGE } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
-
-/** Rows read per query while verifying, so a long log never sits in memory at once. */
-const VERIFY_PAGE = 1000;
 
 /** A stored row as a chained event; data that is not JSON any more can only mean an edit. */
 function fromAuditRow(row: AuditEventsTable): ChainedEvent | ChainBreak {
@@ -37,7 +40,7 @@ function fromAuditRow(row: AuditEventsTable): ChainedEvent | ChainBreak {
 const isBreak = (x: ChainedEvent | ChainBreak): x is ChainBreak => 'kind' in x;
 
 /** The hash-chained log: appended through the write path, listed in pages, verified in one snapshot. */
-export function createAuditStore({ db, writes }: StoreContext): AuditStore {
+export function createAuditStore({ adapter, db, writes }: StoreContext): AuditStore {
   return {
     async appendAudit(event) {
       return writes.audited((_trx, append) => append(event));
@@ -81,26 +84,27 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
         let prev: { seq: number; hash: string } | undefined;
         let count = 0;
         let witnessed: string | undefined;
-        // The events state rows are bound to, kept to check the rows once the chain holds.
-        const bound = new Map<number, ChainedEvent>();
-        for (;;) {
-          const rows = await trx
+        const mode = { spliced: true };
+        // The events state rows are bound to, kept as read to check the rows once the chain holds.
+        const bound = new BoundEvents();
+        const page = (after: number) =>
+          trx
             .selectFrom('audit_events')
-            .selectAll()
-            .where('seq', '>', prev?.seq ?? 0)
+            .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
+            .where('seq', '>', after)
             .orderBy('seq')
             .limit(VERIFY_PAGE)
-            .execute();
-          for (const row of rows) {
-            const event = fromAuditRow(row);
-            const bad = isBreak(event) ? event : checkLink(prev, event);
+            .compile();
+        for await (const rows of pagesOf(adapter, trx, page)) {
+          for (const r of rows) {
+            const stored = storedOf(r);
+            const bad = checkStoredLink(prev, stored, mode);
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
             count += 1;
-            prev = { seq: Number(row.seq), hash: row.hash };
-            if (BOUND_TYPES.has(row.type)) bound.set(prev.seq, event as ChainedEvent);
-            if (witness && prev.seq === witness.seq) witnessed = row.hash;
+            prev = { seq: stored.seq, hash: stored.hash };
+            bound.add(stored);
+            if (witness && prev.seq === witness.seq) witnessed = stored.hash;
           }
-          if (rows.length < VERIFY_PAGE) break;
         }
         const headRow = await trx
           .selectFrom('audit_head')
@@ -111,7 +115,7 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
         const bad = checkHead(prev, head);
         if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
         const witnessCheck = witness ? checkWitness(witness, witnessed, prev) : undefined;
-        const tampered = await checkStateRows(trx, bound);
+        const tampered = await checkStateRows(adapter, trx, bound);
         const ok = tampered.length === 0 && (witnessCheck?.ok ?? true);
         return {
           ok,
@@ -122,6 +126,21 @@ export function createAuditStore({ db, writes }: StoreContext): AuditStore {
         };
       });
     },
+  };
+}
+
+/** An audit_events row as read by verify (columns in the order selected). */
+function storedOf(r: unknown[]): StoredEvent {
+  return {
+    seq: Number(r[0]),
+    at: r[1] as string,
+    type: r[2] as string,
+    actor: r[3] as string,
+    checklist: r[4] as string | null,
+    environment: r[5] as string | null,
+    dataText: r[6] as string,
+    prevHash: r[7] as string,
+    hash: r[8] as string,
   };
 }
 

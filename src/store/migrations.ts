@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { StoreAdapter } from './adapter.js';
 import { policyTokensMigration } from './policy-tokens-migration.js';
+import { runnerLabelsMigration } from './runner-labels-migration.js';
 import { stateBoundMigration } from './state-bound-migration.js';
 import { watchMigration } from './watch-migration.js';
 
@@ -158,6 +159,7 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
     '002_watch': watchMigration(adapter),
     '003_state_bound': stateBoundMigration,
     '004_policy_tokens': policyTokensMigration,
+    '005_runner_labels': runnerLabelsMigration,
   };
 }
 

@@ -33,6 +33,9 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
     async lockKey(trx, key) {
       await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
     },
+    async selectArrays(trx, query) {
+      return (await trx.executeQuery(query)).rows.map((row) => Object.values(row as object));
+    },
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     bool: (value) => value,
     autoIdType: 'serial',

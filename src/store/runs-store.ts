@@ -11,7 +11,6 @@ import {
   outcomesDigest,
   readHead,
   runDiff,
-  runFacts,
   runFactsOfEvent,
   vouchedEvents,
 } from './state-binding.js';
@@ -21,7 +20,7 @@ import type { StoreContext } from './write-path.js';
 const LATEST_PAGE = 10;
 
 /** Runs with their outcomes (each saved with its `run.completed` event) and window samples. */
-export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStore {
+export function createRunsStore({ adapter, db, writes, memo }: StoreContext): RunsStore {
   async function withOutcomes(rows: Selectable<RunsTable>[]): Promise<RunRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
@@ -125,7 +124,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
               },
             ],
       );
-      const vouched = vouchedEvents(joined, head);
+      const vouched = vouchedEvents(joined, head, memo);
       tampered.push(...vouched.tampered);
       const bySeq = new Map(vouched.events.filter((e) => e.type === EVENT_OF.runs).map((e) => [e.seq, e]));
       for (const row of inView) {
@@ -146,7 +145,7 @@ export function createRunsStore({ adapter, db, writes }: StoreContext): RunsStor
         }
         // Outcomes are read (and digested) only for the one run that otherwise matches its event.
         const [run] = await withOutcomes([row]);
-        const diff = runDiff(runFacts(run!), runFactsOfEvent(event));
+        const diff = runDiff(memo.runFacts(run!), runFactsOfEvent(event));
         if (diff.length > 0) {
           tampered.push({
             table: 'runs',

@@ -132,6 +132,8 @@ export interface TokensTable {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** 005: a runner token's labels, JSON array. */
+  labels: string | null;
 }
 
 /** Every table of the store (the watch loop's tables come from watch-schema.ts). */

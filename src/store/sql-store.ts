@@ -4,6 +4,7 @@ import { createAuditStore } from './audit-store.js';
 import { createRunsStore } from './runs-store.js';
 import { createStateStore } from './state-store.js';
 import { createTokensStore } from './tokens-store.js';
+import { VouchMemo } from './vouch-memo.js';
 import { createWatchStore } from './watch-store.js';
 import { type StoreContext, WritePath } from './write-path.js';
 
@@ -20,6 +21,7 @@ export function createSqlStore(adapter: StoreAdapter, opts: { now?: () => Date }
     db: adapter.db,
     writes: new WritePath(adapter, now, observer),
     now,
+    memo: new VouchMemo(),
   };
   const runs = createRunsStore(ctx);
   return {

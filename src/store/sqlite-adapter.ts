@@ -142,6 +142,13 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
     async lockKey() {
       // Likewise: one writer at a time already.
     },
+    async selectArrays(_trx, query) {
+      // The transaction holds the one connection this handle is: the read sees its snapshot.
+      return native
+        .prepare(query.sql)
+        .raw(true)
+        .all(...query.parameters) as unknown[][];
+    },
     bool: (value) => (value ? 1 : 0),
     autoIdType: 'integer',
     autoId: (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement(),

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { RunRecord } from '../engine/store.js';
-import { type ChainedEvent, canonicalJson, eventHash, type TamperedRow } from '../model/audit.js';
+import {
+  type ChainedEvent,
+  canonicalJson,
+  eventHash,
+  hashedText,
+  sha256Hex,
+  type TamperedRow,
+} from '../model/audit.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../model/state.js';
 import type {
   AttestationsTable,
@@ -42,19 +49,42 @@ export async function readHead(db: Kysely<Database>): Promise<{ seq: number; has
   return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
+/** Events verified before, by their exact stored text (VouchMemo): an evaluation re-hashes only what changed. */
+export interface VouchedCache {
+  event(row: AuditEventsTable): ChainedEvent | undefined;
+  remember(row: AuditEventsTable, event: ChainedEvent): void;
+}
+
+/** Whether a stored event's hash matches its content: as stored when its data is canonical, else canonicalised. */
+function hashHolds(row: AuditEventsTable, event: ChainedEvent): boolean {
+  const text = hashedText({ ...event, dataText: row.data });
+  if (text !== undefined && sha256Hex(row.prev_hash + text) === row.hash) return true;
+  return eventHash(event.prevHash, event) === event.hash;
+}
+
 /**
  * The stored events the chain vouches for: data that parses, a hash that matches the content, and a
  * seq no later than the recorded head (an event slipped in after the head is not gonogo's). Checks
- * each event on its own (one sha256): the links between events are `audit verify`'s job.
+ * each event on its own (one sha256): the links between events are `audit verify`'s job. With `cache`,
+ * an event whose stored text was verified before is not hashed again.
  */
 export function vouchedEvents(
   rows: readonly AuditEventsTable[],
   head: { seq: number } | undefined,
+  cache?: VouchedCache,
 ): { events: ChainedEvent[]; tampered: TamperedRow[] } {
   const events: ChainedEvent[] = [];
   const tampered: TamperedRow[] = [];
+  const late = (seq: number) => !head || seq > head.seq;
   for (const row of rows) {
     const seq = Number(row.seq);
+    const known = cache?.event(row);
+    if (known) {
+      if (late(seq))
+        tampered.push({ table: 'audit_events', seq, why: 'it comes after the recorded head of the log' });
+      else events.push(known);
+      continue;
+    }
     let data: Data;
     try {
       data = JSON.parse(row.data) as Data;
@@ -73,12 +103,13 @@ export function vouchedEvents(
       prevHash: row.prev_hash,
       hash: row.hash,
     };
-    if (!head || seq > head.seq) {
+    if (late(seq)) {
       tampered.push({ table: 'audit_events', seq, why: 'it comes after the recorded head of the log' });
-    } else if (eventHash(event.prevHash, event) !== event.hash) {
+    } else if (!hashHolds(row, event)) {
       tampered.push({ table: 'audit_events', seq, why: 'its content no longer matches its hash' });
     } else {
       events.push(event);
+      cache?.remember(row, event);
     }
   }
   return { events, tampered };
@@ -173,19 +204,15 @@ export function signoffOfEvent(e: ChainedEvent): Signoff {
 export function differingFields(row: object, fromEvent: object): string[] {
   const a = row as Data;
   const b = fromEvent as Data;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const out: string[] = [];
-  for (const key of keys) {
-    const x = a[key];
-    const y = b[key];
-    if (x === y) continue;
+  const differ = (x: unknown, y: unknown) =>
+    x !== y &&
     // Most fields are text: only structures (a file, a summary) need their canonical form compared.
-    if (x === undefined || y === undefined || typeof x !== 'object' || typeof y !== 'object') {
-      out.push(key);
-    } else if (canonicalJson(x) !== canonicalJson(y)) {
-      out.push(key);
-    }
-  }
+    (x === undefined || y === undefined || typeof x !== 'object' || typeof y !== 'object'
+      ? true
+      : canonicalJson(x) !== canonicalJson(y));
+  for (const key of Object.keys(a)) if (differ(a[key], b[key])) out.push(key);
+  for (const key of Object.keys(b)) if (!Object.hasOwn(a, key) && differ(undefined, b[key])) out.push(key);
   return out;
 }
 

@@ -52,7 +52,7 @@ async function invalidateSignoffs(
 }
 
 /** Checklist digests, attestations, waivers and sign-offs: each row written with its audit event. */
-export function createStateStore({ db, writes, now }: StoreContext): StateStore {
+export function createStateStore({ db, writes, now, memo }: StoreContext): StateStore {
   return {
     async recordChecklist(c, actor) {
       const at = iso(c.at ?? now().toISOString(), 'at');
@@ -225,7 +225,7 @@ export function createStateStore({ db, writes, now }: StoreContext): StateStore 
               .execute()
           : [],
       ]);
-      const vouched = vouchedEvents(eventRows, head);
+      const vouched = vouchedEvents(eventRows, head, memo);
       const ofType = (type: string) => vouched.events.filter((e) => e.type === type);
       const bound = <R extends { id: number; seq: number | null }, T extends object>(
         table: BoundState,

@@ -15,6 +15,9 @@ function toToken(row: Selectable<Database['tokens']>): TokenRecord {
     ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
     ...(row.revoked_at !== null ? { revokedAt: row.revoked_at } : {}),
     ...(row.last_used_at !== null ? { lastUsedAt: row.last_used_at } : {}),
+    ...(row.labels !== null && row.labels !== undefined
+      ? { labels: JSON.parse(row.labels) as string[] }
+      : {}),
   };
 }
 
@@ -39,6 +42,7 @@ export function createTokensStore({ db, writes, now }: StoreContext): TokensStor
               created_at: at,
               person: t.person ?? null,
               expires_at: expiresAt,
+              labels: t.labels !== undefined ? JSON.stringify(t.labels) : null,
             })
             .returning('id')
             .executeTakeFirstOrThrow();
@@ -54,6 +58,7 @@ export function createTokensStore({ db, writes, now }: StoreContext): TokensStor
               signoffRoles: t.signoffRoles,
               ...(t.person !== undefined ? { person: t.person } : {}),
               ...(expiresAt !== null ? { expiresAt } : {}),
+              ...(t.labels !== undefined ? { labels: t.labels } : {}),
             },
           });
           return {
@@ -64,6 +69,7 @@ export function createTokensStore({ db, writes, now }: StoreContext): TokensStor
             createdAt: at,
             ...(t.person !== undefined ? { person: t.person } : {}),
             ...(expiresAt !== null ? { expiresAt } : {}),
+            ...(t.labels !== undefined ? { labels: t.labels } : {}),
           };
         },
         { name: t.name, role: t.role, signoffRoles: t.signoffRoles, person: t.person },

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEvent, AuditInput, StoreObserver } from '../engine/store.js';
-import { type ChainedEvent, chainEvent } from '../model/audit.js';
+import { type ChainedEvent, canonicalJson, chainEvent } from '../model/audit.js';
 import type { StoreAdapter } from './adapter.js';
 import { iso, refuseNul } from './rows.js';
 import type { Database } from './schema.js';
+import type { VouchMemo } from './vouch-memo.js';
 
 export type Trx = Transaction<Database>;
 /** Append one event to the chain, inside the current write transaction. */
@@ -16,6 +17,8 @@ export interface StoreContext {
   writes: WritePath;
   /** The clock for events whose caller gives no time. */
   now: () => Date;
+  /** What this store has verified already (evaluations re-check only what changed). */
+  memo: VouchMemo;
 }
 
 /** The stored form of a chained event. */
@@ -86,7 +89,8 @@ export class WritePath {
             actor: event.actor,
             checklist: event.checklist,
             environment: event.environment,
-            data: JSON.stringify(event.data),
+            // Canonical JSON, the bytes the hash covers: verify hashes them as stored, parsing nothing.
+            data: canonicalJson(event.data),
             prev_hash: event.prevHash,
             hash: event.hash,
           })

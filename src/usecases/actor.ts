@@ -2,6 +2,8 @@ import type { TokenRecord, TokenRole } from '../engine/store.js';
 
 /** Roles in increasing power: each role may do everything the ones before it may. */
 export const ROLES: readonly TokenRole[] = ['viewer', 'operator', 'approver', 'admin'];
+/** Every token role: the ladder, and `runner` beside it (claims runner jobs, below viewer for all else). */
+export const TOKEN_ROLES: readonly TokenRole[] = [...ROLES, 'runner'];
 
 /**
  * Who performs a use case. A token carries its role and the sign-off roles it holds; a person at the

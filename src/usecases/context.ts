@@ -1,3 +1,4 @@
+import type { RunnerDispatch } from '../engine/runners.js';
 import type { Store } from '../engine/store.js';
 import type { StateSignal } from './state-signal.js';
 
@@ -8,4 +9,6 @@ export interface UseCaseContext {
   now(): Date;
   /** Announces each state change; absent where nothing caches (the CLI). */
   changes?: StateSignal;
+  /** The runner queue (PostgreSQL store only): every run sends its `runner:` checks there. */
+  runners?: RunnerDispatch;
 }

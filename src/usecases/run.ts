@@ -47,6 +47,7 @@ export async function runChecks(ctx: UseCaseContext, actor: Actor, input: RunInp
     ...(input.wait !== undefined ? { wait: input.wait } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(ctx.runners ? { runners: ctx.runners } : {}),
   });
   ctx.changes?.emit({ type: 'run.completed', checklist: checklist.id, environment });
   // The head after the run's own event (or later): every report witnesses the chain.

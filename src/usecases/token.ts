@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store, TokenRecord, TokenRole } from '../engine/store.js';
+import { runnerLabelProblem } from '../model/check-options.js';
 import { ActionError } from './action-error.js';
-import { type Actor, ROLES, tokenActor } from './actor.js';
+import { type Actor, TOKEN_ROLES, tokenActor } from './actor.js';
 import type { UseCaseContext } from './context.js';
 import { required } from './lookup.js';
 import { authorize } from './permission.js';
@@ -27,6 +28,33 @@ export interface CreateTokenInput {
   person?: string | undefined;
   /** `90d`, a date (through that day) or an ISO date-time; absent: never expires. */
   expires?: string | undefined;
+  /** A runner token's labels (required for role runner, refused for the others). */
+  labels?: readonly string[] | undefined;
+}
+
+/** The labels of a new token: one or more valid labels for a runner token, none for any other. */
+function runnerLabels(role: TokenRole, given: readonly string[] | undefined): string[] | undefined {
+  const labels = [...new Set((given ?? []).map((l) => l.trim()).filter(Boolean))];
+  if (role !== 'runner') {
+    if (labels.length === 0) return undefined;
+    throw new ActionError(
+      'bad-token-role',
+      `--labels is for runner tokens (--role runner); a ${role} token claims no jobs`,
+      'labels',
+    );
+  }
+  if (labels.length === 0) {
+    throw new ActionError(
+      'missing',
+      '--role runner needs --labels: the labels whose checks this runner may run, e.g. --labels prod-vpc,eu',
+      'labels',
+    );
+  }
+  for (const label of labels) {
+    const problem = runnerLabelProblem(label);
+    if (problem) throw new ActionError('bad-token-role', `--labels: ${problem}`, 'labels');
+  }
+  return labels;
 }
 
 /** When a token given `--expires` stops working: `90d` from now, a date (end of day) or a date-time. */
@@ -61,9 +89,14 @@ export async function createToken(
   authorize(actor, { action: 'create-token' });
   const name = required(input.name, 'name', 'a token name');
   const role = input.role as TokenRole;
-  if (!ROLES.includes(role)) {
-    throw new ActionError('bad-token-role', `--role ${input.role}: use one of ${ROLES.join(', ')}`, 'role');
+  if (!TOKEN_ROLES.includes(role)) {
+    throw new ActionError(
+      'bad-token-role',
+      `--role ${input.role}: use one of ${TOKEN_ROLES.join(', ')}`,
+      'role',
+    );
   }
+  const labels = runnerLabels(role, input.labels);
   const signoffRoles = input.signoffRoles.map((r) => r.trim()).filter(Boolean);
   if (signoffRoles.length > 0 && role !== 'approver' && role !== 'admin') {
     throw new ActionError(
@@ -85,6 +118,7 @@ export async function createToken(
       at: now.toISOString(),
       ...(person !== undefined ? { person } : {}),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
+      ...(labels !== undefined ? { labels } : {}),
     },
     actor.name,
   );

@@ -83,12 +83,16 @@ const run: Command = {
     const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
     const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
     await registry.load?.(checkKinds(checklist));
+    // The queue is opened only for a checklist that sends checks to runners (pg-boss costs a pool).
+    const bound = checklist.items.some((i) => i.check?.runner !== undefined && i.skip === undefined);
+    const runners = bound ? await services.runnerQueue() : undefined;
 
     const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
     let result: RunResult;
     try {
       // The person at the terminal runs the checks; the stored trigger stays `cli`.
-      result = await runChecks({ store, now: () => services.now() }, personActor('cli'), {
+      const useCases = { store, now: () => services.now(), ...(runners ? { runners } : {}) };
+      result = await runChecks(useCases, personActor('cli'), {
         checklist,
         environment,
         registry,

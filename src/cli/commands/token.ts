@@ -13,7 +13,7 @@ import { type Command, type CommandContext, EXIT } from '../context.js';
 import { actorFrom, requireFlags } from '../state-command.js';
 
 const usage =
-  'token create --name N --role viewer|operator|approver|admin [--signoff-roles a,b] [--person NAME] [--expires 90d|DATE] [--by NAME]' +
+  'token create --name N --role viewer|operator|approver|admin|runner [--signoff-roles a,b] [--labels a,b] [--person NAME] [--expires 90d|DATE] [--by NAME]' +
   ' | token list [--format text|json] | token revoke NAME|ID [--by NAME]';
 
 /** A token as `token list` shows it: its record and whether it still works now (never a secret). */
@@ -24,6 +24,7 @@ function listed(t: TokenRecord, now: Date) {
     name: t.name,
     role: t.role,
     signoff_roles: t.signoffRoles,
+    ...(t.labels ? { labels: t.labels } : {}),
     person: t.person ?? null,
     created: t.createdAt,
     expires: t.expiresAt ?? null,
@@ -49,6 +50,7 @@ async function list(ctx: CommandContext, useCases: UseCaseContext, by: string, f
     (r) =>
       `${String(r.id).padStart(3)}  ${r.name}  ${r.role}` +
       `${r.signoff_roles.length > 0 ? ` (signs off: ${r.signoff_roles.join(', ')})` : ''}` +
+      `${r.labels ? ` (labels: ${r.labels.join(', ')})` : ''}` +
       `  person: ${r.person ?? '-'}  created ${r.created}` +
       `  expires ${r.expires ?? 'never'}  last used ${r.last_used ?? 'never'}` +
       `${r.state === 'revoked' ? `  REVOKED ${r.revoked}` : r.state === 'expired' ? '  EXPIRED' : ''}`,
@@ -64,6 +66,7 @@ const command: Command = {
   --signoff-roles   the sign-off roles an approver token may sign for, comma-separated
   --person NAME     who holds the token: its sign-offs name this person
   --expires 90d     the token stops working then (days, a date, or an ISO date-time)
+  --labels a,b      with --role runner: the runner labels whose jobs the token may claim
 stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token create --name ci --role operator)`,
   async run(args, ctx) {
     const { values, positionals: pos } = parseArgs(
@@ -74,6 +77,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
         'signoff-roles': { type: 'string' },
         person: { type: 'string' },
         expires: { type: 'string' },
+        labels: { type: 'string' },
         format: { type: 'string' },
         by: { type: 'string' },
       },
@@ -111,6 +115,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
       signoffRoles: (values['signoff-roles'] ?? '').split(','),
       person: values.person,
       expires: values.expires,
+      labels: values.labels?.split(','),
     });
     const { signoffRoles } = record;
     ctx.io.stdout.write(`${token}\n`);
@@ -118,6 +123,7 @@ stdout of create is the token alone, so it can be captured: TOKEN=$(gonogo token
       `created ${record.role} token "${record.name}" (id ${record.id})` +
         `${record.person ? ` for ${record.person}` : ''}` +
         `${signoffRoles.length > 0 ? ` that signs off as ${signoffRoles.join(', ')}` : ''}` +
+        `${record.labels ? ` for runner labels ${record.labels.join(', ')}` : ''}` +
         `${record.expiresAt ? `, valid until ${record.expiresAt}` : ''}. ` +
         'It is shown only this once: store it in your secret manager now; send it as "Authorization: Bearer <token>"\n',
     );

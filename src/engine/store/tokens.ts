@@ -1,4 +1,5 @@
-export type TokenRole = 'viewer' | 'operator' | 'approver' | 'admin';
+/** `runner` stands apart from the others: it may claim and complete runner jobs, nothing else. */
+export type TokenRole = 'viewer' | 'operator' | 'approver' | 'admin' | 'runner';
 
 export interface TokenRecord {
   id: number;
@@ -14,6 +15,8 @@ export interface TokenRecord {
   revokedAt?: string;
   /** The last time it authenticated (kept roughly: at most one write a minute). */
   lastUsedAt?: string;
+  /** A runner token's labels: the only queues it may claim jobs from. */
+  labels?: string[];
 }
 
 /** API tokens, stored by hash only. */
@@ -27,6 +30,7 @@ export interface TokensStore {
       at?: string;
       person?: string;
       expiresAt?: string;
+      labels?: string[];
     },
     actor: string,
   ): Promise<TokenRecord>;

@@ -10,7 +10,7 @@ export interface PageContext {
   nonce: string;
   session?: Session;
   /** Nav entry to mark as current. */
-  active?: 'overview' | 'waivers' | 'runs' | 'audit' | 'program' | 'notifications';
+  active?: 'overview' | 'waivers' | 'runs' | 'audit' | 'program' | 'notifications' | 'runners';
   flash?: Flash;
 }
 
@@ -21,6 +21,7 @@ const NAV = [
   ['audit', '/audit', 'Audit log'],
   ['program', '/program', 'Program'],
   ['notifications', '/notifications', 'Notifications'],
+  ['runners', '/runners', 'Runners'],
 ] as const;
 
 /**

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { latestAudit } from '../audit-page.js';
 import type { AppEnv } from '../env.js';
-import { AuditPage, RunsPage, WaiversPage } from './pages/index.js';
+import { AuditPage, RunnersPage, RunsPage, WaiversPage } from './pages/index.js';
 import type { DashboardDeps } from './route-deps.js';
 
 /** The registers: waivers, run history and the audit log (with verification). */
@@ -39,6 +39,17 @@ export function registerListRoutes(app: Hono<AppEnv>, d: DashboardDeps): void {
       />,
     );
   });
+
+  app.get('/runners', (c) =>
+    c.html(
+      <RunnersPage
+        ctx={pageCtx(c)}
+        runners={deps.runnerRegistry?.list() ?? []}
+        queue={deps.runners !== undefined}
+        now={deps.now()}
+      />,
+    ),
+  );
 
   app.get('/audit', async (c) => {
     const before = Number(c.req.query('before')) || undefined;

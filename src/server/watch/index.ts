@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { KindRegistry } from '../../engine/check.js';
+import type { RunnerDispatch } from '../../engine/runners.js';
 import type { Store } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
 import { serviceActor } from '../../usecases/index.js';
@@ -27,6 +28,8 @@ export interface ServiceWatchDeps {
   logger: Logger;
   /** Hooks for the service's metrics. */
   observer?: WatchObserver;
+  /** Where `runner:` checks go (samples as runs). */
+  runners?: RunnerDispatch;
 }
 
 /**
@@ -50,6 +53,7 @@ export function startServiceWatch(deps: ServiceWatchDeps, options: Partial<Watch
             now: deps.now,
             env: deps.env,
             baseDir: (cl) => (cl.file ? dirname(cl.file) : process.cwd()),
+            ...(deps.runners ? { runners: deps.runners } : {}),
           },
           c,
           env,

@@ -1,6 +1,7 @@
 import type { KindRegistry } from '../../engine/check.js';
 import { executeChecks } from '../../engine/execute.js';
 import { type PreparedCheck, prepareCheck } from '../../engine/prepare.js';
+import type { RunnerDispatch } from '../../engine/runners.js';
 import type { Sample, Store } from '../../engine/store.js';
 import { ATTR, inSpan } from '../../engine/tracing.js';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
@@ -13,6 +14,8 @@ export interface SamplerDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Directory relative paths resolve from (the checklist's directory). */
   baseDir(checklist: Checklist): string;
+  /** Where `runner:` checks go, as in runs. */
+  runners?: RunnerDispatch;
 }
 
 /**
@@ -67,6 +70,7 @@ async function takeSamples(
     // A sample stores pass/fail and the (redacted) message only: the observed values are not kept.
     keepObserved: false,
     ...(signal ? { signal } : {}),
+    ...(deps.runners ? { runners: deps.runners } : {}),
   });
   for (const o of outcomes.values()) {
     samples.push(sampleOf(checklist, environment, o.item, o.at ?? at, o.status === 'pass', o.message));

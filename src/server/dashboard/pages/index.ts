@@ -6,5 +6,6 @@ export { LoginPage } from './login.js';
 export { MessagePage } from './message.js';
 export { type OverviewCell, OverviewPage, type OverviewRow } from './overview.js';
 export { RunPage } from './run.js';
+export { RunnersPage } from './runners.js';
 export { RunsPage } from './runs.js';
 export { WaiversPage } from './waivers.js';

@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI, runCli } from './cli.js';
+
+/**
+ * Processes for runner tests: a spawned `gonogo serve` and spawned `gonogo runner`s, each a real
+ * process (exit codes and signals are the real ones), stopped by the test that started them.
+ */
+
+/** A spawned gonogo process and what it printed so far. */
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once the process ended. */
+  exited: Promise<number | null>;
+}
+
+function spawnCli(args: string[], cwd: string, env: Record<string, string | undefined>): Spawned {
+  const merged = { ...process.env, NO_COLOR: '1', ...env } as Record<string, string>;
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd, env: merged });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Wait until `ok()` holds (polling), or throw naming `what` after `ms`. */
+export async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000}s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Start `gonogo serve` on a free port over `db`; resolves once it prints its URL. */
+export async function startServe(
+  cwd: string,
+  db: string,
+  host = '127.0.0.1',
+): Promise<Spawned & { url: string }> {
+  const s = spawnCli(['serve', '--checklists', '.', '--port', '0', '--host', host], cwd, { GONOGO_DB: db });
+  let url: string | undefined;
+  await Promise.race([
+    until(() => {
+      url = /on (http:\/\/\S+) /.exec(s.output())?.[1];
+      return url !== undefined;
+    }, 'gonogo serve printing its URL'),
+    s.exited.then((code) => {
+      throw new Error(`gonogo serve exited with ${code}: ${s.output()}`);
+    }),
+  ]);
+  return { ...s, url: url! };
+}
+
+/** Start `gonogo runner` for `labels`; resolves once it says it is taking jobs. */
+export async function startRunner(
+  cwd: string,
+  opts: {
+    url: string;
+    token: string;
+    labels: string;
+    name: string;
+    concurrency?: number;
+    env?: Record<string, string>;
+    prefix?: string[];
+  },
+): Promise<Spawned> {
+  const args = [
+    'runner',
+    '--server',
+    opts.url,
+    '--token',
+    opts.token,
+    '--labels',
+    opts.labels,
+    '--name',
+    opts.name,
+  ];
+  if (opts.concurrency !== undefined) args.push('--concurrency', String(opts.concurrency));
+  const s = opts.prefix
+    ? spawnWith(opts.prefix, args, cwd, { ...opts.env })
+    : spawnCli(args, cwd, { ...opts.env });
+  await until(() => s.output().includes('taking jobs'), `runner ${opts.name} starting`);
+  return s;
+}
+
+/** Spawn the CLI under a wrapper command (`ip netns exec NAME`). */
+function spawnWith(prefix: string[], args: string[], cwd: string, env: Record<string, string>): Spawned {
+  const merged = { ...process.env, NO_COLOR: '1', ...env } as Record<string, string>;
+  const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, ...CLI, ...args], {
+    cwd,
+    env: merged,
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Create a token with the CLI; returns the token text. */
+export async function createToken(cwd: string, db: string, args: string[]): Promise<string> {
+  const r = await runCli(['token', 'create', ...args], { cwd, env: { GONOGO_DB: db } });
+  if (r.code !== 0) throw new Error(`token create failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Stop a spawned process (SIGTERM) and wait for it. */
+export async function stop(s: Spawned | undefined): Promise<void> {
+  if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return;
+  s.child.kill('SIGTERM');
+  await s.exited;
+}
