@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as z from 'zod';
+// zod/mini, not 'zod': the same core without the classic API, whose chunk (every locale, kept live by
+// @hono/zod-openapi) would otherwise load with the config on every command, even `gonogo lint` from the cache.
+import * as z from 'zod/mini';
 import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import type { ServerConfig } from '../server/index.js';
@@ -27,47 +29,56 @@ export interface Variable<T = unknown> {
   default: string;
   /** A value that may hold a password (a database URL) is never repeated in a message. */
   secret?: boolean;
-  schema: z.ZodType<T, string>;
+  schema: z.ZodMiniType<T>;
 }
 
 const variable = <T>(v: Variable<T>): Variable<T> => v;
 
+/** Parse a string with `read`, which gives undefined when the text is not accepted (`why` is the issue's words). */
+const text = <T>(why: string, read: (text: string) => T | undefined) =>
+  z.pipe(
+    z.string(),
+    z.transform((input: string, payload) => {
+      const value = read(input);
+      // Reported to the user in the words of the variable's `accepts`.
+      if (value === undefined) payload.issues.push({ code: 'custom', message: why, input });
+      return value as T;
+    }),
+  );
+
 /** A duration (`500ms`, `10s`, `5m`, `1h30m`, bare milliseconds) of at least `minMs`, in milliseconds. */
 const duration = (minMs: number) =>
-  z.string().transform((text, ctx) => {
+  text('not a duration in range', (input) => {
     let ms: number | undefined;
     try {
-      ms = parseDuration(text);
+      ms = parseDuration(input);
     } catch {
-      // Reported below, in the words of the variable's `accepts`.
+      return undefined;
     }
-    if (ms !== undefined && ms >= minMs) return ms;
-    ctx.addIssue({ code: 'custom', message: 'not a duration in range' });
-    return z.NEVER;
+    return ms >= minMs ? ms : undefined;
   });
 
 /** A whole number from `min` to `max`. */
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number)),
+    z.int().check(z.minimum(min), z.maximum(max)),
+  );
 
 /** An instant: anything Date.parse reads, in practice an ISO date-time. */
-const instant = z.string().transform((text, ctx) => {
-  const t = Date.parse(text);
-  if (!Number.isNaN(t)) return t;
-  ctx.addIssue({ code: 'custom', message: 'not a date-time' });
-  return z.NEVER;
+const instant = text('not a date-time', (input) => {
+  const t = Date.parse(input);
+  return Number.isNaN(t) ? undefined : t;
 });
 
 /** Comma-separated http(s) URLs, trimmed, in order. */
-const urls = z.string().transform((text, ctx) => {
-  const list = text
+const urls = text('not a list of URLs', (input) => {
+  const list = input
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
   const web = (u: string) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol);
-  if (list.length > 0 && list.every(web)) return list;
-  ctx.addIssue({ code: 'custom', message: 'not a list of URLs' });
-  return z.NEVER;
+  return list.length > 0 && list.every(web) ? list : undefined;
 });
 
 const BOOLEAN = 'one of 1, true, yes, on (or 0, false, no, off)';
@@ -117,7 +128,10 @@ export const VARIABLES = {
     // A diagnostic switch must never be the error itself: any other value turns it on.
     accepts: 'any value; empty, 0, false, no and off leave it off',
     default: 'off',
-    schema: z.string().transform((v) => !/^(0|false|no|off)$/i.test(v)),
+    schema: z.pipe(
+      z.string(),
+      z.transform((v: string) => !/^(0|false|no|off)$/i.test(v)),
+    ),
   }),
   GONOGO_RATE_LIMIT: variable({
     group: 'server',
@@ -205,7 +219,7 @@ export function readVariable<N extends VariableName>(env: Env, name: N): ValueOf
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const v: Variable = VARIABLES[name];
-  const parsed = v.schema.safeParse(raw);
+  const parsed = z.safeParse(v.schema, raw);
   if (parsed.success) return parsed.data as ValueOf<N>;
   const shown = v.secret ? name : `${name}="${raw}"`;
   throw new ConfigError(`${shown} is not accepted; use ${v.accepts}`, name);
