@@ -16,22 +16,22 @@ export interface StoredEvaluation {
   tampered: TamperedRow[];
 }
 
+/** Which checklist and environment to evaluate, and the latest run when the caller already has it. */
+export interface StoredInput {
+  checklist: Checklist;
+  environment: string;
+  latest?: RunRecord | undefined;
+  /** With `latest`: the run rows found tampered while looking it up (checkedLatestRun). */
+  latestTampered?: TamperedRow[];
+}
+
 /**
  * Evaluate from stored state: check items from the latest stored run, manual items from the stored
  * attestations, waivers and sign-offs, at the context's clock. Runs no check and needs no role
  * beyond reading. `latest` skips the run lookup when the caller already has it.
  * @example const { evaluation } = await evaluateStored(ctx, { checklist, environment: 'production' })
  */
-export async function evaluateStored(
-  ctx: UseCaseContext,
-  input: {
-    checklist: Checklist;
-    environment: string;
-    latest?: RunRecord | undefined;
-    /** With `latest`: the run rows found tampered while looking it up (checkedLatestRun). */
-    latestTampered?: TamperedRow[];
-  },
-): Promise<StoredEvaluation> {
+export async function evaluateStored(ctx: UseCaseContext, input: StoredInput): Promise<StoredEvaluation> {
   return evaluateFacts(ctx, input.checklist, input.environment, await loadStoredFacts(ctx, input));
 }
 
@@ -44,15 +44,7 @@ export interface StoredFacts {
 }
 
 /** Read what `evaluateStored` decides from (a caller may keep it until the next state change). */
-export async function loadStoredFacts(
-  ctx: UseCaseContext,
-  input: {
-    checklist: Checklist;
-    environment: string;
-    latest?: RunRecord | undefined;
-    latestTampered?: TamperedRow[];
-  },
-): Promise<StoredFacts> {
+export async function loadStoredFacts(ctx: UseCaseContext, input: StoredInput): Promise<StoredFacts> {
   const { checklist, environment } = input;
   const [checked, state] = await Promise.all([
     'latest' in input
