@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLI } from '../src/test-support/cli.js';
+import { CLI, checklistsLoaded } from '../src/test-support/cli.js';
 
 /** Helpers of the watch tests: real `gonogo serve` processes and local HTTP targets. */
 
@@ -114,15 +114,4 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Resolves once `/health/ready` says the server's first load of checklists has ended. */
-async function checklistsLoaded(url: string): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    const r = await fetch(`${url}/health/ready`).catch(() => undefined);
-    const body = r ? ((await r.json()) as { checks?: { checklists?: string } }) : undefined;
-    if (body?.checks?.checklists === 'ok') return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-  throw new Error(`gonogo serve at ${url} did not finish loading its checklists`);
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../test-support/cli.js';
+import { CLI, checklistsLoaded, runCli } from '../test-support/cli.js';
 
 /**
  * Conditions under a budget, through the built CLI (the worker thread runs from dist/): lint refuses
@@ -131,16 +131,8 @@ function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
       out += d;
       const m = /on (http:\/\/[^\s]+) /.exec(out);
       // The URL is printed before the checklists are in; resolve once /health/ready says they are.
-      if (m) resolve(untilReady(m[1]!).then(() => ({ child, url: m[1]! })));
+      if (m) resolve(checklistsLoaded(m[1]!).then(() => ({ child, url: m[1]! })));
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
   });
-}
-
-async function untilReady(url: string): Promise<void> {
-  for (;;) {
-    const r = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (r?.status === 200) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
 }

@@ -58,3 +58,18 @@ export function runCli(
     else child.stdin.end();
   });
 }
+
+/**
+ * Resolves once a `gonogo serve` at `url` says its first load of checklists has ended (`/health/ready`
+ * reports `checklists: "ok"`): it prints its URL before the checklists are in.
+ * @example await checklistsLoaded('http://127.0.0.1:4000')
+ */
+export async function checklistsLoaded(url: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const r = await fetch(`${url}/health/ready`).catch(() => undefined);
+    const body = r ? ((await r.json()) as { checks?: { checklists?: string } }) : undefined;
+    if (body?.checks?.checklists === 'ok') return;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  throw new Error(`gonogo serve at ${url} did not finish loading its checklists`);
+}

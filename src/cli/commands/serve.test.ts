@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../../test-support/cli.js';
+import { CLI, checklistsLoaded, runCli } from '../../test-support/cli.js';
 
 /** `gonogo serve` as a process: prints its URL, serves, and drains in-flight requests on SIGTERM. */
 
@@ -59,12 +59,11 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; url: string;
   });
 }
 
-async function until(ok: () => boolean, poll?: () => Promise<void>): Promise<void> {
+async function until(ok: () => boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!ok()) {
     if (Date.now() > deadline) throw new Error('condition not met within 15s');
-    if (poll) await poll();
-    await new Promise((r) => setTimeout(r, poll ? 20 : 0));
+    await new Promise((r) => setImmediate(r));
   }
 }
 
@@ -80,13 +79,8 @@ describe('gonogo serve', () => {
     const { child, url, stderr } = await startServe(['--checklists', '.', '--port', '0']);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     // The URL is printed before the checklists are in; ready turns 200 once they are.
-    let ready = 0;
-    await until(
-      () => ready === 200,
-      async () => {
-        ready = (await fetch(`${url}/health/ready`)).status;
-      },
-    );
+    await checklistsLoaded(url);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 
     const inFlight = fetch(`${url}/api/v1/checklists/launch/runs`, {
       method: 'POST',
