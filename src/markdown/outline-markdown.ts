@@ -5,6 +5,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { Section, Warning } from '../model/checklist.js';
 import { type Draft, outline } from './outline.js';
+import { parseLifted } from './lift.js';
 import { eachPiece, PIECE_CHARS, WHOLE_CHARS } from './pieces.js';
 
 /** What the Markdown of a checklist holds besides its items (which are handed over as they are found). */
@@ -37,7 +38,8 @@ export function outlineMarkdown(
   let first = true;
   eachPiece(
     text,
-    (piece) => parser.parse(piece) as Root,
+    // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts).
+    (piece) => parseLifted(piece, (rest) => parser.parse(rest) as Root),
     (nodes, continues) => {
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;
