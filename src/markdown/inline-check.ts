@@ -33,11 +33,16 @@ export function readInlineCheck(
   if (!block) return undefined;
   const start = block.position?.start ?? { line: draft.line, column: draft.column };
   // `yaml` keeps positions, so a problem anywhere in the block is reported at its place in the file.
-  const source = new YamlSource(block.value, file, (line, column) => {
-    const sourceLine = lineAt(start.line + line - 1);
-    const yamlLine = block.value.split('\n')[line - 1] ?? '';
-    return { line: start.line + line, column: Math.max(0, sourceLine.length - yamlLine.length) + column };
-  });
+  const source = new YamlSource(
+    block.value,
+    file,
+    (line, column) => {
+      const sourceLine = lineAt(start.line + line - 1);
+      const yamlLine = block.value.split('\n')[line - 1] ?? '';
+      return { line: start.line + line, column: Math.max(0, sourceLine.length - yamlLine.length) + column };
+    },
+    true,
+  );
   const value = source.value();
   errors.push(...source.errors);
   if (source.errors.length > 0) return undefined;

@@ -1,20 +1,30 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ParseError, type SourcePosition } from '../model/errors.js';
+import { type QuickYaml, quickYaml } from './quick-yaml.js';
 
 /** Maps a position inside embedded YAML (1-based line and column) to the enclosing file. */
 export type PositionMap = (line: number, column: number) => { line: number; column: number };
 
 /** A YAML document parsed with positions, reporting every problem at its place in the enclosing file. */
 export class YamlSource {
-  readonly doc: Document.Parsed;
+  /** The parsed document; undefined when quickYaml read the text (then `quick` holds it). */
+  private readonly doc: Document.Parsed | undefined;
+  private readonly quick: QuickYaml | undefined;
   readonly errors: ParseError[] = [];
   private readonly lines = new LineCounter();
 
+  /** @param quick try quickYaml first (check blocks: the same value and positions, faster) */
   constructor(
     readonly text: string,
     private readonly file: string | undefined,
     private readonly map: PositionMap,
+    quick = false,
   ) {
+    this.quick = quick ? quickYaml(text) : undefined;
+    if (this.quick) {
+      for (const start of this.quick.lineStarts) this.lines.addNewLine(start);
+      return;
+    }
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const err of this.doc.errors) {
       this.errors.push(new ParseError(`invalid YAML: ${firstLine(err.message)}`, this.at(err.pos[0])));
@@ -24,8 +34,9 @@ export class YamlSource {
   /** The plain JavaScript value, or undefined (with an error) when it cannot be built, e.g. alias bombs. */
   value(): unknown {
     if (this.errors.length > 0) return undefined;
+    if (this.quick) return this.quick.value;
     try {
-      return this.doc.toJS({ maxAliasCount: 50 });
+      return this.doc!.toJS({ maxAliasCount: 50 });
     } catch (err) {
       this.errors.push(new ParseError(`invalid YAML: ${(err as Error).message}`, this.at(0)));
       return undefined;
@@ -46,7 +57,7 @@ export class YamlSource {
 
   /** Where the node at `path` (or its key) is written; the deepest existing ancestor when it is missing. */
   locate(path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourcePosition {
-    let node: unknown = this.doc.contents;
+    let node: unknown = this.quick ? this.quick.contents : this.doc!.contents;
     let offset = rangeStart(node) ?? 0;
     for (let i = 0; i < path.length; i++) {
       const step = path[i];

@@ -1,0 +1,136 @@
+import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+
+/**
+ * The usual check block, read without the `yaml` parser. A check block is a few lines of `key: value`,
+ * and `yaml` (lexer, CST parser, composer, schema, a Document per block) costs about 0.1 ms for each,
+ * a third of a cold parse of a flat checklist once micromark no longer sees the blocks (lift.ts). For the
+ * narrow shape below the result is fully determined, so it is built directly: the same JavaScript value
+ * and the same nodes (`yaml`'s own classes, with the start of each range) that YamlSource locates
+ * problems with. Anything else, or anything unsure, returns undefined and the block goes to `yaml`:
+ *
+ * - every line is `key: value`: a key of letters, digits, `_` and `-` starting with a letter, at column 0,
+ *   no key twice; no blank line, comment, tab or trailing space;
+ * - a value is a plain scalar that the core schema reads as a string (it starts with a letter or one of
+ *   `$/(_`, is not null/true/false in any spelling, holds no `: `, ` #`, and does not end with `:`); or a
+ *   quoted one (single, `''` inside; double, with no backslash); or a one-line flow sequence `[a, 'b']` of
+ *   such scalars (plain ones also without `,[]{}`).
+ *
+ * `quick-yaml.test.ts` compares values and every located path with `yaml`'s on generated blocks.
+ */
+
+/** What quickYaml reads: the value, the root node (ranges set), and each line's start offset. */
+export interface QuickYaml {
+  value: Record<string, unknown>;
+  contents: YAMLMap;
+  lineStarts: number[];
+}
+
+const KEY = /^([A-Za-z][\w-]*):[ ]+/;
+const PLAIN_START = /^[A-Za-z$/(_]/;
+const NOT_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+/** A scalar at `at` of `line` (absolute offset `base`), up to `stop` characters: its value and end. */
+function scalar(line: string, at: number, flow: boolean): { value: string; end: number } | undefined {
+  const c = line[at];
+  if (c === "'") {
+    let value = '';
+    let i = at + 1;
+    for (;;) {
+      const q = line.indexOf("'", i);
+      if (q < 0) return undefined;
+      value += line.slice(i, q);
+      if (line[q + 1] === "'") {
+        value += "'";
+        i = q + 2;
+        continue;
+      }
+      return { value, end: q + 1 };
+    }
+  }
+  if (c === '"') {
+    const q = line.indexOf('"', at + 1);
+    if (q < 0) return undefined;
+    const value = line.slice(at + 1, q);
+    if (value.includes('\\')) return undefined;
+    return { value, end: q + 1 };
+  }
+  // Plain: to the end of the line (block), or to the next `,` or `]` (flow).
+  let end = line.length;
+  if (flow) {
+    const stop = line.slice(at).search(/[,\]]/);
+    if (stop < 0) return undefined;
+    end = at + stop;
+  }
+  const raw = line.slice(at, end);
+  const value = flow ? raw.trimEnd() : raw;
+  if (
+    !PLAIN_START.test(value) ||
+    NOT_STRING.test(value) ||
+    value.includes(': ') ||
+    value.includes(' #') ||
+    value.endsWith(':') ||
+    (flow && /[[\]{}]/.test(value))
+  ) {
+    return undefined;
+  }
+  return { value, end };
+}
+
+function scalarNode(value: string, start: number, end: number): Scalar {
+  const node = new Scalar(value);
+  node.range = [start, end, end];
+  return node;
+}
+
+/**
+ * The check block `text` read directly, or undefined when it is not of the shape above (then `yaml` reads it).
+ * @example quickYaml('http: https://example.com\nexpect: [status == 200]')?.value
+ */
+export function quickYaml(text: string): QuickYaml | undefined {
+  if (text === '' || text.includes('\t') || text.includes('\r')) return undefined;
+  const value: Record<string, unknown> = {};
+  const contents = new YAMLMap();
+  const lineStarts: number[] = [];
+  let base = 0;
+  for (const line of text.split('\n')) {
+    lineStarts.push(base);
+    const key = KEY.exec(line);
+    if (!key || line.endsWith(' ') || Object.hasOwn(value, key[1]!)) return undefined;
+    const name = key[1]!;
+    let at = key[0].length;
+    let node: Scalar | YAMLSeq;
+    if (line[at] === '[') {
+      const seq = new YAMLSeq();
+      const items: string[] = [];
+      const open = at;
+      at++;
+      for (;;) {
+        while (line[at] === ' ') at++;
+        const item = scalar(line, at, true);
+        if (!item) return undefined;
+        items.push(item.value);
+        seq.items.push(scalarNode(item.value, base + at, base + item.end));
+        at = item.end;
+        while (line[at] === ' ') at++;
+        if (line[at] === ',') {
+          at++;
+          continue;
+        }
+        if (line[at] === ']' && at === line.length - 1) break;
+        return undefined;
+      }
+      seq.range = [base + open, base + line.length, base + line.length];
+      node = seq;
+      value[name] = items;
+    } else {
+      const item = scalar(line, at, false);
+      if (!item || item.end !== line.length) return undefined;
+      node = scalarNode(item.value, base + at, base + item.end);
+      value[name] = item.value;
+    }
+    contents.items.push(new Pair(scalarNode(name, base, base + name.length), node));
+    base += line.length + 1;
+  }
+  contents.range = [0, text.length, text.length];
+  return { value, contents, lineStarts };
+}
