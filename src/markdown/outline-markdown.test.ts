@@ -5,7 +5,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { type Draft, outline } from './outline.js';
-import { outlineMarkdown } from './outline-markdown.js';
+import { outlineMarkdown, parseMarkdown } from './outline-markdown.js';
 import { corpusTexts } from './test-support/corpus.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
@@ -74,4 +74,29 @@ describe('outlineMarkdown gives, piece by piece, the outline of the whole tree',
     expect(found.drafts.length).toBeGreaterThan(600);
     expect(found).toEqual(wholeOutline(text));
   });
+});
+
+describe('parseMarkdown', () => {
+  const AUTOLINKS = [
+    'see https://example.com/a?b=c.',
+    'HTTP://EXAMPLE.COM and WWW.Example.com/x',
+    'www.example.com',
+    'mail ops@example.com or mailto:ops@example.com or xmpp:ops@example.com/r',
+    '**bold http://a.b** and _www.c.d_ and `http://code.only`',
+    '[a link https://x.y](https://z.w) <https://angle.example>',
+    'nothing to link here: example.com, ops at example dot com',
+    '&#64; and &#x40;example.com and h&#116;tp://x.y',
+    '- [ ] item https://x.y\n  ```check\n  http: https://x.y\n  ```\n',
+    '| a | b |\n|---|---|\n| www.x.y | c@d.ef |',
+  ];
+  it.each(AUTOLINKS.map((text) => [text] as const))('gives the tree remark gives: %j', (text) => {
+    expect(parseMarkdown(text)).toEqual(processor.parse(text));
+  });
+
+  it.each(corpusTexts().map((text, i) => [i, text] as const))(
+    'gives the tree remark gives: corpus %i',
+    (_i, text) => {
+      expect(parseMarkdown(text)).toEqual(processor.parse(text));
+    },
+  );
 });
