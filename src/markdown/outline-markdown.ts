@@ -19,7 +19,7 @@ export interface MarkdownOutline {
 }
 
 /** mdast transforms taken out of the parser (GFM's autolink literals), run by parseMarkdown when needed. */
-type Transform = (tree: Root) => Root | undefined | void;
+type Transform = (tree: Root) => unknown;
 const transforms: Transform[] = [];
 
 /**
@@ -66,7 +66,7 @@ function mayAutolink(node: { type: string; value?: unknown; children?: unknown[]
  */
 export function parseMarkdown(text: string): Root {
   let tree = parser.parse(text) as Root;
-  if (mayAutolink(tree)) for (const transform of transforms) tree = transform(tree) || tree;
+  if (mayAutolink(tree)) for (const transform of transforms) tree = (transform(tree) as Root | undefined) || tree;
   return tree;
 }
 
