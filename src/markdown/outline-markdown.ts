@@ -4,8 +4,8 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { Section, Warning } from '../model/checklist.js';
-import { type Draft, outline } from './outline.js';
 import { parseLifted } from './lift.js';
+import { type Draft, outline } from './outline.js';
 import { eachPiece, PIECE_CHARS, WHOLE_CHARS } from './pieces.js';
 
 /** What the Markdown of a checklist holds besides its items (which are handed over as they are found). */
@@ -66,7 +66,8 @@ function mayAutolink(node: { type: string; value?: unknown; children?: unknown[]
  */
 export function parseMarkdown(text: string): Root {
   let tree = parser.parse(text) as Root;
-  if (mayAutolink(tree)) for (const transform of transforms) tree = (transform(tree) as Root | undefined) || tree;
+  if (mayAutolink(tree))
+    for (const transform of transforms) tree = (transform(tree) as Root | undefined) || tree;
   return tree;
 }
 
