@@ -57,17 +57,20 @@ export async function loadChecklistFile(
       opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
     );
   }
-  // The validator (and the CEL and schema libraries under it) loads only when something is validated.
-  const [{ validateChecks }] = await Promise.all([
-    import('../engine/validate.js'),
-    opts.registry.load?.(checkKinds(checklist)),
-  ]);
-  const errors = validateChecks(checklist, opts.registry);
+  // The validator (and the CEL and schema libraries under it) loads only when there are checks to
+  // validate: a checklist without check blocks has nothing for it to judge.
+  const kindsUsed = checkKinds(checklist);
+  const errors = kindsUsed.length === 0 ? [] : await validate(checklist, kindsUsed, opts.registry);
   if (cache && key && (!cached || errors.length === 0)) {
     await writeCached(cache, key, { checklist, valid: errors.length === 0 });
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return checklist;
+}
+
+async function validate(checklist: Checklist, kinds: string[], registry: KindRegistry) {
+  const [{ validateChecks }] = await Promise.all([import('../engine/validate.js'), registry.load?.(kinds)]);
+  return validateChecks(checklist, registry);
 }
 
 async function readInput(file: string, what: string): Promise<Buffer> {
