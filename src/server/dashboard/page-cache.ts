@@ -120,8 +120,13 @@ export class PageCache {
       if (template && at < kept.until) return this.#fill(template, values);
     }
     const entry = this.#render(page.of, render);
-    const limit = this.opts.maxEntries ?? 500;
-    if (this.#entries.size >= limit) this.#entries.delete(this.#entries.keys().next().value!);
+    // Bounded (a page is ~100 KB): past the limit, drop what is out of date, else the oldest.
+    const limit = this.opts.maxEntries ?? 200;
+    if (this.#entries.size >= limit) {
+      const real = performance.now();
+      for (const [k, e] of this.#entries) if (real >= e.keptUntil || at >= e.until) this.#entries.delete(k);
+      if (this.#entries.size >= limit) this.#entries.delete(this.#entries.keys().next().value!);
+    }
     this.#entries.set(page.key, entry);
     entry.template.catch(() => {
       if (this.#entries.get(page.key) === entry) this.#entries.delete(page.key);
