@@ -113,11 +113,13 @@ export class PageCache {
     const at = this.opts.now().getTime();
     if (!page.keep || this.opts.ttlMs <= 0)
       return this.#fill(await this.#render(page.of, render).template, values);
-    const kept = this.#entries.get(page.key);
-    if (kept && this.#current(kept, page.of, at)) {
-      const template = await kept.template.catch(() => undefined);
-      // A render shared while in flight counts only if it is still current at this request's time.
-      if (template && at < kept.until) return this.#fill(template, values);
+    // A render shared while in flight (its failure is this request's too) counts only if it is still
+    // current at this request's time; then another waiter may have started the next one already.
+    for (let look = 0; look < 2; look += 1) {
+      const kept = this.#entries.get(page.key);
+      if (!kept || !this.#current(kept, page.of, at)) break;
+      const template = await kept.template;
+      if (at < kept.until) return this.#fill(template, values);
     }
     const entry = this.#render(page.of, render);
     // Bounded (a page is ~100 KB): past the limit, drop what is out of date, else the oldest.
