@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../engine/store.js';
+import { canonicalJson } from '../model/audit.js';
+import type { CheckOutcome } from '../model/state.js';
 import { openStore } from './index.js';
+import { outcomesDigest } from './state-binding.js';
 import { type Backend, storeBackends } from './test-support/backends.js';
 
 /**
@@ -60,5 +64,26 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('outcomesDigest', () => {
+  it('is the sha256 of the canonical JSON of the outcomes sorted by item, however long the run', () => {
+    const outcomes: CheckOutcome[] = Array.from({ length: 3000 }, (_, i) => ({
+      item: `ops/é-${(i * 7919) % 3000}`,
+      status: i % 3 === 0 ? 'fail' : 'pass',
+      ...(i % 3 === 0 ? { message: `status == 200 — got status=${500 + (i % 4)} 😀` } : {}),
+      observed: {
+        status: 200,
+        headers: { 'x-b': String(i), 'content-type': 'application/json' },
+        list: [i, null],
+      },
+      durationMs: i % 50,
+    }));
+    const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+    const whole = createHash('sha256').update(canonicalJson(sorted), 'utf8').digest('hex');
+    expect(canonicalJson(sorted).length).toBeGreaterThan(3 * 64 * 1024);
+    expect(outcomesDigest(outcomes)).toBe(`sha256:${whole}`);
+    expect(outcomesDigest([])).toBe(`sha256:${createHash('sha256').update('[]').digest('hex')}`);
   });
 });
