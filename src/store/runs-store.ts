@@ -3,7 +3,7 @@ import type { Page, RunRecord, RunsStore, Sample } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import { insertRows, iso, keepable, limitOf } from './rows.js';
+import { insertRows, iso, keepable, limitOf, type SqlTexts } from './rows.js';
 import type { RunResultsTable, RunsTable } from './schema.js';
 import {
   EVENT_OF,
@@ -34,6 +34,8 @@ const LATEST_PAGE = 10;
 
 /** Runs with their outcomes (each saved with its `run.completed` event) and window samples. */
 export function createRunsStore({ adapter, db, writes, memo }: StoreContext): RunsStore {
+  /** The samples' INSERT, compiled once per chunk size for this store (the watch loop stores a batch per tick). */
+  const sampleTexts: SqlTexts = new Map();
   async function withOutcomes(rows: Selectable<RunsTable>[]): Promise<RunRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
@@ -267,6 +269,7 @@ export function createRunsStore({ adapter, db, writes, memo }: StoreContext): Ru
             ok: adapter.bool(s.ok),
             message: keepable(s.message) ?? null,
           })),
+          sampleTexts,
         ),
       );
     },
