@@ -273,6 +273,19 @@ describe('preflight answers kept per read of the store', () => {
     expect(lines.join('')).not.toContain('env=default');
   });
 
+  it('let a page replace the CSP set before its handler (one header, with its style nonce)', async () => {
+    const r = await fetch(`${server.url}/login`);
+    const html = await r.text();
+    const csp = r.headers.get('content-security-policy') ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(html).toContain(`nonce="${nonce}"`);
+    expect(csp).not.toContain("style-src 'none'");
+    expect(csp.match(/default-src/g)).toHaveLength(1);
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('count every request against the token rate limit, kept answer or not', async () => {
     const own = await mkdtemp(join(tmpdir(), 'gonogo-preflight-limit-'));
     await writeFile(
