@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from './checklist.js';
 import type { Attestation, Waiver } from './state.js';
-import { decide, nextChangeAt, type VerdictInputs } from './verdict.js';
+import { decide, decideUntil, type VerdictInputs } from './verdict.js';
 
-/** nextChangeAt: the evaluation is the same at every instant before it, and differs at it. */
+/** decideUntil: the evaluation is the same at every instant before it, and differs at it. */
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -53,7 +53,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 const base = { checklist: 'c', environment: 'default', by: 'ana' };
 const same = (input: VerdictInputs, t: number) => JSON.stringify(decide({ ...input, now: new Date(t) }));
 
-describe('nextChangeAt', () => {
+describe('decideUntil', () => {
   it('is the earliest expiry of a waiver or an attestation, recurring periods included', () => {
     const input = inputs([item('a'), item('b'), item('r', { recurs: '1d' })], {
       waivers: [
@@ -78,18 +78,18 @@ describe('nextChangeAt', () => {
         { ...base, item: 'r', evidence: 'e', at: at(NOW.getTime() - 22 * HOUR) },
       ],
     });
-    const next = nextChangeAt(decide(input), NOW);
+    const next = decideUntil(input).until;
     expect(next).toBe(NOW.getTime() + 2 * HOUR);
     expect(same(input, next - 1)).toBe(same(input, NOW.getTime()));
     expect(same(input, next)).not.toBe(same(input, NOW.getTime()));
   });
 
-  it('is the next UTC midnight when nothing expires sooner (launch day, due dates)', () => {
+  it('is the due date or the launch day when nothing expires sooner', () => {
     const input = inputs(
       [item('a', { due: { date: '2026-12-01', source: 'annotation', text: 'due: 2026-12-01' } })],
       {},
     );
-    const next = nextChangeAt(decide(input), NOW);
+    const next = decideUntil(input).until;
     expect(next).toBe(Date.parse('2026-12-02T00:00:00Z'));
     expect(same(input, next - 1)).toBe(same(input, NOW.getTime()));
     // At midnight the item is overdue and the launch day has come.
@@ -111,6 +111,6 @@ describe('nextChangeAt', () => {
         },
       ],
     });
-    expect(nextChangeAt(decide(input), NOW)).toBe(Date.parse('2026-12-02T00:00:00Z'));
+    expect(decideUntil(input).until).toBe(Date.parse('2026-12-02T00:00:00Z'));
   });
 });

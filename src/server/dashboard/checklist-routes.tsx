@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { RunRecord } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
-import { nextChangeAt } from '../../model/verdict.js';
 import { ActionError, permits, tokenActor } from '../../usecases/index.js';
 import { environmentNames } from '../api.js';
 import type { CatalogEntry } from '../catalog.js';
@@ -58,12 +57,11 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
           permits(actor, { action: 'signoff', checklist, role }),
         ),
       };
-      // The clock before the evaluation: an expiry between the two still bounds how long this is kept.
       const now = deps.now();
       const stored = await gate.evaluate(checklist, environment);
       const history = await windowHistory(checklist, environment, now);
       return {
-        changesAt: nextChangeAt(stored.evaluation, now),
+        changesAt: stored.until,
         html: (
           <ChecklistPage
             ctx={{ ...ctx, nonce: slots.nonce, session: slotSession(session, slots) }}

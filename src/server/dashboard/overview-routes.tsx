@@ -1,5 +1,4 @@
 import type { Hono } from 'hono';
-import { nextChangeAt } from '../../model/verdict.js';
 import { environmentNames } from '../api.js';
 import type { AppEnv } from '../env.js';
 import { slotSession, viewerKey } from './page-cache.js';
@@ -28,7 +27,7 @@ export function registerOverviewRoutes(app: Hono<AppEnv>, d: DashboardDeps): voi
         const cells = await Promise.all(
           environmentNames(cl).map(async (environment) => {
             const stored = await gate.evaluate(cl, environment);
-            changesAt = Math.min(changesAt, nextChangeAt(stored.evaluation, now));
+            changesAt = Math.min(changesAt, stored.until);
             return {
               environment,
               evaluation: stored.evaluation,

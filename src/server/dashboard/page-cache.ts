@@ -20,7 +20,7 @@ export interface PageSlots {
 export interface RenderedPage {
   /** The page's JSX (or HTML), rendered with the slots' placeholders. */
   html: unknown;
-  /** When the state shown could change by itself (an expiry, midnight): `nextChangeAt`; omitted: never. */
+  /** When the state shown could change by itself (an expiry, a due date, the launch): `StoredEvaluation.until`; omitted: never. */
   changesAt?: number;
 }
 
@@ -58,7 +58,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
  * - at every state change this server makes (the use cases' StateSignal: attestations, waivers,
  *   sign-offs, runs, tokens), before the write's response is sent;
  * - at the first clock instant its content could change by itself (`changesAt`: a waiver or
- *   attestation lapsing, midnight), so an expiry shows at once;
+ *   attestation lapsing, a due date passing, the launch day: `StoredEvaluation.until`), so an expiry shows
+ *   at once;
  * - `ttlMs` after it was rendered (both by the server's clock and in real time): relative times
  *   ("3m ago"), window charts and samples written by the watch loop, and changes made by other
  *   processes sharing the store, are at most that stale;
