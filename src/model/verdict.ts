@@ -367,3 +367,22 @@ export function displayStatus(item: Pick<EvaluatedItem, 'status' | 'polarity'>):
   if (item.status !== 'pass' || !item.polarity) return item.status;
   return item.polarity === 'nogo' ? 'clear' : 'met';
 }
+
+/**
+ * The first instant (ms) after `now` at which `decide` over the same stored inputs could answer
+ * differently: an attestation or waiver lapsing (a recurring item's period end included: `decide`
+ * puts it in the item's attestation), or the next UTC midnight, where due dates turn overdue and the
+ * launch day begins. A cache of anything shown from an evaluation must not outlive it.
+ * @example nextChangeAt(decide(inputs), inputs.now) // e.g. the waiver's expiresAt, in ms
+ */
+export function nextChangeAt(evaluation: Pick<Evaluation, 'items'>, now: Date): number {
+  const t = now.getTime();
+  let next = (Math.floor(t / DAY) + 1) * DAY;
+  for (const item of evaluation.items) {
+    for (const at of [item.attestation?.expiresAt, item.waiver?.expiresAt]) {
+      const ms = at === undefined ? Number.NaN : Date.parse(at);
+      if (ms > t && ms < next) next = ms;
+    }
+  }
+  return next;
+}
