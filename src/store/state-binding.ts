@@ -36,6 +36,9 @@ export const EVENT_OF = {
 
 export type BoundTable = keyof typeof EVENT_OF;
 
+/** The bound tables, in the order their tampered rows are reported. */
+export const BOUND_TABLES: readonly BoundTable[] = ['attestations', 'waivers', 'signoffs', 'runs'];
+
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
