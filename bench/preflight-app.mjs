@@ -34,7 +34,9 @@ if (args[0] === '--child') {
   await child(args[1], Number(args[2]), args[3] === 'http');
 } else {
   const requests = opt('--requests', 15_000);
-  const http = args.includes('--http') ? (args.splice(args.indexOf('--http'), 1), 'http') : 'fetch';
+  const httpAt = args.indexOf('--http');
+  if (httpAt >= 0) args.splice(httpAt, 1);
+  const http = httpAt >= 0 ? 'http' : 'fetch';
   const rounds = opt('--rounds', 3);
   const roots = (args.length ? args : [fileURLToPath(new URL('../', import.meta.url))]).map((r) =>
     resolve(r),
