@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -494,7 +494,12 @@ async function makeBackend(name, style) {
   if (name === 'sqlite') {
     const file = join(scratch, style, 'gonogo.db');
     await mkdir(join(scratch, style), { recursive: true });
-    return { location: file, raw: () => rawSqlite(file), drop: async () => {} };
+    const copy = async (tree) => {
+      const to = join(scratch, style, `${tree}.db`);
+      await copyFile(file, to);
+      return to;
+    };
+    return { location: file, raw: () => rawSqlite(file), copy, drop: async () => {} };
   }
   const { default: pg } = await import('pg');
   const dbName = `gonogo_bench_audit_${style}_${process.pid}`;
@@ -503,16 +508,30 @@ async function makeBackend(name, style) {
   await admin.query(`drop database if exists ${dbName}`);
   await admin.query(`create database ${dbName}`);
   await admin.end();
-  const url = new URL(values.pg);
-  url.pathname = `/${dbName}`;
+  const urlOf = (name) => {
+    const url = new URL(values.pg);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const names = [dbName];
   const drop = async () => {
     const a = new pg.Client({ connectionString: values.pg });
     await a.connect();
-    await a.query(`drop database if exists ${dbName} with (force)`);
+    for (const name of names) await a.query(`drop database if exists ${name} with (force)`);
     await a.end();
   };
+  const copy = async (tree) => {
+    const name = `${dbName}_${tree}`;
+    const a = new pg.Client({ connectionString: values.pg });
+    await a.connect();
+    await a.query(`drop database if exists ${name}`);
+    await a.query(`create database ${name} template ${dbName}`);
+    await a.end();
+    names.push(name);
+    return urlOf(name);
+  };
   cleanups.push(drop);
-  return { location: url.toString(), raw: () => rawPostgres(url.toString()), drop };
+  return { location: urlOf(dbName), raw: () => rawPostgres(urlOf(dbName)), copy, drop };
 }
 
 const storeOf = {};
@@ -524,14 +543,23 @@ for (const backend of BACKENDS)
     const b = await makeBackend(backend, style);
     try {
       const t0 = performance.now();
-      // A chain in the old style starts as the base tree wrote it, when one is given.
-      await seedThroughStore(
-        (style === 'legacy' && storeOf.base ? storeOf.base : storeOf.this).openStore,
-        b.location,
-      );
+      // Built through the base tree when one is given (its schema is the older one), then copied once per
+      // tree: each tree migrates its own copy (untimed, below), and a tree never opens a store with a
+      // migration it does not know.
+      await seedThroughStore((storeOf.base ?? storeOf.this).openStore, b.location);
       const raw = await b.raw();
       const { lines, head } = await extendChain(raw, EVENTS, style);
       await raw.close();
+      const location = {};
+      for (const t of TREES) {
+        location[t.name] = TREES.length > 1 ? await b.copy(t.name) : b.location;
+        const m = await measure(
+          [join(t.root, 'bin', 'gonogo'), 'audit', 'head', '--db', location[t.name]],
+          scratch,
+        );
+        if (m.code !== 0)
+          throw new Error(`${t.name}: audit head (migrating its copy) exit ${m.code}: ${m.stderr}`);
+      }
       const canonFile = join(scratch, `canonical-${backend}-${style}.txt`);
       await writeFile(canonFile, `${lines.join('\n')}\n${head.hash}`);
       console.log(
@@ -556,7 +584,15 @@ for (const backend of BACKENDS)
             `${t.name} verify`,
             async () => {
               const m = await measure(
-                [join(t.root, 'bin', 'gonogo'), 'audit', 'verify', '--db', b.location, '--format', 'json'],
+                [
+                  join(t.root, 'bin', 'gonogo'),
+                  'audit',
+                  'verify',
+                  '--db',
+                  location[t.name],
+                  '--format',
+                  'json',
+                ],
                 scratch,
               );
               const v = m.code === 0 ? JSON.parse(m.stdout) : undefined;
@@ -571,7 +607,7 @@ for (const backend of BACKENDS)
             `${t.name} head`,
             async () => {
               const m = await measure(
-                [join(t.root, 'bin', 'gonogo'), 'audit', 'head', '--db', b.location],
+                [join(t.root, 'bin', 'gonogo'), 'audit', 'head', '--db', location[t.name]],
                 scratch,
               );
               if (m.code !== 0) throw new Error(`${t.name}: audit head exit ${m.code}: ${m.stderr}`);
@@ -634,7 +670,12 @@ for (const backend of BACKENDS)
       // (b) one evaluation's store reads, in this process, alternating trees in blocks.
       const stores = [];
       for (const t of TREES) {
-        stores.push({ name: t.name, store: await storeOf[t.name].openStore(b.location), ms: [], cpu: [] });
+        stores.push({
+          name: t.name,
+          store: await storeOf[t.name].openStore(location[t.name]),
+          ms: [],
+          cpu: [],
+        });
       }
       const evaluate = async (s) => {
         const [latest, state] = await Promise.all([
@@ -676,7 +717,7 @@ for (const backend of BACKENDS)
             : ''),
       );
     } finally {
-      if (values.keep) console.log(`  kept: ${b.location}`);
+      if (values.keep) console.log(`  kept: ${b.location} (and a copy per tree beside it)`);
       else await b.drop();
     }
   }

@@ -13,7 +13,7 @@ import { request } from 'undici';
 export const NGINX = '/usr/sbin/nginx';
 
 /** A port free on 127.0.0.1 a moment ago. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

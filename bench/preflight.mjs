@@ -13,8 +13,13 @@
  * the order of the servers; figures are medians over rounds. CPU time per request is the server
  * process's own user+system time over the requests it answered (steadier than req/s on a busy machine).
  *
+ * The first BENCH_WARMUP_MS (1000) of every case are a warm-up left out of its figures (200 connections
+ * opening at once on a shared CPU): requests started in it count in no latency, rate or CPU figure;
+ * their errors and timeouts do count.
+ *
  * Usage: npm run build && node bench/preflight.mjs
- *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_BASE, BENCH_ONLY=preflight|dashboard
+ *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_MS (1000), BENCH_BASE,
+ *   BENCH_ONLY=preflight|dashboard
  * Results are merged into artifacts/bench/results.json under "server" (other keys are kept).
  */
 import { fork } from 'node:child_process';
@@ -33,6 +38,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASE = process.env.BENCH_BASE;
 const ONLY = process.env.BENCH_ONLY;
 const TIMEOUT_MS = 10_000;
+// The first moments of a case (200 connections opening at once) are left out of every case's figures.
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const TARGETS = { preflightRps: 0.6, preflightP99: 2, dashboardP99: 5 };
 const PREFLIGHT = '/api/v1/checklists/launch/preflight?env=production';
 
@@ -145,10 +152,16 @@ async function load(server, path, headers, name) {
   const latencies = [];
   let errors = 0;
   let timeouts = 0;
+  let warmupLeft = 0;
   const errorCodes = new Set();
-  const cpu0 = await cpuOf(server);
-  const end = performance.now() + SECONDS * 1000;
-  const started = performance.now();
+  // Figures count from the end of the warm-up (requests started in it are left out, their errors are
+  // not): the same for every case. CPU is read at the end of the warm-up.
+  const measuredFrom = performance.now() + WARMUP_MS;
+  const end = measuredFrom + SECONDS * 1000;
+  let cpu0;
+  const warmup = new Promise((r) => setTimeout(r, WARMUP_MS)).then(async () => {
+    cpu0 = await cpuOf(server);
+  });
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
@@ -159,7 +172,8 @@ async function load(server, path, headers, name) {
           if (res.statusCode !== 200) {
             errors += 1;
             errorCodes.add(`HTTP ${res.statusCode}`);
-          } else latencies.push(performance.now() - t);
+          } else if (t < measuredFrom) warmupLeft += 1;
+          else latencies.push(performance.now() - t);
         } catch (err) {
           // undici: UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT; anything else is an error.
           if (/timeout/i.test(`${err?.code} ${err?.name}`)) timeouts += 1;
@@ -171,7 +185,8 @@ async function load(server, path, headers, name) {
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  await warmup;
+  const elapsed = (performance.now() - measuredFrom) / 1000;
   const cpu1 = await cpuOf(server);
   await pool.close();
   if (profile) {
@@ -182,6 +197,7 @@ async function load(server, path, headers, name) {
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return {
     n: latencies.length,
+    warmup: warmupLeft,
     errors,
     timeouts,
     rps: latencies.length / elapsed,
@@ -410,6 +426,7 @@ policy:
     at: new Date().toISOString(),
     clients: CLIENTS,
     seconds: SECONDS,
+    warmupMs: WARMUP_MS,
     rounds: ROUNDS,
     base: BASE ?? null,
     loadAverageAtEnd: load1,

@@ -8,133 +8,21 @@
 //    slots (multiples of E since the epoch), with gonogo's per-host concurrency.
 //  Each runs in its own process; after a warm-up, CPU (user + sys) over a fixed window is divided by the
 //  checks completed in it. Rounds alternate; medians. Default 500 items every 3s = 10,000 checks/min.
+// The measured processes are bench/watch.mjs's (shared with kuma.mjs).
 // Options: --items N (500) --every S (3) --warmup S (8) --seconds S (30) --rounds N (3) --compare DIR --strict
 // Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureWatch } from './watch.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TARGET_RATIO = 1.5;
 
-if (process.argv[2] === '--child') await child(JSON.parse(process.argv[3]));
-else await main();
-
-/** One measured process: start the workload, let it warm up, measure CPU and checks over the window. */
-async function child({ mode, root, url, items, everyS, warmupS, seconds, dir }) {
-  let checks = 0;
-  let stop;
-  if (mode === 'raw') stop = await rawFloor(url, items, everyS, (n) => (checks += n));
-  else stop = await gonogoServe(root, url, items, everyS, dir, (n) => (checks += n));
-  await sleep(warmupS * 1000);
-  const cpu0 = process.cpuUsage();
-  const checks0 = checks;
-  const rss0 = process.memoryUsage().rss;
-  await sleep(seconds * 1000);
-  const cpu = process.cpuUsage(cpu0);
-  const done = checks - checks0;
-  const rss = process.memoryUsage().rss;
-  await stop();
-  const report = { cpuMs: (cpu.user + cpu.system) / 1000, checks: done, rssStart: rss0, rssEnd: rss };
-  if (process.send) process.send(report);
-  else console.log(JSON.stringify(report));
-  process.exit(0);
-}
-
-/** The floor: the same requests at the same slots through an undici Pool. */
-async function rawFloor(url, items, everyS, counted) {
-  const { Pool } = await import('undici');
-  const pool = new Pool(url, { connections: 8 });
-  const every = everyS * 1000;
-  let timer;
-  let stopped = false;
-  const inFlight = new Set();
-  const slot = async () => {
-    let next = 0;
-    let ok = 0;
-    const worker = async () => {
-      while (next < items) {
-        const i = next++;
-        const res = await pool.request({ path: `/item/${i}`, method: 'GET' });
-        const body = await res.body.json();
-        if (res.statusCode === 200 && body.ok === true && res.headers['x-request-id']) ok++;
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    counted(ok);
-  };
-  const arm = () => {
-    if (stopped) return;
-    timer = setTimeout(
-      () => {
-        arm();
-        const p = slot().finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      },
-      every - (Date.now() % every),
-    );
-  };
-  arm();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await Promise.all(inFlight);
-    await pool.close();
-  };
-}
-
-/** gonogo: the service with its watch loop, over a checklist of windowed checks; counts stored samples. */
-async function gonogoServe(root, url, items, everyS, dir, counted) {
-  const lines = [
-    '---',
-    'id: bench-watch',
-    'name: Bench watch',
-    'schedule: 24h',
-    'environments:',
-    `  bench: { BASE_URL: "${url}" }`,
-    '---',
-    '# Watch',
-  ];
-  for (let i = 0; i < items; i++) {
-    lines.push(
-      `- [ ] Endpoint ${i} stays up`,
-      '  ```check',
-      `  http: \${BASE_URL}/item/${i}`,
-      '  expect: [status == 200, body.ok == true, \'"x-request-id" in headers\']',
-      '  hold: 1h',
-      `  every: ${everyS}s`,
-      '  ```',
-    );
-  }
-  await writeFile(join(dir, 'watch.md'), `${lines.join('\n')}\n`);
-  const mod = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-  const { startServer } = await mod('app/serve.js');
-  const { loadRegistry } = await mod('checks/registry.js');
-  const { openStore } = await mod('store/index.js');
-  const { silentLogger } = await mod('server/index.js');
-  const store = await openStore(join(dir, 'gonogo.db'));
-  const addSamples = store.addSamples.bind(store);
-  store.addSamples = async (samples) => {
-    await addSamples(samples);
-    counted(samples.filter((s) => s.ok).length);
-  };
-  const env = { ...process.env, GONOGO_CACHE_DIR: join(dir, 'cache') };
-  const running = await startServer(
-    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env, cwd: dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(),
-    },
-  );
-  return () => running.close();
-}
+await main();
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -194,21 +82,9 @@ async function main() {
             seconds: Number(values.seconds),
             dir,
           };
-          const r = await new Promise((res, rej) => {
-            const c = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(spec)], {
-              cwd: spec.root,
-              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            });
-            let msg;
-            c.once('message', (m) => {
-              msg = m;
-            });
-            c.once('error', rej);
-            c.once('exit', (code) => (msg ? res(msg) : rej(new Error(`${name} child exited ${code}`))));
-          });
-          if (r.checks === 0) throw new Error(`${name}: no check completed in the window`);
-          const perCheck = r.cpuMs / r.checks;
-          got[name].push({ ...r, perCheckMs: perCheck });
+          const r = await measureWatch(spec, name);
+          const perCheck = r.perCheckMs;
+          got[name].push(r);
           console.log(
             `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks, cpu ${r.cpuMs.toFixed(0)} ms: ${perCheck.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB`,
           );

@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -141,6 +142,93 @@ describe('the build', () => {
     expect(
       sources.filter((s) => /node_modules\/(zod\/v4\/classic|micromark|mdast|remark-|unified)/.test(s)),
     ).toEqual([]);
+  });
+
+  it('lints with the parse cache off from the parser bundle: no parser chunk, CEL, classic zod or server', async () => {
+    const seed = join(ROOT, 'bench/fixtures/004-production-checklist.md');
+    const sources = await loadedSources(['lint', seed], { GONOGO_CACHE: 'off' });
+    expect(sources).toContain('src/cli/commands/lint.ts');
+    expect(sources).toContain('src/app/parser-bundle.ts');
+    // The parser runs from dist/parser/read-checklist.cjs (not an ES module: the hook does not see it), and
+    // a checklist without check blocks loads no validator, CEL, kind, schema library's classic API or server.
+    const banned =
+      /node_modules\/(zod\/v4\/classic|@marcbachmann\/cel-js|hono|@hono|micromark|mdast|remark-|unified|yaml)\/|^src\/(markdown\/read-checklist|engine\/validate|checks\/(?!registry|kinds)|server\/)/;
+    expect(sources.filter((s) => banned.test(s))).toEqual([]);
+    // The bundle holds the parser and what it imports, and nothing of the server's (whose use of zod keeps
+    // every one of zod's locales live in the chunks).
+    const map = JSON.parse(readFileSync(join(out, 'parser/read-checklist.cjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    const bundled = map.sources.map((s) => relative(ROOT, resolve(out, 'parser', s)));
+    expect(bundled).toContain('src/markdown/read-checklist.ts');
+    expect(
+      bundled.filter((s) => /node_modules\/(hono|@hono|@marcbachmann)\/|^src\/(server|engine)\//.test(s)),
+    ).toEqual([]);
+    expect(bundled.filter((s) => /zod\/v4\/locales\/(?!en\.js)/.test(s))).toEqual([]);
+  });
+
+  it('compiles the parser bundle from the code cache the build wrote for this Node', async () => {
+    const cache = pathToFileURL(join(out, 'app/code-cache.js')).href;
+    const script = `const { loadBundle } = await import(${JSON.stringify(cache)});
+console.log(loadBundle(${JSON.stringify(join(out, 'parser/read-checklist.cjs'))}).cache);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+    expect(stdout.trim()).toBe('used');
+  });
+
+  it('lints alike from the parser bundle and, without it, from the parser module', async () => {
+    writeFileSync(
+      join(dir, 'problems.md'),
+      [
+        '---',
+        'environments:',
+        '  prod: { URL: "https://x.example" }',
+        'bogus: 1',
+        '---',
+        '# Problems',
+        '## A',
+        '- [ ] up',
+        '  ```check',
+        '  http: ${URL}/health',
+        '  expect: status ==',
+        '  ```',
+        '- [ ] port',
+        '  ```check',
+        '  tcp: nohost',
+        '  ```',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'unparsable.md'),
+      '# Bad\n## A\n- [ ] x\n  ```check\n  env: HOME\n  timeout: 5 parsecs\n  ```\n',
+    );
+    const files = [
+      join(ROOT, 'bench/fixtures/004-production-checklist.md'),
+      join(ROOT, 'src/cli/commands/lint.fixture.md'),
+      join(ROOT, 'examples/enterprise-go-live.md'),
+      'problems.md',
+      'unparsable.md',
+    ];
+    const lintAll = async () => {
+      const outputs = [];
+      for (const file of files) {
+        for (const format of ['text', 'json']) {
+          outputs.push(await built(['lint', file, '--format', format], { GONOGO_CACHE: 'off' }));
+        }
+      }
+      return outputs;
+    };
+    const fromBundle = await lintAll();
+    expect(fromBundle.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0, 2, 2, 2, 2]);
+    expect(fromBundle[6]!.stderr).toContain('problems.md:11:11: a/up: expect[0]:');
+    expect(fromBundle[8]!.stderr).toContain('unparsable.md:6:12: timeout:');
+    const bundle = join(out, 'parser/read-checklist.cjs');
+    renameSync(bundle, `${bundle}.away`);
+    try {
+      expect(await lintAll()).toEqual(fromBundle);
+    } finally {
+      renameSync(`${bundle}.away`, bundle);
+    }
   });
 
   it('lists every command of commands.ts', async () => {

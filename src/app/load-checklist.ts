@@ -8,6 +8,7 @@ import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
+import { readWithBundle } from './parser-bundle.js';
 
 /**
  * Read, repair, parse and validate a checklist file: the one loading path of the CLI and the server.
@@ -50,24 +51,33 @@ export async function loadChecklistFile(
   if (cached?.valid) return cached.checklist;
   let checklist = cached?.checklist;
   if (!checklist) {
+    const input = { bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) };
     // Only the worker's launcher: a long checklist is parsed in a worker, which loads the parser.
-    const { readChecklistAsync } = await import('../markdown/read-in-worker.js');
-    checklist = await readChecklistAsync(
-      { bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) },
-      opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
-    );
+    const { readChecklistAsync, WORKER_CHARS } = await import('../markdown/read-in-worker.js');
+    // A short one is parsed in this thread, by the build's parser bundle when there is one (it loads
+    // with V8's code cache: parser-bundle.ts), else by the parser's module.
+    const here = bytes.byteLength <= (opts.workerChars ?? WORKER_CHARS);
+    checklist =
+      (here ? readWithBundle(codeRoot(), input) : undefined) ??
+      (await readChecklistAsync(
+        input,
+        opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
+      ));
   }
-  // The validator (and the CEL and schema libraries under it) loads only when something is validated.
-  const [{ validateChecks }] = await Promise.all([
-    import('../engine/validate.js'),
-    opts.registry.load?.(checkKinds(checklist)),
-  ]);
-  const errors = validateChecks(checklist, opts.registry);
+  // The validator (and the CEL and schema libraries under it) loads only when there are checks to
+  // validate: a checklist without check blocks has nothing for it to judge.
+  const kindsUsed = checkKinds(checklist);
+  const errors = kindsUsed.length === 0 ? [] : await validate(checklist, kindsUsed, opts.registry);
   if (cache && key && (!cached || errors.length === 0)) {
     await writeCached(cache, key, { checklist, valid: errors.length === 0 });
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return checklist;
+}
+
+async function validate(checklist: Checklist, kinds: string[], registry: KindRegistry) {
+  const [{ validateChecks }] = await Promise.all([import('../engine/validate.js'), registry.load?.(kinds)]);
+  return validateChecks(checklist, registry);
 }
 
 async function readInput(file: string, what: string): Promise<Buffer> {

@@ -40,6 +40,53 @@ export interface PreparedCheck {
   runner?: { label: string; job: RunnerJob };
 }
 
+/**
+ * What a run parses once and shares between its checks: the options of a kind given none. Most checks of
+ * a long checklist give their kind no options of its own, and parsing `{}` again for each of 5,000 items
+ * gives 5,000 equal values (zod and the kind's transform cost more than the rest of preparing an item).
+ * The shared value is frozen: `run()` and `hostKey()` only read their options. One per run (the schemas
+ * are pure, but a run's memo goes with it).
+ */
+export interface PrepareMemo {
+  readonly noOptions: Map<AnyDefinition, unknown>;
+}
+
+export function prepareMemo(): PrepareMemo {
+  return { noOptions: new Map() };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
+    return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
+/**
+ * The kind's options parsed: from the run's memo when the check gives none and the kind's schema took
+ * `{}` before, else parsed (and remembered when they are none).
+ */
+function parseOptions(
+  def: AnyDefinition,
+  options: unknown,
+  memo: PrepareMemo | undefined,
+): { success: true; data: unknown } | { success: false; error: z.ZodError } {
+  const none = memo !== undefined && isEmptyObject(options);
+  if (none && memo.noOptions.has(def)) return { success: true, data: memo.noOptions.get(def) };
+  const parsed = def.options.safeParse(options ?? {});
+  if (none && parsed.success) memo.noOptions.set(def, deepFreeze(parsed.data));
+  return parsed;
+}
+
 /** Keys a (possibly wrapped) zod object schema accepts, to list them when an option is unknown. */
 export function schemaKeys(schema: unknown): string[] | undefined {
   let s = schema as { _zod?: { def: { type: string; in?: unknown; innerType?: unknown } } } | undefined;
@@ -86,12 +133,14 @@ export function expectationsOf(spec: CheckSpec, def: AnyDefinition): string[] {
 
 /**
  * Prepare one item's check for `environment`. Returns the prepared check, or the `error` outcome that
- * explains why it cannot run (unset variable, bad option after expansion, unknown kind...).
+ * explains why it cannot run (unset variable, bad option after expansion, unknown kind...). `memo`: what
+ * the run's checks share (see PrepareMemo); without it every check parses its own options.
  */
 export function prepareCheck(
   item: Item & { check: CheckSpec },
   registry: KindRegistry,
   source: ExpansionSource,
+  memo?: PrepareMemo,
 ): { check: PreparedCheck } | { outcome: CheckOutcome } {
   const spec = item.check;
   // The run's secret environment values (one map, so one matcher, shared by every check that adds none).
@@ -115,7 +164,7 @@ export function prepareCheck(
   }
   const t = def.target.safeParse(target);
   if (!t.success) return fail(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
-  const o = def.options.safeParse(options ?? {});
+  const o = parseOptions(def, options, memo);
   if (!o.success) return fail(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));
 
   const conditions: Condition[] = [];

@@ -5,7 +5,7 @@ import type { CheckOutcome } from '../model/state.js';
 import { decide, type Evaluation } from '../model/verdict.js';
 import type { KindRegistry } from './check.js';
 import { executeChecks, pause } from './execute.js';
-import { type PreparedCheck, prepareCheck } from './prepare.js';
+import { type PreparedCheck, prepareCheck, prepareMemo } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
 import type { RunnerDispatch } from './runners.js';
 import type { RunRecord, Store } from './store.js';
@@ -113,8 +113,9 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
     }
   };
 
+  const memo = prepareMemo();
   for (const item of runnable) {
-    const p = prepareCheck(item, opts.registry, source);
+    const p = prepareCheck(item, opts.registry, source, memo);
     if ('outcome' in p) {
       // A check that cannot run (bad target, unset variable) still shows in the trace, as an error.
       const attrs = { ...common, [ATTR.item]: item.id, [ATTR.kind]: item.check.kind };

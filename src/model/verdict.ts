@@ -161,8 +161,27 @@ function latestByItem<T extends { item: string; at: string }>(records: readonly 
   return out;
 }
 
-const isExpired = (expiresAt: string | undefined, now: Date) =>
-  expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
+/**
+ * The clock as `decide` reads it: every comparison with the current time goes through `reached`, which
+ * notes the earliest instant still ahead, so the caller learns when the same inputs could next give a
+ * different evaluation (an expiry, a due date passing, the launch).
+ */
+class VerdictClock {
+  /** The earliest instant (epoch ms) compared with and not reached yet; Infinity when none. */
+  next = Number.POSITIVE_INFINITY;
+  constructor(readonly ms: number) {}
+
+  /** Whether the instant `at` (epoch ms; NaN never is) has been reached. */
+  reached(at: number): boolean {
+    if (at <= this.ms) return true;
+    if (at < this.next) this.next = at;
+    return false;
+  }
+
+  expired(expiresAt: string | undefined): boolean {
+    return expiresAt !== undefined && this.reached(Date.parse(expiresAt));
+  }
+}
 
 /**
  * The verdict rule (DESIGN.md): GO iff every blocking item is pass, waived or skipped, and every
@@ -171,7 +190,18 @@ const isExpired = (expiresAt: string | undefined, now: Date) =>
  * @example decide({ checklist, environment: 'production', outcomes: new Map(), attestations: [], waivers: [], signoffs: [], now: new Date() }).verdict
  */
 export function decide(inputs: VerdictInputs): Evaluation {
-  const { checklist, environment, now } = inputs;
+  return decideUntil(inputs).evaluation;
+}
+
+/**
+ * `decide`, and until when its evaluation holds: `until` is the earliest instant (epoch ms) after
+ * `inputs.now` at which a clock comparison of the rule changes its answer (a waiver or attestation
+ * expiring, a due date passing, the launch date reached); Infinity when none is ahead. Until then the
+ * same inputs give the same evaluation, so a caller may keep it (the server's preflight answers do).
+ */
+export function decideUntil(inputs: VerdictInputs): { evaluation: Evaluation; until: number } {
+  const { checklist, environment } = inputs;
+  const clock = new VerdictClock(inputs.now.getTime());
   const inEnv = <T extends { environment: string; checklist: string }>(r: T) =>
     r.environment === environment && r.checklist === checklist.id;
   const attestations = latestByItem(inputs.attestations.filter(inEnv));
@@ -190,7 +220,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
   const summary = emptySummary();
   const afterLaunch: string[] = [];
   const launchAt = checklist.launch ? Date.parse(`${checklist.launch}T00:00:00Z`) : Number.NaN;
-  const launched = !Number.isNaN(launchAt) && now.getTime() >= launchAt;
+  const launched = !Number.isNaN(launchAt) && clock.reached(launchAt);
   // Sign-off slots are evaluated last: whether a sign-off counts can depend on the evidence digest
   // (policy.resign_on_change), which is taken over every other item.
   const evaluateItem = (item: Item): EvaluatedItem => {
@@ -225,7 +255,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
       status = outcome?.status ?? 'pending';
       message = outcome?.message ?? (outcome ? '' : 'not run yet');
       observed = outcome?.observed ?? null;
-    } else if (attestation && !isExpired(attestation.expiresAt, now)) {
+    } else if (attestation && !clock.expired(attestation.expiresAt)) {
       if (item.kind === 'field' && !attestation.value) {
         status = 'pending';
         message = 'attested without a value; this field needs --value';
@@ -250,7 +280,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
     }
 
     if (waiver && status !== 'pass' && status !== 'skipped') {
-      if (!isExpired(waiver.expiresAt, now)) {
+      if (!clock.expired(waiver.expiresAt)) {
         message = `waived until ${waiver.expiresAt} (${waiver.owner}): ${waiver.reason}; real status ${status}${message ? `: ${message}` : ''}`;
         status = 'waived';
       } else {
@@ -263,7 +293,8 @@ export function decide(inputs: VerdictInputs): Evaluation {
     const overdue =
       due !== null &&
       !NON_BLOCKING_STATUSES.has(status) &&
-      Date.parse(`${due}T23:59:59.999Z`) < now.getTime();
+      // Overdue from the first millisecond after the due day.
+      clock.reached(Date.parse(`${due}T23:59:59.999Z`) + 1);
 
     summary[status] += 1;
     // The program after the launch is tracked (due, overdue), never a reason to hold the launch.
@@ -346,7 +377,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
   }
 
   const blocked = reasons.some(isBlockingReason);
-  return {
+  const evaluation: Evaluation = {
     verdict: blocked ? 'NO-GO' : 'GO',
     environment,
     items,
@@ -357,6 +388,7 @@ export function decide(inputs: VerdictInputs): Evaluation {
     afterLaunch,
     launched,
   };
+  return { evaluation, until: clock.next };
 }
 
 /**

@@ -161,14 +161,15 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     const { checklist } = gate.checklist(c.req.valid('param').id);
     const q = c.req.valid('query');
     const environment = gate.environment(checklist, q.env);
-    const report = await preflightFor(
+    const answer = await preflightFor(
       gate,
       p,
       { checklist, environment },
       q.max_age,
       config.preflightMaxAgeMs,
     );
-    return c.json(report, 200);
+    // The report's JSON as the gate keeps it (serialised once per state and expiry, not per request).
+    return c.body(answer.json, 200, { 'Content-Type': 'application/json' });
   });
 
   api.openapi(routes.createAttestation, async (c) => {

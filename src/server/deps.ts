@@ -12,6 +12,11 @@ export interface ServerConfig {
   preflightMaxAgeMs: number;
   /** How long a preflight answer from stored state is reused (0 disables); this server's writes clear it. */
   preflightCacheMs: number;
+  /**
+   * How long a rendered dashboard page is reused at most (0 disables): this server's writes and the
+   * shown state's next expiry drop it sooner; relative times and other processes' writes lag at most this.
+   */
+  pageCacheMs: number;
   /** Requests per minute per token (or per client address when unauthenticated); 0 disables. */
   requestsPerMinute: number;
   /** Failed authentications per 10 minutes per client address before it gets 429; 0 disables. */
@@ -30,6 +35,7 @@ export interface ServerConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   preflightMaxAgeMs: 5 * 60_000,
   preflightCacheMs: 1000,
+  pageCacheMs: 1000,
   requestsPerMinute: 600,
   authFailuresPer10Min: 10,
   bodyLimitBytes: 64 * 1024,

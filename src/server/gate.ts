@@ -33,12 +33,12 @@ export class Gate {
   /** The context the API, the dashboard and the watch loop run use cases in. */
   readonly useCases: UseCaseContext;
   private readonly inFlight = new Map<string, Promise<RunResult>>();
-  private readonly answers = new Map<
-    string,
-    { until: number; finishedAt: string; answer: Promise<RunReport> }
-  >();
-  /** What stored evaluations read, per checklist and environment, until the next state change. */
-  private readonly facts = new Map<string, { until: number; facts: Promise<StoredFacts> }>();
+  /**
+   * What stored evaluations read, per checklist and environment, until the next state change (or
+   * `preflightCacheMs` of wall time, for changes made by other processes), with the preflight answer
+   * made from it while no expiry has passed.
+   */
+  private readonly facts = new Map<string, KeptFacts>();
   private readonly cacheMs: number;
 
   constructor(
@@ -54,11 +54,8 @@ export class Gate {
       changes,
       ...(deps.runners ? { runners: deps.runners } : {}),
     };
-    changes.subscribe((change) => {
-      if (change.checklist !== undefined) this.invalidate(change.checklist);
-      // Any change moves the audit head every report names: no kept read survives it.
-      this.facts.clear();
-    });
+    // Any change moves the audit head every report names: no kept read or answer survives it.
+    changes.subscribe(() => this.facts.clear());
   }
 
   /** The loaded checklist with this id; 404 when unknown, 409 when its file does not load. */
@@ -97,30 +94,71 @@ export class Gate {
     environment: string,
     known?: { latest: RunRecord | undefined; latestTampered?: TamperedRow[] },
   ): Promise<StoredEvaluation> {
-    const input = {
-      checklist,
-      environment,
-      ...(known ? { latest: known.latest, latestTampered: known.latestTampered ?? [] } : {}),
-    };
-    const facts = known ? await loadStoredFacts(this.useCases, input) : await this.#facts(input);
+    const facts = known
+      ? await loadStoredFacts(this.useCases, {
+          checklist,
+          environment,
+          latest: known.latest,
+          latestTampered: known.latestTampered ?? [],
+        })
+      : await this.#kept(checklist, environment).facts;
     const stored = evaluateFacts(this.useCases, checklist, environment, facts);
     this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
   }
 
-  #facts(input: { checklist: Checklist; environment: string }): Promise<StoredFacts> {
-    if (this.cacheMs <= 0) return loadStoredFacts(this.useCases, input);
-    const key = `${input.checklist.id}\u0000${input.environment}`;
+  /**
+   * The stored verdict as the preflight API sends it (what `evaluate` would answer, as JSON). The
+   * answer is made once per read of the store and kept until the earliest instant at which the verdict
+   * could change with time (`StoredEvaluation.until`: an expiry, a due date, the launch); only its
+   * `at` is the time of each call. Concurrent first callers share one read and one evaluation.
+   */
+  async storedAnswer(checklist: Checklist, environment: string): Promise<PreflightAnswer> {
+    return (await this.#answer(checklist, environment)).answer;
+  }
+
+  /** The kept reads of this checklist and environment, made now when there are none (single flight). */
+  #kept(checklist: Checklist, environment: string): KeptFacts {
+    const input = { checklist, environment };
+    if (this.cacheMs <= 0)
+      return { until: 0, digest: checklist.digest, facts: loadStoredFacts(this.useCases, input) };
+    const key = `${checklist.id}\u0000${environment}`;
     const kept = this.facts.get(key);
-    if (kept && kept.until > Date.now()) return kept.facts;
-    const facts = loadStoredFacts(this.useCases, input);
-    const entry = { until: Date.now() + this.cacheMs, facts };
+    // A reload of the checklist file (a new digest) is evaluated against the new items at once.
+    if (kept && kept.until > Date.now() && kept.digest === checklist.digest) return kept;
+    const entry: KeptFacts = {
+      until: Date.now() + this.cacheMs,
+      digest: checklist.digest,
+      facts: loadStoredFacts(this.useCases, input),
+    };
     if (this.facts.size >= 1000) this.facts.clear();
     this.facts.set(key, entry);
-    facts.catch(() => {
+    entry.facts.catch(() => {
       if (this.facts.get(key) === entry) this.facts.delete(key);
     });
-    return facts;
+    return entry;
+  }
+
+  /** The kept answer of this checklist and environment, evaluated again once its `until` has passed. */
+  async #answer(
+    checklist: Checklist,
+    environment: string,
+  ): Promise<{ answer: PreflightAnswer; latest: RunRecord | undefined }> {
+    const kept = this.#kept(checklist, environment);
+    const facts = await kept.facts;
+    const now = this.deps.now();
+    let made = kept.answer;
+    if (!made || made.until <= now.getTime()) {
+      const stored = evaluateFacts({ ...this.useCases, now: () => now }, checklist, environment, facts);
+      this.metrics.observeEvaluation(checklist, stored.evaluation);
+      made = { until: stored.until, latest: stored.latest, ...splitReport(stored.report) };
+      kept.answer = made;
+    }
+    const { verdict, head, tail } = made;
+    return {
+      answer: { verdict, json: `${head}${JSON.stringify(now.toISOString())}${tail}` },
+      latest: made.latest,
+    };
   }
 
   /**
@@ -158,9 +196,8 @@ export class Gate {
 
   /**
    * The preflight verdict: from stored state when the latest run of this digest finished within
-   * `maxAgeMs`, else after running the checks (as `actor`). Stored answers are reused for
-   * `preflightCacheMs` (a CI fleet polling the gate costs one evaluation per interval); every state
-   * change announced by the use cases clears them.
+   * `maxAgeMs`, else after running the checks (as `actor`). The stored answer is `storedAnswer`'s (kept
+   * per read of the store until the next state change or expiry); concurrent callers share it.
    */
   preflight(
     checklist: Checklist,
@@ -168,12 +205,12 @@ export class Gate {
     maxAgeMs: number,
     trigger: string,
     actor: Actor,
-  ): Promise<RunReport> {
+  ): Promise<PreflightAnswer> {
     const attributes = { [ATTR.checklist]: checklist.id, [ATTR.environment]: environment };
     return inSpan('gonogo.preflight', attributes, async (span) => {
-      const { report, ran } = await this.#preflight(checklist, environment, maxAgeMs, trigger, actor);
-      span.setAttributes({ [ATTR.verdict]: report.verdict, 'gonogo.preflight.ran_checks': ran });
-      return report;
+      const { answer, ran } = await this.#preflight(checklist, environment, maxAgeMs, trigger, actor);
+      span.setAttributes({ [ATTR.verdict]: answer.verdict, 'gonogo.preflight.ran_checks': ran });
+      return answer;
     });
   }
 
@@ -183,34 +220,47 @@ export class Gate {
     maxAgeMs: number,
     trigger: string,
     actor: Actor,
-  ): Promise<{ report: RunReport; ran: boolean }> {
-    const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
+  ): Promise<{ answer: PreflightAnswer; ran: boolean }> {
+    const { answer, latest } = await this.#answer(checklist, environment);
     const fresh = (finishedAt: string) => this.deps.now().getTime() - Date.parse(finishedAt) <= maxAgeMs;
-    const cached = this.answers.get(key);
-    if (cached && cached.until > Date.now() && fresh(cached.finishedAt))
-      return { report: await cached.answer, ran: false };
-
-    const { run: latest, tampered } = await this.deps.store.checkedLatestRun(checklist.id, environment);
-    if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt)) {
-      const answer = this.evaluate(checklist, environment, { latest, latestTampered: tampered }).then(
-        (r) => r.report,
-      );
-      if (this.cacheMs > 0) {
-        // Concurrent callers share the evaluation in flight as well as its result.
-        const entry = { until: Date.now() + this.cacheMs, finishedAt: latest.finishedAt, answer };
-        this.answers.set(key, entry);
-        answer.catch(() => {
-          if (this.answers.get(key) === entry) this.answers.delete(key);
-        });
-      }
-      return { report: await answer, ran: false };
-    }
-    return { report: (await this.run(checklist, environment, trigger, actor)).report, ran: true };
+    if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt))
+      return { answer, ran: false };
+    const { report } = await this.run(checklist, environment, trigger, actor);
+    return { answer: { verdict: report.verdict, json: JSON.stringify(report) }, ran: true };
   }
+}
 
-  /** Forget stored answers of a checklist (subscribed to the use cases' change signal). */
-  invalidate(checklistId: string): void {
-    for (const key of this.answers.keys())
-      if (key.startsWith(`${checklistId}\u0000`)) this.answers.delete(key);
-  }
+/** A preflight answer: its verdict and the report as the API sends it (JSON). */
+export interface PreflightAnswer {
+  verdict: RunReport['verdict'];
+  json: string;
+}
+
+/** Store reads kept for evaluations, and the answer made from them while it holds. */
+interface KeptFacts {
+  /** Wall-clock end of the reads' reuse (changes by other processes show within this). */
+  until: number;
+  digest: string;
+  facts: Promise<StoredFacts>;
+  answer?: {
+    until: number;
+    verdict: RunReport['verdict'];
+    latest: RunRecord | undefined;
+    head: string;
+    tail: string;
+  };
+}
+
+/**
+ * A report's JSON cut around its `at` (the fourth key): `head + JSON.stringify(at) + tail` is exactly
+ * `JSON.stringify(report)` with that `at`.
+ */
+export function splitReport(report: RunReport): {
+  verdict: RunReport['verdict'];
+  head: string;
+  tail: string;
+} {
+  const { verdict, environment, checklist, at: _at, ...rest } = report;
+  const head = `${JSON.stringify({ verdict, environment, checklist }).slice(0, -1)},"at":`;
+  return { verdict, head, tail: `,${JSON.stringify(rest).slice(1)}` };
 }

@@ -138,8 +138,8 @@ export function serviceSeries(registry: Registry, sources: MetricSources): Servi
         else if (outcome === 'lost') losses.inc();
         else leaseErrors.inc();
       },
-      slot(what, outcome) {
-        slots.inc({ what, outcome });
+      slot(what, outcome, count = 1) {
+        slots.inc({ what, outcome }, count);
       },
       delivery(event, targetKind, outcome) {
         if (outcome === 'retrying') retries.inc({ event, target_kind: targetKind });
@@ -152,8 +152,20 @@ export function serviceSeries(registry: Registry, sources: MetricSources): Servi
         append.observe(seconds);
       },
       samplesAdded(added) {
-        for (const s of added)
-          samples.inc({ checklist: s.checklist, environment: s.environment, result: s.ok ? 'pass' : 'fail' });
+        // One increment per label set, not per sample: a tick stores hundreds of one checklist.
+        const counts = new Map<
+          string,
+          { labels: Record<'checklist' | 'environment' | 'result', string>; n: number }
+        >();
+        for (const s of added) {
+          const result = s.ok ? 'pass' : 'fail';
+          const key = `${s.checklist}\u0000${s.environment}\u0000${result}`;
+          const c = counts.get(key);
+          if (c) c.n++;
+          else
+            counts.set(key, { labels: { checklist: s.checklist, environment: s.environment, result }, n: 1 });
+        }
+        for (const { labels, n } of counts.values()) samples.inc(labels, n);
       },
     },
     parseCache(hit) {

@@ -1,9 +1,8 @@
-import type { RunReport } from '../engine/report.js';
 import type { Checklist } from '../model/checklist.js';
 import { parseDuration } from '../model/duration.js';
 import { type Actor, serviceActor } from '../usecases/index.js';
 import { roleAtLeast } from './auth.js';
-import type { Gate } from './gate.js';
+import type { Gate, PreflightAnswer } from './gate.js';
 
 /**
  * The preflight answer for `p`. Operators and above get the gate's preflight: stored state when the
@@ -17,11 +16,10 @@ export async function preflightFor(
   target: { checklist: Checklist; environment: string },
   requested: string | undefined,
   defaultMs: number,
-): Promise<RunReport> {
+): Promise<PreflightAnswer> {
   // Parsed for everyone, so a bad max_age is a 400 whatever the role.
   const maxAgeMs = requested !== undefined ? parseDuration(requested, 'max_age') : defaultMs;
-  if (!roleAtLeast(p.role, 'operator'))
-    return (await gate.evaluate(target.checklist, target.environment)).report;
+  if (!roleAtLeast(p.role, 'operator')) return gate.storedAnswer(target.checklist, target.environment);
   // A stale answer is refreshed by the service on the operator's behalf.
   const trigger = `api:${p.name}`;
   return gate.preflight(target.checklist, target.environment, maxAgeMs, trigger, serviceActor(trigger));

@@ -30,16 +30,21 @@ export interface StoreAdapter {
   /** Install triggers that refuse UPDATE, DELETE (and TRUNCATE) on `audit_events`. */
   appendOnlyGuard(db: Kysely<unknown>): Promise<void>;
   /**
-   * The rows of a compiled read as arrays (columns in the order selected), on `trx`'s connection. For
-   * the hot paths that read every row (`audit verify`): there, building an object per row costs more
-   * than the database's own work. SQLite reads through the native statement in raw mode.
+   * Run `work` on one read-only, repeatable-read snapshot, with `select` returning a compiled read's rows
+   * as arrays (columns in the order selected). For the hot path that reads every row (`audit verify`):
+   * there, building an object per row costs more than the database's own work. SQLite reads through
+   * the native statement in raw mode inside a deferred transaction; PostgreSQL on one pooled connection
+   * in a `repeatable read, read only` transaction, rows in pg's array mode.
    */
-  selectArrays(trx: Transaction<Database>, query: CompiledQuery): Promise<unknown[][]>;
+  readSnapshot<T>(work: (select: SelectArrays) => Promise<T>): Promise<T>;
   /** Connection pool usage now (PostgreSQL); absent on SQLite, which has no pool. */
   poolUsage?(): { total: number; idle: number; waiting: number };
   /** Turn a driver error into a message that says what to do (never including a password). */
   describeError(err: unknown): string;
 }
+
+/** A compiled read's rows as arrays, columns in the order selected (StoreAdapter.readSnapshot). */
+export type SelectArrays = (query: CompiledQuery) => Promise<unknown[][]>;
 
 /**
  * Bound parameters per INSERT: under every backend's limit (SQLite 32,766, PostgreSQL 65,535), so a

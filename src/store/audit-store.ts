@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { BoundEvents, checkStateRows, pagesOf, VERIFY_PAGE } from './verify-state.js';
+import { pagesOf, StateRowsCheck, VERIFY_PAGE } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
 /** A stored row as a chained event; data that is not JSON any more can only mean an edit. */
@@ -79,43 +79,42 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
     async verifyAudit(opts = {}) {
       const witness = opts.head;
       // One read-only snapshot: a consistent chain even while other processes append.
-      const snapshot = db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only');
-      return snapshot.execute(async (trx) => {
+      return adapter.readSnapshot(async (select) => {
         let prev: { seq: number; hash: string } | undefined;
         let count = 0;
         let witnessed: string | undefined;
         const mode = { spliced: true };
-        // The events state rows are bound to, kept as read to check the rows once the chain holds.
-        const bound = new BoundEvents();
-        const page = (after: number) =>
-          trx
+        // State rows are read beside the chain in seq order and checked as their events are verified;
+        // what they find counts only if the whole chain holds.
+        const state = new StateRowsCheck(db, select);
+        const page = (last: readonly unknown[] | undefined) =>
+          db
             .selectFrom('audit_events')
             .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
-            .where('seq', '>', after)
+            .$if(last !== undefined, (q) => q.where('seq', '>', Number(last![0])))
             .orderBy('seq')
             .limit(VERIFY_PAGE)
             .compile();
-        for await (const rows of pagesOf(adapter, trx, page)) {
+        for await (const rows of pagesOf(select, page)) {
+          await state.reach(Number(rows[rows.length - 1]![0]));
           for (const r of rows) {
             const stored = storedOf(r);
             const bad = checkStoredLink(prev, stored, mode);
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
             count += 1;
             prev = { seq: stored.seq, hash: stored.hash };
-            bound.add(stored);
+            state.event(stored);
             if (witness && prev.seq === witness.seq) witnessed = stored.hash;
           }
         }
-        const headRow = await trx
-          .selectFrom('audit_head')
-          .select(['seq', 'hash'])
-          .where('id', '=', 1)
-          .executeTakeFirst();
-        const head = headRow ? { seq: Number(headRow.seq), hash: headRow.hash } : undefined;
+        const [headRow] = await select(
+          db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).compile(),
+        );
+        const head = headRow ? { seq: Number(headRow[0]), hash: headRow[1] as string } : undefined;
         const bad = checkHead(prev, head);
         if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
         const witnessCheck = witness ? checkWitness(witness, witnessed, prev) : undefined;
-        const tampered = await checkStateRows(adapter, trx, bound);
+        const tampered = await state.finish();
         const ok = tampered.length === 0 && (witnessCheck?.ok ?? true);
         return {
           ok,

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { StoreAdapter } from './adapter.js';
 import { policyTokensMigration } from './policy-tokens-migration.js';
 import { runnerLabelsMigration } from './runner-labels-migration.js';
+import { BOUND_TABLES } from './state-binding.js';
 import { stateBoundMigration } from './state-bound-migration.js';
 import { watchMigration } from './watch-migration.js';
 
@@ -160,6 +161,7 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
     '003_state_bound': stateBoundMigration,
     '004_policy_tokens': policyTokensMigration,
     '005_runner_labels': runnerLabelsMigration,
+    '006_bound_rows_by_seq': boundRowsBySeqMigration,
   };
 }
 
@@ -182,3 +184,15 @@ export async function migrateToLatest(adapter: StoreAdapter): Promise<void> {
     throw new Error(failed ? `schema migration ${failed} failed: ${why}` : why);
   }
 }
+
+/**
+ * 006: each bound table indexed by (seq, id), the order `audit verify` reads its rows in beside the
+ * chain (verify-state.ts): each row is met as the walk reaches its event, with nothing of the chain kept.
+ */
+const boundRowsBySeqMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const table of BOUND_TABLES) {
+      await db.schema.createIndex(`${table}_by_seq`).on(table).columns(['seq', 'id']).execute();
+    }
+  },
+};

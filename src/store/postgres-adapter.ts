@@ -3,6 +3,7 @@ import {
   Kysely,
   type Kysely as KyselyType,
   PostgresDialect,
+  type PostgresPool,
   sql,
 } from 'kysely';
 import type { StoreAdapter } from './adapter.js';
@@ -20,8 +21,9 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
   const { default: pg } = await import('pg');
   const location = maskUrl(url);
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'gonogo' });
+  const connections = resilientPool(pool, POOL_SIZE, describe);
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: resilientPool(pool, POOL_SIZE, describe) }),
+    dialect: new PostgresDialect({ pool: connections as unknown as PostgresPool }),
   });
   return {
     dialect: 'postgres',
@@ -33,8 +35,30 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
     async lockKey(trx, key) {
       await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
     },
-    async selectArrays(trx, query) {
-      return (await trx.executeQuery(query)).rows.map((row) => Object.values(row as object));
+    async readSnapshot(work) {
+      // One connection of the pool, outside Kysely: its reads ask pg for arrays, not an object per row.
+      const client = await connections.connect();
+      // Reads go out one at a time, in the order asked (a page read ahead waits behind the one before):
+      // pg refuses to queue queries on a busy client itself.
+      let tail: Promise<unknown> = Promise.resolve();
+      try {
+        await client.query('begin isolation level repeatable read read only', []);
+        const out = await work((query) => {
+          const rows = tail.then(() => client.queryArrays(query.sql, query.parameters));
+          tail = rows.catch(() => {});
+          return rows;
+        });
+        await tail;
+        await client.query('commit', []);
+        return out;
+      } catch (err) {
+        // A read failed (or the work threw): end the snapshot; a lost connection is released as broken.
+        await tail;
+        await client.query('rollback', []).catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     bool: (value) => value,

@@ -1,5 +1,4 @@
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { StoreInputError, StoreUnavailableError } from '../engine/store.js';
 
 /** Socket errors and SQLSTATEs that mean "the server or the connection went away", not "bad query". */
@@ -53,7 +52,7 @@ const SAFE_FIRST = /^\s*(begin|start transaction|select)\b/i;
  *   it runs on another connection: nothing had happened yet, and the pool flushes its dead clients
  *   without failing a request.
  */
-export function resilientPool(pool: Pool, max: number, describe: (err: unknown) => string): PostgresPool {
+export function resilientPool(pool: Pool, max: number, describe: (err: unknown) => string): ResilientPool {
   pool.on('error', () => {});
   pool.on('connect', (client: PoolClient) => {
     client.on('error', () => {});
@@ -67,34 +66,52 @@ export function resilientPool(pool: Pool, max: number, describe: (err: unknown) 
       let client: PoolClient | undefined = await connect();
       let fresh = true;
       let broken: Error | undefined;
-      const checkedOut = {
-        async query(sql: string, parameters: readonly unknown[]) {
-          for (let attempt = 1; ; attempt++) {
-            if (!client) throw new StoreUnavailableError('the connection to PostgreSQL was lost; retry');
-            try {
-              const result = await client.query(sql, parameters as unknown[]);
-              fresh = false;
-              return result;
-            } catch (err) {
-              if (!isGone(err)) throw translate(err, describe);
-              const retry = fresh && attempt <= max && SAFE_FIRST.test(sql);
-              if (!retry) {
-                broken = err as Error;
-                throw translate(err, describe);
-              }
-              client.release(err as Error);
-              client = undefined;
-              client = await connect();
+      const run = async <R>(sql: string, send: (c: PoolClient) => Promise<R>): Promise<R> => {
+        for (let attempt = 1; ; attempt++) {
+          if (!client) throw new StoreUnavailableError('the connection to PostgreSQL was lost; retry');
+          try {
+            const result = await send(client);
+            fresh = false;
+            return result;
+          } catch (err) {
+            if (!isGone(err)) throw translate(err, describe);
+            const retry = fresh && attempt <= max && SAFE_FIRST.test(sql);
+            if (!retry) {
+              broken = err as Error;
+              throw translate(err, describe);
             }
+            client.release(err as Error);
+            client = undefined;
+            client = await connect();
           }
-        },
+        }
+      };
+      const checkedOut: ResilientClient = {
+        query: (sql, parameters) => run(sql, (c) => c.query(sql, parameters as unknown[])),
+        queryArrays: async (sql, parameters) =>
+          (await run(sql, (c) => c.query({ text: sql, values: parameters as unknown[], rowMode: 'array' })))
+            .rows as unknown[][],
         release() {
           client?.release(broken);
           client = undefined;
         },
       };
-      return checkedOut as unknown as PostgresPoolClient;
+      return checkedOut;
     },
     end: () => pool.end(),
   };
+}
+
+/** resilientPool: Kysely's pool (as PostgresPool), whose clients also read rows as arrays. */
+export interface ResilientPool {
+  connect(): Promise<ResilientClient>;
+  end(): Promise<void>;
+}
+
+/** A checked-out connection of resilientPool: Kysely's client, plus reads whose rows come as arrays. */
+export interface ResilientClient {
+  query(sql: string, parameters: readonly unknown[]): Promise<QueryResult>;
+  release(): void;
+  /** The rows as arrays (pg's `rowMode: 'array'`): no object per row. */
+  queryArrays(sql: string, parameters: readonly unknown[]): Promise<unknown[][]>;
 }

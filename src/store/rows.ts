@@ -1,4 +1,4 @@
-import { CompiledQuery, type Transaction } from 'kysely';
+import { type Compilable, CompiledQuery, type QueryResult, type Transaction } from 'kysely';
 import { StoreInputError } from '../engine/store.js';
 import { INSERT_MAX_PARAMETERS } from './adapter.js';
 import type { Database } from './schema.js';
@@ -64,43 +64,56 @@ function chunks<T>(rows: T[], columns: number): T[][] {
 export type Row = Record<string, string | number | boolean | null>;
 
 /**
- * Insert rows in as few chunks as the bound-parameter limit allows (see `chunks`). Kysely builds (and freezes) a node per value, which for a
- * 5,000-item run costs more than the database's own work; so the INSERT of a chunk is compiled once
- * per chunk size, and later chunks of that size run the same SQL with their own parameters. The reuse
- * is checked against Kysely's own parameters for the first chunk (one parameter per column and row,
- * in row order); if that ever does not hold, every chunk is compiled.
+ * SQL texts by query shape, kept by a store across calls (a Map per store, so per backend): `null`
+ * means the shape's parameters did not come out as expected and it is compiled every time.
+ */
+export type SqlTexts = Map<string, string | null>;
+
+/**
+ * Run the query `build` makes with `params`, compiling it only the first time its `shape` (a key that
+ * names everything but the parameter values: table, columns, row count, clauses) is seen. Kysely builds
+ * (and freezes) a node per value, which for hundreds of rows costs more than the database's own work;
+ * later queries of that shape run the same SQL with their own parameters. The reuse is checked against
+ * Kysely's own parameters for the first query (the same values, in the order of `params`); if that ever
+ * does not hold, the shape is compiled every time.
+ */
+export async function executeShaped<R>(
+  executor: Pick<Transaction<Database>, 'executeQuery'>,
+  texts: SqlTexts,
+  shape: string,
+  params: readonly unknown[],
+  build: () => Compilable<R>,
+): Promise<QueryResult<R>> {
+  const sqlText = texts.get(shape);
+  if (sqlText === undefined) {
+    const query = build().compile();
+    const same =
+      query.parameters.length === params.length && query.parameters.every((p, i) => p === params[i]);
+    texts.set(shape, same ? query.sql : null);
+    return executor.executeQuery(query);
+  }
+  if (sqlText === null) return executor.executeQuery(build().compile());
+  return executor.executeQuery(CompiledQuery.raw(sqlText, [...params]) as CompiledQuery<R>);
+}
+
+/**
+ * Insert rows in as few chunks as the bound-parameter limit allows (see `chunks`), each INSERT compiled
+ * once per chunk size (`executeShaped`): per call, or per store when the caller passes its `texts`.
  */
 export async function insertRows<T extends keyof Database & string>(
   trx: Transaction<Database>,
   table: T,
   rows: Row[],
+  texts: SqlTexts = new Map(),
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const compiled = new Map<number, string | null>();
+  const shape = `insert\u0000${table}\u0000${columns.join('\u0000')}\u0000`;
   for (const part of chunks(rows, columns.length)) {
     const params: unknown[] = [];
     for (const row of part) for (const column of columns) params.push(row[column]);
-    let sqlText = compiled.get(part.length);
-    if (sqlText === undefined) {
-      const query = trx
-        .insertInto(table)
-        .values(part as never)
-        .compile();
-      const same =
-        query.parameters.length === params.length && query.parameters.every((p, i) => p === params[i]);
-      sqlText = same ? query.sql : null;
-      compiled.set(part.length, sqlText);
-      await trx.executeQuery(query);
-      continue;
-    }
-    if (sqlText === null) {
-      await trx
-        .insertInto(table)
-        .values(part as never)
-        .execute();
-      continue;
-    }
-    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+    await executeShaped(trx, texts, `${shape}${part.length}`, params, () =>
+      trx.insertInto(table).values(part as never),
+    );
   }
 }

@@ -142,12 +142,27 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
     async lockKey() {
       // Likewise: one writer at a time already.
     },
-    async selectArrays(_trx, query) {
-      // The transaction holds the one connection this handle is: the read sees its snapshot.
-      return native
-        .prepare(query.sql)
-        .raw(true)
-        .all(...query.parameters) as unknown[][];
+    async readSnapshot(work) {
+      // A deferred read-only transaction holds the one connection this handle is: every read sees its
+      // snapshot. Each SQL text is prepared once per snapshot (its pages differ only in parameters), on
+      // statements of its own: raw mode is a statement's state, and Kysely's cached ones stay in object mode.
+      const prepared = new Map<string, { all(...params: readonly unknown[]): unknown }>();
+      return db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute(() =>
+          work(async (query) => {
+            let stmt = prepared.get(query.sql);
+            if (!stmt) {
+              stmt = native.prepare(query.sql).raw(true) as unknown as {
+                all(...params: readonly unknown[]): unknown;
+              };
+              prepared.set(query.sql, stmt);
+            }
+            return stmt.all(...query.parameters) as unknown[][];
+          }),
+        );
     },
     bool: (value) => (value ? 1 : 0),
     autoIdType: 'integer',

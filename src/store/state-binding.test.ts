@@ -95,7 +95,9 @@ describe.each(backends)('state binding on $name', ({ name, available, make }) =>
     }
     // Back to a store as 002 left it: no seq columns, 003 and the later ones not applied.
     await backend.raw(
-      `alter table attestations drop column seq; alter table waivers drop column seq;
+      `drop index attestations_by_seq; drop index waivers_by_seq; drop index signoffs_by_seq;
+       drop index runs_by_seq;
+       alter table attestations drop column seq; alter table waivers drop column seq;
        alter table signoffs drop column seq; alter table runs drop column seq;
        alter table signoffs drop column person; alter table signoffs drop column evidence;
        alter table tokens drop column person; alter table tokens drop column expires_at;

@@ -36,6 +36,9 @@ export const EVENT_OF = {
 
 export type BoundTable = keyof typeof EVENT_OF;
 
+/** The bound tables, in the order their tampered rows are reported. */
+export const BOUND_TABLES: readonly BoundTable[] = ['attestations', 'waivers', 'signoffs', 'runs'];
+
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
@@ -278,8 +281,22 @@ export function bindRows<T extends object>(
  */
 export function outcomesDigest(outcomes: readonly CheckOutcome[]): string {
   const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-  return `sha256:${createHash('sha256').update(canonicalJson(sorted), 'utf8').digest('hex')}`;
+  // The canonical JSON of the list, hashed as it is written: a list's canonical form is its items' forms
+  // between brackets, comma-separated, so no canonical copy of a whole 50,000-item run is ever held.
+  const hash = createHash('sha256');
+  let text = '[';
+  for (let i = 0; i < sorted.length; i++) {
+    text += `${i > 0 ? ',' : ''}${canonicalJson(sorted[i])}`;
+    if (text.length >= DIGEST_CHUNK) {
+      hash.update(text, 'utf8');
+      text = '';
+    }
+  }
+  hash.update(`${text}]`, 'utf8');
+  return `sha256:${hash.digest('hex')}`;
 }
+/** Text handed to the hash at a time by outcomesDigest. */
+const DIGEST_CHUNK = 64 * 1024;
 
 /** What a run row and its event must agree on. */
 export interface RunFacts {

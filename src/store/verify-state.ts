@@ -1,13 +1,14 @@
-import type { CompiledQuery, Transaction } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ChainedEvent, StoredEvent, TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import type { StoreAdapter } from './adapter.js';
+import type { SelectArrays } from './adapter.js';
 import { attestationData, runData, signoffData, waiverData } from './event-data.js';
 import type { Database } from './schema.js';
 import {
   attestationOfEvent,
   attestationOfRow,
+  BOUND_TABLES,
   type BoundTable,
   differingFields,
   EVENT_OF,
@@ -24,7 +25,6 @@ import {
 /** Rows read per query while verifying: a long log never sits in memory at once, and few round trips. */
 export const VERIFY_PAGE = 5000;
 
-type Trx = Transaction<Database>;
 type Row = Record<string, unknown>;
 type Data = Record<string, unknown>;
 type SimpleTable = Exclude<BoundTable, 'runs'>;
@@ -103,21 +103,21 @@ function rowOf(columns: readonly string[], values: readonly unknown[]): Row {
 }
 
 /**
- * The pages of a keyset-paginated read (the key is the first column, ascending), as arrays. The next
- * page is asked for before this one is handed out, so a database in another process reads it meanwhile.
+ * The pages of a keyset-paginated read, as arrays: `query` is given the last row of the page before
+ * (undefined for the first). The next page is asked for before this one is handed out, so a database in
+ * another process reads it meanwhile.
  */
 export async function* pagesOf(
-  adapter: StoreAdapter,
-  trx: Trx,
-  query: (after: number) => CompiledQuery,
+  select: SelectArrays,
+  query: (last: readonly unknown[] | undefined) => CompiledQuery,
 ): AsyncGenerator<unknown[][]> {
-  let next = adapter.selectArrays(trx, query(0));
+  let next = select(query(undefined));
   for (;;) {
     const rows = await next;
     const full = rows.length >= VERIFY_PAGE;
     if (full) {
-      next = adapter.selectArrays(trx, query(Number(rows[rows.length - 1]![0])));
-      // Read by the next turn, or dropped with the transaction when the caller stops early.
+      next = select(query(rows[rows.length - 1]));
+      // Read by the next turn, or dropped with the snapshot when the caller stops early.
       next.catch(() => {});
     }
     if (rows.length > 0) yield rows;
@@ -125,37 +125,11 @@ export async function* pagesOf(
   }
 }
 
-/** What verify keeps of a verified event of a bound type (its data unparsed), and whether a row stands for it. */
-interface BoundEvent {
-  event: Omit<StoredEvent, 'prevHash' | 'hash'>;
-  claimed: boolean;
-}
-
-/** The verified events of the bound types, by table and seq, kept as read while verify walks the chain. */
-export class BoundEvents {
-  readonly #byTable = new Map<BoundTable, Map<number, BoundEvent>>();
-
-  /** Keep a verified event if its type records state rows. */
-  add(event: StoredEvent): void {
-    const table = TABLE_OF.get(event.type);
-    if (!table) return;
-    let events = this.#byTable.get(table);
-    if (!events) {
-      events = new Map();
-      this.#byTable.set(table, events);
-    }
-    // Only what a row is compared with: the links are verified already.
-    const { seq, at, type, actor, checklist, environment, dataText } = event;
-    events.set(seq, { event: { seq, at, type, actor, checklist, environment, dataText }, claimed: false });
-  }
-
-  of(table: BoundTable): ReadonlyMap<number, BoundEvent> {
-    return this.#byTable.get(table) ?? new Map();
-  }
-}
+/** The event a state row is compared with: as stored, links left out (verify checked them). */
+type BoundEvent = Omit<StoredEvent, 'prevHash' | 'hash'>;
 
 /** The event with its data: rebuilt from the row when that is its stored text, else parsed. */
-function withData(e: BoundEvent['event'], data: Data | undefined): ChainedEvent {
+function withData(e: BoundEvent, data: Data | undefined): ChainedEvent {
   return {
     seq: e.seq,
     at: e.at,
@@ -173,148 +147,292 @@ const changed = (diff: string[]) =>
   `changed after its event: ${diff.join(', ')} differ${diff.length === 1 ? 's' : ''}`;
 
 /**
- * Check every state row against the verified chain (`bound`: its events of the bound types): a row no
- * event records, a row that differs from its event, and an event whose row is gone are each named, in
- * table order (attestations, waivers, sign-offs, runs), rows by id, then missing rows by event.
+ * A bound table's rows with a seq, read in (seq, id) order (the `*_by_seq` indexes) a page at a time,
+ * so verify meets each row as the chain walk reaches its event: nothing of the chain is kept.
  */
-export async function checkStateRows(
-  adapter: StoreAdapter,
-  trx: Trx,
-  bound: BoundEvents,
-): Promise<TamperedRow[]> {
-  const tampered: TamperedRow[] = [];
-  for (const table of ['attestations', 'waivers', 'signoffs'] as const) {
-    tampered.push(...(await checkSimple(adapter, trx, table, bound.of(table))));
-  }
-  tampered.push(...(await checkRuns(adapter, trx, bound.of('runs'))));
-  return tampered;
-}
+class SeqOrderedRows {
+  readonly #pages: AsyncGenerator<unknown[][]>;
+  #rows: unknown[][] = [];
+  #i = 0;
+  #done = false;
 
-/** One simple table, judged as bindRows judges it. */
-async function checkSimple(
-  adapter: StoreAdapter,
-  trx: Trx,
-  table: SimpleTable,
-  events: ReadonlyMap<number, BoundEvent>,
-): Promise<TamperedRow[]> {
-  const { columns, ofRow, ofEvent, dataOf } = SIMPLE[table];
-  const type = EVENT_OF[table];
-  const tampered: TamperedRow[] = [];
-  const query = (after: number) =>
-    trx
-      .selectFrom(table as 'attestations')
-      .select(columns as never)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(VERIFY_PAGE)
-      .compile();
-  for await (const page of pagesOf(adapter, trx, query)) {
-    for (const values of page) {
-      const row = rowOf(columns, values);
-      const id = Number(row.id);
-      const seq = row.seq === null ? null : Number(row.seq);
-      const bound = seq === null ? undefined : events.get(seq);
-      if (seq === null || bound === undefined) {
-        tampered.push({
-          table,
-          id,
-          ...(seq !== null ? { seq } : {}),
-          why: `no ${type} event records it (written outside gonogo)`,
-        });
-        continue;
+  constructor(pages: AsyncGenerator<unknown[][]>) {
+    this.#pages = pages;
+  }
+
+  /** Read pages until every row with seq ≤ `seq` is at hand (or none is left); `loaded` sees each page. */
+  async reach(seq: number, loaded?: (page: unknown[][]) => Promise<void>): Promise<void> {
+    while (
+      !this.#done &&
+      (this.#i >= this.#rows.length || seqOf(this.#rows[this.#rows.length - 1]!) <= seq)
+    ) {
+      const next = await this.#pages.next();
+      if (next.done) {
+        this.#done = true;
+        return;
       }
-      if (bound.claimed) {
-        tampered.push({ table, id, seq, why: 'another row already stands for its event' });
-        continue;
-      }
-      bound.claimed = true;
-      const event = withData(bound.event, dataOf(row, bound.event.dataText));
-      const diff = differingFields(ofRow(row), ofEvent(event));
-      if (diff.length > 0) tampered.push({ table, id, seq, why: changed(diff) });
+      await loaded?.(next.value);
+      this.#rows = this.#i < this.#rows.length ? this.#rows.slice(this.#i).concat(next.value) : next.value;
+      this.#i = 0;
     }
   }
-  for (const [seq, bound] of events) {
-    if (!bound.claimed) tampered.push({ table, seq, why: `deleted: its ${type} event says it exists` });
+
+  /** The next row if its seq is at most `seq`. */
+  nextUpTo(seq: number): unknown[] | undefined {
+    const row = this.#rows[this.#i];
+    if (row === undefined || seqOf(row) > seq) return undefined;
+    this.#i += 1;
+    return row;
   }
-  return tampered;
+}
+
+/** A bound row's seq (the second column); rows with none are read apart. */
+const seqOf = (row: readonly unknown[]) => Number(row[1]);
+
+/**
+ * One bound table's rows against the chain's events of its type, met in seq order: each event is
+ * handed over as the walk verifies it, with every row up to its seq read. A row no event records, a
+ * second row for one event, a row that differs from its event, and an event whose row is gone are each
+ * named as before (rows by id, then missing rows by event), whatever order the rows were met in.
+ */
+abstract class TableCheck {
+  readonly #byRow: { id: number; t: TamperedRow }[] = [];
+  readonly #missing: TamperedRow[] = [];
+  protected readonly rows: SeqOrderedRows;
+
+  constructor(
+    readonly table: BoundTable,
+    protected readonly db: Kysely<Database>,
+    protected readonly select: SelectArrays,
+    columns: readonly string[],
+  ) {
+    const query = (last: readonly unknown[] | undefined) =>
+      db
+        .selectFrom(table as 'attestations')
+        .select(columns as never)
+        .where('seq', 'is not', null)
+        .$if(last !== undefined, (q) =>
+          q.where(sql<boolean>`(seq, id) > (${Number(last![1])}, ${Number(last![0])})`),
+        )
+        .orderBy('seq')
+        .orderBy('id')
+        .limit(VERIFY_PAGE)
+        .compile();
+    this.rows = new SeqOrderedRows(pagesOf(select, query));
+  }
+
+  /** Read what the events up to `seq` need. */
+  reach(seq: number): Promise<void> {
+    return this.rows.reach(seq);
+  }
+
+  /** A verified event of this table's type: its row compared (the rows before it have no event). */
+  event(e: BoundEvent): void {
+    const { seq } = e;
+    let row = this.rows.nextUpTo(seq - 1);
+    for (; row !== undefined; row = this.rows.nextUpTo(seq - 1)) this.unrecorded(Number(row[0]), seqOf(row));
+    row = this.rows.nextUpTo(seq);
+    if (row === undefined) {
+      this.#missing.push(this.deleted(e));
+      return;
+    }
+    const diff = this.compare(row, e);
+    if (diff) this.flag(Number(row[0]), diff);
+    for (row = this.rows.nextUpTo(seq); row !== undefined; row = this.rows.nextUpTo(seq)) {
+      this.duplicate(Number(row[0]), seq);
+    }
+  }
+
+  /** The chain has been walked: every row left (and every row with no seq) has no event. */
+  async finish(): Promise<TamperedRow[]> {
+    await this.rows.reach(Number.POSITIVE_INFINITY);
+    for (
+      let row = this.rows.nextUpTo(Number.POSITIVE_INFINITY);
+      row;
+      row = this.rows.nextUpTo(Number.POSITIVE_INFINITY)
+    )
+      this.unrecorded(Number(row[0]), seqOf(row));
+    const query = (last: readonly unknown[] | undefined) =>
+      this.db
+        .selectFrom(this.table as 'attestations')
+        .select('id')
+        .where('seq', 'is', null)
+        .$if(last !== undefined, (q) => q.where('id', '>', Number(last![0])))
+        .orderBy('id')
+        .limit(VERIFY_PAGE)
+        .compile();
+    for await (const page of pagesOf(this.select, query)) {
+      for (const [id] of page) this.unrecorded(Number(id), null);
+    }
+    this.#byRow.sort((a, b) => a.id - b.id);
+    return [...this.#byRow.map((r) => r.t), ...this.#missing];
+  }
+
+  protected flag(id: number, t: TamperedRow): void {
+    this.#byRow.push({ id, t });
+  }
+
+  protected unrecorded(id: number, seq: number | null): void {
+    this.flag(id, {
+      table: this.table,
+      id,
+      ...(seq !== null ? { seq } : {}),
+      why: `no ${EVENT_OF[this.table]} event records it (written outside gonogo)`,
+    });
+  }
+
+  protected duplicate(id: number, seq: number): void {
+    this.flag(id, { table: this.table, id, seq, why: 'another row already stands for its event' });
+  }
+
+  protected deleted(e: BoundEvent): TamperedRow {
+    return {
+      table: this.table,
+      seq: e.seq,
+      why: `deleted: its ${EVENT_OF[this.table]} event says it exists`,
+    };
+  }
+
+  /** The row against its event: what is wrong with it, or undefined when it stands. */
+  protected abstract compare(values: unknown[], e: BoundEvent): TamperedRow | undefined;
+}
+
+/** A simple table, judged as bindRows judges it. */
+class SimpleCheck extends TableCheck {
+  readonly #spec: (typeof SIMPLE)[SimpleTable];
+
+  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays) {
+    super(table, db, select, SIMPLE[table].columns);
+    this.#spec = SIMPLE[table];
+  }
+
+  protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
+    const { columns, ofRow, ofEvent, dataOf } = this.#spec;
+    const row = rowOf(columns, values);
+    const event = withData(e, dataOf(row, e.dataText));
+    const diff = differingFields(ofRow(row), ofEvent(event));
+    return diff.length > 0
+      ? { table: this.table, id: Number(values[0]), seq: e.seq, why: changed(diff) }
+      : undefined;
+  }
 }
 
 /** Run rows with their outcomes, against their `run.completed` events. */
-async function checkRuns(
-  adapter: StoreAdapter,
-  trx: Trx,
-  events: ReadonlyMap<number, BoundEvent>,
-): Promise<TamperedRow[]> {
-  const tampered: TamperedRow[] = [];
-  const query = (after: number) =>
-    trx
-      .selectFrom('runs')
-      .select(RUN_COLUMNS)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(VERIFY_PAGE)
-      .compile();
-  for await (const page of pagesOf(adapter, trx, query)) {
+class RunCheck extends TableCheck {
+  /** The outcomes of the runs read and not yet compared, by run id. */
+  readonly #outcomes = new Map<number, CheckOutcome[]>();
+
+  constructor(db: Kysely<Database>, select: SelectArrays) {
+    super('runs', db, select, RUN_COLUMNS);
+  }
+
+  override reach(seq: number): Promise<void> {
+    return this.rows.reach(seq, (page) => this.#load(page));
+  }
+
+  override async finish(): Promise<TamperedRow[]> {
+    await this.rows.reach(Number.POSITIVE_INFINITY, (page) => this.#load(page));
+    return super.finish();
+  }
+
+  /** The outcomes of a page of runs, in one read. */
+  async #load(page: unknown[][]): Promise<void> {
     const ids = page.map((r) => Number(r[0]));
-    const results = await adapter.selectArrays(
-      trx,
-      trx.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
+    const results = await this.select(
+      this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
     );
-    const outcomes = new Map<number, CheckOutcome[]>();
     for (const values of results) {
       const r = rowOf(RESULT_COLUMNS, values);
-      const list = outcomes.get(Number(r.run_id)) ?? [];
+      const id = Number(r.run_id);
+      let list = this.#outcomes.get(id);
+      if (!list) {
+        list = [];
+        this.#outcomes.set(id, list);
+      }
       list.push(outcomeOfRow(r as never));
-      outcomes.set(Number(r.run_id), list);
-    }
-    for (const values of page) {
-      const r = rowOf(RUN_COLUMNS, values);
-      const id = Number(r.id);
-      const seq = r.seq === null ? undefined : Number(r.seq);
-      const bound = seq === undefined ? undefined : events.get(seq);
-      if (bound === undefined || seq === undefined || bound.claimed) {
-        tampered.push({
-          table: 'runs',
-          id,
-          ...(seq !== undefined ? { seq } : {}),
-          why: 'no run.completed event records it (written outside gonogo)',
-        });
-        continue;
-      }
-      bound.claimed = true;
-      let summary: StatusSummary;
-      try {
-        summary = JSON.parse(String(r.summary)) as StatusSummary;
-      } catch {
-        tampered.push({ table: 'runs', id, seq, why: 'changed after its event: summary is not valid JSON' });
-        continue;
-      }
-      const facts = runFacts({
-        id,
-        checklist: String(r.checklist),
-        environment: String(r.environment),
-        digest: String(r.digest),
-        startedAt: String(r.started_at),
-        finishedAt: String(r.finished_at),
-        verdict: r.verdict as Verdict,
-        summary,
-        outcomes: outcomes.get(id) ?? [],
-        trigger: String(r.trigger),
-      });
-      const data = runData(r as never, summary, facts.outcomes ?? '', bound.event.dataText);
-      const diff = runDiff(facts, runFactsOfEvent(withData(bound.event, data)));
-      if (diff.length > 0) tampered.push({ table: 'runs', id, seq, why: changed(diff) });
     }
   }
-  for (const [seq, bound] of events) {
-    if (!bound.claimed) {
-      const run = (JSON.parse(bound.event.dataText) as Data).run;
-      tampered.push({
-        table: 'runs',
-        seq,
-        why: `deleted: its run.completed event records run ${String(run)}`,
-      });
-    }
+
+  protected override unrecorded(id: number, seq: number | null): void {
+    this.#outcomes.delete(id);
+    super.unrecorded(id, seq);
   }
-  return tampered;
+
+  protected override duplicate(id: number, seq: number): void {
+    // As before: a second row for one event is a run no event records.
+    this.unrecorded(id, seq);
+  }
+
+  protected override deleted(e: BoundEvent): TamperedRow {
+    const run = (JSON.parse(e.dataText) as Data).run;
+    return { table: 'runs', seq: e.seq, why: `deleted: its run.completed event records run ${String(run)}` };
+  }
+
+  protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
+    const r = rowOf(RUN_COLUMNS, values);
+    const id = Number(r.id);
+    const { seq } = e;
+    const outcomes = this.#outcomes.get(id) ?? [];
+    this.#outcomes.delete(id);
+    let summary: StatusSummary;
+    try {
+      summary = JSON.parse(String(r.summary)) as StatusSummary;
+    } catch {
+      return { table: 'runs', id, seq, why: 'changed after its event: summary is not valid JSON' };
+    }
+    const facts = runFacts({
+      id,
+      checklist: String(r.checklist),
+      environment: String(r.environment),
+      digest: String(r.digest),
+      startedAt: String(r.started_at),
+      finishedAt: String(r.finished_at),
+      verdict: r.verdict as Verdict,
+      summary,
+      outcomes,
+      trigger: String(r.trigger),
+    });
+    const data = runData(r as never, summary, facts.outcomes ?? '', e.dataText);
+    const diff = runDiff(facts, runFactsOfEvent(withData(e, data)));
+    return diff.length > 0 ? { table: 'runs', id, seq, why: changed(diff) } : undefined;
+  }
+}
+
+/**
+ * Every state row against the verified chain, met as the walk goes: `reach` before a page of events is
+ * handed to `event`, `finish` once the whole chain held. A row no event records, a row that differs from
+ * its event, and an event whose row is gone are each named, in table order (attestations, waivers,
+ * sign-offs, runs), rows by id, then missing rows by event.
+ */
+export class StateRowsCheck {
+  readonly #checks: Record<BoundTable, TableCheck>;
+
+  constructor(db: Kysely<Database>, select: SelectArrays) {
+    this.#checks = {
+      attestations: new SimpleCheck('attestations', db, select),
+      waivers: new SimpleCheck('waivers', db, select),
+      signoffs: new SimpleCheck('signoffs', db, select),
+      runs: new RunCheck(db, select),
+    };
+  }
+
+  /** Read every bound row up to `seq` (the last event of the page about to be walked). */
+  async reach(seq: number): Promise<void> {
+    await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq)));
+  }
+
+  /** A verified event, in seq order: its row checked if its type records one. */
+  event(e: StoredEvent): void {
+    const table = TABLE_OF.get(e.type);
+    if (table) this.#checks[table].event(e);
+  }
+
+  /** The tampered rows, once the whole chain is verified. */
+  async finish(): Promise<TamperedRow[]> {
+    const tampered: TamperedRow[] = [];
+    for (const table of BOUND_TABLES) {
+      tampered.push(...(await this.#checks[table].finish()));
+    }
+    return tampered;
+  }
 }

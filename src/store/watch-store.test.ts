@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryInput, Store } from '../engine/store.js';
+import type { DeliveryInput, Sample, Store } from '../engine/store.js';
+import { judgeWindow } from '../engine/windows.js';
 import { serviceAvailable } from '../test-support/services.js';
 import { openStore } from './index.js';
 import { createTempDatabase } from './test-support/pg-database.js';
@@ -124,6 +125,59 @@ for (const backend of backends) {
       const bByItem = [...b].reverse();
       expect(many.map((_, i) => Number(a[i]) + Number(bByItem[i]))).toEqual(many.map(() => 1));
       expect(await store.claimSlot(claim('item-3', 'a'))).toBe(false);
+    });
+
+    it('claims batches of one size with one statement text, each batch with its own slots', async () => {
+      // The second and third batches run the SQL text the first compiled: with their own parameters.
+      const claim = (what: string, holder: string) => ({
+        checklist: 'batches',
+        environment: 'production',
+        what,
+        slot: T0.toISOString(),
+        holder,
+        at: T0.toISOString(),
+      });
+      const batch = (slot: string, items: string[]) =>
+        store.claimSlots(items.map((what) => ({ ...claim(what, 'a'), slot })));
+      expect(await batch('2026-03-01T10:10:00.000Z', ['p', 'q', 'r'])).toEqual([true, true, true]);
+      expect(await batch('2026-03-01T10:10:00.000Z', ['q', 's', 't'])).toEqual([false, true, true]);
+      expect(await batch('2026-03-01T10:10:03.000Z', ['p', 'q', 'r'])).toEqual([true, true, true]);
+      const rows = await second.claimSlots(
+        ['p', 's', 'u'].map((what) => ({ ...claim(what, 'b'), slot: '2026-03-01T10:10:03.000Z' })),
+      );
+      expect(rows).toEqual([false, true, true]);
+    });
+
+    it('stores a batch of samples as it stores them one by one, a failure mid-batch included', async () => {
+      const items = ['w/a', 'w/b', 'w/c'];
+      const window = { holdMs: 60_000, everyMs: 10_000, tolerance: 1 };
+      const at = (i: number) => plus(10_000 * i).toISOString();
+      // Seven ticks of three samples; w/b fails at the fourth tick, with a message.
+      const tick = (checklist: string, i: number): Sample[] =>
+        items.map((item) => ({
+          checklist,
+          environment: 'production',
+          item,
+          at: at(i),
+          ok: !(item === 'w/b' && i === 3),
+          ...(item === 'w/b' && i === 3 ? { message: 'status 503' } : {}),
+        }));
+      for (let i = 0; i < 7; i++) {
+        // Batches of one size in a row: later ones reuse the statement text with their own values.
+        await store.addSamples(tick('batched', i));
+        for (const s of tick('single', i)) await store.addSamples([s]);
+      }
+      const now = plus(60_000);
+      for (const item of items) {
+        const batched = await store.listSamples('batched', 'production', item, T0.toISOString());
+        const single = await store.listSamples('single', 'production', item, T0.toISOString());
+        expect(batched).toHaveLength(7);
+        expect(batched.map((s) => ({ ...s, checklist: 'single' }))).toEqual(single);
+        expect(judgeWindow(batched, window, now)).toEqual(judgeWindow(single, window, now));
+      }
+      const failed = await store.listSamples('batched', 'production', 'w/b', T0.toISOString());
+      expect(failed[3]).toMatchObject({ ok: false, message: 'status 503', at: at(3) });
+      expect(judgeWindow(failed, window, now).status).toBe('fail');
     });
 
     it('replaces watch state only from the version read, queueing its deliveries with it', async () => {

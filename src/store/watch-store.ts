@@ -9,7 +9,7 @@ import type {
   WatchState,
   WatchStore,
 } from '../engine/store.js';
-import { MAX_LIST } from './rows.js';
+import { executeShaped, MAX_LIST, type SqlTexts } from './rows.js';
 import type { DeliveriesTable } from './watch-schema.js';
 import type { StoreContext } from './write-path.js';
 
@@ -42,6 +42,8 @@ function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
  * holds the adapter's lock for that lease's name.
  */
 export function createWatchStore({ adapter, db, writes }: StoreContext): WatchStore {
+  /** Slot claims' INSERT, compiled once per chunk size for this store. */
+  const claimTexts: SqlTexts = new Map();
   return {
     async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease> {
       return writes.unaudited(async (trx) => {
@@ -101,24 +103,27 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
       const won = new Set<string>();
       const unique = [...new Map(claims.map((c) => [key(c), c])).values()];
       // A claim is won only by the INSERT that wrote its row: rows another holder (or an earlier claim
-      // in this call) wrote are not returned. Chunks keep each statement within the parameter limit.
+      // in this call) wrote are not returned. Chunks keep each statement within the parameter limit;
+      // each chunk size is compiled once per store (the watch loop claims a batch every tick).
       for (let i = 0; i < unique.length; i += CLAIMS_PER_STATEMENT) {
-        const rows = await writes.statement((q) =>
-          q
-            .insertInto('scheduled_slots')
-            .values(
-              unique.slice(i, i + CLAIMS_PER_STATEMENT).map((c) => ({
-                checklist: c.checklist,
-                environment: c.environment,
-                what: c.what,
-                slot: c.slot,
-                holder: c.holder,
-                claimed_at: c.at,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
-            .returning(['checklist', 'environment', 'what', 'slot'])
-            .execute(),
+        const part = unique.slice(i, i + CLAIMS_PER_STATEMENT).map((c) => ({
+          checklist: c.checklist,
+          environment: c.environment,
+          what: c.what,
+          slot: c.slot,
+          holder: c.holder,
+          claimed_at: c.at,
+        }));
+        const params: string[] = [];
+        for (const r of part) params.push(r.checklist, r.environment, r.what, r.slot, r.holder, r.claimed_at);
+        const { rows } = await writes.statement((q) =>
+          executeShaped(q, claimTexts, `claim\u0000${part.length}`, params, () =>
+            q
+              .insertInto('scheduled_slots')
+              .values(part)
+              .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
+              .returning(['checklist', 'environment', 'what', 'slot']),
+          ),
         );
         for (const r of rows) won.add(key(r));
       }

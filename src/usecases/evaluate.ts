@@ -3,7 +3,7 @@ import type { RunRecord } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
-import { decide, type Evaluation } from '../model/verdict.js';
+import { decideUntil, type Evaluation } from '../model/verdict.js';
 import type { UseCaseContext } from './context.js';
 
 /** The stored verdict of a checklist for one environment, without running anything. */
@@ -14,6 +14,11 @@ export interface StoredEvaluation {
   latest: RunRecord | undefined;
   /** State rows the chain does not vouch for, left out of the verdict (also in `report.tampered`). */
   tampered: TamperedRow[];
+  /**
+   * Until when (epoch ms, on the context's clock) the same facts give this evaluation: the next expiry,
+   * due date or launch ahead (`decideUntil`); Infinity when none. Only `report.at` moves before then.
+   */
+  until: number;
 }
 
 /** Which checklist and environment to evaluate, and the latest run when the caller already has it. */
@@ -73,12 +78,20 @@ export function evaluateFacts(
   const outcomes = new Map<string, CheckOutcome>((latest?.outcomes ?? []).map((o) => [o.item, o]));
   const now = ctx.now();
   const { attestations, waivers, signoffs } = facts.state;
-  const evaluation = decide({ checklist, environment, outcomes, attestations, waivers, signoffs, now });
+  const { evaluation, until } = decideUntil({
+    checklist,
+    environment,
+    outcomes,
+    attestations,
+    waivers,
+    signoffs,
+    now,
+  });
   const report = toRunReport(checklist, evaluation, {
     at: now,
     ...(latest?.id !== undefined ? { run: latest.id } : {}),
     audit: head,
     tampered,
   });
-  return { evaluation, report, latest, tampered };
+  return { evaluation, report, latest, tampered, until };
 }

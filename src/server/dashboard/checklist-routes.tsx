@@ -8,6 +8,7 @@ import type { AppEnv } from '../env.js';
 import { HttpProblem } from '../problem.js';
 import { findRun } from '../run-lookup.js';
 import { checklistLang } from './lang.js';
+import { slotSession, viewerKey } from './page-cache.js';
 import { readFilters } from './pages/checklist-parts.js';
 import { ChecklistPage, MessagePage, RunPage, type WindowHistory } from './pages/index.js';
 import { checklistOfPath, type DashboardDeps } from './route-deps.js';
@@ -20,7 +21,7 @@ function automatableOf(entry: CatalogEntry | undefined): { automatable?: { count
 
 /** The checklist page: stored verdict, items, window charts, and the forms the session may use. */
 export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): void {
-  const { deps, gate, pageCtx } = d;
+  const { deps, gate, pageCtx, pages } = d;
   const loadPage = (c: Context<AppEnv>) => checklistOfPath(gate, c);
 
   app.get('/checklists/:id', async (c) => {
@@ -39,33 +40,47 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
       if (!(err instanceof ActionError)) throw err;
       return c.html(<MessagePage ctx={pageCtx(c)} title="Unknown environment" text={err.message} />, 404);
     }
-    const stored = await gate.evaluate(checklist, environment);
-    const now = deps.now();
-    const history = await windowHistory(checklist, environment, now);
-    const actor = tokenActor(c.get('session')!.principal);
-    const can = {
-      run: permits(actor, { action: 'run' }),
-      attest: permits(actor, { action: 'attest' }),
-      waive: permits(actor, { action: 'waive' }),
-      signRoles: checklist.signoffs.filter((role) => permits(actor, { action: 'signoff', checklist, role })),
-    };
-    return c.html(
-      <ChecklistPage
-        ctx={{ ...pageCtx(c), session: c.get('session')! }}
-        checklist={checklist}
-        environment={environment}
-        environments={environmentNames(checklist)}
-        evaluation={stored.evaluation}
-        {...(stored.latest ? { latest: stored.latest } : {})}
-        tampered={stored.tampered}
-        history={history}
-        can={can}
-        now={now}
-        lang={checklistLang(checklist)}
-        filters={readFilters((name) => c.req.query(name))}
-        {...automatableOf(deps.catalog.get(checklist.id))}
-      />,
-    );
+    const session = c.get('session')!;
+    const filters = readFilters((name) => c.req.query(name));
+    const entry = deps.catalog.get(checklist.id);
+    // Kept per checklist, environment, filters and viewer (whose token decides the forms shown); a
+    // flash (one-time message) is this request's.
+    const key = JSON.stringify(['checklist', checklist.id, environment, filters, viewerKey(session)]);
+    const ctx = pageCtx(c);
+    return pages.respond(c, { key, of: [checklist, entry], keep: !ctx.flash }, async (slots) => {
+      const actor = tokenActor(session.principal);
+      const can = {
+        run: permits(actor, { action: 'run' }),
+        attest: permits(actor, { action: 'attest' }),
+        waive: permits(actor, { action: 'waive' }),
+        signRoles: checklist.signoffs.filter((role) =>
+          permits(actor, { action: 'signoff', checklist, role }),
+        ),
+      };
+      const now = deps.now();
+      const stored = await gate.evaluate(checklist, environment);
+      const history = await windowHistory(checklist, environment, now);
+      return {
+        changesAt: stored.until,
+        html: (
+          <ChecklistPage
+            ctx={{ ...ctx, nonce: slots.nonce, session: slotSession(session, slots) }}
+            checklist={checklist}
+            environment={environment}
+            environments={environmentNames(checklist)}
+            evaluation={stored.evaluation}
+            {...(stored.latest ? { latest: stored.latest } : {})}
+            tampered={stored.tampered}
+            history={history}
+            can={can}
+            now={now}
+            lang={checklistLang(checklist)}
+            filters={filters}
+            {...automatableOf(entry)}
+          />
+        ),
+      };
+    });
   });
 
   app.get('/checklists/:id/runs/:n', async (c) => {

@@ -7,6 +7,7 @@ import type { Gate } from '../gate.js';
 import { HttpProblem } from '../problem.js';
 import { pageNonce } from '../security-headers.js';
 import type { PageContext } from './components.js';
+import type { PageCache } from './page-cache.js';
 
 /** What the dashboard's route modules share. */
 export interface DashboardDeps {
@@ -15,6 +16,8 @@ export interface DashboardDeps {
   gate: Gate;
   auth: Authenticator;
   pageCtx(c: Context<AppEnv>): PageContext;
+  /** The short render cache of the pages (see page-cache.ts). */
+  pages: PageCache;
 }
 
 /** The page context of a request: its nonce, its session, and the session's flash (shown once). */

@@ -8,6 +8,7 @@ import { registerActionRoutes } from './action-routes.js';
 import { registerChecklistRoutes } from './checklist-routes.js';
 import { registerListRoutes } from './list-routes.js';
 import { registerOverviewRoutes } from './overview-routes.js';
+import { PageCache } from './page-cache.js';
 import { type DashboardDeps, pageContext } from './route-deps.js';
 import { registerSessionRoutes } from './session-routes.js';
 
@@ -17,7 +18,9 @@ import { registerSessionRoutes } from './session-routes.js';
  */
 export function createDashboard(deps: ServerDeps, config: ServerConfig, gate: Gate, auth: Authenticator) {
   const app = new Hono<AppEnv>();
-  const d: DashboardDeps = { deps, config, gate, auth, pageCtx: pageContext };
+  // Dropped at every state change the use cases announce, at the next expiry, and after pageCacheMs.
+  const pages = new PageCache({ ttlMs: config.pageCacheMs, now: () => deps.now() }, gate.useCases.changes);
+  const d: DashboardDeps = { deps, config, gate, auth, pageCtx: pageContext, pages };
   registerSessionRoutes(app, d);
   registerOverviewRoutes(app, d);
   registerChecklistRoutes(app, d);

@@ -8,8 +8,11 @@ export interface WatchObserver {
   leading?(holder: string, leading: boolean): void;
   /** A lease attempt: `renewed` (acquired or kept), `lost` (this replica led and no longer does), `error`. */
   lease?(outcome: 'renewed' | 'lost' | 'error'): void;
-  /** A run or sample slot came due: `run` (claimed and started) or `skipped` (claimed elsewhere or still busy). */
-  slot?(what: 'run' | 'sample', outcome: 'run' | 'skipped'): void;
+  /**
+   * Run or sample slots came due: `run` (claimed and started) or `skipped` (claimed elsewhere or still
+   * busy); `count` of them (1 when absent: the sample slots of one tick are reported together).
+   */
+  slot?(what: 'run' | 'sample', outcome: 'run' | 'skipped', count?: number): void;
   /** One delivery attempt ended: `delivered`, `retrying` (will be tried again) or `failed` (given up). */
   delivery?(event: string, targetKind: string, outcome: 'delivered' | 'retrying' | 'failed'): void;
 }

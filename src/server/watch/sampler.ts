@@ -1,5 +1,6 @@
 import type { KindRegistry } from '../../engine/check.js';
 import { executeChecks } from '../../engine/execute.js';
+import type { ExpansionSource } from '../../engine/expand.js';
 import { type PreparedCheck, prepareCheck } from '../../engine/prepare.js';
 import type { RunnerDispatch } from '../../engine/runners.js';
 import type { Sample, Store } from '../../engine/store.js';
@@ -38,6 +39,41 @@ export function sampleItems(
   });
 }
 
+/** One item's preparation: the check ready to run, or the message of why it cannot run. */
+type Preparation = { check: PreparedCheck } | { message: string | undefined };
+
+/** The preparations of one checklist version for one environment, and what they were prepared with. */
+interface Prepared {
+  registry: KindRegistry;
+  env: Readonly<Record<string, string | undefined>>;
+  byItem: WeakMap<Item, Preparation>;
+}
+
+/**
+ * Preparations kept per checklist version (the catalog's Checklist object: a changed file is read into a
+ * new one, so a new version is prepared afresh), environment and item (object). Preparing (expansion, the kind's
+ * schemas, conditions) depends on nothing else but the registry and the process environment object,
+ * which the keys also hold: the same inputs give the same prepared check, and a prepared check is
+ * never changed by running it (a run hands one to every retry). The process environment is keyed by
+ * identity, as the redaction's secret map is (engine/redact.ts `environmentSecrets`).
+ */
+const preparations = new WeakMap<Checklist, Map<string, Prepared>>();
+
+/** The preparations of `checklist` in `environment`, kept while the checklist, registry and env stay. */
+function preparedFor(deps: SamplerDeps, checklist: Checklist, environment: string): Prepared {
+  let byEnv = preparations.get(checklist);
+  if (!byEnv) {
+    byEnv = new Map();
+    preparations.set(checklist, byEnv);
+  }
+  let prepared = byEnv.get(environment);
+  if (!prepared || prepared.registry !== deps.registry || prepared.env !== deps.env) {
+    prepared = { registry: deps.registry, env: deps.env, byItem: new WeakMap() };
+    byEnv.set(environment, prepared);
+  }
+  return prepared;
+}
+
 async function takeSamples(
   deps: SamplerDeps,
   checklist: Checklist,
@@ -46,21 +82,29 @@ async function takeSamples(
   spanAttributes: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<Sample[]> {
-  const block = checklist.environments[environment] ?? {};
-  // The front matter's `secrets:` are redacted in samples exactly as in runs.
-  const source = { environment, block, env: deps.env, secretNames: checklist.secrets ?? [] };
+  const kept = preparedFor(deps, checklist, environment);
+  let source: ExpansionSource | undefined;
   const prepared: PreparedCheck[] = [];
   const samples: Sample[] = [];
   const at = deps.now().toISOString();
   for (const item of items) {
     if (!item.check || item.skip !== undefined) continue;
-    const p = prepareCheck(item as Item & { check: CheckSpec }, deps.registry, source);
-    if ('outcome' in p) {
-      // A check that cannot run is a failed sample, as in a run.
-      samples.push(sampleOf(checklist, environment, item.id, at, false, p.outcome.message));
-    } else {
-      prepared.push(p.check);
+    let p = kept.byItem.get(item);
+    if (p === undefined) {
+      // The front matter's `secrets:` are redacted in samples exactly as in runs.
+      source ??= {
+        environment,
+        block: checklist.environments[environment] ?? {},
+        env: deps.env,
+        secretNames: checklist.secrets ?? [],
+      };
+      const made = prepareCheck(item as Item & { check: CheckSpec }, deps.registry, source);
+      p = 'outcome' in made ? { message: made.outcome.message } : made;
+      kept.byItem.set(item, p);
     }
+    if ('check' in p) prepared.push(p.check);
+    // A check that cannot run is a failed sample, as in a run.
+    else samples.push(sampleOf(checklist, environment, item.id, at, false, p.message));
   }
   const outcomes = await executeChecks(prepared, {
     baseDir: deps.baseDir(checklist),

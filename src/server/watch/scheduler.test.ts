@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../engine/store.js';
-import type { Checklist } from '../../model/checklist.js';
+import type { Checklist, Item } from '../../model/checklist.js';
 import { checkSpec } from '../../model/test-support/check-spec.js';
 import { decide } from '../../model/verdict.js';
 import { openStore } from '../../store/index.js';
@@ -172,6 +172,69 @@ describe('startWatch', () => {
     expect(log.map((d) => d.event)).toEqual(['verdict.changed']);
     expect(log[0]).toMatchObject({ targetLabel: 'webhook 127.0.0.1:9' });
     expect(JSON.parse(log[0]!.payload)).toMatchObject({ verdict: 'GO', previous: 'NO-GO' });
+  });
+
+  it('samples each item at its own every, once per slot, across a new version of the checklist', async () => {
+    // The loop works out slots per group of items sharing an interval; a new checklist version mid-slot
+    // samples only what the slot has not seen (its new item), never an item twice in one slot.
+    const windowed = (id: string, every: string): Item => ({
+      ...checklist('x').items[0]!,
+      id,
+      check: checkSpec({ kind: 'http', target: 'x', hold: '1h', every, line: 1, column: 1 }),
+    });
+    const a = windowed('ops/a', '10s');
+    const b = windowed('ops/b', '10s');
+    const c = windowed('ops/c', '15s');
+    const v1 = checklist('grouped', { schedule: '24h', environments: {}, items: [a, b, c] });
+    const v2 = { ...v1, digest: 'sha256:grouped-2', items: [a, b, c, windowed('ops/d', '10s')] };
+    let current = v1;
+    let at = Date.parse('2026-03-01T10:00:01.000Z');
+    const sampled: { at: string; items: string[] }[] = [];
+    const runs: number[] = [];
+    const watch = startWatch(
+      {
+        store,
+        checklists: () => [current],
+        run: async () => void runs.push(at),
+        sample: async (_c, _env, items) =>
+          void sampled.push({ at: new Date(at).toISOString(), items: items.map((i) => i.id).sort() }),
+        evaluate: noEvaluation,
+        now: () => new Date(at),
+        env: {},
+        logger: capture(),
+      },
+      { tickMs: 20, holder: 'grouped', clock: () => new Date(at) },
+    );
+    const step = async (iso: string, count: number) => {
+      at = Date.parse(iso);
+      await until(() => sampled.length >= count, `${count} sample batches at ${iso}`);
+      // More ticks in the same slot add nothing (the fake clock stands still: each tick's Date is new).
+      for (let i = 0; i < 2; i++) {
+        const ticked = watch.lastTick();
+        await until(() => watch.lastTick() !== ticked, 'another tick');
+      }
+    };
+    try {
+      // The run at the first tick is every item's sample for the current slots.
+      await until(() => runs.length === 1, 'the scheduled run');
+      await step('2026-03-01T10:00:10.000Z', 1);
+      await step('2026-03-01T10:00:12.000Z', 1);
+      await step('2026-03-01T10:00:15.000Z', 2);
+      current = v2;
+      await step('2026-03-01T10:00:16.000Z', 3);
+      await step('2026-03-01T10:00:20.000Z', 4);
+      await step('2026-03-01T10:00:30.000Z', 5);
+    } finally {
+      await watch.stop();
+    }
+    expect(sampled.map((s) => [s.at.slice(17, 19), s.items])).toEqual([
+      ['10', ['ops/a', 'ops/b']],
+      ['15', ['ops/c']],
+      ['16', ['ops/d']],
+      ['20', ['ops/a', 'ops/b', 'ops/d']],
+      ['30', ['ops/a', 'ops/b', 'ops/c', 'ops/d']],
+    ]);
+    expect(runs).toHaveLength(1);
   });
 
   it.each([

@@ -144,6 +144,48 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     inFlight.set(key, p);
   };
 
+  /**
+   * What the loop does with one checklist version, worked out once per version (the catalog's Checklist
+   * object; a changed file is read into a new one): its schedule, its windowed items and their sample
+   * schedules, grouped by interval so a tick computes each group's slot once instead of each item's.
+   * `handled` is the latest slot per environment every item of the group was considered for (each
+   * item's own slot is in `lastSampleSlot`, which outlives versions). Per loop: replicas in one process
+   * keep their own.
+   */
+  interface SampleGroup {
+    schedule: Schedule;
+    items: { item: Item; schedule: Schedule }[];
+    handled: Map<string, number>;
+  }
+  interface Plan {
+    schedule: Schedule | undefined;
+    groups: SampleGroup[];
+  }
+  const plans = new WeakMap<Checklist, Plan>();
+  const planOf = (c: Checklist): Plan => {
+    let plan = plans.get(c);
+    if (!plan) {
+      const schedule = scheduleOf(c);
+      // A checklist without a (valid) schedule is neither run nor sampled.
+      const windowed = schedule ? windowedOf(c) : [];
+      const groups = new Map<number | Schedule, SampleGroup>();
+      for (const w of windowed) {
+        // Interval schedules of one length share every slot (multiples of the interval since the epoch).
+        const key =
+          w.schedule.kind === 'interval' && w.schedule.intervalMs ? w.schedule.intervalMs : w.schedule;
+        let g = groups.get(key);
+        if (!g) {
+          g = { schedule: w.schedule, items: [], handled: new Map() };
+          groups.set(key, g);
+        }
+        g.items.push(w);
+      }
+      plan = { schedule, groups: [...groups.values()] };
+      plans.set(c, plan);
+    }
+    return plan;
+  };
+
   const scheduleOf = (c: Checklist): Schedule | undefined => {
     try {
       return checklistSchedule(c);
@@ -185,28 +227,36 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     if (at < nextDue) nextDue = at;
   };
 
-  async function schedule(c: Checklist, s: Schedule, env: string, now: Date): Promise<void> {
+  async function schedule(c: Checklist, plan: Plan, s: Schedule, env: string, now: Date): Promise<void> {
     const key = `${c.id}\u0000${env}`;
-    const windowed = windowedOf(c);
     due(s.nextRun(now).getTime());
-    for (const w of windowed) due(w.schedule.nextRun(now).getTime());
-    await scheduleRun(c, s, env, now, windowed);
+    for (const g of plan.groups) due(g.schedule.nextRun(now).getTime());
+    await scheduleRun(c, plan, s, env, now);
     // Sampling goes on while a run is in flight and on the tick that starts one: a window's samples
     // follow `every`, never the schedule.
     if (inFlight.has(`sample\u0000${key}`)) return;
     const candidates: Item[] = [];
     const claims: SlotClaim[] = [];
-    for (const w of windowed) {
-      const itemKey = `${key}\u0000${w.item.id}`;
-      const ws = w.schedule.currentSlot(now)?.getTime();
-      if (ws === undefined || ws <= (lastSampleSlot.get(itemKey) ?? Number.NEGATIVE_INFINITY)) continue;
-      lastSampleSlot.set(itemKey, ws);
-      candidates.push(w.item);
-      claims.push({ ...slotOf(c, env, new Date(ws)), what: w.item.id, at: now.toISOString() });
+    const at = now.toISOString();
+    for (const g of plan.groups) {
+      const ws = g.schedule.currentSlot(now)?.getTime();
+      // Every item of the group was considered for this slot already (the common tick between slots).
+      if (ws === undefined || ws <= (g.handled.get(env) ?? Number.NEGATIVE_INFINITY)) continue;
+      const common = slotOf(c, env, new Date(ws));
+      for (const w of g.items) {
+        const itemKey = `${key}\u0000${w.item.id}`;
+        if (ws <= (lastSampleSlot.get(itemKey) ?? Number.NEGATIVE_INFINITY)) continue;
+        lastSampleSlot.set(itemKey, ws);
+        candidates.push(w.item);
+        claims.push({ ...common, what: w.item.id, at });
+      }
+      g.handled.set(env, ws);
     }
     const claimed = await store.claimSlots(claims); // one statement; each claim holds as if made alone
     const dueItems = candidates.filter((_, i) => claimed[i]);
-    for (const won of claimed) observer.slot?.('sample', won ? 'run' : 'skipped');
+    const won = dueItems.length;
+    if (won > 0) observer.slot?.('sample', 'run', won);
+    if (claimed.length > won) observer.slot?.('sample', 'skipped', claimed.length - won);
     if (dueItems.length > 0) {
       track(`sample\u0000${key}`, () => deps.sample(c, env, dueItems, abort.signal), 'sampling', {
         checklist: c.id,
@@ -215,13 +265,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     }
   }
 
-  async function scheduleRun(
-    c: Checklist,
-    s: Schedule,
-    env: string,
-    now: Date,
-    windowed: ReturnType<typeof windowedOf>,
-  ): Promise<void> {
+  async function scheduleRun(c: Checklist, plan: Plan, s: Schedule, env: string, now: Date): Promise<void> {
     const key = `${c.id}\u0000${env}`;
     const fields = { checklist: c.id, environment: env };
     const slot = s.currentSlot(now)?.getTime();
@@ -243,9 +287,10 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     observer.slot?.('run', claimed ? 'run' : 'skipped');
     if (!claimed) return;
     // The run samples every windowed item itself: that is this slot's sample.
-    for (const w of windowed) {
-      const ws = w.schedule.currentSlot(now)?.getTime();
-      if (ws !== undefined) lastSampleSlot.set(`${key}\u0000${w.item.id}`, ws);
+    for (const g of plan.groups) {
+      const ws = g.schedule.currentSlot(now)?.getTime();
+      if (ws === undefined) continue;
+      for (const w of g.items) lastSampleSlot.set(`${key}\u0000${w.item.id}`, ws);
     }
     track(
       `run\u0000${key}`,
@@ -347,11 +392,12 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     const now = clock();
     const checklists = deps.checklists();
     for (const c of checklists) {
-      const s = scheduleOf(c);
+      const plan = planOf(c);
+      const s = plan.schedule;
       if (!s) continue;
       for (const env of environmentsOf(c)) {
         if (abort.signal.aborted) return;
-        await schedule(c, s, env, now);
+        await schedule(c, plan, s, env, now);
       }
     }
     prune(checklists);

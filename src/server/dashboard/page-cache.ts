@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import type { StateSignal } from '../../usecases/index.js';
+import type { AppEnv } from '../env.js';
+import { pageNonce } from '../security-headers.js';
+import type { Session } from './sessions.js';
+
+/**
+ * What a page is rendered with in place of the values that belong to one request: the CSP nonce
+ * (new for every response) and the session's CSRF token (secret to its session). A kept page holds
+ * only these placeholders; each response gets its own values put in.
+ */
+export interface PageSlots {
+  nonce: string;
+  csrf: string;
+}
+
+/** A rendered page, and the clock time (ms) from which what it shows could be different. */
+export interface RenderedPage {
+  /** The page's JSX (or HTML), rendered with the slots' placeholders. */
+  html: unknown;
+  /** When the state shown could change by itself (an expiry, a due date, the launch): `StoredEvaluation.until`; omitted: never. */
+  changesAt?: number;
+}
+
+type Slot = keyof PageSlots;
+
+/** A page split at its placeholders, as UTF-8: `parts[0] slot[0] parts[1] … parts[n]`. */
+interface Template {
+  parts: Buffer[];
+  slots: Slot[];
+}
+
+interface Kept {
+  /** The objects the page was rendered from (a checklist, catalog entries): kept only while they are current. */
+  of: readonly unknown[];
+  template: Promise<Template>;
+  /** Clock time (the server's `now`, ms) until which the page is current; Infinity while it renders. */
+  until: number;
+  /** Real time (performance.now) until which it is kept: changes by other processes show within ttlMs. */
+  keptUntil: number;
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+
+/**
+ * The short render cache of the dashboard's pages. A page is kept per key (the route names the page,
+ * checklist, environment, query and the viewer: name, role and sign-off roles), rendered once with
+ * placeholders for the per-request values, and filled in per response. A kept page is dropped:
+ * - at every state change this server makes (the use cases' StateSignal: attestations, waivers,
+ *   sign-offs, runs, tokens), before the write's response is sent;
+ * - at the first clock instant its content could change by itself (`changesAt`: a waiver or
+ *   attestation lapsing, a due date passing, the launch day: `StoredEvaluation.until`), so an expiry shows
+ *   at once;
+ * - `ttlMs` after it was rendered (both by the server's clock and in real time): relative times
+ *   ("3m ago"), window charts and samples written by the watch loop, and changes made by other
+ *   processes sharing the store, are at most that stale;
+ * - when the checklist or catalog entry it was rendered from is replaced (a reload).
+ * Concurrent requests for a page being rendered share that render. With `ttlMs` 0 nothing is kept.
+ */
+export class PageCache {
+  readonly #mark = `gonogo${randomBytes(12).toString('hex')}`;
+  readonly #entries = new Map<string, Kept>();
+  readonly #split: RegExp;
+
+  constructor(
+    private readonly opts: { ttlMs: number; now: () => Date; maxEntries?: number },
+    changes?: StateSignal,
+  ) {
+    this.#split = new RegExp(`${this.#mark}([nc])`);
+    changes?.subscribe(() => this.clear());
+  }
+
+  /** Forget every kept page. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** The placeholders pages are rendered with (random per server: page content cannot forge them). */
+  get slots(): PageSlots {
+    return { nonce: `${this.#mark}n`, csrf: `${this.#mark}c` };
+  }
+
+  /**
+   * The response of a page for this request: kept, or rendered by `render` (with the placeholders)
+   * and kept when `keep` allows (a page showing a one-time message is rendered for its request only).
+   * The response's CSP nonce and the session's CSRF token are put in. The body is UTF-8 bytes (no
+   * string to measure and encode per response: the page is 100 KB).
+   */
+  async respond(
+    c: Context<AppEnv>,
+    page: { key: string; of: readonly unknown[]; keep: boolean },
+    render: (slots: PageSlots) => Promise<RenderedPage> | RenderedPage,
+  ): Promise<Response> {
+    const body = await this.#html(c, page, render);
+    c.header('Content-Type', 'text/html; charset=UTF-8');
+    return c.body(body);
+  }
+
+  async #html(
+    c: Context<AppEnv>,
+    page: { key: string; of: readonly unknown[]; keep: boolean },
+    render: (slots: PageSlots) => Promise<RenderedPage> | RenderedPage,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const values = { nonce: pageNonce(c), csrf: c.get('session')?.csrf ?? '' };
+    const at = this.opts.now().getTime();
+    if (!page.keep || this.opts.ttlMs <= 0)
+      return this.#fill(await this.#render(page.of, render).template, values);
+    // A render shared while in flight (its failure is this request's too) counts only if it is still
+    // current at this request's time; then another waiter may have started the next one already.
+    for (let look = 0; look < 2; look += 1) {
+      const kept = this.#entries.get(page.key);
+      if (!kept || !this.#current(kept, page.of, at)) break;
+      const template = await kept.template;
+      if (at < kept.until) return this.#fill(template, values);
+    }
+    const entry = this.#render(page.of, render);
+    // Bounded (a page is ~100 KB): past the limit, drop what is out of date, else the oldest.
+    const limit = this.opts.maxEntries ?? 200;
+    if (this.#entries.size >= limit) {
+      const real = performance.now();
+      for (const [k, e] of this.#entries) if (real >= e.keptUntil || at >= e.until) this.#entries.delete(k);
+      if (this.#entries.size >= limit) this.#entries.delete(this.#entries.keys().next().value!);
+    }
+    this.#entries.set(page.key, entry);
+    entry.template.catch(() => {
+      if (this.#entries.get(page.key) === entry) this.#entries.delete(page.key);
+    });
+    return this.#fill(await entry.template, values);
+  }
+
+  #current(kept: Kept, of: readonly unknown[], at: number): boolean {
+    if (at >= kept.until || performance.now() >= kept.keptUntil) return false;
+    return kept.of.length === of.length && kept.of.every((o, i) => o === of[i]);
+  }
+
+  #render(of: readonly unknown[], render: (slots: PageSlots) => Promise<RenderedPage> | RenderedPage): Kept {
+    const started = this.opts.now().getTime();
+    const kept: Kept = {
+      of,
+      until: Number.POSITIVE_INFINITY,
+      keptUntil: performance.now() + this.opts.ttlMs,
+      template: Promise.resolve()
+        .then(() => render(this.slots))
+        .then(async (page) => {
+          const html = await resolveCallback(
+            page.html as string,
+            HtmlEscapedCallbackPhase.Stringify,
+            false,
+            {},
+          );
+          kept.until = Math.min(page.changesAt ?? Number.POSITIVE_INFINITY, started + this.opts.ttlMs);
+          return this.#template(String(html));
+        }),
+    };
+    return kept;
+  }
+
+  #template(html: string): Template {
+    const pieces = html.split(this.#split);
+    const parts = [Buffer.from(pieces[0]!)];
+    const slots: Slot[] = [];
+    for (let i = 1; i < pieces.length; i += 2) {
+      slots.push(pieces[i] === 'n' ? 'nonce' : 'csrf');
+      parts.push(Buffer.from(pieces[i + 1]!));
+    }
+    return { parts, slots };
+  }
+
+  #fill(t: Template, values: PageSlots): Uint8Array<ArrayBuffer> {
+    const bytes = {
+      nonce: Buffer.from(escapeHtml(values.nonce)),
+      csrf: Buffer.from(escapeHtml(values.csrf)),
+    };
+    let size = t.parts[0]!.length;
+    for (let i = 0; i < t.slots.length; i += 1) size += bytes[t.slots[i]!].length + t.parts[i + 1]!.length;
+    // One copy into a buffer of the response's own (every byte of it is written below).
+    const out = Buffer.allocUnsafeSlow(size);
+    out.set(t.parts[0]!, 0);
+    let at = t.parts[0]!.length;
+    for (let i = 0; i < t.slots.length; i += 1) {
+      const value = bytes[t.slots[i]!];
+      out.set(value, at);
+      at += value.length;
+      out.set(t.parts[i + 1]!, at);
+      at += t.parts[i + 1]!.length;
+    }
+    return out;
+  }
+}
+
+/** Who a page is rendered for, as a cache key: everything of the viewer a page shows or decides by. */
+export function viewerKey(session: Session | undefined): string {
+  if (!session) return '';
+  const p = session.principal;
+  return JSON.stringify([p.id, p.name, p.role, p.signoffRoles, p.person ?? null]);
+}
+
+/** The session as pages render it for the cache: its CSRF token replaced by the placeholder. */
+export function slotSession(session: Session, slots: PageSlots): Session {
+  return { ...session, csrf: slots.csrf };
+}

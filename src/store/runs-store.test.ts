@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../engine/store.js';
+import { canonicalJson } from '../model/audit.js';
+import type { CheckOutcome } from '../model/state.js';
+import { openStore } from './index.js';
+import { outcomesDigest } from './state-binding.js';
+import { type Backend, storeBackends } from './test-support/backends.js';
+
+/**
+ * saveRun digests the outcomes from the values in memory instead of parsing back the JSON it stores:
+ * the digest in the run's event must still be the one a reader computes from the stored rows, whatever
+ * the observed values hold (keys out of order, values JSON writes differently or drops).
+ */
+
+const backends = await storeBackends();
+
+const observed = {
+  status: 200,
+  headers: { 'x-b': '2', 'content-type': 'application/json', 'x-a': '1' },
+  body: { z: [3, 1, { y: null, x: undefined }], a: 'é \u2028 \ud83d\ude00', '10': true, '2': false },
+  when: new Date('2026-11-20T10:00:00.000Z'),
+  list: [undefined, Number.NaN, -0, 1e21, 0.1],
+  gone: undefined,
+  big: Number.POSITIVE_INFINITY,
+};
+
+const run: RunRecord = {
+  checklist: 'launch',
+  environment: 'production',
+  digest: 'sha256:11',
+  startedAt: '2026-11-20T10:00:00.000Z',
+  finishedAt: '2026-11-20T10:00:05.000Z',
+  verdict: 'NO-GO',
+  summary: { pass: 2, fail: 1, error: 0, pending: 0, waived: 0, skipped: 0 },
+  outcomes: [
+    { item: 'ops/b', status: 'pass', observed, durationMs: 12, at: '2026-11-20T10:00:01.000Z' },
+    { item: 'ops/a', status: 'fail', message: 'status == 200 — got status=503', observed: { status: 503 } },
+    { item: 'ops/c', status: 'pass', durationMs: 0 },
+  ],
+  trigger: 'cli',
+};
+
+describe.each(backends)('runs on $name', ({ name, available, make }) => {
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await backend?.cleanup();
+    backend = undefined;
+  });
+
+  it.skipIf(!available)('a saved run is vouched for by its event, odd observed values included', async () => {
+    backend = await make(`runs_store_${name}`);
+    const store = await openStore(backend.url);
+    try {
+      const id = await store.saveRun(run);
+      const checked = await store.checkedLatestRun('launch', 'production');
+      expect(checked.tampered).toEqual([]);
+      expect(checked.run?.id).toBe(id);
+      expect(checked.run?.outcomes.find((o) => o.item === 'ops/b')?.observed).toEqual(
+        JSON.parse(JSON.stringify(observed)),
+      );
+      const verified = await store.verifyAudit();
+      expect(verified.ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('outcomesDigest', () => {
+  it('is the sha256 of the canonical JSON of the outcomes sorted by item, however long the run', () => {
+    const outcomes: CheckOutcome[] = Array.from({ length: 3000 }, (_, i) => ({
+      item: `ops/é-${(i * 7919) % 3000}`,
+      status: i % 3 === 0 ? 'fail' : 'pass',
+      ...(i % 3 === 0 ? { message: `status == 200 — got status=${500 + (i % 4)} 😀` } : {}),
+      observed: {
+        status: 200,
+        headers: { 'x-b': String(i), 'content-type': 'application/json' },
+        list: [i, null],
+      },
+      durationMs: i % 50,
+    }));
+    const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+    const whole = createHash('sha256').update(canonicalJson(sorted), 'utf8').digest('hex');
+    expect(canonicalJson(sorted).length).toBeGreaterThan(3 * 64 * 1024);
+    expect(outcomesDigest(outcomes)).toBe(`sha256:${whole}`);
+    expect(outcomesDigest([])).toBe(`sha256:${createHash('sha256').update('[]').digest('hex')}`);
+  });
+});
