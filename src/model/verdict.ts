@@ -8,6 +8,7 @@ import {
   type StatusSummary,
   type Verdict,
 } from './status.js';
+import { VerdictClock } from './verdict-clock.js';
 
 /** Why the verdict is NO-GO (or, for `flag`, something the launch owner should know). */
 export interface Reason {
@@ -159,28 +160,6 @@ function latestByItem<T extends { item: string; at: string }>(records: readonly 
     if (!prev || prev.at <= r.at) out.set(r.item, r);
   }
   return out;
-}
-
-/**
- * The clock as `decide` reads it: every comparison with the current time goes through `reached`, which
- * notes the earliest instant still ahead, so the caller learns when the same inputs could next give a
- * different evaluation (an expiry, a due date passing, the launch).
- */
-class VerdictClock {
-  /** The earliest instant (epoch ms) compared with and not reached yet; Infinity when none. */
-  next = Number.POSITIVE_INFINITY;
-  constructor(readonly ms: number) {}
-
-  /** Whether the instant `at` (epoch ms; NaN never is) has been reached. */
-  reached(at: number): boolean {
-    if (at <= this.ms) return true;
-    if (at < this.next) this.next = at;
-    return false;
-  }
-
-  expired(expiresAt: string | undefined): boolean {
-    return expiresAt !== undefined && this.reached(Date.parse(expiresAt));
-  }
 }
 
 /**

@@ -9,7 +9,8 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { pagesOf, StateRowsCheck, VERIFY_PAGE } from './verify-state.js';
+import { pagesOf, VERIFY_PAGE } from './verify-pages.js';
+import { StateRowsCheck } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
 /** A stored row as a chained event; data that is not JSON any more can only mean an edit. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { openStore } from './index.js';
 import { type Backend, storeBackends } from './test-support/backends.js';
-import { VERIFY_PAGE } from './verify-state.js';
+import { VERIFY_PAGE } from './verify-pages.js';
 
 /**
  * Verify reads state rows beside the chain, a page at a time in seq order: what it finds past the

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deriveEvents, type WatchSnapshot } from '../../engine/events.js';
-import { checklistSchedule, type Schedule, sampleSchedule } from '../../engine/schedule.js';
+import type { Schedule } from '../../engine/schedule.js';
 import type { SlotClaim, Store } from '../../engine/store.js';
 import type { Checklist, Item } from '../../model/checklist.js';
 import type { Evaluation } from '../../model/verdict.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { LeaderLease } from './leader.js';
 import { type DeliveryOptions, deliveriesFor, Notifier, resolveTargets } from './notifier.js';
 import type { WatchObserver } from './observer.js';
+import { type Plan, Plans } from './plan.js';
 
 /**
  * The service's watch loop (`gonogo serve`): elect a leader, and on the leader run each scheduled
@@ -144,75 +145,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     inFlight.set(key, p);
   };
 
-  /**
-   * What the loop does with one checklist version, worked out once per version (the catalog's Checklist
-   * object; a changed file is read into a new one): its schedule, its windowed items and their sample
-   * schedules, grouped by interval so a tick computes each group's slot once instead of each item's.
-   * `handled` is the latest slot per environment every item of the group was considered for (each
-   * item's own slot is in `lastSampleSlot`, which outlives versions). Per loop: replicas in one process
-   * keep their own.
-   */
-  interface SampleGroup {
-    schedule: Schedule;
-    items: { item: Item; schedule: Schedule }[];
-    handled: Map<string, number>;
-  }
-  interface Plan {
-    schedule: Schedule | undefined;
-    groups: SampleGroup[];
-  }
-  const plans = new WeakMap<Checklist, Plan>();
-  const planOf = (c: Checklist): Plan => {
-    let plan = plans.get(c);
-    if (!plan) {
-      const schedule = scheduleOf(c);
-      // A checklist without a (valid) schedule is neither run nor sampled.
-      const windowed = schedule ? windowedOf(c) : [];
-      const groups = new Map<number | Schedule, SampleGroup>();
-      for (const w of windowed) {
-        // Interval schedules of one length share every slot (multiples of the interval since the epoch).
-        const key =
-          w.schedule.kind === 'interval' && w.schedule.intervalMs ? w.schedule.intervalMs : w.schedule;
-        let g = groups.get(key);
-        if (!g) {
-          g = { schedule: w.schedule, items: [], handled: new Map() };
-          groups.set(key, g);
-        }
-        g.items.push(w);
-      }
-      plan = { schedule, groups: [...groups.values()] };
-      plans.set(c, plan);
-    }
-    return plan;
-  };
-
-  const scheduleOf = (c: Checklist): Schedule | undefined => {
-    try {
-      return checklistSchedule(c);
-    } catch (err) {
-      if (!reported.has(c.digest)) {
-        reported.add(c.digest);
-        logger.error('checklist not scheduled', { checklist: c.id, error: (err as Error).message });
-      }
-      return undefined;
-    }
-  };
-
-  /** Windowed items and their sample schedules; an item whose `every` is invalid is left out, said once in the log. */
-  const windowedOf = (c: Checklist) =>
-    c.items.flatMap((item) => {
-      try {
-        const s = sampleSchedule(item);
-        return s && item.skip === undefined ? [{ item, schedule: s }] : [];
-      } catch (err) {
-        const key = `every\u0000${c.digest}\u0000${item.id}`;
-        if (!reported.has(key)) {
-          reported.add(key);
-          logger.error('windowed check not sampled', { checklist: c.id, error: (err as Error).message });
-        }
-        return [];
-      }
-    });
+  const plans = new Plans(logger, reported);
 
   /** The parts of a slot claim every claim of this replica shares. */
   const slotOf = (c: Checklist, environment: string, slot: Date) => ({
@@ -392,7 +325,7 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
     const now = clock();
     const checklists = deps.checklists();
     for (const c of checklists) {
-      const plan = planOf(c);
+      const plan = plans.of(c);
       const s = plan.schedule;
       if (!s) continue;
       for (const env of environmentsOf(c)) {
