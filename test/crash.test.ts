@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { type Backend, storeBackends } from '../src/store/test-support/backends.js';
-import { CLI, ROOT, runCli } from '../src/test-support/cli.js';
+import { CLI, ROOT, runCli, TSX } from '../src/test-support/cli.js';
 
 /**
  * Crash safety: a process killed with SIGKILL in the middle of writing (1,000-outcome runs and audit
@@ -15,7 +15,7 @@ import { CLI, ROOT, runCli } from '../src/test-support/cli.js';
 const backends = await storeBackends();
 const ITEMS = 1000;
 
-/** The writer: the store of the sources (run through tsx, as the CLI is), saving big runs and appending events forever. */
+/** The writer: the store of the sources (run through tsx), saving big runs and appending events forever. */
 const WRITER = `
 import { openStore } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/store/index.ts')).href)};
 const store = await openStore(process.argv[2]);
@@ -73,7 +73,7 @@ describe.each(backends)('crash safety on $name', ({ name, available, make }) => 
     backend = await make(`crash_${name}`);
     const script = join(backend.dir, 'writer.mjs');
     writeFileSync(script, WRITER);
-    const child = spawn(process.execPath, [CLI[0]!, CLI[1]!, script, backend.url], {
+    const child = spawn(process.execPath, [...TSX, script, backend.url], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await afterLines(child, 3);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/checks/test-support/binaries.js';
-import { runCli } from '../src/test-support/cli.js';
+import { CLI_FROM_SOURCES, runCli } from '../src/test-support/cli.js';
 import { type ServeProcess, startServe } from './watch-support.js';
 
 /**
@@ -173,7 +173,10 @@ describe('gonogo run with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 });
 
 describe('start-up without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-  /** The modules a CLI process loads, as Node's module resolution hooks see them. */
+  /**
+   * The modules a CLI process loads, as Node's module resolution hooks see them: the CLI runs from the
+   * sources, where each source module and package is a module of its own (a build bundles them).
+   */
   async function loadedModules(args: string[], env: Record<string, string | undefined>) {
     const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
     await writeFile(log, '');
@@ -195,6 +198,7 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)},
     );
     const r = await runCli(args, {
       cwd: dir,
+      cli: CLI_FROM_SOURCES,
       env: { NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, ...env },
     });
     expect(r.code, r.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,16 +12,37 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHARED = fileURLToPath(new URL('../../test/shared/', import.meta.url));
 /** ../shared beside the repository, where the steering team keeps the originals (may be absent). */
 export const SHARED_ORIGINAL = fileURLToPath(new URL('../../../shared/', import.meta.url));
-/**
- * Node's arguments that run the CLI from the TypeScript sources, in a process of its own (tsx hooks into
- * that process; it starts no other), so exit codes and signals are the real ones: `spawn(process.execPath,
- * [...CLI, 'serve'])`. tsx is given by path, as the CLI may run in any directory.
- */
-export const CLI: readonly string[] = [
+/** Node's arguments that load tsx (given by path, as a process may run in any directory): `.ts` modules run. */
+export const TSX: readonly string[] = [
   '--import',
   pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+];
+
+/**
+ * Node's arguments that run the CLI from the TypeScript sources through tsx (which hooks into that
+ * process and starts no other). Only for tests that look at the sources' modules as they load; the
+ * others use CLI.
+ */
+export const CLI_FROM_SOURCES: readonly string[] = [
+  ...TSX,
   fileURLToPath(new URL('../app/bin.ts', import.meta.url)),
 ];
+
+/** bin/gonogo of the build of the current sources that build-once.ts (vitest's globalSetup) made for this run. */
+function builtBin(): string | undefined {
+  try {
+    return inject('gonogoBin');
+  } catch {
+    return undefined; // not in a vitest worker
+  }
+}
+
+/**
+ * Node's arguments that run the real CLI in a process of its own, so exit codes and signals are the real
+ * ones: `spawn(process.execPath, [...CLI, 'serve'])`. Under vitest, bin/gonogo of this run's build of the
+ * sources (build-once.ts): a start costs no TypeScript transpiling. Elsewhere, the sources through tsx.
+ */
+export const CLI: readonly string[] = ((bin) => (bin ? [bin] : CLI_FROM_SOURCES))(builtBin());
 
 export interface CliResult {
   code: number;
@@ -29,17 +51,23 @@ export interface CliResult {
 }
 
 /**
- * Run the real CLI (from the sources: see CLI) as a user would.
+ * Run the real CLI (this run's build of the sources, or `cli`: see CLI) as a user would.
  * @example const r = await runCli(['lint', 'launch.md', '--format', 'json'], { cwd: dir });
  */
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    timeoutMs?: number;
+    cli?: readonly string[];
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, NO_COLOR: '1', ...opts.env } as Record<string, string>;
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd ?? ROOT, env });
+    const child = spawn(process.execPath, [...(opts.cli ?? CLI), ...args], { cwd: opts.cwd ?? ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
