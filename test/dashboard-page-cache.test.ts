@@ -1,12 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/app/serve.js';
-import { loadRegistry } from '../src/checks/registry.js';
-import type { Store, TokenRole } from '../src/engine/store.js';
-import { hashToken, silentLogger } from '../src/server/index.js';
-import { openStore } from '../src/store/index.js';
+import type { RunningServer } from '../src/app/serve.js';
+import { type InProcessServer, login as loginAt, startInProcess } from './server-support.js';
 
 /**
  * The dashboard's render cache (page-cache.ts). Pages are kept for a whole day here, so only the
@@ -15,10 +9,8 @@ import { openStore } from '../src/store/index.js';
  * token, each get their own forms, CSRF token and nonce.
  */
 
-let dir: string;
-let store: Store;
 let server: RunningServer;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 let clock = Date.parse('2026-11-20T10:00:00Z');
 
 const CHECKLIST = `---
@@ -41,16 +33,7 @@ const BACKUPS = 'operations/backups-restored-in-a-drill';
 const ROTA = 'operations/on-call-rota-published';
 const RUNBOOK = 'operations/runbook-reviewed';
 
-async function login(token: string): Promise<string> {
-  const r = await fetch(`${server.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  expect(r.status).toBe(303);
-  return (r.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
+const login = (token: string) => loginAt(server.url, token);
 
 async function get(path: string, cookie: string): Promise<{ html: string; csp: string }> {
   const r = await fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
@@ -92,43 +75,28 @@ async function form(cookie: string, action: string, fields: Record<string, strin
   expect(flash.html).toContain('role="status"');
 }
 
+let running: InProcessServer | undefined;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-page-cache-'));
-  await writeFile(join(dir, 'launch.md'), CHECKLIST);
-  await writeFile(
-    join(dir, 'expiry.md'),
-    '---\nid: expiry\n---\n# Expiry\n## Ops\n- [ ] Load test passed\n- [ ] Pen test passed\n',
-  );
-  store = await openStore(join(dir, 'gonogo.db'));
-  const roles: [string, TokenRole, string[]][] = [
-    ['viewer', 'viewer', []],
-    ['operator', 'operator', []],
-    ['approver', 'approver', ['security']],
-  ];
-  for (const [name, role, signoffRoles] of roles) {
-    tokens[name] = `gng_pc_${name}_${Math.random().toString(36).slice(2)}`;
-    await store.createToken({ name, role, signoffRoles, hash: hashToken(tokens[name]!) }, 'test');
-  }
-  server = await startServer(
-    {
-      checklists: dir,
-      host: '127.0.0.1',
-      port: 0,
-      logger: silentLogger,
-      config: { pageCacheMs: 86_400_000, preflightCacheMs: 86_400_000 },
+  running = await startInProcess({
+    prefix: 'gonogo-page-cache-',
+    files: {
+      'launch.md': CHECKLIST,
+      'expiry.md': '---\nid: expiry\n---\n# Expiry\n## Ops\n- [ ] Load test passed\n- [ ] Pen test passed\n',
     },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(clock),
-    },
-  );
+    tokens: [
+      { name: 'viewer', role: 'viewer' },
+      { name: 'operator', role: 'operator' },
+      { name: 'approver', role: 'approver', signoffRoles: ['security'] },
+    ],
+    config: { pageCacheMs: 86_400_000, preflightCacheMs: 86_400_000 },
+    now: () => new Date(clock),
+  });
+  ({ server, tokens } = running);
 });
 
 afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('dashboard render cache', () => {

@@ -1,14 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/app/serve.js';
-import { loadRegistry } from '../src/checks/registry.js';
-import type { Store, TokenRole } from '../src/engine/store.js';
+import type { RunningServer } from '../src/app/serve.js';
+import type { Store } from '../src/engine/store.js';
 import { hashToken, jsonLogger } from '../src/server/index.js';
 import { SECURE_HEADERS_OPTIONS } from '../src/server/security-headers.js';
-import { openStore } from '../src/store/index.js';
 import { personActor, revokeToken } from '../src/usecases/index.js';
+import { type InProcessServer, startInProcess } from './server-support.js';
 
 /**
  * The preflight answer is kept as JSON per read of the store (Gate.storedAnswer): one read and one
@@ -17,10 +13,9 @@ import { personActor, revokeToken } from '../src/usecases/index.js';
  * a whole minute here, so only the invalidations can make a change show.
  */
 
-let dir: string;
 let store: Store;
 let server: RunningServer;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 let clock = Date.parse('2026-11-20T10:00:00Z');
 const lines: string[] = [];
 /** Store reads behind a stored verdict, about the `launch` checklist. */
@@ -76,64 +71,47 @@ async function post(path: string, who: string, body: unknown) {
   return JSON.parse(text) as Record<string, unknown>;
 }
 
+let running: InProcessServer | undefined;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-preflight-answers-'));
-  await writeFile(
-    join(dir, 'launch.md'),
-    [
-      '---',
-      'id: launch',
-      'policy:',
-      '  signoffs: [engineering]',
-      '---',
-      '# Launch',
-      '## Ops',
-      '- [ ] Backups restored in a drill',
-      '- [ ] On-call rota published',
-      '- [ ] Smoke test passes',
-      '  ```check',
-      '  command: "true"',
-      '  ```',
-      '## Sign-Off',
-      '- [ ] Engineering Lead: ____ Date: ____',
-      '',
-    ].join('\n'),
-  );
-  const real = await openStore(join(dir, 'gonogo.db'));
-  store = counting(real);
-  for (const role of ['viewer', 'operator', 'approver'] as TokenRole[]) {
-    tokens[role] = `gng_pa_${role}_${Math.random().toString(36).slice(2)}`;
-    await real.createToken(
-      {
-        name: role,
-        role,
-        signoffRoles: role === 'approver' ? ['engineering'] : [],
-        hash: hashToken(tokens[role]!),
-      },
-      'test',
-    );
-  }
-  server = await startServer(
-    {
-      checklists: dir,
-      host: '127.0.0.1',
-      port: 0,
-      // Every line as it is logged (no buffering), so a test can read the request's line at once.
-      logger: jsonLogger({ write: (s: string) => lines.push(s) }, () => new Date(clock)),
-      config: { preflightCacheMs: 60_000 },
+  running = await startInProcess({
+    prefix: 'gonogo-preflight-answers-',
+    files: {
+      'launch.md': [
+        '---',
+        'id: launch',
+        'policy:',
+        '  signoffs: [engineering]',
+        '---',
+        '# Launch',
+        '## Ops',
+        '- [ ] Backups restored in a drill',
+        '- [ ] On-call rota published',
+        '- [ ] Smoke test passes',
+        '  ```check',
+        '  command: "true"',
+        '  ```',
+        '## Sign-Off',
+        '- [ ] Engineering Lead: ____ Date: ____',
+        '',
+      ].join('\n'),
     },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(clock),
-    },
-  );
+    tokens: [
+      { name: 'viewer', role: 'viewer' },
+      { name: 'operator', role: 'operator' },
+      { name: 'approver', role: 'approver', signoffRoles: ['engineering'] },
+    ],
+    // Every line as it is logged (no buffering), so a test can read the request's line at once.
+    logger: jsonLogger({ write: (s: string) => lines.push(s) }, () => new Date(clock)),
+    config: { preflightCacheMs: 60_000 },
+    now: () => new Date(clock),
+    wrap: counting,
+  });
+  ({ store, server, tokens } = running);
 });
 
 afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 beforeEach(() => {
@@ -287,36 +265,19 @@ describe('preflight answers kept per read of the store', () => {
   });
 
   it('count every request against the token rate limit, kept answer or not', async () => {
-    const own = await mkdtemp(join(tmpdir(), 'gonogo-preflight-limit-'));
-    await writeFile(
-      join(own, 'launch.md'),
-      '---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Backups restored\n',
-    );
-    const ownStore = await openStore(join(own, 'gonogo.db'));
-    await ownStore.createToken(
-      { name: 'operator', role: 'operator', signoffRoles: [], hash: hashToken(tokens.operator!) },
-      'test',
-    );
-    const limited = await startServer(
-      {
-        checklists: own,
-        host: '127.0.0.1',
-        port: 0,
-        logger: jsonLogger({ write: () => true }),
-        config: { preflightCacheMs: 60_000, requestsPerMinute: 3 },
-      },
-      {
-        io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: own },
-        openStore: async () => ownStore,
-        registry: loadRegistry,
-        now: () => new Date(clock),
-      },
-    );
+    const limited = await startInProcess({
+      prefix: 'gonogo-preflight-limit-',
+      files: { 'launch.md': '---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Backups restored\n' },
+      tokens: [{ name: 'operator', role: 'operator' }],
+      logger: jsonLogger({ write: () => true }),
+      config: { preflightCacheMs: 60_000, requestsPerMinute: 3 },
+      now: () => new Date(clock),
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const r = await fetch(`${limited.url}/api/v1/checklists/launch/preflight?env=default`, {
-          headers: { authorization: `Bearer ${tokens.operator}` },
+        const r = await fetch(`${limited.server.url}/api/v1/checklists/launch/preflight?env=default`, {
+          headers: { authorization: `Bearer ${limited.tokens.operator}` },
         });
         await r.text();
         statuses.push(r.status);
@@ -325,7 +286,6 @@ describe('preflight answers kept per read of the store', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await limited.close();
-      await rm(own, { recursive: true, force: true });
     }
   });
 });

@@ -1,12 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/app/serve.js';
-import { loadRegistry } from '../src/checks/registry.js';
-import type { Store, TokenRole } from '../src/engine/store.js';
-import { hashToken, silentLogger } from '../src/server/index.js';
-import { openStore } from '../src/store/index.js';
+import type { RunningServer } from '../src/app/serve.js';
+import type { Store } from '../src/engine/store.js';
+import { type InProcessServer, startInProcess } from './server-support.js';
 
 /**
  * DESIGN: "A viewer never causes checks to run". The checklist's `command` check leaves a line in a
@@ -16,7 +13,7 @@ import { openStore } from '../src/store/index.js';
 let dir: string;
 let store: Store;
 let server: RunningServer;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 let clock = Date.parse('2026-11-20T10:00:00Z');
 
 const marker = () => join(dir, 'ran.log');
@@ -35,32 +32,27 @@ async function preflight(who: string, query = '') {
 
 const storedRuns = async () => (await store.listRuns('launch', 'default', { limit: 1000 })).length;
 
+let running: InProcessServer | undefined;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-preflight-viewer-'));
-  await writeFile(
-    join(dir, 'launch.md'),
-    `---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Smoke test passes\n  \`\`\`check\n  command: echo ran >> ${marker()}\n  \`\`\`\n`,
-  );
-  store = await openStore(join(dir, 'gonogo.db'));
-  for (const role of ['viewer', 'operator'] as TokenRole[]) {
-    tokens[role] = `gng_pf_${role}_${Math.random().toString(36).slice(2)}`;
-    await store.createToken({ name: role, role, signoffRoles: [], hash: hashToken(tokens[role]!) }, 'test');
-  }
-  server = await startServer(
+  running = await startInProcess({
+    prefix: 'gonogo-preflight-viewer-',
+    files: (dir) => ({
+      'launch.md': `---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Smoke test passes\n  \`\`\`check\n  command: echo ran >> ${join(dir, 'ran.log')}\n  \`\`\`\n`,
+    }),
+    tokens: [
+      { name: 'viewer', role: 'viewer' },
+      { name: 'operator', role: 'operator' },
+    ],
     // No stored-answer reuse, so every call below is decided afresh.
-    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger, config: { preflightCacheMs: 0 } },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(clock),
-    },
-  );
+    config: { preflightCacheMs: 0 },
+    now: () => new Date(clock),
+  });
+  ({ dir, store, server, tokens } = running);
 });
 
 afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('preflight for a viewer', () => {

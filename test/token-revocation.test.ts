@@ -1,14 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/app/serve.js';
-import { loadRegistry } from '../src/checks/registry.js';
+import type { RunningServer } from '../src/app/serve.js';
 import type { Store } from '../src/engine/store.js';
-import { silentLogger } from '../src/server/index.js';
-import { openStore } from '../src/store/index.js';
 import { runCli } from '../src/test-support/cli.js';
 import { createToken, personActor } from '../src/usecases/index.js';
+import { type InProcessServer, login as loginAt, startInProcess } from './server-support.js';
 
 /**
  * A revoked or expired token stops working everywhere at once: the API answers 401 saying when, and a
@@ -33,40 +29,26 @@ let server: RunningServer;
 let clock = Date.parse('2026-11-20T10:00:00Z');
 const ctx = () => ({ store, now: () => new Date(clock) });
 
+let running: InProcessServer | undefined;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-token-revocation-'));
+  running = await startInProcess({
+    prefix: 'gonogo-token-revocation-',
+    files: { 'launch.md': CHECKLIST },
+    now: () => new Date(clock),
+  });
+  ({ dir, store, server } = running);
   db = join(dir, 'gonogo.db');
-  await writeFile(join(dir, 'launch.md'), CHECKLIST);
-  store = await openStore(db);
-  server = await startServer(
-    { checklists: dir, host: '127.0.0.1', port: 0, logger: silentLogger },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: {}, cwd: dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(clock),
-    },
-  );
 });
 
 afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 const api = (token: string) =>
   fetch(`${server.url}/api/v1/checklists`, { headers: { authorization: `Bearer ${token}` } });
 
-async function login(token: string): Promise<string> {
-  const res = await fetch(`${server.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  expect(res.status).toBe(303);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
+const login = (token: string) => loginAt(server.url, token);
 
 const page = (cookie: string) =>
   fetch(`${server.url}/checklists/launch`, { headers: { cookie }, redirect: 'manual' });
