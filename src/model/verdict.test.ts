@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from './checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
 import { checkSpec } from './test-support/check-spec.js';
-import { decide, resolveDue, type VerdictInputs } from './verdict.js';
+import { decide, decideUntil, resolveDue, type VerdictInputs } from './verdict.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
@@ -70,8 +70,9 @@ const outcome = (item: string, status: CheckOutcome['status'], message = ''): Ch
   message,
 });
 
-function run(over: Partial<VerdictInputs> & { checklist: Checklist }): ReturnType<typeof decide> {
-  return decide({
+/** decide's inputs: nothing recorded, at NOW, but for `over`. */
+function inputs(over: Partial<VerdictInputs> & { checklist: Checklist }): VerdictInputs {
+  return {
     environment: 'default',
     outcomes: new Map(),
     attestations: [],
@@ -79,7 +80,11 @@ function run(over: Partial<VerdictInputs> & { checklist: Checklist }): ReturnTyp
     signoffs: [],
     now: NOW,
     ...over,
-  });
+  };
+}
+
+function run(over: Partial<VerdictInputs> & { checklist: Checklist }): ReturnType<typeof decide> {
+  return decide(inputs(over));
 }
 
 describe('decide: item status', () => {
@@ -261,28 +266,19 @@ describe('due dates', () => {
 describe('phases', () => {
   const post = (id: string, over: Partial<Item> = {}) => item(id, { phase: 'post-launch', ...over });
   const launching = (items: Item[], launch: string) => ({ ...checklist(items), launch });
-  const inputs = (c: Checklist): VerdictInputs => ({
-    checklist: c,
-    environment: 'default',
-    outcomes: new Map(),
-    attestations: [],
-    waivers: [],
-    signoffs: [],
-    now: NOW,
-  });
 
   it('a post-launch item never blocks and never appears in reasons, before or after launch', () => {
     for (const launch of ['2026-12-20', '2026-11-01']) {
       const e = decide(
-        inputs(
-          launching(
+        inputs({
+          checklist: launching(
             [
               item('a', { checked: true }),
               post('p', { due: { offsetDays: 7, source: 'heading', text: 'First Week' } }),
             ],
             launch,
           ),
-        ),
+        }),
       );
       expect(e.verdict).toBe('GO');
       expect(e.reasons).toEqual([]);
@@ -299,14 +295,68 @@ describe('phases', () => {
   it('a recurring item is due one period after launch, then one period after its attestation', () => {
     const weekly = post('w', { recurs: '7d' });
     const c = launching([weekly], '2026-11-20');
-    expect(decide(inputs(c)).items[0]).toMatchObject({ due: '2026-11-27', overdue: true, recurs: '7d' });
+    expect(decide(inputs({ checklist: c })).items[0]).toMatchObject({
+      due: '2026-11-27',
+      overdue: true,
+      recurs: '7d',
+    });
     const notes = att('w', { at: '2026-11-28T09:00:00.000Z' });
-    expect(decide({ ...inputs(c), attestations: [notes] }).items[0]).toMatchObject({
+    expect(decide({ ...inputs({ checklist: c }), attestations: [notes] }).items[0]).toMatchObject({
       status: 'pass',
       due: '2026-12-05',
       overdue: false,
     });
-    const later = { ...inputs(c), attestations: [notes], now: new Date('2026-12-07T00:00:00Z') };
+    const later = {
+      ...inputs({ checklist: c }),
+      attestations: [notes],
+      now: new Date('2026-12-07T00:00:00Z'),
+    };
     expect(decide(later).items[0]).toMatchObject({ status: 'pending', due: '2026-12-05', overdue: true });
+  });
+});
+
+describe('decideUntil: the evaluation is the same at every instant before it, and differs at it', () => {
+  const HOUR = 3_600_000;
+  const at = (ms: number) => new Date(ms).toISOString();
+  const launching = (items: Item[]) => ({ ...checklist(items), launch: '2026-12-02' });
+  const same = (input: VerdictInputs, t: number) => JSON.stringify(decide({ ...input, now: new Date(t) }));
+
+  it('is the earliest expiry of a waiver or an attestation, recurring periods included', () => {
+    const input = inputs({
+      checklist: launching([item('a'), item('b'), item('r', { recurs: '1d' })]),
+      waivers: [waiver('a', at(NOW.getTime() + 3 * HOUR))],
+      attestations: [
+        att('b', { expiresAt: at(NOW.getTime() + 5 * HOUR) }),
+        // A day's period from 22 hours ago: it lapses in 2 hours, before the others.
+        att('r', { at: at(NOW.getTime() - 22 * HOUR) }),
+      ],
+    });
+    const next = decideUntil(input).until;
+    expect(next).toBe(NOW.getTime() + 2 * HOUR);
+    expect(same(input, next - 1)).toBe(same(input, NOW.getTime()));
+    expect(same(input, next)).not.toBe(same(input, NOW.getTime()));
+  });
+
+  it('is the due date or the launch day when nothing expires sooner', () => {
+    const input = inputs({
+      checklist: launching([
+        item('a', { due: { date: '2026-12-01', source: 'annotation', text: 'due: 2026-12-01' } }),
+      ]),
+    });
+    const next = decideUntil(input).until;
+    expect(next).toBe(Date.parse('2026-12-02T00:00:00Z'));
+    expect(same(input, next - 1)).toBe(same(input, NOW.getTime()));
+    // At midnight the item is overdue and the launch day has come.
+    const after = decide({ ...input, now: new Date(next) });
+    expect(after.items[0]!.overdue).toBe(true);
+    expect(after.launched).toBe(true);
+  });
+
+  it('ignores what has lapsed already', () => {
+    const input = inputs({
+      checklist: launching([item('a')]),
+      waivers: [waiver('a', at(NOW.getTime() - HOUR))],
+    });
+    expect(decideUntil(input).until).toBe(Date.parse('2026-12-02T00:00:00Z'));
   });
 });
