@@ -12,7 +12,6 @@
 // one on the same stores. Options: --events N (100000) --rounds N (5) --eval-rounds N (200)
 // --backends sqlite,postgres --pg URL (an admin URL; a temp database is made next to it) --keep (leave the
 // stores behind and print where, to profile them).
-import { spawn } from 'node:child_process';
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,9 +20,9 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measure as measureProcess } from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 const GENESIS = '0'.repeat(64);
 const TARGET_EVENTS_PER_S = 200_000;
 
@@ -111,30 +110,8 @@ const hashedOf = (e) =>
     data: e.data,
   });
 
-/** Run a Node process to completion: wall time, its CPU time and peak RSS (probe), exit code, output. */
-async function measure(args, scratch) {
-  const probeFile = join(scratch, `probe-${Math.random().toString(36).slice(2)}.json`);
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', PROBE, ...args], {
-    env: { ...process.env, NO_COLOR: '1', BENCH_PROBE_FILE: probeFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await new Promise((res, rej) => {
-    child.once('error', rej);
-    child.once('close', res);
-  });
-  const wallMs = performance.now() - started;
-  const probe = existsSync(probeFile) ? JSON.parse(await readFile(probeFile, 'utf8')) : { cpuMs: Number.NaN };
-  return { wallMs, cpuMs: probe.cpuMs, peakRss: probe.peakRss, code, stdout, stderr };
-}
+/** measure.mjs's measure, its probe files in `scratch`. */
+const measure = (args, scratch) => measureProcess(args, { scratch });
 
 // ---- building the stores -------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measure as measureProcess } from './measure.mjs';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const PROBE = join(BENCH, 'probe.mjs');
 const { values } = parseArgs({
   options: {
     items: { type: 'string', default: '5000' },
@@ -55,22 +55,11 @@ export function flatChecklist(n, port) {
   return `${lines.join('\n')}\n`;
 }
 
-async function measure(args, env = {}) {
-  const probeFile = join(scratch, `probe-${Math.random().toString(36).slice(2)}.json`);
-  const child = spawn(process.execPath, ['--import', PROBE, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env, BENCH_PROBE_FILE: probeFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const code = await new Promise((ok, ko) => {
-    child.once('error', ko);
-    child.once('close', ok);
-  });
-  const probe = existsSync(probeFile) ? JSON.parse(await readFile(probeFile, 'utf8')) : {};
-  return { ...probe, code, out };
-}
+/** measure.mjs's measure, its probe files in the scratch folder; `out` is what the process printed. */
+const measure = async (args, env = {}) => {
+  const r = await measureProcess(args, { scratch, env });
+  return { ...r, out: r.stdout + r.stderr };
+};
 
 function startServer() {
   return new Promise((ok, ko) => {

@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
+import { alternatingRounds } from './measure.mjs';
 import { freePort } from './nginx.mjs';
 import { measureWatch } from './watch.mjs';
 
@@ -309,31 +310,28 @@ async function main() {
   const nginx = await startNginx();
   const startedLoad = loadavg();
   const contestants = ['kuma', ...builds.map((b) => b.name)];
-  const got = Object.fromEntries(contestants.map((k) => [k, []]));
+  let got;
   try {
-    for (let round = 0; round < Number(values.rounds); round++) {
-      const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
-      for (const name of order) {
-        const dir = await mkdtemp(join(tmpdir(), `gonogo-bench-${name}-`));
-        try {
-          const common = { url: nginx.url, items, everyS, warmupS, seconds, dir };
-          const r =
-            name === 'kuma'
-              ? await measureKuma({ ...common, kumaDir, tickMs })
-              : await measureWatch(
-                  { ...common, mode: 'gonogo', root: builds.find((b) => b.name === name).root, align: true },
-                  name,
-                );
-          got[name].push(r);
-          const notUp = r.notUp ? ` (+${r.notUp} not up)` : '';
-          console.log(
-            `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks${notUp}, cpu ${r.cpuMs.toFixed(0)} ms: ${r.perCheckMs.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB, load ${load()}`,
-          );
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+    got = await alternatingRounds(contestants, Number(values.rounds), async (name, round) => {
+      const dir = await mkdtemp(join(tmpdir(), `gonogo-bench-${name}-`));
+      try {
+        const common = { url: nginx.url, items, everyS, warmupS, seconds, dir };
+        const r =
+          name === 'kuma'
+            ? await measureKuma({ ...common, kumaDir, tickMs })
+            : await measureWatch(
+                { ...common, mode: 'gonogo', root: builds.find((b) => b.name === name).root, align: true },
+                name,
+              );
+        const notUp = r.notUp ? ` (+${r.notUp} not up)` : '';
+        console.log(
+          `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks${notUp}, cpu ${r.cpuMs.toFixed(0)} ms: ${r.perCheckMs.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB, load ${load()}`,
+        );
+        return r;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
-    }
+    });
   } finally {
     await nginx.stop();
   }

@@ -21,14 +21,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measure as measureProcess } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const PROBE = join(BENCH, 'probe.mjs');
 const SEED_004 = join(BENCH, 'fixtures', '004-production-checklist.md');
 
 /** Issue 15's targets: warm run against the raw floor, memory above the floor per item. */
@@ -81,37 +80,8 @@ for (const b of builds) {
 
 const scratch = await mkdtemp(join(tmpdir(), 'gonogo-bench-'));
 
-/**
- * Run a Node process to completion; returns wall time (spawn to exit), its CPU time and peak RSS (from
- * the probe preloaded into it), exit code and output.
- */
-async function measure(args, { env = {}, cwd = ROOT } = {}) {
-  const probeFile = join(scratch, `probe-${Math.random().toString(36).slice(2)}.json`);
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', PROBE, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env, BENCH_PROBE_FILE: probeFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await new Promise((res, rej) => {
-    child.once('error', rej);
-    child.once('close', (c) => res(c));
-  });
-  const wallMs = performance.now() - started;
-  const probe = existsSync(probeFile)
-    ? JSON.parse(await readFile(probeFile, 'utf8'))
-    : { peakRss: Number.NaN, cpuMs: Number.NaN };
-  await rm(probeFile, { force: true });
-  return { wallMs, ...probe, code, stdout, stderr };
-}
+/** measure.mjs's measure, its probe files in this run's scratch folder, run from the repository root. */
+const measure = (args, { env = {}, cwd = ROOT } = {}) => measureProcess(args, { scratch, env, cwd });
 
 /** Start the Node bench server in its own process and wait for the port it prints. */
 function startNodeServer() {

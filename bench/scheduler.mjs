@@ -17,6 +17,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { alternatingRounds } from './measure.mjs';
 import { measureWatch } from './watch.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -64,35 +65,32 @@ async function main() {
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
   const startedLoad = loadavg();
-  const got = Object.fromEntries(['raw', ...builds.map((b) => b.name)].map((k) => [k, []]));
+  let got;
   try {
     const contestants = ['raw', ...builds.map((b) => b.name)];
-    for (let round = 0; round < Number(values.rounds); round++) {
-      const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
-      for (const name of order) {
-        const dir = await mkdtemp(join(tmpdir(), 'gonogo-bench-watch-'));
-        try {
-          const spec = {
-            mode: name === 'raw' ? 'raw' : 'gonogo',
-            root: builds.find((b) => b.name === name)?.root ?? ROOT,
-            url: nginx.url,
-            items,
-            everyS,
-            warmupS: Number(values.warmup),
-            seconds: Number(values.seconds),
-            dir,
-          };
-          const r = await measureWatch(spec, name);
-          const perCheck = r.perCheckMs;
-          got[name].push(r);
-          console.log(
-            `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks, cpu ${r.cpuMs.toFixed(0)} ms: ${perCheck.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB`,
-          );
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+    got = await alternatingRounds(contestants, Number(values.rounds), async (name, round) => {
+      const dir = await mkdtemp(join(tmpdir(), 'gonogo-bench-watch-'));
+      try {
+        const spec = {
+          mode: name === 'raw' ? 'raw' : 'gonogo',
+          root: builds.find((b) => b.name === name)?.root ?? ROOT,
+          url: nginx.url,
+          items,
+          everyS,
+          warmupS: Number(values.warmup),
+          seconds: Number(values.seconds),
+          dir,
+        };
+        const r = await measureWatch(spec, name);
+        const perCheck = r.perCheckMs;
+        console.log(
+          `  round ${round + 1} ${name.padEnd(8)} ${r.checks} checks, cpu ${r.cpuMs.toFixed(0)} ms: ${perCheck.toFixed(4)} ms/check, rss ${(r.rssEnd / 1048576).toFixed(0)} MB`,
+        );
+        return r;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
-    }
+    });
   } finally {
     await nginx.stop();
   }
