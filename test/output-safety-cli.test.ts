@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/test-support/cli.js';
 
 /**
- * A checklist and `--by` names holding terminal escapes, through the real CLI (`npm run build` first):
+ * A checklist and `--by` names holding terminal escapes, through the real CLI:
  * nothing the user's terminal would act on reaches stdout or stderr, and the reader still sees it as
  * visible escapes.
  */

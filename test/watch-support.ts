@@ -19,7 +19,7 @@ export interface ServeProcess {
 }
 
 /**
- * Start `gonogo serve` (from the sources, see CLI) on a free port and wait until it says where it serves.
+ * Start `gonogo serve` (this run's build, see CLI) on a free port and wait until it says where it serves.
  * @example const s = await startServe({ dir, db, env: { GONOGO_WATCH_TICK: '100ms' } });
  */
 export function startServe(opts: {
