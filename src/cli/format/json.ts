@@ -6,9 +6,14 @@ function indented(text: string, pad: string): string {
   return text.replaceAll('\n', `\n${pad}`);
 }
 
+/** Elements of a top-level array written per piece (a few hundred KB of report items). */
+const ELEMENTS_PER_PIECE = 256;
+const NESTED_OPEN = '[\n  [';
+const NESTED_CLOSE = '\n  ]\n]';
+
 /**
  * `JSON.stringify(value, null, 2)` of a plain object, in pieces: each top-level key on its own, and a
- * top-level array (the report's items) one element at a time, so no piece is larger than one element.
+ * top-level array (the report's items) ELEMENTS_PER_PIECE elements at a time, so no piece holds more.
  * Anything with a `toJSON` of its own is written in one piece, as JSON.stringify writes it.
  * @example [...prettyPieces({ a: [1, { b: 2 }] })].join('') === JSON.stringify({ a: [1, { b: 2 }] }, null, 2)
  */
@@ -30,10 +35,11 @@ export function* prettyPieces(value: object): Generator<string> {
     ) {
       first = false;
       yield `${head}[`;
-      for (let i = 0; i < field.length; i++) {
-        // JSON.stringify writes `null` for an element that has no JSON (undefined, a function).
-        const element = JSON.stringify(field[i], null, 2) ?? 'null';
-        yield `${i > 0 ? ',' : ''}\n    ${indented(element, '    ')}`;
+      for (let i = 0; i < field.length; i += ELEMENTS_PER_PIECE) {
+        // The elements one level deeper than a top-level key, as JSON.stringify indents them there (its
+        // own output, no re-indenting): `[\n  [` + `\n    el,\n    el` + `\n  ]\n]`, cut to the middle.
+        const text = JSON.stringify([field.slice(i, i + ELEMENTS_PER_PIECE)], null, 2);
+        yield `${i > 0 ? ',' : ''}${text.slice(NESTED_OPEN.length, -NESTED_CLOSE.length)}`;
       }
       yield '\n  ]';
       continue;
