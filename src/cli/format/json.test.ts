@@ -1,3 +1,6 @@
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from './index.js';
 import json, { prettyPieces } from './json.js';
@@ -78,5 +81,22 @@ describe('json format', () => {
     expect(batches.length).toBeGreaterThan(2);
     expect(batches.slice(0, -1).every((b) => b.length >= 200)).toBe(true);
     expect(batches.join('')).toBe(json.render(report, { color: false }));
+  });
+
+  it('writes a file in batches, one after the other, as run --out does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-json-'));
+    try {
+      const file = join(dir, 'report.json');
+      const report = goReport();
+      const handle = await open(file, 'w');
+      try {
+        await writeReport(json, report, { color: false }, (text) => handle.writeFile(text), 100);
+      } finally {
+        await handle.close();
+      }
+      expect(await readFile(file, 'utf8')).toBe(json.render(report, { color: false }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
