@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { Checklist } from '../../model/checklist.js';
 import { bearerToken } from '../auth.js';
 import type { Authenticator } from '../authenticator.js';
-import type { AppEnv } from '../env.js';
+import { type AppEnv, requestHeader } from '../env.js';
 import type { Gate } from '../gate.js';
 import { HttpProblem } from '../problem.js';
 import { type BadgeFacts, badgeFacts, badgeJson, badgeSvg } from './badge.js';
@@ -24,7 +24,7 @@ export function registerBadgeRoutes(app: Hono<AppEnv>, gate: Gate, auth: Authent
   async function facts(c: Context<AppEnv>, id: string): Promise<BadgeFacts> {
     const { checklist } = gate.checklist(id);
     if (checklist.badge !== 'public') {
-      const principal = await auth.verify(bearerToken(c.req.header('authorization')), c.get('clientIp'));
+      const principal = await auth.verify(bearerToken(requestHeader(c, 'authorization')), c.get('clientIp'));
       auth.limit(principal);
       c.set('principal', principal);
     }
@@ -47,7 +47,8 @@ export function registerBadgeRoutes(app: Hono<AppEnv>, gate: Gate, auth: Authent
     return answer;
   }
 
-  app.get('/badge/:file{.+\\.(svg|json)}', async (c) => {
+  // A non-capturing group: a capturing one makes Hono give up its RegExpRouter for every route.
+  app.get('/badge/:file{.+\\.(?:svg|json)}', async (c) => {
     const file = c.req.param('file');
     const svg = file.endsWith('.svg');
     const id = file.slice(0, svg ? -4 : -5);
