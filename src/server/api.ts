@@ -11,7 +11,7 @@ import type { ServerConfig, ServerDeps } from './deps.js';
 import { type AppEnv, requestHeader } from './env.js';
 import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
-import { HttpProblem, problemResponse } from './problem.js';
+import { HttpProblem } from './problem.js';
 import { findRun } from './run-lookup.js';
 import { registerRunnerApi, scopeOf } from './runner-api.js';
 
@@ -73,7 +73,11 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   api.use('*', async (c, next) => {
     if (c.req.path.endsWith('/openapi.json')) return next();
     const ip = c.get('clientIp');
-    const principal = await auth.verify(bearerToken(requestHeader(c, 'authorization')), ip, scopeOf(c.req.path));
+    const principal = await auth.verify(
+      bearerToken(requestHeader(c, 'authorization')),
+      ip,
+      scopeOf(c.req.path),
+    );
     auth.limit(principal);
     c.set('principal', principal);
     await next();
