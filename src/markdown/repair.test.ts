@@ -80,7 +80,8 @@ describe('repairText', () => {
   });
 
   it('finds mojibake wherever it stands among runs of ASCII (which it skips at once)', () => {
-    const original = 'ç at the start; then ASCII only for a while, ğ in the middle\n- [ ] and ş, ü at the end ✅';
+    const original =
+      'ç at the start; then ASCII only for a while, ğ in the middle\n- [ ] and ş, ü at the end ✅';
     for (const page of ['windows-1254', 'windows-1252'] as const) {
       const mangled = mangle(original, page);
       expect(repairMojibake(mangled).text).toBe(original);
