@@ -34,23 +34,85 @@ function deferTransforms(this: { data(key: 'fromMarkdownExtensions'): unknown })
     if (Array.isArray(ext)) return ext.map(strip);
     const withTransforms = ext as { transforms?: Transform[] };
     if (!withTransforms.transforms?.length) return ext;
-    transforms.push(...withTransforms.transforms);
+    // Each processor (see parserFor) gives the same functions: kept once.
+    for (const t of withTransforms.transforms) if (!transforms.includes(t)) transforms.push(t);
     return { ...withTransforms, transforms: [] };
   };
   const list = this.data('fromMarkdownExtensions') as unknown[];
   list.splice(0, list.length, ...list.map(strip));
 }
 
-// Frozen once: an unfrozen processor re-runs its plugins on every parse.
-const parser = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkFrontmatter, ['yaml'])
-  .use(deferTransforms)
-  .freeze();
-
 /** Text that GFM's autolink literal patterns may match (see deferTransforms). */
 const AUTOLINK_HINT = /@|https?:\/\/|www\./i;
+
+/**
+ * GFM's constructs that cannot match a text without some characters, by their micromark names. micromark
+ * tries them at every line (a table) or every letter (an e-mail autolink) of a text, and a cold `gonogo
+ * lint` spends a fifth of its parse there; a text without those characters is parsed without them, to the
+ * same tree (outline-markdown.test.ts compares every such tree with remark's on a corpus and fuzzed text).
+ * - A table needs a delimiter row: a `|`, or an alignment colon beside a dash (`:-`, `-:`) when pipe-less.
+ * - A footnote, definition or call, starts `[^`; strikethrough is `~`; an autolink literal is a `www.`,
+ *   an `http://` or `https://`, or an e-mail's `@` (AUTOLINK_HINT).
+ */
+const OPTIONAL: { names: string[]; needs: RegExp }[] = [
+  { names: ['table'], needs: /\||:-|-:/ },
+  { names: ['gfmFootnoteDefinition', 'gfmFootnoteCall', 'gfmPotentialFootnoteCall'], needs: /\[\^/ },
+  { names: ['strikethrough'], needs: /~/ },
+  { names: ['wwwAutolink', 'protocolAutolink', 'emailAutolink'], needs: AUTOLINK_HINT },
+];
+
+/** The tilde, which strikethrough adds to micromark's attention markers. */
+const TILDE = 126;
+
+type Constructs = Record<string, unknown>;
+
+/** A micromark extension without the constructs named in `drop` (and the tilde marker with strikethrough). */
+function withoutConstructs(extension: Record<string, Constructs>, drop: ReadonlySet<string>) {
+  const out: Record<string, Constructs> = {};
+  for (const [field, hooks] of Object.entries(extension)) {
+    const kept: Constructs = {};
+    for (const [code, value] of Object.entries(hooks)) {
+      const list = (Array.isArray(value) ? value : [value]).filter((c) =>
+        field === 'attentionMarkers' ? !(c === TILDE && drop.has('strikethrough')) : !drop.has(c?.name),
+      );
+      if (list.length > 0) kept[code] = list;
+    }
+    out[field] = kept;
+  }
+  return out;
+}
+
+/** Takes the constructs named in `drop` out of the parser's micromark extensions (GFM's, see OPTIONAL). */
+function dropConstructs(this: { data(key: 'micromarkExtensions'): unknown }, drop: ReadonlySet<string>) {
+  if (drop.size === 0) return;
+  const list = this.data('micromarkExtensions') as Record<string, Constructs>[];
+  list.splice(0, list.length, ...list.map((ext) => withoutConstructs(ext, drop)));
+}
+
+/** The processors, by the OPTIONAL constructs they leave out; each frozen once (an unfrozen one re-runs its plugins on every parse). */
+const parsers = new Map<string, ReturnType<typeof newParser>>();
+
+function newParser(drop: ReadonlySet<string>) {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(deferTransforms)
+    .use(dropConstructs, drop)
+    .freeze();
+}
+
+/** The processor for `text`: GFM's OPTIONAL constructs that text may hold, and none of the others. */
+function parserFor(text: string) {
+  const drop = OPTIONAL.filter((o) => !o.needs.test(text)).flatMap((o) => o.names);
+  const key = drop.join();
+  let parser = parsers.get(key);
+  if (!parser) {
+    parser = newParser(new Set(drop));
+    parsers.set(key, parser);
+  }
+  return parser;
+}
 
 /** Whether a text node outside links holds something the deferred transforms may act on. */
 function mayAutolink(node: { type: string; value?: unknown; children?: unknown[] }): boolean {
@@ -65,7 +127,7 @@ function mayAutolink(node: { type: string; value?: unknown; children?: unknown[]
  * @example const root = parseMarkdown('- [ ] see https://example.com');
  */
 export function parseMarkdown(text: string): Root {
-  let tree = parser.parse(text) as Root;
+  let tree = parserFor(text).parse(text) as Root;
   if (mayAutolink(tree))
     for (const transform of transforms) tree = (transform(tree) as Root | undefined) || tree;
   return tree;

@@ -79,6 +79,24 @@ describe('repairText', () => {
     }
   });
 
+  it('finds mojibake wherever it stands among runs of ASCII (which it skips at once)', () => {
+    const original =
+      'ç at the start; then ASCII only for a while, ğ in the middle\n- [ ] and ş, ü at the end ✅';
+    for (const page of ['windows-1254', 'windows-1252'] as const) {
+      const mangled = mangle(original, page);
+      expect(repairMojibake(mangled).text).toBe(original);
+      const { count, firstIndex } = repairMojibake(`${'plain '.repeat(50)}${mangled}`);
+      expect({ count, firstIndex }).toEqual({ count: repairMojibake(mangled).count, firstIndex: 300 });
+    }
+    expect(repairMojibake('only ASCII\nhere')).toEqual({
+      text: 'only ASCII\nhere',
+      count: 0,
+      filled: 0,
+      codePage: 'Windows-1254',
+      firstIndex: 0,
+    });
+  });
+
   it('warns when the bytes are not UTF-8 at all', () => {
     const { text, notes } = repairText(new Uint8Array([0x61, 0xff, 0x62, 0x0a]));
     expect(text).toBe('a\uFFFDb\n');
