@@ -160,7 +160,9 @@ const isContinuation = (byte: number) => byte >= 0x80 && byte <= 0xbf;
 /** Split every run of high-byte characters into would-be UTF-8 sequences. */
 function segment(text: string): Segment[] {
   const segments: Segment[] = [];
-  const byteAt = (i: number) => (i < text.length ? HIGH_BYTE.get(text[i]!) : undefined);
+  // No ASCII character is a high byte (HIGH_BYTE's keys are all above U+007F): most of a text is skipped
+  // without a lookup.
+  const byteAt = (i: number) => (text.charCodeAt(i) >= 0x80 ? HIGH_BYTE.get(text[i]!) : undefined);
   let i = 0;
   while (i < text.length) {
     const lead = byteAt(i);
