@@ -7,6 +7,7 @@ import type { Section, Warning } from '../model/checklist.js';
 import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
 import { eachPiece, PIECE_CHARS, WHOLE_CHARS } from './pieces.js';
+import { AUTOLINK_HINT, plainItems } from './plain-items.js';
 
 /** What the Markdown of a checklist holds besides its items (which are handed over as they are found). */
 export interface MarkdownOutline {
@@ -41,9 +42,6 @@ function deferTransforms(this: { data(key: 'fromMarkdownExtensions'): unknown })
   const list = this.data('fromMarkdownExtensions') as unknown[];
   list.splice(0, list.length, ...list.map(strip));
 }
-
-/** Text that GFM's autolink literal patterns may match (see deferTransforms). */
-const AUTOLINK_HINT = /@|https?:\/\/|www\./i;
 
 /**
  * GFM's constructs that cannot match a text without some characters, by their micromark names. micromark
@@ -150,8 +148,9 @@ export function outlineMarkdown(
   let first = true;
   eachPiece(
     text,
-    // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts).
-    (piece) => parseLifted(piece, parseMarkdown),
+    // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts); what is
+    // left of a flat list's piece is plain item lines, whose tree is built without micromark.
+    (piece) => parseLifted(piece, (rest) => plainItems(rest) ?? parseMarkdown(rest)),
     (nodes, continues) => {
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SHARED } from '../test-support/cli.js';
+import { HIGH_BYTE } from './code-pages.js';
 import { repairMojibake, repairText } from './repair.js';
 
 /** Produce mojibake the way a Windows editor does: UTF-8 bytes decoded with a code page, undefined bytes dropped. */
@@ -23,6 +24,11 @@ function mangle(text: string, codePage: 'windows-1254' | 'windows-1252'): string
 }
 
 describe('repairText', () => {
+  it('maps no ASCII character to a high byte (repair skips ASCII without a lookup)', () => {
+    expect([...HIGH_BYTE.keys()].filter((char) => char.charCodeAt(0) < 0x80)).toEqual([]);
+    expect(HIGH_BYTE.size).toBeGreaterThan(128);
+  });
+
   it('repairs seed 002 to the expected text byte for byte', () => {
     const seed = readFileSync(`${SHARED}seeds/002-partner-center-go-no-go.md`);
     const expected = readFileSync(`${SHARED}fixtures/seed-002-repaired.md`);

@@ -163,7 +163,9 @@ const NON_ASCII = /[^\x00-\x7f]/g;
 
 function segment(text: string): Segment[] {
   const segments: Segment[] = [];
-  const byteAt = (i: number) => (i < text.length ? HIGH_BYTE.get(text[i]!) : undefined);
+  // No ASCII character is a high byte (HIGH_BYTE's keys are all above U+007F): most of a text is skipped
+  // without a lookup.
+  const byteAt = (i: number) => (text.charCodeAt(i) >= 0x80 ? HIGH_BYTE.get(text[i]!) : undefined);
   let i = 0;
   while (i < text.length) {
     // Every character HIGH_BYTE knows is above ASCII: the runs of ASCII between them are skipped at once.
