@@ -292,6 +292,9 @@ console.log(JSON.stringify(r.names().map((k) => [k, r.get(k)?.kind])));`;
       // The index (and with it WebSocket, EventSource, the caches, the mocks, the request API) stays unloaded.
       const unused = /^undici\/(index\.js|lib\/(api|mock|cache|web\/(websocket|eventsource|cache))\/)/;
       expect(undici.filter((s) => unused.test(s))).toEqual([]);
+      // Of @sigstore/core only the DSSE encoding (launch records), not its X.509, ASN.1 and RFC 3161 code.
+      const sigstore = sources.flatMap((s) => s.match(/node_modules\/(@sigstore\/.*)$/)?.[1] ?? []);
+      expect(sigstore).toEqual(['@sigstore/core/dist/dsse.js']);
     } finally {
       server.close();
     }
