@@ -38,6 +38,11 @@ export interface StoreAdapter {
    */
   readSnapshot<T>(work: (select: SelectArrays) => Promise<T>): Promise<T>;
   /**
+   * Bring the schema to the migrations `names` in one step when that is certain (a new store), or find
+   * it there already; false: the Migrator must run. SQLite only (sqlite-schema.ts).
+   */
+  atLatest?(names: readonly string[]): boolean;
+  /**
    * SQL for JSON text built in the database (verify's set-wise reads): `quote(x)` is column `x` as a JSON
    * string, `text(x)` is `x` as it is; each NULL when `x` is NULL or (SQLite) not stored as text.
    */

@@ -170,9 +170,20 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
 /**
  * Bring the schema up to date. Concurrent openers do not race: Kysely's Migrator holds an advisory
  * lock on PostgreSQL, and on SQLite the migration transaction begins IMMEDIATE (one writer at a time).
+ * An SQLite store that is new or already current skips the Migrator (StoreAdapter.atLatest).
  */
 export async function migrateToLatest(adapter: StoreAdapter): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(adapter) };
+  const all = migrations(adapter);
+  if (adapter.atLatest?.(Object.keys(all))) return;
+  await migrateOneByOne(adapter, all);
+}
+
+/** Kysely's Migrator: each pending migration in name order, in one transaction. */
+export async function migrateOneByOne(
+  adapter: StoreAdapter,
+  all: Record<string, Migration> = migrations(adapter),
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => all };
   const migrator = new Migrator({
     db: adapter.db,
     provider,
