@@ -10,6 +10,8 @@
 //  checks completed in it. Rounds alternate; medians. Default 500 items every 3s = 10,000 checks/min.
 // The measured processes are bench/watch.mjs's (shared with kuma.mjs).
 // Options: --items N (500) --every S (3) --warmup S (8) --seconds S (30) --rounds N (3) --compare DIR --strict
+//   --history M (0): gonogo's store starts with M minutes of claims and samples, as after M minutes of
+//   watching (a window of `hold: 1h` keeps an hour of samples, its slot claims twice that).
 // Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +41,7 @@ async function main() {
       warmup: { type: 'string', default: '8' },
       seconds: { type: 'string', default: '30' },
       rounds: { type: 'string', default: '3' },
+      history: { type: 'string', default: '0' },
       compare: { type: 'string' },
       strict: { type: 'boolean', default: false },
     },
@@ -60,7 +63,7 @@ async function main() {
       .join(' ');
   console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
   console.log(
-    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${values.seconds}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds`,
+    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${values.seconds}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
   );
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
@@ -79,6 +82,7 @@ async function main() {
           everyS,
           warmupS: Number(values.warmup),
           seconds: Number(values.seconds),
+          historyS: Number(values.history) * 60,
           dir,
         };
         const r = await measureWatch(spec, name);
@@ -101,6 +105,7 @@ async function main() {
     loadAverage: { start: startedLoad, end: loadavg() },
     items,
     everyS,
+    historyMinutes: Number(values.history),
     checksPerMinute: perMinute,
     raw: { cpuMsPerCheck: raw, runs: got.raw },
     builds: Object.fromEntries(builds.map((b) => [b.name, b.root])),

@@ -7,9 +7,12 @@
 //    check counts once its sample is stored.
 //  - raw: an undici Pool doing the same N requests (JSON parsed, the same three tests) at the same slots
 //    (multiples of E since the epoch), with gonogo's per-host concurrency.
-// spec: { mode: 'gonogo' | 'raw', root, url, items, everyS, warmupS, seconds, dir, align? }. With
-// `align`, the window opens half a slot after a slot boundary (once the warm-up is over), so a window of
-// whole slots holds every check of those slots and none of another's.
+// spec: { mode: 'gonogo' | 'raw', root, url, items, everyS, warmupS, seconds, dir, align?, historyS? }.
+// With `align`, the window opens half a slot after a slot boundary (once the warm-up is over), so a
+// window of whole slots holds every check of those slots and none of another's. With `historyS`, gonogo's
+// store first holds that much history, as a service that has been watching for that long does: the
+// first batch of samples stored is copied back in time, one slot claim and one sample per item per
+// `every` (the warm-up starts once it is written).
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,11 +70,15 @@ export function watchChecklist(url, items, everyS) {
   return `${lines.join('\n')}\n`;
 }
 
-async function child({ mode, root, url, items, everyS, warmupS, seconds, dir, align }) {
+async function child({ mode, root, url, items, everyS, warmupS, seconds, dir, align, historyS = 0 }) {
   let checks = 0;
   let stop;
   if (mode === 'raw') stop = await rawFloor(url, items, everyS, (n) => (checks += n));
-  else stop = await gonogoServe(root, url, items, everyS, dir, (n) => (checks += n));
+  else {
+    const served = await gonogoServe(root, url, items, everyS, dir, historyS, (n) => (checks += n));
+    stop = served.stop;
+    await served.ready;
+  }
   await sleep(warmupS * 1000);
   if (align) {
     const every = everyS * 1000;
@@ -134,7 +141,7 @@ async function rawFloor(url, items, everyS, counted) {
 }
 
 /** gonogo: the service with its watch loop, over a checklist of windowed checks; counts stored samples. */
-async function gonogoServe(root, url, items, everyS, dir, counted) {
+async function gonogoServe(root, url, items, everyS, dir, historyS, counted) {
   await writeFile(join(dir, 'watch.md'), watchChecklist(url, items, everyS));
   const mod = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
   const { startServer } = await mod('app/serve.js');
@@ -143,7 +150,18 @@ async function gonogoServe(root, url, items, everyS, dir, counted) {
   const { silentLogger } = await mod('server/index.js');
   const store = await openStore(join(dir, 'gonogo.db'));
   const addSamples = store.addSamples.bind(store);
+  let filled;
+  const ready = new Promise((res) => {
+    filled = res;
+  });
+  if (!(historyS > 0)) filled();
   store.addSamples = async (samples) => {
+    if (historyS > 0 && samples.length > 0) {
+      const ticks = Math.round(historyS / everyS);
+      historyS = 0;
+      await writeHistory(store, addSamples, samples, everyS * 1000, ticks);
+      filled();
+    }
     await addSamples(samples);
     counted(samples.filter((s) => s.ok).length);
   };
@@ -157,5 +175,18 @@ async function gonogoServe(root, url, items, everyS, dir, counted) {
       now: () => new Date(),
     },
   );
-  return () => running.close();
+  return { stop: () => running.close(), ready };
+}
+
+/** `ticks` slots of history before `first`'s (see the header), written as the loop writes a tick. */
+async function writeHistory(store, addSamples, first, everyMs, ticks) {
+  const slot0 = Math.floor(Date.parse(first[0].at) / everyMs) * everyMs;
+  for (let k = ticks; k >= 1; k--) {
+    const slot = new Date(slot0 - k * everyMs).toISOString();
+    const [{ checklist, environment }] = first;
+    await store.claimSlots(
+      first.map((s) => ({ checklist, environment, what: s.item, slot, holder: 'history', at: slot })),
+    );
+    await addSamples(first.map((s) => ({ ...s, at: slot })));
+  }
 }

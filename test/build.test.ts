@@ -150,9 +150,10 @@ describe('the build', () => {
     expect(sources).toContain('src/cli/commands/lint.ts');
     expect(sources).toContain('src/app/parser-bundle.ts');
     // The parser runs from dist/parser/read-checklist.cjs (not an ES module: the hook does not see it), and
-    // a checklist without check blocks loads no validator, CEL, kind, schema library's classic API or server.
+    // a checklist without check blocks loads no validator, CEL, kind, schema library's classic API or server;
+    // a short one, not even the worker's launcher (node:worker_threads).
     const banned =
-      /node_modules\/(zod\/v4\/classic|@marcbachmann\/cel-js|hono|@hono|micromark|mdast|remark-|unified|yaml)\/|^src\/(markdown\/read-checklist|engine\/validate|checks\/(?!registry|kinds)|server\/)/;
+      /node_modules\/(zod\/v4\/classic|@marcbachmann\/cel-js|hono|@hono|micromark|mdast|remark-|unified|yaml)\/|^src\/(markdown\/read-checklist|markdown\/read-in-worker|engine\/validate|checks\/(?!registry|kinds)|server\/)/;
     expect(sources.filter((s) => banned.test(s))).toEqual([]);
     // The bundle holds the parser and what it imports, and nothing of the server's (whose use of zod keeps
     // every one of zod's locales live in the chunks).
@@ -263,18 +264,38 @@ console.log(JSON.stringify(r.names().map((k) => [k, r.get(k)?.kind])));`;
     expect(r.code).toBe(0);
   });
 
-  it('runs an http check (undici, bundled, through its public entry)', async () => {
-    const server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+  it("runs http checks on undici's Agent and redirect interceptor alone, not its whole index", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/' }).end();
+      else res.end('ok');
+    }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
       writeFileSync(
         join(dir, 'http.md'),
-        `# Http\n## A\n- [ ] up\n  \`\`\`check\n  http: http://127.0.0.1:${port}/\n  \`\`\`\n`,
+        [
+          '# Http\n## A\n- [ ] up\n  ```check',
+          `  http: http://127.0.0.1:${port}/`,
+          '  ```\n- [ ] moved, followed\n  ```check',
+          `  http: http://127.0.0.1:${port}/moved`,
+          '  follow_redirects: true\n  expect: [status == 200, body == "ok"]\n  ```\n',
+        ].join('\n'),
       );
       const r = await built(['run', 'http.md', '--db', join(dir, 'http.db')]);
       expect(r.stdout).not.toContain('crashed');
       expect(r.code).toBe(0);
+      const sources = await loadedSources(['run', 'http.md', '--db', join(dir, 'http.db')]);
+      // Relative to node_modules, wherever its link leads.
+      const undici = sources.flatMap((s) => s.match(/node_modules\/(undici\/.*)$/)?.[1] ?? []);
+      expect(undici).toContain('undici/lib/dispatcher/agent.js');
+      expect(undici).toContain('undici/lib/interceptor/redirect.js');
+      // The index (and with it WebSocket, EventSource, the caches, the mocks, the request API) stays unloaded.
+      const unused = /^undici\/(index\.js|lib\/(api|mock|cache|web\/(websocket|eventsource|cache))\/)/;
+      expect(undici.filter((s) => unused.test(s))).toEqual([]);
+      // Of @sigstore/core only the DSSE encoding (launch records), not its X.509, ASN.1 and RFC 3161 code.
+      const sigstore = sources.flatMap((s) => s.match(/node_modules\/(@sigstore\/.*)$/)?.[1] ?? []);
+      expect(sigstore).toEqual(['@sigstore/core/dist/dsse.js']);
     } finally {
       server.close();
     }

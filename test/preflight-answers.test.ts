@@ -211,6 +211,11 @@ describe('preflight answers kept per read of the store', () => {
     expect(refused.text).toContain('revoked');
   });
 
+  it('match every route with Hono’s RegExpRouter (one route pattern it cannot take sends all to the Trie router)', async () => {
+    expect((await preflight()).status).toBe(200);
+    expect(server.server.app.router.name).toBe('SmartRouter + RegExpRouter');
+  });
+
   it('keep every header and every field of the request log line', async () => {
     lines.length = 0;
     const r = await preflight('operator');

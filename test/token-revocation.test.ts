@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/app/serve.js';
 import type { Store } from '../src/engine/store.js';
 import { runCli } from '../src/test-support/cli.js';
-import { createToken, personActor } from '../src/usecases/index.js';
+import { createToken, personActor, revokeToken } from '../src/usecases/index.js';
 import { type InProcessServer, login as loginAt, startInProcess } from './server-support.js';
 
 /**
@@ -71,14 +71,13 @@ describe('revoked and expired tokens', () => {
     });
     expect(r.code).toBe(0);
 
-    // The session re-checks its token on every request: the very next one goes to the login page.
-    const after = await page(cookie);
-    expect(after.status).toBe(303);
-    expect(after.headers.get('location')).toBe('/login');
+    // The API and sessions trust a looked-up token for at most a second when the revocation comes from
+    // another process: then the session's next request goes to the login page.
+    await expect
+      .poll(async () => (await page(cookie)).headers.get('location'), { timeout: 5_000, interval: 200 })
+      .toBe('/login');
     // ...and the session is gone for good, not just refused once.
     expect((await page(cookie)).headers.get('location')).toBe('/login');
-
-    // The API trusts a looked-up token for at most a second when the revocation comes from another process.
     await expect.poll(async () => (await api(token)).status, { timeout: 5_000, interval: 200 }).toBe(401);
     const res = await api(token);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -94,6 +93,23 @@ describe('revoked and expired tokens', () => {
     expect(again.status).toBe(401);
     expect(await again.text()).toContain('was revoked at 2026-11-20T10:00:00.000Z');
   }, 30_000);
+
+  it('a token revoked through the server ends its dashboard session at its next request', async () => {
+    const { token } = await createToken(ctx(), personActor('ana'), {
+      name: 'cy-laptop',
+      role: 'viewer',
+      signoffRoles: [],
+    });
+    const cookie = await login(token);
+    // These requests keep the session's token in the server's token cache (shared with the API's).
+    expect((await page(cookie)).status).toBe(200);
+    expect((await api(token)).status).toBe(200);
+    await revokeToken(server.server.gate.useCases, personActor('ana'), 'cy-laptop');
+    const after = await page(cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/login');
+    expect((await api(token)).status).toBe(401);
+  });
 
   it('an expired token gets 401 on the API and its session ends, as soon as the clock passes the expiry', async () => {
     const { token, record } = await createToken(ctx(), personActor('ana'), {

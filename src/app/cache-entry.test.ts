@@ -49,11 +49,16 @@ describe('the parse cache entry', () => {
     expect(back.checklist.items[7]!.check!.expect).toBe(back.checklist.items[8]!.check!.expect);
   });
 
-  it('refuses an entry of another format, with a dangling index or an unknown shape', () => {
+  it('refuses an entry of another format, with a dangling index or an item that is no object', () => {
     const checklist = readChecklist({ bytes: Buffer.from(repeated(2)), file: '/tmp/bench.md', kinds });
     expect(unpackEntry(JSON.stringify({ checklist, valid: true }))).toBeUndefined();
     const packed = JSON.parse(packEntry({ checklist, valid: true }));
     expect(() => unpackEntry(JSON.stringify({ ...packed, shared: [] }))).toThrow(/shared index/);
-    expect(() => unpackEntry(JSON.stringify({ ...packed, shapes: [] }))).toThrow(/bad shape/);
+    const items = [null, ...packed.checklist.items.slice(1)];
+    expect(() =>
+      unpackEntry(JSON.stringify({ ...packed, checklist: { ...packed.checklist, items } })),
+    ).toThrow(/bad item/);
+    // The format before this one (each object's keys once per shape) is another version: a miss.
+    expect(unpackEntry(JSON.stringify({ ...packed, v: 3 }))).toBeUndefined();
   });
 });

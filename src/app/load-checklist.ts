@@ -4,6 +4,7 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
+import { WORKER_CHARS } from '../markdown/limits.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
@@ -52,17 +53,18 @@ export async function loadChecklistFile(
   let checklist = cached?.checklist;
   if (!checklist) {
     const input = { bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) };
-    // Only the worker's launcher: a long checklist is parsed in a worker, which loads the parser.
-    const { readChecklistAsync, WORKER_CHARS } = await import('../markdown/read-in-worker.js');
-    // A short one is parsed in this thread, by the build's parser bundle when there is one (it loads
-    // with V8's code cache: parser-bundle.ts), else by the parser's module.
+    // A short checklist is parsed in this thread, by the build's parser bundle when there is one (it
+    // loads with V8's code cache: parser-bundle.ts); else the worker's launcher is loaded: a long one is
+    // parsed in a worker (which loads the parser), a short one by the parser's module.
     const here = bytes.byteLength <= (opts.workerChars ?? WORKER_CHARS);
-    checklist =
-      (here ? readWithBundle(codeRoot(), input) : undefined) ??
-      (await readChecklistAsync(
+    checklist = here ? readWithBundle(codeRoot(), input) : undefined;
+    if (!checklist) {
+      const { readChecklistAsync } = await import('../markdown/read-in-worker.js');
+      checklist = await readChecklistAsync(
         input,
         opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
-      ));
+      );
+    }
   }
   // The validator (and the CEL and schema libraries under it) loads only when there are checks to
   // validate: a checklist without check blocks has nothing for it to judge.

@@ -1,14 +1,13 @@
 import { join } from 'node:path';
-import type { ReadChecklistInput } from '../markdown/read-checklist.js';
+import type { ChecklistReply, ReadChecklistInput } from '../markdown/read-checklist.js';
 import type { Checklist } from '../model/checklist.js';
-import { ParseError, ValidationErrors } from '../model/errors.js';
+import { ValidationErrors } from '../model/errors.js';
 import { loadBundle } from './code-cache.js';
-import type { BundledReply } from './parser-entry.js';
 
 /** Where the build puts the parser's bundle, under the folder of the running code (dist/). */
 export const PARSER_BUNDLE = join('parser', 'read-checklist.cjs');
 
-type Read = (input: ReadChecklistInput) => BundledReply;
+type Read = (input: ReadChecklistInput) => ChecklistReply;
 
 let parser: Read | null | undefined;
 
@@ -29,5 +28,5 @@ export function readWithBundle(codeRoot: string, input: ReadChecklistInput): Che
   if (!parser) return undefined;
   const reply = parser(input);
   if ('checklist' in reply) return reply.checklist;
-  throw new ValidationErrors(reply.errors.map((e) => new ParseError(e.message, e.position)));
+  throw ValidationErrors.fromData(reply.errors);
 }

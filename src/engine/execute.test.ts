@@ -232,6 +232,24 @@ describe('executeChecks', () => {
     expect(progress).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
   });
 
+  it('takes the list when called: emptied then (to let each check go once run), every check still runs', async () => {
+    const checks = Array.from({ length: 40 }, (_, i) =>
+      prepare(`e/${i}`, { kind: 'probe', target: i % 2 ? 'host:a' : 'host:b' }),
+    ) as PreparedCheck[];
+    const totals = new Set<number>();
+    const running = executeChecks(checks, {
+      ...ctx,
+      perHost: 2,
+      concurrency: 3,
+      onProgress: (_o, _done, total) => totals.add(total),
+    });
+    checks.length = 0;
+    const outcomes = await running;
+    expect(outcomes.size).toBe(40);
+    expect([...outcomes.values()].every((o) => o.status === 'pass')).toBe(true);
+    expect([...totals]).toEqual([40]);
+  });
+
   it('gives every item an outcome when the run is cancelled', async () => {
     const controller = new AbortController();
     const checks = [

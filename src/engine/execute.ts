@@ -289,7 +289,8 @@ export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promi
 
 /**
  * Run checks concurrently: at most `concurrency` (64) at once and `perHost` (8) per host key.
- * Returns one outcome per check, keyed by item id.
+ * Returns one outcome per check, keyed by item id. The list is read before this returns its promise:
+ * a caller may empty it then, so that each check can be collected as soon as it has run.
  */
 export async function executeChecks(
   checks: readonly PreparedCheck[],
@@ -297,6 +298,9 @@ export async function executeChecks(
 ): Promise<Map<string, CheckOutcome>> {
   const outcomes = new Map<string, CheckOutcome>();
   let done = 0;
+  // The count, not the list: runBounded lets each check go once it has started, and nothing here may
+  // keep the list (and every check of a 50,000-item run) alive until the last one ends.
+  const total = checks.length;
   const traced = tracingActive();
   const one = async (check: PreparedCheck) => {
     const outcome: CheckOutcome = opts.signal?.aborted
@@ -316,7 +320,7 @@ export async function executeChecks(
     outcomes.set(check.item.id, outcome);
     done++;
     try {
-      opts.onProgress?.(outcome, done, checks.length);
+      opts.onProgress?.(outcome, done, total);
     } catch {
       // A progress display that throws must not lose the run.
     }

@@ -138,11 +138,12 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.runners ? { runners: opts.runners } : {}),
   };
-  const executed = await executeChecks(prepared, { ...context, onProgress: progress });
-  for (const [id, outcome] of executed) outcomes.set(id, outcome);
-  // The prepared checks (parsed targets and options, ~0.9 KB an item) are not needed to decide, store
-  // and report: let them go before the run is saved (windowed ones stay referenced by `windowed`).
+  const running = executeChecks(prepared, { ...context, onProgress: progress });
+  // The prepared checks (parsed targets and options, ~0.7 KB an item) are needed only to run: executeChecks
+  // has taken them, and lets each go once it has run (windowed ones stay referenced by `windowed`).
   prepared.length = 0;
+  const executed = await running;
+  for (const [id, outcome] of executed) outcomes.set(id, outcome);
 
   if (windowed.length > 0) {
     await sampleWindows(opts, windowed, executed, outcomes);

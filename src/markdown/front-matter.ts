@@ -147,8 +147,8 @@ function schema(object: typeof z.strictObject | typeof z.object) {
   });
 }
 
-const STRICT = schema(z.strictObject);
-const LENIENT = schema(z.object);
+// Built on first use: a checklist without front matter (and a cold `gonogo lint` of one) never needs them.
+let schemas: { strict: ReturnType<typeof schema>; lenient: ReturnType<typeof schema> } | undefined;
 
 /**
  * Validate YAML front matter. Unknown keys (another tool's front matter, such as a GitHub issue template's
@@ -169,7 +169,8 @@ export function readFrontMatter(
     errors.push(source.error('front matter must be a YAML map of keys such as id, name and launch', []));
     return undefined;
   }
-  const strict = STRICT.safeParse(raw);
+  schemas ??= { strict: schema(z.strictObject), lenient: schema(z.object) };
+  const strict = schemas.strict.safeParse(raw);
   let failed = false;
   if (!strict.success) {
     for (const issue of strict.error.issues) {
@@ -189,7 +190,7 @@ export function readFrontMatter(
       }
     }
   }
-  const parsed = LENIENT.safeParse(raw);
+  const parsed = schemas.lenient.safeParse(raw);
   if (failed || !parsed.success) {
     if (!failed && !parsed.success) {
       for (const issue of parsed.error.issues) errors.push(source.error(describe(issue), issue.path));

@@ -32,13 +32,16 @@ export function readInlineCheck(
   }
   if (!block) return undefined;
   const start = block.position?.start ?? { line: draft.line, column: draft.column };
+  // The block's lines, split when the first position in it is mapped (every condition is located).
+  let yamlLines: string[] | undefined;
   // `yaml` keeps positions, so a problem anywhere in the block is reported at its place in the file.
   const source = new YamlSource(
     block.value,
     file,
     (line, column) => {
       const sourceLine = lineAt(start.line + line - 1);
-      const yamlLine = block.value.split('\n')[line - 1] ?? '';
+      yamlLines ??= block.value.split('\n');
+      const yamlLine = yamlLines[line - 1] ?? '';
       return { line: start.line + line, column: Math.max(0, sourceLine.length - yamlLine.length) + column };
     },
     true,

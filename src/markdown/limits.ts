@@ -10,6 +10,13 @@ import { ParseError } from '../model/errors.js';
 /** Characters a checklist may hold (10 MB of ASCII). */
 export const MAX_CHARS = 10 * 1024 * 1024;
 
+/**
+ * Above this many characters a checklist is read in a worker (starting one costs ~0.1 s of CPU): see
+ * read-in-worker.ts. Here, so a caller can tell before it loads the worker's launcher (a cold `gonogo lint`
+ * of a short checklist never does).
+ */
+export const WORKER_CHARS = 256 * 1024;
+
 /** Lists and block quotes nested in one another, at most. */
 export const MAX_DEPTH = 50;
 

@@ -100,3 +100,85 @@ describe('parseMarkdown', () => {
     },
   );
 });
+
+describe('parseMarkdown leaves out the GFM constructs a text cannot hold, to the same tree', () => {
+  // Each text holds one construct parserFor may leave out, or a near miss of one.
+  const CONSTRUCTS = [
+    'a\n:-',
+    'a\n-:',
+    'a\n:-:\nb',
+    '- [ ] item\n  head\n  :--\n  cell',
+    '> a\n> --:',
+    'a | b\n--|--\nc | d',
+    '| a |\n| - |',
+    'a\n---',
+    'a\n- - -',
+    'x[^1] and [^ no]\n\n[^1]: the note\n    more',
+    '[ ^x] [\n^y]\n\n[^x]: n',
+    '~~gone~~ and ~one~ and a ~ alone',
+    '**strong** _em_ *~x~*',
+    'ops@example.com, a.b+c@d-e.fg and not@',
+    'WwW.x.y, HtTpS://a.b and http:/x',
+  ];
+  it.each(CONSTRUCTS.map((text) => [text] as const))('%j', (text) => {
+    expect(parseMarkdown(text)).toEqual(processor.parse(text));
+  });
+
+  it('on fuzzed text of Markdown fragments', () => {
+    const FRAGMENTS = [
+      '- [ ] ',
+      '- [x] ',
+      '* ',
+      '1. ',
+      '# ',
+      '## ',
+      '> ',
+      '    ',
+      '  ',
+      ' ',
+      '\n',
+      '\n\n',
+      'word',
+      'W',
+      'h',
+      '-',
+      '--',
+      ':',
+      '|',
+      '~',
+      '~~',
+      '[',
+      ']',
+      '^',
+      '(',
+      ')',
+      '*',
+      '_',
+      '`',
+      '```',
+      '<',
+      '>',
+      '@',
+      '.',
+      'www',
+      'http',
+      '://',
+      '&amp;',
+      '\\',
+      '!',
+      'x.y',
+      '{#pin}',
+      '<!-- due: +1d -->',
+      '---',
+    ];
+    let seed = 15;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 1500; i++) {
+      const text = Array.from({ length: 1 + random(40) }, () => FRAGMENTS[random(FRAGMENTS.length)]).join('');
+      expect(parseMarkdown(text), JSON.stringify(text)).toEqual(processor.parse(text));
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type { Section, Warning } from '../model/checklist.js';
 import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
 import { eachPiece, PIECE_CHARS, WHOLE_CHARS } from './pieces.js';
+import { AUTOLINK_HINT, plainItems } from './plain-items.js';
 
 /** What the Markdown of a checklist holds besides its items (which are handed over as they are found). */
 export interface MarkdownOutline {
@@ -34,23 +35,82 @@ function deferTransforms(this: { data(key: 'fromMarkdownExtensions'): unknown })
     if (Array.isArray(ext)) return ext.map(strip);
     const withTransforms = ext as { transforms?: Transform[] };
     if (!withTransforms.transforms?.length) return ext;
-    transforms.push(...withTransforms.transforms);
+    // Each processor (see parserFor) gives the same functions: kept once.
+    for (const t of withTransforms.transforms) if (!transforms.includes(t)) transforms.push(t);
     return { ...withTransforms, transforms: [] };
   };
   const list = this.data('fromMarkdownExtensions') as unknown[];
   list.splice(0, list.length, ...list.map(strip));
 }
 
-// Frozen once: an unfrozen processor re-runs its plugins on every parse.
-const parser = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkFrontmatter, ['yaml'])
-  .use(deferTransforms)
-  .freeze();
+/**
+ * GFM's constructs that cannot match a text without some characters, by their micromark names. micromark
+ * tries them at every line (a table) or every letter (an e-mail autolink) of a text, and a cold `gonogo
+ * lint` spends a fifth of its parse there; a text without those characters is parsed without them, to the
+ * same tree (outline-markdown.test.ts compares every such tree with remark's on a corpus and fuzzed text).
+ * - A table needs a delimiter row: a `|`, or an alignment colon beside a dash (`:-`, `-:`) when pipe-less.
+ * - A footnote, definition or call, starts `[^`; strikethrough is `~`; an autolink literal is a `www.`,
+ *   an `http://` or `https://`, or an e-mail's `@` (AUTOLINK_HINT).
+ */
+const OPTIONAL: { names: string[]; needs: RegExp }[] = [
+  { names: ['table'], needs: /\||:-|-:/ },
+  { names: ['gfmFootnoteDefinition', 'gfmFootnoteCall', 'gfmPotentialFootnoteCall'], needs: /\[\^/ },
+  { names: ['strikethrough'], needs: /~/ },
+  { names: ['wwwAutolink', 'protocolAutolink', 'emailAutolink'], needs: AUTOLINK_HINT },
+];
 
-/** Text that GFM's autolink literal patterns may match (see deferTransforms). */
-const AUTOLINK_HINT = /@|https?:\/\/|www\./i;
+/** The tilde, which strikethrough adds to micromark's attention markers. */
+const TILDE = 126;
+
+type Constructs = Record<string, unknown>;
+
+/** A micromark extension without the constructs named in `drop` (and the tilde marker with strikethrough). */
+function withoutConstructs(extension: Record<string, Constructs>, drop: ReadonlySet<string>) {
+  const out: Record<string, Constructs> = {};
+  for (const [field, hooks] of Object.entries(extension)) {
+    const kept: Constructs = {};
+    for (const [code, value] of Object.entries(hooks)) {
+      const list = (Array.isArray(value) ? value : [value]).filter((c) =>
+        field === 'attentionMarkers' ? !(c === TILDE && drop.has('strikethrough')) : !drop.has(c?.name),
+      );
+      if (list.length > 0) kept[code] = list;
+    }
+    out[field] = kept;
+  }
+  return out;
+}
+
+/** Takes the constructs named in `drop` out of the parser's micromark extensions (GFM's, see OPTIONAL). */
+function dropConstructs(this: { data(key: 'micromarkExtensions'): unknown }, drop: ReadonlySet<string>) {
+  if (drop.size === 0) return;
+  const list = this.data('micromarkExtensions') as Record<string, Constructs>[];
+  list.splice(0, list.length, ...list.map((ext) => withoutConstructs(ext, drop)));
+}
+
+/** The processors, by the OPTIONAL constructs they leave out; each frozen once (an unfrozen one re-runs its plugins on every parse). */
+const parsers = new Map<string, ReturnType<typeof newParser>>();
+
+function newParser(drop: ReadonlySet<string>) {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(deferTransforms)
+    .use(dropConstructs, drop)
+    .freeze();
+}
+
+/** The processor for `text`: GFM's OPTIONAL constructs that text may hold, and none of the others. */
+function parserFor(text: string) {
+  const drop = OPTIONAL.filter((o) => !o.needs.test(text)).flatMap((o) => o.names);
+  const key = drop.join();
+  let parser = parsers.get(key);
+  if (!parser) {
+    parser = newParser(new Set(drop));
+    parsers.set(key, parser);
+  }
+  return parser;
+}
 
 /** Whether a text node outside links holds something the deferred transforms may act on. */
 function mayAutolink(node: { type: string; value?: unknown; children?: unknown[] }): boolean {
@@ -65,7 +125,7 @@ function mayAutolink(node: { type: string; value?: unknown; children?: unknown[]
  * @example const root = parseMarkdown('- [ ] see https://example.com');
  */
 export function parseMarkdown(text: string): Root {
-  let tree = parser.parse(text) as Root;
+  let tree = parserFor(text).parse(text) as Root;
   if (mayAutolink(tree))
     for (const transform of transforms) tree = (transform(tree) as Root | undefined) || tree;
   return tree;
@@ -88,8 +148,9 @@ export function outlineMarkdown(
   let first = true;
   eachPiece(
     text,
-    // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts).
-    (piece) => parseLifted(piece, parseMarkdown),
+    // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts); what is
+    // left of a flat list's piece is plain item lines, whose tree is built without micromark.
+    (piece) => parseLifted(piece, (rest) => plainItems(rest) ?? parseMarkdown(rest)),
     (nodes, continues) => {
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;

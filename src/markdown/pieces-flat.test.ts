@@ -4,9 +4,11 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
+import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { cutPoints, parseInPieces } from './pieces.js';
+import { plainItems } from './plain-items.js';
 import { random } from './test-support/random.js';
 
 // Flat checklists (one heading, one long list) are cut between the items of their one list: the pieces,
@@ -14,6 +16,8 @@ import { random } from './test-support/random.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const parse = (text: string) => processor.parse(text) as Root;
+/** Each piece as outline-markdown.ts parses it: check blocks lifted, plain item lines built directly. */
+const parsePiece = (text: string) => parseLifted(text, (rest) => plainItems(rest) ?? parse(rest));
 
 /** What an item of a flat list may hold, each line indented for the item (or not, on purpose). */
 const BODIES: string[][] = [
@@ -61,6 +65,9 @@ const TITLES = [
   '-   [ ] wide marker',
   '1. [ ] ordered item',
   '- [ ] <b>html</b> title',
+  '- [ ] Plain, with (punctuation): 50% "quoted"',
+  '- [ ] Trailing space ',
+  '- [ ] see www.example.com',
 ];
 
 /** A flat checklist: front matter sometimes, one heading, then `items` items of random content. */
@@ -112,6 +119,7 @@ describe('a flat list cut between its items', () => {
         const text = flat(seed, 6 + (seed % 20));
         listCuts += cutPoints(text.split('\n'), 1).filter((c) => c.list !== undefined).length;
         expect(parseInPieces(text, parse, 1, 0), `seed ${seed}`).toEqual(parse(text));
+        expect(parseInPieces(text, parsePiece, 1, 0), `seed ${seed}`).toEqual(parse(text));
         expect(piecewiseOutline(text), `seed ${seed}`).toEqual(wholeOutline(text));
       }
       // The generated items meet the cuts often enough to prove something.
@@ -131,6 +139,7 @@ describe('a flat list cut between its items', () => {
     const tree = parseInPieces(text, parse, 8 * 1024, 0);
     expect(tree.children.filter((n) => n.type === 'list')).toHaveLength(1);
     expect(tree).toEqual(parse(text));
+    expect(parseInPieces(text, parsePiece, 8 * 1024, 0)).toEqual(tree);
   });
 
   it('keeps criteria polarity across a cut (a GO list cut in two is still criteria)', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Checklist, DueSpec, Item, Phase, Warning } from '../model/checklist.js';
-import { ParseError, ValidationErrors } from '../model/errors.js';
+import { ParseError, type ParseErrorData, ValidationErrors } from '../model/errors.js';
 import { type Binding, readBindings, readBindingsFile } from './bindings.js';
 import type { ReadCheck } from './check-block.js';
 import { parseDue } from './due.js';
@@ -47,6 +47,24 @@ export function readChecklist(input: ReadChecklistInput): Checklist {
         column: 1,
       }),
     ]);
+  }
+}
+
+/** readChecklist's answer as data: the checklist, or its located problems (ValidationErrors.toData). */
+export type ChecklistReply = { checklist: Checklist } | { errors: ParseErrorData[] };
+
+/**
+ * readChecklist, its ValidationErrors given back as data: what a worker thread (read-worker.ts) and the
+ * build's parser bundle (app/parser-entry.ts) answer. The other side rebuilds them with
+ * ValidationErrors.fromData.
+ * @example const reply = readChecklistReply(input); if ('errors' in reply) throw ValidationErrors.fromData(reply.errors);
+ */
+export function readChecklistReply(input: ReadChecklistInput): ChecklistReply {
+  try {
+    return { checklist: readChecklist(input) };
+  } catch (err) {
+    if (!(err instanceof ValidationErrors)) throw err;
+    return { errors: err.toData() };
   }
 }
 

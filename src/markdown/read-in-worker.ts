@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Checklist } from '../model/checklist.js';
 import { ParseError, ValidationErrors } from '../model/errors.js';
+import { WORKER_CHARS } from './limits.js';
 import type { ReadChecklistInput } from './read-checklist.js';
 import { READ_WORKER, type ReadJob, type ReadReply } from './read-worker.js';
 
@@ -14,8 +15,7 @@ import { READ_WORKER, type ReadJob, type ReadReply } from './read-worker.js';
  * A worker that cannot start, fails or dies gives way to readChecklist in this thread.
  */
 
-/** Above this many characters a checklist is read in a worker (starting one costs ~0.1 s of CPU). */
-export const WORKER_CHARS = 256 * 1024;
+export { WORKER_CHARS };
 
 /** Options of readChecklistAsync. */
 export interface ReadAsyncOptions {

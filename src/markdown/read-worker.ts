@@ -5,9 +5,7 @@
 // the try, so that even a failure to load it is reported (the caller then reads in its own thread)
 // rather than leaving the caller waiting.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { Checklist } from '../model/checklist.js';
-import { type SourcePosition, ValidationErrors } from '../model/errors.js';
-import type { ReadChecklistInput } from './read-checklist.js';
+import type { ChecklistReply, ReadChecklistInput } from './read-checklist.js';
 
 /** What the worker is given. */
 export interface ReadJob {
@@ -17,10 +15,7 @@ export interface ReadJob {
 }
 
 /** What the worker answers: the checklist, its located problems, or why it could not read it at all. */
-export type ReadReply =
-  | { checklist: Checklist }
-  | { errors: { message: string; position: SourcePosition }[] }
-  | { failed: string };
+export type ReadReply = ChecklistReply | { failed: string };
 
 /** The module a worker runs to read a checklist: this one. */
 export const READ_WORKER = new URL(import.meta.url);
@@ -28,13 +23,8 @@ export const READ_WORKER = new URL(import.meta.url);
 async function work({ input }: ReadJob): Promise<void> {
   const reply = (message: ReadReply) => parentPort?.postMessage(message);
   try {
-    const { readChecklist } = await import('./read-checklist.js');
-    try {
-      reply({ checklist: readChecklist(input) });
-    } catch (err) {
-      if (!(err instanceof ValidationErrors)) throw err;
-      reply({ errors: err.errors.map((e) => ({ message: e.message, position: e.position })) });
-    }
+    const { readChecklistReply } = await import('./read-checklist.js');
+    reply(readChecklistReply(input));
   } catch (err) {
     reply({ failed: err instanceof Error ? err.message : String(err) });
   }

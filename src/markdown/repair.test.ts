@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SHARED } from '../test-support/cli.js';
+import { HIGH_BYTE } from './code-pages.js';
 import { repairMojibake, repairText } from './repair.js';
 
 /** Produce mojibake the way a Windows editor does: UTF-8 bytes decoded with a code page, undefined bytes dropped. */
@@ -23,6 +24,11 @@ function mangle(text: string, codePage: 'windows-1254' | 'windows-1252'): string
 }
 
 describe('repairText', () => {
+  it('maps no ASCII character to a high byte (repair skips ASCII without a lookup)', () => {
+    expect([...HIGH_BYTE.keys()].filter((char) => char.charCodeAt(0) < 0x80)).toEqual([]);
+    expect(HIGH_BYTE.size).toBeGreaterThan(128);
+  });
+
   it('repairs seed 002 to the expected text byte for byte', () => {
     const seed = readFileSync(`${SHARED}seeds/002-partner-center-go-no-go.md`);
     const expected = readFileSync(`${SHARED}fixtures/seed-002-repaired.md`);
@@ -77,6 +83,24 @@ describe('repairText', () => {
     for (const page of ['windows-1254', 'windows-1252'] as const) {
       expect(repairMojibake(mangle(original, page)).text).toBe(original);
     }
+  });
+
+  it('finds mojibake wherever it stands among runs of ASCII (which it skips at once)', () => {
+    const original =
+      'ç at the start; then ASCII only for a while, ğ in the middle\n- [ ] and ş, ü at the end ✅';
+    for (const page of ['windows-1254', 'windows-1252'] as const) {
+      const mangled = mangle(original, page);
+      expect(repairMojibake(mangled).text).toBe(original);
+      const { count, firstIndex } = repairMojibake(`${'plain '.repeat(50)}${mangled}`);
+      expect({ count, firstIndex }).toEqual({ count: repairMojibake(mangled).count, firstIndex: 300 });
+    }
+    expect(repairMojibake('only ASCII\nhere')).toEqual({
+      text: 'only ASCII\nhere',
+      count: 0,
+      filled: 0,
+      codePage: 'Windows-1254',
+      firstIndex: 0,
+    });
   });
 
   it('warns when the bytes are not UTF-8 at all', () => {

@@ -158,11 +158,22 @@ function continuationCount(byte: number): number {
 const isContinuation = (byte: number) => byte >= 0x80 && byte <= 0xbf;
 
 /** Split every run of high-byte characters into would-be UTF-8 sequences. */
+/** A character outside ASCII (sticky scans in segment). */
+const NON_ASCII = /[^\x00-\x7f]/g;
+
 function segment(text: string): Segment[] {
   const segments: Segment[] = [];
-  const byteAt = (i: number) => (i < text.length ? HIGH_BYTE.get(text[i]!) : undefined);
+  // No ASCII character is a high byte (HIGH_BYTE's keys are all above U+007F): most of a text is skipped
+  // without a lookup.
+  const byteAt = (i: number) => (text.charCodeAt(i) >= 0x80 ? HIGH_BYTE.get(text[i]!) : undefined);
   let i = 0;
   while (i < text.length) {
+    // Every character HIGH_BYTE knows is above ASCII: the runs of ASCII between them are skipped at once.
+    if (text.charCodeAt(i) < 0x80) {
+      NON_ASCII.lastIndex = i;
+      if (!NON_ASCII.test(text)) break;
+      i = NON_ASCII.lastIndex - 1;
+    }
     const lead = byteAt(i);
     if (lead === undefined) {
       i++;

@@ -23,12 +23,16 @@ const LETTERS: Record<string, string> = {
   Ħ: 'h',
 };
 
+const NOT_PRINTABLE_ASCII = /[^ -~]/;
+
 /**
  * Fold text to lower-case ASCII letters where it can: Turkish and other Latin letters transliterated
  * (ı→i ş→s ğ→g ç→c ö→o ü→u, é→e), other characters kept.
  * @example fold('İlk 2 Hafta') // 'ilk 2 hafta'
  */
 export function fold(text: string): string {
+  // Printable ASCII has nothing to transliterate, decompose or drop (slug.test.ts): lower-case it.
+  if (!NOT_PRINTABLE_ASCII.test(text)) return text.toLowerCase();
   return text
     .replace(/[ıßæÆøØđĐłŁœŒþÞðÐħĦ]/g, (c) => LETTERS[c] ?? c)
     .normalize('NFKD')

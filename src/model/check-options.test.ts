@@ -5,6 +5,40 @@ import { COMMON_CHECK_OPTIONS } from './checklist.js';
 const H = 3_600_000;
 
 describe('parseCheckSettings', () => {
+  it('gives what the schema gives for blocks with only conditions (its shortcut past zod) and all else', () => {
+    const values: unknown[] = [
+      'status == 200',
+      '',
+      '  ',
+      ['a', 'b == 1'],
+      ['a', ' '],
+      [],
+      ['a', 1],
+      [null],
+      1,
+      null,
+      undefined,
+      true,
+      { a: 1 },
+    ];
+    const cases: Record<string, unknown>[] = [{}, { timeout: '5s' }, { expect: 'a', retries: 2 }];
+    for (const value of values) cases.push({ expect: value }, { expect: value, name: 'n' });
+    cases.push(Object.assign(Object.create({ inherited: 1 }), { expect: 'a' }) as Record<string, unknown>);
+    for (const options of cases) {
+      const parsed = checkSettingsSchema.safeParse(options);
+      const want = parsed.success
+        ? { settings: parsed.data }
+        : {
+            problems: parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? ''), message: i.message })),
+          };
+      expect(parseCheckSettings(options), JSON.stringify(options)).toEqual(want);
+    }
+    // The conditions are a list of their own, not the block's.
+    const list = ['a'];
+    const got = parseCheckSettings({ expect: list });
+    expect('settings' in got && got.settings.expect).not.toBe(list);
+  });
+
   it('defaults every option: 10s timeout, no retries, 1s between attempts, no window', () => {
     expect(parseCheckSettings({})).toEqual({
       settings: { expect: [], timeoutMs: 10_000, retries: 0, retryDelayMs: 1_000, written: {} },

@@ -184,6 +184,8 @@ export const checkSettingsSchema = z
 export function parseCheckSettings(
   options: Readonly<Record<string, unknown>>,
 ): { settings: CheckSettings } | { problems: OptionProblem[] } {
+  const quick = onlyConditions(options);
+  if (quick) return { settings: quick };
   const parsed = checkSettingsSchema.safeParse(options);
   if (parsed.success) return { settings: parsed.data };
   return {
@@ -191,6 +193,29 @@ export function parseCheckSettings(
       key: String(issue.path[0] ?? ''),
       message: issue.message,
     })),
+  };
+}
+
+/**
+ * The settings of the usual block, whose only common option is a valid `expect` (or none), without zod
+ * (~15 µs a block, thousands in a flat checklist): what checkSettingsSchema gives for it, every other
+ * option at its default (check-options.test.ts compares the two). Undefined for anything else.
+ */
+function onlyConditions(options: Readonly<Record<string, unknown>>): CheckSettings | undefined {
+  let expect: string[] = [];
+  for (const key in options) {
+    if (key !== 'expect' || !Object.hasOwn(options, key)) return undefined;
+    const value = options[key];
+    const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : undefined;
+    if (!list?.length || !list.every((c) => typeof c === 'string' && c.trim() !== '')) return undefined;
+    expect = list;
+  }
+  return {
+    expect,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    retries: 0,
+    retryDelayMs: DEFAULT_RETRY_DELAY_MS,
+    written: {},
   };
 }
 

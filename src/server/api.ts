@@ -2,15 +2,16 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Checklist } from '../model/checklist.js';
 import { type Actor, attest, signoff, tokenActor, waive } from '../usecases/index.js';
 import { registerErrorResponses } from './api-errors.js';
+import { openapiGet, validationProblem } from './api-get.js';
 import { openApiRoute, routes, TAGS } from './api-routes.js';
 import { latestAudit } from './audit-page.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
-import type { AppEnv } from './env.js';
+import { type AppEnv, requestHeader } from './env.js';
 import type { Gate } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
-import { HttpProblem, problemResponse } from './problem.js';
+import { HttpProblem } from './problem.js';
 import { findRun } from './run-lookup.js';
 import { registerRunnerApi, scopeOf } from './runner-api.js';
 
@@ -42,17 +43,7 @@ export function environmentNames(c: Checklist): string[] {
 export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, auth: Authenticator) {
   const api = new OpenAPIHono<AppEnv>({
     // One answer for every validation failure: 400 problem naming the first bad field.
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      const issue = result.error.issues[0];
-      let field = issue?.path.map(String).join('.') ?? '';
-      if (issue?.code === 'unrecognized_keys') field = [field, issue.keys[0]].filter(Boolean).join('.');
-      const detail =
-        issue?.code === 'unrecognized_keys'
-          ? `unknown field "${field}": this endpoint accepts only its documented fields (checks are defined in checklist files, never through the API)`
-          : `${field || 'body'}: ${issue?.message ?? 'invalid'}`;
-      return problemResponse(c, new HttpProblem(400, detail, field || undefined));
-    },
+    defaultHook: validationProblem,
   });
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
@@ -82,7 +73,11 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
   api.use('*', async (c, next) => {
     if (c.req.path.endsWith('/openapi.json')) return next();
     const ip = c.get('clientIp');
-    const principal = await auth.verify(bearerToken(c.req.header('authorization')), ip, scopeOf(c.req.path));
+    const principal = await auth.verify(
+      bearerToken(requestHeader(c, 'authorization')),
+      ip,
+      scopeOf(c.req.path),
+    );
     auth.limit(principal);
     c.set('principal', principal);
     await next();
@@ -126,8 +121,8 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json({ checklists }, 200);
   });
 
-  api.openapi(routes.getChecklist, (c) => {
-    const { entry, checklist } = gate.checklist(c.req.valid('param').id);
+  openapiGet(api, routes.getChecklist, (c, v) => {
+    const { entry, checklist } = gate.checklist(v.param.id);
     return c.json(checklistModel(checklist, entry.automatableUnbound), 200);
   });
 
@@ -139,9 +134,9 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(result.report, 201);
   });
 
-  api.openapi(routes.listRuns, async (c) => {
-    const { checklist } = gate.checklist(c.req.valid('param').id);
-    const q = c.req.valid('query');
+  openapiGet(api, routes.listRuns, async (c, v) => {
+    const { checklist } = gate.checklist(v.param.id);
+    const q = v.query;
     const environment = q.env === undefined ? undefined : gate.environment(checklist, q.env);
     const runs = await deps.store.listRuns(checklist.id, environment, {
       limit: q.limit,
@@ -150,16 +145,16 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json({ runs: runs.map(({ outcomes: _o, ...run }) => run) }, 200);
   });
 
-  api.openapi(routes.getRun, async (c) => {
-    const { id, n } = c.req.valid('param');
+  openapiGet(api, routes.getRun, async (c, v) => {
+    const { id, n } = v.param;
     const { checklist } = gate.checklist(id);
     return c.json(await findRun(deps.store, checklist.id, n), 200);
   });
 
-  api.openapi(routes.getPreflight, async (c) => {
+  openapiGet(api, routes.getPreflight, async (c, v) => {
     const p = who(c);
-    const { checklist } = gate.checklist(c.req.valid('param').id);
-    const q = c.req.valid('query');
+    const { checklist } = gate.checklist(v.param.id);
+    const q = v.query;
     const environment = gate.environment(checklist, q.env);
     const answer = await preflightFor(
       gate,
@@ -211,8 +206,8 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(record, 201);
   });
 
-  api.openapi(routes.listAuditEvents, async (c) => {
-    const q = c.req.valid('query');
+  openapiGet(api, routes.listAuditEvents, async (c, v) => {
+    const q = v.query;
     const events =
       q.after !== undefined
         ? await deps.store.listAudit({ after: q.after, limit: q.limit })

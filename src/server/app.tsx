@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { ActionError, StateSignal } from '../usecases/index.js';
 import { createApi } from './api.js';
@@ -11,12 +10,12 @@ import { type ChecklistCatalog, loadingDetail } from './catalog.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
-import { type AppEnv, clientAddress } from './env.js';
+import { type AppEnv, clientAddress, requestIdOf } from './env.js';
 import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
 import { RunnerRegistry } from './runner-registry.js';
-import { pageNonce, securityHeaders } from './security-headers.js';
+import { pageNonce, presetHeaders, setSecurityHeaders } from './security-headers.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -55,10 +54,15 @@ export function createServer(deps: ServerDeps): GonogoServer {
   const app = new Hono<AppEnv>();
   let scheduler = deps.scheduler;
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
-
+  // The request's id, the headers of every response, then its metrics and log line, in one layer (each
+  // layer is a promise more per request). Nothing here throws before `next()`.
   app.use('*', async (c, next) => {
+    const id = requestIdOf(c);
+    c.set('requestId', id);
     c.set('clientIp', clientAddress(c, config.trustProxy));
+    // Cache-Control and the security headers, set before the handler runs (see security-headers.ts).
+    setSecurityHeaders(c);
+    presetHeaders(c, [['x-request-id', id]]);
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
@@ -67,7 +71,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
     metrics.observeRequest(c.req.method, route, c.res.status, seconds);
     // The path only: query strings are the caller's, and tokens travel in headers we never log.
     deps.logger.info('request', {
-      id: c.get('requestId'),
+      id,
       method: c.req.method,
       path: c.req.path,
       route,
@@ -76,19 +80,6 @@ export function createServer(deps: ServerDeps): GonogoServer {
       ip: c.get('clientIp'),
       ...(c.get('principal') ? { token: c.get('principal')!.name } : {}),
     });
-  });
-
-  // Cache-Control and the security headers, set before the handler runs (see security-headers.ts).
-  app.use('*', securityHeaders());
-
-  // Every route is limited: a request counts against its address until it proves a token or session.
-  app.use('*', async (c, next) => {
-    const release = auth.admit(c.get('clientIp'));
-    try {
-      await next();
-    } finally {
-      if (c.get('principal')) release();
-    }
   });
 
   // Only requests that may carry a body are limited: asking a GET for its body builds a whole Web
@@ -102,9 +93,16 @@ export function createServer(deps: ServerDeps): GonogoServer {
       });
     },
   });
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
+
+  // Every route is limited: a request counts against its address until it proves a token or session.
+  app.use('*', async (c, next) => {
+    const release = auth.admit(c.get('clientIp'));
+    try {
+      await (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next));
+    } finally {
+      if (c.get('principal')) release();
+    }
+  });
 
   app.onError((err, c) => {
     let problem: HttpProblem;

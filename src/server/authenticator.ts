@@ -9,8 +9,9 @@ import { RateLimiter } from './rate-limit.js';
 /**
  * How long a looked-up token is trusted without asking the store again. A revocation through this
  * server (its StateSignal) clears the cache at once; one made by another process (`gonogo token revoke`,
- * another replica) reaches the API within this second, and dashboard sessions at their next request
- * (they re-check). A busy CI fleet polling with one token still costs one token query a second.
+ * another replica) reaches the API and dashboard sessions within this second (a login always asks the
+ * store). A busy CI fleet polling with one token, or 200 dashboards of one team, cost one token query a
+ * second.
  */
 const TOKEN_CACHE_MS = 1_000;
 /** Last use is noted at most this often per token (a hint for `token list`, not a log). */
@@ -92,14 +93,7 @@ export class Authenticator {
         },
       );
     }
-    const hash = hashToken(token);
-    const cached = this.known.get(hash);
-    let principal: Principal | undefined;
-    if (cached && cached.until > Date.now()) principal = cached.principal;
-    else {
-      const pending = this.lookups.get(hash);
-      principal = pending ? await pending : await this.lookup(hash, ip);
-    }
+    const principal = await this.find(hashToken(token), ip);
     if (!principal) {
       this.logger.warn('authentication failed', { ip });
       this.guard(ip);
@@ -109,13 +103,35 @@ export class Authenticator {
   }
 
   /**
-   * The current record of a dashboard session's token, asked of the store on every request (no cache),
-   * so a revocation anywhere ends the session at its next request; 401 when revoked, expired or gone.
+   * The record of a dashboard session's token, through the same cache as bearer tokens: a revocation
+   * through this server ends the session at its next request, one made by another process within
+   * TOKEN_CACHE_MS; 401 when revoked, expired or gone.
+   */
+  async session(hash: string): Promise<Principal> {
+    const principal = await this.find(hash);
+    if (!principal) throw unauthorized('the token of this session no longer exists');
+    return this.usable(principal);
+  }
+
+  /**
+   * The current record of a token, asked of the store (no cache): a login with a token revoked a
+   * moment ago anywhere is refused, saying so; 401 when revoked, expired or gone.
    */
   async current(hash: string): Promise<Principal> {
     const principal = await this.store.findToken(hash);
     if (!principal) throw unauthorized('the token of this session no longer exists');
     return this.usable(principal);
+  }
+
+  /**
+   * The record of a token hash: kept from a lookup less than TOKEN_CACHE_MS ago, else the lookup in
+   * flight for it, else a new one (counted against `ip` as a guess until it turns out good; a session's
+   * token, known since its login, is no guess).
+   */
+  private async find(hash: string, ip?: string): Promise<Principal | undefined> {
+    const cached = this.known.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    return this.lookups.get(hash) ?? this.lookup(hash, ip);
   }
 
   /** The principal when its token still works now (401 naming when it stopped), noting its last use. */
@@ -154,8 +170,8 @@ export class Authenticator {
    * given back when the token is good: counting after the await would let a burst of concurrent guesses
    * all pass the guard while the lookups are in flight.
    */
-  private async lookup(hash: string, ip: string): Promise<Principal | undefined> {
-    const attempt = this.failures?.hit(ip);
+  private async lookup(hash: string, ip: string | undefined): Promise<Principal | undefined> {
+    const attempt = ip === undefined ? undefined : this.failures?.hit(ip);
     if (attempt && !attempt.ok)
       throw tooMany('too many failed authentications from this address', attempt.retryAfterS);
     const found = this.store.findToken(hash).finally(() => this.lookups.delete(hash));
@@ -165,11 +181,11 @@ export class Authenticator {
       principal = await found;
     } catch (err) {
       // A store outage is not a bad guess: it must not lock the address out.
-      this.failures?.release(ip);
+      if (ip !== undefined) this.failures?.release(ip);
       throw err;
     }
     if (principal) {
-      this.failures?.release(ip);
+      if (ip !== undefined) this.failures?.release(ip);
       if (this.known.size >= 1000) this.known.clear();
       this.known.set(hash, { principal, until: Date.now() + TOKEN_CACHE_MS });
     }

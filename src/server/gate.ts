@@ -19,6 +19,7 @@ import {
 } from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ServerDeps } from './deps.js';
+import { type KeptEntry, KeptPromises } from './kept-promises.js';
 import type { ServerMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
 
@@ -38,7 +39,7 @@ export class Gate {
    * `preflightCacheMs` of wall time, for changes made by other processes), with the preflight answer
    * made from it while no expiry has passed.
    */
-  private readonly facts = new Map<string, KeptFacts>();
+  private readonly facts: KeptPromises<StoredFacts, KeptFacts>;
   private readonly cacheMs: number;
 
   constructor(
@@ -55,7 +56,7 @@ export class Gate {
       ...(deps.runners ? { runners: deps.runners } : {}),
     };
     // Any change moves the audit head every report names: no kept read or answer survives it.
-    changes.subscribe(() => this.facts.clear());
+    this.facts = new KeptPromises({ max: 1000, changes });
   }
 
   /** The loaded checklist with this id; 404 when unknown, 409 when its file does not load. */
@@ -101,7 +102,7 @@ export class Gate {
           latest: known.latest,
           latestTampered: known.latestTampered ?? [],
         })
-      : await this.#kept(checklist, environment).facts;
+      : await this.#kept(checklist, environment).value;
     const stored = evaluateFacts(this.useCases, checklist, environment, facts);
     this.metrics.observeEvaluation(checklist, stored.evaluation);
     return stored;
@@ -121,22 +122,17 @@ export class Gate {
   #kept(checklist: Checklist, environment: string): KeptFacts {
     const input = { checklist, environment };
     if (this.cacheMs <= 0)
-      return { until: 0, digest: checklist.digest, facts: loadStoredFacts(this.useCases, input) };
-    const key = `${checklist.id}\u0000${environment}`;
-    const kept = this.facts.get(key);
-    // A reload of the checklist file (a new digest) is evaluated against the new items at once.
-    if (kept && kept.until > Date.now() && kept.digest === checklist.digest) return kept;
-    const entry: KeptFacts = {
-      until: Date.now() + this.cacheMs,
-      digest: checklist.digest,
-      facts: loadStoredFacts(this.useCases, input),
-    };
-    if (this.facts.size >= 1000) this.facts.clear();
-    this.facts.set(key, entry);
-    entry.facts.catch(() => {
-      if (this.facts.get(key) === entry) this.facts.delete(key);
-    });
-    return entry;
+      return { until: 0, digest: checklist.digest, value: loadStoredFacts(this.useCases, input) };
+    return this.facts.get(
+      `${checklist.id}\u0000${environment}`,
+      // A reload of the checklist file (a new digest) is evaluated against the new items at once.
+      (kept) => kept.until > Date.now() && kept.digest === checklist.digest,
+      () => ({
+        until: Date.now() + this.cacheMs,
+        digest: checklist.digest,
+        value: loadStoredFacts(this.useCases, input),
+      }),
+    );
   }
 
   /** The kept answer of this checklist and environment, evaluated again once its `until` has passed. */
@@ -145,7 +141,7 @@ export class Gate {
     environment: string,
   ): Promise<{ answer: PreflightAnswer; latest: RunRecord | undefined }> {
     const kept = this.#kept(checklist, environment);
-    const facts = await kept.facts;
+    const facts = await kept.value;
     const now = this.deps.now();
     let made = kept.answer;
     if (!made || made.until <= now.getTime()) {
@@ -237,11 +233,10 @@ export interface PreflightAnswer {
 }
 
 /** Store reads kept for evaluations, and the answer made from them while it holds. */
-interface KeptFacts {
+interface KeptFacts extends KeptEntry<StoredFacts> {
   /** Wall-clock end of the reads' reuse (changes by other processes show within this). */
   until: number;
   digest: string;
-  facts: Promise<StoredFacts>;
   answer?: {
     until: number;
     verdict: RunReport['verdict'];

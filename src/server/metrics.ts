@@ -25,7 +25,10 @@ export interface ServerMetrics extends ServiceObservers {
  */
 export function createMetrics(sources: MetricSources = {}): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay histogram samples every 50 ms instead of prom-client's 10 ms: its timer woke the
+  // process ~100 times a second, ~3 ms of CPU a second on an idle server (about a tenth of the scheduler's
+  // cost per check at 10,000 checks/min). Each sample still measures the whole delay, in nanoseconds.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 50 });
   // Gauges named like counters, which `promtool check metrics` rejects; nodejs_active_{handles,requests,
   // resources}{type} carry the same counts per type.
   for (const name of [

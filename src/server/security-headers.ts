@@ -69,17 +69,27 @@ function nodeResponse(c: Context): { setHeader(name: string, value: string): unk
 }
 
 /**
- * Set the security headers (and `Cache-Control: no-store`) before the handler runs. Under
- * @hono/node-server they go straight onto the Node response (`setHeader`), which its `writeHead`
- * merges with the headers of the handler's Response, those winning (a page's CSP with its nonce, a
- * route's own Cache-Control): a Web `Headers` filled with 14 headers per request, then copied out again,
- * cost more than the handler of a preflight. Elsewhere (`app.request` in tests) they go on the context.
+ * Set headers of the response before the handler runs. Under @hono/node-server they go straight onto
+ * the Node response (`setHeader`), which its `writeHead` merges with the headers of the handler's
+ * Response, those winning (a page's CSP with its nonce, a route's own Cache-Control): a Web `Headers`
+ * filled with 14 headers per request, then copied out again, cost more than the handler of a
+ * preflight. Elsewhere (`app.request` in tests) they go on the context.
  */
+export function presetHeaders(c: Context, headers: readonly (readonly [string, string])[]): void {
+  const out = nodeResponse(c);
+  if (out) for (const [k, v] of headers) out.setHeader(k, v);
+  else for (const [k, v] of headers) c.header(k, v);
+}
+
+/** Set the security headers (and `Cache-Control: no-store`) of every response (see `presetHeaders`). */
+export function setSecurityHeaders(c: Context): void {
+  presetHeaders(c, EVERY_RESPONSE);
+}
+
+/** `setSecurityHeaders` as a middleware of its own (the server does it in its first middleware). */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const out = nodeResponse(c);
-    if (out) for (const [k, v] of EVERY_RESPONSE) out.setHeader(k, v);
-    else for (const [k, v] of EVERY_RESPONSE) c.header(k, v);
+    setSecurityHeaders(c);
     await next();
   };
 }

@@ -37,6 +37,16 @@ export interface StoreAdapter {
    * in a `repeatable read, read only` transaction, rows in pg's array mode.
    */
   readSnapshot<T>(work: (select: SelectArrays) => Promise<T>): Promise<T>;
+  /**
+   * Bring the schema to the migrations `names` in one step when that is certain (a new store), or find
+   * it there already; false: the Migrator must run. SQLite only (sqlite-schema.ts).
+   */
+  atLatest?(names: readonly string[]): boolean;
+  /**
+   * SQL for JSON text built in the database (verify's set-wise reads): `quote(x)` is column `x` as a JSON
+   * string, `text(x)` is `x` as it is; each NULL when `x` is NULL or (SQLite) not stored as text.
+   */
+  readonly jsonSql: { quote(column: string): string; text(column: string): string };
   /** Connection pool usage now (PostgreSQL); absent on SQLite, which has no pool. */
   poolUsage?(): { total: number; idle: number; waiting: number };
   /** Turn a driver error into a message that says what to do (never including a password). */

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { StoreAdapter } from './adapter.js';
 import { policyTokensMigration } from './policy-tokens-migration.js';
 import { runnerLabelsMigration } from './runner-labels-migration.js';
+import { slotsBySlotMigration } from './slots-by-slot-migration.js';
 import { BOUND_TABLES } from './state-binding.js';
 import { stateBoundMigration } from './state-bound-migration.js';
 import { watchMigration } from './watch-migration.js';
@@ -162,15 +163,27 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
     '004_policy_tokens': policyTokensMigration,
     '005_runner_labels': runnerLabelsMigration,
     '006_bound_rows_by_seq': boundRowsBySeqMigration,
+    '007_slots_by_slot': slotsBySlotMigration(adapter),
   };
 }
 
 /**
  * Bring the schema up to date. Concurrent openers do not race: Kysely's Migrator holds an advisory
  * lock on PostgreSQL, and on SQLite the migration transaction begins IMMEDIATE (one writer at a time).
+ * An SQLite store that is new or already current skips the Migrator (StoreAdapter.atLatest).
  */
 export async function migrateToLatest(adapter: StoreAdapter): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(adapter) };
+  const all = migrations(adapter);
+  if (adapter.atLatest?.(Object.keys(all))) return;
+  await migrateOneByOne(adapter, all);
+}
+
+/** Kysely's Migrator: each pending migration in name order, in one transaction. */
+export async function migrateOneByOne(
+  adapter: StoreAdapter,
+  all: Record<string, Migration> = migrations(adapter),
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => all };
   const migrator = new Migrator({
     db: adapter.db,
     provider,

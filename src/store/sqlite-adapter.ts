@@ -18,6 +18,7 @@ import {
 import { ConfigError } from '../model/errors.js';
 import type { StoreAdapter } from './adapter.js';
 import type { Database } from './schema.js';
+import { sqliteAtLatest } from './sqlite-schema.js';
 
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -136,6 +137,11 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
     dialect: 'sqlite',
     location: path,
     db,
+    // A column of TEXT affinity still holds a BLOB if one is written: that is never JSON text.
+    jsonSql: {
+      quote: (x) => `case when typeof(${x}) = 'text' then json_quote(${x}) end`,
+      text: (x) => `case when typeof(${x}) = 'text' then ${x} end`,
+    },
     async lockWrites() {
       // The IMMEDIATE transaction already holds SQLite's single write lock.
     },
@@ -164,6 +170,7 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
           }),
         );
     },
+    atLatest: (names) => sqliteAtLatest(native, names),
     bool: (value) => (value ? 1 : 0),
     autoIdType: 'integer',
     autoId: (col: ColumnDefinitionBuilder) => col.primaryKey().autoIncrement(),

@@ -1,5 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { dsse } from '@sigstore/core';
+// The one file of @sigstore/core this needs: its index loads the rest (X.509, ASN.1, RFC 3161: ~65 KB
+// of code) into every command that loads the use cases, `gonogo run` included.
+import { preAuthEncoding } from '@sigstore/core/dist/dsse.js';
 import { ActionError } from './action-error.js';
 
 /**
@@ -49,7 +51,7 @@ export function ed25519Key(pem: string, kind: 'private' | 'public', field: strin
 
 /** Sign a payload into a DSSE envelope. */
 export function signEnvelope(payloadType: string, payload: Buffer, key: KeyObject): Envelope {
-  const sig = sign(null, dsse.preAuthEncoding(payloadType, payload), key);
+  const sig = sign(null, preAuthEncoding(payloadType, payload), key);
   return {
     payloadType,
     payload: payload.toString('base64'),
@@ -59,7 +61,7 @@ export function signEnvelope(payloadType: string, payload: Buffer, key: KeyObjec
 
 /** Whether any signature of the envelope verifies with the key (over the PAE of type and payload). */
 export function verifyEnvelope(envelope: Envelope, key: KeyObject): boolean {
-  const pae = dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, 'base64'));
+  const pae = preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, 'base64'));
   return envelope.signatures.some((s) => {
     try {
       return verify(null, pae, key, Buffer.from(s.sig, 'base64'));

@@ -54,15 +54,19 @@ interface Undici {
   redirect: typeof import('undici').interceptors.redirect;
 }
 
-/** undici, imported on first use (commands that run no http check never load it), then kept. */
+/**
+ * undici's Agent and redirect interceptor, imported on first use (commands that run no http check never
+ * load them), then kept. Imported from their own files rather than undici's index, which loads the rest of
+ * undici (fetch, WebSocket, caches, mocks: about four fifths of its code) for nothing: these are the very
+ * modules the index re-exports (`Agent`, `interceptors.redirect`), and `dispatch` and `compose` are the
+ * Dispatcher's own methods (the index adds only the `request()`-style API, which a check does not use).
+ */
 let undici: Promise<Undici> | undefined;
 const loadUndici = () => {
-  // CommonJS: `default` is module.exports whether Node's loader or the bundle imports it (the bundle does
-  // not copy every named export).
-  undici ??= import('undici').then(({ default: u }) => ({
-    Agent: u.Agent,
-    redirect: u.interceptors.redirect,
-  }));
+  undici ??= Promise.all([
+    import('undici/lib/dispatcher/agent.js'),
+    import('undici/lib/interceptor/redirect.js'),
+  ]).then(([agent, redirect]) => ({ Agent: agent.default, redirect: redirect.default }));
   return undici;
 };
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
@@ -9,7 +9,7 @@ import { personActor, resolveEnvironment, runChecks } from '../../usecases/index
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
-import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { colorWanted, FORMAT_NAMES, getFormat, writeReport } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
 import { envOf } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
@@ -111,7 +111,14 @@ const run: Command = {
       const target = resolve(io.cwd, values.out);
       try {
         await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, format.render(report, { color: false, width: terminalWidth(io) }));
+        const handle = await open(target, 'w');
+        try {
+          await writeReport(format, report, { color: false, width: terminalWidth(io) }, (text) =>
+            handle.writeFile(text),
+          );
+        } finally {
+          await handle.close();
+        }
       } catch (err) {
         throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
       }
@@ -121,7 +128,7 @@ const run: Command = {
       io.stdout.write(`${displayText(line)}\n`);
     } else {
       const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
-      io.stdout.write(format.render(report, { color, width: terminalWidth(io) }));
+      await writeReport(format, report, { color, width: terminalWidth(io) }, (text) => io.stdout.write(text));
     }
     return report.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
   },

@@ -2,7 +2,7 @@ import { displayText } from '../../model/display-text.js';
 import { evaluateStored, resolveEnvironment } from '../../usecases/index.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT } from '../context.js';
-import { colorWanted, FORMAT_NAMES, getFormat } from '../format/index.js';
+import { colorWanted, FORMAT_NAMES, getFormat, writeReport } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
 import { envOf, nextCommand } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
@@ -41,7 +41,9 @@ Check items take their status from the latest stored run (\`gonogo run\`); exit 
     } = await evaluateStored({ store, now: () => ctx.services.now() }, { checklist, environment });
     const color = format.name === 'text' && colorWanted(ctx.io.env, ctx.io.isTTY);
     const report = applyOnly(full, only);
-    ctx.io.stdout.write(format.render(report, { color, width: terminalWidth(ctx.io) }));
+    await writeReport(format, report, { color, width: terminalWidth(ctx.io) }, (text) =>
+      ctx.io.stdout.write(text),
+    );
     if (format.name === 'text') {
       const hasChecks = checklist.items.some((i) => i.check);
       if (hasChecks && !latest) {

@@ -19,6 +19,12 @@ export interface Formatter {
   /** One line for `--help`. */
   summary: string;
   render(report: RunReport, opts: RenderOptions): string;
+  /**
+   * The same text as `render`, in pieces whose concatenation is exactly that text: a format that can
+   * produce its output bit by bit offers this, so a 50,000-item report is written without ever holding
+   * the whole text (and its encoded copy) in memory. Optional: `render`'s one string serves otherwise.
+   */
+  pieces?(report: RunReport, opts: RenderOptions): Iterable<string>;
 }
 
 /** One item of a report. */

@@ -52,6 +52,35 @@ export async function renderReport(
   return (await getFormat(format)).render(report, opts);
 }
 
+/** Characters of a report handed to `write` at a time by writeReport (the last batch may be shorter). */
+export const REPORT_BATCH_CHARS = 1 << 20;
+
+/**
+ * Render a report and hand its text to `write` in batches of about `batchChars` (awaiting each), in
+ * order: the concatenation is exactly `format.render(report, opts)`. A format with `pieces` is never
+ * held whole, so a 50,000-item JSON report (~50 MB) costs a batch of memory, not the text and its
+ * encoded copy; another format is written as its one string.
+ * @example await writeReport(format, report, { color: false }, (text) => handle.write(text));
+ */
+export async function writeReport(
+  format: Formatter,
+  report: RunReport,
+  opts: RenderOptions,
+  write: (text: string) => unknown,
+  batchChars = REPORT_BATCH_CHARS,
+): Promise<void> {
+  const pieces = format.pieces ? format.pieces(report, opts) : [format.render(report, opts)];
+  let text = '';
+  for (const piece of pieces) {
+    text += piece;
+    if (text.length >= batchChars) {
+      await write(text);
+      text = '';
+    }
+  }
+  if (text !== '') await write(text);
+}
+
 /**
  * Whether ANSI colour suits this output: FORCE_COLOR (not `0`) forces it on, NO_COLOR (non-empty)
  * turns it off (https://no-color.org), else only a terminal gets it.

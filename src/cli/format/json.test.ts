@@ -1,5 +1,9 @@
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import json from './json.js';
+import { writeReport } from './index.js';
+import json, { prettyPieces } from './json.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
 
 describe('json format', () => {
@@ -39,5 +43,60 @@ describe('json format', () => {
       'item-pending',
       'signoff-stale',
     ]);
+  });
+
+  it('writes in pieces exactly the text JSON.stringify(report, null, 2) gives', () => {
+    for (const report of [goReport(), noGoReport()]) {
+      const pieces = [...json.pieces!(report, { color: false })];
+      expect(pieces.length).toBeGreaterThan(Object.keys(report).length);
+      expect(pieces.join('')).toBe(`${JSON.stringify(report, null, 2)}\n`);
+      expect(json.render(report, { color: false })).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    }
+  });
+
+  it('cuts any plain object the way JSON.stringify writes it', () => {
+    const values: object[] = [
+      {},
+      { a: undefined, f: () => 1 },
+      { a: [], b: {}, c: [undefined, () => 1, null, [1, [2, []]], { d: 'x\ny' }], e: 'last' },
+      { only: undefined, list: [{ nested: [{ deep: { x: [1, 2] } }] }] },
+      { at: new Date(0), list: Object.assign([1, 2], { toJSON: () => 'list' }) },
+      { toJSON: () => ({ replaced: [1] }) },
+      [1, { a: [2] }],
+      // More elements than one piece holds, element counts either side of a piece's edge.
+      ...[255, 256, 257, 513].map((n) => ({
+        items: Array.from({ length: n }, (_, i) => (i % 7 === 3 ? undefined : { i, tags: [`t${i}`], o: {} })),
+        after: { n },
+      })),
+    ];
+    for (const value of values) {
+      expect([...prettyPieces(value)].join('')).toBe(JSON.stringify(value, null, 2));
+    }
+  });
+
+  it('hands the text on in batches whose concatenation is the rendered report', async () => {
+    const report = noGoReport();
+    const batches: string[] = [];
+    await writeReport(json, report, { color: false }, (text) => batches.push(text), 200);
+    expect(batches.length).toBeGreaterThan(2);
+    expect(batches.slice(0, -1).every((b) => b.length >= 200)).toBe(true);
+    expect(batches.join('')).toBe(json.render(report, { color: false }));
+  });
+
+  it('writes a file in batches, one after the other, as run --out does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-json-'));
+    try {
+      const file = join(dir, 'report.json');
+      const report = goReport();
+      const handle = await open(file, 'w');
+      try {
+        await writeReport(json, report, { color: false }, (text) => handle.writeFile(text), 100);
+      } finally {
+        await handle.close();
+      }
+      expect(await readFile(file, 'utf8')).toBe(json.render(report, { color: false }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

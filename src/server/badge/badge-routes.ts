@@ -2,8 +2,9 @@ import type { Context, Hono } from 'hono';
 import type { Checklist } from '../../model/checklist.js';
 import { bearerToken } from '../auth.js';
 import type { Authenticator } from '../authenticator.js';
-import type { AppEnv } from '../env.js';
+import { type AppEnv, requestHeader } from '../env.js';
 import type { Gate } from '../gate.js';
+import { KeptPromises } from '../kept-promises.js';
 import { HttpProblem } from '../problem.js';
 import { type BadgeFacts, badgeFacts, badgeJson, badgeSvg } from './badge.js';
 
@@ -16,15 +17,17 @@ const BADGE_CACHE_MS = 15_000;
  * otherwise a bearer token of any role is needed.
  */
 export function registerBadgeRoutes(app: Hono<AppEnv>, gate: Gate, auth: Authenticator): void {
-  const cache = new Map<string, { until: number; facts: Promise<BadgeFacts> }>();
-  gate.useCases.changes?.subscribe((change) => {
-    for (const key of cache.keys()) if (key.startsWith(`${change.checklist}\u0000`)) cache.delete(key);
+  // A change drops the badges of its checklist only.
+  const cache = new KeptPromises<BadgeFacts, { until: number; value: Promise<BadgeFacts> }>({
+    max: 1000,
+    changes: gate.useCases.changes,
+    drops: (change, key) => key.startsWith(`${change.checklist}\u0000`),
   });
 
   async function facts(c: Context<AppEnv>, id: string): Promise<BadgeFacts> {
     const { checklist } = gate.checklist(id);
     if (checklist.badge !== 'public') {
-      const principal = await auth.verify(bearerToken(c.req.header('authorization')), c.get('clientIp'));
+      const principal = await auth.verify(bearerToken(requestHeader(c, 'authorization')), c.get('clientIp'));
       auth.limit(principal);
       c.set('principal', principal);
     }
@@ -34,20 +37,19 @@ export function registerBadgeRoutes(app: Hono<AppEnv>, gate: Gate, auth: Authent
 
   function cached(checklist: Checklist, environment: string): Promise<BadgeFacts> {
     const key = `${checklist.id}\u0000${environment}\u0000${checklist.digest}`;
-    const hit = cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.facts;
     const label = environment === 'default' ? checklist.id : `${checklist.id} · ${environment}`;
-    const answer = gate.evaluate(checklist, environment).then((s) => badgeFacts(label, s.evaluation));
-    if (cache.size >= 1000) cache.clear();
-    const entry = { until: Date.now() + BADGE_CACHE_MS, facts: answer };
-    cache.set(key, entry);
-    answer.catch(() => {
-      if (cache.get(key) === entry) cache.delete(key);
-    });
-    return answer;
+    return cache.get(
+      key,
+      (kept) => kept.until > Date.now(),
+      () => ({
+        until: Date.now() + BADGE_CACHE_MS,
+        value: gate.evaluate(checklist, environment).then((s) => badgeFacts(label, s.evaluation)),
+      }),
+    ).value;
   }
 
-  app.get('/badge/:file{.+\\.(svg|json)}', async (c) => {
+  // A non-capturing group: a capturing one makes Hono give up its RegExpRouter for every route.
+  app.get('/badge/:file{.+\\.(?:svg|json)}', async (c) => {
     const file = c.req.param('file');
     const svg = file.endsWith('.svg');
     const id = file.slice(0, svg ? -4 : -5);

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { StateSignal } from '../../usecases/index.js';
 import type { AppEnv } from '../env.js';
+import { type KeptEntry, KeptPromises } from '../kept-promises.js';
 import { pageNonce } from '../security-headers.js';
 import type { Session } from './sessions.js';
 
@@ -32,10 +33,9 @@ interface Template {
   slots: Slot[];
 }
 
-interface Kept {
+interface Kept extends KeptEntry<Template> {
   /** The objects the page was rendered from (a checklist, catalog entries): kept only while they are current. */
   of: readonly unknown[];
-  template: Promise<Template>;
   /** Clock time (the server's `now`, ms) until which the page is current; Infinity while it renders. */
   until: number;
   /** Real time (performance.now) until which it is kept: changes by other processes show within ttlMs. */
@@ -68,7 +68,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
  */
 export class PageCache {
   readonly #mark = `gonogo${randomBytes(12).toString('hex')}`;
-  readonly #entries = new Map<string, Kept>();
+  readonly #entries: KeptPromises<Template, Kept>;
   readonly #split: RegExp;
 
   constructor(
@@ -76,7 +76,17 @@ export class PageCache {
     changes?: StateSignal,
   ) {
     this.#split = new RegExp(`${this.#mark}([nc])`);
-    changes?.subscribe(() => this.clear());
+    this.#entries = new KeptPromises({
+      // Bounded (a page is ~100 KB): past the limit, drop what is out of date, else the oldest.
+      max: opts.maxEntries ?? 200,
+      evict: (entries) => {
+        const real = performance.now();
+        const at = this.opts.now().getTime();
+        for (const [k, e] of entries) if (real >= e.keptUntil || at >= e.until) entries.delete(k);
+        if (entries.size >= (opts.maxEntries ?? 200)) entries.delete(entries.keys().next().value!);
+      },
+      changes,
+    });
   }
 
   /** Forget every kept page. */
@@ -113,28 +123,17 @@ export class PageCache {
     const values = { nonce: pageNonce(c), csrf: c.get('session')?.csrf ?? '' };
     const at = this.opts.now().getTime();
     if (!page.keep || this.opts.ttlMs <= 0)
-      return this.#fill(await this.#render(page.of, render).template, values);
+      return this.#fill(await this.#render(page.of, render).value, values);
     // A render shared while in flight (its failure is this request's too) counts only if it is still
     // current at this request's time; then another waiter may have started the next one already.
     for (let look = 0; look < 2; look += 1) {
-      const kept = this.#entries.get(page.key);
-      if (!kept || !this.#current(kept, page.of, at)) break;
-      const template = await kept.template;
+      const kept = this.#entries.peek(page.key, (k) => this.#current(k, page.of, at));
+      if (!kept) break;
+      const template = await kept.value;
       if (at < kept.until) return this.#fill(template, values);
     }
-    const entry = this.#render(page.of, render);
-    // Bounded (a page is ~100 KB): past the limit, drop what is out of date, else the oldest.
-    const limit = this.opts.maxEntries ?? 200;
-    if (this.#entries.size >= limit) {
-      const real = performance.now();
-      for (const [k, e] of this.#entries) if (real >= e.keptUntil || at >= e.until) this.#entries.delete(k);
-      if (this.#entries.size >= limit) this.#entries.delete(this.#entries.keys().next().value!);
-    }
-    this.#entries.set(page.key, entry);
-    entry.template.catch(() => {
-      if (this.#entries.get(page.key) === entry) this.#entries.delete(page.key);
-    });
-    return this.#fill(await entry.template, values);
+    const entry = this.#entries.keep(page.key, this.#render(page.of, render));
+    return this.#fill(await entry.value, values);
   }
 
   #current(kept: Kept, of: readonly unknown[], at: number): boolean {
@@ -148,7 +147,7 @@ export class PageCache {
       of,
       until: Number.POSITIVE_INFINITY,
       keptUntil: performance.now() + this.opts.ttlMs,
-      template: Promise.resolve()
+      value: Promise.resolve()
         .then(() => render(this.slots))
         .then(async (page) => {
           const html = await resolveCallback(

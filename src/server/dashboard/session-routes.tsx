@@ -64,7 +64,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, d: DashboardDeps): void
     const session = sessions.get(id);
     if (session) {
       // The token may have been revoked or expired since login: then the session ends here.
-      const principal = await auth.current(session.tokenHash).catch((err: unknown) => {
+      const principal = await auth.session(session.tokenHash).catch((err: unknown) => {
         if (!(err instanceof HttpProblem)) throw err;
         deps.logger.info('dashboard session ended', { token: session.principal.name, why: err.detail });
         sessions.delete(session.id);

@@ -1,0 +1,10 @@
+// Types of the two undici files http-client.ts imports by path (undici types only its index): the same
+// values as the index's `Agent` and `interceptors.redirect`.
+declare module 'undici/lib/dispatcher/agent.js' {
+  const Agent: typeof import('undici').Agent;
+  export default Agent;
+}
+declare module 'undici/lib/interceptor/redirect.js' {
+  const redirect: typeof import('undici').interceptors.redirect;
+  export default redirect;
+}
