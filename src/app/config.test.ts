@@ -53,6 +53,8 @@ describe('valid values', () => {
     [{ GONOGO_DEBUG: 'off' }, (c) => c.debug, false],
     [{ GONOGO_CACHE: 'off', GONOGO_CACHE_DIR: '/x' }, (c) => c.cacheDir, undefined],
     [{ GONOGO_CACHE: '0' }, (c) => c.cacheDir, undefined],
+    [{ GONOGO_CACHE: 'OFF' }, (c) => c.cacheDir, undefined],
+    [{ GONOGO_NOTIFY_ATTEMPTS: '020' }, (c) => c.watch, { delivery: { maxAttempts: 20 } }],
     [{ GONOGO_CACHE: 'on', GONOGO_CACHE_DIR: 'rel/cache' }, (c) => c.cacheDir, resolve('rel/cache')],
     [{ XDG_CACHE_HOME: '/xdg' }, (c) => c.cacheDir, '/xdg/gonogo'],
     [
@@ -106,6 +108,9 @@ describe('invalid values are ConfigErrors naming the variable and what it accept
     ],
     [{ GONOGO_RATE_LIMIT: '-1' }, (c) => c.server, 'GONOGO_RATE_LIMIT="-1"'],
     [{ GONOGO_AUTH_FAILURE_LIMIT: '2.5' }, (c) => c.server, 'GONOGO_AUTH_FAILURE_LIMIT="2.5"'],
+    [{ GONOGO_RATE_LIMIT: '+5' }, (c) => c.server, 'GONOGO_RATE_LIMIT="+5"'],
+    [{ GONOGO_RATE_LIMIT: '1e3' }, (c) => c.server, 'GONOGO_RATE_LIMIT="1e3"'],
+    [{ GONOGO_RATE_LIMIT: '99999999999999999999' }, (c) => c.server, 'use a whole number, 0 or more'],
     [{ GONOGO_PREFLIGHT_MAX_AGE: 'soon' }, (c) => c.server, 'use a duration, e.g. 30s'],
     [{ GONOGO_PUBLIC_URL: 'gonogo.example.com' }, (c) => c.server, 'GONOGO_PUBLIC_URL="gonogo.example.com"'],
     [{ GONOGO_PUBLIC_URL: 'ftp://files.example.com' }, (c) => c.watch, 'use http(s) URLs'],

@@ -1,8 +1,5 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-// zod/mini, not 'zod': the same core without the classic API, whose chunk (every locale, kept live by
-// @hono/zod-openapi) would otherwise load with the config on every command, even `gonogo lint` from the cache.
-import * as z from 'zod/mini';
 import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import type { ServerConfig } from '../server/index.js';
@@ -13,6 +10,8 @@ import type { WatchOptions } from '../server/watch/index.js';
  * is the user's table of the same). Values are checked per group, when a command first uses the group, so
  * `gonogo --help` or `gonogo lint` never fails over a server setting; a bad value is a ConfigError naming
  * the variable and what it accepts, which the CLI prints and exits 2 on.
+ * Each value is read by a plain function, not a schema library: every command builds its configuration,
+ * and loading one (zod's core chunk is half a megabyte) cost a cold `gonogo lint` a tenth of its CPU.
  */
 
 /** The process environment, as given to the composition root. */
@@ -29,26 +28,19 @@ export interface Variable<T = unknown> {
   default: string;
   /** A value that may hold a password (a database URL) is never repeated in a message. */
   secret?: boolean;
-  schema: z.ZodMiniType<T>;
+  /** The value of the (trimmed, non-empty) text, or undefined when the text is not accepted. */
+  parse: (text: string) => T | undefined;
 }
 
 const variable = <T>(v: Variable<T>): Variable<T> => v;
 
-/** Parse a string with `read`, which gives undefined when the text is not accepted (`why` is the issue's words). */
-const text = <T>(why: string, read: (text: string) => T | undefined) =>
-  z.pipe(
-    z.string(),
-    z.transform((input: string, payload) => {
-      const value = read(input);
-      // Reported to the user in the words of the variable's `accepts`.
-      if (value === undefined) payload.issues.push({ code: 'custom', message: why, input });
-      return value as T;
-    }),
-  );
+/** Any text, as written. */
+const anyText = (input: string): string => input;
 
 /** A duration (`500ms`, `10s`, `5m`, `1h30m`, bare milliseconds) of at least `minMs`, in milliseconds. */
-const duration = (minMs: number) =>
-  text('not a duration in range', (input) => {
+const duration =
+  (minMs: number) =>
+  (input: string): number | undefined => {
     let ms: number | undefined;
     try {
       ms = parseDuration(input);
@@ -56,33 +48,40 @@ const duration = (minMs: number) =>
       return undefined;
     }
     return ms >= minMs ? ms : undefined;
-  });
+  };
 
-/** A whole number from `min` to `max`. */
-const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.pipe(
-    z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number)),
-    z.int().check(z.minimum(min), z.maximum(max)),
-  );
+/** A whole number (decimal digits only) from `min` to `max`. */
+const whole =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (input: string): number | undefined => {
+    const n = /^\d+$/.test(input) ? Number(input) : Number.NaN;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  };
 
 /** An instant: anything Date.parse reads, in practice an ISO date-time. */
-const instant = text('not a date-time', (input) => {
+const instant = (input: string): number | undefined => {
   const t = Date.parse(input);
   return Number.isNaN(t) ? undefined : t;
-});
+};
 
 /** Comma-separated http(s) URLs, trimmed, in order. */
-const urls = text('not a list of URLs', (input) => {
+const urls = (input: string): string[] | undefined => {
   const list = input
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
   const web = (u: string) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol);
   return list.length > 0 && list.every(web) ? list : undefined;
-});
+};
 
 const BOOLEAN = 'one of 1, true, yes, on (or 0, false, no, off)';
-const boolean = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off'] });
+/** A switch, in any case: `BOOLEAN`'s words. */
+const boolean = (input: string): boolean | undefined => {
+  const word = input.toLowerCase();
+  return TRUTHY.has(word) ? true : FALSY.has(word) ? false : undefined;
+};
+const TRUTHY = new Set(['1', 'true', 'yes', 'on']);
+const FALSY = new Set(['0', 'false', 'no', 'off']);
 
 /** The table of every variable (docs/configuration.md mirrors it; a test keeps the two in step). */
 export const VARIABLES = {
@@ -91,7 +90,7 @@ export const VARIABLES = {
     purpose: 'fixes the clock, to rehearse a launch day or test expiry',
     accepts: 'an ISO date-time, e.g. 2026-12-01T09:00:00Z',
     default: 'the real time',
-    schema: instant,
+    parse: instant,
   }),
   GONOGO_DB: variable({
     group: 'store',
@@ -99,28 +98,28 @@ export const VARIABLES = {
     accepts: 'a file path or a postgres:// URL',
     default: '`.gonogo/gonogo.db` under the current directory',
     secret: true,
-    schema: z.string(),
+    parse: anyText,
   }),
   GONOGO_CACHE: variable({
     group: 'cache',
     purpose: 'the cache of parsed checklists; `off` turns it off',
     accepts: BOOLEAN,
     default: 'on',
-    schema: boolean,
+    parse: boolean,
   }),
   GONOGO_CACHE_DIR: variable({
     group: 'cache',
     purpose: 'where that cache lives',
     accepts: 'a directory path',
     default: '`$XDG_CACHE_HOME/gonogo`, else `~/.cache/gonogo`',
-    schema: z.string(),
+    parse: anyText,
   }),
   GONOGO_USER: variable({
     group: 'actor',
     purpose: 'who attests, waives, signs off or creates a token when `--by` is not given',
     accepts: 'a name',
     default: 'the operating-system user name',
-    schema: z.string(),
+    parse: anyText,
   }),
   GONOGO_DEBUG: variable({
     group: 'debug',
@@ -128,31 +127,28 @@ export const VARIABLES = {
     // A diagnostic switch must never be the error itself: any other value turns it on.
     accepts: 'any value; empty, 0, false, no and off leave it off',
     default: 'off',
-    schema: z.pipe(
-      z.string(),
-      z.transform((v: string) => !/^(0|false|no|off)$/i.test(v)),
-    ),
+    parse: (v: string) => !/^(0|false|no|off)$/i.test(v),
   }),
   GONOGO_RATE_LIMIT: variable({
     group: 'server',
     purpose: '`serve`: requests per minute per token (or client address); `0` turns it off',
     accepts: 'a whole number, 0 or more',
     default: '600',
-    schema: whole(0),
+    parse: whole(0),
   }),
   GONOGO_AUTH_FAILURE_LIMIT: variable({
     group: 'server',
     purpose: '`serve`: bad tokens per 10 minutes per client address before 429; `0` turns it off',
     accepts: 'a whole number, 0 or more',
     default: '10',
-    schema: whole(0),
+    parse: whole(0),
   }),
   GONOGO_PREFLIGHT_MAX_AGE: variable({
     group: 'server',
     purpose: '`serve`: the preflight endpoint runs the checks when the last run is older than this',
     accepts: 'a duration, e.g. 30s, 5m or 1h',
     default: '5m',
-    schema: duration(0),
+    parse: duration(0),
   }),
   GONOGO_PUBLIC_URL: variable({
     group: 'server',
@@ -160,7 +156,7 @@ export const VARIABLES = {
       '`serve`: the URL users open (comma-separated if several): allowed as form `Origin` behind a proxy; the first is linked from Slack messages',
     accepts: 'http(s) URLs separated by commas, e.g. https://gonogo.example.com',
     default: 'none',
-    schema: urls,
+    parse: urls,
   }),
   GONOGO_TRUST_PROXY: variable({
     group: 'server',
@@ -168,35 +164,35 @@ export const VARIABLES = {
       '`serve`: take the client address from `X-Forwarded-For` and HTTPS from `X-Forwarded-Proto` (only behind a proxy that sets them)',
     accepts: BOOLEAN,
     default: 'off',
-    schema: boolean,
+    parse: boolean,
   }),
   GONOGO_WATCH_TICK: variable({
     group: 'watch',
     purpose: '`serve`: how often the watch loop wakes',
     accepts: 'a duration of 10ms or more, e.g. 1s',
     default: '1s',
-    schema: duration(10),
+    parse: duration(10),
   }),
   GONOGO_LEASE_TTL: variable({
     group: 'watch',
     purpose: '`serve`: scheduler leader lease lifetime; a dead leader is replaced within about this long',
     accepts: 'a duration of 300ms or more, e.g. 10s',
     default: '10s',
-    schema: duration(300),
+    parse: duration(300),
   }),
   GONOGO_NOTIFY_RETRY_DELAY: variable({
     group: 'watch',
     purpose: '`serve`: first delay before a failed notification is sent again (doubled per attempt)',
     accepts: 'a duration, e.g. 1s',
     default: '1s',
-    schema: duration(0),
+    parse: duration(0),
   }),
   GONOGO_NOTIFY_ATTEMPTS: variable({
     group: 'watch',
     purpose: '`serve`: attempts to deliver a notification before it is given up',
     accepts: 'a whole number from 1 to 20',
     default: '5',
-    schema: whole(1, 20),
+    parse: whole(1, 20),
   }),
   GONOGO_RUNNER_TOKEN: variable({
     group: 'runner',
@@ -205,7 +201,7 @@ export const VARIABLES = {
     accepts: 'a runner token (gonogo token create --role runner)',
     default: 'none',
     secret: true,
-    schema: z.string(),
+    parse: anyText,
   }),
 } satisfies Record<`GONOGO_${string}`, Variable>;
 
@@ -219,8 +215,8 @@ export function readVariable<N extends VariableName>(env: Env, name: N): ValueOf
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const v: Variable = VARIABLES[name];
-  const parsed = z.safeParse(v.schema, raw);
-  if (parsed.success) return parsed.data as ValueOf<N>;
+  const parsed = v.parse(raw);
+  if (parsed !== undefined) return parsed as ValueOf<N>;
   const shown = v.secret ? name : `${name}="${raw}"`;
   throw new ConfigError(`${shown} is not accepted; use ${v.accepts}`, name);
 }
