@@ -15,7 +15,7 @@ import { ConfigError, ValidationErrors } from '../../model/errors.js';
 import { suggest } from '../../suggest/suggest.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
-import { wrap } from '../format/text.js';
+import { width, wrap } from '../format/wrap.js';
 import { terminalWidth } from '../terminal.js';
 
 const USAGE = 'lint FILE [--bind BINDINGS] [--format text|json]';
@@ -248,9 +248,6 @@ interface Part {
   text: string;
   style?: (s: string) => string;
 }
-
-/** Code points, as the text report counts them (cli/format/text.ts). */
-const width = (s: string) => [...s].length;
 
 /** `text` cut to `cols` columns, its last one `…` when anything was cut. */
 function clip(text: string, cols: number): string {

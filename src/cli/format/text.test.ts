@@ -2,7 +2,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../engine/report.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
-import text, { safe, wrap } from './text.js';
+import text, { safe } from './text.js';
+import { wrap } from './wrap.js';
 
 const plain = (r: RunReport) => text.render(r, { color: false });
 const columns = (s: string) => [...stripVTControlCharacters(s)].length;

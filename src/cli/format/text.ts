@@ -18,12 +18,11 @@ import {
   signoffState,
   summaryLine,
 } from './formatter.js';
+import { WIDTH, width, wrap } from './wrap.js';
 
 /** Every item of the checklist, from the summary: `--only failing` leaves fewer in `items`. */
 const itemCount = (report: RunReport) => STATUS_ORDER.reduce((n, s) => n + report.summary[s], 0);
 
-/** Width when the caller gives none: a default 80-column window. */
-const WIDTH = 80;
 const CHIP = 7; // longest status name: PENDING / SKIPPED
 const BODY_INDENT = 2 + CHIP + 2;
 
@@ -51,48 +50,12 @@ function painter(color: boolean) {
   };
 }
 
-/** Code points, so Turkish and other non-ASCII letters count as one column. */
-const width = (s: string) => [...s].length;
-
 /**
  * Titles, messages and observed values come from documents and probed systems: escape sequences or
  * other control characters in them must not repaint or hide parts of the user's terminal, so they are
  * shown as visible escapes (the shared display-text rule).
  */
 export const safe = (s: string): string => displayText(s, { multiline: true });
-
-/** Word-wrap `text` to `cols` columns, every line indented by `indent` (the first by `first`). */
-export function wrap(text: string, indent: number, first = indent, cols = WIDTH): string[] {
-  const lines: string[] = [];
-  let lead = first;
-  // A deep indent on a narrow layout must still leave room, or long words would never fit.
-  const room = () => Math.max(1, cols - lead);
-  for (const paragraph of text.split(/\r?\n/)) {
-    let line = '';
-    const flush = () => {
-      lines.push(' '.repeat(lead) + line);
-      line = '';
-      lead = indent;
-    };
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line && width(line) + 1 + width(word) > room()) flush();
-      // A word longer than a line (an item id, a URL) is broken at the edge, never past it: the pieces
-      // sit on lines of their own, so it still reads (and copies) whole.
-      let rest = [...word];
-      if (line === '' && rest.length > room()) {
-        while (rest.length > room()) {
-          line = rest.slice(0, room()).join('');
-          rest = rest.slice(room());
-          flush();
-        }
-      }
-      const piece = rest.join('');
-      line = line ? `${line} ${piece}` : piece;
-    }
-    flush();
-  }
-  return lines;
-}
 
 function formatAt(iso: string): string {
   const t = Date.parse(iso);
