@@ -25,7 +25,7 @@ describe('parseCheckSettings', () => {
     for (const value of values) cases.push({ expect: value }, { expect: value, name: 'n' });
     cases.push(Object.assign(Object.create({ inherited: 1 }), { expect: 'a' }) as Record<string, unknown>);
     for (const options of cases) {
-      const parsed = checkSettingsSchema.safeParse(options);
+      const parsed = checkSettingsSchema().safeParse(options);
       const want = parsed.success
         ? { settings: parsed.data }
         : {
@@ -169,6 +169,6 @@ describe('parseCheckSettings', () => {
   });
 
   it('knows exactly the common options the reader hands it', () => {
-    expect(Object.keys(checkSettingsSchema.in.shape).sort()).toEqual([...COMMON_CHECK_OPTIONS].sort());
+    expect(Object.keys(checkSettingsSchema().in.shape).sort()).toEqual([...COMMON_CHECK_OPTIONS].sort());
   });
 });

@@ -82,99 +82,111 @@ export function runnerLabelProblem(label: string): string | undefined {
     : `"${label}" is not a runner label: use lower-case letters, digits, - and _ (at most 63), e.g. prod-vpc`;
 }
 
-const name = z.union([z.string(), z.number()], { error: NAME_HINT }).transform(String);
+const nameSchema = () => z.union([z.string(), z.number()], { error: NAME_HINT }).transform(String);
 
-/** The schema of the common options (only those keys: the reader hands the kind's own keys elsewhere). */
-export const checkSettingsSchema = z
-  .object({
-    expect: z
-      .union([z.string(), z.array(z.string())], { error: 'write a condition or a list of conditions' })
-      .transform((value) => (typeof value === 'string' ? [value] : value))
-      .refine((list) => list.length > 0 && list.every((c) => c.trim() !== ''), {
-        error: 'write a condition or a list of conditions, e.g. expect: status == 200',
-      })
-      .optional(),
-    timeout: duration('timeout', { positive: true, max: MAX_WAIT_MS }).optional(),
-    retries: z
-      .number({ error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
-      .int({ error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
-      .min(0, { error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
-      .max(MAX_RETRIES, { error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
-      .optional(),
-    retry_delay: duration('retry_delay', { max: MAX_WAIT_MS }).optional(),
-    blocking: z.boolean({ error: 'write true or false' }).optional(),
-    hold: duration('hold').optional(),
-    every: duration('every', { positive: true }).optional(),
-    tolerance: z
-      .string({ error: TOLERANCE_HINT })
-      .transform((text, ctx) => {
-        const percent = Number(TOLERANCE.exec(text.trim())?.[1] ?? Number.NaN);
-        if (!(percent > 0 && percent <= 100)) {
-          ctx.addIssue({ code: 'custom', message: TOLERANCE_HINT });
+let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
+
+/**
+ * The schema of the common options (only those keys: the reader hands the kind's own keys elsewhere),
+ * built on first use: most blocks never need it (parseCheckSettings reads the usual ones without zod),
+ * and building it cost every load of the parser, checklists without check blocks included.
+ */
+export const checkSettingsSchema = () => {
+  settingsSchema ??= buildSettingsSchema();
+  return settingsSchema;
+};
+
+const buildSettingsSchema = () =>
+  z
+    .object({
+      expect: z
+        .union([z.string(), z.array(z.string())], { error: 'write a condition or a list of conditions' })
+        .transform((value) => (typeof value === 'string' ? [value] : value))
+        .refine((list) => list.length > 0 && list.every((c) => c.trim() !== ''), {
+          error: 'write a condition or a list of conditions, e.g. expect: status == 200',
+        })
+        .optional(),
+      timeout: duration('timeout', { positive: true, max: MAX_WAIT_MS }).optional(),
+      retries: z
+        .number({ error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
+        .int({ error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
+        .min(0, { error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
+        .max(MAX_RETRIES, { error: `write a whole number from 0 to ${MAX_RETRIES}, such as 2` })
+        .optional(),
+      retry_delay: duration('retry_delay', { max: MAX_WAIT_MS }).optional(),
+      blocking: z.boolean({ error: 'write true or false' }).optional(),
+      hold: duration('hold').optional(),
+      every: duration('every', { positive: true }).optional(),
+      tolerance: z
+        .string({ error: TOLERANCE_HINT })
+        .transform((text, ctx) => {
+          const percent = Number(TOLERANCE.exec(text.trim())?.[1] ?? Number.NaN);
+          if (!(percent > 0 && percent <= 100)) {
+            ctx.addIssue({ code: 'custom', message: TOLERANCE_HINT });
+            return z.NEVER;
+          }
+          return { text, share: percent / 100 };
+        })
+        .optional(),
+      due: z
+        .string({ error: 'write a date (YYYY-MM-DD) or +14d' })
+        .transform((text, ctx) => {
+          const due = parseDue(text);
+          if (typeof due !== 'string') return due;
+          ctx.addIssue({ code: 'custom', message: due });
+          return z.NEVER;
+        })
+        .optional(),
+      skip: z
+        .string({ error: 'give the reason the item does not apply, e.g. skip: no Redis in this deployment' })
+        .trim()
+        .min(1, { error: 'give the reason the item does not apply, e.g. skip: no Redis in this deployment' })
+        .optional(),
+      owner: nameSchema().optional(),
+      runner: nameSchema()
+        .refine((label) => RUNNER_LABEL.test(label), {
+          error: (issue) => runnerLabelProblem(String(issue.input)) ?? 'not a runner label',
+        })
+        .optional(),
+      name: nameSchema().optional(),
+    })
+    .transform((o, ctx): CheckSettings => {
+      const settings: CheckSettings = {
+        expect: o.expect ?? [],
+        timeoutMs: o.timeout?.ms ?? DEFAULT_TIMEOUT_MS,
+        retries: o.retries ?? 0,
+        retryDelayMs: o.retry_delay?.ms ?? DEFAULT_RETRY_DELAY_MS,
+        written: {},
+      };
+      for (const key of ['timeout', 'retry_delay', 'hold', 'every', 'tolerance'] as const) {
+        const text = o[key]?.text;
+        if (text !== undefined) settings.written[key] = text;
+      }
+      if (o.hold) {
+        const everyMs = o.every?.ms ?? DEFAULT_EVERY_MS;
+        if (o.hold.ms < everyMs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['hold'],
+            message: `${o.hold.text} is shorter than every: ${o.every?.text ?? '1m'}; a window needs at least one interval`,
+          });
           return z.NEVER;
         }
-        return { text, share: percent / 100 };
-      })
-      .optional(),
-    due: z
-      .string({ error: 'write a date (YYYY-MM-DD) or +14d' })
-      .transform((text, ctx) => {
-        const due = parseDue(text);
-        if (typeof due !== 'string') return due;
-        ctx.addIssue({ code: 'custom', message: due });
-        return z.NEVER;
-      })
-      .optional(),
-    skip: z
-      .string({ error: 'give the reason the item does not apply, e.g. skip: no Redis in this deployment' })
-      .trim()
-      .min(1, { error: 'give the reason the item does not apply, e.g. skip: no Redis in this deployment' })
-      .optional(),
-    owner: name.optional(),
-    runner: name
-      .refine((label) => RUNNER_LABEL.test(label), {
-        error: (issue) => runnerLabelProblem(String(issue.input)) ?? 'not a runner label',
-      })
-      .optional(),
-    name: name.optional(),
-  })
-  .transform((o, ctx): CheckSettings => {
-    const settings: CheckSettings = {
-      expect: o.expect ?? [],
-      timeoutMs: o.timeout?.ms ?? DEFAULT_TIMEOUT_MS,
-      retries: o.retries ?? 0,
-      retryDelayMs: o.retry_delay?.ms ?? DEFAULT_RETRY_DELAY_MS,
-      written: {},
-    };
-    for (const key of ['timeout', 'retry_delay', 'hold', 'every', 'tolerance'] as const) {
-      const text = o[key]?.text;
-      if (text !== undefined) settings.written[key] = text;
-    }
-    if (o.hold) {
-      const everyMs = o.every?.ms ?? DEFAULT_EVERY_MS;
-      if (o.hold.ms < everyMs) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['hold'],
-          message: `${o.hold.text} is shorter than every: ${o.every?.text ?? '1m'}; a window needs at least one interval`,
-        });
-        return z.NEVER;
+        settings.window = {
+          holdMs: o.hold.ms,
+          everyMs,
+          tolerance: o.tolerance?.share ?? 1,
+          holdText: o.hold.text.trim(),
+        };
       }
-      settings.window = {
-        holdMs: o.hold.ms,
-        everyMs,
-        tolerance: o.tolerance?.share ?? 1,
-        holdText: o.hold.text.trim(),
-      };
-    }
-    if (o.blocking !== undefined) settings.blocking = o.blocking;
-    if (o.runner !== undefined) settings.runner = o.runner;
-    if (o.name !== undefined) settings.name = o.name;
-    if (o.due !== undefined) settings.due = o.due;
-    if (o.owner !== undefined) settings.owner = o.owner;
-    if (o.skip !== undefined) settings.skip = o.skip;
-    return settings;
-  });
+      if (o.blocking !== undefined) settings.blocking = o.blocking;
+      if (o.runner !== undefined) settings.runner = o.runner;
+      if (o.name !== undefined) settings.name = o.name;
+      if (o.due !== undefined) settings.due = o.due;
+      if (o.owner !== undefined) settings.owner = o.owner;
+      if (o.skip !== undefined) settings.skip = o.skip;
+      return settings;
+    });
 
 /**
  * Parse the common options of a check block (`{timeout: '5s', retries: 2, hold: '24h'}`): typed
@@ -186,7 +198,7 @@ export function parseCheckSettings(
 ): { settings: CheckSettings } | { problems: OptionProblem[] } {
   const quick = onlyConditions(options);
   if (quick) return { settings: quick };
-  const parsed = checkSettingsSchema.safeParse(options);
+  const parsed = checkSettingsSchema().safeParse(options);
   if (parsed.success) return { settings: parsed.data };
   return {
     problems: parsed.error.issues.map((issue) => ({
