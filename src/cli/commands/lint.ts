@@ -1,5 +1,3 @@
-import { resolveNotifyTargets } from '../../engine/notify-targets.js';
-import { redact as redactValue } from '../../engine/redact.js';
 import {
   type Checklist,
   type CheckSpec,
@@ -49,14 +47,21 @@ const lint: Command = {
     const loaded = await ctx.services.loadChecklist(file!, values.bind ? { bind: values.bind } : {});
     await refuseUnjudgeableRunnerChecks(loaded, ctx);
     // Warnings that depend on this process's environment are added here, never cached with the parse.
-    const checklist = { ...loaded, warnings: [...loaded.warnings, ...notifyWarnings(loaded, ctx.io.env)] };
+    const checklist = {
+      ...loaded,
+      warnings: [...loaded.warnings, ...(await notifyWarnings(loaded, ctx.io.env))],
+    };
     // Items a `gonogo suggest` rule recognises that have no check yet (the file was just read: it exists).
     const text = await ctx.services.readSource(file!);
     const automatable = suggest(checklist, text).suggestions.length;
+    // The JSON model redacts environments and checks, the outline only checks' targets: the redaction
+    // rules load only then.
+    const needsRedact = format === 'json' || checklist.items.some((i) => i.check);
+    const redact: Redact = needsRedact ? (await import('../../engine/redact.js')).redact : unredacted;
     const out =
       format === 'json'
-        ? `${JSON.stringify({ ...toJson(checklist), automatable_unbound: automatable }, null, 2)}\n`
-        : renderText(checklist, ctx, automatable === 0 ? undefined : { automatable, file: file! });
+        ? `${JSON.stringify({ ...toJson(checklist, redact), automatable_unbound: automatable }, null, 2)}\n`
+        : renderText(checklist, ctx, redact, automatable === 0 ? undefined : { automatable, file: file! });
     ctx.io.stdout.write(out);
     return EXIT.OK;
   },
@@ -86,11 +91,14 @@ async function refuseUnjudgeableRunnerChecks(checklist: Checklist, ctx: CommandC
 /**
  * A warning per `notify:` target the service could not use (or would use at a risk), at its line in
  * the document or its bindings file: the service drops such a target with one log line, so lint says so.
+ * The rule (and the expansion of `${VAR}` under it) loads only when there are targets.
  */
-export function notifyWarnings(
+async function notifyWarnings(
   checklist: Checklist,
   env: Readonly<Record<string, string | undefined>>,
-): Warning[] {
+): Promise<Warning[]> {
+  if (checklist.notify.length === 0) return [];
+  const { resolveNotifyTargets } = await import('../../engine/notify-targets.js');
   const { problems } = resolveNotifyTargets(checklist, env);
   return problems.map((p) => {
     const at = checklist.notify[p.index]?.at ?? { line: 1, column: 1 };
@@ -105,7 +113,7 @@ export function notifyWarnings(
 }
 
 /** The checklist model as `lint --format json` prints it (DESIGN.md "Command line"), secrets redacted. */
-export function toJson(checklist: Checklist): Record<string, unknown> {
+export function toJson(checklist: Checklist, redact: Redact): Record<string, unknown> {
   return {
     id: checklist.id,
     name: checklist.name,
@@ -121,13 +129,13 @@ export function toJson(checklist: Checklist): Record<string, unknown> {
       ...(target.secret === undefined ? {} : { secret: hideUnlessReference(target.secret) }),
     })),
     signoffs: checklist.signoffs,
-    items: checklist.items.map(itemJson),
+    items: checklist.items.map((item) => itemJson(item, redact)),
     sections: checklist.sections,
     warnings: checklist.warnings,
   };
 }
 
-function itemJson(item: Item): Record<string, unknown> {
+function itemJson(item: Item, redact: Redact): Record<string, unknown> {
   return {
     id: item.id,
     title: item.title,
@@ -153,9 +161,14 @@ function itemJson(item: Item): Record<string, unknown> {
 const REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 const hideUnlessReference = (value: string) => (REFERENCE.test(value) ? value : '[redacted]');
 
-// Passwords in URLs and values shaped like API keys or JWTs never reach the terminal: the engine's
-// redaction is the one place that knows their shapes.
-const redact = <T>(value: T): T => redactValue(value) as T;
+/**
+ * Passwords in URLs and values shaped like API keys or JWTs never reach the terminal: the engine's
+ * redaction (engine/redact.ts) is the one place that knows their shapes.
+ */
+type Redact = (value: unknown) => unknown;
+
+/** Given where nothing is redacted: an outline without checks shows no value that could hold a secret. */
+const unredacted: Redact = (value) => value;
 
 /** The positions of the conditions serve lint's messages; the JSON model stays as it was. */
 function withoutPositions(check: CheckSpec): Omit<CheckSpec, 'expectAt'> {
@@ -169,7 +182,7 @@ function paint(ctx: CommandContext) {
   return { dim: wrap('2'), bold: wrap('1'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
 }
 
-function targetText(check: CheckSpec): string {
+function targetText(check: CheckSpec, redact: Redact): string {
   const target = redact(check.target);
   const text = typeof target === 'string' ? target : JSON.stringify(target);
   return text.length > 70 ? `${text.slice(0, 69)}…` : text;
@@ -187,6 +200,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 export function renderText(
   checklist: Checklist,
   ctx: CommandContext,
+  redact: Redact,
   unbound?: { automatable: number; file: string },
 ): string {
   const c = paint(ctx);
@@ -220,7 +234,7 @@ export function renderText(
     }
     if (same === item.section.length && same < previous.length) lines.push('');
     previous = item.section;
-    lines.push(...itemLines(item, c, '  '.repeat(item.section.length), cols));
+    lines.push(...itemLines(item, c, '  '.repeat(item.section.length), cols, redact));
   }
   if (checklist.warnings.length > 0) {
     lines.push('');
@@ -280,7 +294,13 @@ function fitLine(parts: Part[], cols: number, sep = '  '): string {
 /** A title keeps at least this many columns before the marks after it are cut instead. */
 const TITLE_MIN = 12;
 
-function itemLines(item: Item, c: ReturnType<typeof paint>, indent: string, cols: number): string[] {
+function itemLines(
+  item: Item,
+  c: ReturnType<typeof paint>,
+  indent: string,
+  cols: number,
+  redact: Redact,
+): string[] {
   const box =
     item.kind === 'criterion'
       ? item.polarity === 'nogo'
@@ -300,7 +320,7 @@ function itemLines(item: Item, c: ReturnType<typeof paint>, indent: string, cols
   if (item.recurs) marks.push({ text: `every ${shown(item.recurs)}`, style: c.dim });
   if (item.role) marks.push({ text: `role ${shown(item.role)}`, style: c.dim });
   if (item.check) {
-    marks.push({ text: shown(`${item.check.kind} ${targetText(item.check)}`), style: c.cyan });
+    marks.push({ text: shown(`${item.check.kind} ${targetText(item.check, redact)}`), style: c.cyan });
     const windowed = windowMark(item.check);
     if (windowed) marks.push({ text: windowed, style: c.cyan });
   }
