@@ -2,9 +2,7 @@ import { relative } from 'node:path';
 import type { CliServices, Io, RunnerQueuePort } from '../cli/context.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
-import { dialectFor, resolveStoreLocation } from '../store/dialects.js';
 import { configFrom } from './config.js';
-import { dbFlag, resolveDbUrl } from './db-url.js';
 import { findProjectFile, type Project, projectBinding } from './project-locate.js';
 
 /** The CLI's services, and how to release what they opened (the store) once the command is done. */
@@ -36,7 +34,12 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
   };
   // `--db`, then GONOGO_DB, then the project file's `db`; with a project file the default store is
   // under its directory, so every command run anywhere in the project sees the same state.
+  // The store's modules (its dialects among them) load only for the commands that use the store.
   const storeLocation = async () => {
+    const [{ dbFlag, resolveDbUrl }, { resolveStoreLocation }] = await Promise.all([
+      import('./db-url.js'),
+      import('../store/dialects.js'),
+    ]);
     const flag = dbFlag(argv);
     if (flag !== undefined || config.db !== undefined) return resolveDbUrl(flag, config.db, io.cwd);
     const p = await getProject();
@@ -96,7 +99,10 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
     },
     runnerQueue(opts = {}) {
       queue ??= (async () => {
-        const location = await storeLocation();
+        const [location, { dialectFor }] = await Promise.all([
+          storeLocation(),
+          import('../store/dialects.js'),
+        ]);
         const dialect = dialectFor(location);
         if (dialect.name !== 'postgres') return undefined;
         const { openRunnerQueue } = await import('../store/runner-queue.js');
