@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type * as z from 'zod';
 import { parseTarget } from '../../engine/check.js';
 import dns from '../dns.js';
 import http from '../http.js';
@@ -38,10 +39,11 @@ describe('parseTarget', () => {
   it.each([http, tcp, tls, dns, prometheus])(
     'gives what the $kind target schema gives, every target',
     (def) => {
+      const schema = def.target as z.ZodType<unknown>;
       for (const target of targets) {
-        expect([target, shown(parseTarget(def.target, target))]).toEqual([
+        expect([target, shown(parseTarget(schema, target))]).toEqual([
           target,
-          shown(def.target.safeParse(target)),
+          shown(schema.safeParse(target)),
         ]);
       }
     },
