@@ -99,3 +99,40 @@ export interface KindRegistry {
    */
   load?(kinds: Iterable<string>): Promise<void>;
 }
+
+/**
+ * Target schemas that are `string -> trim -> non-empty -> parse(text)` (checks/support/net.ts
+ * `targetSchema`), with their parse function: parseTarget calls it directly on a valid string, without
+ * zod's per-parse machinery (a third of preparing an http check).
+ */
+const plainTargets = new WeakMap<object, (text: string) => unknown>();
+
+/** Register `schema` as the plain `string -> trim -> min(1) -> parse` schema it is (see parseTarget). */
+export function registerPlainTarget<T>(schema: z.ZodType<T>, parse: (text: string) => T): z.ZodType<T> {
+  plainTargets.set(schema, parse);
+  return schema;
+}
+
+/**
+ * `schema.safeParse(value)`, the same result: a registered plain schema parses a good string directly,
+ * and anything it refuses (not a string, blank, a parse error) goes through the schema itself, so the
+ * issues are the schema's own.
+ * @example parseTarget(http.target, 'https://example.com/health') // { success: true, data: { method: 'GET', url } }
+ */
+export function parseTarget<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+): { success: true; data: T } | { success: false; error: z.ZodError } {
+  const parse = plainTargets.get(schema);
+  if (parse !== undefined && typeof value === 'string') {
+    const text = value.trim();
+    if (text.length > 0) {
+      try {
+        return { success: true, data: parse(text) as T };
+      } catch {
+        // The schema says why, in its own words.
+      }
+    }
+  }
+  return schema.safeParse(value);
+}

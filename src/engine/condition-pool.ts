@@ -174,6 +174,15 @@ export class ConditionPool {
 let shared: ConditionPool | undefined;
 
 /**
+ * Whether any condition needs the time-limited evaluation of evaluateBounded; when none does, a caller
+ * may call evaluateConditions itself, synchronously (the same verdict, without a promise per check).
+ */
+export function anyBounded(conditions: readonly Condition[]): boolean {
+  for (const c of conditions) if (c.bounded) return true;
+  return false;
+}
+
+/**
  * evaluateConditions with the `bounded` conditions evaluated in worker threads within `budgetMs` (the
  * rest of the check's timeout, at least MIN_CONDITION_MS): one that runs out of time makes the item
  * `error` saying so, and never holds up the event loop.
@@ -184,7 +193,7 @@ export async function evaluateBounded(
   observation: Observation,
   opts: { failure?: string; known?: KnownSecrets; budgetMs: number },
 ): Promise<ConditionVerdict> {
-  if (!conditions.some((c) => c.bounded)) return evaluateConditions(def, conditions, observation, opts);
+  if (!anyBounded(conditions)) return evaluateConditions(def, conditions, observation, opts);
   shared ??= new ConditionPool();
   const budgetMs = Math.max(opts.budgetMs, MIN_CONDITION_MS);
   const deadline = performance.now() + budgetMs;

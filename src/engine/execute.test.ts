@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { CheckSpec } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { type CheckDefinition, CheckFailure, defineCheck } from './check.js';
+import { evaluateBounded } from './condition-pool.js';
 import { executeChecks, MAX_OBSERVED_STRING, runCheck } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { dbKind, itemWith, registryOf, secretKind, webKind } from './test-support/kinds.js';
@@ -147,6 +148,28 @@ describe('runCheck', () => {
     expect(outcome.item).toBe('x/item');
     // A failure that observed nothing shows no observed values rather than an empty object.
     if (status === 'error') expect(outcome.observed).toBeUndefined();
+  });
+
+  it.each([
+    ['cheap conditions, judged in place', ['status == 200', 'body.echoed == "abc"']],
+    ['a bounded condition, judged under the budget', ['status == 200', 'body.echoed.matches("^a")']],
+  ])('%s: the verdict evaluateBounded gives', async (_name, expect_) => {
+    for (const target of ['echo:abc', 'echo:xbc']) {
+      const p = prepare('x/item', { kind: 'probe', target, expect: expect_ } as unknown as CheckSpec);
+      if (!('def' in p)) throw new Error(p.message);
+      const observation = await p.def.run(p.target, p.options, {
+        ...ctx,
+        signal: new AbortController().signal,
+        timeoutMs: 1000,
+      });
+      const verdict = await evaluateBounded(p.def, p.conditions, observation, {
+        known: p.known,
+        budgetMs: 5000,
+      });
+      const outcome = await runCheck(p, ctx);
+      expect([target, outcome.status, outcome.message]).toEqual([target, verdict.status, verdict.message]);
+      expect(outcome.status).toBe(target === 'echo:abc' ? 'pass' : 'fail');
+    }
   });
 
   it('records when and how long', async () => {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type CheckSpec, COMMON_CHECK_OPTIONS, type Item } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { didYouMean } from '../model/suggest.js';
-import type { CheckDefinition, KindRegistry } from './check.js';
+import { type CheckDefinition, type KindRegistry, parseTarget } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand } from './expand.js';
 import { environmentSecrets, redactText } from './redact.js';
@@ -162,7 +162,7 @@ export function prepareCheck(
   } catch (err) {
     return fail((err as Error).message);
   }
-  const t = def.target.safeParse(target);
+  const t = parseTarget(def.target, target);
   if (!t.success) return fail(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
   const o = parseOptions(def, options, memo);
   if (!o.success) return fail(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));

@@ -1,6 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
 import { describe, expect, it } from 'vitest';
-import { redact, redactText, secretFingerprint } from './redact.js';
+import {
+  isSecretKey,
+  MEMO_KEYS,
+  memoizedSecretKeys,
+  redact,
+  redactText,
+  secretFingerprint,
+} from './redact.js';
 
 // Planted secrets, built at run time so this file itself does not trip secret scanners.
 const stripe = ['sk', 'live', '51HqLyjWDarjtT1zdp7dcXYZabc'].join('_');
@@ -108,5 +115,35 @@ describe('redact', () => {
 
   it('fingerprints a secret as length and 8 hex digits of its SHA-256', () => {
     expect(secretFingerprint('hello')).toBe('[secret len=5 sha256=2cf24dba]');
+  });
+
+  it('names the same keys secret whether or not it remembers them (memo hit and miss alike)', () => {
+    const keys: [string, boolean][] = [
+      ['authorization', true],
+      ['Authorization', true],
+      ['SET-COOKIE', true],
+      ['X-Custom-Token', true],
+      ['x-signature', true],
+      ['Client_Secret', true],
+      [`x-${'a'.repeat(80)}-token`, true],
+      ['content-type', false],
+      ['x-request-id', false],
+      ['keyboard', false],
+      [`${'a'.repeat(80)}`, false],
+    ];
+    for (const [key, secret] of keys) {
+      expect([key, isSecretKey(key)]).toEqual([key, secret]);
+      expect([key, isSecretKey(key)]).toEqual([key, secret]);
+      expect(redact({ [key]: 'value-1234' })).toEqual({ [key]: secret ? '[redacted]' : 'value-1234' });
+    }
+  });
+
+  it('remembers a bounded number of keys (bodies may bring any number of distinct keys)', () => {
+    for (let i = 0; i < MEMO_KEYS * 3; i++) isSecretKey(`field_${i}`);
+    expect(memoizedSecretKeys()).toBeGreaterThan(0);
+    expect(memoizedSecretKeys()).toBeLessThanOrEqual(MEMO_KEYS);
+    // Emptied when full, the memo still answers right afterwards.
+    expect(isSecretKey('X-Auth-Token')).toBe(true);
+    expect(isSecretKey('field_1')).toBe(false);
   });
 });

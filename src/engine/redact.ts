@@ -266,8 +266,34 @@ function walkEntry(
 /**
  * Whether a key names a credential, in any case: a known name, or a header-like name (`x-` prefix or
  * hyphenated, as HTTP headers are) with a credential word in it (`X-Custom-Token`, `x-signature`).
+ * @example isSecretKey('X-Custom-Token') // true; isSecretKey('content-type') // false
  */
-function isSecretKey(key: string): boolean {
+export function isSecretKey(key: string): boolean {
+  if (key.length > MEMO_KEY_LENGTH) return namesCredential(key);
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = namesCredential(key);
+    if (secretKeys.size >= MEMO_KEYS) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+/**
+ * isSecretKey's answers by key: header names and JSON keys repeat from one check to the next, and the
+ * answer depends on the key alone. Bounded (emptied when full, short keys only): a body may bring any
+ * number of distinct keys.
+ */
+const secretKeys = new Map<string, boolean>();
+export const MEMO_KEYS = 2048;
+const MEMO_KEY_LENGTH = 64;
+
+/** How many keys isSecretKey remembers now (tests: the memo stays bounded). */
+export function memoizedSecretKeys(): number {
+  return secretKeys.size;
+}
+
+function namesCredential(key: string): boolean {
   if (SECRET_KEYS.has(key)) return true;
   const lower = NOT_LOWER.test(key) ? key.toLowerCase() : key;
   return SECRET_KEYS.has(lower) || (lower.includes('-') && CREDENTIAL_HEADER.test(lower));

@@ -1,5 +1,5 @@
 import { formatDuration } from '../model/duration.js';
-import type { KindRegistry } from './check.js';
+import { type KindRegistry, parseTarget } from './check.js';
 import { AttemptLimit, errorMessage, isCheckFailure, shapeObserved } from './execute.js';
 import { expand } from './expand.js';
 import { describeSchemaError, type PreparedCheck } from './prepare.js';
@@ -47,7 +47,7 @@ export async function observeJob(job: RunnerJob, ctx: RunnerWorkContext): Promis
   } catch (err) {
     return error(`on the runner: ${(err as Error).message}`);
   }
-  const t = def.target.safeParse(target);
+  const t = parseTarget(def.target, target);
   if (!t.success) return error(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
   const o = def.options.safeParse(options ?? {});
   if (!o.success) return error(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CheckFailure } from '../../engine/check.js';
+import { CheckFailure, registerPlainTarget } from '../../engine/check.js';
 import { formatDuration } from '../../model/duration.js';
 
 /** Network helpers the tcp, tls, http, dns and prometheus kinds share (parsing targets, error messages). */
@@ -41,7 +41,7 @@ export function parseHostPort(text: string): HostPort {
  * expansion, once per run; lint applies it to what it can expand.
  */
 export function targetSchema<T>(parse: (text: string) => T, missing: string): z.ZodType<T> {
-  return z
+  const schema = z
     .string({ error: missing })
     .trim()
     .min(1, { error: missing })
@@ -53,6 +53,8 @@ export function targetSchema<T>(parse: (text: string) => T, missing: string): z.
         return z.NEVER;
       }
     });
+  // The engine parses a good target with `parse` directly (parseTarget), this schema's result exactly.
+  return registerPlainTarget(schema, parse);
 }
 
 /** Error codes that mean the name never resolved: nothing about the endpoint was observed. */
