@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Checklist } from '../model/checklist.js';
-import { ParseError, ValidationErrors } from '../model/errors.js';
+import { ValidationErrors } from '../model/errors.js';
 import { WORKER_CHARS } from './limits.js';
 import type { ReadChecklistInput } from './read-checklist.js';
 import { READ_WORKER, type ReadJob, type ReadReply } from './read-worker.js';
@@ -37,9 +37,7 @@ export async function readChecklistAsync(
   const size = typeof input.bytes === 'string' ? input.bytes.length : input.bytes.byteLength;
   const reply = size > workerChars ? await inWorker(input, script) : undefined;
   if (reply && 'checklist' in reply) return reply.checklist;
-  if (reply && 'errors' in reply) {
-    throw new ValidationErrors(reply.errors.map((e) => new ParseError(e.message, e.position)));
-  }
+  if (reply && 'errors' in reply) throw ValidationErrors.fromData(reply.errors);
   // Short, or the worker failed: read here.
   const { readChecklist } = await import('./read-checklist.js');
   return readChecklist(input);
