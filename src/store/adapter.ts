@@ -42,11 +42,6 @@ export interface StoreAdapter {
    * it there already; false: the Migrator must run. SQLite only (sqlite-schema.ts).
    */
   atLatest?(names: readonly string[]): boolean;
-  /**
-   * SQL for JSON text built in the database (verify's set-wise reads): `quote(x)` is column `x` as a JSON
-   * string, `text(x)` is `x` as it is; each NULL when `x` is NULL or (SQLite) not stored as text.
-   */
-  readonly jsonSql: { quote(column: string): string; text(column: string): string };
   /** Connection pool usage now (PostgreSQL); absent on SQLite, which has no pool. */
   poolUsage?(): { total: number; idle: number; waiting: number };
   /** Turn a driver error into a message that says what to do (never including a password). */

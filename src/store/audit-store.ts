@@ -1,9 +1,15 @@
 import type { AuditEvent, AuditStore, AuditVerification } from '../engine/store.js';
-import { type ChainBreak, type ChainedEvent, checkHead } from '../model/audit.js';
+import {
+  type ChainBreak,
+  type ChainedEvent,
+  checkHead,
+  checkStoredLink,
+  type StoredEvent,
+} from '../model/audit.js';
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { walkChain } from './verify-chain.js';
+import { pagesOf, VERIFY_PAGE } from './verify-pages.js';
 import { StateRowsCheck } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
@@ -75,12 +81,33 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
       const witness = opts.head;
       // One read-only snapshot: a consistent chain even while other processes append.
       return adapter.readSnapshot(async (select) => {
+        let prev: { seq: number; hash: string } | undefined;
+        let count = 0;
+        let witnessed: string | undefined;
+        const mode = { spliced: true };
         // State rows are read beside the chain in seq order and checked as their events are verified;
         // what they find counts only if the whole chain holds.
-        const state = new StateRowsCheck(db, select, adapter.jsonSql);
-        const walk = await walkChain(adapter, select, state, witness?.seq);
-        const { count, last: prev, witnessed } = walk;
-        if (walk.bad) return { ok: false, count, firstBad: { seq: walk.bad.seq, reason: walk.bad.reason } };
+        const state = new StateRowsCheck(db, select);
+        const page = (last: readonly unknown[] | undefined) =>
+          db
+            .selectFrom('audit_events')
+            .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
+            .$if(last !== undefined, (q) => q.where('seq', '>', Number(last![0])))
+            .orderBy('seq')
+            .limit(VERIFY_PAGE)
+            .compile();
+        for await (const rows of pagesOf(select, page)) {
+          await state.reach(Number(rows[rows.length - 1]![0]));
+          for (const r of rows) {
+            const stored = storedOf(r);
+            const bad = checkStoredLink(prev, stored, mode);
+            if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
+            count += 1;
+            prev = { seq: stored.seq, hash: stored.hash };
+            state.event(stored);
+            if (witness && prev.seq === witness.seq) witnessed = stored.hash;
+          }
+        }
         const [headRow] = await select(
           db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).compile(),
         );
@@ -99,6 +126,21 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         };
       });
     },
+  };
+}
+
+/** An audit_events row as read by verify (columns in the order selected). */
+function storedOf(r: unknown[]): StoredEvent {
+  return {
+    seq: Number(r[0]),
+    at: r[1] as string,
+    type: r[2] as string,
+    actor: r[3] as string,
+    checklist: r[4] as string | null,
+    environment: r[5] as string | null,
+    dataText: r[6] as string,
+    prevHash: r[7] as string,
+    hash: r[8] as string,
   };
 }
 

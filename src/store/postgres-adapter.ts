@@ -29,7 +29,6 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
     dialect: 'postgres',
     location,
     db,
-    jsonSql: { quote: (x) => `pg_catalog.to_json(${x})::text`, text: (x) => x },
     async lockWrites(trx) {
       await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(trx);
     },

@@ -137,11 +137,6 @@ export async function openSqlite(path: string, opts: { existing?: boolean } = {}
     dialect: 'sqlite',
     location: path,
     db,
-    // A column of TEXT affinity still holds a BLOB if one is written: that is never JSON text.
-    jsonSql: {
-      quote: (x) => `case when typeof(${x}) = 'text' then json_quote(${x}) end`,
-      text: (x) => `case when typeof(${x}) = 'text' then ${x} end`,
-    },
     async lockWrites() {
       // The IMMEDIATE transaction already holds SQLite's single write lock.
     },

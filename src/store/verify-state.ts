@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { ChainedEvent, StoredEvent, TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import type { SelectArrays, StoreAdapter } from './adapter.js';
+import type { SelectArrays } from './adapter.js';
 import { attestationData, runData, signoffData, waiverData } from './event-data.js';
 import type { Database } from './schema.js';
 import {
@@ -22,13 +22,17 @@ import {
   waiverOfRow,
 } from './state-binding.js';
 import { pagesOf, SeqOrderedRows, seqOf, VERIFY_PAGE } from './verify-pages.js';
-import { certifiedSql } from './verify-sql.js';
-
-type JsonSql = StoreAdapter['jsonSql'];
 
 type Row = Record<string, unknown>;
 type Data = Record<string, unknown>;
 type SimpleTable = Exclude<BoundTable, 'runs'>;
+
+const TABLE_OF = new Map<string, BoundTable>(
+  Object.entries(EVENT_OF).map(([table, type]) => [type, table as BoundTable]),
+);
+
+/** The bound event types: what verify collects from the chain while it walks it. */
+export const BOUND_TYPES: ReadonlySet<string> = new Set(TABLE_OF.keys());
 
 /**
  * How the rows of each simple bound table are read (the columns as schema.ts has them) and compared:
@@ -117,48 +121,33 @@ function withData(e: BoundEvent, data: Data | undefined): ChainedEvent {
 const changed = (diff: string[]) =>
   `changed after its event: ${diff.join(', ')} differ${diff.length === 1 ? 's' : ''}`;
 
-/** The event's columns read beside a row whose comparison is left to JavaScript (the `e.` alias). */
-const EVENT_COLUMNS = ['at', 'type', 'actor', 'checklist', 'environment', 'data'] as const;
-
-/** Rows compared at a time when the database could not certify them. */
-const COMPARE_CHUNK = 1000;
-
 /**
  * One bound table's rows against the chain's events of its type, met in seq order: each event is
  * handed over as the walk verifies it, with every row up to its seq read. A row no event records, a
  * second row for one event, a row that differs from its event, and an event whose row is gone are each
  * named as before (rows by id, then missing rows by event), whatever order the rows were met in.
- *
- * The walk reads each row's id, seq and whether the database certifies it matches its event
- * (verify-sql.ts); the rows it cannot certify are read in full, with their event, and compared once
- * the chain is walked.
  */
 abstract class TableCheck {
   readonly #byRow: { id: number; t: TamperedRow }[] = [];
-  readonly #missing: number[] = [];
-  /** Rows that stand for an event and are to be compared in JavaScript: id → seq. */
-  readonly #uncertified = new Map<number, number>();
+  readonly #missing: TamperedRow[] = [];
   protected readonly rows: SeqOrderedRows;
 
   constructor(
     readonly table: BoundTable,
     protected readonly db: Kysely<Database>,
     protected readonly select: SelectArrays,
-    jsonSql: JsonSql,
-    private readonly columns: readonly string[],
+    columns: readonly string[],
   ) {
-    const ok = certifiedSql(jsonSql, table, 'a', 'e');
     const query = (last: readonly unknown[] | undefined) =>
       db
-        .selectFrom(`${table} as a` as 'attestations')
-        .leftJoin('audit_events as e', 'e.seq', 'a.seq' as never)
-        .select(['a.id' as 'id', 'a.seq' as 'seq', sql.raw<number>(ok).as('ok')])
-        .where('a.seq' as 'seq', 'is not', null)
+        .selectFrom(table as 'attestations')
+        .select(columns as never)
+        .where('seq', 'is not', null)
         .$if(last !== undefined, (q) =>
-          q.where(sql<boolean>`(a.seq, a.id) > (${Number(last![1])}, ${Number(last![0])})`),
+          q.where(sql<boolean>`(seq, id) > (${Number(last![1])}, ${Number(last![0])})`),
         )
-        .orderBy('a.seq' as 'seq')
-        .orderBy('a.id' as 'id')
+        .orderBy('seq')
+        .orderBy('id')
         .limit(VERIFY_PAGE)
         .compile();
     this.rows = new SeqOrderedRows(pagesOf(select, query));
@@ -170,15 +159,17 @@ abstract class TableCheck {
   }
 
   /** A verified event of this table's type: its row compared (the rows before it have no event). */
-  event(seq: number): void {
+  event(e: BoundEvent): void {
+    const { seq } = e;
     let row = this.rows.nextUpTo(seq - 1);
     for (; row !== undefined; row = this.rows.nextUpTo(seq - 1)) this.unrecorded(Number(row[0]), seqOf(row));
     row = this.rows.nextUpTo(seq);
     if (row === undefined) {
-      this.#missing.push(seq);
+      this.#missing.push(this.deleted(e));
       return;
     }
-    if (Number(row[2]) !== 1) this.#uncertified.set(Number(row[0]), seq);
+    const diff = this.compare(row, e);
+    if (diff) this.flag(Number(row[0]), diff);
     for (row = this.rows.nextUpTo(seq); row !== undefined; row = this.rows.nextUpTo(seq)) {
       this.duplicate(Number(row[0]), seq);
     }
@@ -205,46 +196,9 @@ abstract class TableCheck {
     for await (const page of pagesOf(this.select, query)) {
       for (const [id] of page) this.unrecorded(Number(id), null);
     }
-    await this.#compareUncertified();
-    const missing: TamperedRow[] = [];
-    for (const seq of this.#missing) missing.push(await this.deleted(seq));
     this.#byRow.sort((a, b) => a.id - b.id);
-    return [...this.#byRow.map((r) => r.t), ...missing];
+    return [...this.#byRow.map((r) => r.t), ...this.#missing];
   }
-
-  /** The rows the database could not certify, read in full with their event and compared. */
-  async #compareUncertified(): Promise<void> {
-    const ids = [...this.#uncertified.keys()];
-    for (let i = 0; i < ids.length; i += COMPARE_CHUNK) {
-      const chunk = ids.slice(i, i + COMPARE_CHUNK);
-      const rows = await this.select(
-        this.db
-          .selectFrom(`${this.table} as a` as 'attestations')
-          .innerJoin('audit_events as e', 'e.seq', 'a.seq' as never)
-          .select(
-            [...this.columns, ...EVENT_COLUMNS].map((c, k) =>
-              k < this.columns.length ? `a.${c}` : `e.${c}`,
-            ) as never,
-          )
-          .where('a.id' as 'id', 'in', chunk)
-          .compile(),
-      );
-      await this.loaded(chunk);
-      const n = this.columns.length;
-      for (const values of rows) {
-        const id = Number(values[0]);
-        const seq = this.#uncertified.get(id);
-        if (seq === undefined || seqOf(values) !== seq) continue;
-        const [at, type, actor, checklist, environment, dataText] = values.slice(n);
-        const e = { seq, at, type, actor, checklist, environment, dataText } as BoundEvent;
-        const diff = this.compare(values.slice(0, n), e);
-        if (diff) this.flag(id, diff);
-      }
-    }
-  }
-
-  /** What a chunk of uncertified rows needs read before they are compared (runs: their outcomes). */
-  protected async loaded(_ids: number[]): Promise<void> {}
 
   protected flag(id: number, t: TamperedRow): void {
     this.#byRow.push({ id, t });
@@ -263,8 +217,12 @@ abstract class TableCheck {
     this.flag(id, { table: this.table, id, seq, why: 'another row already stands for its event' });
   }
 
-  protected async deleted(seq: number): Promise<TamperedRow> {
-    return { table: this.table, seq, why: `deleted: its ${EVENT_OF[this.table]} event says it exists` };
+  protected deleted(e: BoundEvent): TamperedRow {
+    return {
+      table: this.table,
+      seq: e.seq,
+      why: `deleted: its ${EVENT_OF[this.table]} event says it exists`,
+    };
   }
 
   /** The row against its event: what is wrong with it, or undefined when it stands. */
@@ -275,8 +233,8 @@ abstract class TableCheck {
 class SimpleCheck extends TableCheck {
   readonly #spec: (typeof SIMPLE)[SimpleTable];
 
-  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays, jsonSql: JsonSql) {
-    super(table, db, select, jsonSql, SIMPLE[table].columns);
+  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays) {
+    super(table, db, select, SIMPLE[table].columns);
     this.#spec = SIMPLE[table];
   }
 
@@ -296,13 +254,22 @@ class RunCheck extends TableCheck {
   /** The outcomes of the runs read and not yet compared, by run id. */
   readonly #outcomes = new Map<number, CheckOutcome[]>();
 
-  constructor(db: Kysely<Database>, select: SelectArrays, jsonSql: JsonSql) {
-    super('runs', db, select, jsonSql, RUN_COLUMNS);
+  constructor(db: Kysely<Database>, select: SelectArrays) {
+    super('runs', db, select, RUN_COLUMNS);
   }
 
-  /** The outcomes of the runs about to be compared, in one read. */
-  protected override async loaded(ids: number[]): Promise<void> {
-    this.#outcomes.clear();
+  override reach(seq: number): Promise<void> {
+    return this.rows.reach(seq, (page) => this.#load(page));
+  }
+
+  override async finish(): Promise<TamperedRow[]> {
+    await this.rows.reach(Number.POSITIVE_INFINITY, (page) => this.#load(page));
+    return super.finish();
+  }
+
+  /** The outcomes of a page of runs, in one read. */
+  async #load(page: unknown[][]): Promise<void> {
+    const ids = page.map((r) => Number(r[0]));
     const results = await this.select(
       this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
     );
@@ -318,17 +285,19 @@ class RunCheck extends TableCheck {
     }
   }
 
+  protected override unrecorded(id: number, seq: number | null): void {
+    this.#outcomes.delete(id);
+    super.unrecorded(id, seq);
+  }
+
   protected override duplicate(id: number, seq: number): void {
     // As before: a second row for one event is a run no event records.
     this.unrecorded(id, seq);
   }
 
-  protected override async deleted(seq: number): Promise<TamperedRow> {
-    const [[dataText]] = (await this.select(
-      this.db.selectFrom('audit_events').select('data').where('seq', '=', seq).compile(),
-    )) as [[string]];
-    const run = (JSON.parse(dataText) as Data).run;
-    return { table: 'runs', seq, why: `deleted: its run.completed event records run ${String(run)}` };
+  protected override deleted(e: BoundEvent): TamperedRow {
+    const run = (JSON.parse(e.dataText) as Data).run;
+    return { table: 'runs', seq: e.seq, why: `deleted: its run.completed event records run ${String(run)}` };
   }
 
   protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
@@ -370,12 +339,12 @@ class RunCheck extends TableCheck {
 export class StateRowsCheck {
   readonly #checks: Record<BoundTable, TableCheck>;
 
-  constructor(db: Kysely<Database>, select: SelectArrays, jsonSql: JsonSql) {
+  constructor(db: Kysely<Database>, select: SelectArrays) {
     this.#checks = {
-      attestations: new SimpleCheck('attestations', db, select, jsonSql),
-      waivers: new SimpleCheck('waivers', db, select, jsonSql),
-      signoffs: new SimpleCheck('signoffs', db, select, jsonSql),
-      runs: new RunCheck(db, select, jsonSql),
+      attestations: new SimpleCheck('attestations', db, select),
+      waivers: new SimpleCheck('waivers', db, select),
+      signoffs: new SimpleCheck('signoffs', db, select),
+      runs: new RunCheck(db, select),
     };
   }
 
@@ -384,9 +353,10 @@ export class StateRowsCheck {
     await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq)));
   }
 
-  /** A verified event, in seq order: its row checked if its kind (`table`) records one. */
-  event(table: BoundTable | undefined, seq: number): void {
-    if (table) this.#checks[table].event(seq);
+  /** A verified event, in seq order: its row checked if its type records one. */
+  event(e: StoredEvent): void {
+    const table = TABLE_OF.get(e.type);
+    if (table) this.#checks[table].event(e);
   }
 
   /** The tampered rows, once the whole chain is verified. */
