@@ -34,6 +34,8 @@ const ENTRIES = [
   'cli/format/index.ts',
   // This script writes the parser bundle's code cache with it (below).
   'app/code-cache.ts',
+  // The worker of a long checklist's parse, which loads the parser bundle above (app/parser-worker.ts).
+  'app/parser-worker.ts',
 ];
 
 rmSync(DIST, { recursive: true, force: true });

@@ -16,10 +16,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinds } from '../src/checks/kinds.js';
 import { commands } from '../src/cli/commands/commands.js';
 import { formats } from '../src/cli/format/formats.js';
+import { readChecklistReply } from '../src/markdown/read-checklist.js';
 import { ROOT } from '../src/test-support/cli.js';
 
 /**
@@ -304,6 +306,32 @@ console.log(JSON.stringify(r.names().map((k) => [k, r.get(k)?.kind])));`;
     } finally {
       server.close();
     }
+  });
+
+  it("a long checklist's worker parses with the code-cached bundle, to the parser module's reply", async () => {
+    // The worker's own file loads the code cache's loader and nothing of the parser's ES modules.
+    const sources = [...staticSources(join(out, 'app/parser-worker.js'))];
+    expect(sources).toContain('src/app/parser-worker.ts');
+    expect(
+      sources.filter((s) =>
+        /^src\/markdown\/|node_modules\/(micromark|mdast|remark-|unified|yaml)\//.test(s),
+      ),
+    ).toEqual([]);
+    const reply = async (bytes: string) => {
+      const input = { bytes, file: 'long.md', kinds: new Set(['http']) };
+      const worker = new Worker(join(out, 'app/parser-worker.js'), { workerData: { readJob: true, input } });
+      const [message] = (await once(worker, 'message')) as [unknown];
+      await worker.terminate();
+      return { message, expected: readChecklistReply(input) };
+    };
+    const good = await reply(
+      `# Long\n## Items\n- [ ] One\n  \`\`\`check\n  http: https://example.com/\n  \`\`\`\n- [ ] Two\n`,
+    );
+    expect(good.message).toHaveProperty('checklist');
+    expect(good.message).toEqual(good.expected);
+    const bad = await reply('---\nid: [unclosed\n---\n# Bad\n- [ ] One\n');
+    expect(bad.message).toHaveProperty('errors');
+    expect(bad.message).toEqual(bad.expected);
   });
 
   it('parses a long checklist in a worker, and then from the parse cache until its code changes', async () => {

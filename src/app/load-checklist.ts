@@ -2,14 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { KindRegistry } from '../engine/check.js';
 import { WORKER_CHARS } from '../markdown/limits.js';
 import { type Checklist, checkKinds } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, openEntry, sealEntry } from './cache-seal.js';
-import { readWithBundle } from './parser-bundle.js';
+import { PARSER_BUNDLE, readWithBundle } from './parser-bundle.js';
 
 /**
  * Read, repair, parse and validate a checklist file: the one loading path of the CLI and the server.
@@ -60,10 +60,11 @@ export async function loadChecklistFile(
     checklist = here ? readWithBundle(codeRoot(), input) : undefined;
     if (!checklist) {
       const { readChecklistAsync } = await import('../markdown/read-in-worker.js');
-      checklist = await readChecklistAsync(
-        input,
-        opts.workerChars === undefined ? {} : { workerChars: opts.workerChars },
-      );
+      checklist = await readChecklistAsync(input, {
+        ...(opts.workerChars === undefined ? {} : { workerChars: opts.workerChars }),
+        // From a build, the worker parses with the code-cached bundle (parser-worker.ts).
+        ...parserWorker(),
+      });
     }
   }
   // The validator (and the CEL and schema libraries under it) loads only when there are checks to
@@ -100,6 +101,13 @@ let codeBuild: string | undefined;
  * The folder of the running code: src/ from the sources, dist/ from a build (whichever chunk this module
  * landed in): the topmost folder above this module that is not the package root.
  */
+/** The build's worker for long checklists (app/parser-worker.js beside the parser bundle), when both are there. */
+function parserWorker(): { script?: URL } {
+  const root = codeRoot();
+  const script = join(root, 'app', 'parser-worker.js');
+  return existsSync(script) && existsSync(join(root, PARSER_BUNDLE)) ? { script: pathToFileURL(script) } : {};
+}
+
 function codeRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dirname(dir), 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
