@@ -101,7 +101,11 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
       const key = (c: Pick<SlotClaim, 'checklist' | 'environment' | 'what' | 'slot'>) =>
         `${c.checklist}\u0000${c.environment}\u0000${c.what}\u0000${c.slot}`;
       const won = new Set<string>();
-      const unique = [...new Map(claims.map((c) => [key(c), c])).values()];
+      // In one order whatever order they were asked in: two replicas inserting the same slots in
+      // different orders would each wait on a row the other wrote first (PostgreSQL: a deadlock).
+      const unique = [...new Map(claims.map((c) => [key(c), c]))]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, c]) => c);
       // A claim is won only by the INSERT that wrote its row: rows another holder (or an earlier claim
       // in this call) wrote are not returned. Chunks keep each statement within the parameter limit;
       // each chunk size is compiled once per store (the watch loop claims a batch every tick).
