@@ -38,16 +38,9 @@ const ENTRIES = [
   'app/parser-worker.ts',
 ];
 
-rmSync(DIST, { recursive: true, force: true });
-const result = await build({
-  entryPoints: ENTRIES.map((e) => join(SRC, e)),
-  outdir: DIST,
-  outbase: SRC,
-  entryNames: '[dir]/[name]',
-  chunkNames: 'chunks/[name]-[hash]',
+/** What both builds (the chunks and the parser bundle) share. */
+const COMMON = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
@@ -55,12 +48,24 @@ const result = await build({
   // Less text for V8 to scan at every start; names are kept, so stack traces still read well.
   minifyWhitespace: true,
   minifySyntax: true,
+  tsconfig: join(ROOT, 'tsconfig.build.json'),
+  logLevel: 'warning',
+};
+
+rmSync(DIST, { recursive: true, force: true });
+const result = await build({
+  entryPoints: ENTRIES.map((e) => join(SRC, e)),
+  outdir: DIST,
+  outbase: SRC,
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  ...COMMON,
+  splitting: true,
+  format: 'esm',
   // Bundled CommonJS packages (undici, picomatch...) call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __gonogoCreateRequire } from 'node:module'; const require = __gonogoCreateRequire(import.meta.url);",
   },
-  tsconfig: join(ROOT, 'tsconfig.build.json'),
-  logLevel: 'warning',
   metafile: true,
 });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length;
@@ -82,16 +87,8 @@ const SAMPLES = [
 await build({
   entryPoints: [join(SRC, 'app/parser-entry.ts')],
   outfile: PARSER,
-  bundle: true,
+  ...COMMON,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  sourcemap: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  tsconfig: join(ROOT, 'tsconfig.build.json'),
-  logLevel: 'warning',
 });
 const { loadBundle, writeCodeCache } = await import(pathToFileURL(join(DIST, 'app/code-cache.js')).href);
 const { loadRegistry } = await import(pathToFileURL(join(DIST, 'checks/registry.js')).href);

@@ -3,13 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../model/audit.js';
 import { canonicalJsonV1 } from '../model/test-support/canonical-v1.js';
 import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
 
 /** Verify's fast paths and the evaluation's memo never hide a change, on both backends. */
 
 const backends = await storeBackends();
 const where = { checklist: 'launch', environment: 'production' };
-const lit = (v: string | null) => (v === null ? 'null' : `'${v.replaceAll("'", "''")}'`);
 
 describe.each(backends)('fast verify on $name', ({ name, available, make }) => {
   let backend: Backend | undefined;

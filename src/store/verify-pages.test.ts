@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
 import { VERIFY_PAGE } from './verify-pages.js';
 
 /**
@@ -11,7 +11,6 @@ import { VERIFY_PAGE } from './verify-pages.js';
 
 const backends = await storeBackends();
 const where = { checklist: 'launch', environment: 'production' };
-const lit = (v: string | null) => (v === null ? 'null' : `'${v.replaceAll("'", "''")}'`);
 
 describe.each(backends)('verify past the first page on $name', ({ name, available, make }) => {
   let backend: Backend | undefined;

@@ -5,6 +5,10 @@ import Database from 'better-sqlite3';
 import { serviceAvailable } from '../../test-support/services.js';
 import { createTempDatabase } from './pg-database.js';
 
+/** `v` as an SQL literal for Backend.raw (both dialects): quoted with its quotes doubled, or `null`. */
+export const sqlLiteral = (v: string | null): string =>
+  v === null ? 'null' : `'${v.replaceAll("'", "''")}'`;
+
 /** One fresh store location under test, and direct SQL on it (as someone with database access). */
 export interface Backend {
   /** What `--db` / openStore takes. */
