@@ -97,10 +97,6 @@ const MAX_ENTRIES = 256;
 
 let codeBuild: string | undefined;
 
-/**
- * The folder of the running code: src/ from the sources, dist/ from a build (whichever chunk this module
- * landed in): the topmost folder above this module that is not the package root.
- */
 /** The build's worker for long checklists (app/parser-worker.js beside the parser bundle), when both are there. */
 function parserWorker(): { script?: URL } {
   const root = codeRoot();
@@ -108,9 +104,18 @@ function parserWorker(): { script?: URL } {
   return existsSync(script) && existsSync(join(root, PARSER_BUNDLE)) ? { script: pathToFileURL(script) } : {};
 }
 
+let codeFolder: string | undefined;
+
+/**
+ * The folder of the running code: src/ from the sources, dist/ from a build (whichever chunk this module
+ * landed in): the topmost folder above this module that is not the package root. Found once: every load
+ * asks (the bundle, the worker, the fingerprint) and the running code does not move.
+ */
 function codeRoot(): string {
+  if (codeFolder) return codeFolder;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dirname(dir), 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  codeFolder = dir;
   return dir;
 }
 
