@@ -66,6 +66,9 @@ function progressLine(stderr: CommandContext['io']['stderr']) {
  * full collections (no CPU difference measured: bench/README "branch warm3").
  */
 function boundHeapGrowth(): void {
+  // A setting the user gave node (NODE_OPTIONS or node's own arguments) is theirs to keep.
+  const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
+  if (/heap[-_]growing[-_]percent/.test(given)) return;
   setFlagsFromString('--heap-growing-percent=50');
 }
 
