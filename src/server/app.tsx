@@ -7,6 +7,7 @@ import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
 import { registerBadgeRoutes } from './badge/badge-routes.js';
 import { type ChecklistCatalog, loadingDetail } from './catalog.js';
+import { renderWithoutAsyncContext } from './dashboard/jsx-async-context.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
@@ -36,6 +37,8 @@ const isApi = (path: string) => path.startsWith('/api/');
  * @example const server = createServer({ store, registry, catalog, now: () => new Date(), env: process.env, logger });
  */
 export function createServer(deps: ServerDeps): GonogoServer {
+  // Before any page renders: hono/jsx would switch on async hooks for every promise of the process.
+  renderWithoutAsyncContext();
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
   const loading = () => deps.catalog.loading?.();
