@@ -16,7 +16,7 @@ import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
 import { RunnerRegistry } from './runner-registry.js';
-import { pageNonce, presetHeaders, setSecurityHeaders } from './security-headers.js';
+import { finishEveryResponseHeader, pageNonce, presetEveryResponseHeader } from './security-headers.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -63,11 +63,11 @@ export function createServer(deps: ServerDeps): GonogoServer {
     const id = requestIdOf(c);
     c.set('requestId', id);
     c.set('clientIp', clientAddress(c, config.trustProxy));
-    // Cache-Control and the security headers, set before the handler runs (see security-headers.ts).
-    setSecurityHeaders(c);
-    presetHeaders(c, [['x-request-id', id]]);
+    // Cache-Control, the security headers and X-Request-Id (see security-headers.ts).
+    const finishHeaders = presetEveryResponseHeader(c, id);
     const started = performance.now();
     await next();
+    if (finishHeaders) finishEveryResponseHeader(c, id);
     const seconds = (performance.now() - started) / 1000;
     // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
     const route = matchedRoutes(c).findLast((r) => !r.path.endsWith('*'))?.path ?? 'unmatched';
