@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
@@ -26,6 +27,19 @@ const PLAIN = [
   '- [x] Store `STRIPE_SECRET_KEY` in `.env`: (see `a<b>&amp;\\c *d* [e](f)`)',
   '- [ ] Engineering Lead: ________________ Date: __________',
   '- [ ] RTO 1: __________',
+  '- [ ] Alert when: error rate > 1%',
+  // Nested bullets under an item.
+  '- [ ] Configure alerting for:\n  - API error rate > 1%\n  - Redis `INFO` failures',
+];
+
+/** Other lines and blocks, plain between blank lines: paragraphs, strong ones, thematic breaks. */
+const ALONE = [
+  'A paragraph of plain text.',
+  '**This checklist must be completed before production deployment.**',
+  'Run `npm test` first: 2 > 1',
+  '---',
+  '***',
+  '___',
 ];
 
 /** Item lines and headings: plain ones, and near misses of every kind (each must fall back, or still be equal). */
@@ -70,6 +84,31 @@ const LINES = [
   '- [ ] :colon first',
   '- [ ] ends with a colon:',
   ...PLAIN.slice(3),
+  ...ALONE,
+  // Near misses of nested bullets, paragraphs, strong spans and breaks.
+  '  - nested',
+  '  * nested star',
+  '   - three spaces',
+  '    - four spaces',
+  '  - 1. ordered inside',
+  '  - [ ] nested box',
+  '  - > quote',
+  '  -',
+  '1. Starts like an ordered item',
+  '2) Also',
+  '1.5 hours',
+  '**strong** then text',
+  '**trailing space **',
+  '** spaced**',
+  '***triple***',
+  '**a `b`**',
+  '**a __ b**',
+  '- - -',
+  '-- -',
+  '----',
+  '> quoted',
+  'a > b',
+  '=====',
   // Near misses of code spans and runs of underscores.
   '- [ ] `code`x',
   '- [ ] `x``y`',
@@ -120,6 +159,7 @@ function generate(seed: number): string {
     const r = next();
     if (r < 0.08) lines.push('', `## Section ${n}`, ...(next() < 0.7 ? [''] : []));
     else if (r < 0.12) lines.push('');
+    else if (r < 0.18) lines.push('', pick(ALONE), ...(next() < 0.8 ? [''] : []));
     else lines.push(r < 0.85 ? pick(PLAIN).replace(/1/, String(n)) : pick(LINES));
   }
   const text = lines.join('\n');
@@ -177,6 +217,13 @@ describe('plainBlocks', () => {
     expect(plainBlocks('## H\n\n- [ ] a\n\n## I\n- [ ] b\n- [ ] c\n')).toBeDefined();
     expect(plainBlocks(`${LINES[0]}\n${LINES[1]}\n${LINES[2]}`)).toBeDefined();
     for (const line of PLAIN) expect(plainBlocks(`# Title\n\n${line}\n`), line).toBeDefined();
+    for (const line of ALONE) expect(plainBlocks(`# Title\n\n${line}\n\n## Next\n`), line).toBeDefined();
+    // The bench's cold `lint` checklist (seed 004) is built without micromark, whole.
+    const seed = readFileSync(
+      new URL('../../bench/fixtures/004-production-checklist.md', import.meta.url),
+      'utf8',
+    );
+    expect(plainBlocks(seed)).toEqual(parse(seed));
   });
 
   it.each(corpusTexts().map((text, i) => [i, text] as const))(
