@@ -87,17 +87,19 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         const mode = { spliced: true };
         // State rows are read beside the chain in seq order and checked as their events are verified;
         // what they find counts only if the whole chain holds.
-        const state = new StateRowsCheck(db, select);
+        const size = VERIFY_PAGE[adapter.dialect];
+        const state = new StateRowsCheck(db, select, size);
         const page = (last: readonly unknown[] | undefined) =>
           db
             .selectFrom('audit_events')
             .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
             .$if(last !== undefined, (q) => q.where('seq', '>', Number(last![0])))
             .orderBy('seq')
-            .limit(VERIFY_PAGE)
+            .limit(size)
             .compile();
-        for await (const rows of pagesOf(select, page)) {
-          await state.reach(Number(rows[rows.length - 1]![0]));
+        // A page's state rows are asked for as it arrives, ahead of the next page of events.
+        const pages = pagesOf(select, page, size, (rows) => state.reach(Number(rows[rows.length - 1]![0])));
+        for await (const rows of pages) {
           for (const r of rows) {
             const stored = storedOf(r);
             const bad = checkStoredLink(prev, stored, mode);
