@@ -21,7 +21,7 @@ import {
   waiverOfEvent,
   waiverOfRow,
 } from './state-binding.js';
-import { pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
+import { compiledOnce, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, unknown>;
@@ -139,19 +139,25 @@ abstract class TableCheck {
     protected readonly page: number,
     columns: readonly string[],
   ) {
-    const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
+    // From the first row or after row (seq, id); up to a seq or every row left: each shape compiled once.
+    const compiled = compiledOnce(({ limit, upTo, seq, id }) =>
       db
         .selectFrom(table as 'attestations')
         .select(columns as never)
         .where('seq', 'is not', null)
-        .$if(last !== undefined, (q) =>
-          q.where(sql<boolean>`(seq, id) > (${Number(last![1])}, ${Number(last![0])})`),
-        )
+        .$if(seq !== undefined, (q) => q.where(sql<boolean>`(seq, id) > (${seq!}, ${id!})`))
         .$if(upTo !== undefined, (q) => q.where('seq', '<=', upTo!))
         .orderBy('seq')
         .orderBy('id')
-        .limit(page)
-        .compile();
+        .limit(limit!)
+        .compile(),
+    );
+    const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
+      compiled({
+        limit: page,
+        ...(upTo !== undefined ? { upTo } : {}),
+        ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
+      });
     this.rows = new SeqOrderedRows(select, query, page);
   }
 
