@@ -71,7 +71,17 @@ describe('startWatch', () => {
   };
 
   it('runs scheduled checklists once per slot and environment, never unscheduled or invalid ones', async () => {
-    const runs: { id: string; env: string; at: number }[] = [];
+    // Each run is tied to the slot its claim took (a run is started right after its claim): once per slot
+    // is read from the claims, not from when runs started, which a loaded machine may delay into the next
+    // slot's second.
+    const runs: { id: string; env: string; slot: string }[] = [];
+    const claimed = new Map<string, string>();
+    const claiming: Store = Object.create(store);
+    claiming.claimSlot = async (claim) => {
+      const ok = await store.claimSlot(claim);
+      if (ok && claim.what === 'run') claimed.set(`${claim.checklist}/${claim.environment}`, claim.slot);
+      return ok;
+    };
     const logger = capture();
     const list = [
       checklist('every-second', { schedule: '1s' }),
@@ -80,9 +90,9 @@ describe('startWatch', () => {
     ];
     const watch = startWatch(
       {
-        store,
+        store: claiming,
         checklists: () => list,
-        run: async (c, env) => void runs.push({ id: c.id, env, at: Date.now() }),
+        run: async (c, env) => void runs.push({ id: c.id, env, slot: claimed.get(`${c.id}/${env}`)! }),
         sample: async () => {},
         evaluate: noEvaluation,
         now: () => new Date(),
@@ -99,8 +109,9 @@ describe('startWatch', () => {
 
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(['every-second']));
     for (const env of ['staging', 'production']) {
-      const seconds = runs.filter((r) => r.env === env).map((r) => Math.floor(r.at / 1000));
-      expect(new Set(seconds).size).toBe(seconds.length);
+      const slots = runs.filter((r) => r.env === env).map((r) => r.slot);
+      expect(slots.every((slot) => slot !== undefined)).toBe(true);
+      expect(new Set(slots).size).toBe(slots.length);
     }
     const problems = logger.lines.filter((l) => l.msg === 'checklist not scheduled');
     expect(problems).toHaveLength(1);
