@@ -56,14 +56,28 @@ function bodyStart(lines: readonly string[]): number {
   return -1;
 }
 
+/** Closing fences by shape: a flat checklist opens thousands of fences of one or two shapes (kept: 64 at most). */
+const closers = new Map<string, RegExp>();
+
+/** What closes a fence of `length` `mark`s: up to 3 spaces before it when `shallow`, else any indent. */
+function closingFence(shallow: boolean, mark: string, length: number): RegExp {
+  const key = `${shallow}${mark}${length}`;
+  let close = closers.get(key);
+  if (!close) {
+    const pad = shallow ? ' {0,3}' : '[ \\t]*';
+    close = new RegExp(`^${pad}${mark === '`' ? '`' : '~'}{${length},}[ \\t]*$`);
+    if (closers.size < 64) closers.set(key, close);
+  }
+  return close;
+}
+
 /** What `line` opens that blank lines and headings do not close, if anything. */
 function opens(line: string): Open | undefined {
   const fence = FENCE.exec(line);
   if (fence) {
     const [, indent, marks, info] = fence as unknown as [string, string, string, string];
     if (marks[0] === '`' && info.includes('`')) return undefined; // not a fence: an inline code span
-    const pad = indent.length <= 3 ? ' {0,3}' : '[ \\t]*';
-    const close = new RegExp(`^${pad}${marks[0] === '`' ? '`' : '~'}{${marks.length},}[ \\t]*$`);
+    const close = closingFence(indent.length <= 3, marks[0]!, marks.length);
     return { indent: indent.length, closes: (l) => close.test(l) };
   }
   for (const [start, end] of HTML_BLOCKS) {

@@ -1,6 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ParseError, type SourcePosition } from '../model/errors.js';
-import { type QuickYaml, quickYaml } from './quick-yaml.js';
+import { type QuickYaml, quickLocate, quickYaml } from './quick-yaml.js';
 
 /** Maps a position inside embedded YAML (1-based line and column) to the enclosing file. */
 export type PositionMap = (line: number, column: number) => { line: number; column: number };
@@ -57,7 +57,8 @@ export class YamlSource {
 
   /** Where the node at `path` (or its key) is written; the deepest existing ancestor when it is missing. */
   locate(path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourcePosition {
-    let node: unknown = this.quick ? this.quick.contents : this.doc!.contents;
+    if (this.quick) return this.at(quickLocate(this.quick, path, which));
+    let node: unknown = this.doc!.contents;
     let offset = rangeStart(node) ?? 0;
     for (let i = 0; i < path.length; i++) {
       const step = path[i];
