@@ -150,3 +150,20 @@ export function quickLocate(quick: QuickYaml, path: readonly PropertyKey[], whic
   const item = entry.items && typeof index === 'number' ? entry.items[index] : undefined;
   return item ?? entry.at;
 }
+
+/**
+ * The 1-based line and column of `offset` given each line's start, exactly as `yaml`'s
+ * `LineCounter.linePos` finds them (quick-yaml.test.ts compares every offset of its blocks).
+ */
+export function linePos(lineStarts: readonly number[], offset: number): { line: number; col: number } {
+  let low = 0;
+  let high = lineStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lineStarts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (lineStarts[low] === offset) return { line: low + 1, col: 1 };
+  if (low === 0) return { line: 0, col: offset };
+  return { line: low, col: offset - lineStarts[low - 1]! + 1 };
+}
