@@ -178,6 +178,18 @@ describe('the build', () => {
     expect(bundled.filter((s) => /zod\/v4\/locales\/(?!en\.js)/.test(s))).toEqual([]);
   });
 
+  it('lints with an OTLP endpoint set without loading the trace SDK (lint makes no span)', async () => {
+    const seed = join(ROOT, 'bench/fixtures/004-production-checklist.md');
+    const env = { GONOGO_CACHE: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
+    const sources = await loadedSources(['lint', seed], env);
+    expect(sources).toContain('src/cli/commands/lint.ts');
+    // The start was handed over, to run at the first span (app/main.ts, engine/tracing-start.ts).
+    expect(sources).toContain('src/engine/tracing-start.ts');
+    expect(
+      sources.filter((s) => /node_modules\/@opentelemetry\/|^src\/(app|engine)\/tracing\.ts$/.test(s)),
+    ).toEqual([]);
+  });
+
   it('compiles the parser bundle from the code cache the build wrote for this Node', async () => {
     const cache = pathToFileURL(join(out, 'app/code-cache.js')).href;
     const script = `const { loadBundle } = await import(${JSON.stringify(cache)});

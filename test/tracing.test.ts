@@ -172,12 +172,12 @@ describe('gonogo run with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   }, 60_000);
 });
 
-describe('start-up without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+describe('start-up, with and without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   /**
    * The modules a CLI process loads, as Node's module resolution hooks see them: the CLI runs from the
    * sources, where each source module and package is a module of its own (a build bundles them).
    */
-  async function loadedModules(args: string[], env: Record<string, string | undefined>) {
+  async function loadedModules(args: string[], env: Record<string, string | undefined>, code = 0) {
     const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
     await writeFile(log, '');
     const hooks = `import { appendFileSync } from 'node:fs';
@@ -201,7 +201,7 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)},
       cli: CLI_FROM_SOURCES,
       env: { NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, ...env },
     });
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(code);
     return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
   }
   const sdk = (urls: string[]) =>
@@ -215,9 +215,22 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)},
     expect(unset.some((u) => u.includes('/src/app/bin.ts'))).toBe(true);
     expect(sdk(unset)).toEqual([]);
     expect(unset.some((u) => u.endsWith('/src/app/tracing.ts'))).toBe(false);
-    // The same probe sees them load when the variable is set.
+    // Nor when the variable is set: the SDK starts at the first span, and lint makes none.
     const set = await loadedModules(['lint', 'traced.md'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
-    expect(sdk(set).length).toBeGreaterThan(0);
+    expect(set.some((u) => u.endsWith('/src/engine/tracing-start.ts'))).toBe(true);
+    expect(sdk(set)).toEqual([]);
+    expect(set.some((u) => u.endsWith('/src/app/tracing.ts'))).toBe(false);
+    // The same probe sees them load for a run, which makes spans.
+    const run = await loadedModules(
+      ['run', 'traced.md', '--env', 'production', '--db', join(dir, 'probe.db')],
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        API_PASSWORD: PASSWORD,
+        API_TOKEN: TOKEN,
+      },
+      1, // NO-GO: the target's checks fail (see above)
+    );
+    expect(sdk(run).length).toBeGreaterThan(0);
   }, 60_000);
 });
 

@@ -7,7 +7,7 @@ import type { Tracing } from './tracing.js';
  * Whether traces should be exported: an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or the
  * traces-only `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), and neither `OTEL_SDK_DISABLED=true` nor
  * `OTEL_TRACES_EXPORTER=none` says otherwise. Asked before the SDK is imported, so start-up without
- * tracing never loads it.
+ * tracing never loads it (and with tracing, it loads at the first span: engine/tracing-start.ts).
  */
 export function tracingWanted(env: Readonly<Record<string, string | undefined>>): boolean {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
@@ -33,7 +33,12 @@ export async function main(argv: string[]): Promise<void> {
   let tracing: Tracing | undefined;
   let services: AppServices | undefined;
   const code = await dispatch(argv, io, async () => {
-    if (tracingWanted(io.env)) tracing = (await import('./tracing.js')).startTracing(io.env);
+    // The SDK starts at the first span (a command that makes none never loads it).
+    if (tracingWanted(io.env)) {
+      (await import('../engine/tracing-start.js')).deferTracingStart(async () => {
+        tracing = (await import('./tracing.js')).startTracing(io.env);
+      });
+    }
     services = (await import('./services.js')).createServices(argv, io);
     return services;
   });

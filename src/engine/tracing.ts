@@ -1,5 +1,6 @@
 import { type Attributes, ProxyTracerProvider, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CheckOutcome } from '../model/state.js';
+import { runDeferredTracingStart, tracingStartAhead } from './tracing-start.js';
 
 /**
  * Spans through the OpenTelemetry API. Without a registered SDK (OTEL_EXPORTER_OTLP_ENDPOINT unset,
@@ -25,20 +26,25 @@ export const ATTR = {
 const tracer = () => trace.getTracer('gonogo');
 
 /**
- * Whether spans are recorded: an SDK is registered (app/tracing.ts). Without one every span is a no-op,
- * so a batch of thousands of checks may skip building their spans' attributes (asked once per batch).
+ * Whether spans are recorded: an SDK is registered (app/tracing.ts), or will be at the first span
+ * (tracing-start.ts). Without one every span is a no-op, so a batch of thousands of checks may skip
+ * building their spans' attributes (asked once per batch).
  */
 export function tracingActive(): boolean {
+  if (tracingStartAhead()) return true;
   const provider = trace.getTracerProvider();
   return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer('gonogo') !== undefined;
 }
 
 /**
  * Run `fn` in an active span named `name`; the span ends when `fn` settles. A thrown error marks the span
- * as failed (without its message, which may quote a target) and is rethrown.
+ * as failed (without its message, which may quote a target) and is rethrown. The first span starts the
+ * SDK if its start was deferred (tracing-start.ts).
  * @example await inSpan('gonogo.run', { [ATTR.checklist]: 'launch' }, async (span) => { ... });
  */
 export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  const starting = runDeferredTracingStart();
+  if (starting) return starting.then(() => inSpan(name, attributes, fn));
   return tracer().startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn(span);

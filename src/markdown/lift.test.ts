@@ -5,7 +5,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { liftableBlocks, parseLifted } from './lift.js';
-import { plainItems } from './plain-items.js';
+import { plainBlocks } from './plain-items.js';
 import { corpusTexts } from './test-support/corpus.js';
 import { random } from './test-support/random.js';
 
@@ -15,7 +15,7 @@ import { random } from './test-support/random.js';
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const parse = (text: string) => processor.parse(text) as Root;
 /** As outline-markdown.ts parses what is left: plain item lines without micromark (plain-items.ts). */
-const parseRest = (text: string) => plainItems(text) ?? parse(text);
+const parseRest = (text: string) => plainBlocks(text) ?? parse(text);
 
 /** Lines an item may be followed by, or hold; some break the shape on purpose. */
 const LINES: string[][] = [

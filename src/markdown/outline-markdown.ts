@@ -6,8 +6,8 @@ import { unified } from 'unified';
 import type { Section, Warning } from '../model/checklist.js';
 import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
-import { eachPiece, PIECE_CHARS, WHOLE_CHARS } from './pieces.js';
-import { AUTOLINK_HINT, plainItems } from './plain-items.js';
+import { eachPiece, PIECE_CHARS, parseMixed, WHOLE_CHARS } from './pieces.js';
+import { AUTOLINK_HINT, plainBlocks } from './plain-items.js';
 
 /** What the Markdown of a checklist holds besides its items (which are handed over as they are found). */
 export interface MarkdownOutline {
@@ -149,8 +149,9 @@ export function outlineMarkdown(
   eachPiece(
     text,
     // Check blocks of the usual shape are lifted out before micromark and put back (lift.ts); what is
-    // left of a flat list's piece is plain item lines, whose tree is built without micromark.
-    (piece) => parseLifted(piece, (rest) => plainItems(rest) ?? parseMarkdown(rest)),
+    // left is mostly plain headings and item lines, whose tree is built without micromark (plain-items.ts),
+    // micromark parsing only the runs of other lines (parseMixed).
+    (piece) => parseLifted(piece, (rest) => parseMixed(rest, plainBlocks, parseMarkdown)),
     (nodes, continues) => {
       // Only the first node of the document can be front matter.
       if (first) frontMatter = nodes.find((node): node is Yaml => node.type === 'yaml')?.value;

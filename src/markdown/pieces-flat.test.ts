@@ -8,7 +8,7 @@ import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { cutPoints, parseInPieces } from './pieces.js';
-import { plainItems } from './plain-items.js';
+import { plainBlocks } from './plain-items.js';
 import { random } from './test-support/random.js';
 
 // Flat checklists (one heading, one long list) are cut between the items of their one list: the pieces,
@@ -17,7 +17,7 @@ import { random } from './test-support/random.js';
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const parse = (text: string) => processor.parse(text) as Root;
 /** Each piece as outline-markdown.ts parses it: check blocks lifted, plain item lines built directly. */
-const parsePiece = (text: string) => parseLifted(text, (rest) => plainItems(rest) ?? parse(rest));
+const parsePiece = (text: string) => parseLifted(text, (rest) => plainBlocks(rest) ?? parse(rest));
 
 /** What an item of a flat list may hold, each line indented for the item (or not, on purpose). */
 const BODIES: string[][] = [

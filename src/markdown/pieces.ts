@@ -216,6 +216,12 @@ function shift(
   if (node.children) for (const child of node.children) shift(child as typeof node, lines, chars, seen);
 }
 
+/** Where a text may be cut, when it is long enough to be cut at all (see cutPoints). */
+function cutsOf(text: string, pieceChars: number, wholeChars: number): Cut[] {
+  // A lone CR ends a line too, which the scan (by LF) would not see: such a text is parsed whole.
+  return text.length <= wholeChars || /\r(?!\n)/.test(text) ? [] : cutPoints(text.split('\n'), pieceChars);
+}
+
 /**
  * Parse Markdown with `parse`, in pieces when the text is longer than `wholeChars`, handing the top-level
  * nodes of each piece (positions already those of the whole text) to `take` before the next piece is
@@ -231,43 +237,67 @@ export function eachPiece(
   pieceChars = PIECE_CHARS,
   wholeChars = WHOLE_CHARS,
 ): Root['position'] {
-  // A lone CR ends a line too, which the scan (by LF) would not see: such a text is parsed whole.
-  const cuts =
-    text.length <= wholeChars || /\r(?!\n)/.test(text) ? [] : cutPoints(text.split('\n'), pieceChars);
+  return eachPieceAt(text, cutsOf(text, pieceChars, wholeChars), parse, take);
+}
+
+/** eachPiece at the given cuts (some of cutPoints', in order); `parse` is told which piece it parses. */
+function eachPieceAt(
+  text: string,
+  cuts: readonly Cut[],
+  parse: (text: string, index: number) => Root,
+  take: (nodes: RootContent[], continues: boolean) => void,
+): Root['position'] {
   if (cuts.length === 0) {
-    const root = parse(text);
+    const root = parse(text, 0);
     take(root.children, false);
     return root.position;
   }
   let start: Point | undefined;
   let end: Point | undefined;
-  let line = 0;
-  let offset = 0;
   let lastIsList = false;
   let list: string | undefined;
-  for (const cut of [...cuts, { line: Number.POSITIVE_INFINITY }]) {
+  for (const [index, piece] of slices(text, cuts).entries()) {
+    const root = parse(piece.text, index);
+    if (piece.line > 0) shift(root, piece.line, piece.offset, new Set());
+    start ??= root.position?.start;
+    end = root.position?.end;
+    const continues = list !== undefined && lastIsList && root.children[0]?.type === 'list';
+    if (list !== undefined && !continues) {
+      // The scan promised a list on both sides of the cut: a parser that disagrees is a bug here.
+      throw new Error(`pieces: the cut at line ${piece.line + 1} was not between two items of one list`);
+    }
+    take(root.children, continues);
+    lastIsList = root.children.at(-1)?.type === 'list';
+    list = piece.list;
+  }
+  return start && end ? { start, end } : undefined;
+}
+
+/** A piece of a text: its text, the line and offset it starts at, the list the next piece continues. */
+interface Slice {
+  text: string;
+  line: number;
+  offset: number;
+  list: string | undefined;
+}
+
+/** The pieces of `text` between `cuts`. */
+function slices(text: string, cuts: readonly Cut[]): Slice[] {
+  const out: Slice[] = [];
+  let line = 0;
+  let offset = 0;
+  for (const cut of [...cuts, { line: Number.POSITIVE_INFINITY, list: undefined }]) {
     // The piece runs to the start of line `cut` (its last line ending included), or to the end.
     let next = offset;
     for (let l = line; l < cut.line && next < text.length; l++) {
       const eol = text.indexOf('\n', next);
       next = eol < 0 ? text.length : eol + 1;
     }
-    const root = parse(text.slice(offset, next));
-    if (line > 0) shift(root, line, offset, new Set());
-    start ??= root.position?.start;
-    end = root.position?.end;
-    const continues = list !== undefined && lastIsList && root.children[0]?.type === 'list';
-    if (list !== undefined && !continues) {
-      // The scan promised a list on both sides of the cut: a parser that disagrees is a bug here.
-      throw new Error(`pieces: the cut at line ${line + 1} was not between two items of one list`);
-    }
-    take(root.children, continues);
-    lastIsList = root.children.at(-1)?.type === 'list';
+    out.push({ text: text.slice(offset, next), line, offset, list: cut.list });
     offset = next;
     line = cut.line;
-    list = cut.list;
   }
-  return start && end ? { start, end } : undefined;
+  return out;
 }
 
 /** Whether a blank line lies between two offsets of `text`. */
@@ -286,29 +316,59 @@ export function parseInPieces(
   pieceChars = PIECE_CHARS,
   wholeChars = WHOLE_CHARS,
 ): Root {
+  return joinPieces(text, cutsOf(text, pieceChars, wholeChars), parse);
+}
+
+/**
+ * The tree a single parse with `slow` gives, built with `fast` wherever it gives one (a function that
+ * gives a piece's tree or none, never another tree than `slow`'s). When `fast` gives none for the whole
+ * text, the text is cut wherever it can be (cutPoints: at every top-level heading after a blank line and
+ * between every two items of a top-level list), each piece is given to `fast`, and each run of pieces it
+ * gives no tree for is parsed by `slow` in one go. A checklist of plain headings and items with a few
+ * other lines is thus mostly built without micromark (plain-items.ts), and micromark parses the rest.
+ * @example const root = parseMixed(text, plainBlocks, parseMarkdown);
+ */
+export function parseMixed(
+  text: string,
+  fast: (text: string) => Root | undefined,
+  slow: (text: string) => Root,
+): Root {
+  const whole = fast(text);
+  if (whole) return whole;
+  const cuts = cutsOf(text, 1, 0);
+  if (cuts.length === 0) return slow(text);
+  const trees = slices(text, cuts).map((piece) => fast(piece.text));
+  if (trees.every((tree) => tree === undefined)) return slow(text);
+  // Cut i lies between pieces i and i + 1: kept unless both go to `slow` (they are parsed as one).
+  const kept: Cut[] = [];
+  const built: (Root | undefined)[] = [trees[0]];
+  for (const [i, cut] of cuts.entries()) {
+    if (trees[i] === undefined && trees[i + 1] === undefined) continue;
+    kept.push(cut);
+    built.push(trees[i + 1]);
+  }
+  return joinPieces(text, kept, (piece, index) => built[index] ?? slow(piece));
+}
+
+/** The tree of `text` from its pieces at `cuts`, each parsed by `parse`: see parseInPieces. */
+function joinPieces(text: string, cuts: readonly Cut[], parse: (text: string, index: number) => Root): Root {
   const children: RootContent[] = [];
-  const position = eachPiece(
-    text,
-    parse,
-    (nodes, continues) => {
-      let rest = nodes;
-      const last = children.at(-1);
-      const first = nodes[0];
-      if (continues && last?.type === 'list' && first?.type === 'list') {
-        const gap = blankBetween(
-          text,
-          last.children.at(-1)?.position?.end.offset ?? 0,
-          first.position?.start.offset ?? 0,
-        );
-        last.spread = last.spread || first.spread || gap;
-        last.children.push(...first.children);
-        if (last.position && first.position) last.position.end = first.position.end;
-        rest = nodes.slice(1);
-      }
-      for (const node of rest) children.push(node);
-    },
-    pieceChars,
-    wholeChars,
-  );
+  const position = eachPieceAt(text, cuts, parse, (nodes, continues) => {
+    let rest = nodes;
+    const last = children.at(-1);
+    const first = nodes[0];
+    if (continues && last?.type === 'list' && first?.type === 'list') {
+      const gap = blankBetween(
+        text,
+        last.children.at(-1)?.position?.end.offset ?? 0,
+        first.position?.start.offset ?? 0,
+      );
+      last.spread = last.spread || first.spread || gap;
+      last.children.push(...first.children);
+      if (last.position && first.position) last.position.end = first.position.end;
+      rest = nodes.slice(1);
+    }
+    for (const node of rest) children.push(node);
+  });
   return position ? { type: 'root', children, position } : { type: 'root', children };
 }

@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { pagesOf, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, pagesOf, VERIFY_PAGE } from './verify-pages.js';
 import { StateRowsCheck } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
@@ -87,17 +87,22 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         const mode = { spliced: true };
         // State rows are read beside the chain in seq order and checked as their events are verified;
         // what they find counts only if the whole chain holds.
-        const state = new StateRowsCheck(db, select);
-        const page = (last: readonly unknown[] | undefined) =>
+        const size = VERIFY_PAGE[adapter.dialect];
+        const state = new StateRowsCheck(db, select, size);
+        const query = compiledOnce(({ limit, after }) =>
           db
             .selectFrom('audit_events')
             .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
-            .$if(last !== undefined, (q) => q.where('seq', '>', Number(last![0])))
+            .$if(after !== undefined, (q) => q.where('seq', '>', after!))
             .orderBy('seq')
-            .limit(VERIFY_PAGE)
-            .compile();
-        for await (const rows of pagesOf(select, page)) {
-          await state.reach(Number(rows[rows.length - 1]![0]));
+            .limit(limit!)
+            .compile(),
+        );
+        const page = (last: readonly unknown[] | undefined) =>
+          query(last === undefined ? { limit: size } : { limit: size, after: Number(last[0]) });
+        // A page's state rows are asked for as it arrives, ahead of the next page of events.
+        const pages = pagesOf(select, page, size, (rows) => state.reach(Number(rows[rows.length - 1]![0])));
+        for await (const rows of pages) {
           for (const r of rows) {
             const stored = storedOf(r);
             const bad = checkStoredLink(prev, stored, mode);

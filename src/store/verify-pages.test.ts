@@ -34,7 +34,9 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       // More attestations than one page holds, written as gonogo writes them (event and bound row).
       const events: string[] = [];
       const rows: string[] = [];
-      const n = VERIFY_PAGE + 1500;
+      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next.
+      const page = VERIFY_PAGE[name];
+      const n = page + 1500;
       for (let i = 0; i < n; i++) {
         const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };
         const e = chainEvent(head, {
@@ -60,13 +62,16 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       expect(await store.verifyAudit()).toMatchObject({ ok: true, count: n + 1 });
 
       // Past the first page: one row altered, one deleted, one more for an event that has one, one
-      // beyond the log, one with no seq at all.
-      const altered = VERIFY_PAGE + 700;
-      const deleted = VERIFY_PAGE + 200;
-      const doubled = VERIFY_PAGE + 1300;
+      // beyond the log, one with no seq at all; and on the boundary, the last row of the first page
+      // altered and the first of the second deleted.
+      const altered = page + 700;
+      const deleted = page + 200;
+      const doubled = page + 1300;
       await backend.raw(
         `update attestations set evidence = 'forged' where seq = ${altered};
+         update attestations set item = 'ops/forged' where seq = ${page};
          delete from attestations where seq = ${deleted};
+         delete from attestations where seq = ${page + 1};
          insert into attestations (checklist, environment, item, evidence, "by", at, seq)
            select checklist, environment, item, evidence, "by", at, seq from attestations where seq = ${doubled};
          insert into attestations (checklist, environment, item, evidence, "by", at, seq)
@@ -78,6 +83,7 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       expect(v).toMatchObject({ ok: false, count: n + 1 });
       // Row ids: each generated row's id is its event's seq (the first row is 1), the three added last.
       expect(v.tampered).toEqual([
+        { table: 'attestations', id: page, seq: page, why: 'changed after its event: item differs' },
         {
           table: 'attestations',
           id: altered,
@@ -96,8 +102,30 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
           id: n + 4,
           why: 'no item.attested event records it (written outside gonogo)',
         },
+        { table: 'attestations', seq: page + 1, why: 'deleted: its item.attested event says it exists' },
         { table: 'attestations', seq: deleted, why: 'deleted: its item.attested event says it exists' },
       ]);
+
+      // The chain itself broken where one page ends and the next begins: each break named as such.
+      await backend.dropAppendOnlyGuard();
+      await backend.raw(`update audit_events set actor = 'mallory' where seq = ${page + 1}`);
+      expect(await store.verifyAudit()).toMatchObject({
+        ok: false,
+        count: page,
+        firstBad: {
+          seq: page + 1,
+          reason: `event ${page + 1} (item.attested) was edited: its content no longer matches its hash`,
+        },
+      });
+      await backend.raw(`delete from audit_events where seq = ${page}`);
+      expect(await store.verifyAudit()).toMatchObject({
+        ok: false,
+        count: page - 1,
+        firstBad: {
+          seq: page,
+          reason: `event ${page} deleted: the log jumps from event ${page - 1} to event ${page + 1}`,
+        },
+      });
     } finally {
       await store.close();
     }

@@ -21,7 +21,7 @@ import {
   waiverOfEvent,
   waiverOfRow,
 } from './state-binding.js';
-import { pagesOf, SeqOrderedRows, seqOf, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, unknown>;
@@ -136,21 +136,29 @@ abstract class TableCheck {
     readonly table: BoundTable,
     protected readonly db: Kysely<Database>,
     protected readonly select: SelectArrays,
+    protected readonly page: number,
     columns: readonly string[],
   ) {
-    const query = (last: readonly unknown[] | undefined) =>
+    // From the first row or after row (seq, id); up to a seq or every row left: each shape compiled once.
+    const compiled = compiledOnce(({ limit, upTo, seq, id }) =>
       db
         .selectFrom(table as 'attestations')
         .select(columns as never)
         .where('seq', 'is not', null)
-        .$if(last !== undefined, (q) =>
-          q.where(sql<boolean>`(seq, id) > (${Number(last![1])}, ${Number(last![0])})`),
-        )
+        .$if(seq !== undefined, (q) => q.where(sql<boolean>`(seq, id) > (${seq!}, ${id!})`))
+        .$if(upTo !== undefined, (q) => q.where('seq', '<=', upTo!))
         .orderBy('seq')
         .orderBy('id')
-        .limit(VERIFY_PAGE)
-        .compile();
-    this.rows = new SeqOrderedRows(pagesOf(select, query));
+        .limit(limit!)
+        .compile(),
+    );
+    const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
+      compiled({
+        limit: page,
+        ...(upTo !== undefined ? { upTo } : {}),
+        ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
+      });
+    this.rows = new SeqOrderedRows(select, query, page);
   }
 
   /** Read what the events up to `seq` need. */
@@ -191,9 +199,9 @@ abstract class TableCheck {
         .where('seq', 'is', null)
         .$if(last !== undefined, (q) => q.where('id', '>', Number(last![0])))
         .orderBy('id')
-        .limit(VERIFY_PAGE)
+        .limit(this.page)
         .compile();
-    for await (const page of pagesOf(this.select, query)) {
+    for await (const page of pagesOf(this.select, query, this.page)) {
       for (const [id] of page) this.unrecorded(Number(id), null);
     }
     this.#byRow.sort((a, b) => a.id - b.id);
@@ -233,8 +241,8 @@ abstract class TableCheck {
 class SimpleCheck extends TableCheck {
   readonly #spec: (typeof SIMPLE)[SimpleTable];
 
-  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays) {
-    super(table, db, select, SIMPLE[table].columns);
+  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays, page: number) {
+    super(table, db, select, page, SIMPLE[table].columns);
     this.#spec = SIMPLE[table];
   }
 
@@ -254,8 +262,8 @@ class RunCheck extends TableCheck {
   /** The outcomes of the runs read and not yet compared, by run id. */
   readonly #outcomes = new Map<number, CheckOutcome[]>();
 
-  constructor(db: Kysely<Database>, select: SelectArrays) {
-    super('runs', db, select, RUN_COLUMNS);
+  constructor(db: Kysely<Database>, select: SelectArrays, page: number) {
+    super('runs', db, select, page, RUN_COLUMNS);
   }
 
   override reach(seq: number): Promise<void> {
@@ -339,12 +347,13 @@ class RunCheck extends TableCheck {
 export class StateRowsCheck {
   readonly #checks: Record<BoundTable, TableCheck>;
 
-  constructor(db: Kysely<Database>, select: SelectArrays) {
+  /** `page`: rows read per query (VERIFY_PAGE). */
+  constructor(db: Kysely<Database>, select: SelectArrays, page: number) {
     this.#checks = {
-      attestations: new SimpleCheck('attestations', db, select),
-      waivers: new SimpleCheck('waivers', db, select),
-      signoffs: new SimpleCheck('signoffs', db, select),
-      runs: new RunCheck(db, select),
+      attestations: new SimpleCheck('attestations', db, select, page),
+      waivers: new SimpleCheck('waivers', db, select, page),
+      signoffs: new SimpleCheck('signoffs', db, select, page),
+      runs: new RunCheck(db, select, page),
     };
   }
 
