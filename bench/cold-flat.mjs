@@ -131,19 +131,21 @@ try {
       if (r.code !== 0) throw new Error(`${which}: exit ${r.code}\n${r.out.slice(0, 2000)}`);
       results[which].push(r);
       console.log(
-        `  round ${round + 1} ${which === 'raw' ? 'raw' : which}: cpu ${r.cpuMs.toFixed(0)} ms, peak ${(r.peakRss / 2 ** 20).toFixed(0)} MB`,
+        `  round ${round + 1} ${which === 'raw' ? 'raw' : which}: cpu ${r.cpuMs.toFixed(0)} ms, wall ${r.wallMs.toFixed(0)} ms, peak ${(r.peakRss / 2 ** 20).toFixed(0)} MB`,
       );
     }
   }
   const rawCpu = median(results.raw.map((r) => r.cpuMs));
+  const rawWall = median(results.raw.map((r) => r.wallMs));
   console.log(
-    `${ITEMS} flat items, cold, ${ROUNDS} rounds; raw: cpu ${rawCpu.toFixed(0)} ms, peak ${(Math.max(...results.raw.map((r) => r.peakRss)) / 2 ** 20).toFixed(0)} MB`,
+    `${ITEMS} flat items, cold, ${ROUNDS} rounds; raw: cpu ${rawCpu.toFixed(0)} ms, wall ${rawWall.toFixed(0)} ms, peak ${(Math.max(...results.raw.map((r) => r.peakRss)) / 2 ** 20).toFixed(0)} MB`,
   );
   for (const root of ROOTS) {
     const cpu = median(results[root].map((r) => r.cpuMs));
+    const wall = median(results[root].map((r) => r.wallMs));
     const peak = median(results[root].map((r) => r.peakRss)) / 2 ** 20;
     console.log(
-      `  ${root}: cpu ${cpu.toFixed(0)} ms = ${(cpu / rawCpu).toFixed(2)}x raw, median peak ${peak.toFixed(0)} MB`,
+      `  ${root}: cpu ${cpu.toFixed(0)} ms = ${(cpu / rawCpu).toFixed(2)}x raw, wall ${wall.toFixed(0)} ms = ${(wall / rawWall).toFixed(2)}x raw, median peak ${peak.toFixed(0)} MB`,
     );
   }
   console.log(

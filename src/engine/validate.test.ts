@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import type { CheckSpec } from '../model/checklist.js';
-import type { CheckDefinition } from './check.js';
+import { type CheckDefinition, defineCheck } from './check.js';
 import { certKind, checklistOf, itemWith, registryOf, webKind } from './test-support/kinds.js';
 import { validateChecks } from './validate.js';
 
@@ -107,6 +108,35 @@ describe('validateChecks', () => {
     expect(validateChecks(checklist, registry)[0]!.format()).toBe(
       'bindings.yaml:4:1: a/b: unknown check kind "nope"; known kinds: cert, web',
     );
+  });
+
+  it('judges checks without options alike, whether their kind takes none or needs some', () => {
+    // Asked once per schema (validate.ts): every such check gets the answer the schema gives `{}`.
+    const keyed = defineCheck({
+      kind: 'keyed',
+      summary: 'a kind that needs an option',
+      target: z.string().min(1),
+      options: z.strictObject({ key: z.string() }),
+      variables: webKind.variables,
+      defaultExpect: webKind.defaultExpect,
+      run: async () => ({ status: 200 }),
+    });
+    const kinds = registryOf(
+      webKind as CheckDefinition<unknown, unknown>,
+      keyed as CheckDefinition<unknown, unknown>,
+    );
+    const checklist = checklistOf([
+      itemWith('a/web', { kind: 'web', target: 'x', line: 3 }),
+      itemWith('a/keyed', { kind: 'keyed', target: 'x', line: 5 }),
+      itemWith('a/web2', { kind: 'web', target: 'y', line: 7 }),
+      itemWith('a/keyed2', { kind: 'keyed', target: 'y', options: { key: 'k' }, line: 9 }),
+      itemWith('a/keyed3', { kind: 'keyed', target: 'y', line: 11 }),
+    ]);
+    const missing = 'option key: Invalid input: expected string, received undefined';
+    expect(validateChecks(checklist, kinds).map((e) => e.format())).toEqual([
+      `/tmp/launch.md:5:3: a/keyed: ${missing}`,
+      `/tmp/launch.md:11:3: a/keyed3: ${missing}`,
+    ]);
   });
 
   it('ignores manual items', () => {

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { Checklist, CheckSpec } from '../model/checklist.js';
 import { ParseError } from '../model/errors.js';
 import { didYouMean } from '../model/suggest.js';
-import type { CheckDefinition, KindRegistry } from './check.js';
+import { type CheckDefinition, type KindRegistry, parseTarget } from './check.js';
 import { compileCondition, lintCondition } from './conditions.js';
 import { expand, hasReference } from './expand.js';
 import { describeSchemaError, runnerSecretProblem } from './prepare.js';
@@ -123,6 +123,35 @@ function schemaProblems(
   return [...problems];
 }
 
+/**
+ * Whether an options schema accepts `{}`, by schema: most checks of a long checklist give their kind no
+ * options, and the answer is the same for every one of them (schemas are pure), so it is asked once.
+ */
+const acceptsNoOptions = new WeakMap<z.ZodType, boolean>();
+
+/**
+ * Whether `schema.safeParse(value)` succeeds: a target by parseTarget (a good plain target without zod's
+ * per-parse machinery), no options asked once per schema.
+ */
+function accepted(what: 'target' | 'options', schema: z.ZodType, value: unknown): boolean {
+  if (what === 'target') return parseTarget(schema, value).success;
+  if (!isEmptyMap(value)) return schema.safeParse(value).success;
+  let ok = acceptsNoOptions.get(schema);
+  if (ok === undefined) {
+    ok = schema.safeParse({}).success;
+    acceptsNoOptions.set(schema, ok);
+  }
+  return ok;
+}
+
+/** A plain object without keys (what a check block without kind options gives). */
+function isEmptyMap(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
+    return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
 function describe(
   def: AnyDefinition,
   what: 'target' | 'options',
@@ -130,6 +159,7 @@ function describe(
   value: unknown,
   onlyUnknownKeys: boolean,
 ): string[] {
+  if (accepted(what, schema, value)) return [];
   const parsed = schema.safeParse(value);
   if (parsed.success) return [];
   const issues = onlyUnknownKeys

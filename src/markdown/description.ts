@@ -5,6 +5,12 @@ import type { ListItem, RootContent } from 'mdast';
  * text and dedented. Nested task items (items of their own) and `check` blocks (the check) are left out.
  */
 export function describe(item: ListItem, text: string): string {
+  // The usual item, its title and maybe its check block, has nothing to describe (thousands in a flat list).
+  const bare = item.children.every(
+    (child, index) =>
+      (index === 0 && child.type === 'paragraph') || (child.type === 'code' && child.lang === 'check'),
+  );
+  if (bare) return '';
   // A part from a tight list joins its previous sibling without a blank line, even across a left-out task.
   const parts: { node: RootContent; tight: boolean }[] = [];
   item.children.forEach((child, index) => {

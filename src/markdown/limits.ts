@@ -41,12 +41,14 @@ export function checkLimits(text: string, file: string | undefined): ParseError 
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const found = lineDepth(text, start, end);
-    const content = text.slice(found.contentAt, Math.min(end, found.contentAt + 3));
+    // The line's first three characters after its containers (compared in place: no copy per line).
+    const at = found.contentAt;
+    const three = at + 3 <= end;
     if (fence !== undefined) {
       // Inside fenced code nothing nests; only its closing fence matters.
-      if (content.startsWith(fence)) fence = undefined;
-    } else if (content === '```' || content === '~~~') {
-      fence = content;
+      if (three && text.startsWith(fence, at)) fence = undefined;
+    } else if (three && (text.startsWith('```', at) || text.startsWith('~~~', at))) {
+      fence = text.slice(at, at + 3);
     } else if (found.depth > MAX_DEPTH) {
       return new ParseError(
         `lists and block quotes are nested ${found.depth} levels deep here; gonogo reads at most ${MAX_DEPTH} levels: flatten the nesting`,

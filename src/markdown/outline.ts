@@ -105,7 +105,15 @@ export function outline(text: string): {
   const open: OpenHeading[] = [];
   let criteria: { polarity: Polarity } | undefined;
 
-  const sectionOf = () => ({
+  // Where an item sits depends only on the open headings: worked out once per heading, not per item (a
+  // flat checklist has thousands under one). Items under the same headings share its `section` array,
+  // as they do when read back from the parse cache (cache-entry.ts).
+  let placed: ReturnType<typeof place> | undefined;
+  const sectionOf = () => {
+    placed ??= place();
+    return placed;
+  };
+  const place = () => ({
     section: open.map((h) => h.title),
     sectionSlug: open.at(-1)?.slug,
     window: [...open].reverse().find((h) => h.window)?.window,
@@ -199,6 +207,7 @@ export function outline(text: string): {
   const visitHeading = (node: Heading) => {
     const title = plainText(node.children);
     while (open.length > 0 && open.at(-1)!.depth >= node.depth) open.pop();
+    placed = undefined;
     const slug = slugify(title) || 'section';
     // `Immediate` under a post-launch heading is the launch day itself.
     const window =

@@ -112,20 +112,25 @@ describe('parseInPieces gives the tree of a single parse', () => {
     const WANTED = 180;
     let compared = 0;
     let cuts = 0;
+    let listStarts = 0;
     let seed = 0;
     while (compared < WANTED) {
       seed++;
       expect(seed, 'the generator should cut most documents').toBeLessThan(WANTED * 4);
       const text = generate(seed);
-      const points = cutPoints(text.split('\n'), 1).length;
-      if (points === 0) continue;
+      const lines = text.split('\n');
+      const found = cutPoints(lines, 1);
+      if (found.length === 0) continue;
       const { whole, pieces } = compare(text);
       expect(pieces, `seed ${seed}`).toEqual(whole);
       compared++;
-      cuts += points;
+      cuts += found.length;
+      listStarts += found.filter((c) => c.list === undefined && /^[-*+] /.test(lines[c.line]!)).length;
     }
-    // Enough cuts that the boundaries meet fences, HTML blocks, lists and front matter in many mixes.
+    // Enough cuts that the boundaries meet fences, HTML blocks, lists and front matter in many mixes,
+    // lists starting after a heading among them.
     expect(cuts).toBeGreaterThanOrEqual(250);
+    expect(listStarts).toBeGreaterThanOrEqual(20);
   });
 
   it('with parseMixed (plain pieces built by plainBlocks, runs of the others parsed together)', () => {

@@ -56,14 +56,28 @@ function bodyStart(lines: readonly string[]): number {
   return -1;
 }
 
+/** Closing fences by shape: a flat checklist opens thousands of fences of one or two shapes (kept: 64 at most). */
+const closers = new Map<string, RegExp>();
+
+/** What closes a fence of `length` `mark`s: up to 3 spaces before it when `shallow`, else any indent. */
+function closingFence(shallow: boolean, mark: string, length: number): RegExp {
+  const key = `${shallow}${mark}${length}`;
+  let close = closers.get(key);
+  if (!close) {
+    const pad = shallow ? ' {0,3}' : '[ \\t]*';
+    close = new RegExp(`^${pad}${mark === '`' ? '`' : '~'}{${length},}[ \\t]*$`);
+    if (closers.size < 64) closers.set(key, close);
+  }
+  return close;
+}
+
 /** What `line` opens that blank lines and headings do not close, if anything. */
 function opens(line: string): Open | undefined {
   const fence = FENCE.exec(line);
   if (fence) {
     const [, indent, marks, info] = fence as unknown as [string, string, string, string];
     if (marks[0] === '`' && info.includes('`')) return undefined; // not a fence: an inline code span
-    const pad = indent.length <= 3 ? ' {0,3}' : '[ \\t]*';
-    const close = new RegExp(`^${pad}${marks[0] === '`' ? '`' : '~'}{${marks.length},}[ \\t]*$`);
+    const close = closingFence(indent.length <= 3, marks[0]!, marks.length);
     return { indent: indent.length, closes: (l) => close.test(l) };
   }
   for (const [start, end] of HTML_BLOCKS) {
@@ -123,6 +137,8 @@ export function cutPoints(lines: readonly string[], pieceChars: number): Cut[] {
   /** The top-level bullet item every line since has stayed in (indented to its content, or blank). */
   let list: { marker: string; content: number } | undefined;
   let size = 0;
+  /** Whether the last line that was not blank is a top-level heading where a cut could be made. */
+  let afterHeading = false;
   for (let i = start; i < lines.length; i++) {
     // A CRLF line ending is a line ending like LF: the CR is not part of the line.
     const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
@@ -147,7 +163,12 @@ export function cutPoints(lines: readonly string[], pieceChars: number): Cut[] {
     const blank = line.trim() === '';
     const indent = blank ? 0 : indentOf(line);
     const bullet = indent === 0 && !blank ? topBullet(line) : undefined;
-    if (size >= pieceChars && i > start && !maybeHtml) {
+    if (bullet && afterHeading && !maybeHtml) {
+      // A list right after a heading starts a piece whatever the size: the text before it (front matter,
+      // headings, prose) goes to micromark, and a flat list's items alone make the next piece.
+      cuts.push({ line: i });
+      size = line.length + 1;
+    } else if (size >= pieceChars && i > start && !maybeHtml) {
       if (ATX_HEADING.test(line) && (lines[i - 1] ?? '').trim() === '') {
         cuts.push({ line: i });
         size = line.length + 1;
@@ -162,6 +183,12 @@ export function cutPoints(lines: readonly string[], pieceChars: number): Cut[] {
     if (maybeHtml) list = undefined;
     else if (bullet) list = bullet;
     else if (!blank && indent < (list?.content ?? 0)) list = undefined;
+    // A heading where one could cut (after a blank line, or first): it closed every block, and the
+    // line after it starts afresh, so a bullet there (past blank lines) starts a new list.
+    if (!blank) {
+      afterHeading =
+        !maybeHtml && ATX_HEADING.test(line) && (i === start || (lines[i - 1] ?? '').trim() === '');
+    }
     open = opens(line);
     if (!open && HTML_START.test(line)) maybeHtml = true;
   }

@@ -109,10 +109,10 @@ function block(seed: number): string {
 /** Every path into the value (keys, seq items, a missing one), for locate. */
 function paths(value: unknown): (string | number)[][] {
   if (value === null || typeof value !== 'object') return [];
-  const out: (string | number)[][] = [['missing']];
+  const out: (string | number)[][] = [[], ['missing'], ['missing', 0], [0]];
   for (const [k, v] of Object.entries(value)) {
-    out.push([k], [k, 'missing']);
-    if (Array.isArray(v)) for (let i = 0; i <= v.length; i++) out.push([k, i]);
+    out.push([k], [k, 'missing'], [k, 0], [k, -1], [k, 0, 'x']);
+    if (Array.isArray(v)) for (let i = 0; i <= v.length; i++) out.push([k, i], [k, i, 0]);
   }
   return out;
 }

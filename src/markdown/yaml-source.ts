@@ -1,6 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ParseError, type SourcePosition } from '../model/errors.js';
-import { type QuickYaml, quickYaml } from './quick-yaml.js';
+import { linePos, type QuickYaml, quickLocate, quickYaml } from './quick-yaml.js';
 
 /** Maps a position inside embedded YAML (1-based line and column) to the enclosing file. */
 export type PositionMap = (line: number, column: number) => { line: number; column: number };
@@ -11,7 +11,8 @@ export class YamlSource {
   private readonly doc: Document.Parsed | undefined;
   private readonly quick: QuickYaml | undefined;
   readonly errors: ParseError[] = [];
-  private readonly lines = new LineCounter();
+  /** `yaml`'s line index; a block quickYaml read has its own (`quick.lineStarts`). */
+  private readonly lines: LineCounter | undefined;
 
   /** @param quick try quickYaml first (check blocks: the same value and positions, faster) */
   constructor(
@@ -21,10 +22,8 @@ export class YamlSource {
     quick = false,
   ) {
     this.quick = quick ? quickYaml(text) : undefined;
-    if (this.quick) {
-      for (const start of this.quick.lineStarts) this.lines.addNewLine(start);
-      return;
-    }
+    if (this.quick) return;
+    this.lines = new LineCounter();
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const err of this.doc.errors) {
       this.errors.push(new ParseError(`invalid YAML: ${firstLine(err.message)}`, this.at(err.pos[0])));
@@ -45,7 +44,8 @@ export class YamlSource {
 
   /** Position of a character offset in the YAML text. */
   at(offset: number): SourcePosition {
-    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const { line, col } = this.quick ? linePos(this.quick.lineStarts, at) : this.lines!.linePos(at);
     const mapped = this.map(line, col);
     return { file: this.file, line: Math.max(1, mapped.line), column: Math.max(1, mapped.column) };
   }
@@ -57,7 +57,8 @@ export class YamlSource {
 
   /** Where the node at `path` (or its key) is written; the deepest existing ancestor when it is missing. */
   locate(path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourcePosition {
-    let node: unknown = this.quick ? this.quick.contents : this.doc!.contents;
+    if (this.quick) return this.at(quickLocate(this.quick, path, which));
+    let node: unknown = this.doc!.contents;
     let offset = rangeStart(node) ?? 0;
     for (let i = 0; i < path.length; i++) {
       const step = path[i];
