@@ -10,9 +10,11 @@
  *
  * With `--http` the requests go through a real socket instead (@hono/node-server, one keep-alive
  * connection of an undici Pool in the same process: the figure then includes the client's CPU, the
- * same for every build).
+ * same for every build). With `--page` a dashboard page (the login page) is opened before the
+ * preflights, as in production once anyone opens the dashboard (and as bench/preflight.mjs does):
+ * whatever a page render switches on for the rest of the process is then paid by the preflights too.
  *
- * Usage: npm run build && node bench/preflight-app.mjs [--requests N] [--rounds R] [--http] ROOT...
+ * Usage: npm run build && node bench/preflight-app.mjs [--requests N] [--rounds R] [--http] [--page] ROOT...
  *   (default: this checkout). Not part of `npm run bench`.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,12 +33,15 @@ const opt = (name, dflt) => {
 };
 
 if (args[0] === '--child') {
-  await child(args[1], Number(args[2]), args[3] === 'http');
+  await child(args[1], Number(args[2]), args[3] === 'http', args[4] === 'page');
 } else {
   const requests = opt('--requests', 15_000);
   const httpAt = args.indexOf('--http');
   if (httpAt >= 0) args.splice(httpAt, 1);
   const http = httpAt >= 0 ? 'http' : 'fetch';
+  const pageAt = args.indexOf('--page');
+  if (pageAt >= 0) args.splice(pageAt, 1);
+  const page = pageAt >= 0 ? 'page' : 'nopage';
   const rounds = opt('--rounds', 3);
   const roots = (args.length ? args : [fileURLToPath(new URL('../', import.meta.url))]).map((r) =>
     resolve(r),
@@ -52,7 +57,7 @@ if (args[0] === '--child') {
     for (const root of order) {
       const out = execFileSync(
         process.execPath,
-        [fileURLToPath(import.meta.url), '--child', root, String(requests), http],
+        [fileURLToPath(import.meta.url), '--child', root, String(requests), http, page],
         {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'inherit'],
@@ -80,7 +85,7 @@ if (args[0] === '--child') {
   );
 }
 
-async function child(root, requests, http) {
+async function child(root, requests, http, page) {
   const { startServer } = await import(join(root, 'dist/app/serve.js'));
   const { loadRegistry } = await import(join(root, 'dist/checks/registry.js'));
   const { openStore } = await import(join(root, 'dist/store/index.js'));
@@ -156,6 +161,11 @@ async function child(root, requests, http) {
         await r.text();
         if (r.status !== 200) throw new Error(`preflight answered ${r.status}`);
       };
+  if (page) {
+    const r = await running.server.fetch(new Request(`${running.url}/login`), env);
+    await r.text();
+    if (r.status !== 200) throw new Error(`the login page answered ${r.status}`);
+  }
   for (let i = 0; i < 3000; i++) await one();
   const c0 = process.cpuUsage();
   for (let i = 0; i < requests; i++) await one();

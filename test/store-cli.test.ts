@@ -52,6 +52,24 @@ describe('--db with a URL gonogo does not support', () => {
   });
 });
 
+describe('--db :memory:', () => {
+  it('runs on a store in memory: the verdict as usual, no file anywhere', async () => {
+    const dir = workdir();
+    const r = await runCli(['run', 'launch.md', '--db', ':memory:', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1); // the runbook item is unattested: NO-GO
+    expect(JSON.parse(r.stdout).verdict).toBe('NO-GO');
+    expect(readdirSync(dir, { recursive: true })).toEqual(['launch.md']);
+  });
+
+  it('a command that only reads finds nothing recorded there: exit 2, no file', async () => {
+    const dir = workdir();
+    const r = await runCli(['audit', 'verify', '--db', ':memory:'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no store at :memory:');
+    expect(readdirSync(dir, { recursive: true })).toEqual(['launch.md']);
+  });
+});
+
 const backends = await storeBackends();
 
 describe.each(backends)('one clock for a run on $name', ({ name, available, make }) => {

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   isSecretKey,
   MEMO_KEYS,
+  MEMO_STRINGS,
   memoizedSecretKeys,
+  memoizedStrings,
   redact,
+  redactField,
   redactText,
   secretFingerprint,
 } from './redact.js';
@@ -145,5 +148,29 @@ describe('redact', () => {
     // Emptied when full, the memo still answers right afterwards.
     expect(isSecretKey('X-Auth-Token')).toBe(true);
     expect(isSecretKey('field_1')).toBe(false);
+  });
+
+  it('keeps one copy of short shaped strings, bounded, without changing any value', () => {
+    const known = new Map([[dbPassword, '${DB_PASSWORD}']]);
+    const shape = (i: number) =>
+      redactField(
+        'observed',
+        { server: 'nginx', n: `v${i}`, leak: `pw=${dbPassword}`, long: 'x'.repeat(80) },
+        known,
+        4096,
+      );
+    for (let i = 0; i < MEMO_STRINGS * 3; i++) {
+      expect(shape(i)).toEqual({
+        server: 'nginx',
+        n: `v${i}`,
+        leak: 'pw=${DB_PASSWORD}',
+        long: 'x'.repeat(80),
+      });
+    }
+    expect(memoizedStrings()).toBeGreaterThan(0);
+    expect(memoizedStrings()).toBeLessThanOrEqual(MEMO_STRINGS);
+    // Emptied when full, shaping still gives the same values; a secret is never what the memo holds.
+    expect(shape(1)).toEqual(shape(1));
+    expect(JSON.stringify(shape(2))).not.toContain(dbPassword);
   });
 });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './audit.js';
 import type { Attestation, Waiver } from './state.js';
 
 /** What the evidence digest reads of an evaluated item (verdict.ts's EvaluatedItem fits). */
@@ -19,34 +18,37 @@ export interface EvidenceItem {
  * @example evidenceDigest(evaluation.items) // 'sha256:9f2c…'
  */
 export function evidenceDigest(items: readonly EvidenceItem[]): string {
+  // Written in canonical order (keys sorted at every depth, every value a string or null), so
+  // JSON.stringify writes canonicalJson's text without its sorted copy of every item (~50 ms of a
+  // 5,000-item run's verdict); evidence.test.ts holds the two equal.
   const seen = items
     .filter((item) => item.kind !== 'signoff')
     .map((item) => ({
-      id: item.id,
-      status: item.status,
       ...(item.attestation
         ? {
             attestation: {
-              by: item.attestation.by,
               at: item.attestation.at,
+              by: item.attestation.by,
               evidence: item.attestation.evidence,
-              value: item.attestation.value ?? null,
-              file: item.attestation.file?.sha256 ?? null,
               expiresAt: item.attestation.expiresAt ?? null,
+              file: item.attestation.file?.sha256 ?? null,
+              value: item.attestation.value ?? null,
             },
           }
         : {}),
+      id: item.id,
+      status: item.status,
       ...(item.waiver
         ? {
             waiver: {
-              by: item.waiver.by,
               at: item.waiver.at,
+              by: item.waiver.by,
+              expiresAt: item.waiver.expiresAt,
               owner: item.waiver.owner,
               reason: item.waiver.reason,
-              expiresAt: item.waiver.expiresAt,
             },
           }
         : {}),
     }));
-  return `sha256:${createHash('sha256').update(canonicalJson(seen)).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(JSON.stringify(seen)).digest('hex')}`;
 }

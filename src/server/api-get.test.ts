@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { openapiGet, validationProblem } from './api-get.js';
+import { GET_INPUTS_KEPT, openapiGet, validationProblem } from './api-get.js';
 import { routes } from './api-routes.js';
 import type { AppEnv } from './env.js';
 
@@ -54,6 +54,45 @@ describe('openapiGet', () => {
     expect(b.status).toBe(a.status);
     expect(b.headers.get('content-type')).toBe(a.headers.get('content-type'));
     expect(await b.text()).toBe(await a.text());
+  });
+
+  it('answers a repeated request from its kept input as the first time, in any order', async () => {
+    const { before, after } = apps();
+    const answer = async (app: typeof after, url: string) => {
+      const r = await app.request(url);
+      return `${r.status} ${await r.text()}`;
+    };
+    // A target too long to be kept among them.
+    const urls = [...URLS, `/checklists/launch/preflight?env=${'x'.repeat(600)}`];
+    const expected = await Promise.all(urls.map((url) => answer(before, url)));
+    for (const order of [urls, [...urls].reverse(), urls])
+      for (const url of order) expect(await answer(after, url)).toBe(expected[urls.indexOf(url)]);
+  });
+
+  it('keeps at most GET_INPUTS_KEPT inputs, and answers right after dropping them', async () => {
+    const { before, after } = apps();
+    const url = (i: number) => `/checklists/c${i % (GET_INPUTS_KEPT + 7)}/preflight?env=e${i}`;
+    for (let i = 0; i < 3 * GET_INPUTS_KEPT; i += 13) {
+      const [a, b] = await Promise.all([before.request(url(i)), after.request(url(i))]);
+      expect(await b.text()).toBe(await a.text());
+    }
+  });
+
+  it('hands handlers inputs they cannot change for the next request', async () => {
+    const app = new OpenAPIHono<AppEnv>({ defaultHook: validationProblem });
+    const seen: unknown[] = [];
+    openapiGet(app, routes.getPreflight, (c, v) => {
+      seen.push(v);
+      expect(() => {
+        (v.query as { env?: string }).env = 'changed';
+      }).toThrow(TypeError);
+      return c.json(v);
+    });
+    const first = await (await app.request('/checklists/launch/preflight?env=production')).json();
+    const again = await (await app.request('/checklists/launch/preflight?env=production')).json();
+    expect(again).toEqual(first);
+    expect(first).toEqual({ param: { id: 'launch' }, query: { env: 'production' } });
+    expect(seen[1]).toBe(seen[0]);
   });
 
   it('puts the same operations in the OpenAPI document', () => {

@@ -14,6 +14,7 @@ import { preflightFor } from './preflight-policy.js';
 import { HttpProblem } from './problem.js';
 import { findRun } from './run-lookup.js';
 import { registerRunnerApi, scopeOf } from './runner-api.js';
+import { completeResponse } from './security-headers.js';
 
 /** The model as the API shows it (environment names only; the file path stays on the server). */
 export function checklistModel(c: Checklist, automatableUnbound?: number) {
@@ -38,6 +39,8 @@ export function environmentNames(c: Checklist): string[] {
   const names = Object.keys(c.environments);
   return names.length > 0 ? names : ['default'];
 }
+
+const JSON_TYPE = { 'Content-Type': 'application/json' } as const;
 
 /** Build the `/api/v1` sub-application. */
 export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, auth: Authenticator) {
@@ -163,8 +166,9 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
       q.max_age,
       config.preflightMaxAgeMs,
     );
-    // The report's JSON as the gate keeps it (serialised once per state and expiry, not per request).
-    return c.body(answer.json, 200, { 'Content-Type': 'application/json' });
+    // The report's JSON as the gate keeps it (serialised once per state and expiry, not per request),
+    // with all its headers in one record (Node writes them in one go).
+    return completeResponse(c, answer.json, JSON_TYPE);
   });
 
   api.openapi(routes.createAttestation, async (c) => {

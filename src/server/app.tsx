@@ -7,6 +7,7 @@ import { createApi } from './api.js';
 import { Authenticator } from './authenticator.js';
 import { registerBadgeRoutes } from './badge/badge-routes.js';
 import { type ChecklistCatalog, loadingDetail } from './catalog.js';
+import { renderWithoutAsyncContext } from './dashboard/jsx-async-context.js';
 import { MessagePage } from './dashboard/pages/index.js';
 import { createDashboard } from './dashboard/routes.js';
 import { DEFAULT_CONFIG, type ServerConfig, type ServerDeps } from './deps.js';
@@ -15,7 +16,7 @@ import { Gate } from './gate.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { HttpProblem, problemResponse, storeProblem } from './problem.js';
 import { RunnerRegistry } from './runner-registry.js';
-import { pageNonce, presetHeaders, setSecurityHeaders } from './security-headers.js';
+import { finishEveryResponseHeader, pageNonce, presetEveryResponseHeader } from './security-headers.js';
 
 /** The server application: fetch handler plus what the composition root and tests need to reach. */
 export interface GonogoServer {
@@ -36,6 +37,8 @@ const isApi = (path: string) => path.startsWith('/api/');
  * @example const server = createServer({ store, registry, catalog, now: () => new Date(), env: process.env, logger });
  */
 export function createServer(deps: ServerDeps): GonogoServer {
+  // Before any page renders: hono/jsx would switch on async hooks for every promise of the process.
+  renderWithoutAsyncContext();
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...deps.config };
   const metrics = deps.metrics ?? createMetrics({ store: deps.store, now: deps.now });
   const loading = () => deps.catalog.loading?.();
@@ -60,11 +63,11 @@ export function createServer(deps: ServerDeps): GonogoServer {
     const id = requestIdOf(c);
     c.set('requestId', id);
     c.set('clientIp', clientAddress(c, config.trustProxy));
-    // Cache-Control and the security headers, set before the handler runs (see security-headers.ts).
-    setSecurityHeaders(c);
-    presetHeaders(c, [['x-request-id', id]]);
+    // Cache-Control, the security headers and X-Request-Id (see security-headers.ts).
+    const finishHeaders = presetEveryResponseHeader(c, id);
     const started = performance.now();
     await next();
+    if (finishHeaders) finishEveryResponseHeader(c, id);
     const seconds = (performance.now() - started) / 1000;
     // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
     const route = matchedRoutes(c).findLast((r) => !r.path.endsWith('*'))?.path ?? 'unmatched';

@@ -36,5 +36,7 @@ describe('auth helpers', () => {
 
   it('hashes tokens as hex SHA-256', () => {
     expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    // Of the token's UTF-8 bytes (tokens stored before keep matching).
+    expect(hashToken('gng_ä€😀')).toBe('c1387bcdfa0645467fb35645d9f632a71fa30f2834ca4103f889a52b9c303507');
   });
 });

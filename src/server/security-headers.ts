@@ -86,6 +86,56 @@ export function setSecurityHeaders(c: Context): void {
   presetHeaders(c, EVERY_RESPONSE);
 }
 
+/** Responses made by `completeResponse`: they carry every header already. */
+const complete = new WeakSet<Response>();
+
+/**
+ * The headers of every response (Cache-Control, the security headers, `X-Request-Id`), for the
+ * server's first middleware: call before the handler runs, then, when it answers true, call
+ * `finishEveryResponseHeader` once the handler has answered. Under @hono/node-server they go onto the
+ * Node response then (its `writeHead` merges them with the Response's headers, those winning; nothing
+ * is written before the whole app has answered), and not at all for a response that carries them
+ * (`completeResponse`): Node then gets all its headers in one `writeHead`, not 15 `setHeader`s
+ * merged with the Response's. Elsewhere (`app.request` in tests) they go on the context at once.
+ */
+export function presetEveryResponseHeader(c: Context, requestId: string): boolean {
+  if (nodeResponse(c)) return true;
+  setSecurityHeaders(c);
+  c.header(REQUEST_ID, requestId);
+  return false;
+}
+
+/** The second half of `presetEveryResponseHeader`, after the handler: see there. */
+export function finishEveryResponseHeader(c: Context, requestId: string): void {
+  if (complete.has(c.res)) return;
+  presetHeaders(c, EVERY_RESPONSE);
+  presetHeaders(c, [[REQUEST_ID, requestId]]);
+}
+
+const REQUEST_ID = 'x-request-id';
+
+/**
+ * A 200 response whose headers are all in one plain record: every response's (`EVERY_RESPONSE`, the
+ * request's `X-Request-Id`) then `own`, in the order and spelling the other responses send them.
+ * @hono/node-server hands such a record to Node's `writeHead` as it is (one call, no `Headers`).
+ * For a route that answers often and never needs a nonce or headers of its own beyond `own` (the
+ * preflight).
+ */
+export function completeResponse(
+  c: Context<AppEnv>,
+  body: string,
+  own: Readonly<Record<string, string>>,
+): Response {
+  const headers: Record<string, string> = { ...EVERY_RESPONSE_RECORD };
+  headers[REQUEST_ID] = c.get('requestId');
+  for (const k in own) headers[k] = own[k]!;
+  const res = new Response(body, { status: 200, headers });
+  complete.add(res);
+  return res;
+}
+
+const EVERY_RESPONSE_RECORD: Readonly<Record<string, string>> = Object.fromEntries(EVERY_RESPONSE);
+
 /** `setSecurityHeaders` as a middleware of its own (the server does it in its first middleware). */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -13,6 +13,7 @@ describe('store dialects', () => {
     ['/var/lib/gonogo/store.db', 'sqlite'],
     ['C:\\gonogo\\store.db', 'sqlite'],
     ['./odd:name.db', 'sqlite'],
+    [':memory:', 'sqlite'],
   ])('%s selects %s', (location, name) => {
     expect(dialectFor(location).name).toBe(name);
   });
@@ -43,6 +44,7 @@ describe('store dialects', () => {
   it('resolves a relative path against the directory and lower-cases a URL scheme', () => {
     expect(resolveStoreLocation('.gonogo/gonogo.db', '/work/x')).toBe('/work/x/.gonogo/gonogo.db');
     expect(resolveStoreLocation('POSTGRESQL://u:pw@h/db', '/work/x')).toBe('postgresql://u:pw@h/db');
+    expect(resolveStoreLocation(':memory:', '/work/x')).toBe(':memory:');
   });
 
   it('masks only the password of a URL', () => {

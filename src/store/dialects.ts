@@ -30,10 +30,15 @@ const postgres: StoreDialect = {
   },
 };
 
+/** SQLite's name for an in-memory database: `--db :memory:` keeps nothing once the process ends. */
+export const SQLITE_MEMORY = ':memory:';
+
 const sqlite: StoreDialect = {
   name: 'sqlite',
   matches: (location) => !URL_SCHEME.test(location),
-  resolve: (location, cwd) => (isAbsolute(location) ? location : resolve(cwd, location)),
+  // `:memory:` is SQLite's own name for a store that lives and dies with the process, never a file.
+  resolve: (location, cwd) =>
+    location === SQLITE_MEMORY || isAbsolute(location) ? location : resolve(cwd, location),
   describe: (location) => location,
   async open(location, opts) {
     return (await import('./sqlite-adapter.js')).openSqlite(location, opts);

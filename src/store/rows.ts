@@ -56,19 +56,16 @@ export function keepable(text: string | undefined): string | undefined {
 export const INSERT_MAX_ROWS = 500;
 
 /**
- * Rows cut into the fewest chunks that keep each INSERT within INSERT_MAX_PARAMETERS, all of (about) one
- * size, so they share one SQL text (one prepared statement) instead of a last chunk of its own.
+ * How many of `count` rows each INSERT carries: the fewest chunks that keep each INSERT within
+ * INSERT_MAX_PARAMETERS, all of (about) one size, so they share one SQL text (one prepared statement)
+ * instead of a last chunk of its own.
  */
-function chunks<T>(rows: T[], columns: number): T[][] {
+function chunkSize(count: number, columns: number): number {
   const perChunk = Math.max(
     1,
     Math.min(INSERT_MAX_ROWS, Math.floor(INSERT_MAX_PARAMETERS / Math.max(1, columns))),
   );
-  const count = Math.ceil(rows.length / perChunk);
-  const size = Math.ceil(rows.length / count);
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+  return Math.ceil(count / Math.ceil(count / perChunk));
 }
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -107,23 +104,43 @@ export async function executeShaped<R>(
 }
 
 /**
- * Insert rows in as few chunks as the bound-parameter limit allows (see `chunks`), each INSERT compiled
+ * Insert rows in as few chunks as the bound-parameter limit allows (see `chunkSize`), each INSERT compiled
  * once per chunk size (`executeShaped`): per call, or per store when the caller passes its `texts`.
  */
-export async function insertRows<T extends keyof Database & string>(
+export function insertRows<T extends keyof Database & string>(
   trx: Transaction<Database>,
   table: T,
   rows: Row[],
   texts: SqlTexts = new Map(),
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
+  return insertRowsOf(trx, table, rows, (row) => row, texts);
+}
+
+/**
+ * insertRows of `toRow` of each of `sources`, each chunk's rows made just before its INSERT: a run's
+ * 50,000 results (their observed values as JSON text) are never all held as rows at once.
+ */
+export async function insertRowsOf<S, T extends keyof Database & string>(
+  trx: Transaction<Database>,
+  table: T,
+  sources: readonly S[],
+  toRow: (source: S) => Row,
+  texts: SqlTexts = new Map(),
+): Promise<void> {
+  if (sources.length === 0) return;
+  let part = [toRow(sources[0]!)];
+  const columns = Object.keys(part[0]!);
   const shape = `insert\u0000${table}\u0000${columns.join('\u0000')}\u0000`;
-  for (const part of chunks(rows, columns.length)) {
+  const size = chunkSize(sources.length, columns.length);
+  for (let start = 0; start < sources.length; start += size) {
+    const end = Math.min(start + size, sources.length);
+    for (let i = start + part.length; i < end; i++) part.push(toRow(sources[i]!));
     const params: unknown[] = [];
     for (const row of part) for (const column of columns) params.push(row[column]);
-    await executeShaped(trx, texts, `${shape}${part.length}`, params, () =>
-      trx.insertInto(table).values(part as never),
+    const rows = part;
+    await executeShaped(trx, texts, `${shape}${rows.length}`, params, () =>
+      trx.insertInto(table).values(rows as never),
     );
+    part = [];
   }
 }

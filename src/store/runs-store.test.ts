@@ -65,6 +65,47 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
       await store.close();
     }
   });
+
+  it.skipIf(!available)(
+    'a run of more results than one INSERT holds is stored and vouched whole',
+    async () => {
+      backend = await make(`runs_store_long_${name}`);
+      const store = await openStore(backend.url);
+      // Rows are made a chunk at a time for their INSERTs: every outcome must still be stored as written
+      // (messages kept, times normalised) and the event's digest must be that of the rows read back.
+      const outcomes: CheckOutcome[] = Array.from({ length: 1234 }, (_, i) => ({
+        item: `ops/item-${(i * 7919) % 1234}`,
+        status: i % 5 === 0 ? 'fail' : 'pass',
+        ...(i % 5 === 0 ? { message: `got ${i}\u0000 😀` } : {}),
+        ...(i % 3 === 0
+          ? {}
+          : { observed: { status: 200, headers: { 'x-i': String(i) }, body: { b: [i, null] } } }),
+        ...(i % 7 === 0 ? {} : { durationMs: i % 97 }),
+        ...(i % 11 === 0 ? {} : { at: `2026-11-20T10:${String(i % 60).padStart(2, '0')}:00Z` }),
+      }));
+      try {
+        const id = await store.saveRun({ ...run, outcomes });
+        const checked = await store.checkedLatestRun('launch', 'production');
+        expect(checked.tampered).toEqual([]);
+        expect(checked.run?.id).toBe(id);
+        const byItem = new Map(checked.run!.outcomes.map((o) => [o.item, o]));
+        expect(byItem.size).toBe(outcomes.length);
+        for (const o of outcomes) {
+          expect(byItem.get(o.item)).toEqual({
+            item: o.item,
+            status: o.status,
+            ...(o.message !== undefined ? { message: o.message.replaceAll('\u0000', '\uFFFD') } : {}),
+            ...(o.observed !== undefined ? { observed: o.observed } : {}),
+            ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
+            ...(o.at !== undefined ? { at: new Date(o.at).toISOString() } : {}),
+          });
+        }
+        expect((await store.verifyAudit()).ok).toBe(true);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 describe('outcomesDigest', () => {

@@ -3,7 +3,7 @@ import type { Page, RunRecord, RunsStore, Sample } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import { insertRows, iso, keepable, limitOf, type SqlTexts } from './rows.js';
+import { insertRows, insertRowsOf, iso, keepable, limitOf, type SqlTexts } from './rows.js';
 import type { RunResultsTable, RunsTable } from './schema.js';
 import {
   EVENT_OF,
@@ -16,16 +16,33 @@ import {
 } from './state-binding.js';
 import type { StoreContext } from './write-path.js';
 
+/** An outcome's row of run_results; its observed values as JSON text unless `withObserved` is false. */
+function resultRow(
+  runId: number,
+  o: CheckOutcome,
+  withObserved = true,
+): Pick<RunResultsTable, keyof RunResultsTable> {
+  return {
+    run_id: runId,
+    item: o.item,
+    status: o.status,
+    message: keepable(o.message) ?? null,
+    observed: o.observed === undefined || !withObserved ? null : JSON.stringify(o.observed),
+    duration_ms: o.durationMs ?? null,
+    at: o.at ? iso(o.at, 'at') : null,
+  };
+}
+
 /**
  * One outcome as its stored row reads back (outcomeOfRow), without parsing back the observed values
  * just written: the JSON text stored is JSON.stringify of `outcome.observed`, plain JSON data (shaped
  * by the engine, or parsed from a runner's JSON), whose canonical form is the same as that of its parse.
- * A 5,000-item run saves parsing its observed values again (about 2.5 MB of JSON) before it is stored.
+ * A 5,000-item run saves parsing its observed values again (about 2.5 MB of JSON) before it is stored,
+ * and the rows (made a chunk at a time for their INSERTs) need not be kept for the digest.
  */
-function storedOutcome(row: Omit<RunResultsTable, 'run_id'>, outcome: CheckOutcome): CheckOutcome {
-  if (row.observed === null) return outcomeOfRow(row);
-  const read = outcomeOfRow({ ...row, observed: null });
-  read.observed = outcome.observed!;
+function storedOutcome(outcome: CheckOutcome): CheckOutcome {
+  const read = outcomeOfRow(resultRow(0, outcome, false));
+  if (outcome.observed !== undefined) read.observed = outcome.observed;
   return read;
 }
 
@@ -207,16 +224,7 @@ export function createRunsStore({ adapter, db, writes, memo }: StoreContext): Ru
             .returning('id')
             .executeTakeFirstOrThrow();
           const id = Number(inserted.id);
-          const stored = run.outcomes.map((o) => ({
-            run_id: id,
-            item: o.item,
-            status: o.status,
-            message: keepable(o.message) ?? null,
-            observed: o.observed === undefined ? null : JSON.stringify(o.observed),
-            duration_ms: o.durationMs ?? null,
-            at: o.at ? iso(o.at, 'at') : null,
-          }));
-          await insertRows(trx, 'run_results', stored);
+          await insertRowsOf(trx, 'run_results', run.outcomes, (o) => resultRow(id, o));
           const event = await append({
             type: 'run.completed',
             actor: trigger,
@@ -231,7 +239,7 @@ export function createRunsStore({ adapter, db, writes, memo }: StoreContext): Ru
               trigger,
               startedAt,
               // The outcomes as stored, by digest: the run row's results are bound to the chain too.
-              outcomes: outcomesDigest(stored.map((row, i) => storedOutcome(row, run.outcomes[i]!))),
+              outcomes: outcomesDigest(run.outcomes.map(storedOutcome)),
             },
           });
           await trx.updateTable('runs').set({ seq: event.seq }).where('id', '=', id).execute();

@@ -94,21 +94,24 @@ class GonogoSqliteDialect extends SqliteDialect {
  * Open (creating if needed) the SQLite store file at `path`: WAL, busy timeout, foreign keys.
  */
 export async function openSqlite(path: string, opts: { existing?: boolean } = {}): Promise<StoreAdapter> {
-  if (opts.existing && !statSync(path, { throwIfNoEntry: false })) {
+  // SQLite's own name for a database in memory (dialects.ts leaves it unresolved): no file, no directory,
+  // and nothing recorded in it before this process opened it.
+  const inMemory = path === ':memory:';
+  if (opts.existing && (inMemory || !statSync(path, { throwIfNoEntry: false }))) {
     throw new ConfigError(
       `no store at ${path}: nothing has been recorded there; check --db or GONOGO_DB (the first run, attest, waive or signoff creates a store)`,
       'db',
     );
   }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
     throw new ConfigError(
       `cannot create the directory of the store ${path}: ${(err as Error).message}`,
       'db',
     );
   }
-  const existing = statSync(path, { throwIfNoEntry: false });
+  const existing = inMemory ? undefined : statSync(path, { throwIfNoEntry: false });
   if (existing?.isDirectory()) {
     throw new ConfigError(
       `the store ${path} is a directory; give --db a file path such as ${path}/gonogo.db`,

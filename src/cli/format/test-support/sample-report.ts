@@ -2,7 +2,7 @@ import { type RunReport, toRunReport } from '../../../engine/report.js';
 import type { Checklist, CheckSpec, Item } from '../../../model/checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../../../model/state.js';
 import { checkSpec } from '../../../model/test-support/check-spec.js';
-import { decide } from '../../../model/verdict.js';
+import { decide, type Evaluation } from '../../../model/verdict.js';
 
 /** Reports for format tests, made by the real verdict rule so they have the shape `run` produces. */
 
@@ -134,6 +134,12 @@ const attest = (item: string): Attestation => ({
 
 /** NO-GO: a fail, an error, a pending item, a missing sign-off and a waived failure. */
 export function noGoReport(): RunReport {
+  const { checklist, evaluation } = noGoEvaluation();
+  return toRunReport(checklist, evaluation, { at: NOW, run: 7, durationMs: 1730 });
+}
+
+/** The checklist and evaluation of noGoReport. */
+export function noGoEvaluation(): { checklist: Checklist; evaluation: Evaluation } {
   const checklist = sampleChecklist();
   const evaluation = decide({
     checklist,
@@ -144,7 +150,7 @@ export function noGoReport(): RunReport {
     signoffs: [signoff('engineering', 'dana'), signoff('security', 'erin', 'sha256:old')],
     now: NOW,
   });
-  return toRunReport(checklist, evaluation, { at: NOW, run: 7, durationMs: 1730 });
+  return { checklist, evaluation };
 }
 
 /** GO: every blocking item passes, is waived or skipped, and every role signed the current digest. */
