@@ -233,5 +233,27 @@ for (const backend of backends) {
       const row = (await store.listDeliveries({ limit: 1 }))[0]!;
       expect(row).toMatchObject({ eventId: 'd1', attempts: 1, lastError: 'HTTP 500', responseCode: 500 });
     });
+
+    it('lists due deliveries oldest first, at most the limit, and none before any is due', async () => {
+      // dueDeliveries probes for a due row before its ordered query: both answers must stay the same.
+      expect(await store.dueDeliveries(plus(-1), 100)).toEqual([]);
+      await store.commitWatchState('k3', '{}', 0, [delivery('o1'), delivery('o2'), delivery('o3')], T0);
+      const all = await store.dueDeliveries(plus(60_000), 100);
+      const ids = all.map((d) => d.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(all.map((d) => d.eventId)).toEqual(expect.arrayContaining(['o1', 'o2', 'o3']));
+      expect(all.every((d) => ['pending', 'retrying', 'sending'].includes(d.status))).toBe(true);
+      expect((await store.dueDeliveries(plus(60_000), 2)).map((d) => d.id)).toEqual(ids.slice(0, 2));
+      // A delivered one is never due again.
+      await store.recordDeliveryAttempt(ids[0]!, {
+        status: 'delivered',
+        attempts: 1,
+        lastError: null,
+        responseCode: 200,
+        nextAttemptAt: T0.toISOString(),
+        at: T0.toISOString(),
+      });
+      expect((await store.dueDeliveries(plus(60_000), 100)).map((d) => d.id)).toEqual(ids.slice(1));
+    });
   });
 }

@@ -13,6 +13,9 @@ import { executeShaped, MAX_LIST, type SqlTexts } from './rows.js';
 import type { DeliveriesTable } from './watch-schema.js';
 import type { StoreContext } from './write-path.js';
 
+/** Delivery statuses still to be sent (`dueDeliveries`, `oldestUndelivered`). */
+const UNDELIVERED: DeliveryStatus[] = ['pending', 'retrying', 'sending'];
+
 /** Slot claims per INSERT: six parameters each, well within every backend's limit. */
 const CLAIMS_PER_STATEMENT = 1000;
 
@@ -44,6 +47,8 @@ function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
 export function createWatchStore({ adapter, db, writes }: StoreContext): WatchStore {
   /** Slot claims' INSERT, compiled once per chunk size for this store. */
   const claimTexts: SqlTexts = new Map();
+  /** The due-deliveries probe, compiled once for this store (it runs every tick). */
+  const dueTexts: SqlTexts = new Map();
   return {
     async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease> {
       return writes.unaudited(async (trx) => {
@@ -211,11 +216,24 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
     },
 
     async dueDeliveries(now: Date, limit: number): Promise<DeliveryRecord[]> {
+      const at = now.toISOString();
+      // The watch loop asks every tick and almost always finds nothing. The ordered query sorts through
+      // a temporary B-tree even when nothing matches (~0.5 ms of CPU a call on SQLite, most of a quiet
+      // tick); the probe reads the index alone (~0.02 ms), so the ordered query runs only when it has rows.
+      const probe = await executeShaped(db, dueTexts, 'due-probe', [...UNDELIVERED, at, 1], () =>
+        db
+          .selectFrom('deliveries')
+          .select('id')
+          .where('status', 'in', UNDELIVERED)
+          .where('next_attempt_at', '<=', at)
+          .limit(1),
+      );
+      if (probe.rows.length === 0) return [];
       const rows = await db
         .selectFrom('deliveries')
         .selectAll()
-        .where('status', 'in', ['pending', 'retrying', 'sending'])
-        .where('next_attempt_at', '<=', now.toISOString())
+        .where('status', 'in', UNDELIVERED)
+        .where('next_attempt_at', '<=', at)
         .orderBy('id')
         .limit(Math.max(1, Math.min(MAX_LIST, limit)))
         .execute();
@@ -226,7 +244,7 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
       const row = await db
         .selectFrom('deliveries')
         .select('created_at')
-        .where('status', 'in', ['pending', 'retrying', 'sending'])
+        .where('status', 'in', UNDELIVERED)
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();
@@ -240,7 +258,7 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
           .updateTable('deliveries')
           .set({ status: 'sending', next_attempt_at: holdUntil.toISOString(), updated_at: now.toISOString() })
           .where('id', '=', id)
-          .where('status', 'in', ['pending', 'retrying', 'sending'])
+          .where('status', 'in', UNDELIVERED)
           .where('next_attempt_at', '<=', now.toISOString())
           .returningAll()
           .executeTakeFirst(),
