@@ -271,24 +271,39 @@ function walkEntry(
  * @example isSecretKey('X-Custom-Token') // true; isSecretKey('content-type') // false
  */
 export function isSecretKey(key: string): boolean {
-  if (key.length > MEMO_KEY_LENGTH) return namesCredential(key);
-  let secret = secretKeys.get(key);
-  if (secret === undefined) {
-    secret = namesCredential(key);
-    if (secretKeys.size >= MEMO_KEYS) secretKeys.clear();
-    secretKeys.set(key, secret);
-  }
-  return secret;
+  return secretKeys.of(key, namesCredential);
 }
 
 /**
- * isSecretKey's answers by key: header names and JSON keys repeat from one check to the next, and the
- * answer depends on the key alone. Bounded (emptied when full, short keys only): a body may bring any
- * number of distinct keys.
+ * Answers by short key, emptied when full: keys and values come from any input (a body may bring any
+ * number of distinct keys), so the memo stays bounded; longer keys are answered and never kept.
  */
-const secretKeys = new Map<string, boolean>();
+class ShortKeyMemo<V> {
+  readonly #map = new Map<string, V>();
+  constructor(
+    readonly maxKeys: number,
+    readonly maxKeyLength: number,
+  ) {}
+  /** How many keys are kept now (tests: the memo stays bounded). */
+  get size(): number {
+    return this.#map.size;
+  }
+  /** `compute(key)`, worked out once per key while it is kept. */
+  of(key: string, compute: (key: string) => V): V {
+    if (key.length > this.maxKeyLength) return compute(key);
+    let value = this.#map.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (this.#map.size >= this.maxKeys) this.#map.clear();
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** isSecretKey's answers by key: header names and JSON keys repeat from one check to the next. */
 export const MEMO_KEYS = 2048;
-const MEMO_KEY_LENGTH = 64;
+const secretKeys = new ShortKeyMemo<boolean>(MEMO_KEYS, 64);
 
 /** How many keys isSecretKey remembers now (tests: the memo stays bounded). */
 export function memoizedSecretKeys(): number {
@@ -307,22 +322,17 @@ const CREDENTIAL_HEADER = /token|secret|key|auth|cookie|passw|credential|signatu
  * Shaped observed strings, one copy of each short one: observed values repeat from check to check (a
  * server's name, a content type, the date within a second) and a run keeps every outcome until it is
  * stored and reported; 50,000 nginx outcomes held ten copies each of the same header values (~0.3 KB an
- * item). Only what redaction has let through is kept (what any output shows). Bounded: emptied when full.
+ * item). Only what redaction has let through is kept (what any output shows).
  */
-const sharedStrings = new Map<string, string>();
 export const MEMO_STRINGS = 4096;
-const MEMO_STRING_LENGTH = 64;
+const sharedStrings = new ShortKeyMemo<string>(MEMO_STRINGS, 64);
 
 /** How many strings `shared` holds now (tests: the memo stays bounded). */
 export function memoizedStrings(): number {
   return sharedStrings.size;
 }
 
+const itself = (text: string) => text;
 function shared(text: string): string {
-  if (text.length > MEMO_STRING_LENGTH) return text;
-  const seen = sharedStrings.get(text);
-  if (seen !== undefined) return seen;
-  if (sharedStrings.size >= MEMO_STRINGS) sharedStrings.clear();
-  sharedStrings.set(text, text);
-  return text;
+  return sharedStrings.of(text, itself);
 }
