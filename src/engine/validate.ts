@@ -124,24 +124,27 @@ function schemaProblems(
 }
 
 /**
- * Whether an options schema accepts `{}`, by schema: most checks of a long checklist give their kind no
- * options, and the answer is the same for every one of them (schemas are pure), so it is asked once.
+ * The options schemas known to accept `{}`: most checks of a long checklist give their kind no options,
+ * and the answer is the same for every one of them (schemas are pure), so it is asked once.
  */
-const acceptsNoOptions = new WeakMap<z.ZodType, boolean>();
+const acceptsNoOptions = new WeakSet<z.ZodType>();
 
 /**
- * Whether `schema.safeParse(value)` succeeds: a target by parseTarget (a good plain target without zod's
- * per-parse machinery), no options asked once per schema.
+ * Why `schema` refuses `value` (as `schema.safeParse` words it), or undefined when it accepts it: a
+ * target by parseTarget (a good plain target without zod's per-parse machinery), no options asked once
+ * per schema.
  */
-function accepted(what: 'target' | 'options', schema: z.ZodType, value: unknown): boolean {
-  if (what === 'target') return parseTarget(schema, value).success;
-  if (!isEmptyMap(value)) return schema.safeParse(value).success;
-  let ok = acceptsNoOptions.get(schema);
-  if (ok === undefined) {
-    ok = schema.safeParse({}).success;
-    acceptsNoOptions.set(schema, ok);
+function refusal(what: 'target' | 'options', schema: z.ZodType, value: unknown): z.ZodError | undefined {
+  if (what === 'target') {
+    const parsed = parseTarget(schema, value);
+    return parsed.success ? undefined : parsed.error;
   }
-  return ok;
+  const none = isEmptyMap(value);
+  if (none && acceptsNoOptions.has(schema)) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return parsed.error;
+  if (none) acceptsNoOptions.add(schema);
+  return undefined;
 }
 
 /** A plain object without keys (what a check block without kind options gives). */
@@ -159,11 +162,8 @@ function describe(
   value: unknown,
   onlyUnknownKeys: boolean,
 ): string[] {
-  if (accepted(what, schema, value)) return [];
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return [];
-  const issues = onlyUnknownKeys
-    ? parsed.error.issues.filter((i) => i.code === 'unrecognized_keys')
-    : parsed.error.issues;
+  const error = refusal(what, schema, value);
+  if (!error) return [];
+  const issues = onlyUnknownKeys ? error.issues.filter((i) => i.code === 'unrecognized_keys') : error.issues;
   return describeSchemaError(def.kind, what, { issues }, schema);
 }
