@@ -4,8 +4,9 @@
 // so each gets a chunk of its own, and a run of http checks loads none of the other kinds). The drivers
 // (native or large, loaded lazily inside check kinds and the store) stay in node_modules.
 // Beside them, the Markdown parser once more as one CommonJS file with V8's code cache (see PARSER below).
-import { readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -36,6 +37,8 @@ const ENTRIES = [
   'app/code-cache.ts',
   // The worker of a long checklist's parse, which loads the parser bundle above (app/parser-worker.ts).
   'app/parser-worker.ts',
+  // `gonogo run`'s start (its V8 flags, the run bundle's loader), which run-code-cache.mjs uses too.
+  'app/run-start.ts',
 ];
 
 /** What both builds (the chunks and the parser bundle) share. */
@@ -67,6 +70,7 @@ const result = await build({
     js: "import { createRequire as __gonogoCreateRequire } from 'node:module'; const require = __gonogoCreateRequire(import.meta.url);",
   },
   metafile: true,
+  absWorkingDir: ROOT,
 });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length;
 
@@ -99,4 +103,129 @@ for (const sample of SAMPLES) {
   if (!('checklist' in reply)) throw new Error(`${sample} does not parse: ${JSON.stringify(reply.errors)}`);
 }
 writeCodeCache(parser);
-console.log(`bundled src/ into ${relative(ROOT, DIST)}/: ${files + 1} files`);
+
+/**
+ * `gonogo run` as one CommonJS file (src/app/run-entry.ts): the run command, the services, the engine,
+ * the kinds, the store on its drivers, the report formats. app/main.ts loads it for `gonogo run`, compiled
+ * from the code cache run-code-cache.mjs writes after running it, instead of ~70 ES module chunks that a
+ * run would compile from scratch. The chunks stay: every other command, the workers, the server.
+ * - A module's `import.meta.url` is the address of the chunk that holds it in the build above (a worker
+ *   started from it runs that chunk, and the code root is found from it as from the chunks).
+ * - `import()` of a driver or a Node module is a `require()`: a script compiled with a code cache
+ *   cannot import, and each of them is CommonJS.
+ * - The server is not in it (a run never serves): the services' `serve` throws there.
+ */
+const RUN = join(DIST, 'app', 'run.cjs');
+/** Source maps' base64 digits (asciiOnly). */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const chunkOf = new Map();
+for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
+  for (const input of Object.keys(inputs)) chunkOf.set(resolve(ROOT, input), resolve(ROOT, output));
+}
+const runBundle = {
+  name: 'run-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/serve\.js$/ }, (args) =>
+      args.importer === join(SRC, 'app/services.ts') ? { path: 'serve', namespace: 'no-serve' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-serve' }, () => ({
+      contents: "export async function serve() { throw new Error('gonogo run does not serve'); }",
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const chunk = chunkOf.get(args.path);
+      if (!chunk) throw new Error(`${args.path} uses import.meta.url and is in no chunk of the build`);
+      const url = `__gonogoChunkUrl(${JSON.stringify(relative(dirname(RUN), chunk))})`;
+      return {
+        contents: text.replaceAll('import.meta.url', url),
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+      };
+    });
+  },
+};
+const runResult = await build({
+  entryPoints: [join(SRC, 'app/run-entry.ts')],
+  metafile: true,
+  outfile: RUN,
+  ...COMMON,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  plugins: [runBundle],
+  banner: {
+    js: "var __gonogoChunkUrl = (p) => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;",
+  },
+});
+asciiOnly(RUN);
+if (process.env.GONOGO_BUILD_META)
+  writeFileSync(process.env.GONOGO_BUILD_META, JSON.stringify(runResult.metafile));
+if (/(?<![`\w$.])import\(/.test(readFileSync(RUN, 'utf8'))) throw new Error(`${RUN} still has an import()`);
+execFileSync(process.execPath, [join(ROOT, 'scripts/run-code-cache.mjs'), DIST], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: '' },
+});
+console.log(`bundled src/ into ${relative(ROOT, DIST)}/: ${files + 2} files`);
+
+/**
+ * Escape what is left of non-ASCII in `file` (esbuild escapes strings and templates, not regular expression
+ * literals or comments) as `\uXXXX`, the same code units, and shift its source map's columns to match.
+ * V8 then holds the source as one byte a character: decoding a file with any non-ASCII character to a
+ * two-byte string cost ~18 ms of a run's start for the run bundle.
+ */
+function asciiOnly(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+  const mappings = map.mappings.split(';');
+  lines.forEach((line, i) => {
+    if (!/[^\x00-\x7f]/.test(line)) return;
+    const wide = [];
+    for (let c = 0; c < line.length; c++) if (line.charCodeAt(c) > 0x7f) wide.push(c);
+    lines[i] = line.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // Each escaped code unit is 5 characters longer: a segment's column moves by 5 per one before it.
+    let column = 0;
+    let moved = 0;
+    mappings[i] = (mappings[i] ?? '')
+      .split(',')
+      .map((segment) => {
+        if (!segment) return segment;
+        const [delta, rest] = vlqFirst(segment);
+        column += delta;
+        const shifted = column + 5 * wide.filter((c) => c < column).length;
+        const out = vlq(shifted - moved) + rest;
+        moved = shifted;
+        return out;
+      })
+      .join(',');
+  });
+  writeFileSync(file, lines.join('\n'));
+  map.mappings = mappings.join(';');
+  writeFileSync(`${file}.map`, JSON.stringify(map));
+}
+
+/** The first base64 VLQ value of a source map segment, and the segment's other characters. */
+function vlqFirst(segment) {
+  let value = 0;
+  let shift = 0;
+  let i = 0;
+  for (;;) {
+    const digit = B64.indexOf(segment[i++]);
+    value += (digit & 31) << shift;
+    shift += 5;
+    if (!(digit & 32)) break;
+  }
+  return [value & 1 ? -(value >>> 1) : value >>> 1, segment.slice(i)];
+}
+
+/** `n` as base64 VLQ. */
+function vlq(n) {
+  let value = n < 0 ? (-n << 1) | 1 : n << 1;
+  let out = '';
+  do {
+    let digit = value & 31;
+    value >>>= 5;
+    if (value) digit |= 32;
+    out += B64[digit];
+  } while (value);
+  return out;
+}

@@ -1,52 +1,20 @@
-import type { Io } from '../cli/context.js';
 import { dispatch } from '../cli/main.js';
-import type { AppServices } from './services.js';
-import type { Tracing } from './tracing.js';
+import { launch } from './launch.js';
 
-/**
- * Whether traces should be exported: an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or the
- * traces-only `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), and neither `OTEL_SDK_DISABLED=true` nor
- * `OTEL_TRACES_EXPORTER=none` says otherwise. Asked before the SDK is imported, so start-up without
- * tracing never loads it (and with tracing, it loads at the first span: engine/tracing-start.ts).
- */
-export function tracingWanted(env: Readonly<Record<string, string | undefined>>): boolean {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  if (!endpoint) return false;
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  return env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== 'none';
-}
+export { tracingWanted } from './launch.js';
 
 /**
  * Entry point of `bin/gonogo`: wire the layers, run the command, exit with its code. The layers are
  * imported when a command runs, not before: `gonogo --version` and `--help` load this module and the
  * dispatcher only (bench/startup.mjs measures it).
+ *
+ * `gonogo run` sets its V8 flags, then runs from the build's run bundle (dist/app/run.cjs, compiled from
+ * its V8 code cache: app/run-start.ts) when there is one; from the sources, through the dispatcher.
  */
 export async function main(argv: string[]): Promise<void> {
-  const io: Io = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    isTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
-    env: process.env,
-    cwd: process.cwd(),
-  };
-  let tracing: Tracing | undefined;
-  let services: AppServices | undefined;
-  const code = await dispatch(argv, io, async () => {
-    // The SDK starts at the first span (a command that makes none never loads it).
-    if (tracingWanted(io.env)) {
-      (await import('../engine/tracing-start.js')).deferTracingStart(async () => {
-        tracing = (await import('./tracing.js')).startTracing(io.env);
-      });
-    }
-    services = (await import('./services.js')).createServices(argv, io);
-    return services;
-  });
-  await services?.dispose();
-  // The batch of spans still queued (a run's) is sent before the process exits.
-  await tracing?.shutdown();
-  // Let stdout drain before exiting (piped output of a large report must not be cut).
-  process.exitCode = code;
-  if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once('drain', r));
-  process.exit(code);
+  if (argv[0] === 'run') {
+    const bundle = (await import('./run-start.js')).startRun(new URL('./run.cjs', import.meta.url));
+    if (bundle) return bundle.main(argv);
+  }
+  return launch(argv, dispatch);
 }

@@ -1,6 +1,5 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
 import { displayText } from '../../model/display-text.js';
@@ -58,24 +57,9 @@ function progressLine(stderr: CommandContext['io']['stderr']) {
   };
 }
 
-/**
- * A run is a batch: it builds its outcomes, verdict and report once, then exits. V8's default heap growth
- * (the old space may grow to several times what is live before the next full collection; a 50,000-item
- * run had two in all) let it fill with the promoted garbage of in-flight checks: ~80 MB of that run's
- * peak RSS. Growing by half of what is live at most keeps the peak near the live heap, for a few more
- * full collections (no CPU difference measured: bench/README "branch warm3").
- */
-function boundHeapGrowth(): void {
-  // A setting the user gave node (NODE_OPTIONS or node's own arguments) is theirs to keep.
-  const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
-  if (/heap[-_]growing[-_]percent/.test(given)) return;
-  setFlagsFromString('--heap-growing-percent=50');
-}
-
 const run: Command = {
   usage: HELP,
   async run(args, ctx) {
-    boundHeapGrowth();
     const { values, positionals: pos } = parseArgs(
       args,
       {
