@@ -3,7 +3,8 @@
 // when first imported (each command, output format and check kind is a lazy import of a static index,
 // so each gets a chunk of its own, and a run of http checks loads none of the other kinds). The drivers
 // (native or large, loaded lazily inside check kinds and the store) stay in node_modules.
-// Beside them, the Markdown parser once more as one CommonJS file with V8's code cache (see PARSER below).
+// Beside them, the Markdown parser once more as one CommonJS file with V8's code cache (see PARSER below), and
+// `gonogo run` as one more (see RUN below).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -145,9 +146,8 @@ const runBundle = {
     });
   },
 };
-const runResult = await build({
+await build({
   entryPoints: [join(SRC, 'app/run-entry.ts')],
-  metafile: true,
   outfile: RUN,
   ...COMMON,
   format: 'cjs',
@@ -158,8 +158,6 @@ const runResult = await build({
   },
 });
 asciiOnly(RUN);
-if (process.env.GONOGO_BUILD_META)
-  writeFileSync(process.env.GONOGO_BUILD_META, JSON.stringify(runResult.metafile));
 if (/(?<![`\w$.])import\(/.test(readFileSync(RUN, 'utf8'))) throw new Error(`${RUN} still has an import()`);
 execFileSync(process.execPath, [join(ROOT, 'scripts/run-code-cache.mjs'), DIST], {
   stdio: 'inherit',
