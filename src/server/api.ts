@@ -168,7 +168,7 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     );
     // The report's JSON as the gate keeps it (serialised once per state and expiry, not per request),
     // with all its headers in one record (Node writes them in one go).
-    return completeResponse(c, answer.json, JSON_TYPE);
+    return completeResponse(c, answer.body, JSON_TYPE);
   });
 
   api.openapi(routes.createAttestation, async (c) => {

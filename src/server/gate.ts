@@ -147,14 +147,17 @@ export class Gate {
     if (!made || made.until <= now.getTime()) {
       const stored = evaluateFacts({ ...this.useCases, now: () => now }, checklist, environment, facts);
       this.metrics.observeEvaluation(checklist, stored.evaluation);
-      made = { until: stored.until, latest: stored.latest, ...splitReport(stored.report) };
+      const { verdict, head, tail } = splitReport(stored.report);
+      made = {
+        until: stored.until,
+        latest: stored.latest,
+        verdict,
+        head: Buffer.from(head),
+        tail: Buffer.from(tail),
+      };
       kept.answer = made;
     }
-    const { verdict, head, tail } = made;
-    return {
-      answer: { verdict, json: `${head}${JSON.stringify(now.toISOString())}${tail}` },
-      latest: made.latest,
-    };
+    return { answer: { verdict: made.verdict, body: spliceAt(made, now) }, latest: made.latest };
   }
 
   /**
@@ -222,14 +225,14 @@ export class Gate {
     if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt))
       return { answer, ran: false };
     const { report } = await this.run(checklist, environment, trigger, actor);
-    return { answer: { verdict: report.verdict, json: JSON.stringify(report) }, ran: true };
+    return { answer: { verdict: report.verdict, body: Buffer.from(JSON.stringify(report)) }, ran: true };
   }
 }
 
-/** A preflight answer: its verdict and the report as the API sends it (JSON). */
+/** A preflight answer: its verdict and the report as the API sends it (JSON, UTF-8). */
 export interface PreflightAnswer {
   verdict: RunReport['verdict'];
-  json: string;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 /** Store reads kept for evaluations, and the answer made from them while it holds. */
@@ -241,9 +244,26 @@ interface KeptFacts extends KeptEntry<StoredFacts> {
     until: number;
     verdict: RunReport['verdict'];
     latest: RunRecord | undefined;
-    head: string;
-    tail: string;
+    /** The report's JSON before and after its `at`, as UTF-8 (see `splitReport`). */
+    head: Buffer;
+    tail: Buffer;
   };
+}
+
+/**
+ * The kept report's bytes with `at` = `now`: the JSON `splitReport` cut, joined in one buffer (the
+ * timestamp is ASCII). Bytes rather than a string: a string body costs a flattening of the joined
+ * string (two-byte as soon as the report holds one character outside Latin-1), its UTF-8 length and
+ * its UTF-8 encoding, per response.
+ */
+function spliceAt(made: { head: Buffer; tail: Buffer }, now: Date): Buffer<ArrayBuffer> {
+  const at = JSON.stringify(now.toISOString());
+  const { head, tail } = made;
+  const body = Buffer.allocUnsafe(head.length + at.length + tail.length);
+  head.copy(body, 0);
+  body.write(at, head.length, 'latin1');
+  tail.copy(body, head.length + at.length);
+  return body;
 }
 
 /**
