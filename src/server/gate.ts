@@ -112,10 +112,13 @@ export class Gate {
    * The stored verdict as the preflight API sends it (what `evaluate` would answer, as JSON). The
    * answer is made once per read of the store and kept until the earliest instant at which the verdict
    * could change with time (`StoredEvaluation.until`: an expiry, a due date, the launch); only its
-   * `at` is the time of each call. Concurrent first callers share one read and one evaluation.
+   * `at` is the time of each call. Concurrent first callers share one read and one evaluation. Once
+   * the kept read has arrived the answer is given at once, not as a promise.
    */
-  async storedAnswer(checklist: Checklist, environment: string): Promise<PreflightAnswer> {
-    return (await this.#answer(checklist, environment)).answer;
+  storedAnswer(checklist: Checklist, environment: string): PreflightAnswer | Promise<PreflightAnswer> {
+    const kept = this.#kept(checklist, environment);
+    if (kept.facts) return this.#answerFrom(kept, kept.facts, checklist, environment).answer;
+    return this.#answer(checklist, environment).then((a) => a.answer);
   }
 
   /** The kept reads of this checklist and environment, made now when there are none (single flight). */
@@ -127,11 +130,21 @@ export class Gate {
       `${checklist.id}\u0000${environment}`,
       // A reload of the checklist file (a new digest) is evaluated against the new items at once.
       (kept) => kept.until > Date.now() && kept.digest === checklist.digest,
-      () => ({
-        until: Date.now() + this.cacheMs,
-        digest: checklist.digest,
-        value: loadStoredFacts(this.useCases, input),
-      }),
+      () => {
+        const entry: KeptFacts = {
+          until: Date.now() + this.cacheMs,
+          digest: checklist.digest,
+          value: loadStoredFacts(this.useCases, input),
+        };
+        // Noted when it arrives, for the answers given without waiting (a failed read is not kept).
+        entry.value.then(
+          (facts) => {
+            entry.facts = facts;
+          },
+          () => {},
+        );
+        return entry;
+      },
     );
   }
 
@@ -141,7 +154,16 @@ export class Gate {
     environment: string,
   ): Promise<{ answer: PreflightAnswer; latest: RunRecord | undefined }> {
     const kept = this.#kept(checklist, environment);
-    const facts = await kept.value;
+    return this.#answerFrom(kept, await kept.value, checklist, environment);
+  }
+
+  /** The answer of kept reads at the current time (evaluated again once its `until` has passed). */
+  #answerFrom(
+    kept: KeptFacts,
+    facts: StoredFacts,
+    checklist: Checklist,
+    environment: string,
+  ): { answer: PreflightAnswer; latest: RunRecord | undefined } {
     const now = this.deps.now();
     let made = kept.answer;
     if (!made || made.until <= now.getTime()) {
@@ -240,6 +262,8 @@ interface KeptFacts extends KeptEntry<StoredFacts> {
   /** Wall-clock end of the reads' reuse (changes by other processes show within this). */
   until: number;
   digest: string;
+  /** The reads, once they have arrived. */
+  facts?: StoredFacts;
   answer?: {
     until: number;
     verdict: RunReport['verdict'];
