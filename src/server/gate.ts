@@ -19,6 +19,7 @@ import {
 } from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ServerDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { type KeptEntry, KeptPromises } from './kept-promises.js';
 import type { ServerMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
@@ -281,7 +282,7 @@ interface KeptFacts extends KeptEntry<StoredFacts> {
  * its UTF-8 encoding, per response.
  */
 function spliceAt(made: { head: Buffer; tail: Buffer }, now: Date): Buffer<ArrayBuffer> {
-  const at = JSON.stringify(now.toISOString());
+  const at = JSON.stringify(isoTime(now));
   const { head, tail } = made;
   const body = Buffer.allocUnsafe(head.length + at.length + tail.length);
   head.copy(body, 0);
