@@ -1,7 +1,8 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { RunProgress, RunResult } from '../../engine/run-checklist.js';
+import type { RunReport } from '../../engine/report.js';
+import type { RunProgress } from '../../engine/run-checklist.js';
 import { checkKinds } from '../../model/checklist.js';
 import { displayText } from '../../model/display-text.js';
 
@@ -58,18 +59,22 @@ function progressLine(stderr: CommandContext['io']['stderr']) {
   };
 }
 
+/** The store's page cache for a run (SQLite; KiB). */
+const RUN_PAGE_CACHE_KIB = 2000;
+
 /**
  * A run is a batch: it builds its outcomes, verdict and report once, then exits. V8's default heap growth
  * (the old space may grow to several times what is live before the next full collection; a 50,000-item
  * run had two in all) let it fill with the promoted garbage of in-flight checks: ~80 MB of that run's
- * peak RSS. Growing by half of what is live at most keeps the peak near the live heap, for a few more
- * full collections (no CPU difference measured: bench/README "branch warm3").
+ * peak RSS. Growing by a quarter of what is live at most keeps the peak near the live heap, for a few more
+ * full collections (no CPU difference measured: bench/README "branch warm3", 50%; "branch warmmem", 25%:
+ * ~15 MB less at 50,000 items).
  */
 function boundHeapGrowth(): void {
   // A setting the user gave node (NODE_OPTIONS or node's own arguments) is theirs to keep.
   const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
   if (/heap[-_]growing[-_]percent/.test(given)) return;
-  setFlagsFromString('--heap-growing-percent=50');
+  setFlagsFromString('--heap-growing-percent=25');
 }
 
 const run: Command = {
@@ -97,18 +102,24 @@ const run: Command = {
     const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
     const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
-    const [registry, store] = await Promise.all([services.registry(), services.openStore()]);
+    // The run writes its results in one transaction and exits: SQLite's 2 MB default page cache, not the
+    // driver's 16 MB (bench/README "branch warmmem").
+    const [registry, store] = await Promise.all([
+      services.registry(),
+      services.openStore({ pageCacheKiB: RUN_PAGE_CACHE_KIB }),
+    ]);
     await registry.load?.(checkKinds(checklist));
     // The queue is opened only for a checklist that sends checks to runners (pg-boss costs a pool).
     const bound = checklist.items.some((i) => i.check?.runner !== undefined && i.skip === undefined);
     const runners = bound ? await services.runnerQueue() : undefined;
 
     const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
-    let result: RunResult;
+    // Only the report is kept: the run's outcomes and evaluation may be collected while it is written.
+    let full: RunReport;
     try {
       // The person at the terminal runs the checks; the stored trigger stays `cli`.
       const useCases = { store, now: () => services.now(), ...(runners ? { runners } : {}) };
-      result = await runChecks(useCases, personActor('cli'), {
+      ({ report: full } = await runChecks(useCases, personActor('cli'), {
         checklist,
         environment,
         registry,
@@ -117,11 +128,11 @@ const run: Command = {
         trigger: 'cli',
         wait: values.wait,
         ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
-      });
+      }));
     } finally {
       progress?.clear();
     }
-    const report = applyOnly(result.report, only);
+    const report = applyOnly(full, only);
 
     if (values.out) {
       const target = resolve(io.cwd, values.out);
