@@ -9,7 +9,7 @@ import { bearerToken, type Principal } from './auth.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerConfig, ServerDeps } from './deps.js';
 import { type AppEnv, requestHeader } from './env.js';
-import type { Gate } from './gate.js';
+import type { Gate, PreflightAnswer } from './gate.js';
 import { preflightFor } from './preflight-policy.js';
 import { HttpProblem } from './problem.js';
 import { findRun } from './run-lookup.js';
@@ -73,17 +73,18 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     security: [{ Bearer: [] }],
   });
 
-  api.use('*', async (c, next) => {
+  // A token known from a lookup less than a second ago is verified at once: the layer then adds no
+  // promise of its own to the request (Hono's compose awaits whatever it returns).
+  api.use('*', (c, next) => {
     if (c.req.path.endsWith('/openapi.json')) return next();
     const ip = c.get('clientIp');
-    const principal = await auth.verify(
-      bearerToken(requestHeader(c, 'authorization')),
-      ip,
-      scopeOf(c.req.path),
-    );
-    auth.limit(principal);
-    c.set('principal', principal);
-    await next();
+    const verified = auth.verify(bearerToken(requestHeader(c, 'authorization')), ip, scopeOf(c.req.path));
+    const admit = (principal: Principal) => {
+      auth.limit(principal);
+      c.set('principal', principal);
+      return next();
+    };
+    return verified instanceof Promise ? verified.then(admit) : admit(verified);
   });
 
   if (deps.runnerRegistry) registerRunnerApi(api, deps, deps.runnerRegistry);
@@ -154,21 +155,17 @@ export function createApi(deps: ServerDeps, config: ServerConfig, gate: Gate, au
     return c.json(await findRun(deps.store, checklist.id, n), 200);
   });
 
-  openapiGet(api, routes.getPreflight, async (c, v) => {
+  openapiGet(api, routes.getPreflight, (c, v) => {
     const p = who(c);
     const { checklist } = gate.checklist(v.param.id);
     const q = v.query;
     const environment = gate.environment(checklist, q.env);
-    const answer = await preflightFor(
-      gate,
-      p,
-      { checklist, environment },
-      q.max_age,
-      config.preflightMaxAgeMs,
-    );
+    const answer = preflightFor(gate, p, { checklist, environment }, q.max_age, config.preflightMaxAgeMs);
     // The report's JSON as the gate keeps it (serialised once per state and expiry, not per request),
-    // with all its headers in one record (Node writes them in one go).
-    return completeResponse(c, answer.json, JSON_TYPE);
+    // with all its headers in one record (Node writes them in one go). A kept answer is sent without
+    // waiting for anything.
+    const respond = (a: PreflightAnswer) => completeResponse(c, a.body, JSON_TYPE);
+    return answer instanceof Promise ? answer.then(respond) : respond(answer);
   });
 
   api.openapi(routes.createAttestation, async (c) => {

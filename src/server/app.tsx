@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
@@ -57,8 +57,22 @@ export function createServer(deps: ServerDeps): GonogoServer {
   const app = new Hono<AppEnv>();
   let scheduler = deps.scheduler;
 
-  // The request's id, the headers of every response, then its metrics and log line, in one layer (each
-  // layer is a promise more per request). Nothing here throws before `next()`.
+  // Only requests that may carry a body are limited: asking a GET for its body builds a whole Web
+  // Request for nothing (GET and HEAD bodies are never read).
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      // The rest of the body is never read, so the connection cannot be reused.
+      throw new HttpProblem(413, `request body is larger than ${config.bodyLimitBytes} bytes`, undefined, {
+        Connection: 'close',
+      });
+    },
+  });
+
+  // The request's id, the headers of every response, the rate limit and body limit, then its metrics
+  // and log line, in one layer (each layer is a promise more per request). Nothing here throws before
+  // `next()`; a refusal of the limits is answered by the error handler, as Hono answers an error of a
+  // layer of its own, and the rest of this layer runs for it as for any answer.
   app.use('*', async (c, next) => {
     const id = requestIdOf(c);
     c.set('requestId', id);
@@ -66,7 +80,18 @@ export function createServer(deps: ServerDeps): GonogoServer {
     // Cache-Control, the security headers and X-Request-Id (see security-headers.ts).
     const finishHeaders = presetEveryResponseHeader(c, id);
     const started = performance.now();
-    await next();
+    // Every route is limited: a request counts against its address until it proves a token or session.
+    let release: (() => void) | undefined;
+    try {
+      release = auth.admit(c.get('clientIp'));
+      await (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next));
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      c.error = err;
+      c.res = await answerError(err, c);
+    } finally {
+      if (release && c.get('principal')) release();
+    }
     if (finishHeaders) finishEveryResponseHeader(c, id);
     const seconds = (performance.now() - started) / 1000;
     // The route pattern (not the raw path) keeps the label set small; middleware patterns end in '*'.
@@ -85,29 +110,7 @@ export function createServer(deps: ServerDeps): GonogoServer {
     });
   });
 
-  // Only requests that may carry a body are limited: asking a GET for its body builds a whole Web
-  // Request for nothing (GET and HEAD bodies are never read).
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: () => {
-      // The rest of the body is never read, so the connection cannot be reused.
-      throw new HttpProblem(413, `request body is larger than ${config.bodyLimitBytes} bytes`, undefined, {
-        Connection: 'close',
-      });
-    },
-  });
-
-  // Every route is limited: a request counts against its address until it proves a token or session.
-  app.use('*', async (c, next) => {
-    const release = auth.admit(c.get('clientIp'));
-    try {
-      await (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next));
-    } finally {
-      if (c.get('principal')) release();
-    }
-  });
-
-  app.onError((err, c) => {
+  const answerError = (err: Error, c: Context<AppEnv>): Response | Promise<Response> => {
     let problem: HttpProblem;
     const fromStore = storeProblem(err);
     if (err instanceof HttpProblem) problem = err;
@@ -136,7 +139,8 @@ export function createServer(deps: ServerDeps): GonogoServer {
       <MessagePage ctx={{ nonce: pageNonce(c) }} title={problem.toProblem().title} text={problem.detail} />,
       problem.status,
     );
-  });
+  };
+  app.onError(answerError);
 
   app.notFound((c) => {
     const p = new HttpProblem(

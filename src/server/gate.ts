@@ -19,6 +19,7 @@ import {
 } from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ServerDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { type KeptEntry, KeptPromises } from './kept-promises.js';
 import type { ServerMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
@@ -112,10 +113,13 @@ export class Gate {
    * The stored verdict as the preflight API sends it (what `evaluate` would answer, as JSON). The
    * answer is made once per read of the store and kept until the earliest instant at which the verdict
    * could change with time (`StoredEvaluation.until`: an expiry, a due date, the launch); only its
-   * `at` is the time of each call. Concurrent first callers share one read and one evaluation.
+   * `at` is the time of each call. Concurrent first callers share one read and one evaluation. Once
+   * the kept read has arrived the answer is given at once, not as a promise.
    */
-  async storedAnswer(checklist: Checklist, environment: string): Promise<PreflightAnswer> {
-    return (await this.#answer(checklist, environment)).answer;
+  storedAnswer(checklist: Checklist, environment: string): PreflightAnswer | Promise<PreflightAnswer> {
+    const kept = this.#kept(checklist, environment);
+    if (kept.facts) return this.#answerFrom(kept, kept.facts, checklist, environment).answer;
+    return this.#answer(checklist, environment).then((a) => a.answer);
   }
 
   /** The kept reads of this checklist and environment, made now when there are none (single flight). */
@@ -127,11 +131,21 @@ export class Gate {
       `${checklist.id}\u0000${environment}`,
       // A reload of the checklist file (a new digest) is evaluated against the new items at once.
       (kept) => kept.until > Date.now() && kept.digest === checklist.digest,
-      () => ({
-        until: Date.now() + this.cacheMs,
-        digest: checklist.digest,
-        value: loadStoredFacts(this.useCases, input),
-      }),
+      () => {
+        const entry: KeptFacts = {
+          until: Date.now() + this.cacheMs,
+          digest: checklist.digest,
+          value: loadStoredFacts(this.useCases, input),
+        };
+        // Noted when it arrives, for the answers given without waiting (a failed read is not kept).
+        entry.value.then(
+          (facts) => {
+            entry.facts = facts;
+          },
+          () => {},
+        );
+        return entry;
+      },
     );
   }
 
@@ -141,20 +155,32 @@ export class Gate {
     environment: string,
   ): Promise<{ answer: PreflightAnswer; latest: RunRecord | undefined }> {
     const kept = this.#kept(checklist, environment);
-    const facts = await kept.value;
+    return this.#answerFrom(kept, await kept.value, checklist, environment);
+  }
+
+  /** The answer of kept reads at the current time (evaluated again once its `until` has passed). */
+  #answerFrom(
+    kept: KeptFacts,
+    facts: StoredFacts,
+    checklist: Checklist,
+    environment: string,
+  ): { answer: PreflightAnswer; latest: RunRecord | undefined } {
     const now = this.deps.now();
     let made = kept.answer;
     if (!made || made.until <= now.getTime()) {
       const stored = evaluateFacts({ ...this.useCases, now: () => now }, checklist, environment, facts);
       this.metrics.observeEvaluation(checklist, stored.evaluation);
-      made = { until: stored.until, latest: stored.latest, ...splitReport(stored.report) };
+      const { verdict, head, tail } = splitReport(stored.report);
+      made = {
+        until: stored.until,
+        latest: stored.latest,
+        verdict,
+        head: Buffer.from(head),
+        tail: Buffer.from(tail),
+      };
       kept.answer = made;
     }
-    const { verdict, head, tail } = made;
-    return {
-      answer: { verdict, json: `${head}${JSON.stringify(now.toISOString())}${tail}` },
-      latest: made.latest,
-    };
+    return { answer: { verdict: made.verdict, body: spliceAt(made, now) }, latest: made.latest };
   }
 
   /**
@@ -222,14 +248,14 @@ export class Gate {
     if (latest && latest.digest === checklist.digest && fresh(latest.finishedAt))
       return { answer, ran: false };
     const { report } = await this.run(checklist, environment, trigger, actor);
-    return { answer: { verdict: report.verdict, json: JSON.stringify(report) }, ran: true };
+    return { answer: { verdict: report.verdict, body: Buffer.from(JSON.stringify(report)) }, ran: true };
   }
 }
 
-/** A preflight answer: its verdict and the report as the API sends it (JSON). */
+/** A preflight answer: its verdict and the report as the API sends it (JSON, UTF-8). */
 export interface PreflightAnswer {
   verdict: RunReport['verdict'];
-  json: string;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 /** Store reads kept for evaluations, and the answer made from them while it holds. */
@@ -237,13 +263,32 @@ interface KeptFacts extends KeptEntry<StoredFacts> {
   /** Wall-clock end of the reads' reuse (changes by other processes show within this). */
   until: number;
   digest: string;
+  /** The reads, once they have arrived. */
+  facts?: StoredFacts;
   answer?: {
     until: number;
     verdict: RunReport['verdict'];
     latest: RunRecord | undefined;
-    head: string;
-    tail: string;
+    /** The report's JSON before and after its `at`, as UTF-8 (see `splitReport`). */
+    head: Buffer;
+    tail: Buffer;
   };
+}
+
+/**
+ * The kept report's bytes with `at` = `now`: the JSON `splitReport` cut, joined in one buffer (the
+ * timestamp is ASCII). Bytes rather than a string: a string body costs a flattening of the joined
+ * string (two-byte as soon as the report holds one character outside Latin-1), its UTF-8 length and
+ * its UTF-8 encoding, per response.
+ */
+function spliceAt(made: { head: Buffer; tail: Buffer }, now: Date): Buffer<ArrayBuffer> {
+  const at = JSON.stringify(isoTime(now));
+  const { head, tail } = made;
+  const body = Buffer.allocUnsafe(head.length + at.length + tail.length);
+  head.copy(body, 0);
+  body.write(at, head.length, 'latin1');
+  tail.copy(body, head.length + at.length);
+  return body;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { isoTime } from './iso-time.js';
+
 /** Structured logging: one JSON object per line. Callers pass fields that are already free of secrets. */
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -32,7 +34,7 @@ export function jsonLogger(
     out.write(chunk);
   };
   const line = (level: string, msg: string, fields?: Record<string, unknown>) => {
-    const text = `${JSON.stringify({ time: clock().toISOString(), level, msg, ...fields })}\n`;
+    const text = `${JSON.stringify({ time: isoTime(clock()), level, msg, ...fields })}\n`;
     if (!opts.buffered) {
       out.write(text);
       return;
