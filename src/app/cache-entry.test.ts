@@ -47,6 +47,11 @@ describe('the parse cache entry', () => {
     const back = unpackEntry(text)!;
     expect(back.checklist).toEqual(checklist);
     expect(back.checklist.items[7]!.check!.expect).toBe(back.checklist.items[8]!.check!.expect);
+    // Checks without options of their own share one empty object, which nothing may change.
+    const options = back.checklist.items[7]!.check!.options;
+    expect(options).toEqual({});
+    expect(options).toBe(back.checklist.items[8]!.check!.options);
+    expect(Object.isFrozen(options)).toBe(true);
   });
 
   it('refuses an entry of another format, with a dangling index or an item that is no object', () => {

@@ -62,6 +62,15 @@ export function packEntry({ checklist, valid }: Entry): string {
   return JSON.stringify(entry);
 }
 
+/** The options of every check that gives none, read back from an entry (never mutated, frozen). */
+const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
+
+function isEmptyRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const _key in value) return false;
+  return true;
+}
+
 /** The entry a JSON text holds; undefined for anything not written by `packEntry` of this version. */
 export function unpackEntry(json: string): Entry | undefined {
   const e = JSON.parse(json) as Partial<Packed>;
@@ -80,6 +89,8 @@ export function unpackEntry(json: string): Entry | undefined {
     if (check) {
       check.expect = at(check.expect);
       if (check.file !== undefined) check.file = at(check.file);
+      // Most checks give their kind no options: they share one empty object, as they share `expect`.
+      if (isEmptyRecord(check.options)) check.options = NO_OPTIONS;
     }
   }
   return { checklist, valid: e.valid === true };

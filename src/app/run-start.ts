@@ -11,10 +11,11 @@ import type { RunEntry } from './run-entry.js';
  * A run is a batch: it builds its outcomes, verdict and report once, then exits. V8's default heap growth
  * (the old space may grow to several times what is live before the next full collection; a 50,000-item
  * run had two in all) let it fill with the promoted garbage of in-flight checks: ~80 MB of that run's
- * peak RSS. Growing by half of what is live at most keeps the peak near the live heap, for a few more
- * full collections (no CPU difference measured: bench/README "branch warm3").
+ * peak RSS. Growing by a quarter of what is live at most keeps the peak near the live heap, for a few more
+ * full collections (no CPU difference measured: bench/README "branch warm3", 50%; "branch warmmem", 25%:
+ * ~15 MB less at 50,000 items).
  */
-export const RUN_FLAGS: readonly string[] = ['--heap-growing-percent=50'];
+export const RUN_FLAGS: readonly string[] = ['--heap-growing-percent=25'];
 
 /** Set RUN_FLAGS, but for one the user gave node (NODE_OPTIONS or node's own arguments): theirs to keep. */
 export function setRunFlags(): void {

@@ -93,7 +93,11 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
       // store is touched, and events the store stamps itself agree with the run's.
       config.now();
       store ??= Promise.all([storeLocation(), import('../store/index.js')]).then(([location, m]) =>
-        m.openStore(location, { existing: opts.existing === true, now }),
+        m.openStore(location, {
+          existing: opts.existing === true,
+          now,
+          ...(opts.pageCacheKiB !== undefined ? { pageCacheKiB: opts.pageCacheKiB } : {}),
+        }),
       );
       return store;
     },

@@ -66,6 +66,11 @@ async function routes(req: IncomingMessage, res: ServerResponse): Promise<void> 
     case '/hang':
       hang.fire();
       return;
+    case '/agent':
+      return json(200, {
+        agent: req.headers['user-agent'] ?? null,
+        authorization: req.headers.authorization ?? null,
+      });
     default:
       return json(200, {
         method: req.method,
@@ -270,6 +275,23 @@ describe('http against a local server', () => {
       contentType: 'application/json',
       body: '{"enabled":true}',
     });
+  });
+
+  test('the user agent is gonogo unless the check names one, and credentials stay with their request', async () => {
+    const agent = async (target: string, options: Record<string, unknown> = {}) =>
+      (await observe(target, options)).body;
+    const url = `http://127.0.0.1:${server.port}/agent`;
+    expect(await agent(url)).toEqual({ agent: 'gonogo', authorization: null });
+    expect(await agent(`http://ops:s3cret@127.0.0.1:${server.port}/agent`)).toEqual({
+      agent: 'gonogo',
+      authorization: `Basic ${Buffer.from('ops:s3cret').toString('base64')}`,
+    });
+    expect(await agent(url, { headers: { 'User-Agent': 'probe/1' } })).toEqual({
+      agent: 'probe/1',
+      authorization: null,
+    });
+    // The requests without headers of their own share one header object: nothing above was added to it.
+    expect(await agent(url)).toEqual({ agent: 'gonogo', authorization: null });
   });
 
   test('URL credentials become Basic auth and never appear in messages', async () => {

@@ -178,7 +178,7 @@ let shared: ConditionPool | undefined;
  * may call evaluateConditions itself, synchronously (the same verdict, without a promise per check).
  */
 export function anyBounded(conditions: readonly Condition[]): boolean {
-  for (const c of conditions) if (c.bounded) return true;
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.bounded) return true;
   return false;
 }
 

@@ -3,9 +3,11 @@ import { didYouMean } from '../model/suggest.js';
 import { toCelValue } from './cel-values.js';
 import type { CheckDefinition, Observation, VariableDecl } from './check.js';
 import { assessCondition } from './condition-budget.js';
-import { type KnownSecrets, redactText, secretFingerprint } from './redact.js';
+import type { KnownSecrets } from './redact.js';
+import { showValues } from './show-values.js';
 
 export { toCelValue } from './cel-values.js';
+export { formatValue, showValues } from './show-values.js';
 
 /**
  * `expect` conditions: CEL (cel-js) over the variables a kind declares. One Environment per kind,
@@ -215,9 +217,13 @@ export function evaluateHere({ condition, context }: ConditionRequest): Conditio
   try {
     return { value: condition.program(context) };
   } catch (err) {
-    const e = err as CelError;
-    return { why: e.summary ?? e.message.split('\n')[0] ?? String(err) };
+    return refusedBy(err);
   }
+}
+
+function refusedBy(err: unknown): { why: string } {
+  const e = err as CelError;
+  return { why: e.summary ?? e.message.split('\n')[0] ?? String(err) };
 }
 
 type ConditionOptions = { failure?: string; known?: KnownSecrets };
@@ -235,16 +241,118 @@ export function evaluateConditions(
   observation: Observation,
   opts: ConditionOptions = {},
 ): ConditionVerdict {
-  const judging = judgeConditions(def, conditions, observation, opts);
-  let step = judging.next();
-  while (!step.done) step = judging.next(evaluateHere(step.value));
-  return step.value;
+  // judgeConditions' loop without the generator (its object and one step object per condition): every
+  // condition is evaluated here, a bounded one over its own variables only, as the caller would.
+  const context: Record<string, unknown> = {};
+  // Indexed loops: for…of allocates an iterator and a result per step until the code is optimized,
+  // which a run's first thousands of checks are not.
+  for (let i = 0; i < conditions.length; i++) {
+    const condition = conditions[i]!;
+    const refused = refusal(def, condition, observation, opts);
+    if (refused) return refused;
+    convertRoots(def, condition, observation, context);
+    let verdict: ConditionVerdict | undefined;
+    if (condition.bounded) {
+      verdict = verdictOf(
+        def,
+        condition,
+        evaluateHere({ condition, context: ownContext(condition, context) }),
+        observation,
+        opts,
+      );
+    } else {
+      try {
+        const value = condition.program(context);
+        if (value === true) continue;
+        verdict = verdictOf(def, condition, { value }, observation, opts);
+      } catch (err) {
+        verdict = verdictOf(def, condition, refusedBy(err), observation, opts);
+      }
+    }
+    if (verdict) return verdict;
+  }
+  return { status: 'pass' };
+}
+
+/** Why a condition cannot be evaluated: a variable it reads was not observed, or the check failed. */
+function refusal(
+  def: AnyDefinition,
+  condition: Condition,
+  observation: Observation,
+  opts: ConditionOptions,
+): ConditionVerdict | undefined {
+  let missing: string[] | undefined;
+  const roots = condition.roots;
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i]!;
+    if (isObserved(def.variables[r], observation[r])) continue;
+    missing ??= [];
+    missing.push(r);
+  }
+  if (missing || (opts.failure !== undefined && condition.roots.length === 0)) {
+    missing ??= [];
+    if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
+    return {
+      status: 'error',
+      message: `cannot evaluate \`${condition.expr}\`: ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not observed`,
+    };
+  }
+  return undefined;
+}
+
+/** The variables a condition reads, converted into the shared context once each. */
+function convertRoots(
+  def: AnyDefinition,
+  condition: Condition,
+  observation: Observation,
+  context: Record<string, unknown>,
+): void {
+  const roots = condition.roots;
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i]!;
+    if (!Object.hasOwn(context, root))
+      context[root] = toCelValue(def.variables[root]!.type, observation[root]);
+  }
+}
+
+function ownContext(condition: Condition, context: Record<string, unknown>): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const root of condition.roots) own[root] = context[root];
+  return own;
+}
+
+/** The verdict a condition's outcome gives, or undefined when it held (true: go on to the next). */
+function verdictOf(
+  def: AnyDefinition,
+  condition: Condition,
+  outcome: ConditionOutcome,
+  observation: Observation,
+  opts: ConditionOptions,
+): ConditionVerdict | undefined {
+  if ('timedOut' in outcome) {
+    return {
+      status: 'error',
+      message: `condition \`${condition.expr}\` did not finish within ${outcome.timedOut} and was stopped; conditions run under a budget: simplify the expression or run it over less data`,
+    };
+  }
+  if ('why' in outcome) {
+    if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
+    return {
+      status: 'fail',
+      message: `${condition.expr} — ${outcome.why}; got ${showValues(def, condition, observation, opts.known)}`,
+    };
+  }
+  const result = outcome.value;
+  if (result === true) return undefined;
+  if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
+  const got = showValues(def, condition, observation, opts.known);
+  if (result === false) return { status: 'fail', message: `${condition.expr} — got ${got}` };
+  return { status: 'fail', message: `${condition.expr} did not yield true or false — got ${got}` };
 }
 
 /**
  * The judgement of evaluateConditions as a generator: cheap conditions are evaluated in place, the
- * `bounded` ones are handed to the caller, who answers with their outcome (so one loop serves the
- * in-thread and the time-limited evaluation).
+ * `bounded` ones are handed to the caller, who answers with their outcome (time-limited evaluation).
  */
 export function* judgeConditions(
   def: AnyDefinition,
@@ -252,116 +360,18 @@ export function* judgeConditions(
   observation: Observation,
   opts: ConditionOptions = {},
 ): Generator<ConditionRequest, ConditionVerdict, ConditionOutcome> {
-  const known = opts.known ?? new Map<string, string>();
   // One context for all conditions, each variable converted once, when a condition first reads it
   // (several conditions often read the same variable, `body`).
   const context: Record<string, unknown> = {};
   for (const condition of conditions) {
-    let missing: string[] | undefined;
-    for (const r of condition.roots) {
-      if (isObserved(def.variables[r], observation[r])) continue;
-      missing ??= [];
-      missing.push(r);
-    }
-    if (missing || (opts.failure !== undefined && condition.roots.length === 0)) {
-      missing ??= [];
-      if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
-      return {
-        status: 'error',
-        message: `cannot evaluate \`${condition.expr}\`: ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not observed`,
-      };
-    }
-    for (const root of condition.roots) {
-      if (!Object.hasOwn(context, root))
-        context[root] = toCelValue(def.variables[root]!.type, observation[root]);
-    }
-    let outcome: ConditionOutcome;
-    if (condition.bounded) {
-      const own: Record<string, unknown> = {};
-      for (const root of condition.roots) own[root] = context[root];
-      outcome = yield { condition, context: own };
-    } else {
-      outcome = evaluateHere({ condition, context });
-    }
-    if ('timedOut' in outcome) {
-      return {
-        status: 'error',
-        message: `condition \`${condition.expr}\` did not finish within ${outcome.timedOut} and was stopped; conditions run under a budget: simplify the expression or run it over less data`,
-      };
-    }
-    if ('why' in outcome) {
-      if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
-      return {
-        status: 'fail',
-        message: `${condition.expr} — ${outcome.why}; got ${showValues(def, condition, observation, known)}`,
-      };
-    }
-    const result = outcome.value;
-    if (result === true) continue;
-    if (opts.failure !== undefined) return { status: 'error', message: opts.failure };
-    const got = showValues(def, condition, observation, known);
-    if (result === false) return { status: 'fail', message: `${condition.expr} — got ${got}` };
-    return { status: 'fail', message: `${condition.expr} did not yield true or false — got ${got}` };
+    const refused = refusal(def, condition, observation, opts);
+    if (refused) return refused;
+    convertRoots(def, condition, observation, context);
+    const outcome: ConditionOutcome = condition.bounded
+      ? yield { condition, context: ownContext(condition, context) }
+      : evaluateHere({ condition, context });
+    const verdict = verdictOf(def, condition, outcome, observation, opts);
+    if (verdict) return verdict;
   }
   return { status: 'pass' };
-}
-
-const ABSENT = Symbol('absent');
-const MAX_SHOWN = 160;
-
-function resolve(observation: Observation, steps: (string | number)[]): unknown {
-  let cur: unknown = observation;
-  for (const step of steps) {
-    if (cur instanceof Map) {
-      if (!cur.has(step)) return ABSENT;
-      cur = cur.get(step);
-    } else if (Array.isArray(cur) && typeof step === 'number') {
-      if (step < 0 || step >= cur.length) return ABSENT;
-      cur = cur[step];
-    } else if (cur !== null && typeof cur === 'object' && Object.hasOwn(cur, step)) {
-      cur = (cur as Record<string | number, unknown>)[step];
-    } else {
-      return ABSENT;
-    }
-  }
-  return cur === undefined ? ABSENT : cur;
-}
-
-/** `status=503, body.db="down"`, with secret variables as fingerprints and secrets redacted. */
-export function showValues(
-  def: AnyDefinition,
-  condition: Condition,
-  observation: Observation,
-  known: KnownSecrets = new Map(),
-): string {
-  return condition.paths
-    .map(({ text, steps }) => {
-      const root = steps[0] as string;
-      if (def.variables[root]?.secret) {
-        const v = observation[root];
-        if (steps.length > 1 || v === undefined || v === null) return `${text}=[secret]`;
-        return `${text}=${secretFingerprint(String(v))}`;
-      }
-      const value = resolve(observation, steps);
-      return `${text}=${value === ABSENT ? '<absent>' : redactText(formatValue(value), known)}`;
-    })
-    .join(', ');
-}
-
-/** A value as a person reads it in a message: strings quoted, numbers plain, objects as short JSON. */
-export function formatValue(value: unknown): string {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  if (value instanceof Date) return value.toISOString();
-  let text: string;
-  try {
-    text =
-      JSON.stringify(value, (_k, v) =>
-        typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v,
-      ) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }

@@ -207,11 +207,14 @@ export class AttemptLimit {
   }
 }
 
+/** Conditions whose cost depends on the observation get what is left of the check's timeout. */
+function budgetLeft(check: PreparedCheck, started: number): number {
+  return check.timeoutMs - (performance.now() - started);
+}
+
 async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
   if (check.runner) return remoteAttempt(check as Parameters<typeof remoteAttempt>[0], ctx);
   const started = performance.now();
-  // Conditions whose cost depends on the observation get what is left of the check's timeout.
-  const budgetMs = (): number => check.timeoutMs - (performance.now() - started);
   const limit = new AttemptLimit(check.timeoutMs, ctx.signal);
   const context = {
     signal: limit.signal,
@@ -229,7 +232,7 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
     const verdict = anyBounded(check.conditions)
       ? await evaluateBounded(check.def, check.conditions, observation, {
           known: check.known,
-          budgetMs: budgetMs(),
+          budgetMs: budgetLeft(check, started),
         })
       : evaluateConditions(check.def, check.conditions, observation, { known: check.known });
     return { status: verdict.status, message: verdict.message, observation };
@@ -242,7 +245,7 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
       const verdict = await evaluateBounded(check.def, check.conditions, err.partial, {
         failure: errorMessage(err),
         known: check.known,
-        budgetMs: budgetMs(),
+        budgetMs: budgetLeft(check, started),
       });
       return { status: verdict.status, message: verdict.message, observation: err.partial };
     }
@@ -251,6 +254,8 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
     limit.dispose();
   }
 }
+
+const NOT_RUN: Attempt = Object.freeze({ status: 'error', message: 'not run' });
 
 function hasOwnKeys(value: object): boolean {
   for (const key in value) if (Object.hasOwn(value, key)) return true;
@@ -264,7 +269,7 @@ function hasOwnKeys(value: object): boolean {
 export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<CheckOutcome> {
   const started = performance.now();
   const at = ctx.now().toISOString();
-  let result: Attempt = { status: 'error', message: 'not run' };
+  let result: Attempt = NOT_RUN;
   let attempts = 0;
   for (let i = 0; i <= check.retries; i++) {
     if (i > 0) {
@@ -306,28 +311,32 @@ export async function executeChecks(
   // keep the list (and every check of a 50,000-item run) alive until the last one ends.
   const total = checks.length;
   const traced = tracingActive();
-  const one = async (check: PreparedCheck) => {
-    const outcome: CheckOutcome = opts.signal?.aborted
-      ? {
-          item: check.item.id,
-          status: 'error',
-          message: 'run cancelled before this check started',
-          at: opts.now().toISOString(),
-        }
-      : !traced
-        ? await runCheck(check, opts)
-        : await inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
-            const o = await runCheck(check, opts);
-            endCheckSpan(span, o);
-            return o;
-          });
-    outcomes.set(check.item.id, outcome);
+  // One function for every outcome (the outcome names its item): no closure and no async frame per check.
+  const record = (outcome: CheckOutcome): void => {
+    outcomes.set(outcome.item, outcome);
     done++;
     try {
       opts.onProgress?.(outcome, done, total);
     } catch {
       // A progress display that throws must not lose the run.
     }
+  };
+  const one = (check: PreparedCheck): Promise<void> => {
+    if (opts.signal?.aborted) {
+      record({
+        item: check.item.id,
+        status: 'error',
+        message: 'run cancelled before this check started',
+        at: opts.now().toISOString(),
+      });
+      return Promise.resolve();
+    }
+    if (!traced) return runCheck(check, opts).then(record);
+    return inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
+      const o = await runCheck(check, opts);
+      endCheckSpan(span, o);
+      return o;
+    }).then(record);
   };
   await runBounded(checks, (check) => check.host, one, {
     concurrency: opts.concurrency,

@@ -24,6 +24,11 @@ interface Lane<T> {
   next: number;
   active: number;
   limit: number;
+  /** In the ready queue now. */
+  queued: boolean;
+  /** What a task of this lane calls when it settles: made once per lane, not once per task. */
+  done: () => void;
+  failed: (err: unknown) => void;
 }
 
 /**
@@ -41,30 +46,26 @@ export function runBounded<T>(
 ): Promise<void> {
   const limit = positive(opts.concurrency, DEFAULT_CONCURRENCY);
   const perHost = positive(opts.perHost, DEFAULT_PER_HOST);
-  const lanes = new Map<string | undefined, Lane<T>>();
-  for (const item of items) {
-    const key = hostOf(item);
-    let lane = lanes.get(key);
-    if (!lane) {
-      lane = { items: [], next: 0, active: 0, limit: key === undefined ? limit : perHost };
-      lanes.set(key, lane);
-    }
-    lane.items.push(item);
-  }
-  // Lanes with a waiting item and a free slot, in turn order (a Set keeps insertion order).
-  const ready = new Set(lanes.values());
   let active = 0;
   let remaining = items.length;
   let failed = false;
   let failure: unknown;
+  // Lanes with waiting items and room to start one, in the order they became so (a lane already in the
+  // queue keeps its place); taken from `head`, the array compacted when half of it is spent.
+  let ready: Lane<T>[] = [];
+  let head = 0;
+  const enqueue = (lane: Lane<T>) => {
+    if (lane.queued) return;
+    lane.queued = true;
+    ready.push(lane);
+  };
 
   return new Promise<void>((resolve, reject) => {
-    if (remaining === 0) return resolve();
     const settled = (lane: Lane<T>) => {
       lane.active--;
       active--;
       remaining--;
-      if (lane.next < lane.items.length) ready.add(lane);
+      if (lane.next < lane.items.length) enqueue(lane);
       if (remaining === 0) {
         if (failed) reject(failure);
         else resolve();
@@ -72,35 +73,54 @@ export function runBounded<T>(
         pump();
       }
     };
-    const fail = (err: unknown) => {
-      if (!failed) {
-        failed = true;
-        failure = err;
+    const lanes = new Map<string | undefined, Lane<T>>();
+    for (const item of items) {
+      const key = hostOf(item);
+      let lane = lanes.get(key);
+      if (!lane) {
+        const made: Lane<T> = {
+          items: [],
+          next: 0,
+          active: 0,
+          limit: key === undefined ? limit : perHost,
+          queued: false,
+          done: () => settled(made),
+          failed: (err: unknown) => {
+            if (!failed) {
+              failed = true;
+              failure = err;
+            }
+            settled(made);
+          },
+        };
+        lane = made;
+        lanes.set(key, lane);
+        enqueue(lane);
       }
-    };
+      lane.items.push(item);
+    }
+    if (remaining === 0) return resolve();
     const pump = () => {
-      while (active < limit && ready.size > 0) {
-        const lane = ready.values().next().value as Lane<T>;
-        ready.delete(lane);
+      while (active < limit && head < ready.length) {
+        const lane = ready[head]!;
+        ready[head++] = undefined as unknown as Lane<T>;
+        if (head > 32 && head * 2 > ready.length) {
+          ready = ready.slice(head);
+          head = 0;
+        }
+        lane.queued = false;
         const item = lane.items[lane.next]!;
         lane.items[lane.next++] = undefined as T; // let it go once started
         lane.active++;
         active++;
-        // Back in line behind the other hosts while it has work and room.
-        if (lane.next < lane.items.length && lane.active < lane.limit) ready.add(lane);
+        if (lane.next < lane.items.length && lane.active < lane.limit) enqueue(lane);
         let running: Promise<unknown>;
         try {
           running = Promise.resolve(task(item));
         } catch (err) {
           running = Promise.reject(err);
         }
-        running.then(
-          () => settled(lane),
-          (err: unknown) => {
-            fail(err);
-            settled(lane);
-          },
-        );
+        running.then(lane.done, lane.failed);
       }
     };
     pump();

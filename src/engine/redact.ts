@@ -246,7 +246,9 @@ function walk(value: unknown, known: KnownSecrets, depth: number, max: number | 
     for (const [k, v] of value) out[String(k)] = walkEntry(String(k), v, known, depth, max);
     return out;
   }
-  for (const key of Object.keys(value)) {
+  // for…in with hasOwn: the own enumerable keys in Object.keys' order, without its array per object.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     out[key] = walkEntry(key, (value as Record<string, unknown>)[key], known, depth, max);
   }
   return out;

@@ -13,7 +13,9 @@ describe('toRunReport', () => {
     for (let round = 0; round < 300; round++) {
       for (const [i, item] of evaluation.items.entries()) {
         const id = `${item.id}-${round}`;
-        items.push({ ...item, id });
+        // An evaluation listed otherwise than decide() lists it, its items without their lines.
+        const { line: _line, ...rest } = item;
+        items.push({ ...rest, id });
         if (round !== 7 || i !== 0) lines.set(id, round * 100 + i);
       }
     }
@@ -30,5 +32,18 @@ describe('toRunReport', () => {
     expect(JSON.stringify(report.items, null, 2)).toBe(JSON.stringify(expected, null, 2));
     // The item without a line is the evaluated item itself, as before.
     expect(report.items.filter((i) => !('line' in i))).toHaveLength(1);
+  });
+
+  it("uses decide()'s items as they are: each carries its line, last, as the copy would", () => {
+    const { checklist, evaluation } = noGoEvaluation();
+    const report = toRunReport(checklist, evaluation, { at: new Date(0) });
+    const copies = evaluation.items.map((item) => {
+      const { line: _line, ...rest } = item;
+      const line = checklist.items.find((i) => i.id === item.id)?.line;
+      return line === undefined ? rest : { ...rest, line };
+    });
+    expect(report.items.every((item, i) => item === evaluation.items[i])).toBe(true);
+    expect(report.items.map((i) => Object.keys(i))).toEqual(copies.map((i) => Object.keys(i)));
+    expect(JSON.stringify(report.items, null, 2)).toBe(JSON.stringify(copies, null, 2));
   });
 });

@@ -78,7 +78,15 @@ export function toRunReport(
     tampered?: readonly TamperedRow[] | undefined;
   },
 ): RunReport {
-  const lines = new Map(checklist.items.map((item) => [item.id, item.line]));
+  // decide() lists the checklist's items in order, each with its line: looked up by position first, by id
+  // (a map built only then) for an evaluation listed otherwise.
+  let lines: Map<string, number> | undefined;
+  const lineOf = (item: EvaluatedItem, i: number): number | undefined => {
+    const written = checklist.items[i];
+    if (written?.id === item.id) return written.line;
+    lines ??= new Map(checklist.items.map((it) => [it.id, it.line]));
+    return lines.get(item.id);
+  };
   return {
     verdict: evaluation.verdict,
     environment: evaluation.environment,
@@ -91,9 +99,10 @@ export function toRunReport(
     at: meta.at.toISOString(),
     ...(meta.run !== undefined ? { run: meta.run } : {}),
     summary: evaluation.summary,
-    items: evaluation.items.map((item) => {
-      const line = lines.get(item.id);
-      return line === undefined ? item : withLine(item, line);
+    items: evaluation.items.map((item, i) => {
+      const line = lineOf(item, i);
+      // An item from decide() carries its line already, as its last key: the report shares it.
+      return line === undefined || item.line === line ? item : withLine(item, line);
     }),
     reasons: evaluation.reasons,
     after_launch: evaluation.afterLaunch,

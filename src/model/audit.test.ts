@@ -9,6 +9,7 @@ import {
   checkStoredLink,
   eventHash,
   GENESIS_HASH,
+  sortKeys,
 } from './audit.js';
 import { canonicalJsonV1 } from './test-support/canonical-v1.js';
 
@@ -232,6 +233,28 @@ describe('canonicalJson keeps the bytes of chains already written', () => {
       return i % 2 ? JSON.parse(JSON.stringify(v)) : v;
     });
   }
+
+  it('sorts keys as Array.prototype.sort does, at every length', () => {
+    const alphabet = ['a', 'B', 'b', '_', '-', '0', '9', 'é', 'İ', '🚀', '\ud83d', 'Z', ' ', 'aa', ''];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 2000; round++) {
+      const set = new Set<string>();
+      const length = rand(24);
+      while (set.size < length) {
+        let k = '';
+        for (let i = rand(4); i >= 0; i--) k += alphabet[rand(alphabet.length)];
+        set.add(k);
+      }
+      const keys = [...set];
+      const expected = [...keys].sort();
+      sortKeys(keys);
+      expect(keys).toEqual(expected);
+    }
+  });
 
   it('writes every value of a varied corpus exactly as the 0.1 writer did', () => {
     for (const v of corpus(7, 3000)) expect(canonicalJson(v)).toBe(canonicalJsonV1(v));

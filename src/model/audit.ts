@@ -58,6 +58,27 @@ export interface ChainBreak {
 const unwritable = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 /**
+ * Sort an object's keys in place as `keys.sort()` does (UTF-16 code units). Up to 16 keys by insertion:
+ * `Array.prototype.sort` allocates its merge state (~1 KB) on every call, and the outcome digest sorts
+ * five small objects per outcome (15 of a warm 5,000-item run's ~200 MB of allocations).
+ */
+export function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+}
+
+/**
  * A copy of `value` that JSON.stringify writes in canonical form: `toJSON` applied once (dates become
  * ISO strings), boxed primitives unwrapped, and every plain object rebuilt with its keys inserted in
  * sorted order, leaving out what JSON has no form for. JavaScript puts integer-like keys first
@@ -77,7 +98,7 @@ function sortedCopy(value: unknown, applyToJSON = true): unknown {
   }
   if (v instanceof Number || v instanceof String || v instanceof Boolean) return v.valueOf();
   const keys = Object.keys(v);
-  if (keys.length > 1) keys.sort();
+  if (keys.length > 1) sortKeys(keys);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const item = sortedCopy(v[key]);

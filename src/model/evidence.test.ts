@@ -84,4 +84,20 @@ describe('evidenceDigest', () => {
     }
     expect(evidenceDigest([])).toBe(canonicalDigest([]));
   });
+
+  it('is the same when the list is long enough to be hashed in pieces (non-ASCII text across them)', () => {
+    const items: EvidenceItem[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const attestation = attestations[i % attestations.length];
+      const waiver = waivers[i % waivers.length];
+      items.push({
+        id: `s/é-item-${i}`,
+        kind: i % 11 === 0 ? 'signoff' : 'task',
+        status: i % 3 === 0 ? 'pass' : 'fail',
+        ...(attestation ? { attestation } : {}),
+        ...(waiver ? { waiver } : {}),
+      });
+    }
+    expect(evidenceDigest(items)).toBe(canonicalDigest(items));
+  });
 });

@@ -54,6 +54,8 @@ export interface EvaluatedItem {
   recurs?: string;
   /** Program work items: their track. */
   track?: string;
+  /** Where the item is written in the checklist (reports, CI annotations); last, as reports list it. */
+  line?: number;
 }
 
 /** Everything the verdict depends on. The same inputs always give the same evaluation. */
@@ -310,6 +312,8 @@ export function decideUntil(inputs: VerdictInputs): { evaluation: Evaluation; un
       ...(item.polarity ? { polarity: item.polarity } : {}),
       ...(item.recurs ? { recurs: item.recurs } : {}),
       ...(item.track ? { track: item.track } : {}),
+      // Set here, last, so the report uses these objects as they are instead of a copy of each with its line.
+      ...(item.line !== undefined ? { line: item.line } : {}),
     };
   };
   const evaluated = checklist.items.map((item) => (item.kind === 'signoff' ? undefined : evaluateItem(item)));
@@ -324,8 +328,10 @@ export function decideUntil(inputs: VerdictInputs): { evaluation: Evaluation; un
   }
   const items = checklist.items.map((item, i) => evaluated[i] ?? evaluateItem(item));
   // Sign-off slots were evaluated last: list post-launch ids in the checklist's order all the same.
-  const position = new Map(checklist.items.map((item, i) => [item.id, i]));
-  afterLaunch.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  if (afterLaunch.length > 1) {
+    const position = new Map(checklist.items.map((item, i) => [item.id, i]));
+    afterLaunch.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  }
 
   for (const s of signoffState) {
     if (s.signed) {

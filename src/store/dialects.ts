@@ -17,7 +17,10 @@ export interface StoreDialect {
   /** The location safe to print: no password. */
   describe(location: string): string;
   /** Connect (creating an SQLite file unless `existing`); migrations are the caller's. */
-  open(location: string, opts: { existing: boolean }): Promise<StoreAdapter>;
+  open(
+    location: string,
+    opts: { existing: boolean; pageCacheKiB?: number | undefined },
+  ): Promise<StoreAdapter>;
 }
 
 const postgres: StoreDialect = {

@@ -19,6 +19,8 @@ export interface OpenStoreOptions {
    * (a command that only reads, such as `audit verify`, must not report on a store a typo created).
    */
   existing?: boolean;
+  /** SQLite: the connection's page cache in KiB (default: the driver's 16 MB); ignored by PostgreSQL. */
+  pageCacheKiB?: number;
 }
 
 /**
@@ -30,7 +32,10 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const dialect = dialectFor(url);
   const location = dialect.resolve(url, process.cwd());
-  const adapter = await dialect.open(location, { existing: opts.existing === true });
+  const adapter = await dialect.open(location, {
+    existing: opts.existing === true,
+    ...(opts.pageCacheKiB !== undefined ? { pageCacheKiB: opts.pageCacheKiB } : {}),
+  });
   try {
     await migrateToLatest(adapter);
   } catch (err) {

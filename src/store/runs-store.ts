@@ -239,7 +239,7 @@ export function createRunsStore({ adapter, db, writes, memo }: StoreContext): Ru
               trigger,
               startedAt,
               // The outcomes as stored, by digest: the run row's results are bound to the chain too.
-              outcomes: outcomesDigest(run.outcomes.map(storedOutcome)),
+              outcomes: outcomesDigest(run.outcomes, storedOutcome),
             },
           });
           await trx.updateTable('runs').set({ seq: event.seq }).where('id', '=', id).execute();

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachingStatements } from './sqlite-adapter.js';
+import { cachingStatements, openSqlite } from './sqlite-adapter.js';
 
 let dir: string;
 let native: InstanceType<typeof BetterSqlite>;
@@ -52,5 +53,22 @@ describe('prepared statements kept by SQL text', () => {
     db.prepare('select 1').all([]);
     db.close();
     expect(native.open).toBe(false);
+  });
+});
+
+describe('the page cache of a connection', () => {
+  const cacheSize = async (opts: Parameters<typeof openSqlite>[1]) => {
+    const adapter = await openSqlite(join(dir, 'store.db'), opts);
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(adapter.db);
+      return rows[0]?.cache_size;
+    } finally {
+      await adapter.db.destroy();
+    }
+  };
+
+  it("is the driver's unless the opener gives one (a run gives 2,000 KiB)", async () => {
+    expect(await cacheSize({})).toBe(new BetterSqlite(':memory:').pragma('cache_size', { simple: true }));
+    expect(await cacheSize({ pageCacheKiB: 2000 })).toBe(-2000);
   });
 });

@@ -279,14 +279,18 @@ export function bindRows<T extends object>(
  * themselves stay out of the log: a 5,000-item run would bloat it). Sorted by item in code-unit order,
  * so both backends' collations give the same bytes.
  */
-export function outcomesDigest(outcomes: readonly CheckOutcome[]): string {
+export function outcomesDigest(
+  outcomes: readonly CheckOutcome[],
+  asStored: (outcome: CheckOutcome) => CheckOutcome = (o) => o,
+): string {
+  // `asStored` is applied to one outcome at a time as it is written: no copy of every outcome is held.
   const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   // The canonical JSON of the list, hashed as it is written: a list's canonical form is its items' forms
   // between brackets, comma-separated, so no canonical copy of a whole 50,000-item run is ever held.
   const hash = createHash('sha256');
   let text = '[';
   for (let i = 0; i < sorted.length; i++) {
-    text += `${i > 0 ? ',' : ''}${canonicalJson(sorted[i])}`;
+    text += `${i > 0 ? ',' : ''}${canonicalJson(asStored(sorted[i]!))}`;
     if (text.length >= DIGEST_CHUNK) {
       hash.update(text, 'utf8');
       text = '';

@@ -70,8 +70,14 @@ const loadUndici = () => {
   return undici;
 };
 
+/** The keys without a CA, made once: a per-request template string is one more allocation per check. */
+const PLAIN_KEYS = ['false\0false\0', 'false\0true\0', 'true\0false\0', 'true\0true\0'];
+
 function dispatcherKey(req: HttpRequest): string {
-  return `${req.tlsVerify ?? true}\0${req.followRedirects ?? false}\0${req.ca ?? ''}`;
+  const verify = req.tlsVerify ?? true;
+  const follow = req.followRedirects ?? false;
+  if (!req.ca) return PLAIN_KEYS[(verify ? 2 : 0) + (follow ? 1 : 0)]!;
+  return `${verify}\0${follow}\0${req.ca}`;
 }
 
 async function dispatcherFor(req: HttpRequest): Promise<Dispatcher> {
@@ -243,11 +249,14 @@ class BodyCollector implements Dispatcher.DispatchHandler {
  */
 export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
   const dispatcher = dispatchers.get(dispatcherKey(req)) ?? (await dispatcherFor(req));
-  const headers = lowerKeys(req.headers ?? {});
-  headers['user-agent'] ??= 'gonogo';
   let url = req.url;
+  const credentials = url.username !== '' || url.password !== '';
+  // Most requests send no header of their own: one shared object then (undici reads it, never writes).
+  const plain = !credentials && !hasOwnKeys(req.headers);
+  const headers = plain ? DEFAULT_HEADERS : lowerKeys(req.headers ?? {});
+  if (!plain) headers['user-agent'] ??= 'gonogo';
   // undici does not send URL credentials: turn them into Basic auth, as curl does.
-  if (url.username || url.password) {
+  if (credentials) {
     headers.authorization ??= `Basic ${Buffer.from(
       `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
     ).toString('base64')}`;
@@ -285,13 +294,40 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   }
 }
 
+const DEFAULT_HEADERS: Record<string, string> = Object.freeze({ 'user-agent': 'gonogo' }) as Record<
+  string,
+  string
+>;
+
+function hasOwnKeys(value: object | undefined): boolean {
+  if (value) for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
 export function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) if (Object.hasOwn(headers, name)) out[name.toLowerCase()] = headers[name]!;
   return out;
 }
 
+/** Header names undici gives as they are kept: lower-case token characters. */
+const KEPT_AS_IS = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/**
+ * The response's headers with lower-case names and repeated ones joined. undici's object is made for
+ * this response alone and nearly always has that form already (lower-case names, one value each): it
+ * is then used as it is, without a copy per check.
+ */
 function joinHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  let asIs = true;
+  for (const name in raw) {
+    const kept = typeof raw[name] === 'string' && Object.hasOwn(raw, name) && name !== '__proto__';
+    if (!kept || !KEPT_AS_IS.test(name)) {
+      asIs = false;
+      break;
+    }
+  }
+  if (asIs) return raw as Record<string, string>;
   const out: Record<string, string> = {};
   for (const name in raw) {
     const value = raw[name];

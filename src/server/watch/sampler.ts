@@ -131,12 +131,7 @@ function sampleOf(
   ok: boolean,
   message: string | undefined,
 ): Sample {
-  return {
-    checklist: checklist.id,
-    environment,
-    item,
-    at,
-    ok,
-    ...(message !== undefined ? { message } : {}),
-  };
+  const sample: Sample = { checklist: checklist.id, environment, item, at, ok };
+  if (message !== undefined) sample.message = message;
+  return sample;
 }
