@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `node scripts/run-code-cache.mjs DIST` (scripts/build.mjs runs it after building DIST/app/run.cjs): write
-// the run bundle's V8 code cache. It sets `gonogo run`'s V8 flags (V8 refuses a cache made under other
-// flags), loads the bundle as `gonogo run` does (app/run-start.ts), runs it on a generated checklist of
-// http checks against a local server (a cold run that parses, then warm runs from the parse cache, in the
+// the run bundle's V8 code cache. It loads the bundle as `gonogo run` does (app/run-start.ts, under V8's
+// default flags: a run sets its own only while its checks run, cli/run-flags.ts), runs it on a generated
+// checklist of http checks against a local server (a cold run that parses, then warm runs from the parse cache, in the
 // json and text formats, with passes and failures), and only then writes what V8 compiled: the functions a
 // run compiles lazily are in the cache, not just the bundle's top level. Nothing of the bench is used.
 import { once } from 'node:events';
@@ -14,10 +14,9 @@ import { pathToFileURL } from 'node:url';
 
 const DIST = resolve(process.argv[2] ?? 'dist');
 const ITEMS = 300;
-const { setRunFlags, loadRunBundle } = await import(pathToFileURL(join(DIST, 'app/run-start.js')).href);
+const { loadRunBundle } = await import(pathToFileURL(join(DIST, 'app/run-start.js')).href);
 const { writeCodeCache } = await import(pathToFileURL(join(DIST, 'app/code-cache.js')).href);
 
-setRunFlags();
 const bundle = loadRunBundle(join(DIST, 'app/run.cjs'));
 if (!bundle) throw new Error(`${DIST}/app/run.cjs does not load`);
 

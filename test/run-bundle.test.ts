@@ -125,8 +125,7 @@ async function answers(env: Record<string, string> = {}) {
 /** What loadRunBundle says of the copy's cache: used, rejected or none. */
 async function cacheState(env: Record<string, string> = {}): Promise<string> {
   const start = pathToFileURL(join(dist, 'app/run-start.js')).href;
-  const script = `const { setRunFlags, loadRunBundle } = await import(${JSON.stringify(start)});
-setRunFlags();
+  const script = `const { loadRunBundle } = await import(${JSON.stringify(start)});
 console.log(loadRunBundle(${JSON.stringify(join(dist, 'app/run.cjs'))}).cache);`;
   const r = await exec(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, ...env },
@@ -178,6 +177,24 @@ describe('the run bundle', () => {
     expect(await answers()).toEqual(used);
     writeFileSync(bundle, goodBundle);
     expect(await cacheState()).toBe('used');
+  });
+
+  it("compiles a cold run's parser from its code cache too (the run sets its V8 flags after loading code)", async () => {
+    const start = pathToFileURL(join(dist, 'app/run-start.js')).href;
+    // As app/main.ts starts a run.
+    const script = `const { startRun } = await import(${JSON.stringify(start)});
+const bundle = { exports: startRun(new URL('./run.cjs', ${JSON.stringify(start)})) };
+const sink = { write: () => true };
+const io = { stdout: sink, stderr: sink, isTTY: false, cwd: ${JSON.stringify(pkg)},
+  env: { GONOGO_CACHE: 'off', PATH: process.env.PATH } };
+const code = await bundle.exports.cli(['run', ${JSON.stringify(join(pkg, 'launch.md'))}, '--db', ':memory:'], io);
+console.log(JSON.stringify({ code, parser: bundle.exports.parserCache() }));`;
+    const r = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH },
+    });
+    // Before, the run set --heap-growing-percent before loading anything, and V8 refused the parser's
+    // cache (made by the build under V8's defaults): every cold run compiled the parser from source.
+    expect(JSON.parse(r.stdout)).toEqual({ code: 1, parser: 'used' });
   });
 
   it('holds the run path and not the server, and has no import() (a cached script cannot import)', () => {

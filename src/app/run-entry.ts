@@ -4,6 +4,7 @@ import run from '../cli/commands/run.js';
 import type { CliServices, Io } from '../cli/context.js';
 import { runCommand } from '../cli/run-command.js';
 import { execute, launch } from './launch.js';
+import { parserBundleCache } from './parser-bundle.js';
 
 /** The dispatcher for `run` alone: the same answers as cli/main.ts's for `run ...`. */
 export async function dispatchRun(
@@ -22,8 +23,12 @@ export const main = (argv: string[]): Promise<void> => launch(argv, dispatchRun)
 /** `gonogo run ...` with the given terminal: its exit code (the build runs it to write the code cache). */
 export const cli = (argv: string[], io: Io): Promise<number> => execute(argv, io, dispatchRun);
 
+/** Whether a cold run's parser came from its code cache (test/run-bundle.test.ts asks). */
+export const parserCache = parserBundleCache;
+
 /** What the bundle exports. */
 export interface RunEntry {
   main: typeof main;
   cli: typeof cli;
+  parserCache: typeof parserCache;
 }

@@ -12,6 +12,7 @@ import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, getFormat, writeReport } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
+import { setRunFlags } from '../run-flags.js';
 import { envOf } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
 
@@ -97,50 +98,58 @@ const run: Command = {
     const runners = bound ? await services.runnerQueue() : undefined;
 
     const progress = format.name === 'text' && io.isTTY ? progressLine(io.stderr) : undefined;
-    // Only the report is kept: the run's outcomes and evaluation may be collected while it is written.
-    let full: RunReport;
+    // The run's V8 flags, now that its code and checklist are loaded (run-flags.ts), until its report is out.
+    const restoreFlags = setRunFlags(io.env);
     try {
-      // The person at the terminal runs the checks; the stored trigger stays `cli`.
-      const useCases = { store, now: () => services.now(), ...(runners ? { runners } : {}) };
-      ({ report: full } = await runChecks(useCases, personActor('cli'), {
-        checklist,
-        environment,
-        registry,
-        env: io.env,
-        baseDir: dirname(resolve(io.cwd, file)),
-        trigger: 'cli',
-        wait: values.wait,
-        ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
-      }));
-    } finally {
-      progress?.clear();
-    }
-    const report = applyOnly(full, only);
-
-    if (values.out) {
-      const target = resolve(io.cwd, values.out);
+      // Only the report is kept: the run's outcomes and evaluation may be collected while it is written.
+      let full: RunReport;
       try {
-        await mkdir(dirname(target), { recursive: true });
-        const handle = await open(target, 'w');
-        try {
-          await writeReport(format, report, { color: false, width: terminalWidth(io) }, (text) =>
-            handle.writeFile(text),
-          );
-        } finally {
-          await handle.close();
-        }
-      } catch (err) {
-        throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
+        // The person at the terminal runs the checks; the stored trigger stays `cli`.
+        const useCases = { store, now: () => services.now(), ...(runners ? { runners } : {}) };
+        ({ report: full } = await runChecks(useCases, personActor('cli'), {
+          checklist,
+          environment,
+          registry,
+          env: io.env,
+          baseDir: dirname(resolve(io.cwd, file)),
+          trigger: 'cli',
+          wait: values.wait,
+          ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
+        }));
+      } finally {
+        progress?.clear();
       }
-      const line =
-        `${report.verdict} ${report.checklist.id} (${environment}): ${summaryLine(report)}; ` +
-        `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}`;
-      io.stdout.write(`${displayText(line)}\n`);
-    } else {
-      const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
-      await writeReport(format, report, { color, width: terminalWidth(io) }, (text) => io.stdout.write(text));
+      const report = applyOnly(full, only);
+
+      if (values.out) {
+        const target = resolve(io.cwd, values.out);
+        try {
+          await mkdir(dirname(target), { recursive: true });
+          const handle = await open(target, 'w');
+          try {
+            await writeReport(format, report, { color: false, width: terminalWidth(io) }, (text) =>
+              handle.writeFile(text),
+            );
+          } finally {
+            await handle.close();
+          }
+        } catch (err) {
+          throw new ConfigError(`cannot write the report to ${values.out}: ${(err as Error).message}`, 'out');
+        }
+        const line =
+          `${report.verdict} ${report.checklist.id} (${environment}): ${summaryLine(report)}; ` +
+          `${report.reasons.length} reason(s). ${format.name} report written to ${values.out}`;
+        io.stdout.write(`${displayText(line)}\n`);
+      } else {
+        const color = format.name === 'text' && colorWanted(io.env, io.isTTY);
+        await writeReport(format, report, { color, width: terminalWidth(io) }, (text) =>
+          io.stdout.write(text),
+        );
+      }
+      return report.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
+    } finally {
+      restoreFlags();
     }
-    return report.verdict === 'GO' ? EXIT.GO : EXIT.NO_GO;
   },
 };
 
