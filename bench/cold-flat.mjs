@@ -11,7 +11,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure as measureProcess } from './measure.mjs';
+import { gonogoRunArgs, measure as measureProcess } from './measure.mjs';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
 const { values } = parseArgs({
@@ -102,24 +102,9 @@ try {
         ]);
       } else {
         const db = join(scratch, `r${round}-${Math.random().toString(36).slice(2)}.db`);
-        r = await measure(
-          [
-            join(which, 'bin', 'gonogo'),
-            'run',
-            file,
-            '--env',
-            'bench',
-            '--db',
-            db,
-            '--format',
-            'json',
-            '--out',
-            `${db}.json`,
-          ],
-          {
-            GONOGO_CACHE: 'off',
-          },
-        );
+        r = await measure(gonogoRunArgs(which, file, db, `${db}.json`), {
+          GONOGO_CACHE: 'off',
+        });
         const report = existsSync(`${db}.json`)
           ? JSON.parse(await readFile(`${db}.json`, 'utf8'))
           : undefined;

@@ -10,6 +10,24 @@ import { fileURLToPath } from 'node:url';
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 
 /**
+ * The arguments of `node` for one `gonogo run` of a bench checklist by the build in `root`: environment
+ * `bench`, the store `db`, the JSON report written to `out`.
+ */
+export const gonogoRunArgs = (root, file, db, out) => [
+  join(root, 'bin', 'gonogo'),
+  'run',
+  file,
+  '--env',
+  'bench',
+  '--db',
+  db,
+  '--format',
+  'json',
+  '--out',
+  out,
+];
+
+/**
  * Run a Node process (`node ...args`) to completion; returns wall time (spawn to exit), its CPU time and
  * peak RSS (from probe.mjs, preloaded into it; its file goes in `scratch`), exit code and output.
  * @example const m = await measure([join(root, 'bin', 'gonogo'), 'lint', file], { scratch });

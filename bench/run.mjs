@@ -23,7 +23,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure as measureProcess } from './measure.mjs';
+import { gonogoRunArgs, measure as measureProcess } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -143,22 +143,10 @@ async function runGonogo(build, file, items, cacheDir) {
   const n = ++runCount;
   const db = join(scratch, `run-${n}.db`);
   const out = join(scratch, `run-${n}.json`);
-  const r = await measure(
-    [
-      join(build.root, 'bin', 'gonogo'),
-      'run',
-      file,
-      '--env',
-      'bench',
-      '--db',
-      db,
-      '--format',
-      'json',
-      '--out',
-      out,
-    ],
-    { env: { GONOGO_CACHE_DIR: cacheDir }, cwd: build.root },
-  );
+  const r = await measure(gonogoRunArgs(build.root, file, db, out), {
+    env: { GONOGO_CACHE_DIR: cacheDir },
+    cwd: build.root,
+  });
   if (r.code !== 0)
     throw new Error(`${build.name}: gonogo run exited ${r.code} (expected 0, GO):\n${r.stdout}${r.stderr}`);
   const report = JSON.parse(await readFile(out, 'utf8'));

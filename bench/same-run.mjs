@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { gonogoRunArgs } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
 
 const { values } = parseArgs({
@@ -92,26 +93,10 @@ try {
     const out = join(scratch, `run-${i}.json`);
     let code = 0;
     try {
-      execFileSync(
-        process.execPath,
-        [
-          join(root, 'bin', 'gonogo'),
-          'run',
-          file,
-          '--env',
-          'bench',
-          '--db',
-          db,
-          '--format',
-          'json',
-          '--out',
-          out,
-        ],
-        {
-          env: { ...process.env, GONOGO_NOW: NOW, GONOGO_CACHE_DIR: join(scratch, `cache-${i}`) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      execFileSync(process.execPath, gonogoRunArgs(root, file, db, out), {
+        env: { ...process.env, GONOGO_NOW: NOW, GONOGO_CACHE_DIR: join(scratch, `cache-${i}`) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
       code = err.status;
     }
