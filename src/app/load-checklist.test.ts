@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
+import { dropConditionPositions } from '../model/checklist.js';
 import { ValidationErrors } from '../model/errors.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, sealEntry } from './cache-seal.js';
@@ -93,6 +94,26 @@ describe('the parse cache', () => {
       expect(String((err as Error).message)).toContain('unknown variable "rows"');
     }
     expect((await s.entry()).data.valid).toBe(false);
+  });
+
+  it("keeps the conditions' positions in the entry when a run lets go of its copy's", async () => {
+    const text = VALID.replace('health\n', 'health\n  expect: [status == 200, \'"etag" in headers\']\n');
+    const s = await setup('positions', text);
+    const first = await s.load();
+    const positions = [
+      { line: 6, column: 12 },
+      { line: 6, column: 27 },
+    ];
+    expect(first.items[0]!.check!.expectAt).toEqual(positions);
+    // What `gonogo run` does once loaded: the check keeps its key (undefined), JSON loses it.
+    const before = JSON.parse(JSON.stringify(first));
+    dropConditionPositions(first);
+    expect(first.items[0]!.check!.expectAt).toBeUndefined();
+    delete before.items[0].check.expectAt;
+    expect(JSON.parse(JSON.stringify(first))).toEqual(before);
+    // The entry was written before: a later load (lint, the next run) has them, from the cache.
+    expect((await s.entry()).data.checklist.items[0].check.expectAt).toEqual(positions);
+    expect((await s.load()).items[0]!.check!.expectAt).toEqual(positions);
   });
 
   it('parses again when the file changes', async () => {

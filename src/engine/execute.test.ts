@@ -219,6 +219,34 @@ describe('runCheck', () => {
     });
   });
 
+  it('gives every outcome its keys in one order, none of them present and undefined', async () => {
+    // Built as one literal per set of keys (bench/README "branch mem50k"): the order the report, the
+    // store and the digests have always seen, whether a message and observed values are there or not.
+    const withMessage = prepare('x/flaky', {
+      kind: 'probe',
+      target: 'flaky:9',
+      retries: 1,
+      retry_delay: '1ms',
+    });
+    const plain = prepare('x/plain', { kind: 'probe', target: 'ok' });
+    if (!('def' in withMessage) || !('def' in plain)) throw new Error('not prepared');
+    const cases = [
+      [await runCheck(plain, ctx), ['item', 'status', 'observed', 'durationMs', 'at']],
+      [await runCheck(plain, { ...ctx, keepObserved: false }), ['item', 'status', 'durationMs', 'at']],
+      [await runCheck(withMessage, ctx), ['item', 'status', 'message', 'observed', 'durationMs', 'at']],
+      [
+        await runCheck(withMessage, { ...ctx, keepObserved: false }),
+        ['item', 'status', 'message', 'durationMs', 'at'],
+      ],
+    ] as const;
+    for (const [outcome, keys] of cases) {
+      expect(Object.keys(outcome)).toEqual(keys);
+      for (const key of keys) expect(outcome[key as keyof CheckOutcome]).not.toBeUndefined();
+    }
+    expect(cases[2][0].message).toBe('status == 200 — got status=503 (after 2 attempts)');
+    expect(cases[0][0]).toMatchObject({ item: 'x/plain', status: 'pass', observed: { status: 200 } });
+  });
+
   it('cuts very long observed strings', async () => {
     const outcome = await outcomeOf({ kind: 'probe', target: 'big' });
     const body = (outcome.observed as { body: string }).body;
