@@ -9,7 +9,8 @@
 //  Each runs in its own process; after a warm-up, CPU (user + sys) over a fixed window is divided by the
 //  checks completed in it. Rounds alternate; medians. Default 500 items every 3s = 10,000 checks/min.
 // The measured processes are bench/watch.mjs's (shared with kuma.mjs).
-// Options: --items N (500) --every S (3) --warmup S (8) --seconds S (30) --rounds N (3) --compare DIR --strict
+// Options: --items N (500) --every S (3) --warmup S (8) --seconds S (30; rounded to whole slots, the window
+//   opening half a slot after a boundary) --rounds N (3) --compare DIR --strict
 //   --history M (0): gonogo's store starts with M minutes of claims and samples, as after M minutes of
 //   watching (a window of `hold: 1h` keeps an hour of samples, its slot claims twice that).
 // Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
@@ -57,13 +58,16 @@ async function main() {
   const items = Number(values.items);
   const everyS = Number(values.every);
   const perMinute = (items * 60) / everyS;
+  // Whole slots: the aligned window (below) then ends half a slot after a boundary too, and holds
+  // every check of its slots (a slot's checks have half a slot to finish before the window closes).
+  const windowS = Math.max(1, Math.round(Number(values.seconds) / everyS)) * everyS;
   const load = () =>
     loadavg()
       .map((x) => x.toFixed(1))
       .join(' ');
   console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
   console.log(
-    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${values.seconds}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
+    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${windowS}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
   );
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
@@ -81,9 +85,13 @@ async function main() {
           items,
           everyS,
           warmupS: Number(values.warmup),
-          seconds: Number(values.seconds),
+          seconds: windowS,
           historyS: Number(values.history) * 60,
           dir,
+          // The window opens half a slot after a boundary, as kuma.mjs's does, and holds whole slots:
+          // CPU and checks then cover the same slots (unaligned, a 20 s window of 3 s slots counted 6
+          // or 7 slots' checks against 6.7 slots' CPU: up to ±8% per round, for either contestant).
+          align: true,
         };
         const r = await measureWatch(spec, name);
         const perCheck = r.perCheckMs;
@@ -105,6 +113,7 @@ async function main() {
     loadAverage: { start: startedLoad, end: loadavg() },
     items,
     everyS,
+    windowSeconds: windowS,
     historyMinutes: Number(values.history),
     checksPerMinute: perMinute,
     raw: { cpuMsPerCheck: raw, runs: got.raw },
