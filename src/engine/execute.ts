@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { formatDuration } from '../model/duration.js';
+import { hasOwnKeys } from '../model/own-keys.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import { anyBounded, evaluateBounded } from './condition-pool.js';
@@ -256,11 +257,6 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
 }
 
 const NOT_RUN: Attempt = Object.freeze({ status: 'error', message: 'not run' });
-
-function hasOwnKeys(value: object): boolean {
-  for (const key in value) if (Object.hasOwn(value, key)) return true;
-  return false;
-}
 
 /**
  * Run one prepared check with its retries; resolves to its outcome (never rejects).

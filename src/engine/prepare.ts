@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type CheckSpec, COMMON_CHECK_OPTIONS, type Item } from '../model/checklist.js';
+import { hasOwnKeys } from '../model/own-keys.js';
 import type { CheckOutcome } from '../model/state.js';
 import { didYouMean } from '../model/suggest.js';
 import { type CheckDefinition, type KindRegistry, parseTarget } from './check.js';
@@ -67,8 +68,7 @@ function isEmptyObject(value: unknown): boolean {
   if (value === undefined) return true;
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
     return false;
-  for (const key in value) if (Object.hasOwn(value, key)) return false;
-  return true;
+  return !hasOwnKeys(value);
 }
 
 /**

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/check.js';
+import { hasOwnKeys } from '../../model/own-keys.js';
 import { abortMessage, describeNetworkError, elapsedMs, errorCode } from './net.js';
 
 /**
@@ -298,11 +299,6 @@ const DEFAULT_HEADERS: Record<string, string> = Object.freeze({ 'user-agent': 'g
   string,
   string
 >;
-
-function hasOwnKeys(value: object | undefined): boolean {
-  if (value) for (const key in value) if (Object.hasOwn(value, key)) return true;
-  return false;
-}
 
 export function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
