@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
+import { jsonListDigest } from './list-digest.js';
 import type { Attestation, Waiver } from './state.js';
-
-/** Text handed to the hash at a time (below V8's large-object size, so each piece dies young). */
-const CHUNK = 16 * 1024;
 
 /** What the evidence digest reads of an evaluated item (verdict.ts's EvaluatedItem fits). */
 export interface EvidenceItem {
@@ -51,19 +48,6 @@ export function evidenceDigest(items: readonly EvidenceItem[]): string {
         }
       : {}),
   });
-  // JSON.stringify of the list, hashed a piece at a time: a list's JSON is its elements' JSON between
-  // brackets, comma-separated, so neither the list of 50,000 objects nor its text is ever held whole.
-  const hash = createHash('sha256');
-  let text = '[';
-  let first = true;
-  for (const item of items) {
-    if (item.kind === 'signoff') continue;
-    text += `${first ? '' : ','}${JSON.stringify(seen(item))}`;
-    first = false;
-    if (text.length >= CHUNK) {
-      hash.update(text);
-      text = '';
-    }
-  }
-  return `sha256:${hash.update(`${text}]`).digest('hex')}`;
+  // Sign-offs are left out; the list is hashed as it is written (no list of 50,000 objects is held).
+  return jsonListDigest(items, (item) => (item.kind === 'signoff' ? undefined : JSON.stringify(seen(item))));
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { RunRecord } from '../engine/store.js';
 import {
@@ -9,6 +8,7 @@ import {
   sha256Hex,
   type TamperedRow,
 } from '../model/audit.js';
+import { jsonListDigest } from '../model/list-digest.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../model/state.js';
 import type {
   AttestationsTable,
@@ -287,20 +287,8 @@ export function outcomesDigest(
   const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   // The canonical JSON of the list, hashed as it is written: a list's canonical form is its items' forms
   // between brackets, comma-separated, so no canonical copy of a whole 50,000-item run is ever held.
-  const hash = createHash('sha256');
-  let text = '[';
-  for (let i = 0; i < sorted.length; i++) {
-    text += `${i > 0 ? ',' : ''}${canonicalJson(asStored(sorted[i]!))}`;
-    if (text.length >= DIGEST_CHUNK) {
-      hash.update(text, 'utf8');
-      text = '';
-    }
-  }
-  hash.update(`${text}]`, 'utf8');
-  return `sha256:${hash.digest('hex')}`;
+  return jsonListDigest(sorted, (outcome) => canonicalJson(asStored(outcome)));
 }
-/** Text handed to the hash at a time by outcomesDigest. */
-const DIGEST_CHUNK = 64 * 1024;
 
 /** What a run row and its event must agree on. */
 export interface RunFacts {
