@@ -38,7 +38,7 @@ const ENTRIES = [
   'app/code-cache.ts',
   // The worker of a long checklist's parse, which loads the parser bundle above (app/parser-worker.ts).
   'app/parser-worker.ts',
-  // `gonogo run`'s start (its V8 flags, the run bundle's loader), which run-code-cache.mjs uses too.
+  // `gonogo run`'s start (the run bundle's loader), which run-code-cache.mjs uses too.
   'app/run-start.ts',
 ];
 

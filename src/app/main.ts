@@ -8,8 +8,8 @@ export { tracingWanted } from './launch.js';
  * imported when a command runs, not before: `gonogo --version` and `--help` load this module and the
  * dispatcher only (bench/startup.mjs measures it).
  *
- * `gonogo run` sets its V8 flags, then runs from the build's run bundle (dist/app/run.cjs, compiled from
- * its V8 code cache: app/run-start.ts) when there is one; from the sources, through the dispatcher.
+ * `gonogo run` runs from the build's run bundle (dist/app/run.cjs, compiled from its V8 code cache:
+ * app/run-start.ts) when there is one; from the sources, through the dispatcher.
  */
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'run') {
