@@ -131,6 +131,34 @@ for (const backend of backends) {
       expect(await store.claimSlot(claim('item-3', 'a'))).toBe(false);
     });
 
+    it('claims slots of several checklists, environments and times in one call, each once', async () => {
+      // One call naming claims that no single statement can hold (each statement holds one checklist,
+      // environment and slot), interleaved, with a slot named twice and one another replica holds.
+      const claim = (checklist: string, environment: string, what: string, slot: string) => ({
+        checklist,
+        environment,
+        what,
+        slot,
+        holder: 'a',
+        at: T0.toISOString(),
+      });
+      const [s1, s2] = ['2026-03-01T11:00:00.000Z', '2026-03-01T11:00:03.000Z'];
+      expect(await second.claimSlot({ ...claim('mixed', 'production', 'y', s2), holder: 'b' })).toBe(true);
+      const claims = [
+        claim('mixed', 'production', 'x', s2),
+        claim('mixed', 'production', 'x', s1),
+        claim('mixed', 'staging', 'x', s1),
+        claim('mixed-2', 'production', 'x', s1),
+        claim('mixed', 'production', 'y', s2),
+        claim('mixed', 'production', 'x', s1),
+        claim('mixed', 'production', 'y', s1),
+      ];
+      expect(await store.claimSlots(claims)).toEqual([true, true, true, true, false, false, true]);
+      expect(await second.claimSlots(claims.map((c) => ({ ...c, holder: 'b' })))).toEqual(
+        claims.map(() => false),
+      );
+    });
+
     it('claims batches of one size with one statement text, each batch with its own slots', async () => {
       // The second and third batches run the SQL text the first compiled: with their own parameters.
       const claim = (what: string, holder: string) => ({

@@ -19,6 +19,11 @@ const UNDELIVERED: DeliveryStatus[] = ['pending', 'retrying', 'sending'];
 /** Slot claims per INSERT: six parameters each, well within every backend's limit. */
 const CLAIMS_PER_STATEMENT = 1000;
 
+/** A slot claim's identity: what the table's key holds. */
+function slotKey(checklist: string, environment: string, what: string, slot: string): string {
+  return `${checklist}\u0000${environment}\u0000${what}\u0000${slot}`;
+}
+
 function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
   return {
     id: Number(r.id),
@@ -103,46 +108,52 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
 
     async claimSlots(claims: readonly SlotClaim[]): Promise<boolean[]> {
       if (claims.length === 0) return [];
-      const key = (c: Pick<SlotClaim, 'checklist' | 'environment' | 'what' | 'slot'>) =>
-        `${c.checklist}\u0000${c.environment}\u0000${c.what}\u0000${c.slot}`;
-      const won = new Set<string>();
+      const keys = claims.map((c) => slotKey(c.checklist, c.environment, c.what, c.slot));
+      // One claim per slot, with its last mention's values (a Map keeps the first one's place).
+      const byKey = new Map<string, SlotClaim>();
+      for (let i = 0; i < claims.length; i++) byKey.set(keys[i]!, claims[i]!);
       // In one order whatever order they were asked in: two replicas inserting the same slots in
-      // different orders would each wait on a row the other wrote first (PostgreSQL: a deadlock).
-      const unique = [...new Map(claims.map((c) => [key(c), c]))]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, c]) => c);
+      // different orders would each wait on a row the other wrote first (PostgreSQL: a deadlock). The
+      // default sort compares UTF-16 code units, as `<` does.
+      const order = [...byKey.keys()].sort();
+      const won = new Set<string>();
       // A claim is won only by the INSERT that wrote its row: rows another holder (or an earlier claim
-      // in this call) wrote are not returned. Chunks keep each statement within the parameter limit;
-      // each chunk size is compiled once per store (the watch loop claims a batch every tick).
-      for (let i = 0; i < unique.length; i += CLAIMS_PER_STATEMENT) {
-        const part = unique.slice(i, i + CLAIMS_PER_STATEMENT).map((c) => ({
-          checklist: c.checklist,
-          environment: c.environment,
-          what: c.what,
-          slot: c.slot,
-          holder: c.holder,
-          claimed_at: c.at,
-        }));
+      // in this call) wrote are not returned. Each statement holds claims in a row of that order that
+      // share checklist, environment and slot (a tick's claims all do), so it returns their `what`
+      // alone; statements stay within the parameter limit, and each size is compiled once per store.
+      for (let i = 0; i < order.length; ) {
+        const first = byKey.get(order[i]!)!;
+        const part: SlotClaim[] = [];
+        for (; i < order.length && part.length < CLAIMS_PER_STATEMENT; i++) {
+          const c = byKey.get(order[i]!)!;
+          if (c.slot !== first.slot || c.checklist !== first.checklist || c.environment !== first.environment)
+            break;
+          part.push(c);
+        }
         const params: string[] = [];
-        for (const r of part) params.push(r.checklist, r.environment, r.what, r.slot, r.holder, r.claimed_at);
+        for (const c of part) params.push(c.checklist, c.environment, c.what, c.slot, c.holder, c.at);
         const { rows } = await writes.statement((q) =>
           executeShaped(q, claimTexts, `claim\u0000${part.length}`, params, () =>
             q
               .insertInto('scheduled_slots')
-              .values(part)
+              .values(
+                part.map((c) => ({
+                  checklist: c.checklist,
+                  environment: c.environment,
+                  what: c.what,
+                  slot: c.slot,
+                  holder: c.holder,
+                  claimed_at: c.at,
+                })),
+              )
               .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
-              .returning(['checklist', 'environment', 'what', 'slot']),
+              .returning('what'),
           ),
         );
-        for (const r of rows) won.add(key(r));
+        for (const r of rows) won.add(slotKey(first.checklist, first.environment, r.what, first.slot));
       }
-      return claims.map((c) => {
-        const k = key(c);
-        // A slot named twice in one call is claimed once, by its first mention.
-        if (!won.has(k)) return false;
-        won.delete(k);
-        return true;
-      });
+      // A slot named twice in one call is claimed once, by its first mention.
+      return keys.map((k) => won.delete(k));
     },
 
     async pruneSlots(before: string): Promise<number> {

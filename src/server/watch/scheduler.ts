@@ -147,12 +147,14 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
 
   const plans = new Plans(logger, reported);
 
-  /** The parts of a slot claim every claim of this replica shares. */
-  const slotOf = (c: Checklist, environment: string, slot: Date) => ({
+  /** This replica's claim of `what` at `slot` (a literal of one shape: no spread per claim). */
+  const claimOf = (c: Checklist, environment: string, slot: string, what: string, at: string): SlotClaim => ({
     checklist: c.id,
     environment,
-    slot: slot.toISOString(),
+    what,
+    slot,
     holder: opts.holder,
+    at,
   });
   /** The earliest slot (run or sample) after `now` among the checklists, for the loop to wake on time. */
   let nextDue = Number.POSITIVE_INFINITY;
@@ -175,13 +177,13 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       const ws = g.schedule.currentSlot(now)?.getTime();
       // Every item of the group was considered for this slot already (the common tick between slots).
       if (ws === undefined || ws <= (g.handled.get(env) ?? Number.NEGATIVE_INFINITY)) continue;
-      const common = slotOf(c, env, new Date(ws));
+      const slot = new Date(ws).toISOString();
       for (const w of g.items) {
         const itemKey = `${key}\u0000${w.item.id}`;
         if (ws <= (lastSampleSlot.get(itemKey) ?? Number.NEGATIVE_INFINITY)) continue;
         lastSampleSlot.set(itemKey, ws);
         candidates.push(w.item);
-        claims.push({ ...common, what: w.item.id, at });
+        claims.push(claimOf(c, env, slot, w.item.id, at));
       }
       g.handled.set(env, ws);
     }
@@ -212,11 +214,9 @@ export function startWatch(deps: WatchDeps, options: Partial<WatchOptions> = {})
       });
       return;
     }
-    const claimed = await store.claimSlot({
-      ...slotOf(c, env, new Date(slot)),
-      what: 'run',
-      at: now.toISOString(),
-    });
+    const claimed = await store.claimSlot(
+      claimOf(c, env, new Date(slot).toISOString(), 'run', now.toISOString()),
+    );
     observer.slot?.('run', claimed ? 'run' : 'skipped');
     if (!claimed) return;
     // The run samples every windowed item itself: that is this slot's sample.
