@@ -152,18 +152,25 @@ export function serviceSeries(registry: Registry, sources: MetricSources): Servi
         append.observe(seconds);
       },
       samplesAdded(added) {
-        // One increment per label set, not per sample: a tick stores hundreds of one checklist.
-        const counts = new Map<
-          string,
-          { labels: Record<'checklist' | 'environment' | 'result', string>; n: number }
-        >();
+        // One increment per label set, not per sample: a tick stores hundreds of one checklist, so a
+        // sample of the previous one's label set is counted there without a key of its own.
+        type Count = { labels: Record<'checklist' | 'environment' | 'result', string>; n: number };
+        const counts = new Map<string, Count>();
+        let last: Count | undefined;
         for (const s of added) {
           const result = s.ok ? 'pass' : 'fail';
+          const l = last?.labels;
+          if (l && l.result === result && l.checklist === s.checklist && l.environment === s.environment) {
+            last!.n++;
+            continue;
+          }
           const key = `${s.checklist}\u0000${s.environment}\u0000${result}`;
-          const c = counts.get(key);
-          if (c) c.n++;
-          else
-            counts.set(key, { labels: { checklist: s.checklist, environment: s.environment, result }, n: 1 });
+          last = counts.get(key);
+          if (last) last.n++;
+          else {
+            last = { labels: { checklist: s.checklist, environment: s.environment, result }, n: 1 };
+            counts.set(key, last);
+          }
         }
         for (const { labels, n } of counts.values()) samples.inc(labels, n);
       },

@@ -59,6 +59,9 @@ describe.each([
       { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: true },
       { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: false },
       { checklist: 'c', environment: 'prod', item: 'a/c', at: now.toISOString(), ok: true },
+      // Label sets interleaved: each is counted whole.
+      { checklist: 'd', environment: 'prod', item: 'a/d', at: now.toISOString(), ok: true },
+      { checklist: 'c', environment: 'prod', item: 'a/e', at: now.toISOString(), ok: true },
     ]);
     await store.commitWatchState(
       'notify/c/prod',
@@ -84,7 +87,8 @@ describe.each([
     expect(value(body, 'gonogo_audit_head_seq')).toBe(2);
     expect(value(body, 'gonogo_audit_append_duration_seconds_count')).toBe(2);
     expect(value(body, 'gonogo_audit_verify_ok')).toBe(1);
-    expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="pass"}')).toBe(2);
+    expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="pass"}')).toBe(3);
+    expect(value(body, 'gonogo_samples_total{checklist="d",environment="prod",result="pass"}')).toBe(1);
     expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="fail"}')).toBe(1);
     expect(value(body, 'gonogo_notification_oldest_undelivered_age_seconds')).toBe(90);
     expect(value(body, 'gonogo_store_pool_connections{state="idle"}') !== undefined).toBe(hasPool);
