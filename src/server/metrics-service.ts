@@ -159,9 +159,14 @@ export function serviceSeries(registry: Registry, sources: MetricSources): Servi
         let last: Count | undefined;
         for (const s of added) {
           const result = s.ok ? 'pass' : 'fail';
-          const l = last?.labels;
-          if (l && l.result === result && l.checklist === s.checklist && l.environment === s.environment) {
-            last!.n++;
+          const same = last?.labels;
+          if (
+            last &&
+            same?.result === result &&
+            same.checklist === s.checklist &&
+            same.environment === s.environment
+          ) {
+            last.n++;
             continue;
           }
           const key = `${s.checklist}\u0000${s.environment}\u0000${result}`;
