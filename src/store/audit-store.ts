@@ -127,27 +127,27 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         for await (const rows of pages) {
           let allCanonical = true;
           for (const r of rows) {
-            let bad: ChainBreak | undefined | 'unsure' = 'unsure';
-            let event: BoundEvent | undefined;
-            let hash = r[1] as string;
-            if (r.length === SPLICED_WIDTH) {
-              bad = checkSplicedLink(prev, Number(r[0]), hash, r[2]);
-              if (bad === undefined) event = splicedEvent(r);
-            }
-            if (bad === 'unsure') {
-              // Not as gonogo writes it, or a full page: checked from the event's columns.
-              const [row] =
-                r.length === SPLICED_WIDTH ? await select(full({ limit: 1, seq: Number(r[0]) })) : [r];
-              const stored = storedOf(row!);
+            const fromText = r.length === SPLICED_WIDTH;
+            let bad = fromText ? checkSplicedLink(prev, Number(r[0]), r[1], r[2]) : 'unsure';
+            let event: BoundEvent;
+            let hash: string;
+            if (bad !== 'unsure') {
+              event = splicedEvent(r);
+              hash = r[1] as string;
+            } else {
+              // A full page, or an event not as gonogo writes it: checked from its columns.
+              const stored = storedOf(
+                fromText ? (await select(full({ limit: 1, seq: Number(r[0]) })))[0]! : r,
+              );
               bad = checkStoredLink(prev, stored, mode);
               allCanonical &&= mode.spliced;
-              ({ hash } = stored);
               event = stored;
+              ({ hash } = stored);
             }
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
             count += 1;
-            prev = { seq: event!.seq, hash };
-            state.event(event!);
+            prev = { seq: event.seq, hash };
+            state.event(event);
             if (witness && prev.seq === witness.seq) witnessed = hash;
           }
           canonical = allCanonical;

@@ -53,22 +53,16 @@ const EVENT_TEXT =
   `${text('prev_hash')} and length(prev_hash) = 64 then prev_hash || ` +
   `${hashed('actor', 'at', 'checklist', 'data', 'environment', q('type'))} end`;
 
-/** A bound event's columns, read in full only for runs (their check needs the fields). */
-const FOR_RUNS = ['at', 'actor', 'checklist', 'environment', 'data'].map((col) =>
-  sql.raw(`case when type = '${EVENT_OF.runs}' then ${col} end`).as(col),
-);
-
 /**
- * The columns of a spliced events page: seq, hash, the text, the type, a run's fields, and a last one
- * that only tells the page from a full one (a number: no string built).
+ * The columns of a spliced events page: seq, hash, the text, the type, and a run's data as stored (its
+ * check compares that text; a run's other fields are read from the spliced text).
  */
 export const SPLICED_EVENT_COLUMNS = [
   'seq',
   'hash',
   sql.raw(EVENT_TEXT).as('spliced'),
   'type',
-  ...FOR_RUNS,
-  sql.raw('0').as('spliced_page'),
+  sql.raw(`case when type = '${EVENT_OF.runs}' then data end`).as('data'),
 ] as const;
 
 /** How many columns a spliced events page has (a full one has EVENT_COLUMNS' nine). */
@@ -108,26 +102,20 @@ export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & { spliced?: und
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
 export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
 
-/** A bound event's fields: every run event has them (its page reads them, FOR_RUNS). */
+/** A bound event's fields: every run event has them (splicedEvent reads them). */
 export function fieldsOf(e: BoundEvent): FullEvent {
   if (e.spliced !== undefined) throw new Error(`verify: event ${e.seq} was met without its fields`);
   return e;
 }
 
-/** A spliced page's row as the state check meets it, once its link held. */
+/** A spliced page's row as the state check meets it, once its link held (its text is what was hashed). */
 export function splicedEvent(r: readonly unknown[]): BoundEvent {
   const seq = Number(r[0]);
   const type = r[3] as string;
-  if (type !== EVENT_OF.runs) return { seq, type, spliced: r[2] as string };
-  return {
-    seq,
-    type,
-    at: r[4] as string,
-    actor: r[5] as string,
-    checklist: r[6] as string | null,
-    environment: r[7] as string | null,
-    dataText: r[8] as string,
-  };
+  const spliced = r[2] as string;
+  if (type !== EVENT_OF.runs) return { seq, type, spliced };
+  const { at, actor, checklist, environment } = JSON.parse(spliced.slice(64)) as FullEvent;
+  return { seq, type, at, actor, checklist, environment, dataText: r[4] as string };
 }
 
 /**
