@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { openStore } from './index.js';
@@ -62,6 +63,25 @@ async function seed(store: Store): Promise<void> {
   });
   await store.addAttestation({ ...where, item: 'ops/d', evidence: 'last', by: 'ana', at: AT });
 }
+
+it("SQLite's json_quote writes every string as JSON.stringify does (the spliced texts rest on it)", () => {
+  const db = new Database(':memory:');
+  try {
+    const quote = db.prepare('select json_quote(?)').pluck();
+    const differ: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue; // lone surrogates: SQLite text is UTF-8
+      const s = `a${String.fromCharCode(c)}b`;
+      if (quote.get(s) !== JSON.stringify(s)) differ.push(c);
+    }
+    for (const s of ['😀', '\u{10ffff}', '', 'İlker "q" \\ \n\t\u0000\u007f\u2028']) {
+      if (quote.get(s) !== JSON.stringify(s)) differ.push(-1);
+    }
+    expect(differ).toEqual([]);
+  } finally {
+    db.close();
+  }
+});
 
 describe.each(backends)('verify of spliced texts on $name', ({ name, available, make }) => {
   let backend: Backend | undefined;
