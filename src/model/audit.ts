@@ -258,6 +258,24 @@ export function checkStoredLink(
   return undefined;
 }
 
+/**
+ * checkStoredLink for an event whose hashed text the database spliced (`prev_hash ‖ hashedText`, SQLite's
+ * `json_quote` writing strings as JSON.stringify does): when its hash matches these are the very bytes
+ * hashed at append time, so the answer is checkStoredLink's; `'unsure'` otherwise (no text, another hash,
+ * or a prev_hash that is not the 64 characters before the `{`): the caller checks the event from its
+ * columns, which names the break.
+ */
+export function checkSplicedLink(
+  prev: { seq: number; hash: string } | undefined,
+  seq: number,
+  hash: unknown,
+  spliced: unknown,
+): ChainBreak | undefined | 'unsure' {
+  if (typeof spliced !== 'string' || spliced.charCodeAt(64) !== 0x7b || sha256Hex(spliced) !== hash)
+    return 'unsure';
+  return linkOrder(prev, { seq, prevHash: spliced.slice(0, 64) });
+}
+
 /** The break checkLink finds before hashing: a gap, an event out of order, or a wrong prev_hash. */
 function linkOrder(
   prev: { seq: number; hash: string } | undefined,

@@ -3,13 +3,22 @@ import {
   type ChainBreak,
   type ChainedEvent,
   checkHead,
+  checkSplicedLink,
   checkStoredLink,
-  type StoredEvent,
 } from '../model/audit.js';
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
 import { compiledOnce, pagesOf, VERIFY_PAGE } from './verify-pages.js';
+import {
+  type BoundEvent,
+  EVENT_COLUMNS,
+  SPLICED_EVENT_COLUMNS,
+  SPLICED_WIDTH,
+  SPLICES,
+  splicedEvent,
+  storedOf,
+} from './verify-rows.js';
 import { StateRowsCheck } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
@@ -88,30 +97,60 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         // State rows are read beside the chain in seq order and checked as their events are verified;
         // what they find counts only if the whole chain holds.
         const size = VERIFY_PAGE[adapter.dialect];
-        const state = new StateRowsCheck(db, select, size);
-        const query = compiledOnce(({ limit, after }) =>
-          db
-            .selectFrom('audit_events')
-            .select(['seq', 'at', 'type', 'actor', 'checklist', 'environment', 'data', 'prev_hash', 'hash'])
-            .$if(after !== undefined, (q) => q.where('seq', '>', after!))
-            .orderBy('seq')
-            .limit(limit!)
-            .compile(),
-        );
+        const splices = SPLICES[adapter.dialect];
+        const state = new StateRowsCheck(db, select, size, splices);
+        const compile = (columns: readonly unknown[]) =>
+          compiledOnce(({ limit, after, seq }) =>
+            db
+              .selectFrom('audit_events')
+              .select(columns as never)
+              .$if(after !== undefined, (q) => q.where('seq', '>', after!))
+              .$if(seq !== undefined, (q) => q.where('seq', '=', seq!))
+              .orderBy('seq')
+              .limit(limit!)
+              .compile(),
+          );
+        const full = compile(EVENT_COLUMNS);
+        // While the chain is stored as gonogo writes it, SQLite splices each event's hashed text.
+        const spliced = compile(SPLICED_EVENT_COLUMNS);
+        // A page is read spliced when every event of the last page walked was stored canonical: an older
+        // chain is read in full (most of its events would be read again one by one).
+        let canonical = true;
         const page = (last: readonly unknown[] | undefined) =>
-          query(last === undefined ? { limit: size } : { limit: size, after: Number(last[0]) });
+          (splices && canonical ? spliced : full)(
+            last === undefined ? { limit: size } : { limit: size, after: Number(last[0]) },
+          );
         // A page's state rows are asked for as it arrives, ahead of the next page of events.
-        const pages = pagesOf(select, page, size, (rows) => state.reach(Number(rows[rows.length - 1]![0])));
+        const pages = pagesOf(select, page, size, (rows) =>
+          state.reach(Number(rows[rows.length - 1]![0]), rows[0]!.length === SPLICED_WIDTH),
+        );
         for await (const rows of pages) {
+          let allCanonical = true;
           for (const r of rows) {
-            const stored = storedOf(r);
-            const bad = checkStoredLink(prev, stored, mode);
+            const fromText = r.length === SPLICED_WIDTH;
+            let bad = fromText ? checkSplicedLink(prev, Number(r[0]), r[1], r[2]) : 'unsure';
+            let event: BoundEvent;
+            let hash: string;
+            if (bad !== 'unsure') {
+              event = splicedEvent(r);
+              hash = r[1] as string;
+            } else {
+              // A full page, or an event not as gonogo writes it: checked from its columns.
+              const stored = storedOf(
+                fromText ? (await select(full({ limit: 1, seq: Number(r[0]) })))[0]! : r,
+              );
+              bad = checkStoredLink(prev, stored, mode);
+              allCanonical &&= mode.spliced;
+              event = stored;
+              ({ hash } = stored);
+            }
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
             count += 1;
-            prev = { seq: stored.seq, hash: stored.hash };
-            state.event(stored);
-            if (witness && prev.seq === witness.seq) witnessed = stored.hash;
+            prev = { seq: event.seq, hash };
+            state.event(event);
+            if (witness && prev.seq === witness.seq) witnessed = hash;
           }
+          canonical = allCanonical;
         }
         const [headRow] = await select(
           db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).compile(),
@@ -131,21 +170,6 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         };
       });
     },
-  };
-}
-
-/** An audit_events row as read by verify (columns in the order selected). */
-function storedOf(r: unknown[]): StoredEvent {
-  return {
-    seq: Number(r[0]),
-    at: r[1] as string,
-    type: r[2] as string,
-    actor: r[3] as string,
-    checklist: r[4] as string | null,
-    environment: r[5] as string | null,
-    dataText: r[6] as string,
-    prevHash: r[7] as string,
-    hash: r[8] as string,
   };
 }
 

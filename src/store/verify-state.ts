@@ -1,13 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import type { ChainedEvent, StoredEvent, TamperedRow } from '../model/audit.js';
+import type { ChainedEvent, TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import type { SelectArrays } from './adapter.js';
-import { attestationData, runData, signoffData, waiverData } from './event-data.js';
+import { runData } from './event-data.js';
 import type { Database } from './schema.js';
 import {
-  attestationOfEvent,
-  attestationOfRow,
   BOUND_TABLES,
   type BoundTable,
   differingFields,
@@ -16,16 +14,23 @@ import {
   runDiff,
   runFacts,
   runFactsOfEvent,
-  signoffOfEvent,
-  signoffOfRow,
-  waiverOfEvent,
-  waiverOfRow,
 } from './state-binding.js';
 import { compiledOnce, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
+import {
+  type BoundEvent,
+  EVENT_COLUMNS,
+  type FullEvent,
+  fieldsOf,
+  RESULT_COLUMNS,
+  RUN_COLUMNS,
+  rowOf,
+  rowStands,
+  SIMPLE,
+  type SimpleTable,
+  storedOf,
+} from './verify-rows.js';
 
-type Row = Record<string, unknown>;
 type Data = Record<string, unknown>;
-type SimpleTable = Exclude<BoundTable, 'runs'>;
 
 const TABLE_OF = new Map<string, BoundTable>(
   Object.entries(EVENT_OF).map(([table, type]) => [type, table as BoundTable]),
@@ -34,77 +39,8 @@ const TABLE_OF = new Map<string, BoundTable>(
 /** The bound event types: what verify collects from the chain while it walks it. */
 export const BOUND_TYPES: ReadonlySet<string> = new Set(TABLE_OF.keys());
 
-/**
- * How the rows of each simple bound table are read (the columns as schema.ts has them) and compared:
- * the row's facts against its event's (state-binding.ts), the event's data rebuilt from the row when
- * it is the stored text (event-data.ts).
- */
-const SIMPLE: Record<
-  SimpleTable,
-  {
-    columns: readonly string[];
-    ofRow(r: Row): object;
-    ofEvent(e: ChainedEvent): object;
-    dataOf(r: Row, text: string): Data | undefined;
-  }
-> = {
-  attestations: {
-    columns: [
-      'id',
-      'seq',
-      'checklist',
-      'environment',
-      'item',
-      'evidence',
-      'value',
-      'file_name',
-      'file_sha256',
-      'by',
-      'at',
-      'expires_at',
-    ],
-    ofRow: (r) => attestationOfRow(r as never),
-    ofEvent: attestationOfEvent,
-    dataOf: (r, text) => attestationData(r as never, text),
-  },
-  waivers: {
-    columns: ['id', 'seq', 'checklist', 'environment', 'item', 'reason', 'owner', 'by', 'at', 'expires_at'],
-    ofRow: (r) => waiverOfRow(r as never),
-    ofEvent: waiverOfEvent,
-    dataOf: (r, text) => waiverData(r as never, text),
-  },
-  signoffs: {
-    columns: ['id', 'seq', 'checklist', 'environment', 'role', 'digest', 'by', 'at', 'person', 'evidence'],
-    ofRow: (r) => signoffOfRow(r as never),
-    ofEvent: signoffOfEvent,
-    dataOf: (r, text) => signoffData(r as never, text),
-  },
-};
-const RUN_COLUMNS = [
-  'id',
-  'seq',
-  'checklist',
-  'environment',
-  'digest',
-  'started_at',
-  'finished_at',
-  'verdict',
-  'summary',
-  'trigger',
-] as const;
-const RESULT_COLUMNS = ['run_id', 'item', 'status', 'message', 'observed', 'duration_ms', 'at'] as const;
-
-function rowOf(columns: readonly string[], values: readonly unknown[]): Row {
-  const row: Row = {};
-  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
-  return row;
-}
-
-/** The event a state row is compared with: as stored, links left out (verify checked them). */
-type BoundEvent = Omit<StoredEvent, 'prevHash' | 'hash'>;
-
 /** The event with its data: rebuilt from the row when that is its stored text, else parsed. */
-function withData(e: BoundEvent, data: Data | undefined): ChainedEvent {
+function withData(e: FullEvent, data: Data | undefined): ChainedEvent {
   return {
     seq: e.seq,
     at: e.at,
@@ -131,6 +67,8 @@ abstract class TableCheck {
   readonly #byRow: { id: number; t: TamperedRow }[] = [];
   readonly #missing: TamperedRow[] = [];
   protected readonly rows: SeqOrderedRows;
+  /** Whether the rows being read go with events read as spliced texts. */
+  #spliced = false;
 
   constructor(
     readonly table: BoundTable,
@@ -138,22 +76,27 @@ abstract class TableCheck {
     protected readonly select: SelectArrays,
     protected readonly page: number,
     columns: readonly string[],
+    text?: string,
   ) {
     // From the first row or after row (seq, id); up to a seq or every row left: each shape compiled once.
-    const compiled = compiledOnce(({ limit, upTo, seq, id }) =>
-      db
-        .selectFrom(table as 'attestations')
-        .select(columns as never)
-        .where('seq', 'is not', null)
-        .$if(seq !== undefined, (q) => q.where(sql<boolean>`(seq, id) > (${seq!}, ${id!})`))
-        .$if(upTo !== undefined, (q) => q.where('seq', '<=', upTo!))
-        .orderBy('seq')
-        .orderBy('id')
-        .limit(limit!)
-        .compile(),
-    );
+    const compile = (select: readonly unknown[]) =>
+      compiledOnce(({ limit, upTo, seq, id }) =>
+        db
+          .selectFrom(table as 'attestations')
+          .select(select as never)
+          .where('seq', 'is not', null)
+          .$if(seq !== undefined, (q) => q.where(sql<boolean>`(seq, id) > (${seq!}, ${id!})`))
+          .$if(upTo !== undefined, (q) => q.where('seq', '<=', upTo!))
+          .orderBy('seq')
+          .orderBy('id')
+          .limit(limit!)
+          .compile(),
+      );
+    const full = compile(columns);
+    // The row as one text (id, seq, text), read while the events are read as spliced texts.
+    const short = text === undefined ? full : compile(['id', 'seq', sql.raw(text).as('text')]);
     const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
-      compiled({
+      (this.#spliced ? short : full)({
         limit: page,
         ...(upTo !== undefined ? { upTo } : {}),
         ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
@@ -161,8 +104,9 @@ abstract class TableCheck {
     this.rows = new SeqOrderedRows(select, query, page);
   }
 
-  /** Read what the events up to `seq` need. */
-  reach(seq: number): Promise<void> {
+  /** Read what the events up to `seq` need (`spliced`: those events were read as spliced texts). */
+  reach(seq: number, spliced: boolean): Promise<void> {
+    this.#spliced = spliced;
     return this.rows.reach(seq);
   }
 
@@ -185,6 +129,7 @@ abstract class TableCheck {
 
   /** The chain has been walked: every row left (and every row with no seq) has no event. */
   async finish(): Promise<TamperedRow[]> {
+    await this.settle();
     await this.rows.reach(Number.POSITIVE_INFINITY);
     for (
       let row = this.rows.nextUpTo(Number.POSITIVE_INFINITY);
@@ -207,6 +152,9 @@ abstract class TableCheck {
     this.#byRow.sort((a, b) => a.id - b.id);
     return [...this.#byRow.map((r) => r.t), ...this.#missing];
   }
+
+  /** Compare what was left for later, before the tampered rows are listed. */
+  protected async settle(): Promise<void> {}
 
   protected flag(id: number, t: TamperedRow): void {
     this.#byRow.push({ id, t });
@@ -237,16 +185,72 @@ abstract class TableCheck {
   protected abstract compare(values: unknown[], e: BoundEvent): TamperedRow | undefined;
 }
 
-/** A simple table, judged as bindRows judges it. */
+/**
+ * A simple table, judged as bindRows judges it. A row read as its text stands when that is its event's
+ * spliced text; any other (a row or event not as gonogo writes them, or one changed) is compared in full
+ * once the chain is walked, read again by id with its event by seq.
+ */
 class SimpleCheck extends TableCheck {
   readonly #spec: (typeof SIMPLE)[SimpleTable];
+  /** Rows (id, seq) to compare in full. */
+  readonly #later: [number, number][] = [];
 
-  constructor(table: SimpleTable, db: Kysely<Database>, select: SelectArrays, page: number) {
-    super(table, db, select, page, SIMPLE[table].columns);
+  constructor(
+    table: SimpleTable,
+    db: Kysely<Database>,
+    select: SelectArrays,
+    page: number,
+    splices: boolean,
+  ) {
+    super(table, db, select, page, SIMPLE[table].columns, splices ? SIMPLE[table].text : undefined);
     this.#spec = SIMPLE[table];
   }
 
   protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
+    if (values.length === 3 || e.spliced !== undefined) {
+      if (values.length !== 3 || e.spliced === undefined || !rowStands(values[2], e.spliced))
+        this.#later.push([Number(values[0]), e.seq]);
+      return undefined;
+    }
+    return this.#compareFull(values, e);
+  }
+
+  protected override async settle(): Promise<void> {
+    for (let i = 0; i < this.#later.length; i += this.page) {
+      const some = this.#later.slice(i, i + this.page);
+      const table = this.table as 'attestations';
+      const rows = await this.select(
+        this.db
+          .selectFrom(table)
+          .select(this.#spec.columns as never)
+          .where(
+            'id',
+            'in',
+            some.map(([id]) => id),
+          )
+          .compile(),
+      );
+      const events = await this.select(
+        this.db
+          .selectFrom('audit_events')
+          .select(EVENT_COLUMNS)
+          .where(
+            'seq',
+            'in',
+            some.map(([, seq]) => seq),
+          )
+          .compile(),
+      );
+      const byId = new Map(rows.map((r) => [Number(r[0]), r]));
+      const bySeq = new Map(events.map((r) => [Number(r[0]), storedOf(r)]));
+      for (const [id, seq] of some) {
+        const diff = this.#compareFull(byId.get(id)!, bySeq.get(seq)!);
+        if (diff) this.flag(id, diff);
+      }
+    }
+  }
+
+  #compareFull(values: unknown[], e: FullEvent): TamperedRow | undefined {
     const { columns, ofRow, ofEvent, dataOf } = this.#spec;
     const row = rowOf(columns, values);
     const event = withData(e, dataOf(row, e.dataText));
@@ -266,6 +270,7 @@ class RunCheck extends TableCheck {
     super('runs', db, select, page, RUN_COLUMNS);
   }
 
+  /** Runs are read in full whatever the events were read as. */
   override reach(seq: number): Promise<void> {
     return this.rows.reach(seq, (page) => this.#load(page));
   }
@@ -304,11 +309,12 @@ class RunCheck extends TableCheck {
   }
 
   protected override deleted(e: BoundEvent): TamperedRow {
-    const run = (JSON.parse(e.dataText) as Data).run;
+    const run = (JSON.parse(fieldsOf(e).dataText) as Data).run;
     return { table: 'runs', seq: e.seq, why: `deleted: its run.completed event records run ${String(run)}` };
   }
 
-  protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
+  protected compare(values: unknown[], bound: BoundEvent): TamperedRow | undefined {
+    const e = fieldsOf(bound);
     const r = rowOf(RUN_COLUMNS, values);
     const id = Number(r.id);
     const { seq } = e;
@@ -347,23 +353,26 @@ class RunCheck extends TableCheck {
 export class StateRowsCheck {
   readonly #checks: Record<BoundTable, TableCheck>;
 
-  /** `page`: rows read per query (VERIFY_PAGE). */
-  constructor(db: Kysely<Database>, select: SelectArrays, page: number) {
+  /** `page`: rows read per query (VERIFY_PAGE); `splices`: simple rows may be read as texts (SPLICES). */
+  constructor(db: Kysely<Database>, select: SelectArrays, page: number, splices: boolean) {
     this.#checks = {
-      attestations: new SimpleCheck('attestations', db, select, page),
-      waivers: new SimpleCheck('waivers', db, select, page),
-      signoffs: new SimpleCheck('signoffs', db, select, page),
+      attestations: new SimpleCheck('attestations', db, select, page, splices),
+      waivers: new SimpleCheck('waivers', db, select, page, splices),
+      signoffs: new SimpleCheck('signoffs', db, select, page, splices),
       runs: new RunCheck(db, select, page),
     };
   }
 
-  /** Read every bound row up to `seq` (the last event of the page about to be walked). */
-  async reach(seq: number): Promise<void> {
-    await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq)));
+  /**
+   * Read every bound row up to `seq` (the last event of the page about to be walked); `spliced`: that
+   * page's events were read as spliced texts.
+   */
+  async reach(seq: number, spliced: boolean): Promise<void> {
+    await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq, spliced)));
   }
 
   /** A verified event, in seq order: its row checked if its type records one. */
-  event(e: StoredEvent): void {
+  event(e: BoundEvent): void {
     const table = TABLE_OF.get(e.type);
     if (table) this.#checks[table].event(e);
   }
