@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { compiledOnce, pagesOf, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, pagesOf, taken, VERIFY_PAGE } from './verify-pages.js';
 import { StateRowsCheck } from './verify-state.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
@@ -103,7 +103,7 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         // A page's state rows are asked for as it arrives, ahead of the next page of events.
         const pages = pagesOf(select, page, size, (rows) => state.reach(Number(rows[rows.length - 1]![0])));
         for await (const rows of pages) {
-          for (const r of rows) {
+          for (const r of taken(rows)) {
             const stored = storedOf(r);
             const bad = checkStoredLink(prev, stored, mode);
             if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
