@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -117,8 +118,6 @@ writeCodeCache(parser);
  * - The server is not in it (a run never serves): the services' `serve` throws there.
  */
 const RUN = join(DIST, 'app', 'run.cjs');
-/** Source maps' base64 digits (asciiOnly). */
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const chunkOf = new Map();
 for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
   for (const input of Object.keys(inputs)) chunkOf.set(resolve(ROOT, input), resolve(ROOT, output));
@@ -174,56 +173,19 @@ console.log(`bundled src/ into ${relative(ROOT, DIST)}/: ${files + 2} files`);
 function asciiOnly(file) {
   const lines = readFileSync(file, 'utf8').split('\n');
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
-  const mappings = map.mappings.split(';');
+  const mappings = decode(map.mappings);
   lines.forEach((line, i) => {
     if (!/[^\x00-\x7f]/.test(line)) return;
     const wide = [];
     for (let c = 0; c < line.length; c++) if (line.charCodeAt(c) > 0x7f) wide.push(c);
     lines[i] = line.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
     // Each escaped code unit is 5 characters longer: a segment's column moves by 5 per one before it.
-    let column = 0;
-    let moved = 0;
-    mappings[i] = (mappings[i] ?? '')
-      .split(',')
-      .map((segment) => {
-        if (!segment) return segment;
-        const [delta, rest] = vlqFirst(segment);
-        column += delta;
-        const shifted = column + 5 * wide.filter((c) => c < column).length;
-        const out = vlq(shifted - moved) + rest;
-        moved = shifted;
-        return out;
-      })
-      .join(',');
+    for (const segment of mappings[i] ?? []) {
+      const column = segment[0];
+      segment[0] = column + 5 * wide.filter((c) => c < column).length;
+    }
   });
   writeFileSync(file, lines.join('\n'));
-  map.mappings = mappings.join(';');
+  map.mappings = encode(mappings);
   writeFileSync(`${file}.map`, JSON.stringify(map));
-}
-
-/** The first base64 VLQ value of a source map segment, and the segment's other characters. */
-function vlqFirst(segment) {
-  let value = 0;
-  let shift = 0;
-  let i = 0;
-  for (;;) {
-    const digit = B64.indexOf(segment[i++]);
-    value += (digit & 31) << shift;
-    shift += 5;
-    if (!(digit & 32)) break;
-  }
-  return [value & 1 ? -(value >>> 1) : value >>> 1, segment.slice(i)];
-}
-
-/** `n` as base64 VLQ. */
-function vlq(n) {
-  let value = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let digit = value & 31;
-    value >>>= 5;
-    if (value) digit |= 32;
-    out += B64[digit];
-  } while (value);
-  return out;
 }

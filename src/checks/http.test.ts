@@ -23,6 +23,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 // Fired by the /hang route once the request has arrived, as the engine's timeout would.
 let hang = timeoutSignal();
+// Requests the /wait route holds (never answered), and what it calls as each arrives.
+let held = 0;
+let onHeld = () => {};
 
 async function routes(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const json = (status: number, body: unknown, type = 'application/json') => {
@@ -65,6 +68,10 @@ async function routes(req: IncomingMessage, res: ServerResponse): Promise<void> 
       return json(200, { after: 'hints' });
     case '/hang':
       hang.fire();
+      return;
+    case '/wait':
+      held++;
+      onHeld();
       return;
     case '/agent':
       return json(200, {
@@ -328,6 +335,27 @@ describe('http against a local server', () => {
     expect(err.message).toBe(
       `GET ${server.url}/hang: no answer within 10s (timeout); is the service up and reachable, or does the check need a longer timeout?`,
     );
+  });
+
+  test('every request in flight on a shared signal stops when it aborts; one that ended is untouched', async () => {
+    const shared = timeoutSignal();
+    const ctx = checkContext({ signal: shared.signal, timeoutMs: 10_000 });
+    const ended = await observe(`${server.url}/health`, {}, ctx);
+    held = 0;
+    const arrived = new Promise<void>((resolve) => {
+      onHeld = () => {
+        if (held === 3) resolve();
+      };
+    });
+    const waiting = [1, 2, 3].map(() => failure(observe(`${server.url}/wait`, {}, ctx)));
+    await arrived;
+    shared.fire();
+    for (const err of await Promise.all(waiting)) {
+      expect(err.message).toBe(
+        `GET ${server.url}/wait: no answer within 10s (timeout); is the service up and reachable, or does the check need a longer timeout?`,
+      );
+    }
+    expect(ended.status).toBe(200);
   });
 
   test('a run cancelled (not timed out) says so', async () => {
