@@ -6,6 +6,7 @@
 //      after). Timed: the real CLI (`bin/gonogo audit verify`) against the floor, a pure sha256 chain over
 //      the same canonical bytes in a child process of its own. `audit head` on the same store (start-up,
 //      open, migrations check, one read) is timed too and taken off, so events/s is the verify itself.
+//      On PostgreSQL the CPU of the server's backends for that database is measured beside gonogo's.
 //  (b) evaluation: the store reads one evaluation makes for a 140-item checklist (latest vouched run with
 //      its outcomes, attestations, waivers, sign-offs, each checked against its event), in this process.
 // `--base DIR` times another gonogo tree (with its own built dist/, e.g. /work/base) alternately with this
