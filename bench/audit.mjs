@@ -6,6 +6,7 @@
 //      after). Timed: the real CLI (`bin/gonogo audit verify`) against the floor, a pure sha256 chain over
 //      the same canonical bytes in a child process of its own. `audit head` on the same store (start-up,
 //      open, migrations check, one read) is timed too and taken off, so events/s is the verify itself.
+//      On PostgreSQL the CPU of the server's backends for that database is measured beside gonogo's.
 //  (b) evaluation: the store reads one evaluation makes for a 140-item checklist (latest vouched run with
 //      its outcomes, attestations, waivers, sign-offs, each checked against its event), in this process.
 // `--base DIR` times another gonogo tree (with its own built dist/, e.g. /work/base) alternately with this
@@ -14,7 +15,7 @@
 // stores behind and print where, to profile them).
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -112,6 +113,75 @@ const hashedOf = (e) =>
 
 /** measure.mjs's measure, its probe files in `scratch`. */
 const measure = (args, scratch) => measureProcess(args, { scratch });
+
+/** The PIDs of the local PostgreSQL postmasters (a `postgres` process whose parent is not one), once. */
+let postmasters;
+async function findPostmasters() {
+  if (postmasters) return postmasters;
+  const comm = async (pid) => (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  const stat = async (pid) => (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1];
+  postmasters = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || (await comm(pid)) !== 'postgres') continue;
+    const ppid = (await stat(pid))?.split(' ')[1];
+    if (ppid && (await comm(ppid)) !== 'postgres') postmasters.push(pid);
+  }
+  return postmasters;
+}
+
+/**
+ * `work` (one measured process) with the CPU (ms, user + system) of the PostgreSQL backends serving
+ * database `dbName` meanwhile: the postmaster's children whose title names the database, their
+ * /proc/PID/stat sampled every 5 ms (a backend's last sample before it exits; ticks of 10 ms). Local
+ * servers only; `serverCpuMs` is NaN when no postmaster is visible.
+ */
+async function withServerCpu(dbName, work) {
+  const pms = await findPostmasters();
+  if (pms.length === 0) return { ...(await work()), serverCpuMs: Number.NaN };
+  const ours = new Map(); // pid -> true (serves dbName) | false
+  const ticks = new Map(); // pid -> utime + stime, last seen
+  const title = new RegExp(`^postgres: [^ ]+ [^ ]+ ${dbName} `);
+  let sampling = true;
+  const sample = async () => {
+    for (const pm of pms) {
+      const children = (await readFile(`/proc/${pm}/task/${pm}/children`, 'utf8').catch(() => ''))
+        .split(' ')
+        .filter(Boolean);
+      for (const pid of children) {
+        if (!ours.has(pid)) {
+          const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+          if (!cmd.startsWith('postgres: ')) continue; // not titled yet (just forked): look again
+          ours.set(pid, title.test(cmd));
+        }
+        if (!ours.get(pid)) continue;
+        const f = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ');
+        if (f) ticks.set(pid, Number(f[11]) + Number(f[12]));
+      }
+    }
+  };
+  const loop = (async () => {
+    while (sampling) {
+      await sample();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  let m;
+  try {
+    m = await work();
+  } finally {
+    sampling = false;
+    await loop;
+  }
+  let sum = 0;
+  for (const t of ticks.values()) sum += t;
+  return { ...m, serverCpuMs: sum * 10 };
+}
+
+/** One measured gonogo process, with its PostgreSQL backends' CPU when `url` is a PostgreSQL store. */
+const measureStore = (args, url) =>
+  url.startsWith('postgres')
+    ? withServerCpu(new URL(url).pathname.slice(1), () => measure(args, scratch))
+    : measure(args, scratch);
 
 // ---- building the stores -------------------------------------------------------------------------
 
@@ -560,7 +630,7 @@ for (const backend of BACKENDS)
           [
             `${t.name} verify`,
             async () => {
-              const m = await measure(
+              const m = await measureStore(
                 [
                   join(t.root, 'bin', 'gonogo'),
                   'audit',
@@ -570,7 +640,7 @@ for (const backend of BACKENDS)
                   '--format',
                   'json',
                 ],
-                scratch,
+                location[t.name],
               );
               const v = m.code === 0 ? JSON.parse(m.stdout) : undefined;
               if (!v?.ok || v.count !== EVENTS)
@@ -583,9 +653,9 @@ for (const backend of BACKENDS)
           [
             `${t.name} head`,
             async () => {
-              const m = await measure(
+              const m = await measureStore(
                 [join(t.root, 'bin', 'gonogo'), 'audit', 'head', '--db', location[t.name]],
-                scratch,
+                location[t.name],
               );
               if (m.code !== 0) throw new Error(`${t.name}: audit head exit ${m.code}: ${m.stderr}`);
               runs[t.name].head.push(m);
@@ -631,12 +701,21 @@ for (const backend of BACKENDS)
           peakRss: median(v.map((m) => m.peakRss)),
           ratioToFloor: netMs / floorMs,
           ratioToFloorCpu: netCpu / floorCpu,
+          ...(backend === 'postgres'
+            ? {
+                serverCpuMs: median(v.map((m) => m.serverCpuMs)),
+                headServerCpuMs: median(h.map((m) => m.serverCpuMs)),
+              }
+            : {}),
         };
         const o = out[t.name];
         console.log(
           `  ${t.name.padEnd(4)} verify: ${k(o.eventsPerS)} net of start-up (${wall.toFixed(0)} ms - audit head ${headWall.toFixed(0)} ms), ` +
             `${(o.ratioToFloor).toFixed(2)}x the floor's time (CPU ${k(o.eventsPerSCpu)}, ${o.ratioToFloorCpu.toFixed(2)}x); ` +
             `whole process ${k(o.eventsPerSWholeProcess)}, peak ${(o.peakRss / 1048576).toFixed(0)} MB` +
+            (o.serverCpuMs !== undefined
+              ? `; CPU ${netCpu.toFixed(0)} ms + server ${(o.serverCpuMs - o.headServerCpuMs).toFixed(0)} ms net (verify ${cpu.toFixed(0)} + ${o.serverCpuMs.toFixed(0)}, head ${headCpu.toFixed(0)} + ${o.headServerCpuMs.toFixed(0)})`
+              : '') +
             `${o.eventsPerS >= TARGET_EVENTS_PER_S ? '' : `  [target >= ${k(TARGET_EVENTS_PER_S)}]`}`,
         );
       }

@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { compiledOnce, pagesOf, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, pagesOf, taken, VERIFY_PAGE } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
@@ -126,7 +126,7 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         );
         for await (const rows of pages) {
           let allCanonical = true;
-          for (const r of rows) {
+          for (const r of taken(rows)) {
             const fromText = r.length === SPLICED_WIDTH;
             let bad = fromText ? checkSplicedLink(prev, Number(r[0]), r[1], r[2]) : 'unsure';
             let event: BoundEvent;

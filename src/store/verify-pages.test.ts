@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { openStore } from './index.js';
 import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
-import { VERIFY_PAGE } from './verify-pages.js';
+import { SeqOrderedRows, taken, VERIFY_PAGE } from './verify-pages.js';
 
 /**
  * Verify reads state rows beside the chain, a page at a time in seq order: what it finds past the
@@ -129,5 +129,47 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('rows let go as verify takes them', () => {
+  it('hands out every row of a page in order, and the page keeps none it handed out', () => {
+    const page = [[1], [2], [3]];
+    const rows: unknown[][] = [...page];
+    const seen: unknown[][] = [];
+    for (const row of taken(rows)) {
+      seen.push(row);
+      expect(rows.indexOf(row)).toBe(-1);
+    }
+    expect(seen).toEqual(page);
+    expect(seen.every((row, i) => row === page[i])).toBe(true);
+  });
+
+  it('a state row taken up to a seq is no longer held by its page, and the rows after it still come', async () => {
+    // Rows (id, seq); each query answers from `table` as the keyset and upTo say, at most 3 a page.
+    const table = [
+      [1, 1],
+      [2, 2],
+      [3, 2],
+      [4, 5],
+    ];
+    const pages: unknown[][][] = [];
+    const select = async (q: { parameters: readonly unknown[] }) => {
+      const [after, upTo] = q.parameters as [number, number];
+      const page = table.filter((r) => r[0]! > after && r[1]! <= upTo).slice(0, 3);
+      pages.push(page);
+      return page;
+    };
+    const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
+      ({ sql: '', parameters: [last ? Number(last[0]) : 0, upTo ?? 99], query: {} }) as never;
+    const rows = new SeqOrderedRows(select as never, query, 3);
+    await rows.reach(2);
+    expect(rows.nextUpTo(1)).toEqual([1, 1]);
+    expect(rows.nextUpTo(2)).toEqual([2, 2]);
+    expect(pages[0]).toEqual([[], [], [3, 2]]);
+    await rows.reach(5);
+    expect(rows.nextUpTo(5)).toEqual([3, 2]);
+    expect(rows.nextUpTo(5)).toEqual([4, 5]);
+    expect(rows.nextUpTo(5)).toBeUndefined();
   });
 });

@@ -85,10 +85,25 @@ export class SeqOrderedRows {
   nextUpTo(seq: number): unknown[] | undefined {
     const row = this.#rows[this.#i];
     if (row === undefined || seqOf(row) > seq) return undefined;
+    // Dropped from the page as it is taken: garbage once checked (see taken).
+    this.#rows[this.#i] = DROPPED;
     this.#i += 1;
     return row;
   }
 }
+
+/**
+ * The rows of a page, each dropped from it as it is handed out: a row verify has checked is garbage at
+ * once, not held by its page until the page ends (a collection mid-page copies only the rows to come).
+ */
+export function* taken(rows: unknown[][]): Generator<unknown[]> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    rows[i] = DROPPED;
+    yield row;
+  }
+}
+const DROPPED: unknown[] = [];
 
 /** A bound row's seq (the second column); rows with none are read apart. */
 export const seqOf = (row: readonly unknown[]) => Number(row[1]);
