@@ -1,7 +1,6 @@
 import { hasOwnKeys } from '../model/own-keys.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
-import type { ExecuteContext } from './execute.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
 
@@ -72,7 +71,7 @@ export interface Attempt {
 /** A check's outcome from its last attempt: the message redacted, the observed values shaped. */
 export function outcomeOf(
   check: PreparedCheck,
-  ctx: ExecuteContext,
+  ctx: { keepObserved?: boolean },
   result: Attempt,
   attempts: number,
   started: number,
