@@ -100,12 +100,15 @@ export function storedOf(r: readonly unknown[]): StoredEvent {
 export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & { spliced?: undefined };
 
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
-export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
+export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string; dataText?: string };
 
-/** A bound event's fields: every run event has them (splicedEvent reads them). */
+/** A bound event's fields: a run event's are read from its spliced text when they are needed. */
 export function fieldsOf(e: BoundEvent): FullEvent {
-  if (e.spliced !== undefined) throw new Error(`verify: event ${e.seq} was met without its fields`);
-  return e;
+  if (e.spliced === undefined) return e;
+  const { seq, type, spliced, dataText } = e;
+  if (dataText === undefined) throw new Error(`verify: event ${seq} was met without its fields`);
+  const { at, actor, checklist, environment } = JSON.parse(spliced.slice(64)) as FullEvent;
+  return { seq, type, at, actor, checklist, environment, dataText };
 }
 
 /** A spliced page's row as the state check meets it, once its link held (its text is what was hashed). */
@@ -114,8 +117,7 @@ export function splicedEvent(r: readonly unknown[]): BoundEvent {
   const type = r[3] as string;
   const spliced = r[2] as string;
   if (type !== EVENT_OF.runs) return { seq, type, spliced };
-  const { at, actor, checklist, environment } = JSON.parse(spliced.slice(64)) as FullEvent;
-  return { seq, type, at, actor, checklist, environment, dataText: r[4] as string };
+  return { seq, type, spliced, dataText: r[4] as string };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { ChainedEvent, TamperedRow } from '../model/audit.js';
-import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import type { SelectArrays } from './adapter.js';
 import { runData } from './event-data.js';
@@ -10,7 +9,6 @@ import {
   type BoundTable,
   differingFields,
   EVENT_OF,
-  outcomeOfRow,
   runDiff,
   runFacts,
   runFactsOfEvent,
@@ -29,6 +27,7 @@ import {
   type SimpleTable,
   storedOf,
 } from './verify-rows.js';
+import { runEventText, storedOutcomesDigest } from './verify-runs.js';
 
 type Data = Record<string, unknown>;
 
@@ -263,8 +262,8 @@ class SimpleCheck extends TableCheck {
 
 /** Run rows with their outcomes, against their `run.completed` events. */
 class RunCheck extends TableCheck {
-  /** The outcomes of the runs read and not yet compared, by run id. */
-  readonly #outcomes = new Map<number, CheckOutcome[]>();
+  /** The outcomes (run_results rows) of the runs read and not yet compared, by run id. */
+  readonly #outcomes = new Map<number, unknown[][]>();
 
   constructor(db: Kysely<Database>, select: SelectArrays, page: number) {
     super('runs', db, select, page, RUN_COLUMNS);
@@ -287,14 +286,10 @@ class RunCheck extends TableCheck {
       this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
     );
     for (const values of results) {
-      const r = rowOf(RESULT_COLUMNS, values);
-      const id = Number(r.run_id);
-      let list = this.#outcomes.get(id);
-      if (!list) {
-        list = [];
-        this.#outcomes.set(id, list);
-      }
-      list.push(outcomeOfRow(r as never));
+      const id = Number(values[0]);
+      const list = this.#outcomes.get(id);
+      if (list) list.push(values);
+      else this.#outcomes.set(id, [values]);
     }
   }
 
@@ -314,31 +309,40 @@ class RunCheck extends TableCheck {
   }
 
   protected compare(values: unknown[], bound: BoundEvent): TamperedRow | undefined {
+    const id = Number(values[0]);
+    const results = this.#outcomes.get(id) ?? [];
+    this.#outcomes.delete(id);
+    const outcomes = storedOutcomesDigest(results);
+    // The row written as its event's text: equal to the hashed text, the row is what the event recorded.
+    if (bound.spliced !== undefined) {
+      const text = runEventText(values, bound.seq, outcomes);
+      if (text !== undefined && rowStands(text, bound.spliced)) return undefined;
+    }
     const e = fieldsOf(bound);
     const r = rowOf(RUN_COLUMNS, values);
-    const id = Number(r.id);
     const { seq } = e;
-    const outcomes = this.#outcomes.get(id) ?? [];
-    this.#outcomes.delete(id);
     let summary: StatusSummary;
     try {
       summary = JSON.parse(String(r.summary)) as StatusSummary;
     } catch {
       return { table: 'runs', id, seq, why: 'changed after its event: summary is not valid JSON' };
     }
-    const facts = runFacts({
-      id,
-      checklist: String(r.checklist),
-      environment: String(r.environment),
-      digest: String(r.digest),
-      startedAt: String(r.started_at),
-      finishedAt: String(r.finished_at),
-      verdict: r.verdict as Verdict,
-      summary,
+    const facts = runFacts(
+      {
+        id,
+        checklist: String(r.checklist),
+        environment: String(r.environment),
+        digest: String(r.digest),
+        startedAt: String(r.started_at),
+        finishedAt: String(r.finished_at),
+        verdict: r.verdict as Verdict,
+        summary,
+        outcomes: [],
+        trigger: String(r.trigger),
+      },
       outcomes,
-      trigger: String(r.trigger),
-    });
-    const data = runData(r as never, summary, facts.outcomes ?? '', e.dataText);
+    );
+    const data = runData(r as never, summary, outcomes, e.dataText);
     const diff = runDiff(facts, runFactsOfEvent(withData(e, data)));
     return diff.length > 0 ? { table: 'runs', id, seq, why: changed(diff) } : undefined;
   }
