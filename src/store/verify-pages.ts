@@ -141,3 +141,28 @@ export function compiledOnce(
     return { ...k.query, parameters: from.map((name) => params[name]) };
   };
 }
+
+/**
+ * A query over a list of numbers (`where x in (…)`) compiled once per list length, as compiledOnce does
+ * for named parameters: each page of runs asked Kysely to compile its outcomes' read again. The first
+ * compile of a length uses stand-in values, which must come out as the query's parameters in order.
+ * @example const q = compiledPerLength((ids) => db.selectFrom('t').selectAll().where('id', 'in', ids).compile()); q([1, 2])
+ */
+export function compiledPerLength(
+  compile: (values: readonly number[]) => CompiledQuery,
+): (values: readonly number[]) => CompiledQuery {
+  const kept = new Map<number, CompiledQuery>();
+  return (values) => {
+    let query = kept.get(values.length);
+    if (!query) {
+      const standIns = values.map((_, i) => STAND_IN - i);
+      query = compile(standIns);
+      const { parameters } = query;
+      if (parameters.length !== standIns.length || parameters.some((p, i) => p !== standIns[i])) {
+        throw new Error('verify: a query does not take its list as its parameters, in order');
+      }
+      kept.set(values.length, query);
+    }
+    return { ...query, parameters: values };
+  };
+}

@@ -13,7 +13,7 @@ import {
   runFacts,
   runFactsOfEvent,
 } from './state-binding.js';
-import { compiledOnce, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
+import { compiledOnce, compiledPerLength, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
@@ -262,6 +262,10 @@ class SimpleCheck extends TableCheck {
 
 /** Run rows with their outcomes, against their `run.completed` events. */
 class RunCheck extends TableCheck {
+  /** The outcomes of some runs, by run id: one query shape per number of runs. */
+  readonly #results = compiledPerLength((ids) =>
+    this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
+  );
   /** The outcomes (run_results rows) of the runs read and not yet compared, by run id. */
   readonly #outcomes = new Map<number, unknown[][]>();
 
@@ -281,10 +285,7 @@ class RunCheck extends TableCheck {
 
   /** The outcomes of a page of runs, in one read. */
   async #load(page: unknown[][]): Promise<void> {
-    const ids = page.map((r) => Number(r[0]));
-    const results = await this.select(
-      this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
-    );
+    const results = await this.select(this.#results(page.map((r) => Number(r[0]))));
     for (const values of results) {
       const id = Number(values[0]);
       const list = this.#outcomes.get(id);
