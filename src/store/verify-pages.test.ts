@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { openStore } from './index.js';
 import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
-import { compiledPerLength, SeqOrderedRows, taken, VERIFY_PAGE } from './verify-pages.js';
+import { compiledPerLength, SeqOrderedRows, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
+import { SPLICES } from './verify-rows.js';
 
 /**
  * Verify reads state rows beside the chain, a page at a time in seq order: what it finds past the
@@ -35,8 +36,9 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       // More attestations than one page holds, written as gonogo writes them (event and bound row).
       const events: string[] = [];
       const rows: string[] = [];
-      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next.
-      const page = VERIFY_PAGE[name];
+      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next
+      // (a chain as gonogo writes it is read in spliced pages where the backend splices).
+      const page = SPLICES[name] ? SPLICED_PAGE : VERIFY_PAGE[name];
       const n = page + 1500;
       for (let i = 0; i < n; i++) {
         const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };

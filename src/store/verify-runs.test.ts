@@ -138,19 +138,22 @@ describe.each(backends)('verify of runs on $name', ({ name, available, make }) =
     },
   );
 
-  it.skipIf(!available)('a summary stored in another key order still stands; a deleted run is named', async () => {
-    backend = await make(`vruns_order_${name}`);
-    store = await openStore(backend.url);
-    await seed(store);
-    await backend.dropAppendOnlyGuard();
-    await backend.raw(
-      `update runs set summary = '{ "skipped":0, "waived":0, "pending":0, "error":0, "fail":1, "pass":1 }' where id = 2`,
-    );
-    expect(await store.verifyAudit()).toEqual({ ok: true, count: 2, head: await store.auditHead() });
-    await backend.raw(`delete from run_results where run_id = 1`);
-    await backend.raw(`delete from runs where id = 1`);
-    expect((await store.verifyAudit()).tampered).toEqual([
-      { table: 'runs', seq: 1, why: 'deleted: its run.completed event records run 1' },
-    ]);
-  });
+  it.skipIf(!available)(
+    'a summary stored in another key order still stands; a deleted run is named',
+    async () => {
+      backend = await make(`vruns_order_${name}`);
+      store = await openStore(backend.url);
+      await seed(store);
+      await backend.dropAppendOnlyGuard();
+      await backend.raw(
+        `update runs set summary = '{ "skipped":0, "waived":0, "pending":0, "error":0, "fail":1, "pass":1 }' where id = 2`,
+      );
+      expect(await store.verifyAudit()).toEqual({ ok: true, count: 2, head: await store.auditHead() });
+      await backend.raw(`delete from run_results where run_id = 1`);
+      await backend.raw(`delete from runs where id = 1`);
+      expect((await store.verifyAudit()).tampered).toEqual([
+        { table: 'runs', seq: 1, why: 'deleted: its run.completed event records run 1' },
+      ]);
+    },
+  );
 });

@@ -1,6 +1,9 @@
+import type { Kysely } from 'kysely';
 import { canonicalJson } from '../model/audit.js';
 import { jsonListDigest } from '../model/list-digest.js';
+import type { Database } from './schema.js';
 import { EVENT_OF, outcomeOfRow } from './state-binding.js';
+import { compiledPerLength } from './verify-pages.js';
 import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
 
 /**
@@ -82,3 +85,9 @@ export function runEventText(r: Values, seq: number, outcomes: string): string |
     `"environment":${q(environment)},"seq":${seq},"type":"${EVENT_OF.runs}"}`
   );
 }
+
+/** The read of some runs' outcomes (run_results rows, RESULT_COLUMNS), compiled once per number of runs. */
+export const outcomesOf = (db: Kysely<Database>) =>
+  compiledPerLength((ids) =>
+    db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
+  );

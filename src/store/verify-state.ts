@@ -13,13 +13,12 @@ import {
   runFacts,
   runFactsOfEvent,
 } from './state-binding.js';
-import { compiledOnce, compiledPerLength, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
+import { compiledOnce, pagesOf, SeqOrderedRows, SPLICED_PAGE, seqOf } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
   type FullEvent,
   fieldsOf,
-  RESULT_COLUMNS,
   RUN_COLUMNS,
   rowOf,
   rowStands,
@@ -27,7 +26,7 @@ import {
   type SimpleTable,
   storedOf,
 } from './verify-rows.js';
-import { runEventText, storedOutcomesDigest } from './verify-runs.js';
+import { outcomesOf, runEventText, storedOutcomesDigest } from './verify-runs.js';
 
 type Data = Record<string, unknown>;
 
@@ -94,13 +93,15 @@ abstract class TableCheck {
     const full = compile(columns);
     // The row as one text (id, seq, text), read while the events are read as spliced texts.
     const short = text === undefined ? full : compile(['id', 'seq', sql.raw(text).as('text')]);
+    // Rows read as texts come in larger pages (SPLICED_PAGE), as their events do.
+    const size = () => (this.#spliced && text !== undefined ? SPLICED_PAGE : page);
     const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
       (this.#spliced ? short : full)({
-        limit: page,
+        limit: size(),
         ...(upTo !== undefined ? { upTo } : {}),
         ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
       });
-    this.rows = new SeqOrderedRows(select, query, page);
+    this.rows = new SeqOrderedRows(select, query, size);
   }
 
   /** Read what the events up to `seq` need (`spliced`: those events were read as spliced texts). */
@@ -262,10 +263,8 @@ class SimpleCheck extends TableCheck {
 
 /** Run rows with their outcomes, against their `run.completed` events. */
 class RunCheck extends TableCheck {
-  /** The outcomes of some runs, by run id: one query shape per number of runs. */
-  readonly #results = compiledPerLength((ids) =>
-    this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
-  );
+  /** The outcomes of some runs, by run id. */
+  readonly #results = outcomesOf(this.db);
   /** The outcomes (run_results rows) of the runs read and not yet compared, by run id. */
   readonly #outcomes = new Map<number, unknown[][]>();
 
