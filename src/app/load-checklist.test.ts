@@ -149,7 +149,9 @@ describe('the parse cache', () => {
     for (let i = 0; i < 2; i++) {
       const err = await run().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationErrors);
-      expect(String((err as Error).message)).toContain('run-positions.md:6:12: launch/health-answers: expect[0]: unknown variable "rows"');
+      expect(String((err as Error).message)).toContain(
+        'run-positions.md:6:12: launch/health-answers: expect[0]: unknown variable "rows"',
+      );
     }
   });
 
