@@ -6,8 +6,9 @@ import { join } from 'node:path';
 /**
  * The parse cache's keyed MAC. A cache entry decides which checks run (an `env` check turned into a
  * `command` check would run a program), so an entry is only trusted when it carries an HMAC-SHA256 made
- * with a per-user secret: `<hex mac>\n<json>`, the MAC over the entry's key and its JSON text. An entry
- * edited, copied from another key, or written without the secret is refused and the file parsed again.
+ * with a per-user secret: `<hex mac>\n<text>`, the MAC over the entry's key and its text (lines of JSON,
+ * cache-entry.ts). An entry edited, copied from another key, or written without the secret is refused
+ * and the file parsed again.
  * The secret (`.secret`, 32 random bytes, mode 0600 in a 0700 folder) is made on first use; one that
  * others may read or write is not trusted at all (the cache is then skipped).
  */
@@ -39,7 +40,7 @@ function macOf(secret: Buffer, key: string, json: string): string {
   return createHmac('sha256', secret).update(`${key}\0`).update(json).digest('hex');
 }
 
-/** The stored text of an entry: its MAC line, then its JSON. */
+/** The stored text of an entry: its MAC line, then its text. */
 export function sealEntry(secret: Buffer, key: string, json: string): string {
   return `${macOf(secret, key, json)}\n${json}`;
 }
