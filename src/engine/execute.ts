@@ -296,14 +296,17 @@ export function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<Che
     // After each attempt: retried on `fail` and `error` while retries are left, else the outcome.
     const next = (result: Attempt): void => {
       if (result.status !== 'pass' && attempts <= check.retries) {
-        pause(check.retryDelayMs, ctx.signal).then(() => {
-          if (ctx.signal?.aborted) {
-            finish(result);
-            return;
-          }
-          attempts++;
-          attempt(check, ctx, next, reject);
-        }, reject);
+        // Whatever throws here rejects the check's promise, as it did in the async function it was.
+        pause(check.retryDelayMs, ctx.signal)
+          .then(() => {
+            if (ctx.signal?.aborted) {
+              finish(result);
+              return;
+            }
+            attempts++;
+            attempt(check, ctx, next, reject);
+          })
+          .catch(reject);
         return;
       }
       finish(result);
