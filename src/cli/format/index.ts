@@ -60,8 +60,8 @@ export async function renderReport(
 export const REPORT_BATCH_CHARS = 1 << 15;
 
 /**
- * Render a report and hand its text to `write` in batches of about `batchChars` (awaiting each), in
- * order: the concatenation is exactly `format.render(report, opts)`. A format with `pieces` is never
+ * Render a report and hand its text to `write` in batches of about `batchChars` (each awaited before
+ * the next is handed over), in order: the concatenation is exactly `format.render(report, opts)`. A format with `pieces` is never
  * held whole, so a 50,000-item JSON report (~50 MB) costs a batch of memory, not the text and its
  * encoded copy; another format is written as its one string.
  * @example await writeReport(format, report, { color: false }, (text) => handle.write(text));
@@ -74,14 +74,25 @@ export async function writeReport(
   batchChars = REPORT_BATCH_CHARS,
 ): Promise<void> {
   const pieces = format.pieces ? format.pieces(report, opts) : [format.render(report, opts)];
+  // One batch is written while the next is rendered: the file's writes (off the main thread) overlap
+  // the rendering instead of alternating with it. Batches go to `write` one at a time, in order.
+  let writing: unknown;
   let text = '';
-  for (const piece of pieces) {
-    text += piece;
-    if (text.length >= batchChars) {
-      await write(text);
-      text = '';
+  try {
+    for (const piece of pieces) {
+      text += piece;
+      if (text.length >= batchChars) {
+        await writing;
+        writing = write(text);
+        text = '';
+      }
     }
+  } catch (err) {
+    // A render that throws while a batch is being written: that write's own failure is not left unhandled.
+    await Promise.resolve(writing).catch(() => undefined);
+    throw err;
   }
+  await writing;
   if (text !== '') await write(text);
 }
 

@@ -89,6 +89,45 @@ describe('json format', () => {
     expect(batches.join('')).toBe(json.render(report, { color: false }));
   });
 
+  it('hands on the next batch only once the last write is done, and fails with a write that fails', async () => {
+    const report = noGoReport();
+    const batches: string[] = [];
+    let inFlight = 0;
+    const slowWrite = async (text: string) => {
+      expect(inFlight).toBe(0);
+      inFlight += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      batches.push(text);
+      inFlight -= 1;
+    };
+    await writeReport(json, report, { color: false }, slowWrite, 200);
+    expect(batches.length).toBeGreaterThan(2);
+    expect(batches.join('')).toBe(json.render(report, { color: false }));
+
+    let writes = 0;
+    const failing = async () => {
+      writes += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error('disk full');
+    };
+    await expect(writeReport(json, report, { color: false }, failing, 200)).rejects.toThrow('disk full');
+    expect(writes).toBe(1);
+  });
+
+  it("fails with the render's error when it throws while a batch is being written", async () => {
+    const broken = {
+      ...json,
+      *pieces() {
+        yield 'x'.repeat(300);
+        throw new Error('render broke');
+      },
+    };
+    const failing = () => Promise.reject(new Error('disk full'));
+    await expect(writeReport(broken, noGoReport(), { color: false }, failing, 200)).rejects.toThrow(
+      'render broke',
+    );
+  });
+
   it('writes a file in batches, one after the other, as run --out does', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-json-'));
     try {
