@@ -21,7 +21,7 @@ export interface RunProgress {
 }
 
 /** The part of the Store a run uses (any full Store will do). */
-export type RunStore = Pick<Store, 'saveRun' | 'addSamples' | 'listSamples' | 'loadState'>;
+export type RunStore = Pick<Store, 'saveRun' | 'addSamples' | 'listWindowSamples' | 'loadState'>;
 
 export interface RunOptions {
   checklist: Checklist;
@@ -226,11 +226,13 @@ async function sampleWindows(
   });
   await store.addSamples(samples);
   const now = opts.now();
+  const since = new Map<string, string>();
+  for (const { check, spec } of windows)
+    since.set(check.item.id, new Date(now.getTime() - spec.holdMs).toISOString());
+  const histories = await store.listWindowSamples(checklist.id, environment, since);
   for (const { check, spec } of windows) {
     const id = check.item.id;
-    const since = new Date(now.getTime() - spec.holdMs).toISOString();
-    const history = await store.listSamples(checklist.id, environment, id, since);
-    const judgement = judgeWindow(history, spec, now);
+    const judgement = judgeWindow(histories.get(id) ?? [], spec, now);
     const latest = fresh.get(id);
     outcomes.set(id, {
       item: id,
