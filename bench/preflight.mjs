@@ -19,7 +19,7 @@
  *
  * Usage: npm run build && node bench/preflight.mjs
  *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_MS (1000), BENCH_BASE,
- *   BENCH_ONLY=preflight|dashboard
+ *   BENCH_ONLY=preflight|dashboard, BENCH_PAGE_ENCODING (the pages' Accept-Encoding, a browser's by default; identity: none)
  * Results are merged into artifacts/bench/results.json under "server" (other keys are kept).
  */
 import { fork } from 'node:child_process';
@@ -29,6 +29,7 @@ import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Pool, request } from 'undici';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -42,6 +43,8 @@ const TIMEOUT_MS = 10_000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const TARGETS = { preflightRps: 0.6, preflightP99: 2, dashboardP99: 5 };
 const PREFLIGHT = '/api/v1/checklists/launch/preflight?env=production';
+// What a browser sends with a page request (Chromium's value); BENCH_PAGE_ENCODING=identity for none.
+const PAGE_ENCODING = process.env.BENCH_PAGE_ENCODING ?? 'gzip, deflate, br, zstd';
 
 /** Child process: start one server, report its URL, and answer CPU-time questions. */
 async function child(kind) {
@@ -224,7 +227,7 @@ async function login(server, token) {
   await res.body.text();
   if (res.statusCode !== 303) throw new Error(`login answered ${res.statusCode}`);
   const cookie = [res.headers['set-cookie']].flat()[0];
-  return { cookie: cookie.split(';')[0] };
+  return { cookie: cookie.split(';')[0], 'accept-encoding': PAGE_ENCODING };
 }
 
 async function main() {
@@ -311,9 +314,16 @@ policy:
     await probe.body.text();
     if (probe.statusCode !== 200) s.page = s.page.replace('?env=default', '');
     const again = await request(`${s.url}${s.page}`, { headers: s.session });
-    const html = await again.body.text();
+    const body = Buffer.from(await again.body.arrayBuffer());
     if (again.statusCode !== 200) throw new Error(`${s.kind} checklist page answered ${again.statusCode}`);
-    s.pageBytes = Buffer.byteLength(html);
+    // A compressed page must be the same page: inflated, as long as the uncompressed one.
+    const gzip = again.headers['content-encoding'] === 'gzip';
+    const plain = await request(`${s.url}${s.page}`, { headers: { cookie: s.session.cookie } });
+    const plainBytes = (await plain.body.arrayBuffer()).byteLength;
+    const html = gzip ? gunzipSync(body) : body;
+    if (html.length !== plainBytes)
+      throw new Error(`${s.kind} checklist page: ${html.length} bytes, not ${plainBytes}`);
+    s.pageBytes = `${html.length}${gzip ? ` (${body.length} gzip)` : ''}`;
   }
 
   const cases = [];
@@ -335,7 +345,7 @@ policy:
     }
   }
   console.log(
-    `server: ${CLIENTS} concurrent clients, ${SECONDS}s per case, ${ROUNDS} rounds (alternating order); preflight ${Buffer.byteLength(body)} bytes, checklist page ${gonogos[0].pageBytes} bytes; load average ${loadavg()
+    `server: ${CLIENTS} concurrent clients, ${SECONDS}s per case, ${ROUNDS} rounds (alternating order); preflight ${Buffer.byteLength(body)} bytes, checklist page ${gonogos.map((g) => g.pageBytes).join(' / ')} bytes (Accept-Encoding: ${PAGE_ENCODING}); load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );

@@ -35,10 +35,26 @@ const RUNBOOK = 'operations/runbook-reviewed';
 
 const login = (token: string) => loginAt(server.url, token);
 
-async function get(path: string, cookie: string): Promise<{ html: string; csp: string }> {
+/**
+ * A page as a browser gets it (fetch takes gzip and inflates it) and, unless `once` (a flash shows
+ * once), uncompressed as well: the two must be the same page but for the nonce.
+ */
+async function get(path: string, cookie: string, once = false): Promise<{ html: string; csp: string }> {
   const r = await fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
   expect(r.status).toBe(200);
-  return { html: await r.text(), csp: r.headers.get('content-security-policy') ?? '' };
+  const html = await r.text();
+  if (!once) {
+    expect(r.headers.get('content-encoding')).toBe('gzip');
+    const plain = await fetch(`${server.url}${path}`, {
+      headers: { cookie, 'accept-encoding': 'identity' },
+      redirect: 'manual',
+    });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const plainHtml = await plain.text();
+    const nonceless = (h: string) => h.replace(/nonce="[^"]+"/, 'nonce=""');
+    expect(nonceless(plainHtml)).toBe(nonceless(html));
+  }
+  return { html, csp: r.headers.get('content-security-policy') ?? '' };
 }
 
 const page = async (cookie: string) => (await get('/checklists/launch', cookie)).html;
@@ -71,7 +87,7 @@ async function form(cookie: string, action: string, fields: Record<string, strin
   });
   expect(r.status).toBe(303);
   // The redirect's page shows the flash once; the page after it is the kept one again.
-  const flash = await get(r.headers.get('location')!.replace(/#.*/, ''), cookie);
+  const flash = await get(r.headers.get('location')!.replace(/#.*/, ''), cookie, true);
   expect(flash.html).toContain('role="status"');
 }
 

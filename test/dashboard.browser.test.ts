@@ -202,8 +202,12 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await expect(page.locator('[data-role="security"] .chip').textContent()).resolves.toBe('pass');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-checklist.png'), fullPage: true });
 
-    // Staging is a separate gate: still NO-GO.
-    await page.goto(`${server.url}/checklists/launch?env=staging`);
+    // Staging is a separate gate: still NO-GO. The kept page comes as gzip (Chromium takes it) with
+    // its nonce spliced in, and that nonce is the CSP's.
+    const staging = await page.goto(`${server.url}/checklists/launch?env=staging`);
+    expect(staging?.headers()['content-encoding']).toBe('gzip');
+    // The stylesheet applies (body{margin:0}; 8px without it).
+    await expect(page.evaluate(() => getComputedStyle(document.body).margin)).resolves.toBe('0px');
     await expect(page.locator('.verdict.big').textContent()).resolves.toBe('NO-GO');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-checklist-nogo.png'), fullPage: true });
     await context.close();

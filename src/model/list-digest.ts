@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash, hash as oneShot } from 'node:crypto';
 
 /** Text handed to the hash at a time (below V8's large-object size, so each piece dies young). */
 const CHUNK = 16 * 1024;
@@ -11,7 +11,8 @@ const CHUNK = 16 * 1024;
  * @example jsonListDigest(outcomes, canonicalJson) // 'sha256:9f2c…'
  */
 export function jsonListDigest<T>(items: Iterable<T>, json: (item: T) => string | undefined): string {
-  const hash = createHash('sha256');
+  // A Hash object only once the text outgrows a piece: most lists (a run's outcomes) are one short text.
+  let hash: Hash | undefined;
   let text = '[';
   let first = true;
   for (const item of items) {
@@ -20,9 +21,10 @@ export function jsonListDigest<T>(items: Iterable<T>, json: (item: T) => string 
     text += first ? written : `,${written}`;
     first = false;
     if (text.length >= CHUNK) {
-      hash.update(text, 'utf8');
+      hash = (hash ?? createHash('sha256')).update(text, 'utf8');
       text = '';
     }
   }
-  return `sha256:${hash.update(`${text}]`, 'utf8').digest('hex')}`;
+  text += ']';
+  return `sha256:${hash ? hash.update(text, 'utf8').digest('hex') : oneShot('sha256', text)}`;
 }

@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { compiledOnce, pagesOf, taken, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, pagesOf, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
@@ -116,12 +116,13 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         // A page is read spliced when every event of the last page walked was stored canonical: an older
         // chain is read in full (most of its events would be read again one by one).
         let canonical = true;
+        const pageSize = () => (splices && canonical ? SPLICED_PAGE : size);
         const page = (last: readonly unknown[] | undefined) =>
           (splices && canonical ? spliced : full)(
-            last === undefined ? { limit: size } : { limit: size, after: Number(last[0]) },
+            last === undefined ? { limit: pageSize() } : { limit: pageSize(), after: Number(last[0]) },
           );
         // A page's state rows are asked for as it arrives, ahead of the next page of events.
-        const pages = pagesOf(select, page, size, (rows) =>
+        const pages = pagesOf(select, page, pageSize, (rows) =>
           state.reach(Number(rows[rows.length - 1]![0]), rows[0]!.length === SPLICED_WIDTH),
         );
         for await (const rows of pages) {

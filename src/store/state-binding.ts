@@ -342,8 +342,8 @@ export function outcomeOfRow(r: Omit<RunResultsTable, 'run_id'>): CheckOutcome {
   };
 }
 
-/** What a run row says, in the terms its event records. */
-export function runFacts(run: RunRecord): RunFacts {
+/** What a run row says, in the terms its event records (`outcomes`: its outcomes' digest, if known). */
+export function runFacts(run: RunRecord, outcomes = outcomesDigest(run.outcomes)): RunFacts {
   return {
     id: run.id ?? 0,
     checklist: run.checklist,
@@ -354,6 +354,6 @@ export function runFacts(run: RunRecord): RunFacts {
     verdict: run.verdict,
     summary: run.summary,
     trigger: run.trigger,
-    outcomes: outcomesDigest(run.outcomes),
+    outcomes,
   };
 }

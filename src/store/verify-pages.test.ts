@@ -1,8 +1,10 @@
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { openStore } from './index.js';
 import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
-import { SeqOrderedRows, taken, VERIFY_PAGE } from './verify-pages.js';
+import { compiledPerLength, SeqOrderedRows, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
+import { SPLICES } from './verify-rows.js';
 
 /**
  * Verify reads state rows beside the chain, a page at a time in seq order: what it finds past the
@@ -34,8 +36,9 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       // More attestations than one page holds, written as gonogo writes them (event and bound row).
       const events: string[] = [];
       const rows: string[] = [];
-      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next.
-      const page = VERIFY_PAGE[name];
+      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next
+      // (a chain as gonogo writes it is read in spliced pages where the backend splices).
+      const page = SPLICES[name] ? SPLICED_PAGE : VERIFY_PAGE[name];
       const n = page + 1500;
       for (let i = 0; i < n; i++) {
         const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };
@@ -171,5 +174,37 @@ describe('rows let go as verify takes them', () => {
     expect(rows.nextUpTo(5)).toEqual([3, 2]);
     expect(rows.nextUpTo(5)).toEqual([4, 5]);
     expect(rows.nextUpTo(5)).toBeUndefined();
+  });
+
+  it('a list query is compiled once per length and takes each list as its parameters', () => {
+    const db = new Kysely<{ t: { id: number } }>({
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new SqliteIntrospector(k),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
+    });
+    let compiled = 0;
+    const q = compiledPerLength((ids) => {
+      compiled += 1;
+      return db.selectFrom('t').select('id').where('id', 'in', ids).compile();
+    });
+    const direct = (ids: number[]) => db.selectFrom('t').select('id').where('id', 'in', ids).compile();
+    for (const ids of [[1, 2, 3], [7, 8, 9], [4], [5, 6, 7]]) {
+      const got = q(ids);
+      expect(got.sql).toBe(direct(ids).sql);
+      expect(got.parameters).toEqual(ids);
+    }
+    expect(compiled).toBe(2);
+    // A query whose parameters are not the list, in order, is refused.
+    const wrong = compiledPerLength((ids) =>
+      db
+        .selectFrom('t')
+        .select('id')
+        .where('id', 'in', [...ids].reverse())
+        .compile(),
+    );
+    expect(() => wrong([1, 2])).toThrow(/list as its parameters/);
   });
 });

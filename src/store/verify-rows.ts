@@ -54,16 +54,10 @@ const EVENT_TEXT =
   `${hashed('actor', 'at', 'checklist', 'data', 'environment', q('type'))} end`;
 
 /**
- * The columns of a spliced events page: seq, hash, the text, the type, and a run's data as stored (its
- * check compares that text; a run's other fields are read from the spliced text).
+ * The columns of a spliced events page: seq, hash and the text. Its type is read from the text's end
+ * (splicedType) and a run's fields, when its row is compared in full, from the text (fieldsOf).
  */
-export const SPLICED_EVENT_COLUMNS = [
-  'seq',
-  'hash',
-  sql.raw(EVENT_TEXT).as('spliced'),
-  'type',
-  sql.raw(`case when type = '${EVENT_OF.runs}' then data end`).as('data'),
-] as const;
+export const SPLICED_EVENT_COLUMNS = ['seq', 'hash', sql.raw(EVENT_TEXT).as('spliced')] as const;
 
 /** How many columns a spliced events page has (a full one has EVENT_COLUMNS' nine). */
 export const SPLICED_WIDTH = SPLICED_EVENT_COLUMNS.length;
@@ -102,20 +96,39 @@ export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & { spliced?: und
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
 export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
 
-/** A bound event's fields: every run event has them (splicedEvent reads them). */
+const quoted = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+
+/** A bound event's fields: a spliced event's are read from its text when they are needed. */
 export function fieldsOf(e: BoundEvent): FullEvent {
-  if (e.spliced !== undefined) throw new Error(`verify: event ${e.seq} was met without its fields`);
-  return e;
+  if (e.spliced === undefined) return e;
+  const { seq, type } = e;
+  const text = e.spliced.slice(64);
+  const { at, actor, checklist, environment } = JSON.parse(text) as FullEvent;
+  // The text is EVENT_TEXT's: these fields as JSON around the data as stored (json_quote is JSON.stringify).
+  const head = `{"actor":${quoted(actor)},"at":${quoted(at)},"checklist":${quoted(checklist)},"data":`;
+  const tail = `,"environment":${quoted(environment)},"seq":${seq},"type":${quoted(type)}}`;
+  if (!text.startsWith(head) || !text.endsWith(tail) || text.length < head.length + tail.length)
+    throw new Error(`verify: event ${seq} was met without its fields`);
+  const dataText = text.slice(head.length, text.length - tail.length);
+  return { seq, type, at, actor, checklist, environment, dataText };
+}
+
+/** The end of a spliced text of each bound type; another type binds no row. */
+const TYPE_ENDS = Object.values(EVENT_OF).map((type) => [type, `,"type":${JSON.stringify(type)}}`] as const);
+
+/**
+ * A spliced text's type if it is a bound one ('' if not): the text ends with `,"type":` and the type as
+ * a JSON string, and a `"` after `:` cannot be an escaped one, so that end names the type.
+ */
+export function splicedType(spliced: string): string {
+  for (const [type, end] of TYPE_ENDS) if (spliced.endsWith(end)) return type;
+  return '';
 }
 
 /** A spliced page's row as the state check meets it, once its link held (its text is what was hashed). */
 export function splicedEvent(r: readonly unknown[]): BoundEvent {
-  const seq = Number(r[0]);
-  const type = r[3] as string;
   const spliced = r[2] as string;
-  if (type !== EVENT_OF.runs) return { seq, type, spliced };
-  const { at, actor, checklist, environment } = JSON.parse(spliced.slice(64)) as FullEvent;
-  return { seq, type, at, actor, checklist, environment, dataText: r[4] as string };
+  return { seq: Number(r[0]), type: splicedType(spliced), spliced };
 }
 
 /**

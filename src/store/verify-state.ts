@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { ChainedEvent, TamperedRow } from '../model/audit.js';
-import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import type { SelectArrays } from './adapter.js';
 import { runData } from './event-data.js';
@@ -10,18 +9,16 @@ import {
   type BoundTable,
   differingFields,
   EVENT_OF,
-  outcomeOfRow,
   runDiff,
   runFacts,
   runFactsOfEvent,
 } from './state-binding.js';
-import { compiledOnce, pagesOf, SeqOrderedRows, seqOf } from './verify-pages.js';
+import { compiledOnce, pagesOf, SeqOrderedRows, SPLICED_PAGE, seqOf } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
   type FullEvent,
   fieldsOf,
-  RESULT_COLUMNS,
   RUN_COLUMNS,
   rowOf,
   rowStands,
@@ -29,6 +26,7 @@ import {
   type SimpleTable,
   storedOf,
 } from './verify-rows.js';
+import { outcomesOf, runEventText, storedOutcomesDigest } from './verify-runs.js';
 
 type Data = Record<string, unknown>;
 
@@ -95,13 +93,15 @@ abstract class TableCheck {
     const full = compile(columns);
     // The row as one text (id, seq, text), read while the events are read as spliced texts.
     const short = text === undefined ? full : compile(['id', 'seq', sql.raw(text).as('text')]);
+    // Rows read as texts come in larger pages (SPLICED_PAGE), as their events do.
+    const size = () => (this.#spliced && text !== undefined ? SPLICED_PAGE : page);
     const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
       (this.#spliced ? short : full)({
-        limit: page,
+        limit: size(),
         ...(upTo !== undefined ? { upTo } : {}),
         ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
       });
-    this.rows = new SeqOrderedRows(select, query, page);
+    this.rows = new SeqOrderedRows(select, query, size);
   }
 
   /** Read what the events up to `seq` need (`spliced`: those events were read as spliced texts). */
@@ -263,8 +263,10 @@ class SimpleCheck extends TableCheck {
 
 /** Run rows with their outcomes, against their `run.completed` events. */
 class RunCheck extends TableCheck {
-  /** The outcomes of the runs read and not yet compared, by run id. */
-  readonly #outcomes = new Map<number, CheckOutcome[]>();
+  /** The outcomes of some runs, by run id. */
+  readonly #results = outcomesOf(this.db);
+  /** The outcomes (run_results rows) of the runs read and not yet compared, by run id. */
+  readonly #outcomes = new Map<number, unknown[][]>();
 
   constructor(db: Kysely<Database>, select: SelectArrays, page: number) {
     super('runs', db, select, page, RUN_COLUMNS);
@@ -282,19 +284,12 @@ class RunCheck extends TableCheck {
 
   /** The outcomes of a page of runs, in one read. */
   async #load(page: unknown[][]): Promise<void> {
-    const ids = page.map((r) => Number(r[0]));
-    const results = await this.select(
-      this.db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
-    );
+    const results = await this.select(this.#results(page.map((r) => Number(r[0]))));
     for (const values of results) {
-      const r = rowOf(RESULT_COLUMNS, values);
-      const id = Number(r.run_id);
-      let list = this.#outcomes.get(id);
-      if (!list) {
-        list = [];
-        this.#outcomes.set(id, list);
-      }
-      list.push(outcomeOfRow(r as never));
+      const id = Number(values[0]);
+      const list = this.#outcomes.get(id);
+      if (list) list.push(values);
+      else this.#outcomes.set(id, [values]);
     }
   }
 
@@ -314,31 +309,40 @@ class RunCheck extends TableCheck {
   }
 
   protected compare(values: unknown[], bound: BoundEvent): TamperedRow | undefined {
+    const id = Number(values[0]);
+    const results = this.#outcomes.get(id) ?? [];
+    this.#outcomes.delete(id);
+    const outcomes = storedOutcomesDigest(results);
+    // The row written as its event's text: equal to the hashed text, the row is what the event recorded.
+    if (bound.spliced !== undefined) {
+      const text = runEventText(values, bound.seq, outcomes);
+      if (text !== undefined && rowStands(text, bound.spliced)) return undefined;
+    }
     const e = fieldsOf(bound);
     const r = rowOf(RUN_COLUMNS, values);
-    const id = Number(r.id);
     const { seq } = e;
-    const outcomes = this.#outcomes.get(id) ?? [];
-    this.#outcomes.delete(id);
     let summary: StatusSummary;
     try {
       summary = JSON.parse(String(r.summary)) as StatusSummary;
     } catch {
       return { table: 'runs', id, seq, why: 'changed after its event: summary is not valid JSON' };
     }
-    const facts = runFacts({
-      id,
-      checklist: String(r.checklist),
-      environment: String(r.environment),
-      digest: String(r.digest),
-      startedAt: String(r.started_at),
-      finishedAt: String(r.finished_at),
-      verdict: r.verdict as Verdict,
-      summary,
+    const facts = runFacts(
+      {
+        id,
+        checklist: String(r.checklist),
+        environment: String(r.environment),
+        digest: String(r.digest),
+        startedAt: String(r.started_at),
+        finishedAt: String(r.finished_at),
+        verdict: r.verdict as Verdict,
+        summary,
+        outcomes: [],
+        trigger: String(r.trigger),
+      },
       outcomes,
-      trigger: String(r.trigger),
-    });
-    const data = runData(r as never, summary, facts.outcomes ?? '', e.dataText);
+    );
+    const data = runData(r as never, summary, outcomes, e.dataText);
     const diff = runDiff(facts, runFactsOfEvent(withData(e, data)));
     return diff.length > 0 ? { table: 'runs', id, seq, why: changed(diff) } : undefined;
   }

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { StateSignal } from '../../usecases/index.js';
@@ -40,7 +41,8 @@ function setup(opts: { maxEntries?: number; ttlMs?: number } = {}) {
     pages,
     changes,
     renders,
-    get: (path: string, csrf = 'token-a') => app.request(path, { headers: { 'x-csrf': csrf } }),
+    get: async (path: string, csrf = 'token-a', headers: Record<string, string> = {}) =>
+      app.request(path, { headers: { 'x-csrf': csrf, ...headers } }),
     fail: (f: boolean) => {
       fail = f;
     },
@@ -106,5 +108,41 @@ describe('PageCache', () => {
     await t.get('/q');
     await t.get('/p');
     expect(t.renders).toEqual(['p', 'p', 'q', 'r', 'p']);
+  });
+
+  it('sends a kept page as gzip to a client that takes it, each response with its own values', async () => {
+    const t = setup();
+    const gzip = { 'accept-encoding': 'gzip, deflate, br' };
+    const page = async (r: Response) => {
+      const nonce = /'nonce-([^']+)'/.exec(r.headers.get('content-security-policy') ?? '')?.[1];
+      const bytes = Buffer.from(await r.arrayBuffer());
+      const zipped = r.headers.get('content-encoding') === 'gzip';
+      return {
+        nonce,
+        zipped,
+        vary: r.headers.get('vary'),
+        html: (zipped ? gunzipSync(bytes) : bytes).toString(),
+      };
+    };
+    const [a, b, plain] = await Promise.all([
+      t.get('/p', 'tok-a', gzip).then(page),
+      t.get('/p', 'tok-b', gzip).then(page),
+      t.get('/p', 'tok-c').then(page),
+    ]);
+    expect(t.renders).toEqual(['p']);
+    expect([a.zipped, b.zipped, plain.zipped]).toEqual([true, true, false]);
+    expect([a.vary, b.vary, plain.vary]).toEqual(['Accept-Encoding', 'Accept-Encoding', 'Accept-Encoding']);
+    expect(a.html).toBe(`<style nonce="${a.nonce}"></style><input value="tok-a">1`);
+    expect(b.html).toBe(`<style nonce="${b.nonce}"></style><input value="tok-b">1`);
+    expect(plain.html).toBe(`<style nonce="${plain.nonce}"></style><input value="tok-c">1`);
+    expect(new Set([a.nonce, b.nonce, plain.nonce]).size).toBe(3);
+    // A state change shows in the compressed page too (it is the kept page's, dropped with it).
+    t.changes.emit({ type: 'item.attested', checklist: 'x' });
+    expect((await page(await t.get('/p', 'tok-a', gzip))).html).toMatch(/value="tok-a">2$/);
+    // Refused gzip, and a page rendered for its request only (a flash), go uncompressed.
+    expect((await page(await t.get('/p', 'tok-a', { 'accept-encoding': 'gzip;q=0' }))).zipped).toBe(false);
+    const flash = await page(await t.get('/p?flash=1', 'tok-a', gzip));
+    expect(flash.zipped).toBe(false);
+    expect(flash.html).toMatch(/value="tok-a">3$/);
   });
 });

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { StateSignal } from '../../usecases/index.js';
-import type { AppEnv } from '../env.js';
+import { type AppEnv, requestHeader } from '../env.js';
 import { type KeptEntry, KeptPromises } from '../kept-promises.js';
 import { pageNonce } from '../security-headers.js';
+import { acceptsGzip, type GzipPieces, gzipFill, gzipPieces } from './gzip-splice.js';
 import type { Session } from './sessions.js';
 
 /**
@@ -31,6 +32,8 @@ type Slot = keyof PageSlots;
 interface Template {
   parts: Buffer[];
   slots: Slot[];
+  /** The parts compressed, once a request has taken gzip. */
+  gzip?: GzipPieces;
 }
 
 interface Kept extends KeptEntry<Template> {
@@ -103,37 +106,44 @@ export class PageCache {
    * The response of a page for this request: kept, or rendered by `render` (with the placeholders)
    * and kept when `keep` allows (a page showing a one-time message is rendered for its request only).
    * The response's CSP nonce and the session's CSRF token are put in. The body is UTF-8 bytes (no
-   * string to measure and encode per response: the page is 100 KB).
+   * string to measure and encode per response: the page is 100 KB); a kept page goes as gzip to a
+   * client that takes it, compressed once and spliced per response (gzip-splice.ts).
    */
   async respond(
     c: Context<AppEnv>,
     page: { key: string; of: readonly unknown[]; keep: boolean },
     render: (slots: PageSlots) => Promise<RenderedPage> | RenderedPage,
   ): Promise<Response> {
-    const body = await this.#html(c, page, render);
+    const values = { nonce: pageNonce(c), csrf: c.get('session')?.csrf ?? '' };
+    const kept = page.keep && this.opts.ttlMs > 0;
+    const template = kept ? await this.#kept(page, render) : await this.#render(page.of, render).value;
     c.header('Content-Type', 'text/html; charset=UTF-8');
-    return c.body(body);
+    c.header('Vary', 'Accept-Encoding');
+    const bytes = this.#values(template, values);
+    // A kept page is compressed once (on the first request that takes gzip) and spliced per response.
+    if (kept && acceptsGzip(requestHeader(c, 'accept-encoding'))) {
+      template.gzip ??= gzipPieces(template.parts);
+      c.header('Content-Encoding', 'gzip');
+      return c.body(gzipFill(template.gzip, bytes));
+    }
+    return c.body(this.#fill(template, bytes));
   }
 
-  async #html(
-    c: Context<AppEnv>,
-    page: { key: string; of: readonly unknown[]; keep: boolean },
+  /** The kept template of a page, or the one rendered now (shared by concurrent requests) and kept. */
+  async #kept(
+    page: { key: string; of: readonly unknown[] },
     render: (slots: PageSlots) => Promise<RenderedPage> | RenderedPage,
-  ): Promise<Uint8Array<ArrayBuffer>> {
-    const values = { nonce: pageNonce(c), csrf: c.get('session')?.csrf ?? '' };
+  ): Promise<Template> {
     const at = this.opts.now().getTime();
-    if (!page.keep || this.opts.ttlMs <= 0)
-      return this.#fill(await this.#render(page.of, render).value, values);
     // A render shared while in flight (its failure is this request's too) counts only if it is still
     // current at this request's time; then another waiter may have started the next one already.
     for (let look = 0; look < 2; look += 1) {
       const kept = this.#entries.peek(page.key, (k) => this.#current(k, page.of, at));
       if (!kept) break;
       const template = await kept.value;
-      if (at < kept.until) return this.#fill(template, values);
+      if (at < kept.until) return template;
     }
-    const entry = this.#entries.keep(page.key, this.#render(page.of, render));
-    return this.#fill(await entry.value, values);
+    return this.#entries.keep(page.key, this.#render(page.of, render)).value;
   }
 
   #current(kept: Kept, of: readonly unknown[], at: number): boolean {
@@ -174,21 +184,25 @@ export class PageCache {
     return { parts, slots };
   }
 
-  #fill(t: Template, values: PageSlots): Uint8Array<ArrayBuffer> {
+  /** The response's values, as UTF-8, in the order of the template's slots. */
+  #values(t: Template, values: PageSlots): Buffer[] {
     const bytes = {
       nonce: Buffer.from(escapeHtml(values.nonce)),
       csrf: Buffer.from(escapeHtml(values.csrf)),
     };
+    return t.slots.map((slot) => bytes[slot]);
+  }
+
+  #fill(t: Template, values: readonly Buffer[]): Uint8Array<ArrayBuffer> {
     let size = t.parts[0]!.length;
-    for (let i = 0; i < t.slots.length; i += 1) size += bytes[t.slots[i]!].length + t.parts[i + 1]!.length;
+    for (let i = 0; i < values.length; i += 1) size += values[i]!.length + t.parts[i + 1]!.length;
     // One copy into a buffer of the response's own (every byte of it is written below).
     const out = Buffer.allocUnsafeSlow(size);
     out.set(t.parts[0]!, 0);
     let at = t.parts[0]!.length;
-    for (let i = 0; i < t.slots.length; i += 1) {
-      const value = bytes[t.slots[i]!];
-      out.set(value, at);
-      at += value.length;
+    for (let i = 0; i < values.length; i += 1) {
+      out.set(values[i]!, at);
+      at += values[i]!.length;
       out.set(t.parts[i + 1]!, at);
       at += t.parts[i + 1]!.length;
     }

@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import { canonicalJson } from '../model/audit.js';
+import { jsonListDigest } from '../model/list-digest.js';
+import type { Database } from './schema.js';
+import { EVENT_OF, outcomeOfRow } from './state-binding.js';
+import { compiledPerLength } from './verify-pages.js';
+import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
+
+/**
+ * What `audit verify` writes for a run row (issue 15, branch verify7): the run check built a record, an
+ * object per outcome, a sorted copy of each and a Hash object per run (~20 µs a run, the largest part of
+ * verify's own work). Here a run row is written straight into the hashed text its `run.completed` event
+ * would have, from the row's and its outcomes' columns; equal to the event's spliced text, the row is
+ * what the event recorded, as the full comparison (verify-state.ts) would find. Each text is written only
+ * from values of the types gonogo stores; any other value leaves it to the full comparison.
+ */
+
+type Values = readonly unknown[];
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const q = JSON.stringify as (v: unknown) => string;
+
+/** A run_results row (RESULT_COLUMNS) as canonicalJson writes the outcome outcomeOfRow reads from it. */
+export function storedOutcomeText(r: Values): string {
+  const [, item, status, message, observed, durationMs, at] = r;
+  if (
+    !isText(item) ||
+    !isText(status) ||
+    (message !== null && !isText(message)) ||
+    (observed !== null && !isText(observed)) ||
+    (at !== null && !isText(at))
+  )
+    return canonicalJson(outcomeOfRow(rowOf(RESULT_COLUMNS, r) as never));
+  // The outcome's keys in canonical order: at, durationMs, item, message, observed, status.
+  let text = at !== null ? `{"at":${q(at)},` : '{';
+  if (durationMs !== null) text += `"durationMs":${q(Number(durationMs))},`;
+  text += `"item":${q(item)}`;
+  if (message !== null) text += `,"message":${q(message)}`;
+  if (observed !== null) text += `,"observed":${canonicalJson(JSON.parse(observed))}`;
+  return `${text},"status":${q(status)}}`;
+}
+
+const byItem = (a: Values, b: Values) => {
+  const x = a[1] as string;
+  const y = b[1] as string;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** outcomesDigest (state-binding.ts) of the outcomes read from these run_results rows. */
+export function storedOutcomesDigest(results: readonly Values[]): string {
+  // Sorted as outcomesDigest sorts the outcomes (by item, in code-unit order; stable).
+  return jsonListDigest([...results].sort(byItem), storedOutcomeText);
+}
+
+/**
+ * The hashed text (no prev_hash) a run row (RUN_COLUMNS) would have as its `run.completed` event at
+ * `seq`, written by gonogo (actor = trigger) with `outcomes` its outcomes' digest; undefined when a column
+ * is not of the type gonogo writes or the summary is not JSON (the full comparison names what is wrong).
+ */
+export function runEventText(r: Values, seq: number, outcomes: string): string | undefined {
+  const [id, , checklist, environment, digest, startedAt, finishedAt, verdict, summary, trigger] = r;
+  if (
+    typeof id !== 'number' ||
+    !isText(checklist) ||
+    !isText(environment) ||
+    !isText(digest) ||
+    !isText(startedAt) ||
+    !isText(finishedAt) ||
+    !isText(verdict) ||
+    !isText(summary) ||
+    !isText(trigger)
+  )
+    return undefined;
+  let summaryText: string;
+  try {
+    summaryText = canonicalJson(JSON.parse(summary));
+  } catch {
+    return undefined;
+  }
+  const data =
+    `{"digest":${q(digest)},"outcomes":${q(outcomes)},"run":${q(id)},"startedAt":${q(startedAt)},` +
+    `"summary":${summaryText},"trigger":${q(trigger)},"verdict":${q(verdict)}}`;
+  return (
+    `{"actor":${q(trigger)},"at":${q(finishedAt)},"checklist":${q(checklist)},"data":${data},` +
+    `"environment":${q(environment)},"seq":${seq},"type":"${EVENT_OF.runs}"}`
+  );
+}
+
+/** The read of some runs' outcomes (run_results rows, RESULT_COLUMNS), compiled once per number of runs. */
+export const outcomesOf = (db: Kysely<Database>) =>
+  compiledPerLength((ids) =>
+    db.selectFrom('run_results').select(RESULT_COLUMNS).where('run_id', 'in', ids).compile(),
+  );
