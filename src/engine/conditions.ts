@@ -3,6 +3,7 @@ import { didYouMean } from '../model/suggest.js';
 import { toCelValue } from './cel-values.js';
 import type { CheckDefinition, Observation, VariableDecl } from './check.js';
 import { assessCondition } from './condition-budget.js';
+import { fastHolds, type Holds } from './condition-fast.js';
 import type { KnownSecrets } from './redact.js';
 import { showValues } from './show-values.js';
 
@@ -26,6 +27,8 @@ export interface Condition {
   paths: ValuePath[];
   /** Its cost depends on the observation (a comprehension over it, a regular expression): time-limited. */
   bounded: boolean;
+  /** A comparison with a literal: whether it holds, answered without CEL (condition-fast.ts). */
+  holds?: Holds;
 }
 
 /** A chain of field / index accesses rooted at a declared variable. */
@@ -138,7 +141,9 @@ function compileUncached(def: AnyDefinition, expr: string): Condition {
   const paths = new Map<string, ValuePath>();
   const roots = new Set<string>();
   collectPaths(program.ast, def.variables, paths, roots);
-  return { expr, program, roots: [...roots], paths: [...paths.values()], bounded: cost.bounded };
+  const holds = cost.bounded ? undefined : fastHolds(program.ast, def.variables);
+  const condition = { expr, program, roots: [...roots], paths: [...paths.values()], bounded: cost.bounded };
+  return holds ? { ...condition, holds } : condition;
 }
 
 function pathOf(node: ASTNode): (string | number)[] | undefined {
@@ -248,6 +253,8 @@ export function evaluateConditions(
   // which a run's first thousands of checks are not.
   for (let i = 0; i < conditions.length; i++) {
     const condition = conditions[i]!;
+    // Held on the observation as it is: every root observed, so CEL would have been asked and said true.
+    if (opts.failure === undefined && condition.holds?.(observation)) continue;
     const refused = refusal(def, condition, observation, opts);
     if (refused) return refused;
     convertRoots(def, condition, observation, context);

@@ -376,3 +376,57 @@ describe('run() receives the parsed target and options', () => {
     expect(received.every((r) => (r as typeof first).target === first.target)).toBe(true);
   });
 });
+
+describe('an attempt settles once, whatever the kind does', () => {
+  /** A kind whose run() is not async: it may throw before returning a promise, or settle late. */
+  const plain = defineCheck({
+    kind: 'plain',
+    summary: 'a kind with a plain run()',
+    target: z.string(),
+    options: z.strictObject({}),
+    variables: { status: { type: 'int', description: 'status' } },
+    defaultExpect: ['status == 200'],
+    run(target: string) {
+      if (target === 'sync-throw') throw new RangeError('thrown before any promise');
+      const late = (settle: () => void) => new Promise<void>((r) => setTimeout(r, 60)).then(settle);
+      if (target === 'late-value') return late(() => {}).then(() => ({ status: 200 }));
+      if (target === 'late-error')
+        return late(() => {}).then(() => {
+          throw new Error('rejected after it was abandoned');
+        });
+      return Promise.resolve({ status: 200 });
+    },
+  });
+  const kinds = registryOf(plain as CheckDefinition<unknown, unknown>);
+  const run = async (target: string, timeout?: string) => {
+    const p = prepareCheck(
+      itemWith('x/plain', { kind: 'plain', target, ...(timeout ? { timeout } : {}) }),
+      kinds,
+      source,
+    );
+    if (!('check' in p)) throw new Error(p.outcome.message);
+    return runCheck(p.check, ctx);
+  };
+
+  it('a synchronous throw from run() is the kind crashing', async () => {
+    expect(await run('sync-throw')).toMatchObject({
+      status: 'error',
+      message: 'plain check crashed: thrown before any promise',
+    });
+  });
+
+  it.each(['late-value', 'late-error'])(
+    'a check that ignores its signal (%s) is abandoned at its deadline; what it gives later is ignored',
+    async (target) => {
+      const outcome = await run(target, '10ms');
+      expect(outcome).toMatchObject({ status: 'error', message: 'timed out after 10ms' });
+      // Let the abandoned check settle: nothing changes and no rejection is left unhandled.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(outcome).toMatchObject({ status: 'error', message: 'timed out after 10ms' });
+    },
+  );
+
+  it('a plain run() that resolves is judged', async () => {
+    expect(await run('ok')).toMatchObject({ status: 'pass' });
+  });
+});

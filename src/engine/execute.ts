@@ -1,14 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
 import { formatDuration } from '../model/duration.js';
-import { hasOwnKeys } from '../model/own-keys.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import { anyBounded, evaluateBounded } from './condition-pool.js';
 import { evaluateConditions } from './conditions.js';
 import { type Deadline, startDeadline } from './deadlines.js';
 import { runBounded } from './limiter.js';
+import { type Attempt, outcomeOf } from './outcome.js';
 import type { PreparedCheck } from './prepare.js';
-import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
 import { noQueueReason, type RunnerDispatch } from './runners.js';
 import { ATTR, endCheckSpan, hostAttributes, inSpan, tracingActive } from './tracing.js';
 
@@ -57,8 +56,7 @@ export function checkAttributes(
   };
 }
 
-/** Observed strings longer than this are cut: 5,000 HTML bodies must not fill memory or the store. */
-export const MAX_OBSERVED_STRING = 4096;
+export { MAX_OBSERVED_STRING, shapeObserved } from './outcome.js';
 
 export class Abandoned extends Error {}
 
@@ -88,62 +86,6 @@ export function isCheckFailure(err: unknown): err is Error & { partial: Observat
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
-}
-
-/** Names of the variables a kind declares secret (most kinds: none), computed once per kind. */
-const secretNames = new WeakMap<object, string[]>();
-function secretsOf(def: PreparedCheck['def']): string[] {
-  let names = secretNames.get(def);
-  if (!names) {
-    names = Object.keys(def.variables).filter((name) => def.variables[name]!.secret);
-    secretNames.set(def, names);
-  }
-  return names;
-}
-
-/** Observed values as they may leave the engine: secrets fingerprinted or redacted, long text cut. */
-export function shapeObserved(check: PreparedCheck, observation: Observation): Record<string, unknown> {
-  // Secret variables are shown as fingerprints, and their values are redacted wherever else they appear
-  // (the known secrets are copied only when a secret variable adds to them; most checks have none).
-  let known: KnownSecrets = check.known;
-  let fingerprints: Map<string, string> | undefined;
-  // `secret: false` in the check: the author says the value is a setting, not a secret (NODE_ENV).
-  const declaredPublic = (check.options as { secret?: unknown } | undefined)?.secret === false;
-  for (const name of declaredPublic ? [] : secretsOf(check.def)) {
-    const value = observation[name];
-    if (value === undefined || value === null || !Object.hasOwn(observation, name)) continue;
-    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-    const shown = secretFingerprint(text);
-    fingerprints ??= new Map();
-    fingerprints.set(name, shown);
-    const extended = new Map(known);
-    extended.set(text, shown);
-    known = extended;
-  }
-  const shaped: Record<string, unknown> = {};
-  for (const name in observation) {
-    const value = observation[name];
-    if (value === undefined || !Object.hasOwn(observation, name)) continue;
-    shaped[name] = fingerprints?.get(name) ?? redactField(name, value, known, MAX_OBSERVED_STRING);
-  }
-  return shaped;
-}
-
-/** A runner's observation, shaped on the runner: cut and redacted again with what this side knows. */
-function shapeRemote(check: PreparedCheck, observation: Observation): Record<string, unknown> {
-  const shaped: Record<string, unknown> = {};
-  for (const name of Object.keys(observation)) {
-    shaped[name] = redactField(name, observation[name], check.known, MAX_OBSERVED_STRING);
-  }
-  return shaped;
-}
-
-interface Attempt {
-  status: CheckOutcome['status'];
-  message?: string;
-  observation?: Observation;
-  /** The observation came from a runner, already shaped there (fingerprints, redaction). */
-  remote?: boolean;
 }
 
 /**
@@ -192,15 +134,39 @@ export class AttemptLimit {
    * is abandoned). A synchronous throw from `start` rejects too.
    */
   settle<T>(start: () => Promise<T>): Promise<T> {
-    if (this.#deadline.signal.aborted) return Promise.reject(new Abandoned());
-    return new Promise<T>((resolve, reject) => {
-      this.#deadline.onStop = () => reject(new Abandoned());
-      try {
-        Promise.resolve(start()).then(resolve, reject);
-      } catch (err) {
-        reject(err);
-      }
-    });
+    return new Promise<T>((resolve, reject) => this.watch(start, resolve, reject));
+  }
+
+  /**
+   * settle() without a promise of its own: `onValue` with what `start` gives, or `onError` with its
+   * error (a synchronous throw too) or with Abandoned once the attempt must stop; exactly one of them,
+   * once. The run's path (runCheck) uses this: one promise and one microtask hop less per check, which
+   * in a run's first thousands of checks (interpreted code) is measurable (bench/README "branch warm8").
+   */
+  watch<T>(start: () => Promise<T>, onValue: (value: T) => void, onError: (err: unknown) => void): void {
+    if (this.#deadline.signal.aborted) {
+      onError(new Abandoned());
+      return;
+    }
+    let over = false;
+    const fail = (err: unknown) => {
+      if (over) return;
+      over = true;
+      onError(err);
+    };
+    this.#deadline.onStop = () => fail(new Abandoned());
+    let running: Promise<T>;
+    try {
+      running = start();
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    Promise.resolve(running).then((value) => {
+      if (over) return;
+      over = true;
+      onValue(value);
+    }, fail);
   }
 
   dispose(): void {
@@ -213,8 +179,59 @@ function budgetLeft(check: PreparedCheck, started: number): number {
   return check.timeoutMs - (performance.now() - started);
 }
 
-async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attempt> {
-  if (check.runner) return remoteAttempt(check as Parameters<typeof remoteAttempt>[0], ctx);
+/** The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly). */
+function judged(check: PreparedCheck, observation: Observation, started: number): Attempt | Promise<Attempt> {
+  if (observation === null || typeof observation !== 'object') {
+    return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
+  }
+  // Nearly every check has only cheap conditions: judged here, with no promise and no extra tick.
+  if (!anyBounded(check.conditions)) {
+    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
+    return { status: verdict.status, message: verdict.message, observation };
+  }
+  return evaluateBounded(check.def, check.conditions, observation, {
+    known: check.known,
+    budgetMs: budgetLeft(check, started),
+  }).then((verdict) => ({ status: verdict.status, message: verdict.message, observation }));
+}
+
+/** What a local attempt that threw (or was abandoned) gives. */
+function failed(
+  check: PreparedCheck,
+  ctx: ExecuteContext,
+  limit: AttemptLimit,
+  err: unknown,
+  started: number,
+): Attempt | Promise<Attempt> {
+  // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
+  if (limit.timedOut)
+    return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
+  if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
+  if (isCheckFailure(err)) {
+    return evaluateBounded(check.def, check.conditions, err.partial, {
+      failure: errorMessage(err),
+      known: check.known,
+      budgetMs: budgetLeft(check, started),
+    }).then((verdict) => ({ status: verdict.status, message: verdict.message, observation: err.partial }));
+  }
+  return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
+}
+
+/**
+ * One attempt, its result given to `done` (or an unexpected error to `fail`) exactly once. Callbacks,
+ * not an async function: no promise, async frame or tick of its own per check (bench/README "branch
+ * warm8"). A check that ignores its signal is still abandoned at its deadline (AttemptLimit.watch).
+ */
+function attempt(
+  check: PreparedCheck,
+  ctx: ExecuteContext,
+  done: (result: Attempt) => void,
+  fail: (err: unknown) => void,
+): void {
+  if (check.runner) {
+    remoteAttempt(check as Parameters<typeof remoteAttempt>[0], ctx).then(done, fail);
+    return;
+  }
   const started = performance.now();
   const limit = new AttemptLimit(check.timeoutMs, ctx.signal);
   const context = {
@@ -224,84 +241,85 @@ async function attempt(check: PreparedCheck, ctx: ExecuteContext): Promise<Attem
     env: ctx.env,
     now: ctx.now,
   };
-  try {
-    const observation = await limit.settle(() => check.def.run(check.target, check.options, context));
-    if (observation === null || typeof observation !== 'object') {
-      return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
-    }
-    // Nearly every check has only cheap conditions: judged here, with no promise and no extra tick.
-    const verdict = anyBounded(check.conditions)
-      ? await evaluateBounded(check.def, check.conditions, observation, {
-          known: check.known,
-          budgetMs: budgetLeft(check, started),
-        })
-      : evaluateConditions(check.def, check.conditions, observation, { known: check.known });
-    return { status: verdict.status, message: verdict.message, observation };
-  } catch (err) {
-    // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
-    if (limit.timedOut)
-      return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
-    if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
-    if (isCheckFailure(err)) {
-      const verdict = await evaluateBounded(check.def, check.conditions, err.partial, {
-        failure: errorMessage(err),
-        known: check.known,
-        budgetMs: budgetLeft(check, started),
-      });
-      return { status: verdict.status, message: verdict.message, observation: err.partial };
-    }
-    return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
-  } finally {
+  // The limit is released once the attempt's result is known (its conditions judged), as a `finally`.
+  const broke = (err: unknown): void => {
     limit.dispose();
-  }
+    fail(err);
+  };
+  // A judgement that throws (or rejects) is the check's failure, as if the check had thrown it.
+  const end = (result: Attempt | Promise<Attempt>, rejected: (err: unknown) => void): void => {
+    if (result instanceof Promise) {
+      result.then((r) => {
+        limit.dispose();
+        done(r);
+      }, rejected);
+      return;
+    }
+    limit.dispose();
+    done(result);
+  };
+  const ended = (err: unknown): void => {
+    let result: Attempt | Promise<Attempt>;
+    try {
+      result = failed(check, ctx, limit, err, started);
+    } catch (thrown) {
+      broke(thrown);
+      return;
+    }
+    end(result, broke);
+  };
+  limit.watch(
+    () => check.def.run(check.target, check.options, context),
+    (observation) => {
+      let result: Attempt | Promise<Attempt>;
+      try {
+        result = judged(check, observation, started);
+      } catch (err) {
+        ended(err);
+        return;
+      }
+      end(result, ended);
+    },
+    ended,
+  );
 }
-
-const NOT_RUN: Attempt = Object.freeze({ status: 'error', message: 'not run' });
 
 /**
  * Run one prepared check with its retries; resolves to its outcome (never rejects).
  * @example const outcome = await runCheck(prepared, { baseDir: '.', env: process.env, now: () => new Date() });
  */
-export async function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<CheckOutcome> {
-  const started = performance.now();
-  const at = ctx.now().toISOString();
-  let result: Attempt = NOT_RUN;
-  let attempts = 0;
-  for (let i = 0; i <= check.retries; i++) {
-    if (i > 0) {
-      await pause(check.retryDelayMs, ctx.signal);
-      if (ctx.signal?.aborted) break;
-    }
-    attempts++;
-    result = await attempt(check, ctx);
-    if (result.status === 'pass') break;
-  }
-  const item = check.item.id;
-  const status = result.status;
-  let message: string | undefined;
-  if (result.message !== undefined) {
-    // Condition messages carry their values already redacted; failure messages get the known secrets too.
-    message = redactText(result.message, check.known);
-    if (attempts > 1 && status !== 'pass') message += ` (after ${attempts} attempts)`;
-  }
-  let observed: Record<string, unknown> | undefined;
-  if (ctx.keepObserved !== false && result.observation && hasOwnKeys(result.observation)) {
-    observed = result.remote
-      ? shapeRemote(check, result.observation)
-      : shapeObserved(check, result.observation);
-  }
-  const durationMs = Math.round(performance.now() - started);
-  // Built whole, one literal for each set of keys (always in this order): V8 then keeps every field in
-  // the object itself; added key by key, the last ones went to a property array of their own (a run
-  // keeps all its outcomes to the end: bench/README "branch mem50k").
-  if (message === undefined) {
-    return observed === undefined
-      ? { item, status, durationMs, at }
-      : { item, status, observed, durationMs, at };
-  }
-  return observed === undefined
-    ? { item, status, message, durationMs, at }
-    : { item, status, message, observed, durationMs, at };
+export function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<CheckOutcome> {
+  return new Promise<CheckOutcome>((resolve, reject) => {
+    const started = performance.now();
+    const at = ctx.now().toISOString();
+    let attempts = 1;
+    // After each attempt: retried on `fail` and `error` while retries are left, else the outcome.
+    const next = (result: Attempt): void => {
+      if (result.status !== 'pass' && attempts <= check.retries) {
+        // Whatever throws here rejects the check's promise, as it did in the async function it was.
+        pause(check.retryDelayMs, ctx.signal)
+          .then(() => {
+            if (ctx.signal?.aborted) {
+              finish(result);
+              return;
+            }
+            attempts++;
+            attempt(check, ctx, next, reject);
+          })
+          .catch(reject);
+        return;
+      }
+      finish(result);
+    };
+    const finish = (result: Attempt): void => {
+      try {
+        resolve(outcomeOf(check, ctx, result, attempts, started, at));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    attempt(check, ctx, next, reject);
+  });
 }
 
 /**
