@@ -14,7 +14,13 @@ export const SAMPLES_KEY = ['checklist', 'environment', 'at', 'item', 'id'];
  */
 export const samplesByTimeMigration: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.dropIndex('samples_by_item').execute();
-    await db.schema.createIndex('samples_by_checklist').on('samples').columns(SAMPLES_KEY).execute();
+    // Either name may already be as wanted (a store whose migrations were partly replayed).
+    await db.schema.dropIndex('samples_by_item').ifExists().execute();
+    await db.schema
+      .createIndex('samples_by_checklist')
+      .ifNotExists()
+      .on('samples')
+      .columns(SAMPLES_KEY)
+      .execute();
   },
 };
