@@ -8,7 +8,7 @@ import { executeChecks, pause } from './execute.js';
 import { type PreparedCheck, prepareCheck, prepareMemo } from './prepare.js';
 import { type RunReport, toRunReport } from './report.js';
 import type { RunnerDispatch } from './runners.js';
-import type { RunRecord, Store } from './store.js';
+import type { RunRecord, Sample, Store } from './store.js';
 import { ATTR, endCheckSpan, inSpan } from './tracing.js';
 import { judgeWindow, type WindowSpec } from './windows.js';
 
@@ -21,7 +21,7 @@ export interface RunProgress {
 }
 
 /** The part of the Store a run uses (any full Store will do). */
-export type RunStore = Pick<Store, 'saveRun' | 'addSamples' | 'listSamples' | 'loadState'>;
+export type RunStore = Pick<Store, 'saveRun' | 'addSamples' | 'listWindowSamples' | 'loadState'>;
 
 export interface RunOptions {
   checklist: Checklist;
@@ -202,6 +202,12 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
   return { evaluation, run, report };
 }
 
+/**
+ * Windows whose samples one read returns (listWindowSamples): a read per 100 windows, judged before
+ * the next, so a run holds at most 100 items' windows of samples at a time, not every window's.
+ */
+const WINDOWS_PER_READ = 100;
+
 /** Store one sample per windowed item from `fresh` outcomes, then judge each window from history. */
 async function sampleWindows(
   opts: RunOptions,
@@ -226,11 +232,27 @@ async function sampleWindows(
   });
   await store.addSamples(samples);
   const now = opts.now();
+  for (let i = 0; i < windows.length; i += WINDOWS_PER_READ) {
+    const part = windows.slice(i, i + WINDOWS_PER_READ);
+    const since = new Map<string, string>();
+    for (const { check, spec } of part)
+      since.set(check.item.id, new Date(now.getTime() - spec.holdMs).toISOString());
+    const histories = await store.listWindowSamples(checklist.id, environment, since);
+    judgeWindows(part, histories, fresh, outcomes, now);
+  }
+}
+
+/** Each of `windows`' outcome from its history: the window's judgement, with the fresh sample's facts. */
+function judgeWindows(
+  windows: readonly Windowed[],
+  histories: ReadonlyMap<string, readonly Sample[]>,
+  fresh: ReadonlyMap<string, CheckOutcome>,
+  outcomes: Map<string, CheckOutcome>,
+  now: Date,
+): void {
   for (const { check, spec } of windows) {
     const id = check.item.id;
-    const since = new Date(now.getTime() - spec.holdMs).toISOString();
-    const history = await store.listSamples(checklist.id, environment, id, since);
-    const judgement = judgeWindow(history, spec, now);
+    const judgement = judgeWindow(histories.get(id) ?? [], spec, now);
     const latest = fresh.get(id);
     outcomes.set(id, {
       item: id,

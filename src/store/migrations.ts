@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { StoreAdapter } from './adapter.js';
 import { policyTokensMigration } from './policy-tokens-migration.js';
 import { runnerLabelsMigration } from './runner-labels-migration.js';
+import { samplesByTimeMigration } from './samples-by-time-migration.js';
 import { slotsBySlotMigration } from './slots-by-slot-migration.js';
 import { BOUND_TABLES } from './state-binding.js';
 import { stateBoundMigration } from './state-bound-migration.js';
@@ -164,6 +165,7 @@ export function migrations(adapter: StoreAdapter): Record<string, Migration> {
     '005_runner_labels': runnerLabelsMigration,
     '006_bound_rows_by_seq': boundRowsBySeqMigration,
     '007_slots_by_slot': slotsBySlotMigration(adapter),
+    '008_samples_by_time': samplesByTimeMigration,
   };
 }
 

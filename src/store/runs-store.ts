@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
-import type { Page, RunRecord, RunsStore, Sample } from '../engine/store.js';
+import type { Page, RunRecord, RunsStore } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import { insertRows, insertRowsOf, iso, keepable, limitOf, type SqlTexts } from './rows.js';
+import { insertRowsOf, iso, keepable, limitOf } from './rows.js';
 import type { RunResultsTable, RunsTable } from './schema.js';
 import {
   EVENT_OF,
@@ -49,10 +49,12 @@ function storedOutcome(outcome: CheckOutcome): CheckOutcome {
 /** Run rows read per query while looking for the newest vouched run. */
 const LATEST_PAGE = 10;
 
-/** Runs with their outcomes (each saved with its `run.completed` event) and window samples. */
-export function createRunsStore({ adapter, db, writes, memo }: StoreContext): RunsStore {
-  /** The samples' INSERT, compiled once per chunk size for this store (the watch loop stores a batch per tick). */
-  const sampleTexts: SqlTexts = new Map();
+/** Runs with their outcomes (each saved with its `run.completed` event); samples are samples-store.ts's. */
+export function createRunsStore({
+  db,
+  writes,
+  memo,
+}: StoreContext): Omit<RunsStore, 'addSamples' | 'listSamples' | 'listWindowSamples' | 'pruneSamples'> {
   async function withOutcomes(rows: Selectable<RunsTable>[]): Promise<RunRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
@@ -261,56 +263,6 @@ export function createRunsStore({ adapter, db, writes, memo }: StoreContext): Ru
       if (page.before !== undefined) q = q.where('id', '<', page.before);
       const rows = await q.orderBy('id', 'desc').limit(limitOf(page.limit, 50)).execute();
       return withOutcomes(rows);
-    },
-
-    async addSamples(samples) {
-      if (samples.length === 0) return;
-      await writes.unaudited((trx) =>
-        insertRows(
-          trx,
-          'samples',
-          samples.map((s) => ({
-            checklist: s.checklist,
-            environment: s.environment,
-            item: s.item,
-            at: iso(s.at, 'at'),
-            ok: adapter.bool(s.ok),
-            message: keepable(s.message) ?? null,
-          })),
-          sampleTexts,
-        ),
-      );
-    },
-
-    async listSamples(checklist, environment, item, since) {
-      const rows = await db
-        .selectFrom('samples')
-        .selectAll()
-        .where('checklist', '=', checklist)
-        .where('environment', '=', environment)
-        .where('item', '=', item)
-        .where('at', '>=', iso(since, 'since'))
-        .orderBy('at')
-        .orderBy('id')
-        .execute();
-      return rows.map(
-        (r): Sample => ({
-          checklist: r.checklist,
-          environment: r.environment,
-          item: r.item,
-          at: r.at,
-          ok: Boolean(r.ok),
-          ...(r.message !== null ? { message: r.message } : {}),
-        }),
-      );
-    },
-
-    async pruneSamples(before) {
-      const cutoff = iso(before, 'before');
-      const res = await writes.statement((q) =>
-        q.deleteFrom('samples').where('at', '<', cutoff).executeTakeFirst(),
-      );
-      return Number(res.numDeletedRows);
     },
   };
 }

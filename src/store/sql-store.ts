@@ -2,6 +2,7 @@ import type { Store, StoreObserver } from '../engine/store.js';
 import type { StoreAdapter } from './adapter.js';
 import { createAuditStore } from './audit-store.js';
 import { createRunsStore } from './runs-store.js';
+import { createSamplesStore } from './samples-store.js';
 import { createStateStore } from './state-store.js';
 import { createTokensStore } from './tokens-store.js';
 import { VouchMemo } from './vouch-memo.js';
@@ -23,16 +24,17 @@ export function createSqlStore(adapter: StoreAdapter, opts: { now?: () => Date }
     now,
     memo: new VouchMemo(),
   };
-  const runs = createRunsStore(ctx);
+  const samples = createSamplesStore(ctx);
   return {
-    ...runs,
+    ...createRunsStore(ctx),
+    ...samples,
     ...createStateStore(ctx),
     ...createAuditStore(ctx),
     ...createTokensStore(ctx),
     ...createWatchStore(ctx),
-    async addSamples(samples) {
-      await runs.addSamples(samples);
-      if (samples.length > 0) observer.samplesAdded?.(samples);
+    async addSamples(added) {
+      await samples.addSamples(added);
+      if (added.length > 0) observer.samplesAdded?.(added);
     },
     observe(o) {
       // One mutable holder, read at each write: the observer can be attached after the store opened.

@@ -51,7 +51,18 @@ export interface RunsStore {
   listRuns(checklist: string, environment: string | undefined, page?: Page): Promise<RunRecord[]>;
 
   addSamples(samples: Sample[]): Promise<void>;
+  /** One item's samples at or after `since`, oldest first. */
   listSamples(checklist: string, environment: string, item: string, since: string): Promise<Sample[]>;
+  /**
+   * The samples of several items of one checklist and environment in one read, each item's as
+   * listSamples returns it from its own `since`: a map from every item asked to its list (empty when
+   * it has none). How every window of a checklist is read (a run's evaluation, the dashboard).
+   */
+  listWindowSamples(
+    checklist: string,
+    environment: string,
+    since: ReadonlyMap<string, string>,
+  ): Promise<Map<string, Sample[]>>;
   /** Delete samples older than `before`; returns how many. */
   pruneSamples(before: string): Promise<number>;
 }

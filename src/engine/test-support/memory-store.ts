@@ -41,13 +41,24 @@ export class MemoryStore implements RunStore {
     this.check('addSamples');
     this.samples.push(...structuredClone(samples));
   }
+  /** One item's samples at or after `since`, oldest first (as the SQL store's listSamples). */
   async listSamples(checklist: string, environment: string, item: string, since: string): Promise<Sample[]> {
-    this.check('listSamples');
     return this.samples
       .filter(
         (s) => s.checklist === checklist && s.environment === environment && s.item === item && s.at >= since,
       )
       .sort((a, b) => (a.at < b.at ? -1 : 1));
+  }
+  async listWindowSamples(
+    checklist: string,
+    environment: string,
+    since: ReadonlyMap<string, string>,
+  ): Promise<Map<string, Sample[]>> {
+    this.check('listWindowSamples');
+    const out = new Map<string, Sample[]>();
+    for (const [item, from] of since)
+      out.set(item, await this.listSamples(checklist, environment, item, from));
+    return out;
   }
   async loadState(checklist: string, environment: string): Promise<ChecklistState> {
     this.check('loadState');

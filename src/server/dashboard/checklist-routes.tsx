@@ -104,19 +104,19 @@ export function registerChecklistRoutes(app: Hono<AppEnv>, d: DashboardDeps): vo
   });
 
   async function windowHistory(checklist: Checklist, environment: string, now: Date) {
+    const since = new Map<string, string>();
+    for (const item of checklist.items) {
+      const window = item.check?.window;
+      if (window) since.set(item.id, new Date(now.getTime() - window.holdMs).toISOString());
+    }
+    const samples = await deps.store.listWindowSamples(checklist.id, environment, since);
     const out = new Map<string, WindowHistory>();
     for (const item of checklist.items) {
       const window = item.check?.window;
       if (!window) continue;
       const { holdMs, holdText: hold, everyMs } = window;
       const from = now.getTime() - holdMs;
-      const samples = await deps.store.listSamples(
-        checklist.id,
-        environment,
-        item.id,
-        new Date(from).toISOString(),
-      );
-      out.set(item.id, { samples, from, to: now.getTime(), hold, everyMs });
+      out.set(item.id, { samples: samples.get(item.id) ?? [], from, to: now.getTime(), hold, everyMs });
     }
     return out;
   }
