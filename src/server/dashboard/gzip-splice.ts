@@ -1,4 +1,5 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { parseAccept } from 'hono/utils/accept';
 
 /**
  * A kept page as gzip, compressed once, with each response's own values (the CSP nonce, the CSRF
@@ -127,18 +128,17 @@ export function crc32Combine(crcA: number, crcB: number, shiftB: number): number
   return (multModP(shiftB, crcA) ^ crcB) >>> 0;
 }
 
-/** Whether a request's `Accept-Encoding` takes gzip (named, or `*`, with a non-zero q). */
+/**
+ * Whether a request's `Accept-Encoding` takes gzip (named, or `*`, with a non-zero q). Hono parses the
+ * header (codings, parameters, q values); a coding named outright decides over `*`.
+ */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   let star = false;
-  for (const entry of header.split(',')) {
-    const [coding, ...params] = entry.split(';');
-    const name = coding!.trim().toLowerCase();
-    if (name !== 'gzip' && name !== '*') continue;
-    const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
-    const ok = q === undefined || Number(q.slice(2)) > 0;
-    if (name === 'gzip') return ok;
-    star = ok;
+  for (const { type, q } of parseAccept(header)) {
+    const name = type.toLowerCase();
+    if (name === 'gzip') return q > 0;
+    if (name === '*') star = q > 0;
   }
   return star;
 }
