@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RESULT_COLUMNS, RUN_COLUMNS, SIMPLE } from '../src/store/verify-rows.ts';
+import { runEventText, storedOutcomesDigest } from '../src/store/verify-runs.ts';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
@@ -158,9 +159,21 @@ function eventsAgg() {
     return count < PAGE ? undefined : [hi];
   });
 }
-function runsAndOutcomes() {
+function runsAndOutcomes(written = false) {
   pages(runs, 500, (rows) => {
-    if (rows.length > 0) outcomes(rows.map((r) => r[0]));
+    const results = rows.length > 0 ? outcomes(rows.map((r) => r[0])) : [];
+    // As verify's run check (verify-runs.ts): each run written as its event's text, outcomes digested.
+    if (written) {
+      const byRun = new Map();
+      for (const r of results) {
+        const list = byRun.get(r[0]);
+        if (list) list.push(r);
+        else byRun.set(r[0], [r]);
+      }
+      for (const r of rows) {
+        if (runEventText(r, r[1], storedOutcomesDigest(byRun.get(r[0]) ?? [])) === undefined) broken(r[1]);
+      }
+    }
     return rows.length < 500 ? undefined : [rows[rows.length - 1][1], rows[rows.length - 1][0]];
   });
 }
@@ -213,6 +226,8 @@ const variants = {
     stateRows();
   },
   'SQLite builds every text, nothing out + runs': sqliteOnly,
+  'runs + outcomes, read only': () => runsAndOutcomes(),
+  'runs + outcomes, each run written as its event text': () => runsAndOutcomes(true),
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (ms) => `${Math.round(N / ms)}k ev/s`;
