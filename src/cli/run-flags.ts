@@ -12,21 +12,32 @@ import { setFlagsFromString } from 'node:v8';
  * peak RSS. Growing by a quarter of what is live at most keeps the peak near the live heap, for a few more
  * full collections (no CPU difference measured: bench/README "branch warm3", 50%; "branch warmmem", 25%:
  * ~15 MB less at 50,000 items).
+ *
+ * Only flags V8 reads as it compiles or sizes its next collection belong here. The GC's threading flags
+ * abort the process when changed while V8 runs: `--no-parallel-marking` set here ended a warm
+ * 50,000-item run at its first mark-compact (a V8 CHECK, SIGTRAP), `--single-threaded-gc` does the same
+ * to a smaller script; the semi-space sizes are read once, at start (bench/README "branch warm9", which
+ * also has the tiering flags tried: none measured better).
  */
 export const RUN_FLAGS: readonly { name: string; value: string; byDefault: string }[] = [
   { name: 'heap-growing-percent', value: '25', byDefault: '0' },
 ];
 
 /**
- * Set RUN_FLAGS, but for one the user gave node (NODE_OPTIONS in `env`, or node's own arguments): theirs
- * to keep. Returns what puts the flags it set back to V8's defaults (so a code cache made afterwards in
- * this process, as the build makes the run bundle's, is one a later process accepts).
+ * Set RUN_FLAGS, but for one the user gave node (NODE_OPTIONS in `env`, or node's own arguments
+ * `execArgv`): theirs to keep. Returns what puts the flags it set back to V8's defaults (so a code cache
+ * made afterwards in this process, as the build makes the run bundle's, is one a later process accepts).
+ * `set` is V8's setter (a test records what it is given instead).
  */
-export function setRunFlags(env: Record<string, string | undefined> = process.env): () => void {
-  const given = `${env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.replaceAll('_', '-');
-  const set = RUN_FLAGS.filter((flag) => !given.includes(flag.name));
-  for (const flag of set) setFlagsFromString(`--${flag.name}=${flag.value}`);
+export function setRunFlags(
+  env: Record<string, string | undefined> = process.env,
+  execArgv: readonly string[] = process.execArgv,
+  set: (flags: string) => void = setFlagsFromString,
+): () => void {
+  const given = `${env.NODE_OPTIONS ?? ''} ${execArgv.join(' ')}`.replaceAll('_', '-');
+  const mine = RUN_FLAGS.filter((flag) => !given.includes(flag.name));
+  for (const flag of mine) set(`--${flag.name}=${flag.value}`);
   return () => {
-    for (const flag of set) setFlagsFromString(`--${flag.name}=${flag.byDefault}`);
+    for (const flag of mine) set(`--${flag.name}=${flag.byDefault}`);
   };
 }
