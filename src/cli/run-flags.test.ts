@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { RUN_FLAGS, setRunFlags } from './run-flags.js';
+import { runFlagTexts, setRunFlags } from './run-flags.js';
 
 const exec = promisify(execFile);
 
@@ -14,13 +14,26 @@ function recorded(env: Record<string, string | undefined>, execArgv: string[] = 
   return { set, restored: calls.slice(set.length) };
 }
 
-const on = RUN_FLAGS.map((f) => `--${f.name}=${f.value}`);
-const off = RUN_FLAGS.map((f) => `--${f.name}=${f.byDefault}`);
+const { set: on, restore: off } = runFlagTexts({}, []);
+const heapFlags = ['--heap-growing-percent=25', '--heap-growing-percent=0'];
+const withoutHeap = (flags: string[]) => flags.filter((f) => !heapFlags.includes(f));
 
 describe('setRunFlags', () => {
   it("sets every run flag, then puts each back to V8's default", () => {
     expect(recorded({})).toEqual({ set: on, restored: off });
-    expect(on).toContain('--heap-growing-percent=25');
+    expect(on).toEqual([
+      '--heap-growing-percent=25',
+      '--liftoff-only',
+      '--no-wasm-tier-up',
+      '--no-wasm-dynamic-tiering',
+    ]);
+    // Booleans as V8 takes them (it refuses `--x=false`), put back in the order they were set.
+    expect(off).toEqual([
+      '--heap-growing-percent=0',
+      '--no-liftoff-only',
+      '--wasm-tier-up',
+      '--wasm-dynamic-tiering',
+    ]);
   });
 
   it("leaves a flag the user gave node alone, in NODE_OPTIONS or node's own arguments", () => {
@@ -29,7 +42,10 @@ describe('setRunFlags', () => {
       { env: { NODE_OPTIONS: '--max-old-space-size=900 --heap_growing_percent=10' } },
       { env: {}, execArgv: ['--heap-growing-percent=0'] },
     ]) {
-      expect(recorded(given.env, given.execArgv)).toEqual({ set: [], restored: [] });
+      expect(recorded(given.env, given.execArgv)).toEqual({
+        set: withoutHeap(on),
+        restored: withoutHeap(off),
+      });
     }
     // Another flag of theirs changes nothing of the run's.
     expect(recorded({ NODE_OPTIONS: '--max-old-space-size=900' })).toEqual({ set: on, restored: off });
