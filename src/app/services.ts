@@ -98,7 +98,6 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
           existing: opts.existing === true,
           now,
           ...(opts.pageCacheKiB !== undefined ? { pageCacheKiB: opts.pageCacheKiB } : {}),
-          ...(opts.tempInMemory ? { tempInMemory: true } : {}),
         }),
       );
       return store;

@@ -57,7 +57,7 @@ export interface CliServices {
    * Open the store named by `--db`, `GONOGO_DB`, or the default `.gonogo/gonogo.db`. With `existing`, a
    * missing SQLite file is an error instead of a new, empty store.
    */
-  openStore(opts?: { existing?: boolean; pageCacheKiB?: number; tempInMemory?: boolean }): Promise<Store>;
+  openStore(opts?: { existing?: boolean; pageCacheKiB?: number }): Promise<Store>;
   /**
    * The runner queue on the store's database (pg-boss): undefined on SQLite, where `runner:` items are
    * `error`. Opened once; closed when the command ends.

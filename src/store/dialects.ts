@@ -19,7 +19,7 @@ export interface StoreDialect {
   /** Connect (creating an SQLite file unless `existing`); migrations are the caller's. */
   open(
     location: string,
-    opts: { existing: boolean; pageCacheKiB?: number | undefined; tempInMemory?: boolean },
+    opts: { existing: boolean; pageCacheKiB?: number | undefined },
   ): Promise<StoreAdapter>;
 }
 

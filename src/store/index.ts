@@ -21,8 +21,6 @@ export interface OpenStoreOptions {
   existing?: boolean;
   /** SQLite: the connection's page cache in KiB (default: the driver's 16 MB); ignored by PostgreSQL. */
   pageCacheKiB?: number;
-  /** SQLite: temporary files (a multi-row INSERT's statement journal) in memory; ignored by PostgreSQL. */
-  tempInMemory?: boolean;
 }
 
 /**
@@ -37,7 +35,6 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   const adapter = await dialect.open(location, {
     existing: opts.existing === true,
     ...(opts.pageCacheKiB !== undefined ? { pageCacheKiB: opts.pageCacheKiB } : {}),
-    ...(opts.tempInMemory ? { tempInMemory: true } : {}),
   });
   try {
     await migrateToLatest(adapter);

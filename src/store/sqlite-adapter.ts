@@ -95,7 +95,7 @@ class GonogoSqliteDialect extends SqliteDialect {
  */
 export async function openSqlite(
   path: string,
-  opts: { existing?: boolean; pageCacheKiB?: number | undefined; tempInMemory?: boolean } = {},
+  opts: { existing?: boolean; pageCacheKiB?: number | undefined } = {},
 ): Promise<StoreAdapter> {
   // SQLite's own name for a database in memory (dialects.ts leaves it unresolved): no file, no directory,
   // and nothing recorded in it before this process opened it.
@@ -137,9 +137,6 @@ export async function openSqlite(
     // 50,000-item run fills: ~15 MB of its peak RSS); dirty pages then spill to the WAL as they would anyway.
     if (opts.pageCacheKiB !== undefined)
       native.pragma(`cache_size = ${-Math.max(64, Math.floor(opts.pageCacheKiB))}`);
-    // Each 500-row INSERT keeps a statement journal (the pages it changed, to undo it alone); past 64 KiB
-    // SQLite moves it to a file: a 50,000-item run's save made ~14,500 writes to /var/tmp for it.
-    if (opts.tempInMemory) native.pragma('temp_store = MEMORY');
   } catch (err) {
     throw new ConfigError(`cannot open the store ${path}: ${describe(err)}`, 'db');
   }

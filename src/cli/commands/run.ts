@@ -91,11 +91,10 @@ const run: Command = {
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
     const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
     // The run writes its results in one transaction and exits: SQLite's 2 MB default page cache, not the
-    // driver's 16 MB (bench/README "branch warmmem"), and its INSERTs' statement journals kept in memory
-    // (bench/README "branch end9").
+    // driver's 16 MB (bench/README "branch warmmem").
     const [registry, store] = await Promise.all([
       services.registry(),
-      services.openStore({ pageCacheKiB: RUN_PAGE_CACHE_KIB, tempInMemory: true }),
+      services.openStore({ pageCacheKiB: RUN_PAGE_CACHE_KIB }),
     ]);
     await registry.load?.(checkKinds(checklist));
     // The queue is opened only for a checklist that sends checks to runners (pg-boss costs a pool).
