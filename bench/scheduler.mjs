@@ -13,6 +13,8 @@
 //   opening half a slot after a boundary) --rounds N (3) --compare DIR --strict
 //   --history M (0): gonogo's store starts with M minutes of claims and samples, as after M minutes of
 //   watching (a window of `hold: 1h` keeps an hour of samples, its slot claims twice that).
+//   --gonogo-flags="F ...": node options for this build's gonogo processes only (not --compare's, not the
+//   floor's), as a deployment would start `gonogo serve` with them (e.g. --min-semi-space-size=16).
 // Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -43,6 +45,7 @@ async function main() {
       seconds: { type: 'string', default: '30' },
       rounds: { type: 'string', default: '3' },
       history: { type: 'string', default: '0' },
+      'gonogo-flags': { type: 'string', default: '' },
       compare: { type: 'string' },
       strict: { type: 'boolean', default: false },
     },
@@ -67,7 +70,7 @@ async function main() {
       .join(' ');
   console.log(`machine: ${availableParallelism()} cores, load average ${load()} at start`);
   console.log(
-    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${windowS}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
+    `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${windowS}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${values['gonogo-flags'] ? `, this build's service with node ${values['gonogo-flags']}` : ''}${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
   );
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
@@ -92,6 +95,7 @@ async function main() {
           // CPU and checks then cover the same slots (unaligned, a 20 s window of 3 s slots counted 6
           // or 7 slots' checks against 6.7 slots' CPU: up to ±8% per round, for either contestant).
           align: true,
+          nodeFlags: name === 'gonogo' ? values['gonogo-flags'].split(' ').filter(Boolean) : [],
         };
         const r = await measureWatch(spec, name);
         const perCheck = r.perCheckMs;

@@ -57,13 +57,31 @@ describe('the parse cache entry', () => {
   it('refuses an entry of another format, with a dangling index or an item that is no object', () => {
     const checklist = readChecklist({ bytes: Buffer.from(repeated(2)), file: '/tmp/bench.md', kinds });
     expect(unpackEntry(JSON.stringify({ checklist, valid: true }))).toBeUndefined();
-    const packed = JSON.parse(packEntry({ checklist, valid: true }));
-    expect(() => unpackEntry(JSON.stringify({ ...packed, shared: [] }))).toThrow(/shared index/);
-    const items = [null, ...packed.checklist.items.slice(1)];
-    expect(() =>
-      unpackEntry(JSON.stringify({ ...packed, checklist: { ...packed.checklist, items } })),
-    ).toThrow(/bad item/);
-    // The format before this one (each object's keys once per shape) is another version: a miss.
-    expect(unpackEntry(JSON.stringify({ ...packed, v: 3 }))).toBeUndefined();
+    const [header, ...rest] = packEntry({ checklist, valid: true }).split('\n');
+    const packed = JSON.parse(header!);
+    const again = (first: unknown, lines = rest) => unpackEntry([JSON.stringify(first), ...lines].join('\n'));
+    expect(() => again({ ...packed, shared: [] })).toThrow(/shared index/);
+    expect(() => again(packed, ['null', ...rest.slice(1)])).toThrow(/bad item/);
+    // Lines missing or added: a miss.
+    expect(again(packed, rest.slice(0, -1))).toBeUndefined();
+    expect(again(packed, [...rest, 'null'])).toBeUndefined();
+    // The formats before this one (one JSON text; each object's keys once per shape) are other versions.
+    expect(again({ ...packed, v: 4 })).toBeUndefined();
+  });
+
+  it("builds the conditions' positions only when asked, keeping every check's fields in order", () => {
+    const checklist = readChecklist({ bytes: Buffer.from(repeated(3)), file: '/tmp/bench.md', kinds });
+    const text = packEntry({ checklist, valid: true });
+    const whole = unpackEntry(text)!.checklist;
+    expect(whole.items[1]!.check!.expectAt).toEqual(checklist.items[1]!.check!.expectAt);
+    expect(whole.items[1]!.check!.expectAt).toHaveLength(2);
+    expect(Object.keys(whole.items[1]!.check!)).toEqual(Object.keys(checklist.items[1]!.check!));
+    const lean = unpackEntry(text, { positions: false })!.checklist;
+    // As `dropConditionPositions` leaves them: the key kept, undefined.
+    expect(Object.keys(lean.items[1]!.check!)).toEqual(Object.keys(checklist.items[1]!.check!));
+    expect(lean.items.every((i) => i.check!.expectAt === undefined)).toBe(true);
+    // A checklist that failed validation is validated again from its entry: its positions are built.
+    const invalid = unpackEntry(packEntry({ checklist, valid: false }), { positions: false })!.checklist;
+    expect(invalid.items[1]!.check!.expectAt).toEqual(checklist.items[1]!.check!.expectAt);
   });
 });

@@ -1,13 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * The parse cache's keyed MAC. A cache entry decides which checks run (an `env` check turned into a
  * `command` check would run a program), so an entry is only trusted when it carries an HMAC-SHA256 made
- * with a per-user secret: `<hex mac>\n<json>`, the MAC over the entry's key and its JSON text. An entry
- * edited, copied from another key, or written without the secret is refused and the file parsed again.
+ * with a per-user secret: `<hex mac>\n<text>`, the MAC over the entry's key and its text (lines of JSON,
+ * cache-entry.ts). An entry edited, copied from another key, or written without the secret is refused
+ * and the file parsed again.
  * The secret (`.secret`, 32 random bytes, mode 0600 in a 0700 folder) is made on first use; one that
  * others may read or write is not trusted at all (the cache is then skipped).
  */
@@ -39,17 +40,66 @@ function macOf(secret: Buffer, key: string, json: string): string {
   return createHmac('sha256', secret).update(`${key}\0`).update(json).digest('hex');
 }
 
-/** The stored text of an entry: its MAC line, then its JSON. */
+/** The stored text of an entry: its MAC line, then its text. */
 export function sealEntry(secret: Buffer, key: string, json: string): string {
   return `${macOf(secret, key, json)}\n${json}`;
 }
 
-/** The JSON of a stored entry whose MAC holds for this key; undefined for anything else. */
-export function openEntry(secret: Buffer, key: string, text: string): string | undefined {
-  const newline = text.indexOf('\n');
-  if (newline !== 64) return undefined;
-  const json = text.slice(newline + 1);
-  const given = Buffer.from(text.slice(0, newline), 'utf8');
-  const expected = Buffer.from(macOf(secret, key, json), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected) ? json : undefined;
+/** Bytes read from an entry file at a time. */
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+const MAC_CHARS = 64;
+
+/**
+ * Read the entry file `path` a chunk at a time, handing `onLine` each line of its text after the MAC line
+ * (UTF-8, without its newline) as it is read; true when the file's MAC holds for this key, false for
+ * anything else. The MAC is computed over the bytes as read (the UTF-8 that `sealEntry`'s text was
+ * written as), so neither the whole file, nor its text, nor a UTF-8 copy of it is ever held at once (a
+ * 50,000-item entry is ~20 MB). What `onLine` built must be thrown away unless this returns true.
+ */
+export async function readSealed(
+  secret: Buffer,
+  key: string,
+  path: string,
+  onLine: (line: string) => void,
+): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const mac = createHmac('sha256', secret).update(`${key}\0`);
+    let head = Buffer.alloc(0); // the MAC line, until it is whole
+    let given: Buffer | undefined;
+    // The start of a line cut by the end of a chunk, copied (the chunk is read into again), as bytes:
+    // a character may be cut too. Kept as pieces, joined once the line ends.
+    let pending: Buffer[] = [];
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      let bytes = chunk.subarray(0, bytesRead);
+      if (given === undefined) {
+        head = Buffer.concat([head, bytes]);
+        if (head.length <= MAC_CHARS) continue;
+        if (head[MAC_CHARS] !== NEWLINE) return false;
+        given = head.subarray(0, MAC_CHARS);
+        bytes = head.subarray(MAC_CHARS + 1);
+      }
+      mac.update(bytes);
+      let start = 0;
+      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
+        if (pending.length === 0) onLine(bytes.toString('utf8', start, nl));
+        else {
+          onLine(Buffer.concat([...pending, bytes.subarray(start, nl)]).toString('utf8'));
+          pending = [];
+        }
+        start = nl + 1;
+      }
+      if (start < bytes.length) pending.push(Buffer.from(bytes.subarray(start)));
+    }
+    if (given === undefined) return false;
+    if (pending.length > 0) onLine(Buffer.concat(pending).toString('utf8'));
+    const expected = Buffer.from(mac.digest('hex'), 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  } finally {
+    await handle.close();
+  }
 }

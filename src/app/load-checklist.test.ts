@@ -116,6 +116,45 @@ describe('the parse cache', () => {
     expect((await s.load()).items[0]!.check!.expectAt).toEqual(positions);
   });
 
+  it("loads without the conditions' positions for a run, parsed or from the cache, and the entry keeps them", async () => {
+    const text = VALID.replace('health\n', 'health\n  expect: [status == 200, \'"etag" in headers\']\n');
+    const s = await setup('run-positions', text);
+    const run = () => loadChecklistFile(s.file, { registry, cacheDir: s.cache, positions: false });
+    const whole = await s.load();
+    const hits: boolean[] = [];
+    for (const miss of [true, false]) {
+      if (miss) await rm(s.cache, { recursive: true, force: true });
+      const lean = await loadChecklistFile(s.file, {
+        registry,
+        cacheDir: s.cache,
+        positions: false,
+        onCache: (hit) => hits.push(hit),
+      });
+      expect(Object.keys(lean.items[0]!.check!)).toEqual(Object.keys(whole.items[0]!.check!));
+      expect(lean.items[0]!.check!.expectAt).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(lean))).toEqual(
+        JSON.parse(
+          JSON.stringify({
+            ...whole,
+            items: [{ ...whole.items[0], check: { ...whole.items[0]!.check, expectAt: undefined } }],
+          }),
+        ),
+      );
+    }
+    expect(hits).toEqual([false, true]);
+    expect((await s.entry()).data.checklist.items[0].check.expectAt).toHaveLength(2);
+    expect((await s.load()).items[0]!.check!.expectAt).toHaveLength(2);
+    // A run of a checklist that fails validation still names where its conditions are.
+    await writeFile(s.file, text.replace('status == 200', 'rows > 0'));
+    for (let i = 0; i < 2; i++) {
+      const err = await run().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationErrors);
+      expect(String((err as Error).message)).toContain(
+        'run-positions.md:6:12: launch/health-answers: expect[0]: unknown variable "rows"',
+      );
+    }
+  });
+
   it('parses again when the file changes', async () => {
     const s = await setup('changed', VALID);
     await s.load();

@@ -69,6 +69,7 @@ export function createServices(argv: readonly string[], io: Io): AppServices {
         ...(bind === undefined ? {} : { bind }),
         registry: kinds,
         cacheDir: dir,
+        ...(opts.positions === false ? { positions: false } : {}),
       });
     },
     async defaultEnv(checklist) {

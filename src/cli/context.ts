@@ -39,8 +39,9 @@ export interface CliServices {
   /**
    * Read, repair, parse and validate a checklist (with optional bindings; without `bind`, the bindings
    * file the project file `gonogo.yaml` pairs with it; `bind: null`, none at all). Throws located errors.
+   * `positions: false`: without the conditions' positions (`expectAt`), which only validation reads.
    */
-  loadChecklist(file: string, opts?: { bind?: string | null }): Promise<Checklist>;
+  loadChecklist(file: string, opts?: { bind?: string | null; positions?: boolean }): Promise<Checklist>;
   /**
    * The environment to use when `--env` is not given: the project file's `env`, when this checklist
    * defines it; else undefined (the checklist's first).

@@ -90,6 +90,30 @@ describe('prepareCheck with a run memo', () => {
     }
   });
 
+  it('shares one frozen list of compiled conditions between checks with one list of expressions', () => {
+    const memo = prepareMemo();
+    const conditions = ['status == 200', 'status != 500'];
+    /** An item whose check's `expect` is `list` itself (as items read from the parse cache share one). */
+    const item = (id: string, list: string[]) => {
+      const it = itemWith(`x/${id}`, { kind: 'counted', target: id });
+      it.check.expect = list;
+      return it;
+    };
+    const [a, b, c] = [item('a', conditions), item('b', conditions), item('c', [...conditions])].map((i) =>
+      prepared(prepareCheck(i, registry, source, memo)),
+    );
+    expect(b!.conditions).toBe(a!.conditions);
+    expect(Object.isFrozen(a!.conditions)).toBe(true);
+    expect(a!.conditions.map((k) => k.expr)).toEqual(conditions);
+    // An equal list that is another array: equal conditions (each expression is compiled once anyway).
+    expect(c!.conditions).not.toBe(a!.conditions);
+    expect(c!.conditions).toEqual(a!.conditions);
+    // Without a memo, a check's own list.
+    const alone = prepared(prepareCheck(item('d', conditions), registry, source));
+    expect(alone.conditions).not.toBe(a!.conditions);
+    expect(Object.isFrozen(alone.conditions)).toBe(false);
+  });
+
   it('without a memo, parses for every check', () => {
     parses = 0;
     for (const id of ['a', 'b'])

@@ -50,10 +50,32 @@ export interface PreparedCheck {
  */
 export interface PrepareMemo {
   readonly noOptions: Map<AnyDefinition, unknown>;
+  /**
+   * Compiled conditions by kind and by the list of expressions they came from: items read from the parse
+   * cache share one `expect` list (cache-entry.ts), so their checks share one frozen list of compiled
+   * conditions instead of an array each (~50 bytes a check, all held while the run prepares them).
+   */
+  readonly conditions: Map<AnyDefinition, WeakMap<readonly string[], readonly Condition[]>>;
 }
 
 export function prepareMemo(): PrepareMemo {
-  return { noOptions: new Map() };
+  return { noOptions: new Map(), conditions: new Map() };
+}
+
+/** The compiled conditions of `expressions` for `def`: shared through `memo` when there is one. */
+function conditionsOf(def: AnyDefinition, expressions: string[], memo: PrepareMemo | undefined): Condition[] {
+  let byList = memo?.conditions.get(def);
+  const shared = byList?.get(expressions);
+  if (shared) return shared as Condition[];
+  // Mapped, not pushed: an array grown by push keeps room for 17 (~150 bytes a check, all held at once).
+  const compiled = expressions.map((expr) => compileCondition(def, expr));
+  if (!memo) return compiled;
+  if (!byList) {
+    byList = new WeakMap();
+    memo.conditions.set(def, byList);
+  }
+  byList.set(expressions, Object.freeze(compiled));
+  return compiled;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -169,8 +191,7 @@ export function prepareCheck(
 
   let conditions: Condition[];
   try {
-    // Mapped, not pushed: an array grown by push keeps room for 17 (~150 bytes a check, all held at once).
-    conditions = expectationsOf(spec, def).map((expr) => compileCondition(def, expr));
+    conditions = conditionsOf(def, expectationsOf(spec, def), memo);
   } catch (err) {
     return fail((err as Error).message);
   }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
 
 /**
  * The audit hash chain (DESIGN.md "Store and audit"). Pure: hashing and checking only; the store reads
@@ -8,6 +9,9 @@ import { hash } from 'node:crypto';
  * 64 lower-case hex characters (64 zeros for the first event) and the event is
  * `{seq, at, type, actor, checklist, environment, data}`.
  */
+
+// The chain's canonical form is written in canonical-json.ts; its callers import it from here too.
+export { canonicalJson, sortKeys } from './canonical-json.js';
 
 /** `prev_hash` of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -52,77 +56,6 @@ export interface ChainBreak {
   seq: number;
   kind: 'edited' | 'deleted' | 'reordered';
   reason: string;
-}
-
-/** What JSON.stringify drops from an object (and writes as null in an array). */
-const unwritable = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-
-/**
- * Sort an object's keys in place as `keys.sort()` does (UTF-16 code units). Up to 16 keys by insertion:
- * `Array.prototype.sort` allocates its merge state (~1 KB) on every call, and the outcome digest sorts
- * five small objects per outcome (15 of a warm 5,000-item run's ~200 MB of allocations).
- */
-export function sortKeys(keys: string[]): void {
-  if (keys.length > 16) {
-    keys.sort();
-    return;
-  }
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > key) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = key;
-  }
-}
-
-/**
- * A copy of `value` that JSON.stringify writes in canonical form: `toJSON` applied once (dates become
- * ISO strings), boxed primitives unwrapped, and every plain object rebuilt with its keys inserted in
- * sorted order, leaving out what JSON has no form for. JavaScript puts integer-like keys first
- * (ascending) whatever the insertion order: the order the chain has always hashed them in.
- */
-function sortedCopy(value: unknown, applyToJSON = true): unknown {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint') throw new TypeError('canonicalJson: a BigInt has no JSON representation');
-    return value;
-  }
-  const v = value as Record<string, unknown>;
-  if (applyToJSON && typeof v.toJSON === 'function') return sortedCopy((v.toJSON as () => unknown)(), false);
-  if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = sortedCopy(v[i]);
-    return out;
-  }
-  if (v instanceof Number || v instanceof String || v instanceof Boolean) return v.valueOf();
-  const keys = Object.keys(v);
-  if (keys.length > 1) sortKeys(keys);
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const item = sortedCopy(v[key]);
-    if (unwritable(item)) continue;
-    // `out.__proto__ = x` would set the prototype, not a key: JSON data may hold that key.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true });
-    else out[key] = item;
-  }
-  return out;
-}
-
-/**
- * Canonical JSON: keys sorted at every depth, no whitespace; values normalised the way JSON.stringify
- * does (undefined keys dropped, dates as ISO strings), so what is stored re-hashes to the same bytes.
- * One pass over the value, then the engine's own JSON writer: no stringify-parse-stringify. Verify and
- * every evaluation hash with it. (RFC 8785 libraries order integer-like keys as text and refuse NaN, so
- * they would change the bytes of chains already written.)
- * @example canonicalJson({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
- */
-export function canonicalJson(value: unknown): string {
-  const text = JSON.stringify(sortedCopy(value)) as string | undefined;
-  if (text === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
-  return text;
 }
 
 /** sha256 of text (UTF-8) as lower-case hex, in one call (no Hash object per event). */

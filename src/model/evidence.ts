@@ -1,3 +1,4 @@
+import { jsonString } from './canonical-json.js';
 import { jsonListDigest } from './list-digest.js';
 import type { Attestation, Waiver } from './state.js';
 
@@ -48,6 +49,13 @@ export function evidenceDigest(items: readonly EvidenceItem[]): string {
         }
       : {}),
   });
-  // Sign-offs are left out; the list is hashed as it is written (no list of 50,000 objects is held).
-  return jsonListDigest(items, (item) => (item.kind === 'signoff' ? undefined : JSON.stringify(seen(item))));
+  // Sign-offs are left out; the list is hashed as it is written (no list of 50,000 objects is held). An
+  // item with neither attestation nor waiver (nearly every item of a long run) is written as text.
+  return jsonListDigest(items, (item) =>
+    item.kind === 'signoff'
+      ? undefined
+      : item.attestation || item.waiver
+        ? JSON.stringify(seen(item))
+        : `{"id":${jsonString(item.id)},"status":${jsonString(item.status)}}`,
+  );
 }

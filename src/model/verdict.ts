@@ -292,7 +292,7 @@ export function decideUntil(inputs: VerdictInputs): { evaluation: Evaluation; un
         });
       }
     }
-    return {
+    const evaluated: EvaluatedItem = {
       id: item.id,
       title: item.title,
       kind: item.kind,
@@ -306,15 +306,18 @@ export function decideUntil(inputs: VerdictInputs): { evaluation: Evaluation; un
       overdue,
       owner: item.owner ?? null,
       flags,
-      ...(attestation ? { attestation } : {}),
-      ...(waiver ? { waiver } : {}),
-      ...(durationMs !== undefined ? { durationMs } : {}),
-      ...(item.polarity ? { polarity: item.polarity } : {}),
-      ...(item.recurs ? { recurs: item.recurs } : {}),
-      ...(item.track ? { track: item.track } : {}),
-      // Set here, last, so the report uses these objects as they are instead of a copy of each with its line.
-      ...(item.line !== undefined ? { line: item.line } : {}),
     };
+    // Added one by one, in the order reports list them: a spread of `{}` or `{ x }` per optional field
+    // built and copied a small object each (a third of a 50,000-item verdict's time).
+    if (attestation) evaluated.attestation = attestation;
+    if (waiver) evaluated.waiver = waiver;
+    if (durationMs !== undefined) evaluated.durationMs = durationMs;
+    if (item.polarity) evaluated.polarity = item.polarity;
+    if (item.recurs) evaluated.recurs = item.recurs;
+    if (item.track) evaluated.track = item.track;
+    // Set here, last, so the report uses these objects as they are instead of a copy of each with its line.
+    if (item.line !== undefined) evaluated.line = item.line;
+    return evaluated;
   };
   const evaluated = checklist.items.map((item) => (item.kind === 'signoff' ? undefined : evaluateItem(item)));
   const evidence = evidenceDigest(evaluated.filter((i): i is EvaluatedItem => i !== undefined));

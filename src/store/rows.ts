@@ -6,11 +6,17 @@ import type { Database } from './schema.js';
 /** The most rows one list call returns. */
 export const MAX_LIST = 1000;
 
+/** The last time `iso` normalised, and its form: a run's outcomes come a dozen to the millisecond. */
+let lastIso: { value: string; normal: string } | undefined;
+
 /** Normalise a time to `toISOString()` form, so stored times sort as text on every backend. */
 export function iso(value: string, field: string): string {
+  if (lastIso !== undefined && value === lastIso.value) return lastIso.normal;
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new StoreInputError(`${field}: "${value}" is not an ISO date-time`, field);
-  return new Date(t).toISOString();
+  const normal = new Date(t).toISOString();
+  lastIso = { value, normal };
+  return normal;
 }
 
 /** A page size within 1..MAX_LIST. */

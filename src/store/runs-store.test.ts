@@ -106,6 +106,34 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
       }
     },
   );
+  it.skipIf(!available)(
+    'times are normalised once per save, and a time that is none is refused whatever came before it',
+    async () => {
+      backend = await make(`runs_store_times_${name}`);
+      const store = await openStore(backend.url);
+      const at = '2026-11-20T11:00:00+01:00';
+      const outcomes = (bad: boolean): CheckOutcome[] =>
+        Array.from({ length: 600 }, (_, i) => ({
+          item: `ops/t-${i}`,
+          status: 'pass',
+          at: bad && i === 599 ? 'soon' : i % 2 ? at : '2026-11-20T10:00:00.5Z',
+        }));
+      try {
+        await expect(store.saveRun({ ...run, outcomes: outcomes(true) })).rejects.toThrow(
+          'at: "soon" is not an ISO date-time',
+        );
+        expect((await store.checkedLatestRun('launch', 'production')).run).toBeUndefined();
+        await store.saveRun({ ...run, outcomes: outcomes(false) });
+        const saved = (await store.checkedLatestRun('launch', 'production')).run!;
+        expect(new Set(saved.outcomes.map((o) => o.at))).toEqual(
+          new Set(['2026-11-20T10:00:00.000Z', '2026-11-20T10:00:00.500Z']),
+        );
+        expect((await store.verifyAudit()).ok).toBe(true);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 describe('outcomesDigest', () => {

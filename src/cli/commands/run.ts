@@ -2,7 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RunReport } from '../../engine/report.js';
 import type { RunProgress } from '../../engine/run-checklist.js';
-import { checkKinds, dropConditionPositions } from '../../model/checklist.js';
+import { checkKinds } from '../../model/checklist.js';
 import { displayText } from '../../model/display-text.js';
 
 import { ConfigError } from '../../model/errors.js';
@@ -82,10 +82,12 @@ const run: Command = {
     const only = parseOnly(values.only);
     const { io, services } = ctx;
 
-    // Loaded by the path as typed, so reports name the file the way the user wrote it.
-    const checklist = await services.loadChecklist(file, values.bind ? { bind: values.bind } : {});
-    // Loaded means validated: nothing in the run reads the conditions' positions again.
-    dropConditionPositions(checklist);
+    // Loaded by the path as typed, so reports name the file the way the user wrote it. Loaded means
+    // validated: nothing in the run reads the conditions' positions again (from the cache, never built).
+    const checklist = await services.loadChecklist(file, {
+      positions: false,
+      ...(values.bind ? { bind: values.bind } : {}),
+    });
     // Checked before the store opens: a typo in --env must not leave a half-started run behind.
     const environment = resolveEnvironment(checklist, await envOf(values.env, checklist, ctx));
     // The run writes its results in one transaction and exits: SQLite's 2 MB default page cache, not the

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runFlagTexts, setRunFlags } from './run-flags.js';
+
+const exec = promisify(execFile);
+
+/** setRunFlags with V8's setter replaced by a record of what it was given: set, then restored. */
+function recorded(env: Record<string, string | undefined>, execArgv: string[] = []) {
+  const calls: string[] = [];
+  const restore = setRunFlags(env, execArgv, (flags) => calls.push(flags));
+  const set = [...calls];
+  restore();
+  return { set, restored: calls.slice(set.length) };
+}
+
+const { set: on, restore: off } = runFlagTexts({}, []);
+const heapFlags = ['--heap-growing-percent=25', '--heap-growing-percent=0'];
+const withoutHeap = (flags: string[]) => flags.filter((f) => !heapFlags.includes(f));
+
+describe('setRunFlags', () => {
+  it("sets every run flag, then puts each back to V8's default", () => {
+    expect(recorded({})).toEqual({ set: on, restored: off });
+    expect(on).toEqual([
+      '--heap-growing-percent=25',
+      '--liftoff-only',
+      '--no-wasm-tier-up',
+      '--no-wasm-dynamic-tiering',
+    ]);
+    // Booleans as V8 takes them (it refuses `--x=false`), put back in the order they were set.
+    expect(off).toEqual([
+      '--heap-growing-percent=0',
+      '--no-liftoff-only',
+      '--wasm-tier-up',
+      '--wasm-dynamic-tiering',
+    ]);
+  });
+
+  it("leaves a flag the user gave node alone, in NODE_OPTIONS or node's own arguments", () => {
+    for (const given of [
+      { env: { NODE_OPTIONS: '--heap-growing-percent=50' } },
+      { env: { NODE_OPTIONS: '--max-old-space-size=900 --heap_growing_percent=10' } },
+      { env: {}, execArgv: ['--heap-growing-percent=0'] },
+    ]) {
+      expect(recorded(given.env, given.execArgv)).toEqual({
+        set: withoutHeap(on),
+        restored: withoutHeap(off),
+      });
+    }
+    // Another flag of theirs changes nothing of the run's.
+    expect(recorded({ NODE_OPTIONS: '--max-old-space-size=900' })).toEqual({ set: on, restored: off });
+  });
+
+  it('gives V8 only flags it takes (V8 reports a bad one on stderr, it does not throw)', async () => {
+    const script = `const v8 = require('node:v8'); for (const f of ${JSON.stringify([...on, ...off])}) v8.setFlagsFromString(f);`;
+    expect((await exec(process.execPath, ['-e', script])).stderr).toBe('');
+    const bad = await exec(process.execPath, [
+      '-e',
+      "require('node:v8').setFlagsFromString('--heap-growing-percent=x')",
+    ]);
+    expect(bad.stderr).toMatch(/illegal value/);
+  });
+});

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFlagTexts } from '../src/cli/run-flags.js';
+
+/**
+ * `gonogo run`'s V8 flags (cli/run-flags.ts) are put back after the run, and the build writes the run
+ * bundle's code cache in a process that ran with them: what it writes must be a cache a process under
+ * V8's defaults accepts. Checked across processes, as the build and a later run are.
+ */
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'gonogo-run-flags-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SOURCE = '(function (a, b) { return a * b + 1; })';
+
+/** In a fresh node: optionally set and put back the run flags (as setRunFlags does), then write a cache of SOURCE to `file`. */
+async function makeCache(file: string, withRunFlags: boolean): Promise<void> {
+  const { set, restore } = runFlagTexts({});
+  const texts = withRunFlags ? [...set, ...restore] : [];
+  const script = `import { writeFileSync } from 'node:fs'; import { Script } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+for (const text of ${JSON.stringify(texts)}) setFlagsFromString(text);
+writeFileSync(${JSON.stringify(file)}, new Script(${JSON.stringify(SOURCE)}).createCachedData());`;
+  await exec(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH } });
+}
+
+/** In a fresh node under V8's defaults: whether the cache in `file` is rejected. */
+async function rejected(file: string): Promise<boolean> {
+  const script = `const { readFileSync } = require('node:fs'); const { Script } = require('node:vm');
+console.log(new Script(${JSON.stringify(SOURCE)}, { cachedData: readFileSync(${JSON.stringify(file)}) }).cachedDataRejected);`;
+  const r = await exec(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } });
+  return r.stdout.trim() === 'true';
+}
+
+describe('the run flags', () => {
+  it('leave V8 at its defaults once put back: a cache made afterwards is accepted (none left set or implied)', async () => {
+    await makeCache(join(dir, 'plain'), false);
+    expect(await rejected(join(dir, 'plain'))).toBe(false);
+    // `liftoff-only` turns the wasm tiering flags off as it is set; they are put back with it.
+    await makeCache(join(dir, 'after'), true);
+    expect(await rejected(join(dir, 'after'))).toBe(false);
+  });
+});
