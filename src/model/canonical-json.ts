@@ -2,7 +2,7 @@
  * Canonical JSON, the text the audit chain hashes (audit.ts) and the outcome digest covers: keys sorted
  * at every depth, no whitespace, values as JSON.stringify writes them. Written here in one pass that
  * sorts as it writes, byte for byte what `JSON.stringify` of a key-sorted copy writes (the form every
- * stored chain was hashed in; test-support/canonical-v1.ts and sorted-copy.ts keep the earlier writers
+ * stored chain was hashed in; test-support/canonical-v1.ts and canonical-sorted-copy.ts keep the earlier writers
  * the tests compare against).
  */
 
