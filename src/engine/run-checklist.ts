@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { Checklist, CheckSpec, Item } from '../model/checklist.js';
+import { type Checklist, type CheckSpec, dropCheckSpec, type Item } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
 import type { CheckOutcome } from '../model/state.js';
 import { decide, type Evaluation } from '../model/verdict.js';
@@ -43,6 +43,11 @@ export interface RunOptions {
   wait?: boolean;
   /** Where `runner:` checks go (the PostgreSQL store's queue); absent, they are `error` saying why. */
   runners?: RunnerDispatch;
+  /**
+   * true: the checklist was loaded for this run alone (`gonogo run`), which lets go of each item's check
+   * spec once its check is prepared (`dropCheckSpec`); the server, which keeps its checklists, does not.
+   */
+  dropSpecs?: boolean;
 }
 
 export interface RunResult {
@@ -122,10 +127,11 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
       void inSpan('gonogo.check', attrs, async (span) => endCheckSpan(span, p.outcome));
       outcomes.set(item.id, { ...p.outcome, at: startedAt.toISOString(), durationMs: 0 });
       progress(p.outcome);
-      continue;
+    } else {
+      prepared.push(p.check);
+      if (item.check.window) windowed.push({ check: p.check, spec: item.check.window });
     }
-    prepared.push(p.check);
-    if (item.check.window) windowed.push({ check: p.check, spec: item.check.window });
+    if (opts.dropSpecs) dropCheckSpec(item);
   }
 
   const context = {

@@ -21,6 +21,8 @@ export interface RunInput {
   wait?: boolean;
   onProgress?(p: RunProgress): void;
   signal?: AbortSignal;
+  /** The checklist was loaded for this run alone: its check specs may go once prepared (RunOptions). */
+  dropSpecs?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function runChecks(ctx: UseCaseContext, actor: Actor, input: RunInp
     ...(input.wait !== undefined ? { wait: input.wait } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.dropSpecs ? { dropSpecs: true } : {}),
     ...(ctx.runners ? { runners: ctx.runners } : {}),
   });
   ctx.changes?.emit({ type: 'run.completed', checklist: checklist.id, environment });

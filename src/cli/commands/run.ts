@@ -118,6 +118,8 @@ const run: Command = {
           baseDir: dirname(resolve(io.cwd, file)),
           trigger: 'cli',
           wait: values.wait,
+          // Loaded for this run alone: each check's spec goes once prepared (run-checklist.ts).
+          dropSpecs: true,
           ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
         }));
       } finally {
