@@ -21,7 +21,8 @@ type AnyDefinition = CheckDefinition<unknown, unknown>;
 /** A check ready to run. */
 export interface PreparedCheck {
   item: Item;
-  spec: CheckSpec;
+  // Not the check spec: what running it needs is below, and a run lets the spec go once prepared
+  // (`dropCheckSpec`): a prepared check holding it would keep every spec alive until its check ran.
   def: AnyDefinition;
   /**
    * Target and options after expansion, as the kind's schemas parsed them (a URL, host and port...):
@@ -206,7 +207,6 @@ export function prepareCheck(
   return {
     check: {
       item,
-      spec,
       def,
       target: t.data,
       options: o.data,
@@ -286,7 +286,6 @@ function prepareForRunner(
   return {
     check: {
       item,
-      spec,
       def,
       target: expanded.target,
       options,
