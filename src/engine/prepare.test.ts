@@ -121,3 +121,40 @@ describe('prepareCheck with a run memo', () => {
     expect(parses).toBe(2);
   });
 });
+
+describe('prepareCheck: the per-host limiter keys of a run', () => {
+  const hosted = defineCheck({
+    kind: 'hosted',
+    summary: 'test kind keyed by the host of its target',
+    target: z.string().min(1),
+    options: z.strictObject({}),
+    variables: { status: { type: 'int', description: 'status' } },
+    defaultExpect: ['status == 200'],
+    hostKey: (target: string) => `${target.split('/')[0]}:80`,
+    async run() {
+      return { status: 200 };
+    },
+  });
+  const hosts = registryOf(hosted as CheckDefinition<unknown, unknown>);
+
+  it('gives every check its host, keeping one entry per host in the run memo', () => {
+    const memo = prepareMemo();
+    const targets = ['a.example/1', 'a.example/2', 'b.example/1', 'a.example/3', 'b.example/2'];
+    const checks = targets.map((target, i) =>
+      prepared(prepareCheck(itemWith(`h/${i}`, { kind: 'hosted', target }), hosts, source, memo)),
+    );
+    expect(checks.map((c) => c.host)).toEqual([
+      'a.example:80',
+      'a.example:80',
+      'b.example:80',
+      'a.example:80',
+      'b.example:80',
+    ]);
+    expect([...memo.hosts.keys()]).toEqual(['a.example:80', 'b.example:80']);
+    // Without a memo (the server's single checks) the key is the kind's own.
+    const alone = prepared(
+      prepareCheck(itemWith('h/alone', { kind: 'hosted', target: 'c.example/1' }), hosts, source),
+    );
+    expect(alone.host).toBe('c.example:80');
+  });
+});

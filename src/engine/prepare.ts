@@ -57,10 +57,25 @@ export interface PrepareMemo {
    * conditions instead of an array each (~50 bytes a check, all held while the run prepares them).
    */
   readonly conditions: Map<AnyDefinition, WeakMap<readonly string[], readonly Condition[]>>;
+  /**
+   * Per-host limiter keys, one string each: the kind builds a new one for every check (`127.0.0.1:80`
+   * from its URL), and a run holds every prepared check at once (~50 bytes a check: bench/README
+   * "branch mem11"). As many entries as the run has hosts.
+   */
+  readonly hosts: Map<string, string>;
 }
 
 export function prepareMemo(): PrepareMemo {
-  return { noOptions: new Map(), conditions: new Map() };
+  return { noOptions: new Map(), conditions: new Map(), hosts: new Map() };
+}
+
+/** The one string of the run for `host` (see PrepareMemo.hosts). */
+function sharedHost(host: string | undefined, memo: PrepareMemo | undefined): string | undefined {
+  if (host === undefined || !memo) return host;
+  const shared = memo.hosts.get(host);
+  if (shared !== undefined) return shared;
+  memo.hosts.set(host, host);
+  return host;
 }
 
 /** The compiled conditions of `expressions` for `def`: shared through `memo` when there is one. */
@@ -199,7 +214,7 @@ export function prepareCheck(
 
   let host: string | undefined;
   try {
-    host = def.hostKey?.(t.data, o.data);
+    host = sharedHost(def.hostKey?.(t.data, o.data), memo);
   } catch {
     // A kind that cannot name a host for an odd target still runs, under the global limit only.
     host = undefined;
