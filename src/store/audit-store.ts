@@ -131,17 +131,26 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
           // PostgreSQL: a page's state rows first, then its events handled as they arrive and not kept
           // (a page held until walked was copied by every young-generation collection meanwhile). Pages
           // are `size` events from `after`: a chain with no gap ends each full page at `after + size`.
+          let ready = state.reach(size, false);
           for (let after: number | undefined; ; after = prev!.seq) {
-            await state.reach((after ?? 0) + size, false);
+            await ready;
+            const upTo = (after ?? 0) + size;
             const walk = { n: 0, bad: undefined as ChainBreak | undefined };
-            await each(full(after === undefined ? { limit: size } : { limit: size, after }), (r) => {
+            const events = each(full(after === undefined ? { limit: size } : { limit: size, after }), (r) => {
               if (walk.bad) return;
               walk.n += 1;
               walk.bad = fullEvent(r);
             });
+            // The next page's state rows are asked for behind this page's events: the server reads them
+            // while this page is walked.
+            ready = state.reach(upTo + size, false);
+            // Both settle before the page counts: no read is left running past it (nor the snapshot).
+            await Promise.allSettled([events, ready]);
+            await events;
             if (walk.bad) return broken(walk.bad);
             if (walk.n < size) break;
           }
+          await ready;
         } else {
           // While the chain is stored as gonogo writes it, SQLite splices each event's hashed text.
           const spliced = compile(SPLICED_EVENT_COLUMNS);

@@ -122,6 +122,42 @@ describe.each(backends)('verify of state rows read in full on $name', ({ name, a
     }
     expect(await store.verifyAudit()).toEqual({ ok: true, count: 5, head: await store.auditHead() });
   });
+
+  it.skipIf(!available)('an event changed in any column breaks the chain there', async () => {
+    backend = await make(`vfields_ev_${name}`);
+    store = await openStore(backend.url);
+    await seed(store);
+    await backend.dropAppendOnlyGuard();
+    const edited = (type: string) => `event 3 (${type}) was edited: its content no longer matches its hash`;
+    const changes: [column: string, value: string | null, reason: string][] = [
+      ['at', '2026-11-21T00:00:00.000Z', edited('waiver.granted')],
+      ['type', 'item.attested', edited('item.attested')],
+      ['actor', 'mallory', edited('waiver.granted')],
+      ['checklist', null, edited('waiver.granted')],
+      ['environment', 'staging', edited('waiver.granted')],
+      ['data', '{"item":"ops/c"}', edited('waiver.granted')],
+      ['data', '{"item":', 'event 3 was edited: its data is not valid JSON'],
+      ['hash', 'f'.repeat(64), edited('waiver.granted')],
+      [
+        'prev_hash',
+        '0'.repeat(64),
+        'event 3 was moved or replaced: its prev_hash does not match the hash of event 2',
+      ],
+    ];
+    for (const [column, value, reason] of changes) {
+      const col = `"${column}"`;
+      await backend.raw(`create table kept as select ${col} as v from audit_events where seq = 3`);
+      await backend.raw(`update audit_events set ${col} = ${lit(value)} where seq = 3`);
+      expect(await store.verifyAudit(), column).toMatchObject({
+        ok: false,
+        count: 2,
+        firstBad: { seq: 3, reason },
+      });
+      await backend.raw(`update audit_events set ${col} = (select v from kept) where seq = 3`);
+      await backend.raw('drop table kept');
+    }
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 5 });
+  });
 });
 
 it('a row read in full stands exactly when its SQLite text is its event text', async () => {
