@@ -124,6 +124,8 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         const fullEvent = (r: readonly unknown[]) => {
           const stored = storedOf(r);
           const bad = checkStoredLink(prev, stored, mode);
+          // The mode says whether this event's data text was the canonical one.
+          stored.canonical = mode.spliced;
           if (!bad) took(stored, stored.hash);
           return bad;
         };

@@ -76,8 +76,9 @@ export const EVENT_COLUMNS = [
 ] as const;
 
 /** An audit_events row as read by verify (EVENT_COLUMNS in order). */
-export function storedOf(r: readonly unknown[]): StoredEvent {
+export function storedOf(r: readonly unknown[]): StoredEvent & { canonical: boolean } {
   return {
+    canonical: true,
     seq: Number(r[0]),
     at: r[1] as string,
     type: r[2] as string,
@@ -91,7 +92,11 @@ export function storedOf(r: readonly unknown[]): StoredEvent {
 }
 
 /** An event as a state row is compared with it: as stored, links left out (verify checked them). */
-export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & { spliced?: undefined };
+export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & {
+  spliced?: undefined;
+  /** False when its data text is not the canonical one it was hashed over (an older event's): rows are compared in full. */
+  canonical?: boolean;
+};
 
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
 export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
