@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { generator } from '../test-support/random.js';
 import { type CheckDefinition, defineCheck, type Observation } from './check.js';
 import { compileCondition, evaluateConditions, toCelValue } from './conditions.js';
 
@@ -118,16 +119,12 @@ function celHolds(expr: string, observation: Observation): boolean {
 function observations(): Observation[] {
   const out: Observation[] = [];
   const names = Object.keys(POOLS);
-  let seed = 7;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed;
-  };
+  const { pick } = generator(7);
   for (let n = 0; n < 3000; n++) {
     const o: Observation = {};
     for (const name of names) {
       const pool = POOLS[name]!;
-      const value = pool[next() % pool.length];
+      const value = pick(pool);
       if (value !== undefined) o[name] = value;
     }
     out.push(o);

@@ -4,10 +4,10 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { liftableBlocks, parseLifted } from './lift.js';
 import { plainBlocks } from './plain-items.js';
 import { corpusTexts } from './test-support/corpus.js';
-import { random } from './test-support/random.js';
 
 // Check blocks lifted out of the text before parsing and put back after must give the tree of a single
 // parse of the whole text, whatever surrounds them.

@@ -4,12 +4,12 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { parseLifted } from './lift.js';
 import { type Draft, outline } from './outline.js';
 import { outlineMarkdown } from './outline-markdown.js';
 import { cutPoints, parseInPieces } from './pieces.js';
 import { plainBlocks } from './plain-items.js';
-import { random } from './test-support/random.js';
 
 // Flat checklists (one heading, one long list) are cut between the items of their one list: the pieces,
 // joined, must give the tree and the outline a single parse gives, whatever the items hold.

@@ -4,10 +4,10 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { cutPoints, parseInPieces, parseMixed } from './pieces.js';
 import { plainBlocks } from './plain-items.js';
 import { corpusTexts } from './test-support/corpus.js';
-import { random } from './test-support/random.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 const parse = (text: string) => processor.parse(text) as Root;

@@ -5,10 +5,10 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { cutPoints, parseMixed } from './pieces.js';
 import { plainBlocks } from './plain-items.js';
 import { corpusTexts } from './test-support/corpus.js';
-import { random } from './test-support/random.js';
 
 // A tree built without micromark for plain headings and tight lists of plain task items must be the tree
 // a single parse gives, whenever one is built at all; so must parseMixed's, built partly with it.

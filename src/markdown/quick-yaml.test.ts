@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { quickYaml } from './quick-yaml.js';
-import { random } from './test-support/random.js';
 import { YamlSource } from './yaml-source.js';
 
 // quickYaml must read exactly what `yaml` reads, and YamlSource locate every node at the same place,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { random } from '../test-support/random.js';
 import { fold, slugify } from './slug.js';
-import { random } from './test-support/random.js';
 
 /** fold without its ASCII shortcut: what every text went through before it. */
 const foldFully = (text: string) =>

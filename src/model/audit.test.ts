@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { generator } from '../test-support/random.js';
 import {
   type ChainedEvent,
   canonicalJson,
@@ -163,14 +164,9 @@ describe('hash chain', () => {
 });
 
 describe('canonicalJson keeps the bytes of chains already written', () => {
-  /** A small seeded generator: the same corpus on every run. */
+  /** A seeded corpus: the same values on every run. */
   function corpus(seed: number, count: number): unknown[] {
-    let s = seed;
-    const rand = () => {
-      s = (s * 1103515245 + 12345) % 2147483648;
-      return s / 2147483648;
-    };
-    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const { rand, pick } = generator(seed);
     const texts = [
       '',
       'a',
@@ -236,11 +232,7 @@ describe('canonicalJson keeps the bytes of chains already written', () => {
 
   it('sorts keys as Array.prototype.sort does, at every length', () => {
     const alphabet = ['a', 'B', 'b', '_', '-', '0', '9', 'é', 'İ', '🚀', '\ud83d', 'Z', ' ', 'aa', ''];
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rand = generator(7).int;
     for (let round = 0; round < 2000; round++) {
       const set = new Set<string>();
       const length = rand(24);

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { generator } from '../test-support/random.js';
 import { canonicalJson, canonicalShapesKept, jsonString } from './canonical-json.js';
 import { canonicalJsonSortedCopy } from './test-support/canonical-sorted-copy.js';
 import { canonicalJsonV1 } from './test-support/canonical-v1.js';
-
-/** A small seeded generator: the same values on every run. */
-function generator(seed: number) {
-  let s = seed;
-  const rand = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const int = (n: number) => Math.floor(rand() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  return { rand, int, pick };
-}
 
 const TEXTS = [
   '',
