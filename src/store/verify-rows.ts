@@ -176,7 +176,8 @@ const ROW_TEXT = {
   ),
 } as const;
 
-const isText = (v: unknown): v is string => typeof v === 'string';
+/** A value of a text column as gonogo writes it (not a blob, number or NULL). */
+export const isText = (v: unknown): v is string => typeof v === 'string';
 const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
 const js = JSON.stringify as (v: unknown) => string;
 const optJs = (key: string, v: unknown) => (v === null ? '' : `,"${key}":${js(v)}`);

@@ -4,7 +4,7 @@ import { jsonListDigest } from '../model/list-digest.js';
 import type { Database } from './schema.js';
 import { EVENT_OF, outcomeOfRow } from './state-binding.js';
 import { compiledPerLength } from './verify-pages.js';
-import { type FullEvent, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-rows.js';
+import { type FullEvent, isText, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-rows.js';
 
 /**
  * What `audit verify` writes for a run row (issue 15, branch verify7): the run check built a record, an
@@ -17,7 +17,6 @@ import { type FullEvent, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-ro
 
 type Values = readonly unknown[];
 
-const isText = (v: unknown): v is string => typeof v === 'string';
 const q = JSON.stringify as (v: unknown) => string;
 
 /** A run_results row (RESULT_COLUMNS) as canonicalJson writes the outcome outcomeOfRow reads from it. */
