@@ -198,6 +198,21 @@ console.log(JSON.stringify({ code, parser: bundle.exports.parserCache() }));`;
     expect(JSON.parse(r.stdout)).toEqual({ code: 1, parser: 'used' });
   });
 
+  it("compiles a cold run's parser from its code cache under `main`, which holds the young generation first", async () => {
+    const start = pathToFileURL(join(dist, 'app/run-start.js')).href;
+    // As app/main.ts starts a run: `main` exits the process, with the run's code.
+    const script = `const { startRun } = await import(${JSON.stringify(start)});
+const bundle = startRun(new URL('./run.cjs', ${JSON.stringify(start)}));
+process.on('exit', (code) => console.log(JSON.stringify({ code, parser: bundle.parserCache() })));
+await bundle.main(['run', ${JSON.stringify(join(pkg, 'launch.md'))}, '--db', ':memory:']);`;
+    const r = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, GONOGO_CACHE: 'off' },
+      cwd: pkg,
+    }).catch((err: { stdout: string }) => err);
+    // Held while the parser's cache was read, V8 would refuse it (the flag is hashed with the others).
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ code: 1, parser: 'used' });
+  });
+
   it('holds the run path and not the server, and has no import() (a cached script cannot import)', () => {
     const text = readFileSync(join(dist, 'app/run.cjs'), 'utf8');
     expect(text).not.toMatch(/(?<![`\w$.])import\(/);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFlagTexts } from '../src/cli/run-flags.js';
+import { runFlagTexts, YOUNG_FLAGS } from '../src/cli/run-flags.js';
 
 /**
  * `gonogo run`'s V8 flags (cli/run-flags.ts) are put back after the run, and the build writes the run
@@ -43,5 +43,29 @@ describe('the run flags', () => {
     // `liftoff-only` turns the wasm tiering flags off as it is set; they are put back with it.
     await makeCache(join(dir, 'after'), true);
     expect(await rejected(join(dir, 'after'))).toBe(false);
+  });
+});
+
+describe('the young generation held (holdYoungGeneration)', () => {
+  /** In a fresh node: the young generation's size (MB) at start and after keeping 300,000 new objects. */
+  async function youngSizes(held: boolean): Promise<{ start: number; after: number }> {
+    const texts = held ? runFlagTexts({}, [], YOUNG_FLAGS).set : [];
+    const script = `const v8 = require('node:v8');
+const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+const start = young();
+for (const text of ${JSON.stringify(texts)}) v8.setFlagsFromString(text);
+const kept = [];
+for (let i = 0; i < 300000; i++) kept.push({ i, text: 'item ' + i });
+console.log(JSON.stringify({ start, after: young(), kept: kept.length }));`;
+    const r = await exec(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } });
+    return JSON.parse(r.stdout) as { start: number; after: number };
+  }
+
+  it('stays near the size it starts at once held at run time (it grows to its maximum otherwise)', async () => {
+    const grown = await youngSizes(false);
+    const held = await youngSizes(true);
+    // Node starts with 1 MB semi-spaces (V8 reports 1 MB committed, then both: 2); V8's maximum is 16 each.
+    expect(held.after).toBeLessThanOrEqual(2 * held.start);
+    expect(grown.after).toBeGreaterThanOrEqual(4 * held.after);
   });
 });

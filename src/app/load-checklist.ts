@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { underV8Defaults } from '../cli/run-flags.js';
 import type { KindRegistry } from '../engine/check.js';
 import { type Checklist, checkKinds, dropConditionPositions } from '../model/checklist.js';
 import { ConfigError, ValidationErrors } from '../model/errors.js';
@@ -71,17 +72,16 @@ export async function loadChecklistFile(
     const input = { bytes, file, kinds: new Set(kinds), ...(bind ? { bindings: bind } : {}) };
     // What is read in this thread is parsed by the build's parser bundle when there is one (it loads
     // with V8's code cache: parser-bundle.ts); else the worker's launcher is loaded: a long checklist is
-    // parsed in a worker (which loads the parser), anything else by the parser's module.
+    // parsed in a worker (which loads the parser), anything else by the parser's module. Under V8's
+    // default flags (a run holds one of its own from its start: cli/run-flags.ts), as the caches were made.
     const workerChars = opts.workerChars ?? Number.POSITIVE_INFINITY;
-    checklist = bytes.byteLength <= workerChars ? readWithBundle(codeRoot(), input) : undefined;
-    if (!checklist) {
+    checklist = await underV8Defaults(async () => {
+      const read = bytes.byteLength <= workerChars ? readWithBundle(codeRoot(), input) : undefined;
+      if (read) return read;
       const { readChecklistAsync } = await import('../markdown/read-in-worker.js');
-      checklist = await readChecklistAsync(input, {
-        workerChars,
-        // From a build, the worker parses with the code-cached bundle (parser-worker.ts).
-        ...parserWorker(),
-      });
-    }
+      // From a build, the worker parses with the code-cached bundle (parser-worker.ts).
+      return readChecklistAsync(input, { workerChars, ...parserWorker() });
+    });
   }
   // The validator (and the CEL and schema libraries under it) loads only when there are checks to
   // validate: a checklist without check blocks has nothing for it to judge.

@@ -3,6 +3,7 @@
 import run from '../cli/commands/run.js';
 import type { CliServices, Io } from '../cli/context.js';
 import { runCommand } from '../cli/run-command.js';
+import { holdYoungGeneration } from '../cli/run-flags.js';
 import { execute, launch } from './launch.js';
 import { parserBundleCache } from './parser-bundle.js';
 
@@ -18,7 +19,11 @@ export async function dispatchRun(
 }
 
 /** `gonogo run ...` in this process, exiting with its code (app/main.ts). */
-export const main = (argv: string[]): Promise<void> => launch(argv, dispatchRun);
+export const main = (argv: string[]): Promise<void> => {
+  // The young generation stays as small as it starts, from before the checklist is read (run-flags.ts).
+  holdYoungGeneration();
+  return launch(argv, dispatchRun);
+};
 
 /** `gonogo run ...` with the given terminal: its exit code (the build runs it to write the code cache). */
 export const cli = (argv: string[], io: Io): Promise<number> => execute(argv, io, dispatchRun);

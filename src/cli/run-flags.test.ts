@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runFlagTexts, setRunFlags } from './run-flags.js';
+import { holdYoungGeneration, runFlagTexts, setRunFlags, underV8Defaults, YOUNG_FLAGS } from './run-flags.js';
 
 const exec = promisify(execFile);
 
@@ -52,12 +52,61 @@ describe('setRunFlags', () => {
   });
 
   it('gives V8 only flags it takes (V8 reports a bad one on stderr, it does not throw)', async () => {
-    const script = `const v8 = require('node:v8'); for (const f of ${JSON.stringify([...on, ...off])}) v8.setFlagsFromString(f);`;
+    const young = runFlagTexts({}, [], YOUNG_FLAGS);
+    const texts = [...on, ...off, ...young.set, ...young.restore];
+    const script = `const v8 = require('node:v8'); for (const f of ${JSON.stringify(texts)}) v8.setFlagsFromString(f);`;
     expect((await exec(process.execPath, ['-e', script])).stderr).toBe('');
     const bad = await exec(process.execPath, [
       '-e',
       "require('node:v8').setFlagsFromString('--heap-growing-percent=x')",
     ]);
     expect(bad.stderr).toMatch(/illegal value/);
+  });
+});
+
+describe('holdYoungGeneration', () => {
+  it('keeps the young generation from growing, unless the user sized it; put back around a code cache load', async () => {
+    expect(runFlagTexts({}, [], YOUNG_FLAGS)).toEqual({
+      set: ['--semi-space-growth-factor=1'],
+      restore: ['--semi-space-growth-factor=2'],
+    });
+    // Any semi-space flag of the user's: V8 sizes the young generation as they said.
+    for (const given of [
+      { env: { NODE_OPTIONS: '--max-semi-space-size=64' }, execArgv: [] },
+      { env: {}, execArgv: ['--min_semi_space_size=8'] },
+      { env: { NODE_OPTIONS: '--semi-space-growth-factor=4' }, execArgv: [] },
+    ]) {
+      expect(runFlagTexts(given.env, given.execArgv, YOUNG_FLAGS)).toEqual({ set: [], restore: [] });
+    }
+
+    const calls: string[] = [];
+    const record = (flags: string) => calls.push(flags);
+    // Not held yet: the work runs as it is.
+    expect(await underV8Defaults(async () => 'parsed', record)).toBe('parsed');
+    expect(calls).toEqual([]);
+
+    holdYoungGeneration({}, [], record);
+    holdYoungGeneration({}, [], record);
+    expect(calls).toEqual(['--semi-space-growth-factor=1']);
+
+    calls.length = 0;
+    const seen: string[] = [];
+    expect(
+      await underV8Defaults(async () => {
+        seen.push(...calls);
+        return 'parsed';
+      }, record),
+    ).toBe('parsed');
+    // V8's default while the work runs, the run's again after it.
+    expect(seen).toEqual(['--semi-space-growth-factor=2']);
+    expect(calls).toEqual(['--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
+
+    calls.length = 0;
+    await expect(
+      underV8Defaults(async () => {
+        throw new Error('bad checklist');
+      }, record),
+    ).rejects.toThrow('bad checklist');
+    expect(calls).toEqual(['--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
   });
 });
