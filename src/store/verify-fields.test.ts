@@ -4,6 +4,7 @@ import type { Store } from '../engine/store.js';
 import { hashedText } from '../model/audit.js';
 import { openStore } from './index.js';
 import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { seedSimpleRows } from './test-support/simple-rows.js';
 import { EVENT_COLUMNS, rowStands, SIMPLE, type SimpleTable, storedOf } from './verify-rows.js';
 
 /**
@@ -17,36 +18,12 @@ const where = { checklist: 'launch', environment: 'production' };
 const AT = '2026-11-20T10:00:00.000Z';
 
 /** One row of each simple table, optional fields set and left out, odd characters in the texts. */
-async function seed(store: Store): Promise<void> {
-  await store.addAttestation({ ...where, item: 'ops/a', evidence: 'drill ✓ "q"\n\u0001', by: 'ana', at: AT });
-  await store.addAttestation({
-    ...where,
-    item: 'ops/b',
-    evidence: 'ünï 😀',
-    value: '4h',
-    file: { name: 'r.pdf', sha256: 'ab' },
-    expiresAt: '2027-01-01T00:00:00.000Z',
-    by: 'İlker',
-    at: AT,
-  });
-  await store.addWaiver({
-    ...where,
-    item: 'ops/c',
+function seed(store: Store): Promise<void> {
+  return seedSimpleRows(store, where, AT, {
+    evidence: 'drill ✓ "q"\n\u0001',
+    fullEvidence: 'ünï 😀',
     reason: 'r\\',
-    owner: 'sec',
-    by: 'lead',
-    at: AT,
-    expiresAt: AT,
-  });
-  await store.addSignoff({ ...where, role: 'engineering', digest: 'sha256:01', by: 'eve', at: AT });
-  await store.addSignoff({
-    ...where,
-    role: 'security',
-    digest: 'sha256:01',
-    by: 'sam',
-    person: 'Sam S',
-    evidence: 'SEC-1',
-    at: AT,
+    waiverExpires: AT,
   });
 }
 
