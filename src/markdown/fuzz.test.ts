@@ -2,19 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationErrors } from '../model/errors.js';
 import { SHARED } from '../test-support/cli.js';
+import { random } from '../test-support/random.js';
 import { readChecklist } from './read-checklist.js';
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its number. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const corpus = [
   ...readdirSync(`${SHARED}seeds`).map((f) => readFileSync(`${SHARED}seeds/${f}`)),

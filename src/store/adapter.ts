@@ -34,9 +34,11 @@ export interface StoreAdapter {
    * as arrays (columns in the order selected). For the hot path that reads every row (`audit verify`):
    * there, building an object per row costs more than the database's own work. SQLite reads through
    * the native statement in raw mode inside a deferred transaction; PostgreSQL on one pooled connection
-   * in a `repeatable read, read only` transaction, rows in pg's array mode.
+   * in a `repeatable read, read only` transaction, rows in pg's array mode. PostgreSQL also gives `each`,
+   * which hands out each row as it arrives and keeps none (a page held until handled outlived the young
+   * generation); SQLite, which reads in process, gives none.
    */
-  readSnapshot<T>(work: (select: SelectArrays) => Promise<T>): Promise<T>;
+  readSnapshot<T>(work: (select: SelectArrays, each?: EachRow) => Promise<T>): Promise<T>;
   /**
    * Bring the schema to the migrations `names` in one step when that is certain (a new store), or find
    * it there already; false: the Migrator must run. SQLite only (sqlite-schema.ts).
@@ -50,6 +52,9 @@ export interface StoreAdapter {
 
 /** A compiled read's rows as arrays, columns in the order selected (StoreAdapter.readSnapshot). */
 export type SelectArrays = (query: CompiledQuery) => Promise<unknown[][]>;
+
+/** A compiled read's rows as arrays handed to `onRow` one at a time as they arrive (readSnapshot). */
+export type EachRow = (query: CompiledQuery, onRow: (row: unknown[]) => void) => Promise<void>;
 
 /**
  * Bound parameters per INSERT: under every backend's limit (SQLite 32,766, PostgreSQL 65,535), so a

@@ -89,7 +89,7 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
     async verifyAudit(opts = {}) {
       const witness = opts.head;
       // One read-only snapshot: a consistent chain even while other processes append.
-      return adapter.readSnapshot(async (select) => {
+      return adapter.readSnapshot(async (select, each) => {
         let prev: { seq: number; hash: string } | undefined;
         let count = 0;
         let witnessed: string | undefined;
@@ -111,47 +111,83 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
               .compile(),
           );
         const full = compile(EVENT_COLUMNS);
-        // While the chain is stored as gonogo writes it, SQLite splices each event's hashed text.
-        const spliced = compile(SPLICED_EVENT_COLUMNS);
-        // A page is read spliced when every event of the last page walked was stored canonical: an older
-        // chain is read in full (most of its events would be read again one by one).
-        let canonical = true;
-        const pageSize = () => (splices && canonical ? SPLICED_PAGE : size);
-        const page = (last: readonly unknown[] | undefined) =>
-          (splices && canonical ? spliced : full)(
-            last === undefined ? { limit: pageSize() } : { limit: pageSize(), after: Number(last[0]) },
-          );
-        // A page's state rows are asked for as it arrives, ahead of the next page of events.
-        const pages = pagesOf(select, page, pageSize, (rows) =>
-          state.reach(Number(rows[rows.length - 1]![0]), rows[0]!.length === SPLICED_WIDTH),
-        );
-        for await (const rows of pages) {
-          let allCanonical = true;
-          for (const r of taken(rows)) {
-            const fromText = r.length === SPLICED_WIDTH;
-            let bad = fromText ? checkSplicedLink(prev, Number(r[0]), r[1], r[2]) : 'unsure';
-            let event: BoundEvent;
-            let hash: string;
-            if (bad !== 'unsure') {
-              event = splicedEvent(r);
-              hash = r[1] as string;
-            } else {
-              // A full page, or an event not as gonogo writes it: checked from its columns.
-              const stored = storedOf(
-                fromText ? (await select(full({ limit: 1, seq: Number(r[0]) })))[0]! : r,
-              );
-              bad = checkStoredLink(prev, stored, mode);
-              allCanonical &&= mode.spliced;
-              event = stored;
-              ({ hash } = stored);
-            }
-            if (bad) return { ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } };
-            count += 1;
-            prev = { seq: event.seq, hash };
-            state.event(event);
-            if (witness && prev.seq === witness.seq) witnessed = hash;
+        const broken = (bad: ChainBreak) =>
+          ({ ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } }) as const;
+        /** A verified event: counted, the chain's last, its state row checked. */
+        const took = (event: BoundEvent, hash: string) => {
+          count += 1;
+          prev = { seq: event.seq, hash };
+          state.event(event);
+          if (witness && prev.seq === witness.seq) witnessed = hash;
+        };
+        /** An event read in full (EVENT_COLUMNS): its break, or taken. */
+        const fullEvent = (r: readonly unknown[]) => {
+          const stored = storedOf(r);
+          const bad = checkStoredLink(prev, stored, mode);
+          // The mode says whether this event's data text was the canonical one.
+          stored.canonical = mode.spliced;
+          if (!bad) took(stored, stored.hash);
+          return bad;
+        };
+        if (each) {
+          // PostgreSQL: a page's state rows first, then its events handled as they arrive and not kept
+          // (a page held until walked was copied by every young-generation collection meanwhile). Pages
+          // are `size` events from `after`: a chain with no gap ends each full page at `after + size`.
+          let ready = state.reach(size, false);
+          for (let after: number | undefined; ; after = prev!.seq) {
+            await ready;
+            const upTo = (after ?? 0) + size;
+            const walk = { n: 0, bad: undefined as ChainBreak | undefined };
+            const events = each(full(after === undefined ? { limit: size } : { limit: size, after }), (r) => {
+              if (walk.bad) return;
+              walk.n += 1;
+              walk.bad = fullEvent(r);
+            });
+            // The next page's state rows are asked for behind this page's events: the server reads them
+            // while this page is walked.
+            ready = state.reach(upTo + size, false);
+            // Both settle before the page counts: no read is left running past it (nor the snapshot).
+            await Promise.allSettled([events, ready]);
+            await events;
+            if (walk.bad) return broken(walk.bad);
+            if (walk.n < size) break;
           }
-          canonical = allCanonical;
+          await ready;
+        } else {
+          // While the chain is stored as gonogo writes it, SQLite splices each event's hashed text.
+          const spliced = compile(SPLICED_EVENT_COLUMNS);
+          // A page is read spliced when every event of the last page walked was stored canonical: an older
+          // chain is read in full (most of its events would be read again one by one).
+          let canonical = true;
+          const pageSize = () => (splices && canonical ? SPLICED_PAGE : size);
+          const page = (last: readonly unknown[] | undefined) =>
+            (splices && canonical ? spliced : full)(
+              last === undefined ? { limit: pageSize() } : { limit: pageSize(), after: Number(last[0]) },
+            );
+          // A page's state rows are asked for as it arrives, ahead of the next page of events.
+          const pages = pagesOf(select, page, pageSize, (rows) =>
+            state.reach(Number(rows[rows.length - 1]![0]), rows[0]!.length === SPLICED_WIDTH),
+          );
+          for await (const rows of pages) {
+            let allCanonical = true;
+            for (const r of taken(rows)) {
+              if (r.length === SPLICED_WIDTH) {
+                const bad = checkSplicedLink(prev, Number(r[0]), r[1], r[2]);
+                if (bad !== 'unsure') {
+                  if (bad) return broken(bad);
+                  took(splicedEvent(r), r[1] as string);
+                  continue;
+                }
+              }
+              // A full page, or an event not as gonogo writes it: checked from its columns.
+              const bad = fullEvent(
+                r.length === SPLICED_WIDTH ? (await select(full({ limit: 1, seq: Number(r[0]) })))[0]! : r,
+              );
+              if (bad) return broken(bad);
+              allCanonical &&= mode.spliced;
+            }
+            canonical = allCanonical;
+          }
         }
         const [headRow] = await select(
           db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).compile(),

@@ -21,7 +21,7 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
   const { default: pg } = await import('pg');
   const location = maskUrl(url);
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'gonogo' });
-  const connections = resilientPool(pool, POOL_SIZE, describe);
+  const connections = resilientPool(pool, POOL_SIZE, describe, pg.Query);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: connections as unknown as PostgresPool }),
   });
@@ -43,11 +43,18 @@ export async function openPostgres(url: string): Promise<StoreAdapter> {
       let tail: Promise<unknown> = Promise.resolve();
       try {
         await client.query('begin isolation level repeatable read read only', []);
-        const out = await work((query) => {
-          const rows = tail.then(() => client.queryArrays(query.sql, query.parameters));
-          tail = rows.catch(() => {});
-          return rows;
-        });
+        const out = await work(
+          (query) => {
+            const rows = tail.then(() => client.queryArrays(query.sql, query.parameters));
+            tail = rows.catch(() => {});
+            return rows;
+          },
+          (query, onRow) => {
+            const done = tail.then(() => client.queryEach(query.sql, query.parameters, onRow));
+            tail = done.catch(() => {});
+            return done;
+          },
+        );
         await tail;
         await client.query('commit', []);
         return out;

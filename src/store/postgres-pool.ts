@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, Query, QueryResult } from 'pg';
 import { StoreInputError, StoreUnavailableError } from '../engine/store.js';
 
 /** Socket errors and SQLSTATEs that mean "the server or the connection went away", not "bad query". */
@@ -52,7 +52,12 @@ const SAFE_FIRST = /^\s*(begin|start transaction|select)\b/i;
  *   it runs on another connection: nothing had happened yet, and the pool flushes its dead clients
  *   without failing a request.
  */
-export function resilientPool(pool: Pool, max: number, describe: (err: unknown) => string): ResilientPool {
+export function resilientPool(
+  pool: Pool,
+  max: number,
+  describe: (err: unknown) => string,
+  QueryOf: typeof Query,
+): ResilientPool {
   pool.on('error', () => {});
   pool.on('connect', (client: PoolClient) => {
     client.on('error', () => {});
@@ -91,6 +96,12 @@ export function resilientPool(pool: Pool, max: number, describe: (err: unknown) 
         queryArrays: async (sql, parameters) =>
           (await run(sql, (c) => c.query({ text: sql, values: parameters as unknown[], rowMode: 'array' })))
             .rows as unknown[][],
+        queryEach: (sql, parameters, onRow) =>
+          run(sql, (c) => {
+            // pg's Query takes rowMode (its types leave it out of QueryConfig).
+            const config = { text: sql, values: parameters as unknown[], rowMode: 'array' };
+            return eachRow(c, new QueryOf(config as ConstructorParameters<typeof Query>[0]), onRow);
+          }),
         release() {
           client?.release(broken);
           client = undefined;
@@ -100,6 +111,28 @@ export function resilientPool(pool: Pool, max: number, describe: (err: unknown) 
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * The rows of `query` handed to `onRow` one at a time as pg parses them, none kept: a row is garbage as
+ * soon as it is handled. An error `onRow` throws ends the read with that error (the rows still coming
+ * are skipped), not inside pg's socket handler.
+ */
+function eachRow(c: PoolClient, query: Query, onRow: (row: unknown[]) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed: { err: unknown } | undefined;
+    c.query(query);
+    query.on('row', (row: unknown[]) => {
+      if (failed) return;
+      try {
+        onRow(row);
+      } catch (err) {
+        failed = { err };
+      }
+    });
+    query.on('end', () => (failed ? reject(failed.err) : resolve()));
+    query.on('error', reject);
+  });
 }
 
 /** resilientPool: Kysely's pool (as PostgresPool), whose clients also read rows as arrays. */
@@ -114,4 +147,6 @@ export interface ResilientClient {
   release(): void;
   /** The rows as arrays (pg's `rowMode: 'array'`): no object per row. */
   queryArrays(sql: string, parameters: readonly unknown[]): Promise<unknown[][]>;
+  /** The rows as arrays, each handed to `onRow` as it arrives and not kept (eachRow). */
+  queryEach(sql: string, parameters: readonly unknown[], onRow: (row: unknown[]) => void): Promise<void>;
 }

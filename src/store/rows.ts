@@ -9,13 +9,32 @@ export const MAX_LIST = 1000;
 /** The last time `iso` normalised, and its form: a run's outcomes come a dozen to the millisecond. */
 let lastIso: { value: string; normal: string } | undefined;
 
+/**
+ * `YYYY-MM-DDTHH:MM:SS.` of the last time found in `toISOString()` form already: any other millisecond
+ * of that second (`.mmmZ`) is in that form too. A tick's samples come a few to the millisecond, but
+ * hundreds to the second.
+ */
+let lastSecond: string | undefined;
+
+/** `.mmmZ` from offset 20 on: three digits and `Z`, nothing after. */
+function isMillisecondsZ(value: string): boolean {
+  if (value.length !== 24 || value.charCodeAt(23) !== 90) return false;
+  for (let i = 20; i < 23; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Normalise a time to `toISOString()` form, so stored times sort as text on every backend. */
 export function iso(value: string, field: string): string {
   if (lastIso !== undefined && value === lastIso.value) return lastIso.normal;
+  if (lastSecond !== undefined && value.startsWith(lastSecond) && isMillisecondsZ(value)) return value;
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new StoreInputError(`${field}: "${value}" is not an ISO date-time`, field);
   const normal = new Date(t).toISOString();
   lastIso = { value, normal };
+  if (normal === value && isMillisecondsZ(value)) lastSecond = value.slice(0, 20);
   return normal;
 }
 

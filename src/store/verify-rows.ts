@@ -76,8 +76,9 @@ export const EVENT_COLUMNS = [
 ] as const;
 
 /** An audit_events row as read by verify (EVENT_COLUMNS in order). */
-export function storedOf(r: readonly unknown[]): StoredEvent {
+export function storedOf(r: readonly unknown[]): StoredEvent & { canonical: boolean } {
   return {
+    canonical: true,
     seq: Number(r[0]),
     at: r[1] as string,
     type: r[2] as string,
@@ -91,7 +92,11 @@ export function storedOf(r: readonly unknown[]): StoredEvent {
 }
 
 /** An event as a state row is compared with it: as stored, links left out (verify checked them). */
-export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & { spliced?: undefined };
+export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & {
+  spliced?: undefined;
+  /** False when its data text is not the canonical one it was hashed over (an older event's): rows are compared in full. */
+  canonical?: boolean;
+};
 
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
 export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
@@ -171,6 +176,78 @@ const ROW_TEXT = {
   ),
 } as const;
 
+/** A value of a text column as gonogo writes it (not a blob, number or NULL). */
+export const isText = (v: unknown): v is string => typeof v === 'string';
+const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
+const js = JSON.stringify as (v: unknown) => string;
+const optJs = (key: string, v: unknown) => (v === null ? '' : `,"${key}":${js(v)}`);
+
+/**
+ * Whether a bound row read in full (`r`: id, seq, checklist, environment, ...) is what its event, read
+ * in full, recorded: `data` is the event data's text written from the row (undefined when a column is not
+ * as gonogo writes it). The fields of ROW_TEXT compared one by one, as PostgreSQL reads columns, not
+ * spliced texts (verify2: its server slower): equal fields and an equal data text are equal texts, the
+ * row stands as rowStands finds on SQLite; anything else goes to the full comparison, which names it.
+ */
+export function standsAsRead(
+  r: readonly unknown[],
+  by: unknown,
+  at: unknown,
+  data: string | undefined,
+  e: FullEvent,
+): boolean {
+  return (
+    data !== undefined &&
+    r[1] === e.seq &&
+    isText(r[2]) &&
+    r[2] === e.checklist &&
+    isText(r[3]) &&
+    r[3] === e.environment &&
+    isText(by) &&
+    by === e.actor &&
+    isText(at) &&
+    at === e.at &&
+    data === e.dataText
+  );
+}
+
+/**
+ * ROW_TEXT's data written in JS from a row read in full (its table's columns, in SIMPLE's order): the same
+ * text, undefined where ROW_TEXT is NULL (the same guards); `stands` compares the rest (standsAsRead).
+ */
+const STANDS: Record<SimpleTable, (r: readonly unknown[], e: FullEvent) => boolean> = {
+  attestations: (r, e) => {
+    const [, , , , item, evidence, value, fileName, fileSha256, by, at, expiresAt] = r;
+    if (
+      !isText(item) ||
+      !isText(evidence) ||
+      !isTextOrNull(value) ||
+      !isTextOrNull(fileName) ||
+      !isTextOrNull(fileSha256) ||
+      !(expiresAt === null || (isText(expiresAt) && expiresAt !== ''))
+    )
+      return false;
+    const file =
+      fileName === null || fileSha256 === null
+        ? ''
+        : `,"file":{"name":${js(fileName)},"sha256":${js(fileSha256)}}`;
+    const data = `{"evidence":${js(evidence)}${optJs('expiresAt', expiresAt)}${file},"item":${js(item)}${optJs('value', value)}}`;
+    return standsAsRead(r, by, at, data, e);
+  },
+  waivers: (r, e) => {
+    const [, , , , item, reason, owner, by, at, expiresAt] = r;
+    if (!isText(item) || !isText(reason) || !isText(owner) || !isText(expiresAt)) return false;
+    const data = `{"expiresAt":${js(expiresAt)},"item":${js(item)},"owner":${js(owner)},"reason":${js(reason)}}`;
+    return standsAsRead(r, by, at, data, e);
+  },
+  signoffs: (r, e) => {
+    const [, , , , role, digest, by, at, person, evidence] = r;
+    if (!isText(role) || !isText(digest) || !isTextOrNull(person) || !isTextOrNull(evidence)) return false;
+    const data = `{"digest":${js(digest)}${optJs('evidence', evidence)}${optJs('person', person)},"role":${js(role)}}`;
+    return standsAsRead(r, by, at, data, e);
+  },
+};
+
 /** Whether a row's text is its event's spliced text after the prev_hash: the row is what the event says. */
 export const rowStands = (rowText: unknown, spliced: string) =>
   typeof rowText === 'string' && spliced.length === rowText.length + 64 && spliced.endsWith(rowText);
@@ -185,6 +262,8 @@ export const SIMPLE: Record<
   {
     columns: readonly string[];
     text: string;
+    /** Whether a row read in full is what its event read in full recorded, as `text` would find. */
+    stands(r: readonly unknown[], e: FullEvent): boolean;
     ofRow(r: Row): object;
     ofEvent(e: ChainedEvent): object;
     dataOf(r: Row, text: string): Data | undefined;
@@ -206,6 +285,7 @@ export const SIMPLE: Record<
       'expires_at',
     ],
     text: ROW_TEXT.attestations,
+    stands: STANDS.attestations,
     ofRow: (r) => attestationOfRow(r as never),
     ofEvent: attestationOfEvent,
     dataOf: (r, text) => attestationData(r as never, text),
@@ -213,6 +293,7 @@ export const SIMPLE: Record<
   waivers: {
     columns: ['id', 'seq', 'checklist', 'environment', 'item', 'reason', 'owner', 'by', 'at', 'expires_at'],
     text: ROW_TEXT.waivers,
+    stands: STANDS.waivers,
     ofRow: (r) => waiverOfRow(r as never),
     ofEvent: waiverOfEvent,
     dataOf: (r, text) => waiverData(r as never, text),
@@ -220,6 +301,7 @@ export const SIMPLE: Record<
   signoffs: {
     columns: ['id', 'seq', 'checklist', 'environment', 'role', 'digest', 'by', 'at', 'person', 'evidence'],
     text: ROW_TEXT.signoffs,
+    stands: STANDS.signoffs,
     ofRow: (r) => signoffOfRow(r as never),
     ofEvent: signoffOfEvent,
     dataOf: (r, text) => signoffData(r as never, text),

@@ -4,7 +4,7 @@ import { jsonListDigest } from '../model/list-digest.js';
 import type { Database } from './schema.js';
 import { EVENT_OF, outcomeOfRow } from './state-binding.js';
 import { compiledPerLength } from './verify-pages.js';
-import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
+import { type FullEvent, isText, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-rows.js';
 
 /**
  * What `audit verify` writes for a run row (issue 15, branch verify7): the run check built a record, an
@@ -17,7 +17,6 @@ import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
 
 type Values = readonly unknown[];
 
-const isText = (v: unknown): v is string => typeof v === 'string';
 const q = JSON.stringify as (v: unknown) => string;
 
 /** A run_results row (RESULT_COLUMNS) as canonicalJson writes the outcome outcomeOfRow reads from it. */
@@ -53,11 +52,11 @@ export function storedOutcomesDigest(results: readonly Values[]): string {
 }
 
 /**
- * The hashed text (no prev_hash) a run row (RUN_COLUMNS) would have as its `run.completed` event at
- * `seq`, written by gonogo (actor = trigger) with `outcomes` its outcomes' digest; undefined when a column
- * is not of the type gonogo writes or the summary is not JSON (the full comparison names what is wrong).
+ * The data text a run row (RUN_COLUMNS) would have in its `run.completed` event, written by gonogo with
+ * `outcomes` its outcomes' digest; undefined when a column is not of the type gonogo writes or the summary
+ * is not JSON (the full comparison names what is wrong).
  */
-export function runEventText(r: Values, seq: number, outcomes: string): string | undefined {
+export function runDataText(r: Values, outcomes: string): string | undefined {
   const [id, , checklist, environment, digest, startedAt, finishedAt, verdict, summary, trigger] = r;
   if (
     typeof id !== 'number' ||
@@ -77,14 +76,29 @@ export function runEventText(r: Values, seq: number, outcomes: string): string |
   } catch {
     return undefined;
   }
-  const data =
+  return (
     `{"digest":${q(digest)},"outcomes":${q(outcomes)},"run":${q(id)},"startedAt":${q(startedAt)},` +
-    `"summary":${summaryText},"trigger":${q(trigger)},"verdict":${q(verdict)}}`;
+    `"summary":${summaryText},"trigger":${q(trigger)},"verdict":${q(verdict)}}`
+  );
+}
+
+/**
+ * The hashed text (no prev_hash) a run row (RUN_COLUMNS) would have as its `run.completed` event at
+ * `seq`, written by gonogo (actor = trigger; runDataText), undefined where runDataText is.
+ */
+export function runEventText(r: Values, seq: number, outcomes: string): string | undefined {
+  const data = runDataText(r, outcomes);
+  if (data === undefined) return undefined;
+  const [, , checklist, environment, , , finishedAt, , , trigger] = r;
   return (
     `{"actor":${q(trigger)},"at":${q(finishedAt)},"checklist":${q(checklist)},"data":${data},` +
     `"environment":${q(environment)},"seq":${seq},"type":"${EVENT_OF.runs}"}`
   );
 }
+
+/** Whether a run row read in full (RUN_COLUMNS) is what its event read in full recorded (standsAsRead). */
+export const runStandsAsRead = (r: Values, e: FullEvent, outcomes: string) =>
+  standsAsRead(r, r[9], r[6], runDataText(r, outcomes), e);
 
 /** The read of some runs' outcomes (run_results rows, RESULT_COLUMNS), compiled once per number of runs. */
 export const outcomesOf = (db: Kysely<Database>) =>

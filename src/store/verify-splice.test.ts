@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { openStore } from './index.js';
 import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { seedSimpleRows } from './test-support/simple-rows.js';
 
 /**
  * Verify reads SQLite's events and simple state rows as spliced texts (verify-rows.ts) and falls back to
@@ -15,42 +16,7 @@ const AT = '2026-11-20T10:00:00.000Z';
 
 /** Every kind of bound row, with the optional fields both set and left out. */
 async function seed(store: Store): Promise<void> {
-  await store.addAttestation({
-    ...where,
-    item: 'ops/a',
-    evidence: 'drill ✓ "quoted"\n\t\u0001',
-    by: 'ana',
-    at: AT,
-  });
-  await store.addAttestation({
-    ...where,
-    item: 'ops/b',
-    evidence: 'ünï',
-    value: '4h',
-    file: { name: 'r.pdf', sha256: 'ab' },
-    expiresAt: '2027-01-01T00:00:00.000Z',
-    by: 'İlker',
-    at: AT,
-  });
-  await store.addWaiver({
-    ...where,
-    item: 'ops/c',
-    reason: 'r',
-    owner: 'sec',
-    by: 'lead',
-    at: AT,
-    expiresAt: '2027-01-01T00:00:00.000Z',
-  });
-  await store.addSignoff({ ...where, role: 'engineering', digest: 'sha256:01', by: 'eve', at: AT });
-  await store.addSignoff({
-    ...where,
-    role: 'security',
-    digest: 'sha256:01',
-    by: 'sam',
-    person: 'Sam S',
-    evidence: 'SEC-1',
-    at: AT,
-  });
+  await seedSimpleRows(store, where, AT);
   await store.saveRun({
     ...where,
     digest: 'sha256:11',

@@ -26,7 +26,7 @@ import {
   type SimpleTable,
   storedOf,
 } from './verify-rows.js';
-import { outcomesOf, runEventText, storedOutcomesDigest } from './verify-runs.js';
+import { outcomesOf, runEventText, runStandsAsRead, storedOutcomesDigest } from './verify-runs.js';
 
 type Data = Record<string, unknown>;
 
@@ -181,6 +181,11 @@ abstract class TableCheck {
     };
   }
 
+  /** Whether a row may be compared by texts (standsAsRead): its event read in full, its data canonical. */
+  protected comparesAsRead(e: BoundEvent): e is FullEvent {
+    return e.spliced === undefined && e.canonical !== false;
+  }
+
   /** The row against its event: what is wrong with it, or undefined when it stands. */
   protected abstract compare(values: unknown[], e: BoundEvent): TamperedRow | undefined;
 }
@@ -207,11 +212,14 @@ class SimpleCheck extends TableCheck {
   }
 
   protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
+    // Read as its text (SQLite): compared in full later unless it is the event's text.
     if (values.length === 3 || e.spliced !== undefined) {
       if (values.length !== 3 || e.spliced === undefined || !rowStands(values[2], e.spliced))
         this.#later.push([Number(values[0]), e.seq]);
       return undefined;
     }
+    // Both read in full (PostgreSQL, an older chain's page): fields and data text compared here first.
+    if (this.comparesAsRead(e) && this.#spec.stands(values, e)) return undefined;
     return this.#compareFull(values, e);
   }
 
@@ -317,7 +325,7 @@ class RunCheck extends TableCheck {
     if (bound.spliced !== undefined) {
       const text = runEventText(values, bound.seq, outcomes);
       if (text !== undefined && rowStands(text, bound.spliced)) return undefined;
-    }
+    } else if (this.comparesAsRead(bound) && runStandsAsRead(values, bound, outcomes)) return undefined;
     const e = fieldsOf(bound);
     const r = rowOf(RUN_COLUMNS, values);
     const { seq } = e;

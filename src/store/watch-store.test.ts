@@ -159,6 +159,43 @@ for (const backend of backends) {
       );
     });
 
+    it('claims a tick whose item names start with one another as it claims them mixed with another slot', async () => {
+      // A tick's claims (one checklist, environment and slot) are told apart by their item alone; the
+      // same claims beside one of another slot take the joined keys. Both give the same answers.
+      const names = ['a', 'a/b', 'a-b', 'a b', 'ab', 'é', 'a', 'A'];
+      const claim = (what: string, slot: string, holder: string) => ({
+        checklist: 'prefixes',
+        environment: 'production',
+        what,
+        slot,
+        holder,
+        at: T0.toISOString(),
+      });
+      const [s1, s2, other] = [
+        '2026-03-01T10:20:00.000Z',
+        '2026-03-01T10:20:03.000Z',
+        '2026-03-01T10:19:57.000Z',
+      ];
+      expect(await second.claimSlot(claim('a-b', s1, 'b'))).toBe(true);
+      expect(await second.claimSlot(claim('a-b', s2, 'b'))).toBe(true);
+      const expected = [true, true, false, true, true, true, false, true];
+      expect(await store.claimSlots(names.map((w) => claim(w, s1, 'a')))).toEqual(expected);
+      const mixed = await store.claimSlots([...names.map((w) => claim(w, s2, 'a')), claim('a', other, 'a')]);
+      expect(mixed).toEqual([...expected, true]);
+      // Two replicas racing over one tick's slots in opposite orders: each won exactly once.
+      const many = Array.from(
+        { length: 200 },
+        (_, i) => `n${Math.floor(i / 4)}${['', '/', '-', 'x'][i % 4]}`,
+      );
+      const slot = '2026-03-01T10:20:06.000Z';
+      const [a, b] = await Promise.all([
+        store.claimSlots(many.map((w) => claim(w, slot, 'a'))),
+        second.claimSlots([...many].reverse().map((w) => claim(w, slot, 'b'))),
+      ]);
+      const bByItem = [...b].reverse();
+      expect(many.map((_, i) => Number(a[i]) + Number(bByItem[i]))).toEqual(many.map(() => 1));
+    });
+
     it('claims batches of one size with one statement text, each batch with its own slots', async () => {
       // The second and third batches run the SQL text the first compiled: with their own parameters.
       const claim = (what: string, holder: string) => ({

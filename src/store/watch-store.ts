@@ -108,7 +108,16 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
 
     async claimSlots(claims: readonly SlotClaim[]): Promise<boolean[]> {
       if (claims.length === 0) return [];
-      const keys = claims.map((c) => slotKey(c.checklist, c.environment, c.what, c.slot));
+      // A tick's claims share checklist, environment and slot: their `what` alone tells them apart and
+      // sorts as their whole keys do (a slot key's parts are joined by U+0000, below every other
+      // character), without a joined key string per claim to build, hash and compare.
+      const { checklist, environment, slot } = claims[0]!;
+      const shared = claims.every(
+        (c) => c.slot === slot && c.checklist === checklist && c.environment === environment,
+      );
+      const keyOf = (what: string, c: Pick<SlotClaim, 'checklist' | 'environment' | 'slot'>) =>
+        shared ? what : slotKey(c.checklist, c.environment, what, c.slot);
+      const keys = claims.map((c) => keyOf(c.what, c));
       // One claim per slot, with its last mention's values (a Map keeps the first one's place).
       const byKey = new Map<string, SlotClaim>();
       for (let i = 0; i < claims.length; i++) byKey.set(keys[i]!, claims[i]!);
@@ -150,7 +159,7 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
               .returning('what'),
           ),
         );
-        for (const r of rows) won.add(slotKey(first.checklist, first.environment, r.what, first.slot));
+        for (const r of rows) won.add(keyOf(r.what, first));
       }
       // A slot named twice in one call is claimed once, by its first mention.
       return keys.map((k) => won.delete(k));

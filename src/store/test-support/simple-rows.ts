@@ -1,0 +1,61 @@
+import type { Store } from '../../engine/store.js';
+
+/** The texts seedSimpleRows writes where a test wants other characters in them. */
+export interface SimpleRowTexts {
+  /** The first attestation's evidence. */
+  evidence: string;
+  /** The second attestation's evidence (it has every optional field). */
+  fullEvidence: string;
+  /** The waiver's reason and expiry. */
+  reason: string;
+  waiverExpires: string;
+}
+
+const TEXTS: SimpleRowTexts = {
+  evidence: 'drill ✓ "quoted"\n\t\u0001',
+  fullEvidence: 'ünï',
+  reason: 'r',
+  waiverExpires: '2027-01-01T00:00:00.000Z',
+};
+
+/**
+ * One row of each simple state table, bound to its event (five events): two attestations (optional
+ * fields left out, then all set), a waiver, and two sign-offs (without and with person and evidence).
+ */
+export async function seedSimpleRows(
+  store: Store,
+  where: { checklist: string; environment: string },
+  at: string,
+  texts: SimpleRowTexts = TEXTS,
+): Promise<void> {
+  await store.addAttestation({ ...where, item: 'ops/a', evidence: texts.evidence, by: 'ana', at });
+  await store.addAttestation({
+    ...where,
+    item: 'ops/b',
+    evidence: texts.fullEvidence,
+    value: '4h',
+    file: { name: 'r.pdf', sha256: 'ab' },
+    expiresAt: '2027-01-01T00:00:00.000Z',
+    by: 'İlker',
+    at,
+  });
+  await store.addWaiver({
+    ...where,
+    item: 'ops/c',
+    reason: texts.reason,
+    owner: 'sec',
+    by: 'lead',
+    at,
+    expiresAt: texts.waiverExpires,
+  });
+  await store.addSignoff({ ...where, role: 'engineering', digest: 'sha256:01', by: 'eve', at });
+  await store.addSignoff({
+    ...where,
+    role: 'security',
+    digest: 'sha256:01',
+    by: 'sam',
+    person: 'Sam S',
+    evidence: 'SEC-1',
+    at,
+  });
+}

@@ -1,0 +1,210 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../engine/store.js';
+import { hashedText } from '../model/audit.js';
+import { openStore } from './index.js';
+import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { seedSimpleRows } from './test-support/simple-rows.js';
+import { EVENT_COLUMNS, rowStands, SIMPLE, type SimpleTable, storedOf } from './verify-rows.js';
+
+/**
+ * A state row read in full (PostgreSQL; an older chain's page on SQLite) is compared with its event field
+ * by field and by its data text (verify-rows.ts, standsAsRead): it must stand exactly when SQLite's row
+ * text is its event's text, and a row changed in any column must be named as the full comparison names it.
+ */
+
+const backends = await storeBackends();
+const where = { checklist: 'launch', environment: 'production' };
+const AT = '2026-11-20T10:00:00.000Z';
+
+/** One row of each simple table, optional fields set and left out, odd characters in the texts. */
+function seed(store: Store): Promise<void> {
+  return seedSimpleRows(store, where, AT, {
+    evidence: 'drill ✓ "q"\n\u0001',
+    fullEvidence: 'ünï 😀',
+    reason: 'r\\',
+    waiverExpires: AT,
+  });
+}
+
+/** Each column of each table set to another value, with the field the full comparison names. */
+const CHANGES: Record<SimpleTable, [column: string, value: string | null, field: string][]> = {
+  attestations: [
+    ['checklist', 'other', 'checklist'],
+    ['environment', 'staging', 'environment'],
+    ['item', 'ops/x', 'item'],
+    ['evidence', 'forged', 'evidence'],
+    ['value', '5h', 'value'],
+    ['file_name', 'x.pdf', 'file'],
+    ['file_sha256', null, 'file'],
+    ['by', 'mallory', 'by'],
+    ['at', '2026-11-21T00:00:00.000Z', 'at'],
+    ['expires_at', '2030-01-01T00:00:00.000Z', 'expiresAt'],
+  ],
+  waivers: [
+    ['checklist', 'other', 'checklist'],
+    ['environment', 'staging', 'environment'],
+    ['item', 'ops/x', 'item'],
+    ['reason', 'r', 'reason'],
+    ['owner', 'nobody', 'owner'],
+    ['by', 'mallory', 'by'],
+    ['at', '2026-11-21T00:00:00.000Z', 'at'],
+    ['expires_at', '2030-01-01T00:00:00.000Z', 'expiresAt'],
+  ],
+  signoffs: [
+    ['checklist', 'other', 'checklist'],
+    ['environment', 'staging', 'environment'],
+    ['role', 'qa', 'role'],
+    ['digest', 'sha256:02', 'digest'],
+    ['by', 'mallory', 'by'],
+    ['at', '2026-11-21T00:00:00.000Z', 'at'],
+    ['person', 'Someone', 'person'],
+    ['evidence', null, 'evidence'],
+  ],
+};
+const TABLES = Object.keys(CHANGES) as SimpleTable[];
+
+describe.each(backends)('verify of state rows read in full on $name', ({ name, available, make }) => {
+  let backend: Backend | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    await backend?.cleanup();
+    store = undefined;
+    backend = undefined;
+  });
+
+  it.skipIf(!available)('a row changed in any column is named by that field, the others stand', async () => {
+    backend = await make(`vfields_${name}`);
+    store = await openStore(backend.url);
+    await seed(store);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 5 });
+    await backend.dropAppendOnlyGuard();
+    // The last row of each table (all its optional fields set) changed one column at a time, then put back.
+    for (const table of TABLES) {
+      const rows = await store.verifyAudit();
+      expect(rows.tampered, table).toBeUndefined();
+      const id = table === 'waivers' ? 1 : 2;
+      const seq = { attestations: 2, waivers: 3, signoffs: 5 }[table];
+      for (const [column, value, field] of CHANGES[table]) {
+        const col = `"${column}"`;
+        await backend.raw(`create table kept as select ${col} as v from ${table} where id = ${id}`);
+        await backend.raw(`update ${table} set ${col} = ${lit(value)} where id = ${id}`);
+        expect((await store.verifyAudit()).tampered, `${table}.${column}`).toEqual([
+          { table, id, seq, why: `changed after its event: ${field} differs` },
+        ]);
+        await backend.raw(`update ${table} set ${col} = (select v from kept) where id = ${id}`);
+        await backend.raw('drop table kept');
+      }
+    }
+    expect(await store.verifyAudit()).toEqual({ ok: true, count: 5, head: await store.auditHead() });
+  });
+
+  it.skipIf(!available)('an event changed in any column breaks the chain there', async () => {
+    backend = await make(`vfields_ev_${name}`);
+    store = await openStore(backend.url);
+    await seed(store);
+    await backend.dropAppendOnlyGuard();
+    const edited = (type: string) => `event 3 (${type}) was edited: its content no longer matches its hash`;
+    const changes: [column: string, value: string | null, reason: string][] = [
+      ['at', '2026-11-21T00:00:00.000Z', edited('waiver.granted')],
+      ['type', 'item.attested', edited('item.attested')],
+      ['actor', 'mallory', edited('waiver.granted')],
+      ['checklist', null, edited('waiver.granted')],
+      ['environment', 'staging', edited('waiver.granted')],
+      ['data', '{"item":"ops/c"}', edited('waiver.granted')],
+      ['data', '{"item":', 'event 3 was edited: its data is not valid JSON'],
+      ['hash', 'f'.repeat(64), edited('waiver.granted')],
+      [
+        'prev_hash',
+        '0'.repeat(64),
+        'event 3 was moved or replaced: its prev_hash does not match the hash of event 2',
+      ],
+    ];
+    for (const [column, value, reason] of changes) {
+      const col = `"${column}"`;
+      await backend.raw(`create table kept as select ${col} as v from audit_events where seq = 3`);
+      await backend.raw(`update audit_events set ${col} = ${lit(value)} where seq = 3`);
+      expect(await store.verifyAudit(), column).toMatchObject({
+        ok: false,
+        count: 2,
+        firstBad: { seq: 3, reason },
+      });
+      await backend.raw(`update audit_events set ${col} = (select v from kept) where seq = 3`);
+      await backend.raw('drop table kept');
+    }
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 5 });
+  });
+});
+
+it('a row read in full stands exactly when its SQLite text is its event text', async () => {
+  const [sqlite] = backends;
+  const b = await sqlite!.make('vfields_same');
+  const store = await openStore(b.url);
+  try {
+    await seed(store);
+    await b.raw('drop trigger audit_events_no_update; drop trigger audit_events_no_delete;');
+    const db = new Database(b.url);
+    try {
+      const eventOf = (seq: number) =>
+        storedOf(
+          db
+            .prepare(`select ${EVENT_COLUMNS.join(', ')} from audit_events where seq = ?`)
+            .raw()
+            .get(seq) as unknown[],
+        );
+      const verdicts = (table: SimpleTable) => {
+        const spec = SIMPLE[table];
+        const full = db
+          .prepare(`select ${spec.columns.map((c) => `"${c}"`).join(', ')} from ${table} order by id`)
+          .raw()
+          .all() as unknown[][];
+        const texts = db
+          .prepare(`select id, seq, ${spec.text} from ${table} order by id`)
+          .raw()
+          .all() as unknown[][];
+        return full.map((r, i) => {
+          const e = eventOf(Number(r[1]));
+          const spliced = e.prevHash + hashedText(e)!;
+          return [spec.stands(r, { ...e, spliced: undefined }), rowStands(texts[i]![2], spliced)];
+        });
+      };
+      const odd: (string | number | null | Buffer)[] = [
+        '',
+        'x',
+        null,
+        7,
+        Buffer.from('ana'),
+        'ana ',
+        '😀',
+        '"',
+      ];
+      for (const table of TABLES) {
+        expect(
+          verdicts(table).every(([a, bb]) => a && bb),
+          table,
+        ).toBe(true);
+        for (const column of SIMPLE[table].columns.slice(2)) {
+          for (const v of odd) {
+            db.exec('savepoint s');
+            try {
+              db.prepare(`update ${table} set "${column}" = ?`).run(v);
+            } catch {
+              // A NOT NULL column left as it is.
+              db.exec('rollback to s; release s');
+              continue;
+            }
+            for (const [fields, text] of verdicts(table))
+              expect(fields, `${table}.${column} = ${String(v)}`).toBe(text);
+            db.exec('rollback to s; release s');
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    await store.close();
+    await b.cleanup();
+  }
+});
