@@ -50,6 +50,13 @@ describe('shapeObserved', () => {
     expect(shaped).toEqual({ status: 200 });
   });
 
+  it('keeps no `__proto__` key an observation parsed from JSON has, as before', () => {
+    const observation = JSON.parse('{"status":200,"__proto__":{"polluted":true},"body":"ok"}') as Observation;
+    const shaped = shapeObserved(prepared('web', 'api/odd'), observation);
+    expect(JSON.stringify(shaped)).toBe('{"status":200,"body":"ok"}');
+    expect(Object.hasOwn(shaped, '__proto__')).toBe(false);
+  });
+
   it('shows a secret variable as its fingerprint, whichever way the observation is copied', () => {
     const check = prepared('secret', 'TOKEN');
     const full = shapeObserved(check, { set: true, value: 'hunter2-secret-value', length: 20 });

@@ -62,14 +62,15 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
 }
 
 /**
- * Whether every own enumerable key of an observation has a value (nearly always) and none is a symbol:
- * then a copy of it has exactly the keys shapeObserved keeps, in the same order.
+ * Whether every own enumerable key of an observation has a value (nearly always), none is a symbol and
+ * none is `__proto__` (a copy keeps that as its own key, where the loop's assignment drops it): then a
+ * copy of it has exactly the keys shapeObserved keeps, in the same order.
  */
 function everyValueSet(observation: Observation): boolean {
   for (const name in observation) {
     if (observation[name] === undefined && Object.hasOwn(observation, name)) return false;
   }
-  return Object.getOwnPropertySymbols(observation).length === 0;
+  return Object.getOwnPropertySymbols(observation).length === 0 && !Object.hasOwn(observation, '__proto__');
 }
 
 /** A runner's observation, shaped on the runner: cut and redacted again with what this side knows. */
