@@ -2,42 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from './checklist.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
 import { checkSpec } from './test-support/check-spec.js';
+import { decideChecklist, taskItem } from './test-support/decide-inputs.js';
 import { decide, decideUntil, resolveDue, type VerdictInputs } from './verdict.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-function item(id: string, over: Partial<Item> = {}): Item {
-  return {
-    id,
-    title: id,
-    kind: 'task',
-    section: ['S'],
-    checked: false,
-    blocking: true,
-    check: null,
-    line: 1,
-    column: 1,
-    description: '',
-    ...over,
-  };
-}
+const item = taskItem;
 const check = checkSpec({ kind: 'http', target: 'http://x', line: 1, column: 1 });
 
-function checklist(items: Item[], signoffs: string[] = []): Checklist {
-  return {
-    id: 'c',
-    name: 'C',
-    digest: 'sha256:new',
-    environments: { default: {} },
-    policy: { waiver_max_days: 30, signoffs },
-    notify: [],
-    sections: [],
-    items,
-    signoffs,
-    warnings: [],
-    launch: '2026-11-01',
-  };
-}
+const checklist = decideChecklist;
 
 const base = { checklist: 'c', environment: 'default' };
 const att = (item: string, over: Partial<Attestation> = {}): Attestation => ({
