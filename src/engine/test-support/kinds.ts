@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Checklist, CheckSpec, Item } from '../../model/checklist.js';
 import { checkSpec, type WrittenCheck } from '../../model/test-support/check-spec.js';
+import { taskItem } from '../../model/test-support/decide-inputs.js';
 import {
   type CheckDefinition,
   CheckFailure,
@@ -113,19 +114,7 @@ export function itemWith(
 
 /** A manual item. */
 export function manualItem(id: string, extra: Partial<Item> = {}): Item {
-  return {
-    id,
-    title: id,
-    kind: 'task',
-    section: ['Manual'],
-    checked: false,
-    blocking: true,
-    check: null,
-    line: 1,
-    column: 1,
-    description: '',
-    ...extra,
-  };
+  return taskItem(id, { section: ['Manual'], ...extra });
 }
 
 /** A checklist over items, with one environment `production` unless told otherwise. */
