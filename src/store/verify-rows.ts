@@ -101,7 +101,8 @@ export type FullEvent = Omit<StoredEvent, 'prevHash' | 'hash'> & {
 /** An event met by the state check: its fields as stored, or the text the database spliced. */
 export type BoundEvent = FullEvent | { seq: number; type: string; spliced: string };
 
-const quoted = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+/** A value's JSON text (every value verify writes has one: strings, numbers, null). */
+export const js = JSON.stringify as (v: unknown) => string;
 
 /** A bound event's fields: a spliced event's are read from its text when they are needed. */
 export function fieldsOf(e: BoundEvent): FullEvent {
@@ -110,8 +111,8 @@ export function fieldsOf(e: BoundEvent): FullEvent {
   const text = e.spliced.slice(64);
   const { at, actor, checklist, environment } = JSON.parse(text) as FullEvent;
   // The text is EVENT_TEXT's: these fields as JSON around the data as stored (json_quote is JSON.stringify).
-  const head = `{"actor":${quoted(actor)},"at":${quoted(at)},"checklist":${quoted(checklist)},"data":`;
-  const tail = `,"environment":${quoted(environment)},"seq":${seq},"type":${quoted(type)}}`;
+  const head = `{"actor":${js(actor)},"at":${js(at)},"checklist":${js(checklist)},"data":`;
+  const tail = `,"environment":${js(environment)},"seq":${seq},"type":${js(type)}}`;
   if (!text.startsWith(head) || !text.endsWith(tail) || text.length < head.length + tail.length)
     throw new Error(`verify: event ${seq} was met without its fields`);
   const dataText = text.slice(head.length, text.length - tail.length);
@@ -179,7 +180,6 @@ const ROW_TEXT = {
 /** A value of a text column as gonogo writes it (not a blob, number or NULL). */
 export const isText = (v: unknown): v is string => typeof v === 'string';
 const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
-const js = JSON.stringify as (v: unknown) => string;
 const optJs = (key: string, v: unknown) => (v === null ? '' : `,"${key}":${js(v)}`);
 
 /**

@@ -4,7 +4,7 @@ import { jsonListDigest } from '../model/list-digest.js';
 import type { Database } from './schema.js';
 import { EVENT_OF, outcomeOfRow } from './state-binding.js';
 import { compiledPerLength } from './verify-pages.js';
-import { type FullEvent, isText, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-rows.js';
+import { type FullEvent, isText, js, RESULT_COLUMNS, rowOf, standsAsRead } from './verify-rows.js';
 
 /**
  * What `audit verify` writes for a run row (issue 15, branch verify7): the run check built a record, an
@@ -16,8 +16,6 @@ import { type FullEvent, isText, RESULT_COLUMNS, rowOf, standsAsRead } from './v
  */
 
 type Values = readonly unknown[];
-
-const q = JSON.stringify as (v: unknown) => string;
 
 /** A run_results row (RESULT_COLUMNS) as canonicalJson writes the outcome outcomeOfRow reads from it. */
 export function storedOutcomeText(r: Values): string {
@@ -31,12 +29,12 @@ export function storedOutcomeText(r: Values): string {
   )
     return canonicalJson(outcomeOfRow(rowOf(RESULT_COLUMNS, r) as never));
   // The outcome's keys in canonical order: at, durationMs, item, message, observed, status.
-  let text = at !== null ? `{"at":${q(at)},` : '{';
-  if (durationMs !== null) text += `"durationMs":${q(Number(durationMs))},`;
-  text += `"item":${q(item)}`;
-  if (message !== null) text += `,"message":${q(message)}`;
+  let text = at !== null ? `{"at":${js(at)},` : '{';
+  if (durationMs !== null) text += `"durationMs":${js(Number(durationMs))},`;
+  text += `"item":${js(item)}`;
+  if (message !== null) text += `,"message":${js(message)}`;
   if (observed !== null) text += `,"observed":${canonicalJson(JSON.parse(observed))}`;
-  return `${text},"status":${q(status)}}`;
+  return `${text},"status":${js(status)}}`;
 }
 
 const byItem = (a: Values, b: Values) => {
@@ -77,8 +75,8 @@ export function runDataText(r: Values, outcomes: string): string | undefined {
     return undefined;
   }
   return (
-    `{"digest":${q(digest)},"outcomes":${q(outcomes)},"run":${q(id)},"startedAt":${q(startedAt)},` +
-    `"summary":${summaryText},"trigger":${q(trigger)},"verdict":${q(verdict)}}`
+    `{"digest":${js(digest)},"outcomes":${js(outcomes)},"run":${js(id)},"startedAt":${js(startedAt)},` +
+    `"summary":${summaryText},"trigger":${js(trigger)},"verdict":${js(verdict)}}`
   );
 }
 
@@ -91,8 +89,8 @@ export function runEventText(r: Values, seq: number, outcomes: string): string |
   if (data === undefined) return undefined;
   const [, , checklist, environment, , , finishedAt, , , trigger] = r;
   return (
-    `{"actor":${q(trigger)},"at":${q(finishedAt)},"checklist":${q(checklist)},"data":${data},` +
-    `"environment":${q(environment)},"seq":${seq},"type":"${EVENT_OF.runs}"}`
+    `{"actor":${js(trigger)},"at":${js(finishedAt)},"checklist":${js(checklist)},"data":${data},` +
+    `"environment":${js(environment)},"seq":${seq},"type":"${EVENT_OF.runs}"}`
   );
 }
 
