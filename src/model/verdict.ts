@@ -1,5 +1,4 @@
 import { type Checklist, type Item, type Phase, phaseOf } from './checklist.js';
-
 import { recurring } from './due-date.js';
 import { evidenceDigest } from './evidence.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from './state.js';
