@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Checklist, Item } from './checklist.js';
+import type { Item } from './checklist.js';
 import type { Attestation, CheckOutcome, Waiver } from './state.js';
 import { checkSpec } from './test-support/check-spec.js';
 import { decideChecklist, taskItem } from './test-support/decide-inputs.js';
