@@ -1,15 +1,18 @@
 import type { Attributes } from '@opentelemetry/api';
-import { formatDuration } from '../model/duration.js';
 import type { CheckOutcome } from '../model/state.js';
-import type { Observation } from './check.js';
-import { anyBounded, evaluateBounded } from './condition-pool.js';
-import { evaluateConditions } from './conditions.js';
+import { Abandoned, CheckRun, type ExecuteContext } from './check-run.js';
 import { type Deadline, startDeadline } from './deadlines.js';
-import { runBounded } from './limiter.js';
-import { type Attempt, outcomeOf } from './outcome.js';
+import { startBounded } from './limiter.js';
 import type { PreparedCheck } from './prepare.js';
-import { noQueueReason, type RunnerDispatch } from './runners.js';
 import { ATTR, endCheckSpan, hostAttributes, inSpan, tracingActive } from './tracing.js';
+
+export {
+  Abandoned,
+  type ExecuteContext,
+  errorMessage,
+  isCheckFailure,
+  pause,
+} from './check-run.js';
 
 /**
  * Running prepared checks: concurrently under global and per-host bounds, each attempt under its own
@@ -17,21 +20,6 @@ import { ATTR, endCheckSpan, hostAttributes, inSpan, tracingActive } from './tra
  * (a 503 during a deploy and a refused connection are equally transient), never throwing: every item
  * gets an outcome and the run goes on.
  */
-
-/** What a check may use besides its target and options. */
-export interface ExecuteContext {
-  baseDir: string;
-  env: Readonly<Record<string, string | undefined>>;
-  now: () => Date;
-  signal?: AbortSignal;
-  /**
-   * false when nobody reads the observed values (a sample keeps only pass/fail and the message): they
-   * are then dropped instead of shaped (redacted, cut) for output. Default true.
-   */
-  keepObserved?: boolean;
-  /** Where `runner:` checks are sent; absent (the SQLite store), such a check is `error` saying why. */
-  runners?: RunnerDispatch;
-}
 
 /** Bounds and progress for a batch. */
 export interface ExecuteOptions extends ExecuteContext {
@@ -58,61 +46,10 @@ export function checkAttributes(
 
 export { MAX_OBSERVED_STRING, shapeObserved } from './outcome.js';
 
-export class Abandoned extends Error {}
-
-/** Wait `ms`, or less when `signal` aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-export function isCheckFailure(err: unknown): err is Error & { partial: Observation } {
-  return (
-    err instanceof Error &&
-    err.name === 'CheckFailure' &&
-    typeof (err as { partial?: unknown }).partial === 'object' &&
-    (err as { partial?: unknown }).partial !== null
-  );
-}
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}
-
 /**
- * One attempt of a `runner:` check: the runner observes (its own timeout, its environment), this side
- * judges the conditions on what it returned. Waiting is bounded by the dispatch (claim within the
- * check's timeout, then the job's expiry), so no second limit is set here.
- */
-async function remoteAttempt(
-  check: PreparedCheck & { runner: NonNullable<PreparedCheck['runner']> },
-  ctx: ExecuteContext,
-): Promise<Attempt> {
-  const { label, job } = check.runner;
-  if (!ctx.runners) return { status: 'error', message: noQueueReason(label) };
-  const answer = await ctx.runners.observe(label, job, ctx.signal);
-  if ('error' in answer) return { status: 'error', message: answer.error };
-  const verdict = await evaluateBounded(check.def, check.conditions, answer.observed, {
-    ...(answer.failure !== undefined ? { failure: answer.failure } : {}),
-    known: check.known,
-    budgetMs: check.timeoutMs,
-  });
-  return { status: verdict.status, message: verdict.message, observation: answer.observed, remote: true };
-}
-
-/**
- * One attempt's limits: its deadline (a signal shared with attempts that started about the same time,
- * see deadlines.ts), and abandoning a check that ignores its signal once the deadline passes or the run
- * is cancelled.
+ * One attempt's limits for a runner's job (runner-work.ts): its deadline (a signal shared with attempts
+ * that started about the same time, see deadlines.ts), and abandoning a check that ignores its signal
+ * once the deadline passes or the run is cancelled.
  */
 export class AttemptLimit {
   readonly #deadline: Deadline;
@@ -131,157 +68,24 @@ export class AttemptLimit {
 
   /**
    * Settle with what `start` returns, or reject once the attempt must stop (a check ignoring its signal
-   * is abandoned). A synchronous throw from `start` rejects too.
+   * is abandoned). A synchronous throw from `start` rejects too. (The runner's path; a run's checks
+   * use CheckRun, which does the same without a promise of its own.)
    */
   settle<T>(start: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.watch(start, resolve, reject));
-  }
-
-  /**
-   * settle() without a promise of its own: `onValue` with what `start` gives, or `onError` with its
-   * error (a synchronous throw too) or with Abandoned once the attempt must stop; exactly one of them,
-   * once. The run's path (runCheck) uses this: one promise and one microtask hop less per check, which
-   * in a run's first thousands of checks (interpreted code) is measurable (bench/README "branch warm8").
-   */
-  watch<T>(start: () => Promise<T>, onValue: (value: T) => void, onError: (err: unknown) => void): void {
-    if (this.#deadline.signal.aborted) {
-      onError(new Abandoned());
-      return;
-    }
-    let over = false;
-    const fail = (err: unknown) => {
-      if (over) return;
-      over = true;
-      onError(err);
-    };
-    this.#deadline.onStop = () => fail(new Abandoned());
-    let running: Promise<T>;
-    try {
-      running = start();
-    } catch (err) {
-      fail(err);
-      return;
-    }
-    Promise.resolve(running).then((value) => {
-      if (over) return;
-      over = true;
-      onValue(value);
-    }, fail);
+    return new Promise<T>((resolve, reject) => {
+      if (this.#deadline.signal.aborted) {
+        reject(new Abandoned());
+        return;
+      }
+      // A promise settles once: what the check gives after it was abandoned is ignored.
+      this.#deadline.onStop = () => reject(new Abandoned());
+      Promise.resolve(start()).then(resolve, reject);
+    });
   }
 
   dispose(): void {
     this.#deadline.release();
   }
-}
-
-/** Conditions whose cost depends on the observation get what is left of the check's timeout. */
-function budgetLeft(check: PreparedCheck, started: number): number {
-  return check.timeoutMs - (performance.now() - started);
-}
-
-/** The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly). */
-function judged(check: PreparedCheck, observation: Observation, started: number): Attempt | Promise<Attempt> {
-  if (observation === null || typeof observation !== 'object') {
-    return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
-  }
-  // Nearly every check has only cheap conditions: judged here, with no promise and no extra tick.
-  if (!anyBounded(check.conditions)) {
-    const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
-    return { status: verdict.status, message: verdict.message, observation };
-  }
-  return evaluateBounded(check.def, check.conditions, observation, {
-    known: check.known,
-    budgetMs: budgetLeft(check, started),
-  }).then((verdict) => ({ status: verdict.status, message: verdict.message, observation }));
-}
-
-/** What a local attempt that threw (or was abandoned) gives. */
-function failed(
-  check: PreparedCheck,
-  ctx: ExecuteContext,
-  limit: AttemptLimit,
-  err: unknown,
-  started: number,
-): Attempt | Promise<Attempt> {
-  // Whatever the check threw after its signal fired, the reason is the timeout or the cancellation.
-  if (limit.timedOut)
-    return { status: 'error', message: `timed out after ${formatDuration(check.timeoutMs)}` };
-  if (ctx.signal?.aborted) return { status: 'error', message: 'run cancelled before this check finished' };
-  if (isCheckFailure(err)) {
-    return evaluateBounded(check.def, check.conditions, err.partial, {
-      failure: errorMessage(err),
-      known: check.known,
-      budgetMs: budgetLeft(check, started),
-    }).then((verdict) => ({ status: verdict.status, message: verdict.message, observation: err.partial }));
-  }
-  return { status: 'error', message: `${check.def.kind} check crashed: ${errorMessage(err)}` };
-}
-
-/**
- * One attempt, its result given to `done` (or an unexpected error to `fail`) exactly once. Callbacks,
- * not an async function: no promise, async frame or tick of its own per check (bench/README "branch
- * warm8"). A check that ignores its signal is still abandoned at its deadline (AttemptLimit.watch).
- */
-function attempt(
-  check: PreparedCheck,
-  ctx: ExecuteContext,
-  done: (result: Attempt) => void,
-  fail: (err: unknown) => void,
-): void {
-  if (check.runner) {
-    remoteAttempt(check as Parameters<typeof remoteAttempt>[0], ctx).then(done, fail);
-    return;
-  }
-  const started = performance.now();
-  const limit = new AttemptLimit(check.timeoutMs, ctx.signal);
-  const context = {
-    signal: limit.signal,
-    timeoutMs: check.timeoutMs,
-    baseDir: ctx.baseDir,
-    env: ctx.env,
-    now: ctx.now,
-  };
-  // The limit is released once the attempt's result is known (its conditions judged), as a `finally`.
-  const broke = (err: unknown): void => {
-    limit.dispose();
-    fail(err);
-  };
-  // A judgement that throws (or rejects) is the check's failure, as if the check had thrown it.
-  const end = (result: Attempt | Promise<Attempt>, rejected: (err: unknown) => void): void => {
-    if (result instanceof Promise) {
-      result.then((r) => {
-        limit.dispose();
-        done(r);
-      }, rejected);
-      return;
-    }
-    limit.dispose();
-    done(result);
-  };
-  const ended = (err: unknown): void => {
-    let result: Attempt | Promise<Attempt>;
-    try {
-      result = failed(check, ctx, limit, err, started);
-    } catch (thrown) {
-      broke(thrown);
-      return;
-    }
-    end(result, broke);
-  };
-  limit.watch(
-    () => check.def.run(check.target, check.options, context),
-    (observation) => {
-      let result: Attempt | Promise<Attempt>;
-      try {
-        result = judged(check, observation, started);
-      } catch (err) {
-        ended(err);
-        return;
-      }
-      end(result, ended);
-    },
-    ended,
-  );
 }
 
 /**
@@ -290,37 +94,11 @@ function attempt(
  */
 export function runCheck(check: PreparedCheck, ctx: ExecuteContext): Promise<CheckOutcome> {
   return new Promise<CheckOutcome>((resolve, reject) => {
-    const started = performance.now();
-    const at = ctx.now().toISOString();
-    let attempts = 1;
-    // After each attempt: retried on `fail` and `error` while retries are left, else the outcome.
-    const next = (result: Attempt): void => {
-      if (result.status !== 'pass' && attempts <= check.retries) {
-        // Whatever throws here rejects the check's promise, as it did in the async function it was.
-        pause(check.retryDelayMs, ctx.signal)
-          .then(() => {
-            if (ctx.signal?.aborted) {
-              finish(result);
-              return;
-            }
-            attempts++;
-            attempt(check, ctx, next, reject);
-          })
-          .catch(reject);
-        return;
-      }
-      finish(result);
-    };
-    const finish = (result: Attempt): void => {
-      try {
-        resolve(outcomeOf(check, ctx, result, attempts, started, at));
-      } catch (err) {
-        reject(err);
-      }
-    };
-    attempt(check, ctx, next, reject);
+    new CheckRun(check, ctx, resolve, ignore, reject).start();
   });
 }
+
+const ignore = (): void => {};
 
 /**
  * Run checks concurrently: at most `concurrency` (64) at once and `perHost` (8) per host key.
@@ -347,7 +125,8 @@ export async function executeChecks(
       // A progress display that throws must not lose the run.
     }
   };
-  const one = (check: PreparedCheck): Promise<void> => {
+  // Each check reports to `record`, then to its lane (`ended`): no promise of the engine's per check.
+  const start = (check: PreparedCheck, ended: () => void, broke: (err: unknown) => void): void => {
     if (opts.signal?.aborted) {
       record({
         item: check.item.id,
@@ -355,16 +134,22 @@ export async function executeChecks(
         message: 'run cancelled before this check started',
         at: opts.now().toISOString(),
       });
-      return Promise.resolve();
+      ended();
+      return;
     }
-    if (!traced) return runCheck(check, opts).then(record);
-    return inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
+    if (!traced) {
+      new CheckRun(check, opts, record, ended, broke).start();
+      return;
+    }
+    inSpan('gonogo.check', checkAttributes(check, opts.spanAttributes), async (span) => {
       const o = await runCheck(check, opts);
       endCheckSpan(span, o);
       return o;
-    }).then(record);
+    })
+      .then(record)
+      .then(ended, broke);
   };
-  await runBounded(checks, (check) => check.host, one, {
+  await startBounded(checks, (check) => check.host, start, {
     concurrency: opts.concurrency,
     perHost: opts.perHost,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBounded } from './limiter.js';
+import { runBounded, startBounded } from './limiter.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -154,5 +154,64 @@ describe('runBounded', () => {
         async () => undefined,
       ),
     ).resolves.toBeUndefined();
+  });
+});
+
+describe('startBounded (tasks that report by callback)', () => {
+  it('runs a long list whose tasks end before start returns, without recursing once per item', async () => {
+    // Each task ends inside start: a pump that started the next task from inside that callback would
+    // nest one call per item and overflow the stack long before 200,000.
+    const order: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const items = Array.from({ length: 200_000 }, (_, i) => i);
+    await startBounded(
+      items,
+      (i) => (i % 2 ? 'a' : 'b'),
+      (i, done) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        order.push(i);
+        inFlight--;
+        done();
+      },
+      { concurrency: 3, perHost: 2 },
+    );
+    expect(order).toHaveLength(items.length);
+    expect(new Set(order).size).toBe(items.length);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it('keeps its bounds when tasks end later, by callback', async () => {
+    const t = tracker();
+    const items = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 'a' : 'b'));
+    await startBounded(
+      items,
+      (host) => host,
+      (host, done, failed) => {
+        t.task(host).then(() => done(), failed);
+      },
+      { concurrency: 5, perHost: 3 },
+    );
+    expect(t.started).toHaveLength(60);
+    expect(t.max.get('a')).toBe(3);
+    expect(t.max.get('*')).toBe(5);
+  });
+
+  it('a task that fails (by callback, or by throwing in start) rejects once all have ended', async () => {
+    const ran: number[] = [];
+    const all = startBounded(
+      [1, 2, 3, 4],
+      () => 'h',
+      (n, done, failed) => {
+        ran.push(n);
+        if (n === 2) failed(new Error('failed 2'));
+        else if (n === 3) throw new Error('threw 3');
+        else setImmediate(done);
+      },
+      { concurrency: 1 },
+    );
+    await expect(all).rejects.toThrow('failed 2');
+    expect(ran).toEqual([1, 2, 3, 4]);
   });
 });

@@ -44,6 +44,33 @@ export function runBounded<T>(
   task: (item: T) => Promise<unknown>,
   opts: LimiterOptions = {},
 ): Promise<void> {
+  return startBounded(
+    items,
+    hostOf,
+    (item, done, failed) => {
+      let running: Promise<unknown>;
+      try {
+        running = Promise.resolve(task(item));
+      } catch (err) {
+        running = Promise.reject(err);
+      }
+      running.then(done, failed);
+    },
+    opts,
+  );
+}
+
+/**
+ * runBounded for a task that reports by callback: `start(item, done, failed)` calls exactly one of the
+ * two once the task is over (either may be called before `start` returns). The run's checks use this:
+ * no promise per task (bench/README "branch exec11"). A `start` that throws is the task failing.
+ */
+export function startBounded<T>(
+  items: readonly T[],
+  hostOf: (item: T) => string | undefined,
+  start: (item: T, done: () => void, failed: (err: unknown) => void) => void,
+  opts: LimiterOptions = {},
+): Promise<void> {
   const limit = positive(opts.concurrency, DEFAULT_CONCURRENCY);
   const perHost = positive(opts.perHost, DEFAULT_PER_HOST);
   let active = 0;
@@ -54,6 +81,9 @@ export function runBounded<T>(
   // queue keeps its place); taken from `head`, the array compacted when half of it is spent.
   let ready: Lane<T>[] = [];
   let head = 0;
+  // A task that ends while it starts calls back into pump: the loop already running goes on instead
+  // (no recursion as deep as the list when every task ends at once, as in a cancelled run).
+  let pumping = false;
   const enqueue = (lane: Lane<T>) => {
     if (lane.queued) return;
     lane.queued = true;
@@ -78,6 +108,7 @@ export function runBounded<T>(
       const key = hostOf(item);
       let lane = lanes.get(key);
       if (!lane) {
+        // What a task of this lane calls when it ends: made once per lane, not once per task.
         const made: Lane<T> = {
           items: [],
           next: 0,
@@ -101,6 +132,8 @@ export function runBounded<T>(
     }
     if (remaining === 0) return resolve();
     const pump = () => {
+      if (pumping) return;
+      pumping = true;
       while (active < limit && head < ready.length) {
         const lane = ready[head]!;
         ready[head++] = undefined as unknown as Lane<T>;
@@ -114,14 +147,13 @@ export function runBounded<T>(
         lane.active++;
         active++;
         if (lane.next < lane.items.length && lane.active < lane.limit) enqueue(lane);
-        let running: Promise<unknown>;
         try {
-          running = Promise.resolve(task(item));
+          start(item, lane.done, lane.failed);
         } catch (err) {
-          running = Promise.reject(err);
+          lane.failed(err);
         }
-        running.then(lane.done, lane.failed);
       }
+      pumping = false;
     };
     pump();
   });
