@@ -173,4 +173,59 @@ describe('redact', () => {
     expect(shape(1)).toEqual(shape(1));
     expect(JSON.stringify(shape(2))).not.toContain(dbPassword);
   });
+
+  // An object is copied whole and its values replaced in place when that gives what the key-by-key walk
+  // gave: these are the cases where the two could differ.
+  it.each([
+    [
+      'integer-like keys first, undefined as null',
+      { b: 1, 2: 'x', a: 'y', 1: null, u: undefined },
+      '{"1":null,"2":"x","b":1,"a":"y","u":null}',
+    ],
+    [
+      'an own __proto__ key sets no key (walked key by key)',
+      JSON.parse('{"__proto__":{"p":1},"a":1}'),
+      '{"a":1}',
+    ],
+    ['symbol keys are left out', { a: 1, [Symbol('s')]: 'x' }, '{"a":1}'],
+    ['a null-prototype object', Object.assign(Object.create(null), { z: 1, a: 'b' }), '{"z":1,"a":"b"}'],
+    [
+      'a class instance',
+      new (class {
+        x = 1;
+        y = 'two';
+      })(),
+      '{"x":1,"y":"two"}',
+    ],
+    [
+      'credential keys and long text inside',
+      { headers: { authorization: 'Bearer abcdefghijk', 'content-type': 'x', empty: '' }, t: 'y'.repeat(10) },
+      '{"headers":{"authorization":"[redacted]","content-type":"x","empty":""},"t":"yyyy… (cut to 4 characters)"}',
+    ],
+  ])('%s', (name, value, json) => {
+    const shaped = redactField('observed', value, new Map(), 4);
+    expect(JSON.stringify(shaped)).toBe(json);
+    // As before: the walk's assignment of `__proto__` set the copy's prototype (to the walked value).
+    if (!name.includes('__proto__')) expect(Object.getPrototypeOf(shaped)).toBe(Object.prototype);
+    else expect(Object.getPrototypeOf(shaped)).toEqual({ p: 1 });
+    expect(Object.getOwnPropertySymbols(shaped)).toEqual([]);
+    expect(Object.hasOwn(shaped as object, '__proto__')).toBe(false);
+  });
+
+  it('reads each value of a copied object once, and leaves the source as it was', () => {
+    let reads = 0;
+    const source = {
+      a: 'x',
+      get b() {
+        reads++;
+        return 'y';
+      },
+      c: { d: 1 },
+    };
+    const before = JSON.stringify(source);
+    reads = 0;
+    expect(redactField('observed', source, new Map(), 4096)).toEqual({ a: 'x', b: 'y', c: { d: 1 } });
+    expect(reads).toBe(1);
+    expect(JSON.stringify(source)).toBe(before);
+  });
 });
