@@ -247,8 +247,10 @@ export function evaluateConditions(
   opts: ConditionOptions = {},
 ): ConditionVerdict {
   // judgeConditions' loop without the generator (its object and one step object per condition): every
-  // condition is evaluated here, a bounded one over its own variables only, as the caller would.
-  const context: Record<string, unknown> = {};
+  // condition is evaluated here, a bounded one over its own variables only, as the caller would. The
+  // context is made when CEL is first asked: when every condition holds on the observation as it is
+  // (nearly every check of a run), there is none.
+  let context: Record<string, unknown> | undefined;
   // Indexed loops: for…of allocates an iterator and a result per step until the code is optimized,
   // which a run's first thousands of checks are not.
   for (let i = 0; i < conditions.length; i++) {
@@ -257,6 +259,7 @@ export function evaluateConditions(
     if (opts.failure === undefined && condition.holds?.(observation)) continue;
     const refused = refusal(def, condition, observation, opts);
     if (refused) return refused;
+    context ??= {};
     convertRoots(def, condition, observation, context);
     let verdict: ConditionVerdict | undefined;
     if (condition.bounded) {
