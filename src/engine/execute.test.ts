@@ -5,7 +5,7 @@ import type { CheckSpec } from '../model/checklist.js';
 import type { CheckOutcome } from '../model/state.js';
 import { type CheckDefinition, CheckFailure, defineCheck } from './check.js';
 import { evaluateBounded } from './condition-pool.js';
-import { executeChecks, MAX_OBSERVED_STRING, runCheck } from './execute.js';
+import { Abandoned, AttemptLimit, executeChecks, MAX_OBSERVED_STRING, runCheck } from './execute.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
 import { dbKind, itemWith, registryOf, secretKind, webKind } from './test-support/kinds.js';
 
@@ -428,5 +428,47 @@ describe('an attempt settles once, whatever the kind does', () => {
 
   it('a plain run() that resolves is judged', async () => {
     expect(await run('ok')).toMatchObject({ status: 'pass' });
+  });
+});
+
+describe('AttemptLimit.settle (a runner job)', () => {
+  it('abandons a start that ignores its signal at the deadline; what it gives later is ignored', async () => {
+    for (const late of [() => ({ status: 200 }), () => Promise.reject(new Error('late'))]) {
+      const limit = new AttemptLimit(10, undefined);
+      let settle!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      const settled = limit.settle(() => gate.then(late));
+      await expect(settled).rejects.toBeInstanceOf(Abandoned);
+      expect(limit.timedOut).toBe(true);
+      settle();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      limit.dispose();
+    }
+  });
+
+  it('settles with what start gives, or its error, a synchronous throw too', async () => {
+    const ok = new AttemptLimit(1000, undefined);
+    await expect(ok.settle(async () => 'value')).resolves.toBe('value');
+    ok.dispose();
+    const thrown = new AttemptLimit(1000, undefined);
+    await expect(
+      thrown.settle(() => {
+        throw new RangeError('sync');
+      }),
+    ).rejects.toThrow('sync');
+    thrown.dispose();
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const before = new AttemptLimit(1000, cancelled.signal);
+    let called = false;
+    await expect(
+      before.settle(async () => {
+        called = true;
+      }),
+    ).rejects.toBeInstanceOf(Abandoned);
+    expect(called).toBe(false);
+    before.dispose();
   });
 });
