@@ -171,7 +171,13 @@ describe('json format', () => {
       const stuck = await open(file, 'w');
       try {
         await expect(
-          writeReport(json, report, { color: false }, fileWriter(stuck.fd, () => 0), 100),
+          writeReport(
+            json,
+            report,
+            { color: false },
+            fileWriter(stuck.fd, () => 0),
+            100,
+          ),
         ).rejects.toThrow(/took no bytes/);
       } finally {
         await stuck.close();
