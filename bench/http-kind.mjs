@@ -102,7 +102,11 @@ async function abChild() {
   const bundles = values.child.split(',');
   const kinds = [];
   for (const b of bundles) {
-    kinds.push(b.startsWith('floor:') ? await floorRunner(b.slice(6), values.url, concurrency) : await kindRunner(b, values.url, WARMUP + count));
+    kinds.push(
+      b.startsWith('floor:')
+        ? await floorRunner(b.slice(6), values.url, concurrency)
+        : await kindRunner(b, values.url, WARMUP + count),
+    );
   }
   kinds.find((k) => k.kit)?.kit.setRunFlags();
   for (const k of kinds) await loop(k.one, 0, WARMUP, concurrency);
@@ -213,7 +217,10 @@ function profileSummary(file, requests) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const counts = new Map();
   // Each sample's time is the delta to the next one.
-  prof.samples.forEach((id, k) => counts.set(id, (counts.get(id) ?? 0) + (prof.timeDeltas[k + 1] ?? 0)));
+  for (let k = 0; k < prof.samples.length; k++) {
+    const id = prof.samples[k];
+    counts.set(id, (counts.get(id) ?? 0) + (prof.timeDeltas[k + 1] ?? 0));
+  }
   const owners = new Map();
   const fns = new Map();
   let total = 0;
@@ -224,7 +231,10 @@ function profileSummary(file, requests) {
     if (name === '(idle)') continue;
     if (name === '(garbage collector)') owner = 'gc';
     else if (name === '(program)') owner = name;
-    else if (/undici|llhttp/.test(f.url) || /\/lib\/(core|dispatcher|handler|interceptor|llhttp)\//.test(f.url))
+    else if (
+      /undici|llhttp/.test(f.url) ||
+      /\/lib\/(core|dispatcher|handler|interceptor|llhttp)\//.test(f.url)
+    )
       owner = 'undici';
     else if (f.url.startsWith('node:')) owner = 'node';
     else if (f.url.includes('kind.cjs')) owner = 'gonogo';
@@ -236,7 +246,10 @@ function profileSummary(file, requests) {
   }
   const pct = (n) => `${((100 * n) / total).toFixed(1)}% ${(n / requests).toFixed(2)} µs`;
   const lines = [...owners].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${pct(n)}`);
-  const top = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `    ${pct(n)} ${k}`);
+  const top = [...fns]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([k, n]) => `    ${pct(n)} ${k}`);
   return `  busy ${(total / requests).toFixed(1)} µs/request: ${lines.join(', ')}\n${top.join('\n')}`;
 }
 
@@ -257,15 +270,26 @@ async function main() {
   const contestants = [];
   for (const mode of modes) {
     if (mode === 'floor') contestants.push({ name: 'floor', args: ['--mode', 'floor', '--child', roots[0]] });
-    else roots.forEach((root, k) => contestants.push({ name: `${mode} ${root}`, args: ['--mode', mode, '--child', bundles[k]] }));
+    else {
+      for (const [k, root] of roots.entries()) {
+        contestants.push({ name: `${mode} ${root}`, args: ['--mode', mode, '--child', bundles[k]] });
+      }
+    }
   }
-  console.log(`load ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start; nginx ${nginx.url}`);
+  console.log(
+    `load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at start; nginx ${nginx.url}`,
+  );
   try {
     if (values['cpu-prof']) {
       const count = String(sizes[sizes.length - 1]);
       for (const c of contestants) {
         const dir = mkdtempSync(join(resolve(values['cpu-prof']), 'p-'));
-        await runChild([...c.args, '--url', nginx.url, '--count', count, '--concurrency', values.concurrency], dir);
+        await runChild(
+          [...c.args, '--url', nginx.url, '--count', count, '--concurrency', values.concurrency],
+          dir,
+        );
         const file = join(dir, readdirSync(dir)[0]);
         console.log(`${c.name}, ${count} requests: ${file}\n${profileSummary(file, Number(count))}`);
       }
@@ -274,31 +298,63 @@ async function main() {
     if (modes.includes('ab')) {
       // Steady state, both builds in one process (abChild), `rounds` processes; `floor` among the roots is the floor.
       const size = sizes[sizes.length - 1];
-      const childBundles = roots.map((root, k) => (root.endsWith('/floor') ? `floor:${roots.find((r) => !r.endsWith('/floor'))}` : bundles[k]));
+      const childBundles = roots.map((root, k) =>
+        root.endsWith('/floor') ? `floor:${roots.find((r) => !r.endsWith('/floor'))}` : bundles[k],
+      );
       const per = roots.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        const cpu = await runChild(['--mode', 'ab', '--child', childBundles.join(','), '--url', nginx.url, '--count', String(size), '--concurrency', values.concurrency]);
-        cpu.forEach((blocks, k) => per[k].push(...blocks));
+        const cpu = await runChild([
+          '--mode',
+          'ab',
+          '--child',
+          childBundles.join(','),
+          '--url',
+          nginx.url,
+          '--count',
+          String(size),
+          '--concurrency',
+          values.concurrency,
+        ]);
+        for (const [k, blocks] of cpu.entries()) per[k].push(...blocks);
       }
-      console.log(`\nsteady state, ${size} requests a build after ${WARMUP} each, ${rounds} processes, blocks of 2,500 alternating (µs CPU per request):`);
+      console.log(
+        `\nsteady state, ${size} requests a build after ${WARMUP} each, ${rounds} processes, blocks of 2,500 alternating (µs CPU per request):`,
+      );
       roots.forEach((root, k) => {
         const xs = per[k];
-        console.log(`  ${root.padEnd(24)} median ${median(xs).toFixed(1)}, blocks ${xs.length}, min ${Math.min(...xs).toFixed(1)}`);
+        console.log(
+          `  ${root.padEnd(24)} median ${median(xs).toFixed(1)}, blocks ${xs.length}, min ${Math.min(...xs).toFixed(1)}`,
+        );
       });
       const ratios = per[1]?.map((x, i) => x / per[0][i]) ?? [];
-      if (ratios.length) console.log(`  block by block, ${roots[1]} / ${roots[0]}: median ${median(ratios).toFixed(3)}`);
-      console.log(`  load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+      if (ratios.length)
+        console.log(`  block by block, ${roots[1]} / ${roots[0]}: median ${median(ratios).toFixed(3)}`);
+      console.log(
+        `  load ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
+      );
       return;
     }
     for (const size of sizes) {
       const results = new Map(contestants.map((c) => [c.name, []]));
       for (let r = 0; r < rounds; r++) {
         for (const c of r % 2 ? [...contestants].reverse() : contestants) {
-          const spans = await runChild([...c.args, '--url', nginx.url, '--count', String(size), '--concurrency', values.concurrency]);
+          const spans = await runChild([
+            ...c.args,
+            '--url',
+            nginx.url,
+            '--count',
+            String(size),
+            '--concurrency',
+            values.concurrency,
+          ]);
           results.get(c.name).push(spans);
         }
       }
-      console.log(`\n${size} requests, ${rounds} rounds (medians; CPU ms all threads (main thread), µs per request)`);
+      console.log(
+        `\n${size} requests, ${rounds} rounds (medians; CPU ms all threads (main thread), µs per request)`,
+      );
       for (const [name, runs] of results) {
         const cells = runs[0].map((_, k) => {
           const all = median(runs.map((s) => s[k].all));
@@ -309,7 +365,11 @@ async function main() {
         const all = runs.map((s) => s.reduce((t, x) => t + x.all, 0));
         console.log(`  ${name.padEnd(40)} ${cells.join(' | ')} | total ${median(all)} ms [${all.join(' ')}]`);
       }
-      console.log(`  load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+      console.log(
+        `  load ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
+      );
     }
   } finally {
     await nginx.stop();

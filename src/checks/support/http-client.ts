@@ -69,7 +69,11 @@ const loadUndici = () => {
     import('undici/lib/interceptor/redirect.js'),
     import('undici/lib/core/util.js'),
   ]).then(([agent, redirect, util]) => {
-    loaded = { Agent: agent.default, redirect: redirect.default, headerName: util.default.headerNameToString };
+    loaded = {
+      Agent: agent.default,
+      redirect: redirect.default,
+      headerName: util.default.headerNameToString,
+    };
     return loaded;
   });
   return undici;
@@ -152,14 +156,6 @@ function requestsOn(signal: AbortSignal): Set<BodyCollector> {
   return requests;
 }
 
-/** What a response gave: status, headers and the body as text (cut at MAX_BODY_BYTES). */
-interface Received {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  truncated: boolean;
-}
-
 /**
  * One request through undici's dispatch API, the body collected in memory. undici's `request()` wraps
  * each response in a Readable stream and an async resource; a check only ever wants the whole body (up
@@ -172,8 +168,8 @@ function dispatchRequest(
   opts: Dispatcher.DispatchOptions,
   signal: AbortSignal,
   headerName: (raw: Buffer) => string,
-): Promise<Received> {
-  return new Promise<Received>((resolve, reject) => {
+): Promise<HttpExchange> {
+  return new Promise<HttpExchange>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const collector = new BodyCollector(signal, resolve, reject, headerName);
     try {
@@ -204,7 +200,7 @@ class BodyCollector {
 
   constructor(
     private readonly signal: AbortSignal,
-    private readonly resolve: (received: Received) => void,
+    private readonly resolve: (received: HttpExchange) => void,
     private readonly reject: (err: unknown) => void,
     private readonly headerName: (raw: Buffer) => string,
   ) {
@@ -226,10 +222,17 @@ class BodyCollector {
     return true;
   }
 
-  #received(truncated: boolean): Received {
+  #received(truncated: boolean): HttpExchange {
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return { status: this.#status, headers: this.#headers, text: body.toString('utf8'), truncated };
+    // The exchange's own object: httpExchange sets its latency once the promise settles.
+    return {
+      status: this.#status,
+      headers: this.#headers,
+      text: body.toString('utf8'),
+      truncated,
+      latencyMs: 0,
+    };
   }
 
   onConnect(abort: (reason: unknown) => void): void {
@@ -275,18 +278,22 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   const { headerName } = loaded ?? (await loadUndici());
   let url = req.url;
   const credentials = url.username !== '' || url.password !== '';
-  // Most requests send no header of their own: one shared object then (undici reads it, never writes).
-  const plain = !credentials && !hasOwnKeys(req.headers);
-  const headers = plain ? DEFAULT_HEADERS : lowerKeys(req.headers ?? {});
-  if (!plain) headers['user-agent'] ??= 'gonogo';
-  // undici does not send URL credentials: turn them into Basic auth, as curl does.
-  if (credentials) {
-    headers.authorization ??= `Basic ${Buffer.from(
-      `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
-    ).toString('base64')}`;
-    url = new URL(url);
-    url.username = '';
-    url.password = '';
+  // Most requests send no header of their own: one shared list then (undici reads it, never writes; a
+  // list spares it the object's key walk).
+  let headers: Readonly<Record<string, string>> | readonly string[] = PLAIN_HEADERS;
+  if (credentials || hasOwnKeys(req.headers)) {
+    const own = lowerKeys(req.headers ?? {});
+    own['user-agent'] ??= 'gonogo';
+    // undici does not send URL credentials: turn them into Basic auth, as curl does.
+    if (credentials) {
+      own.authorization ??= `Basic ${Buffer.from(
+        `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+      ).toString('base64')}`;
+      url = new URL(url);
+      url.username = '';
+      url.password = '';
+    }
+    headers = own;
   }
   const started = performance.now();
   try {
@@ -296,20 +303,14 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method as Dispatcher.HttpMethod,
-        headers,
+        headers: headers as Dispatcher.DispatchOptions['headers'],
         body: req.body ?? null,
       },
       ctx.signal,
       headerName,
     );
-    const latencyMs = elapsedMs(started);
-    return {
-      status: res.status,
-      headers: res.headers,
-      text: res.text,
-      truncated: res.truncated,
-      latencyMs,
-    };
+    res.latencyMs = elapsedMs(started);
+    return res;
   } catch (err) {
     if (ctx.signal.aborted) {
       throw new CheckFailure(abortMessage(ctx.signal, `${req.method} ${displayUrl(url)}`, ctx.timeoutMs));
@@ -319,10 +320,7 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   }
 }
 
-const DEFAULT_HEADERS: Record<string, string> = Object.freeze({ 'user-agent': 'gonogo' }) as Record<
-  string,
-  string
->;
+const PLAIN_HEADERS = Object.freeze(['user-agent', 'gonogo']);
 
 export function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
