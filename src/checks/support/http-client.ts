@@ -187,7 +187,8 @@ type RawValue = Buffer | Buffer[];
  * undici's handler for one request: collects the response and settles the request's promise once.
  * It speaks undici's own handler interface (`onConnect`, `onHeaders`, ...), the one its clients call:
  * the newer one (`onRequestStart`, ...) is adapted to it on every request by two more objects and a
- * parse of the headers into an object that is then copied (bench/README "branch http11").
+ * parse of the headers into an object that is then copied (bench/README "branch http11"). undici 7's types
+ * mark this interface deprecated; its runtime warns about nothing and its own `request()` uses it.
  */
 class BodyCollector {
   #chunks: Buffer[] = [];
