@@ -10,7 +10,7 @@ import { personActor, resolveEnvironment, runChecks } from '../../usecases/index
 import { parseArgs, positionals } from '../args.js';
 import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
-import { colorWanted, FORMAT_NAMES, getFormat, writeReport } from '../format/index.js';
+import { colorWanted, FORMAT_NAMES, fileWriter, getFormat, writeReport } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
 import { setRunFlags } from '../run-flags.js';
 import { envOf } from '../state-command.js';
@@ -133,8 +133,11 @@ const run: Command = {
           await mkdir(dirname(target), { recursive: true });
           const handle = await open(target, 'w');
           try {
-            await writeReport(format, report, { color: false, width: terminalWidth(io) }, (text) =>
-              handle.writeFile(text),
+            await writeReport(
+              format,
+              report,
+              { color: false, width: terminalWidth(io) },
+              fileWriter(handle.fd),
             );
           } finally {
             await handle.close();

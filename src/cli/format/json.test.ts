@@ -1,8 +1,9 @@
+import { writeSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeReport } from './index.js';
+import { fileWriter, writeReport } from './index.js';
 import json, { ELEMENTS_PER_PIECE, prettyPieces } from './json.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
 
@@ -135,11 +136,52 @@ describe('json format', () => {
       const report = goReport();
       const handle = await open(file, 'w');
       try {
-        await writeReport(json, report, { color: false }, (text) => handle.writeFile(text), 100);
+        await writeReport(json, report, { color: false }, fileWriter(handle.fd), 100);
       } finally {
         await handle.close();
       }
       expect(await readFile(file, 'utf8')).toBe(json.render(report, { color: false }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('goes on after a short write until every byte of a batch is in the file, multi-byte text included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-json-'));
+    try {
+      const file = join(dir, 'report.json');
+      const report = noGoReport();
+      report.items[0]!.message = 'çalışıyor — ✓ 𝄞 done';
+      const handle = await open(file, 'w');
+      let calls = 0;
+      // At most 7 bytes a call, as a file system may take less than it was handed.
+      const short = (fd: number, bytes: Uint8Array, offset: number) => {
+        calls += 1;
+        return writeSync(fd, bytes, offset, Math.min(7, bytes.length - offset));
+      };
+      try {
+        await writeReport(json, report, { color: false }, fileWriter(handle.fd, short), 100);
+      } finally {
+        await handle.close();
+      }
+      const text = json.render(report, { color: false });
+      expect(await readFile(file, 'utf8')).toBe(text);
+      expect(calls).toBeGreaterThanOrEqual(Buffer.byteLength(text) / 7);
+      // A write that takes nothing is an error, not a loop without end.
+      const stuck = await open(file, 'w');
+      try {
+        await expect(
+          writeReport(
+            json,
+            report,
+            { color: false },
+            fileWriter(stuck.fd, () => 0),
+            100,
+          ),
+        ).rejects.toThrow(/took no bytes/);
+      } finally {
+        await stuck.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
