@@ -140,44 +140,49 @@ describe('the run bundle', () => {
     const cacheFile = `${bundle}.v8cache`;
     const goodCache = readFileSync(cacheFile);
     const goodBundle = readFileSync(bundle);
+    try {
+      expect(await cacheState()).toBe('used');
+      const used = await answers();
+      expect(used.json.code).toBe(1);
+      expect(used.json.stderr).toBe('');
+      expect(used.json.stdout).toMatch(/^NO-GO bundle-case \(prod\): 37 pass, 4 fail, 1 error, 1 pending/);
+      expect(used.warm.code).toBe(1);
+      expect(used.missing).toMatchObject({ code: 2, stdout: '' });
+      expect(used.badEnv.code).toBe(2);
+      expect(used.badEnv.stderr).toMatch(/^gonogo: .*staging/);
+      expect(used.help.stdout).toMatch(/^usage: gonogo run FILE/);
 
-    expect(await cacheState()).toBe('used');
-    const used = await answers();
-    expect(used.json.code).toBe(1);
-    expect(used.json.stderr).toBe('');
-    expect(used.json.stdout).toMatch(/^NO-GO bundle-case \(prod\): 37 pass, 4 fail, 1 error, 1 pending/);
-    expect(used.warm.code).toBe(1);
-    expect(used.missing).toMatchObject({ code: 2, stdout: '' });
-    expect(used.badEnv.code).toBe(2);
-    expect(used.badEnv.stderr).toMatch(/^gonogo: .*staging/);
-    expect(used.help.stdout).toMatch(/^usage: gonogo run FILE/);
+      // Other V8 flags: V8 refuses the cache, the bundle compiles from its source.
+      const flagged = { NODE_OPTIONS: '--max-old-space-size=900' };
+      expect(await cacheState(flagged)).toBe('rejected');
+      expect(await answers(flagged)).toEqual(used);
 
-    // Other V8 flags: V8 refuses the cache, the bundle compiles from its source.
-    const flagged = { NODE_OPTIONS: '--max-old-space-size=900' };
-    expect(await cacheState(flagged)).toBe('rejected');
-    expect(await answers(flagged)).toEqual(used);
+      // A corrupt cache, then none.
+      const flipped = Buffer.from(goodCache);
+      flipped[flipped.length - 100]! ^= 0xff;
+      writeFileSync(cacheFile, flipped);
+      expect(await cacheState()).toBe('none');
+      expect(await answers()).toEqual(used);
+      rmSync(cacheFile);
+      expect(await cacheState()).toBe('none');
+      expect(await answers()).toEqual(used);
 
-    // A corrupt cache, then none.
-    const flipped = Buffer.from(goodCache);
-    flipped[flipped.length - 100]! ^= 0xff;
-    writeFileSync(cacheFile, flipped);
-    expect(await cacheState()).toBe('none');
-    expect(await answers()).toEqual(used);
-    rmSync(cacheFile);
-    expect(await cacheState()).toBe('none');
-    expect(await answers()).toEqual(used);
+      // The bundle changed (a rebuild's): its old cache is not used.
+      writeFileSync(cacheFile, goodCache);
+      appendFileSync(bundle, '\n// changed\n');
+      expect(await cacheState()).toBe('none');
+      expect(await answers()).toEqual(used);
 
-    // The bundle changed (a rebuild's): its old cache is not used.
-    writeFileSync(cacheFile, goodCache);
-    appendFileSync(bundle, '\n// changed\n');
-    expect(await cacheState()).toBe('none');
-    expect(await answers()).toEqual(used);
-
-    // Without the bundle: the dispatcher and the ES module chunks.
-    rmSync(bundle);
-    expect(await answers()).toEqual(used);
-    writeFileSync(bundle, goodBundle);
-    expect(await cacheState()).toBe('used');
+      // Without the bundle: the dispatcher and the ES module chunks.
+      rmSync(bundle);
+      expect(await answers()).toEqual(used);
+      writeFileSync(bundle, goodBundle);
+      expect(await cacheState()).toBe('used');
+    } finally {
+      // A failed step leaves the next tests the build as it was, not a changed or missing bundle.
+      writeFileSync(bundle, goodBundle);
+      writeFileSync(cacheFile, goodCache);
+    }
   });
 
   it("compiles a cold run's parser from its code cache too (the run sets its V8 flags after loading code)", async () => {

@@ -48,10 +48,11 @@ export interface HttpRequest {
 // origin reuses a bounded pool of keep-alive sockets instead of opening one per item.
 const dispatchers = new Map<string, Dispatcher>();
 
-/** The parts of undici a check needs: the pooling Agent and the redirect interceptor. */
+/** The parts of undici a check needs: the pooling Agent, the redirect interceptor, its header names. */
 interface Undici {
   Agent: typeof import('undici').Agent;
   redirect: typeof import('undici').interceptors.redirect;
+  headerName: (raw: Buffer) => string;
 }
 
 /**
@@ -66,9 +67,19 @@ const loadUndici = () => {
   undici ??= Promise.all([
     import('undici/lib/dispatcher/agent.js'),
     import('undici/lib/interceptor/redirect.js'),
-  ]).then(([agent, redirect]) => ({ Agent: agent.default, redirect: redirect.default }));
+    import('undici/lib/core/util.js'),
+  ]).then(([agent, redirect, util]) => {
+    loaded = {
+      Agent: agent.default,
+      redirect: redirect.default,
+      headerName: util.default.headerNameToString,
+    };
+    return loaded;
+  });
   return undici;
 };
+/** undici once loaded (a request needs its header names, which the first request loads). */
+let loaded: Undici | undefined;
 
 /** The keys without a CA, made once: a per-request template string is one more allocation per check. */
 const PLAIN_KEYS = ['false\0false\0', 'false\0true\0', 'true\0false\0', 'true\0true\0'];
@@ -145,14 +156,6 @@ function requestsOn(signal: AbortSignal): Set<BodyCollector> {
   return requests;
 }
 
-/** What a response gave: status, headers and the body as text (cut at MAX_BODY_BYTES). */
-interface Received {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  truncated: boolean;
-}
-
 /**
  * One request through undici's dispatch API, the body collected in memory. undici's `request()` wraps
  * each response in a Readable stream and an async resource; a check only ever wants the whole body (up
@@ -164,32 +167,43 @@ function dispatchRequest(
   dispatcher: Dispatcher,
   opts: Dispatcher.DispatchOptions,
   signal: AbortSignal,
-): Promise<Received> {
-  return new Promise<Received>((resolve, reject) => {
+  headerName: (raw: Buffer) => string,
+): Promise<HttpExchange> {
+  return new Promise<HttpExchange>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const collector = new BodyCollector(signal, resolve, reject);
+    const collector = new BodyCollector(signal, resolve, reject, headerName);
     try {
-      dispatcher.dispatch(opts, collector);
+      dispatcher.dispatch(opts, collector as unknown as Dispatcher.DispatchHandler);
     } catch (err) {
-      collector.onResponseError(undefined, err as Error);
+      collector.onError(err as Error);
     }
   });
 }
 
-/** undici's handler for one request: collects the response and settles the request's promise once. */
-class BodyCollector implements Dispatcher.DispatchHandler {
+/** A raw header value: one Buffer, or several for a name repeated (as the redirect interceptor gives them). */
+type RawValue = Buffer | Buffer[];
+
+/**
+ * undici's handler for one request: collects the response and settles the request's promise once.
+ * It speaks undici's own handler interface (`onConnect`, `onHeaders`, ...), the one its clients call:
+ * the newer one (`onRequestStart`, ...) is adapted to it on every request by two more objects and a
+ * parse of the headers into an object that is then copied (bench/README "branch http11"). undici 7's types
+ * mark this interface deprecated; its runtime warns about nothing and its own `request()` uses it.
+ */
+class BodyCollector {
   #chunks: Buffer[] = [];
   #size = 0;
   #status = 0;
-  #headers: Received['headers'] = {};
-  #controller: Dispatcher.DispatchController | undefined;
+  #headers: Record<string, string> = {};
+  #abort: ((reason: unknown) => void) | undefined;
   #settled = false;
   readonly #requests: Set<BodyCollector>;
 
   constructor(
     private readonly signal: AbortSignal,
-    private readonly resolve: (received: Received) => void,
+    private readonly resolve: (received: HttpExchange) => void,
     private readonly reject: (err: unknown) => void,
+    private readonly headerName: (raw: Buffer) => string,
   ) {
     this.#requests = requestsOn(signal);
     this.#requests.add(this);
@@ -197,7 +211,7 @@ class BodyCollector implements Dispatcher.DispatchHandler {
 
   /** The signal aborted: stop the request, reject with the signal's reason. */
   aborted(): void {
-    this.#controller?.abort(this.signal.reason);
+    this.#abort?.(this.signal.reason);
     if (this.#settle()) this.reject(this.signal.reason);
   }
 
@@ -209,44 +223,49 @@ class BodyCollector implements Dispatcher.DispatchHandler {
     return true;
   }
 
-  #received(truncated: boolean): Received {
+  #received(truncated: boolean): HttpExchange {
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return { status: this.#status, headers: this.#headers, text: body.toString('utf8'), truncated };
+    // The exchange's own object: httpExchange sets its latency once the promise settles.
+    return {
+      status: this.#status,
+      headers: this.#headers,
+      text: body.toString('utf8'),
+      truncated,
+      latencyMs: 0,
+    };
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#settled) controller.abort(this.signal.reason);
+  onConnect(abort: (reason: unknown) => void): void {
+    this.#abort = abort;
+    if (this.#settled) abort(this.signal.reason);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Received['headers'],
-  ): void {
-    if (statusCode < 200) return; // 1xx: the final response follows
+  onHeaders(statusCode: number, raw: RawValue[]): boolean {
+    if (statusCode < 200) return true; // 1xx: the final response follows
     this.#status = statusCode;
-    this.#headers = headers;
+    this.#headers = joinHeaders(raw, this.headerName);
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#settled) return;
+  onData(chunk: Buffer): boolean {
+    if (this.#settled) return true;
     if (this.#size + chunk.length > MAX_BODY_BYTES) {
       this.#chunks.push(chunk.subarray(0, MAX_BODY_BYTES - this.#size));
       if (this.#settle()) this.resolve(this.#received(true));
-      controller.abort(new Error('response body over the size gonogo reads'));
-      return;
+      this.#abort?.(new Error('response body over the size gonogo reads'));
+      return true;
     }
     this.#chunks.push(chunk);
     this.#size += chunk.length;
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.#settle()) this.resolve(this.#received(false));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+  onError(err: Error): void {
     if (this.#settle()) this.reject(err);
   }
 }
@@ -257,20 +276,25 @@ class BodyCollector implements Dispatcher.DispatchHandler {
  */
 export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
   const dispatcher = dispatchers.get(dispatcherKey(req)) ?? (await dispatcherFor(req));
+  const { headerName } = loaded ?? (await loadUndici());
   let url = req.url;
   const credentials = url.username !== '' || url.password !== '';
-  // Most requests send no header of their own: one shared object then (undici reads it, never writes).
-  const plain = !credentials && !hasOwnKeys(req.headers);
-  const headers = plain ? DEFAULT_HEADERS : lowerKeys(req.headers ?? {});
-  if (!plain) headers['user-agent'] ??= 'gonogo';
-  // undici does not send URL credentials: turn them into Basic auth, as curl does.
-  if (credentials) {
-    headers.authorization ??= `Basic ${Buffer.from(
-      `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
-    ).toString('base64')}`;
-    url = new URL(url);
-    url.username = '';
-    url.password = '';
+  // Most requests send no header of their own: one shared list then (undici reads it, never writes; a
+  // list spares it the object's key walk).
+  let headers: Readonly<Record<string, string>> | readonly string[] = PLAIN_HEADERS;
+  if (credentials || hasOwnKeys(req.headers)) {
+    const own = lowerKeys(req.headers ?? {});
+    own['user-agent'] ??= 'gonogo';
+    // undici does not send URL credentials: turn them into Basic auth, as curl does.
+    if (credentials) {
+      own.authorization ??= `Basic ${Buffer.from(
+        `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+      ).toString('base64')}`;
+      url = new URL(url);
+      url.username = '';
+      url.password = '';
+    }
+    headers = own;
   }
   const started = performance.now();
   try {
@@ -280,19 +304,14 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method as Dispatcher.HttpMethod,
-        headers,
+        headers: headers as Dispatcher.DispatchOptions['headers'],
         body: req.body ?? null,
       },
       ctx.signal,
+      headerName,
     );
-    const latencyMs = elapsedMs(started);
-    return {
-      status: res.status,
-      headers: joinHeaders(res.headers),
-      text: res.text,
-      truncated: res.truncated,
-      latencyMs,
-    };
+    res.latencyMs = elapsedMs(started);
+    return res;
   } catch (err) {
     if (ctx.signal.aborted) {
       throw new CheckFailure(abortMessage(ctx.signal, `${req.method} ${displayUrl(url)}`, ctx.timeoutMs));
@@ -302,10 +321,7 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   }
 }
 
-const DEFAULT_HEADERS: Record<string, string> = Object.freeze({ 'user-agent': 'gonogo' }) as Record<
-  string,
-  string
->;
+const PLAIN_HEADERS = Object.freeze(['user-agent', 'gonogo']);
 
 export function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -313,29 +329,23 @@ export function lowerKeys(headers: Record<string, string>): Record<string, strin
   return out;
 }
 
-/** Header names undici gives as they are kept: lower-case token characters. */
-const KEPT_AS_IS = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const latin1 = (raw: RawValue): string =>
+  Array.isArray(raw) ? raw.map((b) => b.toString('latin1')).join(', ') : raw.toString('latin1');
 
 /**
- * The response's headers with lower-case names and repeated ones joined. undici's object is made for
- * this response alone and nearly always has that form already (lower-case names, one value each): it
- * is then used as it is, without a copy per check.
+ * The response's headers from undici's raw list (name, value, name, value...): names as undici names
+ * them (lower case), values as Latin-1 text, a repeated name's values joined with ", " in the first one's
+ * place. A header named `__proto__` is left out (an object cannot hold it as a plain key).
  */
-function joinHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  let asIs = true;
-  for (const name in raw) {
-    const kept = typeof raw[name] === 'string' && Object.hasOwn(raw, name) && name !== '__proto__';
-    if (!kept || !KEPT_AS_IS.test(name)) {
-      asIs = false;
-      break;
-    }
-  }
-  if (asIs) return raw as Record<string, string>;
+function joinHeaders(raw: RawValue[], headerName: (raw: Buffer) => string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name in raw) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = headerName(raw[i] as Buffer);
+    const value = latin1(raw[i + 1]!);
+    const before = out[name];
+    if (before === undefined) out[name] = value;
+    else if (name === '__proto__') continue;
+    else out[name] = Object.hasOwn(out, name) ? `${before}, ${value}` : value;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Types of the two undici files http-client.ts imports by path (undici types only its index): the same
+// Types of the undici files http-client.ts imports by path (undici types only its index): the same
 // values as the index's `Agent` and `interceptors.redirect`.
 declare module 'undici/lib/dispatcher/agent.js' {
   const Agent: typeof import('undici').Agent;
@@ -7,4 +7,9 @@ declare module 'undici/lib/dispatcher/agent.js' {
 declare module 'undici/lib/interceptor/redirect.js' {
   const redirect: typeof import('undici').interceptors.redirect;
   export default redirect;
+}
+declare module 'undici/lib/core/util.js' {
+  /** A raw header name as undici names it: its own lower-case string for a known name. */
+  const util: { headerNameToString(raw: Buffer): string };
+  export default util;
 }
