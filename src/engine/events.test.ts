@@ -2,22 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Checklist, Item } from '../model/checklist.js';
 import type { CheckOutcome, Waiver } from '../model/state.js';
 import { checkSpec } from '../model/test-support/check-spec.js';
+import { taskItem } from '../model/test-support/decide-inputs.js';
 import { decide } from '../model/verdict.js';
 import { deriveEvents, eventId, isoWeek, type WatchSnapshot, wants } from './events.js';
 
-const item = (id: string, extra: Partial<Item> = {}): Item => ({
-  id,
-  title: id.split('/')[1]!,
-  kind: 'task',
-  section: [id.split('/')[0]!],
-  checked: false,
-  blocking: true,
-  check: null,
-  line: 1,
-  column: 1,
-  description: '',
-  ...extra,
-});
+/** A task whose id is `section/title`. */
+const item = (id: string, extra: Partial<Item> = {}): Item =>
+  taskItem(id, { title: id.split('/')[1]!, section: [id.split('/')[0]!], ...extra });
 
 const check = checkSpec({ kind: 'http', target: 'https://x', line: 2, column: 3 });
 const checklist: Checklist = {
