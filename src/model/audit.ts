@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { canonicalValueEnd, isCanonicalJsonText } from './canonical-text.js';
+import { beginScan, isCanonicalJsonText, scanValue } from './canonical-text.js';
 
 /**
  * The audit hash chain (DESIGN.md "Store and audit"). Pure: hashing and checking only; the store reads
@@ -154,6 +154,8 @@ export function hashedText(e: Omit<StoredEvent, 'prevHash' | 'hash'>): string | 
  * Otherwise (events written before data was stored canonical, or edited ones) the data is parsed and
  * canonicalised, exactly as checkLink; the mode follows what the last event needed, so an old chain is
  * not hashed twice per event.
+ * `shown` may show the text canonical more cheaply (audit verify: the event's state row, written
+ * in canonical form, is that very text); it is asked only once the hash matched.
  * Returns the same first break, with the same reason, as checkLink over the parsed event; undefined
  * when the event fits.
  */
@@ -161,12 +163,13 @@ export function checkStoredLink(
   prev: { seq: number; hash: string } | undefined,
   e: StoredEvent,
   mode: { spliced: boolean },
+  shown: () => boolean = NOT_SHOWN,
 ): ChainBreak | undefined {
   let splicedHash: string | undefined;
   if (mode.spliced) {
     const text = hashedText(e);
     splicedHash = text === undefined ? undefined : sha256Hex(e.prevHash + text);
-    if (splicedHash === e.hash && isCanonicalJsonText(e.dataText)) return linkOrder(prev, e);
+    if (splicedHash === e.hash && (shown() || isCanonicalJsonText(e.dataText))) return linkOrder(prev, e);
   }
   let data: Record<string, unknown>;
   try {
@@ -199,8 +202,8 @@ export function checkStoredLink(
 /**
  * checkStoredLink for an event whose hashed text the database spliced (`prev_hash ‖ hashedText`, SQLite's
  * `json_quote` writing strings as JSON.stringify does): when its hash matches these are the very bytes
- * hashed at append time, and when its data is canonical (splicedDataCanonical) they are the event's
- * canonical JSON, so the answer is checkStoredLink's; `'unsure'` otherwise (no text, another hash, data
+ * hashed at append time, and when its data is canonical (`shown()` as checkStoredLink's, or
+ * splicedDataCanonical) they are the event's canonical JSON, so the answer is checkStoredLink's; `'unsure'` otherwise (no text, another hash, data
  * not shown canonical, or a prev_hash that is not the 64 characters before the `{`): the caller checks
  * the event from its columns, which names the break.
  */
@@ -209,16 +212,20 @@ export function checkSplicedLink(
   seq: number,
   hash: unknown,
   spliced: unknown,
+  shown: () => boolean = NOT_SHOWN,
 ): ChainBreak | undefined | 'unsure' {
   if (
     typeof spliced !== 'string' ||
     spliced.charCodeAt(64) !== 0x7b ||
     sha256Hex(spliced) !== hash ||
-    !splicedDataCanonical(spliced, seq)
+    !(shown() || splicedDataCanonical(spliced, seq))
   )
     return 'unsure';
   return linkOrder(prev, { seq, prevHash: spliced.slice(0, 64) });
 }
+
+/** No cheaper proof that a text is canonical: it is scanned. */
+const NOT_SHOWN = () => false;
 
 /** The members of a spliced text in the order hashedText writes them. */
 const MEMBERS = [
@@ -245,12 +252,13 @@ const NULLABLE = [false, false, true, false, true, false, false];
  */
 function splicedDataCanonical(t: string, seq: number): boolean {
   let i = 64;
+  beginScan(t);
   for (let m = 0; m < MEMBERS.length; m++) {
     const name = MEMBERS[m]!;
     if (!t.startsWith(name, i)) return false;
     i += name.length;
     const first = t.charCodeAt(i);
-    const end = canonicalValueEnd(t, i);
+    const end = scanValue(t, i);
     if (end < 0) return false;
     if (m === SEQ) {
       if (t.slice(i, end) !== String(seq)) return false;

@@ -17,12 +17,17 @@ import { canonicalJson } from './canonical-json.js';
 /** Nesting the scanner follows itself (its recursion stays far from the stack's end). */
 const MAX_DEPTH = 200;
 
-/** The text being scanned (one scan at a time: nothing it calls can start another). */
-let t = '';
 /** Whether the last string scanned needed no escape (its text between the quotes is its value). */
 let plain = true;
 /** Whether the scan stopped at MAX_DEPTH (then it proved nothing either way). */
 let deep = false;
+/**
+ * Whether the text holds no backslash, control character or surrogate (one native search over the whole
+ * text): then each of its strings ends at the next quote and is canonical as it stands, and the scan
+ * looks for that quote alone.
+ */
+let bare = false;
+const NOT_BARE = /[\\\u0000-\u001f\ud800-\udfff]/;
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
@@ -32,13 +37,19 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
  * @example canonicalValueEnd('{"a":1},x', 0) // 7
  */
 export function canonicalValueEnd(text: string, start: number): number {
-  t = text;
+  beginScan(text);
+  return scanValue(text, start);
+}
+
+/** Ready the scan of `text` (its one search for escapes) before scanValue reads values in it. */
+export function beginScan(text: string): void {
+  bare = !NOT_BARE.test(text);
+}
+
+/** canonicalValueEnd for several values of one text, once beginScan(text) has readied it. */
+export function scanValue(text: string, start: number): number {
   deep = false;
-  try {
-    return value(start, 0);
-  } finally {
-    t = '';
-  }
+  return value(text, start, 0);
 }
 
 /**
@@ -57,12 +68,12 @@ export function isCanonicalJsonText(text: string): boolean {
   }
 }
 
-function value(i: number, depth: number): number {
+function value(t: string, i: number, depth: number): number {
   const c = t.charCodeAt(i);
-  if (c === 0x22) return string(i);
-  if (c === 0x7b) return object(i, depth);
-  if (c === 0x5b) return array(i, depth);
-  if (c === 0x2d || isDigit(c)) return number(i);
+  if (c === 0x22) return string(t, i);
+  if (c === 0x7b) return object(t, i, depth);
+  if (c === 0x5b) return array(t, i, depth);
+  if (c === 0x2d || isDigit(c)) return number(t, i);
   if (c === 0x74) return t.startsWith('true', i) ? i + 4 : -1;
   if (c === 0x66) return t.startsWith('false', i) ? i + 5 : -1;
   if (c === 0x6e) return t.startsWith('null', i) ? i + 4 : -1;
@@ -70,7 +81,13 @@ function value(i: number, depth: number): number {
 }
 
 /** A string token at `i` (its opening quote): most need no escape and are canonical as they stand. */
-function string(i: number): number {
+function string(t: string, i: number): number {
+  if (bare) {
+    // Most strings are a few characters: a loop is cheaper than indexOf's call for them.
+    plain = true;
+    const j = t.indexOf('"', i + 1);
+    return j < 0 ? -1 : j + 1;
+  }
   for (let j = i + 1; j < t.length; j++) {
     const c = t.charCodeAt(j);
     if (c === 0x22) {
@@ -78,13 +95,13 @@ function string(i: number): number {
       return j + 1;
     }
     if (c < 0x20) return -1;
-    if (c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return escapedString(i, j);
+    if (c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return escapedString(t, i, j);
   }
   return -1;
 }
 
 /** A string token with an escape or a surrogate from `j` on: canonical if JSON.stringify writes it so. */
-function escapedString(i: number, j: number): number {
+function escapedString(t: string, i: number, j: number): number {
   for (; j < t.length; j++) {
     const c = t.charCodeAt(j);
     if (c === 0x5c) j++;
@@ -101,7 +118,7 @@ function escapedString(i: number, j: number): number {
 }
 
 /** A number token at `i`, canonical if JavaScript writes its value so. */
-function number(i: number): number {
+function number(t: string, i: number): number {
   let j = i;
   if (t.charCodeAt(j) === 0x2d) j++;
   const first = t.charCodeAt(j);
@@ -128,12 +145,12 @@ function number(i: number): number {
   return String(Number(token)) === token ? j : -1;
 }
 
-function array(i: number, depth: number): number {
+function array(t: string, i: number, depth: number): number {
   if (depth >= MAX_DEPTH) return tooDeep();
   let j = i + 1;
   if (t.charCodeAt(j) === 0x5d) return j + 1;
   for (;;) {
-    j = value(j, depth + 1);
+    j = value(t, j, depth + 1);
     if (j < 0) return -1;
     const c = t.charCodeAt(j);
     if (c === 0x5d) return j + 1;
@@ -142,7 +159,7 @@ function array(i: number, depth: number): number {
   }
 }
 
-function object(i: number, depth: number): number {
+function object(t: string, i: number, depth: number): number {
   if (depth >= MAX_DEPTH) return tooDeep();
   let j = i + 1;
   if (t.charCodeAt(j) === 0x7d) return j + 1;
@@ -151,14 +168,14 @@ function object(i: number, depth: number): number {
   let lastPlain = true;
   for (;;) {
     if (t.charCodeAt(j) !== 0x22) return -1;
-    const end = string(j);
+    const end = string(t, j);
     if (end < 0) return -1;
-    if (last >= 0 && !before(last, lastEnd, lastPlain, j, end, plain)) return -1;
+    if (last >= 0 && !before(t, last, lastEnd, lastPlain, j, end, plain)) return -1;
     last = j;
     lastEnd = end;
     lastPlain = plain;
     if (t.charCodeAt(end) !== 0x3a) return -1;
-    j = value(end + 1, depth + 1);
+    j = value(t, end + 1, depth + 1);
     if (j < 0) return -1;
     const c = t.charCodeAt(j);
     if (c === 0x7d) return j + 1;
@@ -176,9 +193,17 @@ function tooDeep(): number {
  * Whether key token [a, aEnd) comes strictly before key token [b, bEnd) in canonical order (so no key
  * twice): array indexes first, by value, then code-unit order of the keys' values.
  */
-function before(a: number, aEnd: number, aPlain: boolean, b: number, bEnd: number, bPlain: boolean): boolean {
-  const ai = aPlain ? arrayIndex(a + 1, aEnd - 1) : -1;
-  const bi = bPlain ? arrayIndex(b + 1, bEnd - 1) : -1;
+function before(
+  t: string,
+  a: number,
+  aEnd: number,
+  aPlain: boolean,
+  b: number,
+  bEnd: number,
+  bPlain: boolean,
+): boolean {
+  const ai = aPlain ? arrayIndex(t, a + 1, aEnd - 1) : -1;
+  const bi = bPlain ? arrayIndex(t, b + 1, bEnd - 1) : -1;
   if (ai >= 0) return bi < 0 || ai < bi;
   if (bi >= 0) return false;
   if (!aPlain || !bPlain)
@@ -198,7 +223,7 @@ function before(a: number, aEnd: number, aPlain: boolean, b: number, bEnd: numbe
  * The value of key text [i, end) if it is an array index (JavaScript enumerates those first, ascending:
  * `0` or digits with no leading zero, at most 2^32 - 2), else -1.
  */
-function arrayIndex(i: number, end: number): number {
+function arrayIndex(t: string, i: number, end: number): number {
   const length = end - i;
   if (length < 1 || length > 10) return -1;
   const first = t.charCodeAt(i);

@@ -164,6 +164,42 @@ describe.each(backends)('an event stored other than canonical, on $name', ({ nam
 });
 
 describe.each(backends)("gonogo's own chain on $name", ({ name, available, make }) => {
+  it.skipIf(!available)(
+    'a bound event rewritten so, its row left as it was, is refused (its row does not vouch for it)',
+    async () => {
+      const backend = await make(`verify_canonical_bound_${name}`);
+      const store = await openStore(backend.url);
+      try {
+        await seedSimpleRows(store, { checklist: 'launch', environment: 'production' }, AT);
+        const events = await store.listAudit({ limit: 1000 });
+        const last = events.at(-1)!;
+        expect(last.type).toBe('signoff.given');
+        // The same data, keys in another order, hashed as it stands: the row still says what it says.
+        const { digest, ...rest } = last.data;
+        const dataText = JSON.stringify({ ...rest, digest });
+        expect(dataText).not.toBe(canonicalJson(last.data));
+        const hash = sha256Hex(last.prevHash + hashedText({ ...last, dataText })!);
+        await backend.dropAppendOnlyGuard();
+        await backend.raw(
+          `update audit_events set data = ${lit(dataText)}, hash = ${lit(hash)} where seq = ${last.seq};
+           update audit_head set hash = ${lit(hash)} where id = 1`,
+        );
+        expect(await store.verifyAudit()).toEqual({
+          ok: false,
+          count: last.seq - 1,
+          firstBad: {
+            seq: last.seq,
+            reason: `event ${last.seq} (signoff.given) was edited: its content no longer matches its hash`,
+          },
+        });
+        expect(await independentFirstBad(store)).toBe(last.seq);
+      } finally {
+        await store.close();
+        await backend.cleanup();
+      }
+    },
+  );
+
   it.skipIf(!available)('verifies intact, as the independent verifier finds', async () => {
     const backend = await make(`verify_canonical_own_${name}`);
     const store = await openStore(backend.url);
