@@ -203,9 +203,9 @@ export function checkStoredLink(
  * checkStoredLink for an event whose hashed text the database spliced (`prev_hash ‖ hashedText`, SQLite's
  * `json_quote` writing strings as JSON.stringify does): when its hash matches these are the very bytes
  * hashed at append time, and when its data is canonical (`shown()` as checkStoredLink's, or
- * splicedDataCanonical) they are the event's canonical JSON, so the answer is checkStoredLink's; `'unsure'` otherwise (no text, another hash, data
- * not shown canonical, or a prev_hash that is not the 64 characters before the `{`): the caller checks
- * the event from its columns, which names the break.
+ * splicedDataCanonical) they are the event's canonical JSON, so the answer is checkStoredLink's;
+ * `'unsure'` otherwise (no text, another hash, data not shown canonical, or a prev_hash that is not the
+ * 64 characters before the `{`): the caller checks the event from its columns, which names the break.
  */
 export function checkSplicedLink(
   prev: { seq: number; hash: string } | undefined,
