@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { expect, it } from 'vitest';
 import { openPostgres } from './postgres-adapter.js';
-import { storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 
 /**
  * readSnapshot's `each` on PostgreSQL (verify's events): rows handed out one at a time as pg parses them,
@@ -10,12 +10,13 @@ import { storeBackends } from './test-support/backends.js';
  */
 
 const pg = (await storeBackends()).find((b) => b.name === 'postgres')!;
+const fresh = perTest(pg.make);
 const series = (n: number) => CompiledQuery.raw(`select g, 'row ' || g from generate_series(1, ${n}) g`);
 
 it.skipIf(!pg.available)(
   'hands out every row in order, between the reads asked before and after it',
   async () => {
-    const backend = await pg.make('each_order');
+    const backend = await fresh.backend('each_order');
     const adapter = await openPostgres(backend.url);
     try {
       const seen = await adapter.readSnapshot(async (select, each) => {
@@ -35,7 +36,6 @@ it.skipIf(!pg.available)(
       expect(seen.rows.every((r, i) => r[0] === i + 1 && r[1] === `row ${i + 1}`)).toBe(true);
     } finally {
       await adapter.db.destroy();
-      await backend.cleanup();
     }
   },
 );
@@ -43,7 +43,7 @@ it.skipIf(!pg.available)(
 it.skipIf(!pg.available)(
   'a handler that throws ends the read with its error; the next read still works',
   async () => {
-    const backend = await pg.make('each_throw');
+    const backend = await fresh.backend('each_throw');
     const adapter = await openPostgres(backend.url);
     try {
       const out = await adapter.readSnapshot(async (select, each) => {
@@ -70,7 +70,6 @@ it.skipIf(!pg.available)(
       ).rejects.toThrow(/no_such_table/);
     } finally {
       await adapter.db.destroy();
-      await backend.cleanup();
     }
   },
 );

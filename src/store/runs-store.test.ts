@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../engine/store.js';
 import { canonicalJson } from '../model/audit.js';
 import type { CheckOutcome } from '../model/state.js';
-import { openStore } from './index.js';
 import { outcomesDigest } from './state-binding.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 
 /**
  * saveRun digests the outcomes from the values in memory instead of parsing back the JSON it stores:
@@ -42,35 +41,25 @@ const run: RunRecord = {
 };
 
 describe.each(backends)('runs on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.cleanup();
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)('a saved run is vouched for by its event, odd observed values included', async () => {
-    backend = await make(`runs_store_${name}`);
-    const store = await openStore(backend.url);
-    try {
-      const id = await store.saveRun(run);
-      const checked = await store.checkedLatestRun('launch', 'production');
-      expect(checked.tampered).toEqual([]);
-      expect(checked.run?.id).toBe(id);
-      expect(checked.run?.outcomes.find((o) => o.item === 'ops/b')?.observed).toEqual(
-        JSON.parse(JSON.stringify(observed)),
-      );
-      const verified = await store.verifyAudit();
-      expect(verified.ok).toBe(true);
-    } finally {
-      await store.close();
-    }
+    const { store } = await fresh.store(`runs_store_${name}`);
+    const id = await store.saveRun(run);
+    const checked = await store.checkedLatestRun('launch', 'production');
+    expect(checked.tampered).toEqual([]);
+    expect(checked.run?.id).toBe(id);
+    expect(checked.run?.outcomes.find((o) => o.item === 'ops/b')?.observed).toEqual(
+      JSON.parse(JSON.stringify(observed)),
+    );
+    const verified = await store.verifyAudit();
+    expect(verified.ok).toBe(true);
   });
 
   it.skipIf(!available)(
     'a run of more results than one INSERT holds is stored and vouched whole',
     async () => {
-      backend = await make(`runs_store_long_${name}`);
-      const store = await openStore(backend.url);
+      const { store } = await fresh.store(`runs_store_long_${name}`);
       // Rows are made a chunk at a time for their INSERTs: every outcome must still be stored as written
       // (messages kept, times normalised) and the event's digest must be that of the rows read back.
       const outcomes: CheckOutcome[] = Array.from({ length: 1234 }, (_, i) => ({
@@ -83,34 +72,29 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
         ...(i % 7 === 0 ? {} : { durationMs: i % 97 }),
         ...(i % 11 === 0 ? {} : { at: `2026-11-20T10:${String(i % 60).padStart(2, '0')}:00Z` }),
       }));
-      try {
-        const id = await store.saveRun({ ...run, outcomes });
-        const checked = await store.checkedLatestRun('launch', 'production');
-        expect(checked.tampered).toEqual([]);
-        expect(checked.run?.id).toBe(id);
-        const byItem = new Map(checked.run!.outcomes.map((o) => [o.item, o]));
-        expect(byItem.size).toBe(outcomes.length);
-        for (const o of outcomes) {
-          expect(byItem.get(o.item)).toEqual({
-            item: o.item,
-            status: o.status,
-            ...(o.message !== undefined ? { message: o.message.replaceAll('\u0000', '\uFFFD') } : {}),
-            ...(o.observed !== undefined ? { observed: o.observed } : {}),
-            ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
-            ...(o.at !== undefined ? { at: new Date(o.at).toISOString() } : {}),
-          });
-        }
-        expect((await store.verifyAudit()).ok).toBe(true);
-      } finally {
-        await store.close();
+      const id = await store.saveRun({ ...run, outcomes });
+      const checked = await store.checkedLatestRun('launch', 'production');
+      expect(checked.tampered).toEqual([]);
+      expect(checked.run?.id).toBe(id);
+      const byItem = new Map(checked.run!.outcomes.map((o) => [o.item, o]));
+      expect(byItem.size).toBe(outcomes.length);
+      for (const o of outcomes) {
+        expect(byItem.get(o.item)).toEqual({
+          item: o.item,
+          status: o.status,
+          ...(o.message !== undefined ? { message: o.message.replaceAll('\u0000', '\uFFFD') } : {}),
+          ...(o.observed !== undefined ? { observed: o.observed } : {}),
+          ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
+          ...(o.at !== undefined ? { at: new Date(o.at).toISOString() } : {}),
+        });
       }
+      expect((await store.verifyAudit()).ok).toBe(true);
     },
   );
   it.skipIf(!available)(
     'times are normalised once per save, and a time that is none is refused whatever came before it',
     async () => {
-      backend = await make(`runs_store_times_${name}`);
-      const store = await openStore(backend.url);
+      const { store } = await fresh.store(`runs_store_times_${name}`);
       const at = '2026-11-20T11:00:00+01:00';
       const outcomes = (bad: boolean): CheckOutcome[] =>
         Array.from({ length: 600 }, (_, i) => ({
@@ -118,20 +102,16 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
           status: 'pass',
           at: bad && i === 599 ? 'soon' : i % 2 ? at : '2026-11-20T10:00:00.5Z',
         }));
-      try {
-        await expect(store.saveRun({ ...run, outcomes: outcomes(true) })).rejects.toThrow(
-          'at: "soon" is not an ISO date-time',
-        );
-        expect((await store.checkedLatestRun('launch', 'production')).run).toBeUndefined();
-        await store.saveRun({ ...run, outcomes: outcomes(false) });
-        const saved = (await store.checkedLatestRun('launch', 'production')).run!;
-        expect(new Set(saved.outcomes.map((o) => o.at))).toEqual(
-          new Set(['2026-11-20T10:00:00.000Z', '2026-11-20T10:00:00.500Z']),
-        );
-        expect((await store.verifyAudit()).ok).toBe(true);
-      } finally {
-        await store.close();
-      }
+      await expect(store.saveRun({ ...run, outcomes: outcomes(true) })).rejects.toThrow(
+        'at: "soon" is not an ISO date-time',
+      );
+      expect((await store.checkedLatestRun('launch', 'production')).run).toBeUndefined();
+      await store.saveRun({ ...run, outcomes: outcomes(false) });
+      const saved = (await store.checkedLatestRun('launch', 'production')).run!;
+      expect(new Set(saved.outcomes.map((o) => o.at))).toEqual(
+        new Set(['2026-11-20T10:00:00.000Z', '2026-11-20T10:00:00.500Z']),
+      );
+      expect((await store.verifyAudit()).ok).toBe(true);
     },
   );
 });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sample } from '../engine/store.js';
 import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 import { olderStore, queryPlan } from './test-support/older-store.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
@@ -30,16 +30,12 @@ const expected = (item: string, since: string) =>
 describe.each(await storeBackends())(
   'migration 008 (samples read by time) on $name',
   ({ name, available, make }) => {
-    let backend: Backend | undefined;
-    afterEach(async () => {
-      await backend?.cleanup();
-      backend = undefined;
-    });
+    const fresh = perTest(make);
 
     it.skipIf(!available)(
       'keeps the samples of a store made before it, read by item or by checklist',
       async () => {
-        backend = await make(`samples_migrate_${name}`);
+        const backend = await fresh.backend(`samples_migrate_${name}`);
         await olderStore(backend, '007_slots_by_slot', async (db, adapter) => {
           await db
             .insertInto('samples')
@@ -47,49 +43,41 @@ describe.each(await storeBackends())(
             .execute();
         });
 
-        const store = await openStore(backend.url);
-        try {
-          for (const item of ITEMS) {
-            expect(await store.listSamples('launch', 'production', item, tick(2))).toEqual(
-              expected(item, tick(2)),
-            );
-          }
-          // Each item from its own start; one that has no samples maps to none.
-          const since = new Map([
-            ['ops/health', tick(0)],
-            ['ops/disk', tick(3)],
-            ['api/ready', tick(3)],
-            ['ops/new', tick(0)],
-          ]);
-          const windows = await store.listWindowSamples('launch', 'production', since);
-          expect([...windows.keys()]).toEqual([...since.keys()]);
-          for (const [item, from] of since) expect(windows.get(item)).toEqual(expected(item, from));
-          // The run's failed sample of tick 5 follows the loop's of the same time, as it was stored.
-          expect(
-            windows
-              .get('ops/health')!
-              .filter((s) => s.at === tick(5))
-              .map((s) => s.ok),
-          ).toEqual([true, false]);
-
-          // New samples land beside the old ones; pruning still counts every row it removes.
-          await store.addSamples(ITEMS.map((item) => sample(item, 10)));
-          const after = await store.listWindowSamples(
-            'launch',
-            'production',
-            new Map([['ops/disk', tick(9)]]),
+        const store = await fresh.open(backend);
+        for (const item of ITEMS) {
+          expect(await store.listSamples('launch', 'production', item, tick(2))).toEqual(
+            expected(item, tick(2)),
           );
-          expect(after.get('ops/disk')?.map((s) => s.at)).toEqual([tick(9), tick(10)]);
-          expect(await store.pruneSamples(tick(5))).toBe(3 * 5 + 3);
-          expect(await store.listSamples('launch', 'staging', 'ops/disk', tick(0))).toEqual([]);
-        } finally {
-          await store.close();
         }
+        // Each item from its own start; one that has no samples maps to none.
+        const since = new Map([
+          ['ops/health', tick(0)],
+          ['ops/disk', tick(3)],
+          ['api/ready', tick(3)],
+          ['ops/new', tick(0)],
+        ]);
+        const windows = await store.listWindowSamples('launch', 'production', since);
+        expect([...windows.keys()]).toEqual([...since.keys()]);
+        for (const [item, from] of since) expect(windows.get(item)).toEqual(expected(item, from));
+        // The run's failed sample of tick 5 follows the loop's of the same time, as it was stored.
+        expect(
+          windows
+            .get('ops/health')!
+            .filter((s) => s.at === tick(5))
+            .map((s) => s.ok),
+        ).toEqual([true, false]);
+
+        // New samples land beside the old ones; pruning still counts every row it removes.
+        await store.addSamples(ITEMS.map((item) => sample(item, 10)));
+        const after = await store.listWindowSamples('launch', 'production', new Map([['ops/disk', tick(9)]]));
+        expect(after.get('ops/disk')?.map((s) => s.at)).toEqual([tick(9), tick(10)]);
+        expect(await store.pruneSamples(tick(5))).toBe(3 * 5 + 3);
+        expect(await store.listSamples('launch', 'staging', 'ops/disk', tick(0))).toEqual([]);
       },
     );
 
     it.skipIf(!available)('reads a window in the time-first key order, and prunes by time', async () => {
-      backend = await make(`samples_plan_${name}`);
+      const backend = await fresh.backend(`samples_plan_${name}`);
       await (await openStore(backend.url)).close();
       const window = await queryPlan(
         name,

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Sample, Store } from '../engine/store.js';
-import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../engine/store.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const tick = (i: number) => new Date(T0 + 3_000 * i).toISOString();
@@ -18,18 +17,10 @@ const tickOf = (i: number): Sample[] =>
   }));
 
 describe.each(await storeBackends())('window samples on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await backend?.cleanup();
-    store = undefined;
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)('reads every item of a checklist as listSamples reads each', async () => {
-    backend = await make(`window_samples_${name}`);
-    store = await openStore(backend.url);
+    const { store } = await fresh.store(`window_samples_${name}`);
     for (let i = 0; i < 6; i++) await store.addSamples(tickOf(i));
     await store.addSamples([{ ...tickOf(3)[0]!, checklist: 'other' }]);
     // Two starts among the items, and an item nothing was stored for.

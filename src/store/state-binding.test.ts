@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../engine/store.js';
 import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 
 /** Runs and pre-003 rows, bound to their events, on both backends (attacks on the other tables: test/). */
 
@@ -28,58 +28,46 @@ const run = (status: 'pass' | 'fail', minute: number): RunRecord => ({
 });
 
 describe.each(backends)('state binding on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.cleanup();
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)(
     'an edited or forged newer run is skipped for the newest run its event vouches for',
     async () => {
-      backend = await make(`binding_runs_${name}`);
-      const store = await openStore(backend.url);
-      try {
-        const first = await store.saveRun(run('fail', 1));
-        const second = await store.saveRun(run('fail', 2));
-        expect((await store.checkedLatestRun('launch', 'production')).tampered).toEqual([]);
-        // The attacker turns the newest run's failure into a pass, and forges a GO run on top.
-        await backend.raw(`update run_results set status = 'pass' where run_id = ${second}`);
-        await backend.raw(
-          `insert into runs (checklist, environment, digest, started_at, finished_at, verdict, summary, "trigger")
-         values ('launch', 'production', 'sha256:11', '2026-11-20T11:00:00.000Z', '2026-11-20T11:00:01.000Z', 'GO', '{}', 'cli')`,
-        );
-        const checked = await store.checkedLatestRun('launch', 'production');
-        expect(checked.run?.id).toBe(first);
-        expect(checked.run?.outcomes[0]?.status).toBe('fail');
-        expect(checked.tampered).toEqual([
-          {
-            table: 'runs',
-            id: second + 1,
-            why: 'no run.completed event records it (written outside gonogo)',
-          },
-          {
-            table: 'runs',
-            id: second,
-            seq: expect.any(Number),
-            why: 'changed after its event: outcomes differs',
-          },
-        ]);
-        expect((await store.latestRun('launch', 'production'))?.id).toBe(first);
-        const v = await store.verifyAudit();
-        expect(v.ok).toBe(false);
-        expect(v.tampered?.map((t) => `${t.table} ${t.id}`)).toEqual([
-          `runs ${second}`,
-          `runs ${second + 1}`,
-        ]);
-      } finally {
-        await store.close();
-      }
+      const { backend, store } = await fresh.store(`binding_runs_${name}`);
+      const first = await store.saveRun(run('fail', 1));
+      const second = await store.saveRun(run('fail', 2));
+      expect((await store.checkedLatestRun('launch', 'production')).tampered).toEqual([]);
+      // The attacker turns the newest run's failure into a pass, and forges a GO run on top.
+      await backend.raw(`update run_results set status = 'pass' where run_id = ${second}`);
+      await backend.raw(
+        `insert into runs (checklist, environment, digest, started_at, finished_at, verdict, summary, "trigger")
+       values ('launch', 'production', 'sha256:11', '2026-11-20T11:00:00.000Z', '2026-11-20T11:00:01.000Z', 'GO', '{}', 'cli')`,
+      );
+      const checked = await store.checkedLatestRun('launch', 'production');
+      expect(checked.run?.id).toBe(first);
+      expect(checked.run?.outcomes[0]?.status).toBe('fail');
+      expect(checked.tampered).toEqual([
+        {
+          table: 'runs',
+          id: second + 1,
+          why: 'no run.completed event records it (written outside gonogo)',
+        },
+        {
+          table: 'runs',
+          id: second,
+          seq: expect.any(Number),
+          why: 'changed after its event: outcomes differs',
+        },
+      ]);
+      expect((await store.latestRun('launch', 'production'))?.id).toBe(first);
+      const v = await store.verifyAudit();
+      expect(v.ok).toBe(false);
+      expect(v.tampered?.map((t) => `${t.table} ${t.id}`)).toEqual([`runs ${second}`, `runs ${second + 1}`]);
     },
   );
 
   it.skipIf(!available)('migration 003 binds rows written before it to their events', async () => {
-    backend = await make(`binding_migrate_${name}`);
+    const backend = await fresh.backend(`binding_migrate_${name}`);
     let store = await openStore(backend.url);
     try {
       await store.addAttestation({
@@ -111,16 +99,12 @@ describe.each(backends)('state binding on $name', ({ name, available, make }) =>
       `insert into attestations (checklist, environment, item, evidence, "by", at)
        values ('launch', 'production', 'ops/dr', 'forged', 'ghost', '2026-11-20T10:00:00.000Z')`,
     );
-    store = await openStore(backend.url);
-    try {
-      const state = await store.loadState('launch', 'production');
-      expect(state.attestations.map((a) => a.item)).toEqual(['ops/backups']);
-      expect(state.tampered).toEqual([
-        { table: 'attestations', id: 2, why: 'no item.attested event records it (written outside gonogo)' },
-      ]);
-      expect((await store.checkedLatestRun('launch', 'production')).run?.verdict).toBe('GO');
-    } finally {
-      await store.close();
-    }
+    store = await fresh.open(backend);
+    const state = await store.loadState('launch', 'production');
+    expect(state.attestations.map((a) => a.item)).toEqual(['ops/backups']);
+    expect(state.tampered).toEqual([
+      { table: 'attestations', id: 2, why: 'no item.attested event records it (written outside gonogo)' },
+    ]);
+    expect((await store.checkedLatestRun('launch', 'production')).run?.verdict).toBe('GO');
   });
 });

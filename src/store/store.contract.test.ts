@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunRecord, type Store, StoreInputError, StoreUnavailableError } from '../engine/store.js';
 import { emptySummary } from '../model/status.js';
 import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { type Backend, perBlock, storeBackends } from './test-support/backends.js';
 
 const backends = await storeBackends();
 
@@ -36,18 +36,13 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
 }
 
 describe.each(backends)('store contract: $name', ({ name, available, make }) => {
+  const shared = perBlock(make);
   let backend: Backend;
   let store: Store;
 
   beforeAll(async () => {
     if (!available) return;
-    backend = await make('contract');
-    store = await openStore(backend.url, { now: () => new Date(T0) });
-  });
-  afterAll(async () => {
-    if (!available) return;
-    await store?.close();
-    await backend?.cleanup();
+    ({ backend, store } = await shared.store('contract', { now: () => new Date(T0) }));
   });
 
   it.skipIf(!available)('opens again on a migrated store and answers ping', async () => {

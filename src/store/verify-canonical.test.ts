@@ -1,10 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, Store } from '../engine/store.js';
 import { canonicalJson, GENESIS_HASH, hashedText, sha256Hex } from '../model/audit.js';
 import { canonicalJsonV1 } from '../model/test-support/canonical-v1.js';
-import { openStore } from './index.js';
 import { vouchedEvents } from './state-binding.js';
-import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import {
+  type Backend,
+  sqlLiteral as lit,
+  perBlock,
+  perTest,
+  storeBackends,
+} from './test-support/backends.js';
 import { seedSimpleRows } from './test-support/simple-rows.js';
 import { SPLICED_PAGE, VERIFY_PAGE } from './verify-pages.js';
 import { SPLICES } from './verify-rows.js';
@@ -66,17 +71,13 @@ const where = (e: { checklist: string | null; environment: string | null }) => (
 });
 
 describe.each(backends)('an event stored other than canonical, on $name', ({ name, available, make }) => {
+  const shared = perBlock(make);
   let backend: Backend;
   let store: Store;
   beforeAll(async () => {
     if (!available) return;
-    backend = await make(`verify_canonical_${name}`);
-    store = await openStore(backend.url);
+    ({ backend, store } = await shared.store(`verify_canonical_${name}`));
     await backend.dropAppendOnlyGuard();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
   });
 
   /** Replace the whole chain by `n` token.created events, event `seq` stored as `kind(seq)` says. */
@@ -164,61 +165,51 @@ describe.each(backends)('an event stored other than canonical, on $name', ({ nam
 });
 
 describe.each(backends)("gonogo's own chain on $name", ({ name, available, make }) => {
+  const fresh = perTest(make);
+
   it.skipIf(!available)(
     'a bound event rewritten so, its row left as it was, is refused (its row does not vouch for it)',
     async () => {
-      const backend = await make(`verify_canonical_bound_${name}`);
-      const store = await openStore(backend.url);
-      try {
-        await seedSimpleRows(store, { checklist: 'launch', environment: 'production' }, AT);
-        const events = await store.listAudit({ limit: 1000 });
-        const last = events.at(-1)!;
-        expect(last.type).toBe('signoff.given');
-        // The same data, keys in another order, hashed as it stands: the row still says what it says.
-        const { digest, ...rest } = last.data;
-        const dataText = JSON.stringify({ ...rest, digest });
-        expect(dataText).not.toBe(canonicalJson(last.data));
-        const hash = sha256Hex(last.prevHash + hashedText({ ...last, dataText })!);
-        await backend.dropAppendOnlyGuard();
-        await backend.raw(
-          `update audit_events set data = ${lit(dataText)}, hash = ${lit(hash)} where seq = ${last.seq};
-           update audit_head set hash = ${lit(hash)} where id = 1`,
-        );
-        expect(await store.verifyAudit()).toEqual({
-          ok: false,
-          count: last.seq - 1,
-          firstBad: {
-            seq: last.seq,
-            reason: `event ${last.seq} (signoff.given) was edited: its content no longer matches its hash`,
-          },
-        });
-        expect(await independentFirstBad(store)).toBe(last.seq);
-      } finally {
-        await store.close();
-        await backend.cleanup();
-      }
+      const { backend, store } = await fresh.store(`verify_canonical_bound_${name}`);
+      await seedSimpleRows(store, { checklist: 'launch', environment: 'production' }, AT);
+      const events = await store.listAudit({ limit: 1000 });
+      const last = events.at(-1)!;
+      expect(last.type).toBe('signoff.given');
+      // The same data, keys in another order, hashed as it stands: the row still says what it says.
+      const { digest, ...rest } = last.data;
+      const dataText = JSON.stringify({ ...rest, digest });
+      expect(dataText).not.toBe(canonicalJson(last.data));
+      const hash = sha256Hex(last.prevHash + hashedText({ ...last, dataText })!);
+      await backend.dropAppendOnlyGuard();
+      await backend.raw(
+        `update audit_events set data = ${lit(dataText)}, hash = ${lit(hash)} where seq = ${last.seq};
+         update audit_head set hash = ${lit(hash)} where id = 1`,
+      );
+      expect(await store.verifyAudit()).toEqual({
+        ok: false,
+        count: last.seq - 1,
+        firstBad: {
+          seq: last.seq,
+          reason: `event ${last.seq} (signoff.given) was edited: its content no longer matches its hash`,
+        },
+      });
+      expect(await independentFirstBad(store)).toBe(last.seq);
     },
   );
 
   it.skipIf(!available)('verifies intact, as the independent verifier finds', async () => {
-    const backend = await make(`verify_canonical_own_${name}`);
-    const store = await openStore(backend.url);
-    try {
-      await seedSimpleRows(store, { checklist: 'launch', environment: 'production' }, AT);
-      await store.appendAudit({
-        at: AT,
-        type: 'checklist.imported',
-        actor: 'İlker "q"',
-        checklist: 'launch',
-        environment: undefined,
-        data: { z: [1.5, -0, 1e21, 'a\u2028b😀'], a: { '10': null, '2': true, b: '' }, n: 7 },
-      });
-      expect(await store.verifyAudit()).toMatchObject({ ok: true, head: await store.auditHead() });
-      expect(await independentFirstBad(store)).toBeUndefined();
-    } finally {
-      await store.close();
-      await backend.cleanup();
-    }
+    const { store } = await fresh.store(`verify_canonical_own_${name}`);
+    await seedSimpleRows(store, { checklist: 'launch', environment: 'production' }, AT);
+    await store.appendAudit({
+      at: AT,
+      type: 'checklist.imported',
+      actor: 'İlker "q"',
+      checklist: 'launch',
+      environment: undefined,
+      data: { z: [1.5, -0, 1e21, 'a\u2028b😀'], a: { '10': null, '2': true, b: '' }, n: 7 },
+    });
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, head: await store.auditHead() });
+    expect(await independentFirstBad(store)).toBeUndefined();
   });
 });
 

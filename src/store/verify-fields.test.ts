@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { hashedText } from '../model/audit.js';
-import { openStore } from './index.js';
-import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
 import { seedSimpleRows } from './test-support/simple-rows.js';
 import { EVENT_COLUMNS, rowStands, SIMPLE, type SimpleTable, storedOf } from './verify-rows.js';
 
@@ -65,18 +64,10 @@ const CHANGES: Record<SimpleTable, [column: string, value: string | null, field:
 const TABLES = Object.keys(CHANGES) as SimpleTable[];
 
 describe.each(backends)('verify of state rows read in full on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await backend?.cleanup();
-    store = undefined;
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)('a row changed in any column is named by that field, the others stand', async () => {
-    backend = await make(`vfields_${name}`);
-    store = await openStore(backend.url);
+    const { backend, store } = await fresh.store(`vfields_${name}`);
     await seed(store);
     expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 5 });
     await backend.dropAppendOnlyGuard();
@@ -101,8 +92,7 @@ describe.each(backends)('verify of state rows read in full on $name', ({ name, a
   });
 
   it.skipIf(!available)('an event changed in any column breaks the chain there', async () => {
-    backend = await make(`vfields_ev_${name}`);
-    store = await openStore(backend.url);
+    const { backend, store } = await fresh.store(`vfields_ev_${name}`);
     await seed(store);
     await backend.dropAppendOnlyGuard();
     const edited = (type: string) => `event 3 (${type}) was edited: its content no longer matches its hash`;
@@ -137,74 +127,70 @@ describe.each(backends)('verify of state rows read in full on $name', ({ name, a
   });
 });
 
+/** Stores for the SQLite-only test below (the per-backend blocks make their own). */
+const sqliteStores = perTest(backends[0]!.make);
+
 it('a row read in full stands exactly when its SQLite text is its event text', async () => {
-  const [sqlite] = backends;
-  const b = await sqlite!.make('vfields_same');
-  const store = await openStore(b.url);
+  const { backend: b, store } = await sqliteStores.store('vfields_same');
+  await seed(store);
+  await b.raw('drop trigger audit_events_no_update; drop trigger audit_events_no_delete;');
+  const db = new Database(b.url);
   try {
-    await seed(store);
-    await b.raw('drop trigger audit_events_no_update; drop trigger audit_events_no_delete;');
-    const db = new Database(b.url);
-    try {
-      const eventOf = (seq: number) =>
-        storedOf(
-          db
-            .prepare(`select ${EVENT_COLUMNS.join(', ')} from audit_events where seq = ?`)
-            .raw()
-            .get(seq) as unknown[],
-        );
-      const verdicts = (table: SimpleTable) => {
-        const spec = SIMPLE[table];
-        const full = db
-          .prepare(`select ${spec.columns.map((c) => `"${c}"`).join(', ')} from ${table} order by id`)
+    const eventOf = (seq: number) =>
+      storedOf(
+        db
+          .prepare(`select ${EVENT_COLUMNS.join(', ')} from audit_events where seq = ?`)
           .raw()
-          .all() as unknown[][];
-        const texts = db
-          .prepare(`select id, seq, ${spec.text} from ${table} order by id`)
-          .raw()
-          .all() as unknown[][];
-        return full.map((r, i) => {
-          const e = eventOf(Number(r[1]));
-          const spliced = e.prevHash + hashedText(e)!;
-          return [spec.stands(r, { ...e, spliced: undefined }), rowStands(texts[i]![2], spliced)];
-        });
-      };
-      const odd: (string | number | null | Buffer)[] = [
-        '',
-        'x',
-        null,
-        7,
-        Buffer.from('ana'),
-        'ana ',
-        '😀',
-        '"',
-      ];
-      for (const table of TABLES) {
-        expect(
-          verdicts(table).every(([a, bb]) => a && bb),
-          table,
-        ).toBe(true);
-        for (const column of SIMPLE[table].columns.slice(2)) {
-          for (const v of odd) {
-            db.exec('savepoint s');
-            try {
-              db.prepare(`update ${table} set "${column}" = ?`).run(v);
-            } catch {
-              // A NOT NULL column left as it is.
-              db.exec('rollback to s; release s');
-              continue;
-            }
-            for (const [fields, text] of verdicts(table))
-              expect(fields, `${table}.${column} = ${String(v)}`).toBe(text);
+          .get(seq) as unknown[],
+      );
+    const verdicts = (table: SimpleTable) => {
+      const spec = SIMPLE[table];
+      const full = db
+        .prepare(`select ${spec.columns.map((c) => `"${c}"`).join(', ')} from ${table} order by id`)
+        .raw()
+        .all() as unknown[][];
+      const texts = db
+        .prepare(`select id, seq, ${spec.text} from ${table} order by id`)
+        .raw()
+        .all() as unknown[][];
+      return full.map((r, i) => {
+        const e = eventOf(Number(r[1]));
+        const spliced = e.prevHash + hashedText(e)!;
+        return [spec.stands(r, { ...e, spliced: undefined }), rowStands(texts[i]![2], spliced)];
+      });
+    };
+    const odd: (string | number | null | Buffer)[] = [
+      '',
+      'x',
+      null,
+      7,
+      Buffer.from('ana'),
+      'ana ',
+      '😀',
+      '"',
+    ];
+    for (const table of TABLES) {
+      expect(
+        verdicts(table).every(([a, bb]) => a && bb),
+        table,
+      ).toBe(true);
+      for (const column of SIMPLE[table].columns.slice(2)) {
+        for (const v of odd) {
+          db.exec('savepoint s');
+          try {
+            db.prepare(`update ${table} set "${column}" = ?`).run(v);
+          } catch {
+            // A NOT NULL column left as it is.
             db.exec('rollback to s; release s');
+            continue;
           }
+          for (const [fields, text] of verdicts(table))
+            expect(fields, `${table}.${column} = ${String(v)}`).toBe(text);
+          db.exec('rollback to s; release s');
         }
       }
-    } finally {
-      db.close();
     }
   } finally {
-    await store.close();
-    await b.cleanup();
+    db.close();
   }
 });

@@ -1,8 +1,7 @@
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
-import { openStore } from './index.js';
-import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
 import { compiledPerLength, SeqOrderedRows, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
 import { SPLICES } from './verify-rows.js';
 
@@ -15,123 +14,114 @@ const backends = await storeBackends();
 const where = { checklist: 'launch', environment: 'production' };
 
 describe.each(backends)('verify past the first page on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.cleanup();
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)('names each altered, extra and missing row, in the same order', async () => {
-    backend = await make(`verify_pages_${name}`);
-    const store = await openStore(backend.url);
-    try {
-      await store.addAttestation({
+    const { backend, store } = await fresh.store(`verify_pages_${name}`);
+    await store.addAttestation({
+      ...where,
+      item: 'ops/first',
+      evidence: 'e',
+      by: 'ana',
+      at: '2026-11-20T09:00:00Z',
+    });
+    let head = (await store.auditHead())!;
+    // More attestations than one page holds, written as gonogo writes them (event and bound row).
+    const events: string[] = [];
+    const rows: string[] = [];
+    // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next
+    // (a chain as gonogo writes it is read in spliced pages where the backend splices).
+    const page = SPLICES[name] ? SPLICED_PAGE : VERIFY_PAGE[name];
+    const n = page + 1500;
+    for (let i = 0; i < n; i++) {
+      const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };
+      const e = chainEvent(head, {
+        at: new Date(Date.UTC(2026, 10, 21) + i * 1000).toISOString(),
+        type: 'item.attested',
+        actor: `person-${i % 7}`,
         ...where,
-        item: 'ops/first',
-        evidence: 'e',
-        by: 'ana',
-        at: '2026-11-20T09:00:00Z',
+        data,
       });
-      let head = (await store.auditHead())!;
-      // More attestations than one page holds, written as gonogo writes them (event and bound row).
-      const events: string[] = [];
-      const rows: string[] = [];
-      // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next
-      // (a chain as gonogo writes it is read in spliced pages where the backend splices).
-      const page = SPLICES[name] ? SPLICED_PAGE : VERIFY_PAGE[name];
-      const n = page + 1500;
-      for (let i = 0; i < n; i++) {
-        const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };
-        const e = chainEvent(head, {
-          at: new Date(Date.UTC(2026, 10, 21) + i * 1000).toISOString(),
-          type: 'item.attested',
-          actor: `person-${i % 7}`,
-          ...where,
-          data,
-        });
-        events.push(
-          `(${e.seq}, ${lit(e.at)}, 'item.attested', ${lit(e.actor)}, 'launch', 'production', ${lit(canonicalJson(data))}, ${lit(e.prevHash)}, ${lit(e.hash)})`,
-        );
-        rows.push(
-          `('launch', 'production', ${lit(data.item)}, ${lit(data.evidence)}, ${lit(e.actor)}, ${lit(e.at)}, ${e.seq})`,
-        );
-        head = { seq: e.seq, hash: e.hash };
-      }
-      await backend.raw(
-        `insert into audit_events (seq, at, type, actor, checklist, environment, data, prev_hash, hash) values ${events.join(',')};
-         insert into attestations (checklist, environment, item, evidence, "by", at, seq) values ${rows.join(',')};
-         update audit_head set seq = ${head.seq}, hash = ${lit(head.hash)} where id = 1`,
+      events.push(
+        `(${e.seq}, ${lit(e.at)}, 'item.attested', ${lit(e.actor)}, 'launch', 'production', ${lit(canonicalJson(data))}, ${lit(e.prevHash)}, ${lit(e.hash)})`,
       );
-      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: n + 1 });
-
-      // Past the first page: one row altered, one deleted, one more for an event that has one, one
-      // beyond the log, one with no seq at all; and on the boundary, the last row of the first page
-      // altered and the first of the second deleted.
-      const altered = page + 700;
-      const deleted = page + 200;
-      const doubled = page + 1300;
-      await backend.raw(
-        `update attestations set evidence = 'forged' where seq = ${altered};
-         update attestations set item = 'ops/forged' where seq = ${page};
-         delete from attestations where seq = ${deleted};
-         delete from attestations where seq = ${page + 1};
-         insert into attestations (checklist, environment, item, evidence, "by", at, seq)
-           select checklist, environment, item, evidence, "by", at, seq from attestations where seq = ${doubled};
-         insert into attestations (checklist, environment, item, evidence, "by", at, seq)
-           values ('launch', 'production', 'ops/late', 'x', 'ghost', '2026-11-22T00:00:00.000Z', ${head.seq + 5});
-         insert into attestations (checklist, environment, item, evidence, "by", at)
-           values ('launch', 'production', 'ops/unbound', 'x', 'ghost', '2026-11-22T00:00:00.000Z')`,
+      rows.push(
+        `('launch', 'production', ${lit(data.item)}, ${lit(data.evidence)}, ${lit(e.actor)}, ${lit(e.at)}, ${e.seq})`,
       );
-      const v = await store.verifyAudit();
-      expect(v).toMatchObject({ ok: false, count: n + 1 });
-      // Row ids: each generated row's id is its event's seq (the first row is 1), the three added last.
-      expect(v.tampered).toEqual([
-        { table: 'attestations', id: page, seq: page, why: 'changed after its event: item differs' },
-        {
-          table: 'attestations',
-          id: altered,
-          seq: altered,
-          why: 'changed after its event: evidence differs',
-        },
-        { table: 'attestations', id: n + 2, seq: doubled, why: 'another row already stands for its event' },
-        {
-          table: 'attestations',
-          id: n + 3,
-          seq: head.seq + 5,
-          why: 'no item.attested event records it (written outside gonogo)',
-        },
-        {
-          table: 'attestations',
-          id: n + 4,
-          why: 'no item.attested event records it (written outside gonogo)',
-        },
-        { table: 'attestations', seq: page + 1, why: 'deleted: its item.attested event says it exists' },
-        { table: 'attestations', seq: deleted, why: 'deleted: its item.attested event says it exists' },
-      ]);
-
-      // The chain itself broken where one page ends and the next begins: each break named as such.
-      await backend.dropAppendOnlyGuard();
-      await backend.raw(`update audit_events set actor = 'mallory' where seq = ${page + 1}`);
-      expect(await store.verifyAudit()).toMatchObject({
-        ok: false,
-        count: page,
-        firstBad: {
-          seq: page + 1,
-          reason: `event ${page + 1} (item.attested) was edited: its content no longer matches its hash`,
-        },
-      });
-      await backend.raw(`delete from audit_events where seq = ${page}`);
-      expect(await store.verifyAudit()).toMatchObject({
-        ok: false,
-        count: page - 1,
-        firstBad: {
-          seq: page,
-          reason: `event ${page} deleted: the log jumps from event ${page - 1} to event ${page + 1}`,
-        },
-      });
-    } finally {
-      await store.close();
+      head = { seq: e.seq, hash: e.hash };
     }
+    await backend.raw(
+      `insert into audit_events (seq, at, type, actor, checklist, environment, data, prev_hash, hash) values ${events.join(',')};
+       insert into attestations (checklist, environment, item, evidence, "by", at, seq) values ${rows.join(',')};
+       update audit_head set seq = ${head.seq}, hash = ${lit(head.hash)} where id = 1`,
+    );
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, count: n + 1 });
+
+    // Past the first page: one row altered, one deleted, one more for an event that has one, one
+    // beyond the log, one with no seq at all; and on the boundary, the last row of the first page
+    // altered and the first of the second deleted.
+    const altered = page + 700;
+    const deleted = page + 200;
+    const doubled = page + 1300;
+    await backend.raw(
+      `update attestations set evidence = 'forged' where seq = ${altered};
+       update attestations set item = 'ops/forged' where seq = ${page};
+       delete from attestations where seq = ${deleted};
+       delete from attestations where seq = ${page + 1};
+       insert into attestations (checklist, environment, item, evidence, "by", at, seq)
+         select checklist, environment, item, evidence, "by", at, seq from attestations where seq = ${doubled};
+       insert into attestations (checklist, environment, item, evidence, "by", at, seq)
+         values ('launch', 'production', 'ops/late', 'x', 'ghost', '2026-11-22T00:00:00.000Z', ${head.seq + 5});
+       insert into attestations (checklist, environment, item, evidence, "by", at)
+         values ('launch', 'production', 'ops/unbound', 'x', 'ghost', '2026-11-22T00:00:00.000Z')`,
+    );
+    const v = await store.verifyAudit();
+    expect(v).toMatchObject({ ok: false, count: n + 1 });
+    // Row ids: each generated row's id is its event's seq (the first row is 1), the three added last.
+    expect(v.tampered).toEqual([
+      { table: 'attestations', id: page, seq: page, why: 'changed after its event: item differs' },
+      {
+        table: 'attestations',
+        id: altered,
+        seq: altered,
+        why: 'changed after its event: evidence differs',
+      },
+      { table: 'attestations', id: n + 2, seq: doubled, why: 'another row already stands for its event' },
+      {
+        table: 'attestations',
+        id: n + 3,
+        seq: head.seq + 5,
+        why: 'no item.attested event records it (written outside gonogo)',
+      },
+      {
+        table: 'attestations',
+        id: n + 4,
+        why: 'no item.attested event records it (written outside gonogo)',
+      },
+      { table: 'attestations', seq: page + 1, why: 'deleted: its item.attested event says it exists' },
+      { table: 'attestations', seq: deleted, why: 'deleted: its item.attested event says it exists' },
+    ]);
+
+    // The chain itself broken where one page ends and the next begins: each break named as such.
+    await backend.dropAppendOnlyGuard();
+    await backend.raw(`update audit_events set actor = 'mallory' where seq = ${page + 1}`);
+    expect(await store.verifyAudit()).toMatchObject({
+      ok: false,
+      count: page,
+      firstBad: {
+        seq: page + 1,
+        reason: `event ${page + 1} (item.attested) was edited: its content no longer matches its hash`,
+      },
+    });
+    await backend.raw(`delete from audit_events where seq = ${page}`);
+    expect(await store.verifyAudit()).toMatchObject({
+      ok: false,
+      count: page - 1,
+      firstBad: {
+        seq: page,
+        reason: `event ${page} deleted: the log jumps from event ${page - 1} to event ${page + 1}`,
+      },
+    });
   });
 });
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { canonicalJson } from '../model/audit.js';
 import { jsonListDigest } from '../model/list-digest.js';
 import { openStore } from './index.js';
 import { outcomeOfRow, outcomesDigest } from './state-binding.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
 import { storedOutcomesDigest, storedOutcomeText } from './verify-runs.js';
 
@@ -84,20 +84,12 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe.each(backends)('verify of runs on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await backend?.cleanup();
-    store = undefined;
-    backend = undefined;
-  });
+  const fresh = perTest(make);
 
   it.skipIf(!available)(
     'a run changed in any field is named by that field, the other run stands',
     async () => {
-      backend = await make(`vruns_${name}`);
-      store = await openStore(backend.url);
+      const { backend, store } = await fresh.store(`vruns_${name}`);
       await seed(store);
       expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 2 });
       await backend.dropAppendOnlyGuard();
@@ -141,8 +133,7 @@ describe.each(backends)('verify of runs on $name', ({ name, available, make }) =
   it.skipIf(!available)(
     'a summary stored in another key order still stands; a deleted run is named',
     async () => {
-      backend = await make(`vruns_order_${name}`);
-      store = await openStore(backend.url);
+      const { backend, store } = await fresh.store(`vruns_order_${name}`);
       await seed(store);
       await backend.dropAppendOnlyGuard();
       await backend.raw(

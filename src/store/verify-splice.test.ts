@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
-import { openStore } from './index.js';
-import { type Backend, sqlLiteral as lit, storeBackends } from './test-support/backends.js';
+import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
 import { seedSimpleRows } from './test-support/simple-rows.js';
 
 /**
@@ -50,17 +49,9 @@ it("SQLite's json_quote writes every string as JSON.stringify does (the spliced 
 });
 
 describe.each(backends)('verify of spliced texts on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await backend?.cleanup();
-    store = undefined;
-    backend = undefined;
-  });
+  const stores = perTest(make);
   const fresh = async (label: string) => {
-    backend = await make(`splice_${label}_${name}`);
-    store = await openStore(backend.url);
+    const { backend, store } = await stores.store(`splice_${label}_${name}`);
     await seed(store);
     expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 7 });
     await backend.dropAppendOnlyGuard();

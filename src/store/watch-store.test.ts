@@ -1,35 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryInput, Sample, Store } from '../engine/store.js';
 import { judgeWindow } from '../engine/windows.js';
-import { serviceAvailable } from '../test-support/services.js';
-import { openStore } from './index.js';
-import { createTempDatabase } from './test-support/pg-database.js';
+import { perBlock, storeBackends } from './test-support/backends.js';
 
 /** The watch tables behave the same on both backends: one test body, run against each. */
-const backends = [
-  {
-    name: 'sqlite',
-    available: true,
-    async make() {
-      const dir = mkdtempSync(join(tmpdir(), 'gonogo-watch-store-'));
-      return {
-        url: join(dir, 'gonogo.db'),
-        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'postgres',
-    available: await serviceAvailable('postgres'),
-    async make() {
-      const tmp = await createTempDatabase('watch_store');
-      return { url: tmp.url, cleanup: () => tmp.drop() };
-    },
-  },
-];
+const backends = await storeBackends();
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
@@ -47,22 +22,16 @@ const delivery = (eventId: string, target = 'webhook:abc'): DeliveryInput => ({
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`watch store on ${backend.name}`, () => {
+    const shared = perBlock(backend.make);
     let store: Store;
     let second: Store;
-    let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
-      const b = await backend.make();
-      cleanup = b.cleanup;
-      store = await openStore(b.url);
+      const made = await shared.store('watch_store');
+      store = made.store;
       // Two replicas are two connections on PostgreSQL. SQLite serves one process: a second connection
       // in the same process would block its event loop on the first one's write lock.
-      second = backend.name === 'postgres' ? await openStore(b.url) : store;
-    });
-    afterAll(async () => {
-      await store?.close();
-      if (second !== store) await second?.close();
-      await cleanup?.();
+      second = backend.name === 'postgres' ? await shared.open(made.backend) : store;
     });
 
     it('gives a lease to one holder until it expires, then to another', async () => {

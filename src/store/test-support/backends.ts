@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, afterEach } from 'vitest';
+import type { Store } from '../../engine/store.js';
 import { serviceAvailable } from '../../test-support/services.js';
+import { type OpenStoreOptions, openStore } from '../index.js';
 import { createTempDatabase } from './pg-database.js';
 
 /** `v` as an SQL literal for Backend.raw (both dialects): quoted with its quotes doubled, or `null`. */
@@ -85,4 +88,61 @@ export async function storeBackends(): Promise<BackendKind[]> {
       },
     },
   ];
+}
+
+/** A fresh backend, and a store open on it. */
+export interface OpenBackend {
+  backend: Backend;
+  store: Store;
+}
+
+/** What a test makes through `perTest` / `perBlock`; the hook that made them closes and removes them. */
+export interface Made {
+  /** A fresh backend only (to build an older store on it first, or to open and close stores by hand). */
+  backend(label: string): Promise<Backend>;
+  /** A fresh backend with a store open on it (`opts` as openStore takes them): the hook closes it. */
+  store(label: string, opts?: OpenStoreOptions): Promise<OpenBackend>;
+  /** Another store on a backend made here (a second replica, say): the hook closes it too. */
+  open(backend: Backend, opts?: OpenStoreOptions): Promise<Store>;
+}
+
+/**
+ * Backends and stores made during each test of the enclosing `describe` (or file), closed and removed
+ * after that test: stores before their backends, last made first, whether the test passed or threw.
+ * @example const fresh = perTest(make); it('…', async () => { const { backend, store } = await fresh.store('x'); })
+ */
+export const perTest = (make: BackendKind['make']): Made => madeUntil(afterEach, make);
+
+/**
+ * The same, closed and removed once the enclosing `describe` block (or file) is done: for a store its
+ * tests share. Make them in a `beforeAll`.
+ */
+export const perBlock = (make: BackendKind['make']): Made => madeUntil(afterAll, make);
+
+function madeUntil(hook: (fn: () => Promise<void>) => void, make: BackendKind['make']): Made {
+  const undo: (() => Promise<void>)[] = [];
+  hook(async () => {
+    // Every step runs even if one fails (a store that will not close must not leave a database behind).
+    const failed: unknown[] = [];
+    for (let step = undo.pop(); step; step = undo.pop()) await step().catch((e: unknown) => failed.push(e));
+    if (failed.length > 0) throw failed[0];
+  });
+  const backend = async (label: string): Promise<Backend> => {
+    const made = await make(label);
+    undo.push(() => made.cleanup());
+    return made;
+  };
+  const open = async (made: Backend, opts?: OpenStoreOptions): Promise<Store> => {
+    const store = await openStore(made.url, opts);
+    undo.push(() => store.close());
+    return store;
+  };
+  return {
+    backend,
+    open,
+    async store(label, opts) {
+      const made = await backend(label);
+      return { backend: made, store: await open(made, opts) };
+    },
+  };
 }
