@@ -66,11 +66,16 @@ describe.each(await storeBackends())('a tick of slot claims on $name', ({ name, 
     ];
     expect(await a.claimSlots(names.map((w) => claim(w, 'a')))).toEqual(names.map(() => true));
     for (const what of names) expect(await b.claimSlot(claim(what, 'b'))).toBe(false);
-    // Another slot: one claimed alone first, the tick then answered as asked around it.
-    const slot = '2026-03-01T10:00:03.000Z';
-    expect(await b.claimSlot(claim('a\ud800b', 'b', slot))).toBe(true);
-    expect(await a.claimSlots(names.map((w) => claim(w, 'a', slot)))).toEqual(
-      names.map((w) => w !== 'a\ud800b'),
-    );
+    // Other slots: one of their names claimed alone first, the tick then answered as asked around it
+    // (SQLite: the INSERT that says which rows it wrote).
+    for (const [slot, taken] of [
+      ['2026-03-01T10:00:03.000Z', 'a\ud800b'],
+      ['2026-03-01T10:00:06.000Z', 'q"uote'],
+    ] as const) {
+      expect(await b.claimSlot(claim(taken, 'b', slot))).toBe(true);
+      expect(await a.claimSlots(names.map((w) => claim(w, 'a', slot)))).toEqual(
+        names.map((w) => w !== taken),
+      );
+    }
   });
 });

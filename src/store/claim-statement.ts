@@ -48,7 +48,7 @@ export function claimStatement({ adapter, writes }: Pick<StoreContext, 'adapter'
   const allWonFirst = adapter.dialect === 'sqlite';
   return {
     async insert(first: SlotClaim, whats: readonly string[]): Promise<readonly string[]> {
-      const { json, stored } = jsonArrayParam(adapter.dialect, whats);
+      const { json, asRead } = jsonArrayParam(adapter.dialect, whats);
       const params = [first.checklist, first.environment, first.slot, first.holder, first.at, json];
       if (allWonFirst) {
         try {
@@ -64,9 +64,9 @@ export function claimStatement({ adapter, writes }: Pick<StoreContext, 'adapter'
       const { rows } = await writes.statement((db) =>
         db.executeQuery(CompiledQuery.raw(returning, params) as CompiledQuery<{ what: string }>),
       );
-      if (stored === whats) return rows.map((r) => r.what);
-      // Answered as asked: a `what` the store holds in another form (see jsonArrayParam).
-      const asked = new Map(stored.map((s, i) => [s, whats[i]!]));
+      if (asRead === whats) return rows.map((r) => r.what);
+      // Answered as asked: a `what` the store gives back in another form (see jsonArrayParam).
+      const asked = new Map(asRead.map((s, i) => [s, whats[i]!]));
       return rows.map((r) => asked.get(r.what) ?? r.what);
     },
   };

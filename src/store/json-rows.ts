@@ -26,19 +26,23 @@ export function selectFromJsonArray(dialect: Dialect, columns: string[], k: numb
 }
 
 /**
- * `values` as the JSON array parameter, and the strings as the store will hold them. Bound alone, a
- * string's lone surrogate (a UTF-16 half of a pair) is written as U+FFFD by the PostgreSQL client and as
- * its own three bytes by SQLite's; in JSON it is an escape (`\udXXX`) that SQLite decodes to those same
- * bytes and PostgreSQL refuses (the whole statement would fail): for PostgreSQL it is replaced first.
+ * `values` as the JSON array parameter, and each as the store gives it back. A lone UTF-16 surrogate (half
+ * of a pair; a checklist's YAML can write one) bound alone is written as U+FFFD by the PostgreSQL client,
+ * and as its own three bytes by SQLite's, which read back as three U+FFFD (an invalid UTF-8 sequence
+ * decoded). In JSON it is an escape (`\udXXX`) that SQLite decodes to those same three bytes and that
+ * PostgreSQL refuses (the whole statement would fail): for PostgreSQL it is replaced first, as the client
+ * would replace it.
  */
 export function jsonArrayParam(
   dialect: Dialect,
   values: readonly string[],
-): { json: string; stored: readonly string[] } {
+): { json: string; asRead: readonly string[] } {
   const json = JSON.stringify(values);
   // JSON.stringify escapes exactly the lone surrogates as `\udXXX` (a backslash written in the text
   // before `ud` matches too: that only takes the slower, equally right path).
-  if (dialect === 'sqlite' || !json.includes('\\ud')) return { json, stored: values };
-  const stored = values.map((v) => v.replace(/\p{Cs}/gu, '\uFFFD'));
-  return { json: JSON.stringify(stored), stored };
+  if (!json.includes('\\ud')) return { json, asRead: values };
+  const lone = /\p{Cs}/gu;
+  if (dialect === 'sqlite') return { json, asRead: values.map((v) => v.replace(lone, '\uFFFD'.repeat(3))) };
+  const stored = values.map((v) => v.replace(lone, '\uFFFD'));
+  return { json: JSON.stringify(stored), asRead: stored };
 }
