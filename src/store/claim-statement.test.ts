@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SlotClaim, Store } from '../engine/store.js';
-import { openStore } from './index.js';
-import { type Backend, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends } from './test-support/backends.js';
 
 const SLOT = '2026-03-01T10:00:00.000Z';
 const claim = (what: string, holder: string, slot = SLOT): SlotClaim => ({
@@ -18,20 +17,11 @@ const claim = (what: string, holder: string, slot = SLOT): SlotClaim => ({
  * cases that form must answer exactly as one claim at a time would.
  */
 describe.each(await storeBackends())('a tick of slot claims on $name', ({ name, available, make }) => {
-  let backend: Backend | undefined;
-  const stores: Store[] = [];
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    await backend?.cleanup();
-    backend = undefined;
-  });
+  const fresh = perTest(make);
   /** Two replicas: two stores on one database (on SQLite, two connections to one file). */
   async function replicas(): Promise<[Store, Store]> {
-    backend = await make(`claim_statement_${name}`);
-    const a = await openStore(backend.url);
-    const b = await openStore(backend.url);
-    stores.push(a, b);
-    return [a, b];
+    const { backend, store: a } = await fresh.store(`claim_statement_${name}`);
+    return [a, await fresh.open(backend)];
   }
 
   it.skipIf(!available)('answers a tick of thousands with some slots another replica won first', async () => {
