@@ -19,7 +19,9 @@
  *
  * Usage: npm run build && node bench/preflight.mjs
  *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_MS (1000), BENCH_BASE,
- *   BENCH_ONLY=preflight|dashboard, BENCH_PAGE_ENCODING (the pages' Accept-Encoding, a browser's by default; identity: none)
+ *   BENCH_ONLY=preflight|dashboard, BENCH_PAGE_ENCODING (the pages' Accept-Encoding, a browser's by default; identity: none),
+ *   BENCH_NODE_FLAGS (node flags for this build's server process only: a flag's A/B against BENCH_BASE),
+ *   BENCH_LOOP=1 (each server's event-loop blocks, GC pauses and log writes per case: bench/loop-watch.mjs)
  * Results are merged into artifacts/bench/results.json under "server" (other keys are kept).
  */
 import { fork } from 'node:child_process';
@@ -39,6 +41,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASE = process.env.BENCH_BASE;
 const ONLY = process.env.BENCH_ONLY;
 const TIMEOUT_MS = 10_000;
+// BENCH_LOOP=1: each server's event-loop blocks, GC pauses and log writes per case (bench/loop-watch.mjs).
+const LOOP = Boolean(process.env.BENCH_LOOP);
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // The first moments of a case (200 connections opening at once) are left out of every case's figures.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const TARGETS = { preflightRps: 0.6, preflightP99: 2, dashboardP99: 5 };
@@ -52,8 +57,14 @@ async function child(kind) {
   // A child never outlives the bench.
   process.on('disconnect', () => process.exit(0));
   let profiler;
+  const loop = process.env.BENCH_LOOP ? (await import('./loop-watch.mjs')).watchLoop() : undefined;
   process.on('message', async (m) => {
-    if (m === 'cpu') {
+    if (m === 'loop start') {
+      loop?.start();
+      process.send({ loop: true });
+    } else if (m === 'loop stop') {
+      process.send({ loop: loop?.stop() });
+    } else if (m === 'cpu') {
       const u = process.cpuUsage();
       process.send({ cpuMs: (u.user + u.system) / 1000 });
     } else if (m?.profile === 'start') {
@@ -126,6 +137,8 @@ function startChild(kind, message, logFile) {
   const err = logFile ? openSync(logFile, 'a') : 'inherit';
   const proc = fork(fileURLToPath(import.meta.url), ['--child', kind], {
     stdio: ['ignore', 'inherit', err, 'ipc'],
+    // BENCH_NODE_FLAGS: node/V8 flags for this build's server only (a flag's A/B against BENCH_BASE).
+    ...(kind === 'gonogo' && NODE_FLAGS.length ? { execArgv: NODE_FLAGS } : {}),
   });
   return new Promise((resolve, reject) => {
     proc.once('message', (m) => resolve({ kind, proc, url: m.url }));
@@ -164,6 +177,7 @@ async function load(server, path, headers, name) {
   let cpu0;
   const warmup = new Promise((r) => setTimeout(r, WARMUP_MS)).then(async () => {
     cpu0 = await cpuOf(server);
+    if (LOOP) await ask(server, 'loop start');
   });
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -191,6 +205,7 @@ async function load(server, path, headers, name) {
   await warmup;
   const elapsed = (performance.now() - measuredFrom) / 1000;
   const cpu1 = await cpuOf(server);
+  const loop = LOOP ? (await ask(server, 'loop stop')).loop : undefined;
   await pool.close();
   if (profile) {
     const file = join(process.env.BENCH_PROF_DIR, `${name.replace(/ /g, '-')}.cpuprofile`);
@@ -208,6 +223,7 @@ async function load(server, path, headers, name) {
     p99: at(0.99),
     cpuMsPerReq: (cpu1 - cpu0) / Math.max(1, latencies.length + errors),
     ...(errorCodes.size ? { errorCodes: [...errorCodes] } : {}),
+    ...(loop ? { loop } : {}),
   };
 }
 
@@ -231,6 +247,7 @@ async function login(server, token) {
 }
 
 async function main() {
+  const { formatLoop } = LOOP ? await import('./loop-watch.mjs') : {};
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-bench-'));
   const target = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -355,6 +372,7 @@ policy:
       const r = await load(c.server, c.path, c.headers, c.name);
       c.rounds.push(r);
       console.log(`  round ${round + 1} ${c.name.padEnd(24)} ${row(r)}`);
+      if (r.loop) console.log(`    ${formatLoop(r.loop)}`);
     }
   }
   const summary = {};

@@ -7,9 +7,12 @@ import {
   chainEvent,
   checkHead,
   checkLink,
+  checkSplicedLink,
   checkStoredLink,
   eventHash,
   GENESIS_HASH,
+  hashedText,
+  sha256Hex,
   sortKeys,
 } from './audit.js';
 import { canonicalJsonV1 } from './test-support/canonical-v1.js';
@@ -302,5 +305,60 @@ describe('canonicalJson keeps the bytes of chains already written', () => {
     expect(checkStoredLink(undefined, { ...stored, dataText: '{"evidence":' }, mode)?.reason).toMatch(
       /not valid JSON/,
     );
+  });
+});
+
+describe('an event whose data text is not canonical, hashed over that text as it stands', () => {
+  const [first] = buildChain(1);
+  const e = { ...first!, dataText: canonicalJson(first!.data) };
+  /** The event stored as `dataText` with its hash recomputed over it, and its spliced text. */
+  const crafted = (dataText: string) => {
+    const spliced = GENESIS_HASH + hashedText({ ...e, dataText })!;
+    return { stored: { ...e, dataText, hash: sha256Hex(spliced) }, spliced };
+  };
+  const TEXTS = [
+    '{"ticket":"OPS-1","item":"ops/a"}',
+    '{"item": "ops/a"}',
+    '{"item":"ops/a","n":1.0}',
+    '{"item":"\\u006fps/a"}',
+    '{"item":"ops/a","item":"ops/a"}',
+    // Canonical as a whole once spliced, but the data text alone is not one JSON value.
+    '{"item":"ops/a"},"datb":1',
+    '{"item":"ops/a"',
+    '{"item":"ops/a","zz":1',
+  ];
+
+  it.each(TEXTS)('%s is refused the same in every mode, as the definition refuses it', (dataText) => {
+    const { stored, spliced } = crafted(dataText);
+    let parsed: Record<string, unknown> | undefined;
+    try {
+      parsed = JSON.parse(dataText) as Record<string, unknown>;
+    } catch {}
+    const expected = parsed
+      ? checkLink(undefined, { ...stored, data: parsed })
+      : { seq: 1, kind: 'edited', reason: 'event 1 was edited: its data is not valid JSON' };
+    expect(expected?.kind).toBe('edited');
+    for (const spliced of [true, false]) {
+      expect(checkStoredLink(undefined, stored, { spliced })).toEqual(expected);
+    }
+    // The database-spliced text proves nothing: the event is checked from its columns (checkStoredLink).
+    expect(checkSplicedLink(undefined, 1, stored.hash, spliced)).toBe('unsure');
+  });
+
+  it('a canonical text is accepted from its hash alone, in both paths', () => {
+    const { stored, spliced } = crafted(e.dataText);
+    expect(stored.hash).toBe(first!.hash);
+    expect(checkStoredLink(undefined, stored, { spliced: true })).toBeUndefined();
+    expect(checkSplicedLink(undefined, 1, stored.hash, spliced)).toBeUndefined();
+    // A seq that is not the text's is not proven (the columns decide).
+    expect(checkSplicedLink(undefined, 2, stored.hash, spliced)).toBe('unsure');
+  });
+
+  it('an older event stored in insertion order, hashed over its canonical form, still fits', () => {
+    const older = { ...e, dataText: JSON.stringify(first!.data) };
+    expect(older.dataText).not.toBe(e.dataText);
+    for (const spliced of [true, false]) {
+      expect(checkStoredLink(undefined, older, { spliced })).toBeUndefined();
+    }
   });
 });

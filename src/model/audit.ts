@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+import { beginScan, isCanonicalJsonText, scanValue } from './canonical-text.js';
 
 /**
  * The audit hash chain (DESIGN.md "Store and audit"). Pure: hashing and checking only; the store reads
@@ -146,9 +147,15 @@ export function hashedText(e: Omit<StoredEvent, 'prevHash' | 'hash'>): string | 
  * checkLink for an event as stored, without parsing what need not be parsed. While `mode.spliced`
  * holds, the stored data text is hashed as it is (hashedText): gonogo stores data as canonical JSON, and
  * a hash that matches proves these are the very bytes hashed at append time (the other fields are JSON
- * strings, so no other split of the text gives the same bytes). Otherwise (events written before data
- * was stored canonical, or edited ones) the data is parsed and canonicalised, exactly as checkLink; the
- * mode follows what the last event needed, so an old chain is not hashed twice per event.
+ * strings, so no other split of the text gives the same bytes). Those bytes are the event only if they
+ * are its canonical JSON, so the match counts only when the text is shown canonical (isCanonicalJsonText):
+ * a text that is not, whose hash was computed over it as it stands, is judged by the definition below
+ * and refused as edited in every mode, as an independent verifier of the published hash refuses it.
+ * Otherwise (events written before data was stored canonical, or edited ones) the data is parsed and
+ * canonicalised, exactly as checkLink; the mode follows what the last event needed, so an old chain is
+ * not hashed twice per event.
+ * `shown` may show the text canonical more cheaply (audit verify: the event's state row, written
+ * in canonical form, is that very text); it is asked only once the hash matched.
  * Returns the same first break, with the same reason, as checkLink over the parsed event; undefined
  * when the event fits.
  */
@@ -156,12 +163,13 @@ export function checkStoredLink(
   prev: { seq: number; hash: string } | undefined,
   e: StoredEvent,
   mode: { spliced: boolean },
+  shown: () => boolean = NOT_SHOWN,
 ): ChainBreak | undefined {
   let splicedHash: string | undefined;
   if (mode.spliced) {
     const text = hashedText(e);
     splicedHash = text === undefined ? undefined : sha256Hex(e.prevHash + text);
-    if (splicedHash === e.hash) return linkOrder(prev, e);
+    if (splicedHash === e.hash && (shown() || isCanonicalJsonText(e.dataText))) return linkOrder(prev, e);
   }
   let data: Record<string, unknown>;
   try {
@@ -194,19 +202,70 @@ export function checkStoredLink(
 /**
  * checkStoredLink for an event whose hashed text the database spliced (`prev_hash ‖ hashedText`, SQLite's
  * `json_quote` writing strings as JSON.stringify does): when its hash matches these are the very bytes
- * hashed at append time, so the answer is checkStoredLink's; `'unsure'` otherwise (no text, another hash,
- * or a prev_hash that is not the 64 characters before the `{`): the caller checks the event from its
- * columns, which names the break.
+ * hashed at append time, and when its data is canonical (`shown()` as checkStoredLink's, or
+ * splicedDataCanonical) they are the event's canonical JSON, so the answer is checkStoredLink's;
+ * `'unsure'` otherwise (no text, another hash, data not shown canonical, or a prev_hash that is not the
+ * 64 characters before the `{`): the caller checks the event from its columns, which names the break.
  */
 export function checkSplicedLink(
   prev: { seq: number; hash: string } | undefined,
   seq: number,
   hash: unknown,
   spliced: unknown,
+  shown: () => boolean = NOT_SHOWN,
 ): ChainBreak | undefined | 'unsure' {
-  if (typeof spliced !== 'string' || spliced.charCodeAt(64) !== 0x7b || sha256Hex(spliced) !== hash)
+  if (
+    typeof spliced !== 'string' ||
+    spliced.charCodeAt(64) !== 0x7b ||
+    sha256Hex(spliced) !== hash ||
+    !(shown() || splicedDataCanonical(spliced, seq))
+  )
     return 'unsure';
   return linkOrder(prev, { seq, prevHash: spliced.slice(0, 64) });
+}
+
+/** No cheaper proof that a text is canonical: it is scanned. */
+const NOT_SHOWN = () => false;
+
+/** The members of a spliced text in the order hashedText writes them. */
+const MEMBERS = [
+  '{"actor":',
+  ',"at":',
+  ',"checklist":',
+  ',"data":',
+  ',"environment":',
+  ',"seq":',
+  ',"type":',
+];
+const DATA = 3;
+const SEQ = 5;
+/** checklist and environment may be null; every member but data and seq is otherwise a JSON string. */
+const NULLABLE = [false, false, true, false, true, false, false];
+
+/**
+ * Whether a spliced text (64 characters of prev_hash, then hashedText as the database wrote it) is the
+ * canonical JSON of its event: every member canonical, data's among them, and the text exactly
+ * `{"actor":S,"at":S,"checklist":S|null,"data":D,"environment":S|null,"seq":<seq>,"type":S}`. The value
+ * read at `"data":` is then the stored data text itself: read from the end, the members after it are
+ * where the database wrote them (a JSON string's opening quote is the first quote before its end that no
+ * backslash escapes, and `null` and the seq are fixed texts), so they begin where the data text ends.
+ */
+function splicedDataCanonical(t: string, seq: number): boolean {
+  let i = 64;
+  beginScan(t);
+  for (let m = 0; m < MEMBERS.length; m++) {
+    const name = MEMBERS[m]!;
+    if (!t.startsWith(name, i)) return false;
+    i += name.length;
+    const first = t.charCodeAt(i);
+    const end = scanValue(t, i);
+    if (end < 0) return false;
+    if (m === SEQ) {
+      if (t.slice(i, end) !== String(seq)) return false;
+    } else if (m !== DATA && first !== 0x22 && !(NULLABLE[m] && first === 0x6e)) return false;
+    i = end;
+  }
+  return i === t.length - 1 && t.charCodeAt(i) === 0x7d;
 }
 
 /** The break checkLink finds before hashing: a gap, an event out of order, or a wrong prev_hash. */

@@ -123,7 +123,8 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
         /** An event read in full (EVENT_COLUMNS): its break, or taken. */
         const fullEvent = (r: readonly unknown[]) => {
           const stored = storedOf(r);
-          const bad = checkStoredLink(prev, stored, mode);
+          // Its state row, when it stands by the texts, shows its data text canonical (no scan needed).
+          const bad = checkStoredLink(prev, stored, mode, () => state.vouches(stored));
           // The mode says whether this event's data text was the canonical one.
           stored.canonical = mode.spliced;
           if (!bad) took(stored, stored.hash);
@@ -171,11 +172,13 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
           for await (const rows of pages) {
             let allCanonical = true;
             for (const r of taken(rows)) {
-              if (r.length === SPLICED_WIDTH) {
-                const bad = checkSplicedLink(prev, Number(r[0]), r[1], r[2]);
+              // No text (a column not of the type gonogo writes): the event is checked from its columns.
+              if (r.length === SPLICED_WIDTH && typeof r[2] === 'string') {
+                const event = splicedEvent(r);
+                const bad = checkSplicedLink(prev, event.seq, r[1], r[2], () => state.vouches(event));
                 if (bad !== 'unsure') {
                   if (bad) return broken(bad);
-                  took(splicedEvent(r), r[1] as string);
+                  took(event, r[1] as string);
                   continue;
                 }
               }

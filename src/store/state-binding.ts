@@ -8,6 +8,7 @@ import {
   sha256Hex,
   type TamperedRow,
 } from '../model/audit.js';
+import { isCanonicalJsonText } from '../model/canonical-text.js';
 import { jsonListDigest } from '../model/list-digest.js';
 import type { Attestation, CheckOutcome, Signoff, Waiver } from '../model/state.js';
 import type {
@@ -58,10 +59,14 @@ export interface VouchedCache {
   remember(row: AuditEventsTable, event: ChainedEvent): void;
 }
 
-/** Whether a stored event's hash matches its content: as stored when its data is canonical, else canonicalised. */
+/**
+ * Whether a stored event's hash matches its content: as stored when its data is canonical (shown so, as
+ * audit verify requires: a hash over a text that is not canonical proves nothing), else canonicalised.
+ */
 function hashHolds(row: AuditEventsTable, event: ChainedEvent): boolean {
   const text = hashedText({ ...event, dataText: row.data });
-  if (text !== undefined && sha256Hex(row.prev_hash + text) === row.hash) return true;
+  if (text !== undefined && sha256Hex(row.prev_hash + text) === row.hash && isCanonicalJsonText(row.data))
+    return true;
   return eventHash(event.prevHash, event) === event.hash;
 }
 

@@ -96,6 +96,15 @@ export class SeqOrderedRows {
     this.#reached = seq;
   }
 
+  /** The first row not yet taken whose seq is `seq`, left in place (nextUpTo still hands it out). */
+  peek(seq: number): unknown[] | undefined {
+    for (let i = this.#i; i < this.#rows.length; i++) {
+      const at = seqOf(this.#rows[i]!);
+      if (at >= seq) return at === seq ? this.#rows[i] : undefined;
+    }
+    return undefined;
+  }
+
   /** The next row if its seq is at most `seq`. */
   nextUpTo(seq: number): unknown[] | undefined {
     const row = this.#rows[this.#i];

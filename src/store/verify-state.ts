@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ChainedEvent, TamperedRow } from '../model/audit.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import type { SelectArrays } from './adapter.js';
@@ -13,7 +13,6 @@ import {
   runFacts,
   runFactsOfEvent,
 } from './state-binding.js';
-import { compiledOnce, pagesOf, SeqOrderedRows, SPLICED_PAGE, seqOf } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
@@ -27,6 +26,7 @@ import {
   storedOf,
 } from './verify-rows.js';
 import { outcomesOf, runEventText, runStandsAsRead, storedOutcomesDigest } from './verify-runs.js';
+import { TableCheck } from './verify-table-check.js';
 
 type Data = Record<string, unknown>;
 
@@ -56,141 +56,6 @@ const changed = (diff: string[]) =>
   `changed after its event: ${diff.join(', ')} differ${diff.length === 1 ? 's' : ''}`;
 
 /**
- * One bound table's rows against the chain's events of its type, met in seq order: each event is
- * handed over as the walk verifies it, with every row up to its seq read. A row no event records, a
- * second row for one event, a row that differs from its event, and an event whose row is gone are each
- * named as before (rows by id, then missing rows by event), whatever order the rows were met in.
- */
-abstract class TableCheck {
-  readonly #byRow: { id: number; t: TamperedRow }[] = [];
-  readonly #missing: TamperedRow[] = [];
-  protected readonly rows: SeqOrderedRows;
-  /** Whether the rows being read go with events read as spliced texts. */
-  #spliced = false;
-
-  constructor(
-    readonly table: BoundTable,
-    protected readonly db: Kysely<Database>,
-    protected readonly select: SelectArrays,
-    protected readonly page: number,
-    columns: readonly string[],
-    text?: string,
-  ) {
-    // From the first row or after row (seq, id); up to a seq or every row left: each shape compiled once.
-    const compile = (select: readonly unknown[]) =>
-      compiledOnce(({ limit, upTo, seq, id }) =>
-        db
-          .selectFrom(table as 'attestations')
-          .select(select as never)
-          .where('seq', 'is not', null)
-          .$if(seq !== undefined, (q) => q.where(sql<boolean>`(seq, id) > (${seq!}, ${id!})`))
-          .$if(upTo !== undefined, (q) => q.where('seq', '<=', upTo!))
-          .orderBy('seq')
-          .orderBy('id')
-          .limit(limit!)
-          .compile(),
-      );
-    const full = compile(columns);
-    // The row as one text (id, seq, text), read while the events are read as spliced texts.
-    const short = text === undefined ? full : compile(['id', 'seq', sql.raw(text).as('text')]);
-    // Rows read as texts come in larger pages (SPLICED_PAGE), as their events do.
-    const size = () => (this.#spliced && text !== undefined ? SPLICED_PAGE : page);
-    const query = (last: readonly unknown[] | undefined, upTo: number | undefined) =>
-      (this.#spliced ? short : full)({
-        limit: size(),
-        ...(upTo !== undefined ? { upTo } : {}),
-        ...(last !== undefined ? { seq: Number(last[1]), id: Number(last[0]) } : {}),
-      });
-    this.rows = new SeqOrderedRows(select, query, size);
-  }
-
-  /** Read what the events up to `seq` need (`spliced`: those events were read as spliced texts). */
-  reach(seq: number, spliced: boolean): Promise<void> {
-    this.#spliced = spliced;
-    return this.rows.reach(seq);
-  }
-
-  /** A verified event of this table's type: its row compared (the rows before it have no event). */
-  event(e: BoundEvent): void {
-    const { seq } = e;
-    let row = this.rows.nextUpTo(seq - 1);
-    for (; row !== undefined; row = this.rows.nextUpTo(seq - 1)) this.unrecorded(Number(row[0]), seqOf(row));
-    row = this.rows.nextUpTo(seq);
-    if (row === undefined) {
-      this.#missing.push(this.deleted(e));
-      return;
-    }
-    const diff = this.compare(row, e);
-    if (diff) this.flag(Number(row[0]), diff);
-    for (row = this.rows.nextUpTo(seq); row !== undefined; row = this.rows.nextUpTo(seq)) {
-      this.duplicate(Number(row[0]), seq);
-    }
-  }
-
-  /** The chain has been walked: every row left (and every row with no seq) has no event. */
-  async finish(): Promise<TamperedRow[]> {
-    await this.settle();
-    await this.rows.reach(Number.POSITIVE_INFINITY);
-    for (
-      let row = this.rows.nextUpTo(Number.POSITIVE_INFINITY);
-      row;
-      row = this.rows.nextUpTo(Number.POSITIVE_INFINITY)
-    )
-      this.unrecorded(Number(row[0]), seqOf(row));
-    const query = (last: readonly unknown[] | undefined) =>
-      this.db
-        .selectFrom(this.table as 'attestations')
-        .select('id')
-        .where('seq', 'is', null)
-        .$if(last !== undefined, (q) => q.where('id', '>', Number(last![0])))
-        .orderBy('id')
-        .limit(this.page)
-        .compile();
-    for await (const page of pagesOf(this.select, query, this.page)) {
-      for (const [id] of page) this.unrecorded(Number(id), null);
-    }
-    this.#byRow.sort((a, b) => a.id - b.id);
-    return [...this.#byRow.map((r) => r.t), ...this.#missing];
-  }
-
-  /** Compare what was left for later, before the tampered rows are listed. */
-  protected async settle(): Promise<void> {}
-
-  protected flag(id: number, t: TamperedRow): void {
-    this.#byRow.push({ id, t });
-  }
-
-  protected unrecorded(id: number, seq: number | null): void {
-    this.flag(id, {
-      table: this.table,
-      id,
-      ...(seq !== null ? { seq } : {}),
-      why: `no ${EVENT_OF[this.table]} event records it (written outside gonogo)`,
-    });
-  }
-
-  protected duplicate(id: number, seq: number): void {
-    this.flag(id, { table: this.table, id, seq, why: 'another row already stands for its event' });
-  }
-
-  protected deleted(e: BoundEvent): TamperedRow {
-    return {
-      table: this.table,
-      seq: e.seq,
-      why: `deleted: its ${EVENT_OF[this.table]} event says it exists`,
-    };
-  }
-
-  /** Whether a row may be compared by texts (standsAsRead): its event read in full, its data canonical. */
-  protected comparesAsRead(e: BoundEvent): e is FullEvent {
-    return e.spliced === undefined && e.canonical !== false;
-  }
-
-  /** The row against its event: what is wrong with it, or undefined when it stands. */
-  protected abstract compare(values: unknown[], e: BoundEvent): TamperedRow | undefined;
-}
-
-/**
  * A simple table, judged as bindRows judges it. A row read as its text stands when that is its event's
  * spliced text; any other (a row or event not as gonogo writes them, or one changed) is compared in full
  * once the chain is walked, read again by id with its event by seq.
@@ -211,15 +76,21 @@ class SimpleCheck extends TableCheck {
     this.#spec = SIMPLE[table];
   }
 
+  protected stands(values: unknown[], e: BoundEvent): boolean {
+    // Read as its text (SQLite): it is the event's text. Both read in full (PostgreSQL, an older
+    // chain's page): fields and data text compared.
+    if (values.length === 3 || e.spliced !== undefined)
+      return values.length === 3 && e.spliced !== undefined && rowStands(values[2], e.spliced);
+    return this.comparesAsRead(e) && this.#spec.stands(values, e);
+  }
+
   protected compare(values: unknown[], e: BoundEvent): TamperedRow | undefined {
-    // Read as its text (SQLite): compared in full later unless it is the event's text.
+    if (values === this.stood || this.stands(values, e)) return undefined;
+    // Read as its text: compared in full later.
     if (values.length === 3 || e.spliced !== undefined) {
-      if (values.length !== 3 || e.spliced === undefined || !rowStands(values[2], e.spliced))
-        this.#later.push([Number(values[0]), e.seq]);
+      this.#later.push([Number(values[0]), e.seq]);
       return undefined;
     }
-    // Both read in full (PostgreSQL, an older chain's page): fields and data text compared here first.
-    if (this.comparesAsRead(e) && this.#spec.stands(values, e)) return undefined;
     return this.#compareFull(values, e);
   }
 
@@ -316,16 +187,33 @@ class RunCheck extends TableCheck {
     return { table: 'runs', seq: e.seq, why: `deleted: its run.completed event records run ${String(run)}` };
   }
 
-  protected compare(values: unknown[], bound: BoundEvent): TamperedRow | undefined {
-    const id = Number(values[0]);
-    const results = this.#outcomes.get(id) ?? [];
-    this.#outcomes.delete(id);
-    const outcomes = storedOutcomesDigest(results);
+  /** A run's outcome digest, kept for the row it was last written for (vouches, then compare). */
+  #digest: { row: unknown[]; outcomes: string } | undefined;
+
+  #outcomesOf(values: unknown[]): string {
+    if (this.#digest?.row === values) return this.#digest.outcomes;
+    const outcomes = storedOutcomesDigest(this.#outcomes.get(Number(values[0])) ?? []);
+    this.#digest = { row: values, outcomes };
+    return outcomes;
+  }
+
+  protected stands(values: unknown[], bound: BoundEvent): boolean {
+    const outcomes = this.#outcomesOf(values);
     // The row written as its event's text: equal to the hashed text, the row is what the event recorded.
     if (bound.spliced !== undefined) {
       const text = runEventText(values, bound.seq, outcomes);
-      if (text !== undefined && rowStands(text, bound.spliced)) return undefined;
-    } else if (this.comparesAsRead(bound) && runStandsAsRead(values, bound, outcomes)) return undefined;
+      return text !== undefined && rowStands(text, bound.spliced);
+    }
+    return this.comparesAsRead(bound) && runStandsAsRead(values, bound, outcomes);
+  }
+
+  protected compare(values: unknown[], bound: BoundEvent): TamperedRow | undefined {
+    const id = Number(values[0]);
+    const outcomes = this.#outcomesOf(values);
+    const stood = values === this.stood || this.stands(values, bound);
+    this.#outcomes.delete(id);
+    this.#digest = undefined;
+    if (stood) return undefined;
     const e = fieldsOf(bound);
     const r = rowOf(RUN_COLUMNS, values);
     const { seq } = e;
@@ -381,6 +269,12 @@ export class StateRowsCheck {
    */
   async reach(seq: number, spliced: boolean): Promise<void> {
     await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq, spliced)));
+  }
+
+  /** Whether an event's row stands by the texts, which proves its data text canonical (TableCheck.vouches). */
+  vouches(e: BoundEvent): boolean {
+    const table = TABLE_OF.get(e.type);
+    return table !== undefined && this.#checks[table].vouches(e);
   }
 
   /** A verified event, in seq order: its row checked if its type records one. */

@@ -9,15 +9,13 @@ import type {
   WatchState,
   WatchStore,
 } from '../engine/store.js';
+import { claimStatement, sameStatement } from './claim-statement.js';
 import { executeShaped, MAX_LIST, type SqlTexts } from './rows.js';
 import type { DeliveriesTable } from './watch-schema.js';
 import type { StoreContext } from './write-path.js';
 
 /** Delivery statuses still to be sent (`dueDeliveries`, `oldestUndelivered`). */
 const UNDELIVERED: DeliveryStatus[] = ['pending', 'retrying', 'sending'];
-
-/** Slot claims per INSERT: six parameters each, well within every backend's limit. */
-const CLAIMS_PER_STATEMENT = 1000;
 
 /** A slot claim's identity: what the table's key holds. */
 function slotKey(checklist: string, environment: string, what: string, slot: string): string {
@@ -50,8 +48,8 @@ function toDelivery(r: Selectable<DeliveriesTable>): DeliveryRecord {
  * holds the adapter's lock for that lease's name.
  */
 export function createWatchStore({ adapter, db, writes }: StoreContext): WatchStore {
-  /** Slot claims' INSERT, compiled once per chunk size for this store. */
-  const claimTexts: SqlTexts = new Map();
+  /** A tick's slot claims as one INSERT. */
+  const slotInserts = claimStatement({ adapter, writes });
   /** The due-deliveries probe, compiled once for this store (it runs every tick). */
   const dueTexts: SqlTexts = new Map();
   return {
@@ -126,40 +124,17 @@ export function createWatchStore({ adapter, db, writes }: StoreContext): WatchSt
       // default sort compares UTF-16 code units, as `<` does.
       const order = [...byKey.keys()].sort();
       const won = new Set<string>();
-      // A claim is won only by the INSERT that wrote its row: rows another holder (or an earlier claim
-      // in this call) wrote are not returned. Each statement holds claims in a row of that order that
-      // share checklist, environment and slot (a tick's claims all do), so it returns their `what`
-      // alone; statements stay within the parameter limit, and each size is compiled once per store.
+      // Each statement holds claims in a row of that order that share checklist, environment, slot,
+      // holder and time (a tick's claims all do): their `what`s go as one JSON array (claim-statement.ts).
       for (let i = 0; i < order.length; ) {
         const first = byKey.get(order[i]!)!;
-        const part: SlotClaim[] = [];
-        for (; i < order.length && part.length < CLAIMS_PER_STATEMENT; i++) {
+        const whats: string[] = [];
+        for (; i < order.length; i++) {
           const c = byKey.get(order[i]!)!;
-          if (c.slot !== first.slot || c.checklist !== first.checklist || c.environment !== first.environment)
-            break;
-          part.push(c);
+          if (!sameStatement(c, first)) break;
+          whats.push(c.what);
         }
-        const params: string[] = [];
-        for (const c of part) params.push(c.checklist, c.environment, c.what, c.slot, c.holder, c.at);
-        const { rows } = await writes.statement((q) =>
-          executeShaped(q, claimTexts, `claim\u0000${part.length}`, params, () =>
-            q
-              .insertInto('scheduled_slots')
-              .values(
-                part.map((c) => ({
-                  checklist: c.checklist,
-                  environment: c.environment,
-                  what: c.what,
-                  slot: c.slot,
-                  holder: c.holder,
-                  claimed_at: c.at,
-                })),
-              )
-              .onConflict((oc) => oc.columns(['checklist', 'environment', 'what', 'slot']).doNothing())
-              .returning('what'),
-          ),
-        );
-        for (const r of rows) won.add(keyOf(r.what, first));
+        for (const what of await slotInserts.insert(first, whats)) won.add(keyOf(what, first));
       }
       // A slot named twice in one call is claimed once, by its first mention.
       return keys.map((k) => won.delete(k));
