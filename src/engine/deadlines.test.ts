@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { liveGroups, MAX_SLACK_MS, startDeadline } from './deadlines.js';
 
@@ -124,6 +125,42 @@ describe('startDeadline', () => {
     expect(a.signal.aborted).toBe(true);
     expect(b.signal.aborted || c.signal.aborted).toBe(false);
     for (const d of [a, b, c]) d.release();
+  });
+
+  it('leaves no listener on a run signal that outlives the attempts (a watch loop, a runner)', () => {
+    const run = new AbortController();
+    // A group per timeout: each attempt ends while its group could still be joined, as a quick
+    // sample's check does; the run goes on.
+    for (let i = 1; i <= 15; i++) startDeadline(i * 1_000, run.signal).release();
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('listens once on a run signal however many groups are running, and stops them all when it aborts', () => {
+    const run = new AbortController();
+    const ds = Array.from({ length: 20 }, (_, i) => startDeadline(60_000 + i, run.signal));
+    expect(new Set(ds.map((d) => d.signal)).size).toBe(20);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
+    ds[0]!.release();
+    run.abort(new Error('stopping the runner'));
+    expect(ds[0]!.signal.aborted).toBe(false);
+    for (const d of ds.slice(1)) {
+      expect(d.signal.aborted).toBe(true);
+      expect((d.signal.reason as Error).message).toBe('stopping the runner');
+      d.release();
+    }
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('gives an aborted signal to an attempt of a cancelled run, even where an idle group could be joined', () => {
+    const run = new AbortController();
+    const first = startDeadline(60_000, run.signal);
+    first.release();
+    run.abort(new Error('cancelled by the user'));
+    const next = startDeadline(60_000, run.signal);
+    expect(next.signal).not.toBe(first.signal);
+    expect(next.signal.aborted).toBe(true);
+    expect((next.signal.reason as Error).message).toBe('cancelled by the user');
+    next.release();
   });
 
   it('takes many listeners on a shared signal without a leak warning', async () => {

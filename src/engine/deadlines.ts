@@ -9,6 +9,12 @@ import { setMaxListeners } from 'node:events';
  * more than the slack after it (1/20 of the timeout, at most 50 ms: 10 s checks stop within 10.05 s).
  * A group ends, and its timer is cleared, when none of its attempts is running once it can no longer be
  * joined; an idle group never keeps the process alive.
+ *
+ * A run's signal can live much longer than any attempt (the watch loop of `gonogo serve`, a `gonogo runner`):
+ * it carries one listener for all of the run's groups, there only while one of them has an attempt running.
+ * A listener per group would stay until the group's timer fired, a timeout after its attempts were done:
+ * samples every 250 ms of checks with a 2 s timeout kept 8 on the watch loop's signal, growing with the
+ * number of watched checklists (and with `concurrency` where attempts run long).
  */
 
 /** The longest an attempt may run past its timeout. */
@@ -46,20 +52,18 @@ class Group {
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #closesAt: number;
   #ended = false;
-  readonly #onRunAbort = () => this.#stop(this.run?.reason, false);
 
   constructor(
     readonly timeoutMs: number,
-    readonly run: AbortSignal | undefined,
-    private readonly forget: (group: Group) => void,
+    private readonly run: RunGroups,
   ) {
     const slack = Math.min(MAX_SLACK_MS, timeoutMs / 20);
     this.#closesAt = performance.now() + slack;
     // Up to `concurrency` checks listen to one signal at once: that is by design, not a leak.
     setMaxListeners(0, this.controller.signal);
-    if (run?.aborted) {
+    if (run.signal?.aborted) {
       // Cancelled already: its attempts get an aborted signal and stop before they start.
-      this.controller.abort(run.reason);
+      this.controller.abort(run.signal.reason);
       this.#ended = true;
       return;
     }
@@ -67,12 +71,12 @@ class Group {
       () => this.#stop(new DOMException(TIMEOUT_MESSAGE, 'TimeoutError'), true),
       timeoutMs + slack,
     );
-    run?.addEventListener('abort', this.#onRunAbort, { once: true });
   }
 
   /** Whether an attempt starting now may join (its deadline is then at or before the group's). */
   get open(): boolean {
-    return !this.#ended && performance.now() <= this.#closesAt;
+    // An idle group does not hear its run being cancelled: a later attempt must not join it then.
+    return !this.#ended && performance.now() <= this.#closesAt && !this.run.signal?.aborted;
   }
 
   /** Whether its timer keeps the process alive. */
@@ -87,23 +91,38 @@ class Group {
 
   join(): Attempt {
     const attempt = new Attempt(this);
-    if (this.#active.size === 0) this.#timer?.ref();
+    if (this.#ended) return attempt;
+    if (this.#active.size === 0) {
+      this.#timer?.ref();
+      this.run.running(this);
+    }
     this.#active.add(attempt);
     return attempt;
   }
 
   leave(attempt: Attempt): void {
-    this.#active.delete(attempt);
-    if (this.#active.size > 0) return;
+    if (!this.#active.delete(attempt) || this.#active.size > 0) return;
+    this.run.idle(this);
     // Idle: done for good once it cannot be joined any more; until then its timer must not keep the
     // process alive (attempts that finish one after another keep using it instead of making new ones).
     if (performance.now() > this.#closesAt) this.#end();
     else this.#timer?.unref();
   }
 
+  /** Replaced by a newer group: no attempt will join it, so an idle one is done now, not at its timer. */
+  retire(): void {
+    if (this.#active.size === 0) this.#end();
+  }
+
+  /** The run was cancelled: stop its running attempts with the run's reason. */
+  cancel(reason: unknown): void {
+    this.#stop(reason, false);
+  }
+
   #stop(reason: unknown, timedOut: boolean): void {
     if (this.#ended) return;
     const stopping = [...this.#active];
+    this.#active.clear();
     this.#end();
     for (const attempt of stopping) attempt.timedOut = timedOut;
     this.controller.abort(reason);
@@ -114,14 +133,44 @@ class Group {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#timer);
-    this.run?.removeEventListener('abort', this.#onRunAbort);
-    this.forget(this);
+    this.run.idle(this);
+    this.run.forget(this);
   }
 }
 
-/** The open group per timeout, per run signal (attempts of different runs never share a signal). */
-const noRun = new Map<number, Group>();
-const byRun = new WeakMap<AbortSignal, Map<number, Group>>();
+/**
+ * The groups of one run signal (or of none): the open group per timeout, and the one listener on the
+ * signal that stops the groups with an attempt running when the run is cancelled.
+ */
+class RunGroups {
+  readonly open = new Map<number, Group>();
+  readonly #running = new Set<Group>();
+  readonly #onAbort = () => {
+    for (const group of [...this.#running]) group.cancel(this.signal?.reason);
+  };
+
+  constructor(readonly signal: AbortSignal | undefined) {}
+
+  /** `group` has an attempt running. */
+  running(group: Group): void {
+    if (this.#running.size === 0) this.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#running.add(group);
+  }
+
+  /** `group` has none running any more (or ended). */
+  idle(group: Group): void {
+    if (!this.#running.delete(group) || this.#running.size > 0) return;
+    this.signal?.removeEventListener('abort', this.#onAbort);
+  }
+
+  forget(group: Group): void {
+    if (this.open.get(group.timeoutMs) === group) this.open.delete(group.timeoutMs);
+  }
+}
+
+/** The groups per run signal (attempts of different runs never share a signal). */
+const noRun = new RunGroups(undefined);
+const byRun = new WeakMap<AbortSignal, RunGroups>();
 
 /**
  * The deadline of an attempt starting now that may run `timeoutMs`, also stopped when `run` aborts.
@@ -130,16 +179,15 @@ const byRun = new WeakMap<AbortSignal, Map<number, Group>>();
 export function startDeadline(timeoutMs: number, run?: AbortSignal): Deadline {
   let groups = noRun;
   if (run) {
-    groups = byRun.get(run) ?? new Map();
+    groups = byRun.get(run) ?? new RunGroups(run);
     byRun.set(run, groups);
   }
-  let group = groups.get(timeoutMs);
+  let group = groups.open.get(timeoutMs);
   if (!group?.open) {
-    group = new Group(timeoutMs, run, (ended) => {
-      if (groups.get(timeoutMs) === ended) groups.delete(timeoutMs);
-    });
+    group?.retire();
+    group = new Group(timeoutMs, groups);
     if (group.cancelled) return group.join();
-    groups.set(timeoutMs, group);
+    groups.open.set(timeoutMs, group);
   }
   return group.join();
 }
@@ -147,6 +195,6 @@ export function startDeadline(timeoutMs: number, run?: AbortSignal): Deadline {
 /** How many groups hold a timer that keeps the process alive (tests: none once every attempt is released). */
 export function liveGroups(): number {
   let live = 0;
-  for (const group of noRun.values()) if (group.live) live++;
+  for (const group of noRun.open.values()) if (group.live) live++;
   return live;
 }

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { CheckSpec } from '../model/checklist.js';
@@ -299,6 +300,34 @@ describe('executeChecks', () => {
     expect(outcomes.size).toBe(40);
     expect([...outcomes.values()].every((o) => o.status === 'pass')).toBe(true);
     expect([...totals]).toEqual([40]);
+  });
+
+  it('leaves no listener behind on a signal that outlives its runs (the watch loop samples under one)', async () => {
+    const loop = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // Samples one after another, each with its own timeout (a group of deadlines of its own).
+      for (let round = 0; round < 3; round++) {
+        const checks = Array.from({ length: 12 }, (_, i) =>
+          prepare(`w/${round}-${i}`, { kind: 'probe', target: 'ok', timeout: `${i + 1}s` }),
+        ) as PreparedCheck[];
+        const outcomes = await executeChecks(checks, {
+          ...ctx,
+          concurrency: 4,
+          signal: loop.signal,
+          onProgress: () => {},
+        });
+        expect([...outcomes.values()].every((o) => o.status === 'pass')).toBe(true);
+        expect(getEventListeners(loop.signal, 'abort')).toHaveLength(0);
+      }
+      // A warning is emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 
   it('gives every item an outcome when the run is cancelled', async () => {

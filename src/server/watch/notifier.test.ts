@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the notify placeholder syntax under test
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,10 @@ import { serviceAvailable } from '../../test-support/services.js';
 import type { Logger } from '../logger.js';
 import { deliveriesFor, Notifier, resolveTargets, signBody, slackMessage } from './notifier.js';
 
-/** A local webhook receiver: answers with the scripted codes in turn (then 200), records every request. */
+/**
+ * A local webhook receiver: answers with the scripted codes in turn (then 200; 0 never answers), records
+ * every request.
+ */
 interface Receiver {
   url: string;
   requests: { path: string; headers: IncomingHttpHeaders; body: string }[];
@@ -33,7 +37,9 @@ async function startReceiver(codes: number[] = []): Promise<Receiver> {
     });
     req.on('end', () => {
       requests.push({ path: req.url ?? '', headers: req.headers, body });
-      res.statusCode = codes.shift() ?? 200;
+      const code = codes.shift() ?? 200;
+      if (code === 0) return;
+      res.statusCode = code;
       res.end('ok');
     });
   });
@@ -70,6 +76,12 @@ function capture(): Logger & { lines: string[] } {
   const log = (level: string) => (msg: string, f?: Record<string, unknown>) =>
     void lines.push(JSON.stringify({ level, msg, ...f }));
   return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** What Node 20 keeps in `signal` per AbortSignal.any() made from it, never pruned (0 where there is none). */
+function dependants(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((s) => s.description === 'kDependantSignals');
+  return key ? ((signal as unknown as Record<symbol, Set<unknown> | undefined>)[key]?.size ?? 0) : 0;
 }
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -271,6 +283,65 @@ describe('delivery on SQLite', () => {
       attempts: 1,
       responseCode: 404,
     });
+  });
+
+  it('ends an attempt that gets no answer at the timeout, and says so', async () => {
+    receiver = await startReceiver([0]);
+    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
+    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
+    await queue(checklist, env, [event('ev-silent')], 'k-silent');
+    const notifier = new Notifier(
+      { store, checklist: () => checklist, env, logger: capture() },
+      { timeoutMs: 300, maxAttempts: 1 },
+    );
+    expect(await notifier.deliverDue()).toBe(1);
+    expect((await store.listDeliveries()).find((d) => d.eventId === 'ev-silent')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'no answer within 300ms',
+    });
+  });
+
+  it("stops a delivery in flight when the watch loop stops, with the loop's reason", async () => {
+    receiver = await startReceiver([0]);
+    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
+    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
+    await queue(checklist, env, [event('ev-stopped')], 'k-stopped');
+    const notifier = new Notifier(
+      { store, checklist: () => checklist, env, logger: capture() },
+      { timeoutMs: 60_000, maxAttempts: 1 },
+    );
+    const loop = new AbortController();
+    const sending = notifier.deliverDue(loop.signal);
+    await until(
+      () => receiver.requests.length === 1,
+      async () => {},
+    );
+    loop.abort(new Error('the watch loop stopped'));
+    expect(await sending).toBe(1);
+    expect((await store.listDeliveries()).find((d) => d.eventId === 'ev-stopped')).toMatchObject({
+      status: 'failed',
+      lastError: 'Error: the watch loop stopped',
+    });
+  });
+
+  it("keeps nothing per delivery on the watch loop's signal, which lives as long as the server", async () => {
+    receiver = await startReceiver();
+    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
+    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
+    const ids = Array.from({ length: 12 }, (_, i) => `ev-loop-${i}`);
+    await queue(
+      checklist,
+      env,
+      ids.map((id) => event(id)),
+      'k-loop',
+    );
+    const notifier = new Notifier({ store, checklist: () => checklist, env, logger: capture() }, {});
+    const loop = new AbortController();
+    expect(await notifier.deliverDue(loop.signal)).toBe(12);
+    expect(receiver.requests).toHaveLength(12);
+    expect(getEventListeners(loop.signal, 'abort')).toHaveLength(0);
+    expect(dependants(loop.signal)).toBe(0);
   });
 
   it('posts Block Kit to Slack', async () => {

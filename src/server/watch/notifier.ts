@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
+import { startDeadline } from '../../engine/deadlines.js';
 import type { WatchEvent } from '../../engine/events.js';
 import { wants } from '../../engine/events.js';
 import { type ResolvedTarget, resolveNotifyTargets } from '../../engine/notify-targets.js';
@@ -280,14 +281,11 @@ export class Notifier {
       headers['x-gonogo-event'] = event.event;
       headers['x-gonogo-delivery'] = event.id;
     }
-    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+    // Not AbortSignal.any([signal, timeout]): on Node 20 every call leaves a weak reference in `signal`
+    // (the watch loop's, as long-lived as the server) that is never pruned. A deadline lets go of it.
+    const deadline = startDeadline(this.#opts.timeoutMs, signal);
     try {
-      const res = await request(target.url, {
-        method: 'POST',
-        body,
-        headers,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      const res = await request(target.url, { method: 'POST', body, headers, signal: deadline.signal });
       // Drain the body so the connection can be reused; receivers' replies are not needed.
       await res.body.dump();
       const code = res.statusCode;
@@ -300,7 +298,7 @@ export class Notifier {
       };
     } catch (err) {
       const e = err as Error & { code?: string };
-      const why = timeout.aborted
+      const why = deadline.timedOut
         ? `no answer within ${this.#opts.timeoutMs}ms`
         : `${e.code ?? e.name}: ${e.message}`;
       // Error texts may quote the URL (and its token) or the secret: never let them reach the log.
@@ -309,6 +307,8 @@ export class Notifier {
         ...(target.secret ? [[target.secret, '[secret]'] as const] : []),
       ]);
       return { ok: false, transient: true, code: null, error: redactText(why, known) };
+    } finally {
+      deadline.release();
     }
   }
 }
