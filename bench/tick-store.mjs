@@ -39,6 +39,11 @@ if (values.child) await child(resolve(positionals[0]));
 else if (values.callgrind) instructions();
 else parent();
 
+/** This script's arguments for a child measuring `n` ticks of the build in `root`. */
+function childArgs(root, n) {
+  return [fileURLToPath(import.meta.url), '--child', root, '--items', String(items), '--ticks', String(n)];
+}
+
 /** Instructions a tick of each call costs per build (see the header). */
 function instructions() {
   const roots = (positionals.length > 0 ? positionals : ['.']).map((r) => resolve(r));
@@ -52,13 +57,7 @@ function instructions() {
         '--smc-check=all-non-file',
         `--callgrind-out-file=${out}`,
         process.execPath,
-        fileURLToPath(import.meta.url),
-        '--child',
-        root,
-        '--items',
-        String(items),
-        '--ticks',
-        String(n),
+        ...childArgs(root, n),
         '--only',
         only,
       ],
@@ -92,16 +91,7 @@ function parent() {
     for (const root of order) {
       const out = execFileSync(
         process.execPath,
-        [
-          fileURLToPath(import.meta.url),
-          '--child',
-          root,
-          '--items',
-          String(items),
-          '--ticks',
-          String(ticks),
-          ...(values.postgres ? ['--postgres', values.postgres] : []),
-        ],
+        [...childArgs(root, ticks), ...(values.postgres ? ['--postgres', values.postgres] : [])],
         { encoding: 'utf8' },
       );
       const r = JSON.parse(out);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../model/audit.js';
 import { canonicalJsonV1 } from '../model/test-support/canonical-v1.js';
 import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
+import { attestFirst, seedNoGoRun } from './test-support/simple-rows.js';
 
 /** Verify's fast paths and the evaluation's memo never hide a change, on both backends. */
 
@@ -21,16 +22,7 @@ describe.each(backends)('fast verify on $name', ({ name, available, make }) => {
       by: 'ana',
       at: '2026-11-20T10:00:00Z',
     });
-    const run = await store.saveRun({
-      ...where,
-      digest: 'sha256:11',
-      startedAt: '2026-11-20T10:01:00.000Z',
-      finishedAt: '2026-11-20T10:01:05.000Z',
-      verdict: 'NO-GO',
-      summary: { pass: 0, fail: 1, error: 0, pending: 0, waived: 0, skipped: 0 },
-      outcomes: [{ item: 'ops/api', status: 'fail', message: 'status == 503', observed: { status: 503 } }],
-      trigger: 'cli',
-    });
+    const run = await seedNoGoRun(store, where);
     // Two clean evaluations: the second is answered from what the first verified.
     for (let i = 0; i < 2; i++) {
       expect((await store.loadState('launch', 'production')).tampered).toBeUndefined();
@@ -60,13 +52,7 @@ describe.each(backends)('fast verify on $name', ({ name, available, make }) => {
     'a chain stored as before (data not canonical) verifies, and an edit in it is named',
     async () => {
       const { backend, store } = await fresh.store(`fast_legacy_${name}`);
-      await store.addAttestation({
-        ...where,
-        item: 'ops/first',
-        evidence: 'e',
-        by: 'ana',
-        at: '2026-11-20T09:00:00Z',
-      });
+      await attestFirst(store, where);
       const head = await store.auditHead();
       // Events as 0.1 wrote them: data in insertion order, hashed with the 0.1 writer; rows bound.
       let prev = head!;

@@ -2,6 +2,7 @@ import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryComp
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainEvent } from '../model/audit.js';
 import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
+import { attestFirst } from './test-support/simple-rows.js';
 import { compiledPerLength, SeqOrderedRows, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
 import { SPLICES } from './verify-rows.js';
 
@@ -18,13 +19,7 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
 
   it.skipIf(!available)('names each altered, extra and missing row, in the same order', async () => {
     const { backend, store } = await fresh.store(`verify_pages_${name}`);
-    await store.addAttestation({
-      ...where,
-      item: 'ops/first',
-      evidence: 'e',
-      by: 'ana',
-      at: '2026-11-20T09:00:00Z',
-    });
+    await attestFirst(store, where);
     let head = (await store.auditHead())!;
     // More attestations than one page holds, written as gonogo writes them (event and bound row).
     const events: string[] = [];

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
-import { seedSimpleRows } from './test-support/simple-rows.js';
+import { seedNoGoRun, seedSimpleRows } from './test-support/simple-rows.js';
 
 /**
  * Verify reads SQLite's events and simple state rows as spliced texts (verify-rows.ts) and falls back to
@@ -16,16 +16,7 @@ const AT = '2026-11-20T10:00:00.000Z';
 /** Every kind of bound row, with the optional fields both set and left out. */
 async function seed(store: Store): Promise<void> {
   await seedSimpleRows(store, where, AT);
-  await store.saveRun({
-    ...where,
-    digest: 'sha256:11',
-    startedAt: '2026-11-20T10:01:00.000Z',
-    finishedAt: '2026-11-20T10:01:05.000Z',
-    verdict: 'NO-GO',
-    summary: { pass: 0, fail: 1, error: 0, pending: 0, waived: 0, skipped: 0 },
-    outcomes: [{ item: 'ops/api', status: 'fail', message: 'status == 503', observed: { status: 503 } }],
-    trigger: 'cli',
-  });
+  await seedNoGoRun(store, where);
   await store.addAttestation({ ...where, item: 'ops/d', evidence: 'last', by: 'ana', at: AT });
 }
 

@@ -59,3 +59,31 @@ export async function seedSimpleRows(
     at,
   });
 }
+
+/** One NO-GO run with a failed outcome, bound to its event; returns its id. */
+export async function seedNoGoRun(
+  store: Store,
+  where: { checklist: string; environment: string },
+): Promise<number> {
+  return store.saveRun({
+    ...where,
+    digest: 'sha256:11',
+    startedAt: '2026-11-20T10:01:00.000Z',
+    finishedAt: '2026-11-20T10:01:05.000Z',
+    verdict: 'NO-GO',
+    summary: { pass: 0, fail: 1, error: 0, pending: 0, waived: 0, skipped: 0 },
+    outcomes: [{ item: 'ops/api', status: 'fail', message: 'status == 503', observed: { status: 503 } }],
+    trigger: 'cli',
+  });
+}
+
+/** The first event of a chain that tests then extend by hand: an attestation of `ops/first`. */
+export async function attestFirst(store: Store, where: { checklist: string; environment: string }) {
+  await store.addAttestation({
+    ...where,
+    item: 'ops/first',
+    evidence: 'e',
+    by: 'ana',
+    at: '2026-11-20T09:00:00Z',
+  });
+}
