@@ -267,6 +267,8 @@ async function main() {
     return bundle(root, dir, !!values['cpu-prof']);
   });
   const nginx = await startNginx();
+  /** A child's target: nginx, `size` requests, the concurrency asked for. */
+  const target = (size) => ['--url', nginx.url, '--count', String(size), '--concurrency', values.concurrency];
   const contestants = [];
   for (const mode of modes) {
     if (mode === 'floor') contestants.push({ name: 'floor', args: ['--mode', 'floor', '--child', roots[0]] });
@@ -286,10 +288,7 @@ async function main() {
       const count = String(sizes[sizes.length - 1]);
       for (const c of contestants) {
         const dir = mkdtempSync(join(resolve(values['cpu-prof']), 'p-'));
-        await runChild(
-          [...c.args, '--url', nginx.url, '--count', count, '--concurrency', values.concurrency],
-          dir,
-        );
+        await runChild([...c.args, ...target(count)], dir);
         const file = join(dir, readdirSync(dir)[0]);
         console.log(`${c.name}, ${count} requests: ${file}\n${profileSummary(file, Number(count))}`);
       }
@@ -303,18 +302,7 @@ async function main() {
       );
       const per = roots.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        const cpu = await runChild([
-          '--mode',
-          'ab',
-          '--child',
-          childBundles.join(','),
-          '--url',
-          nginx.url,
-          '--count',
-          String(size),
-          '--concurrency',
-          values.concurrency,
-        ]);
+        const cpu = await runChild(['--mode', 'ab', '--child', childBundles.join(','), ...target(size)]);
         for (const [k, blocks] of cpu.entries()) per[k].push(...blocks);
       }
       console.log(
@@ -340,15 +328,7 @@ async function main() {
       const results = new Map(contestants.map((c) => [c.name, []]));
       for (let r = 0; r < rounds; r++) {
         for (const c of r % 2 ? [...contestants].reverse() : contestants) {
-          const spans = await runChild([
-            ...c.args,
-            '--url',
-            nginx.url,
-            '--count',
-            String(size),
-            '--concurrency',
-            values.concurrency,
-          ]);
+          const spans = await runChild([...c.args, ...target(size)]);
           results.get(c.name).push(spans);
         }
       }

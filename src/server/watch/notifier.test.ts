@@ -14,7 +14,14 @@ import { openStore } from '../../store/index.js';
 import { createTempDatabase, type TempDatabase } from '../../store/test-support/pg-database.js';
 import { serviceAvailable } from '../../test-support/services.js';
 import type { Logger } from '../logger.js';
-import { deliveriesFor, Notifier, resolveTargets, signBody, slackMessage } from './notifier.js';
+import {
+  type DeliveryOptions,
+  deliveriesFor,
+  Notifier,
+  resolveTargets,
+  signBody,
+  slackMessage,
+} from './notifier.js';
 
 /**
  * A local webhook receiver: answers with the scripted codes in turn (then 200; 0 never answers), records
@@ -202,6 +209,23 @@ describe('delivery on SQLite', () => {
     expect(ok).toBe(true);
   }
 
+  /**
+   * One signed webhook on a fresh receiver answering `codes`, the events `ids` queued for it under `key`,
+   * and a notifier with `opts` to send them.
+   */
+  async function webhookQueued(codes: number[], ids: string[], key: string, opts: Partial<DeliveryOptions>) {
+    receiver = await startReceiver(codes);
+    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
+    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
+    await queue(
+      checklist,
+      env,
+      ids.map((id) => event(id)),
+      key,
+    );
+    return new Notifier({ store, checklist: () => checklist, env, logger: capture() }, opts);
+  }
+
   it('signs the webhook body, retries after a 500, and logs neither the secret nor the URL', async () => {
     receiver = await startReceiver([500]);
     const env = { HOOK_URL: `${receiver.url}/hook?token=tok-very-secret-123`, HOOK_SECRET: SECRET };
@@ -286,14 +310,7 @@ describe('delivery on SQLite', () => {
   });
 
   it('ends an attempt that gets no answer at the timeout, and says so', async () => {
-    receiver = await startReceiver([0]);
-    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
-    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
-    await queue(checklist, env, [event('ev-silent')], 'k-silent');
-    const notifier = new Notifier(
-      { store, checklist: () => checklist, env, logger: capture() },
-      { timeoutMs: 300, maxAttempts: 1 },
-    );
+    const notifier = await webhookQueued([0], ['ev-silent'], 'k-silent', { timeoutMs: 300, maxAttempts: 1 });
     expect(await notifier.deliverDue()).toBe(1);
     expect((await store.listDeliveries()).find((d) => d.eventId === 'ev-silent')).toMatchObject({
       status: 'failed',
@@ -303,14 +320,10 @@ describe('delivery on SQLite', () => {
   });
 
   it("stops a delivery in flight when the watch loop stops, with the loop's reason", async () => {
-    receiver = await startReceiver([0]);
-    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
-    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
-    await queue(checklist, env, [event('ev-stopped')], 'k-stopped');
-    const notifier = new Notifier(
-      { store, checklist: () => checklist, env, logger: capture() },
-      { timeoutMs: 60_000, maxAttempts: 1 },
-    );
+    const notifier = await webhookQueued([0], ['ev-stopped'], 'k-stopped', {
+      timeoutMs: 60_000,
+      maxAttempts: 1,
+    });
     const loop = new AbortController();
     const sending = notifier.deliverDue(loop.signal);
     await until(
@@ -326,17 +339,8 @@ describe('delivery on SQLite', () => {
   });
 
   it("keeps nothing per delivery on the watch loop's signal, which lives as long as the server", async () => {
-    receiver = await startReceiver();
-    const env = { HOOK: `${receiver.url}/hook`, S: SECRET };
-    const checklist = checklistFor([{ webhook: '${HOOK}', secret: '${S}' }]);
     const ids = Array.from({ length: 12 }, (_, i) => `ev-loop-${i}`);
-    await queue(
-      checklist,
-      env,
-      ids.map((id) => event(id)),
-      'k-loop',
-    );
-    const notifier = new Notifier({ store, checklist: () => checklist, env, logger: capture() }, {});
+    const notifier = await webhookQueued([], ids, 'k-loop', {});
     const loop = new AbortController();
     expect(await notifier.deliverDue(loop.signal)).toBe(12);
     expect(receiver.requests).toHaveLength(12);
