@@ -179,8 +179,12 @@ const byRun = new WeakMap<AbortSignal, RunGroups>();
 export function startDeadline(timeoutMs: number, run?: AbortSignal): Deadline {
   let groups = noRun;
   if (run) {
-    groups = byRun.get(run) ?? new RunGroups(run);
-    byRun.set(run, groups);
+    let known = byRun.get(run);
+    if (!known) {
+      known = new RunGroups(run);
+      byRun.set(run, known);
+    }
+    groups = known;
   }
   let group = groups.open.get(timeoutMs);
   if (!group?.open) {
