@@ -1,4 +1,5 @@
 import { formatDuration } from '../model/duration.js';
+import { isoTime } from '../model/iso-time.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { CheckContext, Observation } from './check.js';
 import { anyBounded, evaluateBounded } from './condition-pool.js';
@@ -152,7 +153,8 @@ export class CheckRun {
     this.#outcome = outcome;
     this.#ended = ended;
     this.#broke = broke;
-    this.#at = ctx.now().toISOString();
+    // A slot's checks start within a few seconds: their times are made from the second's text (iso-time.ts).
+    this.#at = isoTime(ctx.now());
   }
 
   /** Start the next attempt. Never throws: whatever goes wrong ends in `broke`. */

@@ -5,6 +5,7 @@ import type { RunRecord } from '../engine/store.js';
 import { ATTR, inSpan } from '../engine/tracing.js';
 import type { TamperedRow } from '../model/audit.js';
 import type { Checklist } from '../model/checklist.js';
+import { isoTime } from '../model/iso-time.js';
 import {
   type Actor,
   authorize,
@@ -19,7 +20,6 @@ import {
 } from '../usecases/index.js';
 import type { CatalogEntry } from './catalog.js';
 import type { ServerDeps } from './deps.js';
-import { isoTime } from './iso-time.js';
 import { type KeptEntry, KeptPromises } from './kept-promises.js';
 import type { ServerMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';

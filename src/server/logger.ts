@@ -1,4 +1,4 @@
-import { isoTime } from './iso-time.js';
+import { isoTime } from '../model/iso-time.js';
 
 /** Structured logging: one JSON object per line. Callers pass fields that are already free of secrets. */
 export interface Logger {
