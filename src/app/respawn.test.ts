@@ -114,8 +114,11 @@ describe('serverNodeFlags', () => {
     expect(serverNodeFlags({ NODE_OPTIONS: '--max-old-space-size=900' }, [], 'linux')).toEqual(
       SERVER_NODE_FLAGS,
     );
-    for (const none of ['', ' ', 'none'])
-      expect(serverNodeFlags({ [NODE_FLAGS_ENV]: none }, [], 'linux')).toBeUndefined();
+    expect(serverNodeFlags({ [NODE_FLAGS_ENV]: 'none' }, [], 'linux')).toBeUndefined();
+    // Blank is unset, as for every GONOGO_ variable.
+    for (const blank of ['', ' ']) {
+      expect(serverNodeFlags({ [NODE_FLAGS_ENV]: blank }, [], 'linux')).toEqual(SERVER_NODE_FLAGS);
+    }
     expect(
       serverNodeFlags(
         { [NODE_FLAGS_ENV]: ' --min-semi-space-size=32  --max-old-space-size=2048 ' },

@@ -14,8 +14,9 @@ import { forwardedStopSignal, STOP_SIGNALS, type StopSignal } from '../cli/stop-
 export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16'];
 
 /**
- * The setting that replaces SERVER_NODE_FLAGS: node flags separated by spaces (started with those), or
- * empty / `none` (no second process: the command runs in the one the user started).
+ * The setting that replaces SERVER_NODE_FLAGS (app/config.ts documents it): node flags separated by spaces
+ * (started with those), or `none` (no second process: the command runs in the one the user started). Blank
+ * counts as unset, as every GONOGO_ variable's. Read here, not through config.ts: the launcher loads little.
  */
 export const NODE_FLAGS_ENV = 'GONOGO_NODE_FLAGS';
 
@@ -40,7 +41,7 @@ interface SignalMessage {
 /**
  * The node flags to run the command under in a child process, or undefined to run it here: on Windows, in
  * that child itself, when node was started with a flag of CHOSEN (in its arguments or NODE_OPTIONS), or
- * when NODE_FLAGS_ENV says none.
+ * when NODE_FLAGS_ENV says `none`.
  */
 export function serverNodeFlags(
   env: Readonly<Record<string, string | undefined>>,
@@ -50,10 +51,9 @@ export function serverNodeFlags(
   if (platform === 'win32' || env[CHILD_ENV] !== undefined) return undefined;
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (given.some((flag) => CHOSEN.test(flag))) return undefined;
-  const setting = env[NODE_FLAGS_ENV];
-  if (setting === undefined) return [...SERVER_NODE_FLAGS];
-  const flags = setting.split(/\s+/).filter(Boolean);
-  return flags.length === 0 || (flags.length === 1 && flags[0] === 'none') ? undefined : flags;
+  const flags = (env[NODE_FLAGS_ENV] ?? '').split(/\s+/).filter(Boolean);
+  if (flags.length === 0) return [...SERVER_NODE_FLAGS];
+  return flags.length === 1 && flags[0] === 'none' ? undefined : flags;
 }
 
 /**
