@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../test-support/cli.js';
+import { CLI, childPids } from '../test-support/cli.js';
 import { NODE_FLAGS_ENV, SERVER_NODE_FLAGS, serverNodeFlags } from './respawn.js';
 
 /**
@@ -80,11 +80,7 @@ async function serving(opts: Parameters<typeof start>[1] = {}) {
   return { ...s, url: /on (http:\/\/\S+) /.exec(s.out())![1]! };
 }
 
-/** The processes `pid` started (Linux's /proc). */
-function children(pid: number): number[] {
-  const file = `/proc/${pid}/task/${pid}/children`;
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
-}
+const children = childPids;
 
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 /** Gone, or a zombie its new parent has not reaped yet: not running either way. */
