@@ -115,10 +115,12 @@ async function abChild() {
   for (let from = WARMUP, b = 0; from < WARMUP + count; from += BLOCK, b++) {
     const order = b % 2 ? [...kinds.keys()].reverse() : [...kinds.keys()];
     for (const k of order) {
+      // The last block is what is left of `count` (fewer than BLOCK when count is not a multiple).
+      const n = Math.min(BLOCK, WARMUP + count - from);
       const t = process.cpuUsage();
-      await loop(kinds[k].one, from, BLOCK, concurrency);
+      await loop(kinds[k].one, from, n, concurrency);
       const d = process.cpuUsage(t);
-      cpu[k].push((d.user + d.system) / BLOCK);
+      cpu[k].push((d.user + d.system) / n);
     }
   }
   process.stdout.write(`${JSON.stringify(cpu)}\n`);
@@ -306,7 +308,7 @@ async function main() {
         for (const [k, blocks] of cpu.entries()) per[k].push(...blocks);
       }
       console.log(
-        `\nsteady state, ${size} requests a build after ${WARMUP} each, ${rounds} processes, blocks of 2,500 alternating (µs CPU per request):`,
+        `\nsteady state, ${size} requests a build after ${WARMUP} each, ${rounds} processes, blocks of up to 2,500 alternating (µs CPU per request):`,
       );
       roots.forEach((root, k) => {
         const xs = per[k];

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { CODE_CACHE_SUFFIX, loadBundle, writeCodeCache } from './code-cache.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-code-cache-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-code-cache-');
 
 let n = 0;
 /** A CommonJS file whose `value()` returns `expr`, with its code cache written after one call. */

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, checklistsLoaded, runCli } from '../test-support/cli.js';
+import { checklistsLoaded, runCli } from '../test-support/cli.js';
+import { startServe, stop } from '../test-support/runner-env.js';
 
 /**
  * Conditions under a budget, through the built CLI (the worker thread runs from dist/): lint refuses
@@ -89,8 +89,11 @@ describe('conditions under a budget', () => {
         env: { GONOGO_DB: db },
       })
     ).stdout.trim();
-    const { child, url } = await startServe(db);
+    const server = await startServe(dir, db);
     try {
+      // The URL is printed before the checklists are in; /health/ready says once they are.
+      await checklistsLoaded(server.url);
+      const { url } = server;
       let runDone = false;
       const run = fetch(`${url}/api/v1/checklists/slow/runs`, {
         method: 'POST',
@@ -111,28 +114,7 @@ describe('conditions under a budget', () => {
       const report = (await res.json()) as { items: { id: string; status: string }[] };
       expect(report.items.find((i) => i.id === 'checks/body-is-all-a')?.status).toBe('error');
     } finally {
-      child.kill('SIGTERM');
+      await stop(server);
     }
   });
 });
-
-function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--checklists', '.', '--port', '0'], {
-      cwd: dir,
-      env: { ...process.env, GONOGO_DB: db },
-    });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /on (http:\/\/[^\s]+) /.exec(out);
-      // The URL is printed before the checklists are in; resolve once /health/ready says they are.
-      if (m) resolve(checklistsLoaded(m[1]!).then(() => ({ child, url: m[1]! })));
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
-  });
-}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { Item } from '../model/checklist.js';
 import { ConfigError } from '../model/errors.js';
+import { perTest, sqliteBackend } from '../store/test-support/backends.js';
 import { type CheckDefinition, CheckFailure, defineCheck, type KindRegistry } from './check.js';
 import { type RunOptions, type RunProgress, runChecklist } from './run-checklist.js';
 import { checklistOf, itemWith, manualItem, registryOf, secretKind } from './test-support/kinds.js';
@@ -279,50 +280,47 @@ describe('runChecklist', () => {
 });
 
 describe('with the real SQLite store', () => {
+  // Loaded across layers only in this test.
+  const fresh = perTest(sqliteBackend.make);
+
   it('stores the run, its samples and audit events, and no secret reaches the database file', async () => {
-    const { mkdtemp, readdir, readFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { openStore } = await import('../store/index.js');
-    const dir = await mkdtemp(join(tmpdir(), 'gonogo-run-'));
-    const store = await openStore(join(dir, 'gonogo.db'));
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { dirname, join } = await import('node:path');
+    const { backend, store } = await fresh.store('run_checklist');
+    // The database file and its journals.
+    const dir = dirname(backend.url);
     const token = 'planted-store-token-9d8c7b6a';
-    try {
-      const opts = options(
-        [
-          itemWith('sec/echo', {
-            kind: 'web',
-            target: `${base}/echo`,
-            options: { headers: { authorization: 'Bearer ${API_TOKEN}' } },
-            expect: ['body.auth == "x"'],
-            hold: '1h',
-          }),
-          itemWith('sec/env', { kind: 'secret', target: 'API_TOKEN' }),
-          manualItem('ops/2fa'),
-        ],
-        { env: { API_TOKEN: token } },
-      );
-      const { run, report } = await runChecklist({ ...opts, store });
-      expect(report.verdict).toBe('NO-GO');
-      const latest = await store.latestRun('launch', 'production');
-      expect(latest?.id).toBe(run.id);
-      expect(latest?.outcomes.map((o) => [o.item, o.status])).toEqual([
-        ['sec/echo', 'fail'],
-        ['sec/env', 'pass'],
-      ]);
-      const samples = await store.listSamples('launch', 'production', 'sec/echo', '2026-01-01T00:00:00Z');
-      expect(samples).toHaveLength(1);
-      expect((await store.verifyAudit()).ok).toBe(true);
-      const types = (await store.listAudit({})).map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['run.completed']));
-      await store.close();
-      for (const file of await readdir(dir)) {
-        const bytes = await readFile(join(dir, file));
-        expect(bytes.includes(token), `${file} holds the secret`).toBe(false);
-      }
-    } finally {
-      await store.close().catch(() => {});
-      await rm(dir, { recursive: true, force: true });
+    const opts = options(
+      [
+        itemWith('sec/echo', {
+          kind: 'web',
+          target: `${base}/echo`,
+          options: { headers: { authorization: 'Bearer ${API_TOKEN}' } },
+          expect: ['body.auth == "x"'],
+          hold: '1h',
+        }),
+        itemWith('sec/env', { kind: 'secret', target: 'API_TOKEN' }),
+        manualItem('ops/2fa'),
+      ],
+      { env: { API_TOKEN: token } },
+    );
+    const { run, report } = await runChecklist({ ...opts, store });
+    expect(report.verdict).toBe('NO-GO');
+    const latest = await store.latestRun('launch', 'production');
+    expect(latest?.id).toBe(run.id);
+    expect(latest?.outcomes.map((o) => [o.item, o.status])).toEqual([
+      ['sec/echo', 'fail'],
+      ['sec/env', 'pass'],
+    ]);
+    const samples = await store.listSamples('launch', 'production', 'sec/echo', '2026-01-01T00:00:00Z');
+    expect(samples).toHaveLength(1);
+    expect((await store.verifyAudit()).ok).toBe(true);
+    const types = (await store.listAudit({})).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['run.completed']));
+    await store.close();
+    for (const file of await readdir(dir)) {
+      const bytes = await readFile(join(dir, file));
+      expect(bytes.includes(token), `${file} holds the secret`).toBe(false);
     }
   });
 });

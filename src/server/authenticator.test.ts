@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
-import { openStore } from '../store/index.js';
+import { perTest, sqliteBackend } from '../store/test-support/backends.js';
 import { personActor, revokeToken, StateSignal } from '../usecases/index.js';
 import { hashToken } from './auth.js';
 import { Authenticator } from './authenticator.js';
@@ -15,22 +12,17 @@ import { silentLogger } from './logger.js';
  * revocation through the server (its StateSignal) sends the next request to the store, which refuses it.
  */
 describe('Authenticator.verify', () => {
-  let dir: string;
+  const fresh = perTest(sqliteBackend.make);
   let store: Store;
   let changes: StateSignal;
   let auth: Authenticator;
   const token = 'gng_authenticator_test_token';
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-authenticator-'));
-    store = await openStore(join(dir, 'gonogo.db'));
+    ({ store } = await fresh.store('authenticator'));
     await store.createToken({ name: 'ci', role: 'viewer', signoffRoles: [], hash: hashToken(token) }, 'test');
     changes = new StateSignal();
     auth = new Authenticator(store, DEFAULT_CONFIG, silentLogger, () => new Date(), changes);
-  });
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('answers a token it has just looked up at once, and asks the store again after a revocation', async () => {

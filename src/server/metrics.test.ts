@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Store } from '../engine/store.js';
-import { openStore } from '../store/index.js';
-import { createTempDatabase, type TempDatabase } from '../store/test-support/pg-database.js';
+import { describe, expect, it } from 'vitest';
+import { perTest, storeBackends } from '../store/test-support/backends.js';
 import { createMetrics } from './metrics.js';
 
 /**
@@ -13,88 +8,70 @@ import { createMetrics } from './metrics.js';
  * gauge exists on PostgreSQL only.
  */
 
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-async function sqlite(): Promise<Store> {
-  const dir = await mkdtemp(join(tmpdir(), 'gonogo-metrics-'));
-  const store = await openStore(join(dir, 'gonogo.db'));
-  cleanups.push(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return store;
-}
-
-async function postgres(): Promise<Store> {
-  const tmp: TempDatabase = await createTempDatabase('metrics');
-  const store = await openStore(tmp.url);
-  cleanups.push(async () => {
-    await store.close();
-    await tmp.drop();
-  });
-  return store;
-}
-
 const value = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
 
-describe.each([
-  ['sqlite', sqlite, false],
-  ['postgres', postgres, true],
-])('store series on %s', (_name, open, hasPool) => {
-  it('follow audited writes, samples and the outbox', async () => {
-    const store = await open();
-    const now = new Date('2026-11-20T09:00:00Z');
-    const metrics = createMetrics({ store, now: () => now });
-    store.observe?.(metrics.store);
+// `%s` (unquoted), so the names read as before: `store series on sqlite`.
+const backends = (await storeBackends()).map((b) => [b.name, b] as const);
 
-    await store.appendAudit({ type: 'test.one', actor: 'test', data: {} });
-    await store.appendAudit({ type: 'test.two', actor: 'test', data: {} });
-    await store.addSamples([
-      { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: true },
-      { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: false },
-      { checklist: 'c', environment: 'prod', item: 'a/c', at: now.toISOString(), ok: true },
-      // Label sets interleaved: each is counted whole.
-      { checklist: 'd', environment: 'prod', item: 'a/d', at: now.toISOString(), ok: true },
-      { checklist: 'c', environment: 'prod', item: 'a/e', at: now.toISOString(), ok: true },
-    ]);
-    await store.commitWatchState(
-      'notify/c/prod',
-      '{}',
-      0,
-      [
-        {
-          eventId: 'e1',
-          event: 'verdict.changed',
-          checklist: 'c',
-          environment: 'prod',
-          target: 'webhook:0123456789abcdef',
-          targetLabel: 'webhook example.com',
-          payload: '{}',
-          at: new Date(now.getTime() - 90_000).toISOString(),
-        },
-      ],
-      now,
-    );
-    metrics.auditVerified(await store.verifyAudit());
+describe.each(backends)('store series on %s', (name, { available, make }) => {
+  const fresh = perTest(make);
+  const hasPool = name === 'postgres';
 
-    const { body } = await metrics.render();
-    expect(value(body, 'gonogo_audit_head_seq')).toBe(2);
-    expect(value(body, 'gonogo_audit_append_duration_seconds_count')).toBe(2);
-    expect(value(body, 'gonogo_audit_verify_ok')).toBe(1);
-    expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="pass"}')).toBe(3);
-    expect(value(body, 'gonogo_samples_total{checklist="d",environment="prod",result="pass"}')).toBe(1);
-    expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="fail"}')).toBe(1);
-    expect(value(body, 'gonogo_notification_oldest_undelivered_age_seconds')).toBe(90);
-    expect(value(body, 'gonogo_store_pool_connections{state="idle"}') !== undefined).toBe(hasPool);
-    // Item ids are never labels.
-    expect(body).not.toContain('a/b');
-  }, 30_000);
+  it.skipIf(!available)(
+    'follow audited writes, samples and the outbox',
+    async () => {
+      const { store } = await fresh.store('metrics');
+      const now = new Date('2026-11-20T09:00:00Z');
+      const metrics = createMetrics({ store, now: () => now });
+      store.observe?.(metrics.store);
+
+      await store.appendAudit({ type: 'test.one', actor: 'test', data: {} });
+      await store.appendAudit({ type: 'test.two', actor: 'test', data: {} });
+      await store.addSamples([
+        { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: true },
+        { checklist: 'c', environment: 'prod', item: 'a/b', at: now.toISOString(), ok: false },
+        { checklist: 'c', environment: 'prod', item: 'a/c', at: now.toISOString(), ok: true },
+        // Label sets interleaved: each is counted whole.
+        { checklist: 'd', environment: 'prod', item: 'a/d', at: now.toISOString(), ok: true },
+        { checklist: 'c', environment: 'prod', item: 'a/e', at: now.toISOString(), ok: true },
+      ]);
+      await store.commitWatchState(
+        'notify/c/prod',
+        '{}',
+        0,
+        [
+          {
+            eventId: 'e1',
+            event: 'verdict.changed',
+            checklist: 'c',
+            environment: 'prod',
+            target: 'webhook:0123456789abcdef',
+            targetLabel: 'webhook example.com',
+            payload: '{}',
+            at: new Date(now.getTime() - 90_000).toISOString(),
+          },
+        ],
+        now,
+      );
+      metrics.auditVerified(await store.verifyAudit());
+
+      const { body } = await metrics.render();
+      expect(value(body, 'gonogo_audit_head_seq')).toBe(2);
+      expect(value(body, 'gonogo_audit_append_duration_seconds_count')).toBe(2);
+      expect(value(body, 'gonogo_audit_verify_ok')).toBe(1);
+      expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="pass"}')).toBe(3);
+      expect(value(body, 'gonogo_samples_total{checklist="d",environment="prod",result="pass"}')).toBe(1);
+      expect(value(body, 'gonogo_samples_total{checklist="c",environment="prod",result="fail"}')).toBe(1);
+      expect(value(body, 'gonogo_notification_oldest_undelivered_age_seconds')).toBe(90);
+      expect(value(body, 'gonogo_store_pool_connections{state="idle"}') !== undefined).toBe(hasPool);
+      // Item ids are never labels.
+      expect(body).not.toContain('a/b');
+    },
+    30_000,
+  );
 });
 
 describe('the watch observer', () => {

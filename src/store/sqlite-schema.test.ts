@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { openStore } from './index.js';
 import { migrateOneByOne, migrations } from './migrations.js';
 import { openSqlite } from './sqlite-adapter.js';
 import LATEST from './sqlite-latest-schema.json' with { type: 'json' };
 import { sqliteAtLatest } from './sqlite-schema.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-sqlite-schema-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-sqlite-schema-');
 let n = 0;
 const fresh = () => join(dir, `store-${++n}.db`);
 

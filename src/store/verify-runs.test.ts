@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { canonicalJson } from '../model/audit.js';
 import { jsonListDigest } from '../model/list-digest.js';
-import { openStore } from './index.js';
 import { outcomeOfRow, outcomesDigest } from './state-binding.js';
-import { perTest, storeBackends } from './test-support/backends.js';
+import { perTest, storeBackends, withStore } from './test-support/backends.js';
 import { RESULT_COLUMNS, rowOf } from './verify-rows.js';
 import { storedOutcomesDigest, storedOutcomeText } from './verify-runs.js';
 
@@ -109,23 +108,15 @@ describe.each(backends)('verify of runs on $name', ({ name, available, make }) =
         [`delete from run_results where run_id = 2 and item = 'ops/z'`, 'outcomes'],
       ];
       for (const [change, field] of changes) {
-        const copy = await make(`vruns_${name}_c`);
-        try {
-          // Each change on a fresh store: seed, break one thing, verify.
-          const s = await openStore(copy.url);
-          try {
-            await seed(s);
-            await copy.dropAppendOnlyGuard();
-            await copy.raw(change);
-            expect((await s.verifyAudit()).tampered, change).toEqual([
-              { table: 'runs', id: 2, seq: 2, why: `changed after its event: ${field} differs` },
-            ]);
-          } finally {
-            await s.close();
-          }
-        } finally {
-          await copy.cleanup();
-        }
+        // Each change on a fresh store: seed, break one thing, verify.
+        await withStore(make, `vruns_${name}_c`, async ({ backend: copy, store: s }) => {
+          await seed(s);
+          await copy.dropAppendOnlyGuard();
+          await copy.raw(change);
+          expect((await s.verifyAudit()).tampered, change).toEqual([
+            { table: 'runs', id: 2, seq: 2, why: `changed after its event: ${field} differs` },
+          ]);
+        });
       }
     },
   );

@@ -9,24 +9,36 @@ import { CLI, runCli } from './cli.js';
 /** A spawned gonogo process and what it printed so far. */
 export interface Spawned {
   child: ChildProcess;
+  /** Its standard output and error, interleaved as they came. */
   output(): string;
+  /** Its standard error alone (the JSON log lines). */
+  stderr(): string;
   /** Resolves with the exit code once the process ended. */
   exited: Promise<number | null>;
 }
 
-function spawnCli(args: string[], cwd: string, env: Record<string, string | undefined>): Spawned {
+/** Spawn the CLI, under a wrapper command (`prefix`: `ip netns exec NAME`) if given. */
+function spawnCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  prefix: string[] = [],
+): Spawned {
   const merged = { ...process.env, NO_COLOR: '1', ...env } as Record<string, string>;
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, [...CLI, ...args], { cwd, env: merged });
+  const [command, ...before] = [...prefix, process.execPath];
+  const child = spawn(command!, [...before, ...CLI, ...args], { cwd, env: merged });
   let out = '';
+  let err = '';
   child.stdout?.on('data', (d) => {
     out += d;
   });
   child.stderr?.on('data', (d) => {
     out += d;
+    err += d;
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  return { child, output: () => out, stderr: () => err, exited };
 }
 
 /** Wait until `ok()` holds (polling), or throw naming `what` after `ms`. */
@@ -38,7 +50,10 @@ export async function until(ok: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-/** Start `gonogo serve` on a free port over `db`; resolves once it prints its URL. */
+/**
+ * Start `gonogo serve` on a free port over `db`, serving the checklists in `cwd`; resolves once it
+ * prints its URL (the checklists may still be loading: `checklistsLoaded` waits for them).
+ */
 export async function startServe(
   cwd: string,
   db: string,
@@ -85,29 +100,9 @@ export async function startRunner(
     opts.name,
   ];
   if (opts.concurrency !== undefined) args.push('--concurrency', String(opts.concurrency));
-  const s = opts.prefix
-    ? spawnWith(opts.prefix, args, cwd, { ...opts.env })
-    : spawnCli(args, cwd, { ...opts.env });
+  const s = spawnCli(args, cwd, { ...opts.env }, opts.prefix);
   await until(() => s.output().includes('taking jobs'), `runner ${opts.name} starting`);
   return s;
-}
-
-/** Spawn the CLI under a wrapper command (`ip netns exec NAME`). */
-function spawnWith(prefix: string[], args: string[], cwd: string, env: Record<string, string>): Spawned {
-  const merged = { ...process.env, NO_COLOR: '1', ...env } as Record<string, string>;
-  const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, ...CLI, ...args], {
-    cwd,
-    env: merged,
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
 }
 
 /** Create a token with the CLI; returns the token text. */

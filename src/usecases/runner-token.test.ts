@@ -1,27 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
+import { perBlock, sqliteBackend } from '../store/test-support/backends.js';
 import { personActor, roleAtLeast } from './actor.js';
 import { createToken } from './token.js';
 
 /** Runner tokens: labels required, valid and kept; below every role of the ladder. */
 
-let dir: string;
+const shared = perBlock(sqliteBackend.make);
 let store: Store;
 const ctx = () => ({ store, now: () => new Date('2026-12-01T10:00:00Z') });
 const ana = personActor('ana');
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-runner-token-'));
-  const { openStore } = await import('../store/index.js');
-  store = await openStore(join(dir, 'db.sqlite'));
-});
-
-afterAll(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
+  ({ store } = await shared.store('runner_token'));
 });
 
 describe('runner tokens', () => {

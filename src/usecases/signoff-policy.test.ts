@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { readChecklist } from '../markdown/index.js';
 import type { Checklist } from '../model/checklist.js';
+import { perTest, sqliteBackend } from '../store/test-support/backends.js';
 import { ActionError } from './action-error.js';
 import { personActor, tokenActor } from './actor.js';
 import { attest } from './attest.js';
@@ -40,16 +39,13 @@ ${policy}
 `,
   });
 
+// The real store (SQLite), fresh for each test.
+const fresh = perTest(sqliteBackend.make);
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-signoff-policy-'));
-  const { openStore } = await import('../store/index.js');
-  store = await openStore(join(dir, 'db.sqlite'));
+  const made = await fresh.store('signoff_policy');
+  ({ dir } = made.backend);
+  store = made.store;
   ctx = { store, now: () => NOW };
-});
-
-afterEach(async () => {
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const refusal = async (p: Promise<unknown>) => {

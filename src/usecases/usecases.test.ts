@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store.js';
 import { readChecklist } from '../markdown/index.js';
 import type { Checklist } from '../model/checklist.js';
+import { perBlock, perTest, sqliteBackend } from '../store/test-support/backends.js';
 import { ActionError } from './action-error.js';
 import { type Actor, personActor, serviceActor, tokenActor } from './actor.js';
 import { attest } from './attest.js';
@@ -25,11 +24,12 @@ let ctx: UseCaseContext;
 const changes: StateChange[] = [];
 const ana = personActor('ana');
 
+// The real store (SQLite), loaded across layers only in this test.
+const shared = perBlock(sqliteBackend.make);
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-usecases-'));
-  // The real store (SQLite), loaded across layers only in this test.
-  const { openStore } = await import('../store/index.js');
-  store = await openStore(join(dir, 'db.sqlite'));
+  const made = await shared.store('usecases');
+  ({ dir } = made.backend);
+  store = made.store;
   const signal = new StateSignal();
   signal.subscribe((c) => changes.push(c));
   ctx = { store, now: () => NOW, changes: signal };
@@ -57,11 +57,6 @@ policy:
 - [ ] Engineering Lead: ____ Date: ____
 `,
   });
-});
-
-afterAll(async () => {
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const refused = async (p: Promise<unknown>) => {
@@ -92,39 +87,36 @@ describe('the first state change records the digest, stamped by the clock; a ref
 });
 
 describe('run', () => {
+  const fresh = perTest(sqliteBackend.make);
+
   it('records the digest and the run under the trigger, both stamped by the clock, and announces the run', async () => {
-    const { openStore } = await import('../store/index.js');
-    const own = await openStore(join(dir, 'run.sqlite'));
-    try {
-      const seen: StateChange[] = [];
-      const signal = new StateSignal();
-      signal.subscribe((c) => seen.push(c));
-      const noKinds = { get: () => undefined, names: () => [] };
-      const { run } = await runChecks({ store: own, now: () => NOW, changes: signal }, ana, {
-        checklist: { ...checklist, items: checklist.items.filter((i) => !i.check) },
-        environment: 'production',
-        registry: noKinds,
-        env: {},
-        baseDir: dir,
-        trigger: 'cli',
-      });
-      expect(run.trigger).toBe('cli');
-      const events = await own.listAudit({ after: 0 });
-      expect(events.map((e) => [e.type, e.actor, e.at])).toEqual([
-        ['checklist.imported', 'cli', NOW.toISOString()],
-        ['run.completed', 'cli', NOW.toISOString()],
-      ]);
-      expect(seen).toEqual([{ type: 'run.completed', checklist: 'launch', environment: 'production' }]);
-      const refused = runChecks({ store: own, now: () => NOW }, token('viewer'), {
-        checklist,
-        registry: noKinds,
-        env: {},
-        baseDir: dir,
-      });
-      await expect(refused).rejects.toMatchObject({ code: 'role-too-low', status: 403 });
-    } finally {
-      await own.close();
-    }
+    const { store: own } = await fresh.store('usecases_run');
+    const seen: StateChange[] = [];
+    const signal = new StateSignal();
+    signal.subscribe((c) => seen.push(c));
+    const noKinds = { get: () => undefined, names: () => [] };
+    const { run } = await runChecks({ store: own, now: () => NOW, changes: signal }, ana, {
+      checklist: { ...checklist, items: checklist.items.filter((i) => !i.check) },
+      environment: 'production',
+      registry: noKinds,
+      env: {},
+      baseDir: dir,
+      trigger: 'cli',
+    });
+    expect(run.trigger).toBe('cli');
+    const events = await own.listAudit({ after: 0 });
+    expect(events.map((e) => [e.type, e.actor, e.at])).toEqual([
+      ['checklist.imported', 'cli', NOW.toISOString()],
+      ['run.completed', 'cli', NOW.toISOString()],
+    ]);
+    expect(seen).toEqual([{ type: 'run.completed', checklist: 'launch', environment: 'production' }]);
+    const refused = runChecks({ store: own, now: () => NOW }, token('viewer'), {
+      checklist,
+      registry: noKinds,
+      env: {},
+      baseDir: dir,
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'role-too-low', status: 403 });
   });
 });
 

@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../engine/store.js';
 import { openStore } from '../../store/index.js';
 import { runCli } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-audit-'));
+const dir = blockTempDir('gonogo-audit-');
 const db = join(dir, 'gonogo.db');
 const gonogo = (args: string[]) => runCli([...args, '--db', db], { cwd: dir });
 
@@ -28,7 +28,6 @@ beforeAll(async () => {
     await store.close();
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gonogo audit', () => {
   it('verify on an empty store says nothing is recorded yet', async () => {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
 /**
  * `gonogo record` / `record verify` end to end: keys made by the real openssl, a checklist with secrets
@@ -42,7 +43,7 @@ policy:
 - [ ] Security Lead: ____
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-record-'));
+const dir = blockTempDir('gonogo-record-');
 const at = (name: string) => join(dir, name);
 const env = { GONOGO_USER: 'ana', GONOGO_NOW: '2026-11-20T10:00:00Z', API_TOKEN };
 const gonogo = (args: string[]) => runCli([...args, '--db', at('gonogo.db')], { cwd: dir, env });
@@ -77,8 +78,6 @@ beforeAll(async () => {
   expect((await gonogo(['signoff', 'launch.md', '--role', 'security', '--by', 'sam'])).code).toBe(0);
   expect((await gonogo(['status', 'launch.md', '--env', 'production'])).code).toBe(0);
 }, 60_000);
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gonogo record', () => {
   it('writes an in-toto statement in a DSSE envelope that verifies offline with the public key alone', async () => {

@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempDatabase, type TempDatabase } from '../../store/test-support/pg-database.js';
+import { type Backend, perBlock, postgresBackend } from '../../store/test-support/backends.js';
 import { runCli } from '../../test-support/cli.js';
 import {
   createToken,
@@ -14,7 +13,6 @@ import {
   stop,
   until,
 } from '../../test-support/runner-env.js';
-import { serviceAvailable } from '../../test-support/services.js';
 
 /**
  * A runner inside a private network, for real: a Linux network namespace whose target listens on the
@@ -58,13 +56,15 @@ function cleanupNamespace(): void {
   }
 }
 
-const pgUp = await serviceAvailable('postgres');
-const problem = pgUp ? netnsProblem() : 'PostgreSQL is not running';
+const pg = await postgresBackend();
+const problem = pg.available ? netnsProblem() : 'PostgreSQL is not running';
 
 describe.skipIf(problem !== undefined)(
   `a runner in a network namespace${problem ? ` (skipped: ${problem})` : ''}`,
   () => {
-    let db: TempDatabase;
+    // The database and dir, dropped and removed after the runner and server below have stopped.
+    const shared = perBlock(pg.make);
+    let db: Backend;
     let dir: string;
     let server: (Spawned & { url: string }) | undefined;
     let runner: Spawned | undefined;
@@ -72,8 +72,8 @@ describe.skipIf(problem !== undefined)(
     const port = randomInt(20_000, 30_000);
 
     beforeAll(async () => {
-      db = await createTempDatabase('runners_netns');
-      dir = await mkdtemp(join(tmpdir(), 'gonogo-netns-'));
+      db = await shared.backend('runners_netns');
+      dir = db.dir;
       const inside = `http://127.0.0.1:${port}/ready`;
       await writeFile(
         join(dir, 'private.md'),
@@ -108,8 +108,6 @@ describe.skipIf(problem !== undefined)(
       await stop(server);
       target?.kill('SIGTERM');
       cleanupNamespace();
-      await db?.drop();
-      if (dir) await rm(dir, { recursive: true, force: true });
     }, 60_000);
 
     it('reaches a target listening only inside the namespace through the runner, and not from the server', async () => {

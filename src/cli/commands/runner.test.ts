@@ -1,8 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempDatabase, type TempDatabase } from '../../store/test-support/pg-database.js';
+import {
+  type Backend,
+  perBlock,
+  perTest,
+  postgresBackend,
+  sqliteBackend,
+} from '../../store/test-support/backends.js';
 import { runCli } from '../../test-support/cli.js';
 import {
   createToken,
@@ -12,14 +17,13 @@ import {
   stop,
   until,
 } from '../../test-support/runner-env.js';
-import { serviceAvailable } from '../../test-support/services.js';
 
 /**
  * Runners in private networks, end to end: a real `gonogo serve` on a fresh PostgreSQL database, real
  * `gonogo runner` processes, and `gonogo run --db postgres://…` waiting for their answers.
  */
 
-const pgUp = await serviceAvailable('postgres');
+const pg = await postgresBackend();
 
 interface Report {
   items: { id: string; status: string; message?: string; observed?: Record<string, unknown> }[];
@@ -32,8 +36,10 @@ const check = (title: string, body: string) =>
     .map((l) => `  ${l}`)
     .join('\n')}\n  \`\`\`\n`;
 
-describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
-  let db: TempDatabase;
+describe.skipIf(!pg.available)('gonogo runner with gonogo serve on PostgreSQL', () => {
+  // The database and dir, dropped and removed after the runners and server below have stopped.
+  const shared = perBlock(pg.make);
+  let db: Backend;
   let dir: string;
   let server: Spawned & { url: string };
   const runners: Spawned[] = [];
@@ -50,8 +56,8 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    db = await createTempDatabase('runners');
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-runners-'));
+    db = await shared.backend('runners');
+    dir = db.dir;
     await writeFile(
       join(dir, 'env.md'),
       `# Env\n## Private\n${check('Secret set on the runner', 'env: RUNNER_ONLY_SECRET\nrunner: a\ntimeout: 60s')}${check('Secret set here', 'env: RUNNER_ONLY_SECRET')}${check('Runner token hidden from checks', 'env: GONOGO_RUNNER_TOKEN\nrunner: a\ntimeout: 60s')}`,
@@ -81,8 +87,6 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
   afterAll(async () => {
     for (const r of runners) await stop(r);
     await stop(server);
-    await db?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('observes an env variable set only in the runner’s environment, and judges it on the server', async () => {
@@ -253,23 +257,21 @@ describe.skipIf(!pgUp)('gonogo runner with gonogo serve on PostgreSQL', () => {
 });
 
 describe('runner: on the SQLite store', () => {
+  const fresh = perTest(sqliteBackend.make);
+
   it('makes the item error with the reason', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gonogo-runners-sqlite-'));
-    try {
-      await writeFile(
-        join(dir, 'private.md'),
-        `# P\n## Private\n${check('Private', 'tcp: db.internal:5432\nrunner: prod-vpc')}`,
-      );
-      const r = await runCli(['run', 'private.md', '--format', 'json'], {
-        cwd: dir,
-        env: { GONOGO_DB: join(dir, 'db.sqlite') },
-      });
-      expect(r.code).toBe(1);
-      const item = (JSON.parse(r.stdout) as Report).items[0]!;
-      expect(item.status).toBe('error');
-      expect(item.message).toContain('runner: prod-vpc needs the PostgreSQL store');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { dir } = await fresh.backend('runners_sqlite');
+    await writeFile(
+      join(dir, 'private.md'),
+      `# P\n## Private\n${check('Private', 'tcp: db.internal:5432\nrunner: prod-vpc')}`,
+    );
+    const r = await runCli(['run', 'private.md', '--format', 'json'], {
+      cwd: dir,
+      env: { GONOGO_DB: join(dir, 'db.sqlite') },
+    });
+    expect(r.code).toBe(1);
+    const item = (JSON.parse(r.stdout) as Report).items[0]!;
+    expect(item.status).toBe('error');
+    expect(item.message).toContain('runner: prod-vpc needs the PostgreSQL store');
   }, 60_000);
 });

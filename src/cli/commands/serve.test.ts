@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, checklistsLoaded, runCli } from '../../test-support/cli.js';
+import { checklistsLoaded, runCli } from '../../test-support/cli.js';
+import { startServe, until } from '../../test-support/runner-env.js';
 
 /** `gonogo serve` as a process: prints its URL, serves, and drains in-flight requests on SIGTERM. */
 
@@ -39,34 +39,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
-      cwd: dir,
-      env: { ...process.env, GONOGO_DB: join(dir, 'db.sqlite') },
-    });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /on (http:\/\/[^\s]+) /.exec(out);
-      if (m) resolve({ child, url: m[1]!, stderr: () => err });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
-  });
-}
-
-async function until(ok: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 15s');
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 describe('gonogo serve', () => {
   it('prints its URL, answers health, and on SIGTERM finishes the in-flight request before exiting 0', async () => {
     const token = (
@@ -76,8 +48,7 @@ describe('gonogo serve', () => {
       })
     ).stdout.trim();
     expect(token).toMatch(/\S{20,}/);
-    const { child, url, stderr } = await startServe(['--checklists', '.', '--port', '0']);
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const { child, url, stderr, exited } = await startServe(dir, join(dir, 'db.sqlite'));
     // The URL is printed before the checklists are in; ready turns 200 once they are.
     await checklistsLoaded(url);
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
@@ -87,9 +58,9 @@ describe('gonogo serve', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{"env":"production"}',
     });
-    await until(() => hits === 1);
+    await until(() => hits === 1, 'the check reaching the target', 15_000);
     child.kill('SIGTERM');
-    await until(() => stderr().includes('shutting down'));
+    await until(() => stderr().includes('shutting down'), 'serve saying it shuts down', 15_000);
     // New connections are refused while the old request drains.
     await expect(fetch(`${url}/health/live`)).rejects.toThrow();
     release!();

@@ -1,18 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../engine/store.js';
 import { openStore } from '../../store/index.js';
 import { runCli } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-token-'));
+const dir = blockTempDir('gonogo-token-');
 const db = join(dir, 'gonogo.db');
 const gonogo = (args: string[]) =>
   runCli([...args, '--db', db], { cwd: dir, env: { GONOGO_USER: 'admin-ana' } });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gonogo token create', () => {
   it('prints the token alone, stores only its hash and logs it without secrets', async () => {
@@ -82,12 +79,11 @@ describe('gonogo token create', () => {
 });
 
 describe('gonogo token list and revoke', () => {
-  const dir2 = mkdtempSync(join(tmpdir(), 'gonogo-token-list-'));
+  const dir2 = blockTempDir('gonogo-token-list-');
   const db2 = join(dir2, 'gonogo.db');
   const NOW = '2026-11-20T10:00:00.000Z';
   const cli = (args: string[], now = NOW) =>
     runCli([...args, '--db', db2], { cwd: dir2, env: { GONOGO_USER: 'admin-ana', GONOGO_NOW: now } });
-  afterAll(() => rmSync(dir2, { recursive: true, force: true }));
 
   it('lists tokens with person, expiry and state (never a secret), revokes by name and audits it', async () => {
     const created = await cli([

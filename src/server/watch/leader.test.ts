@@ -1,24 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../engine/store.js';
-import { openStore } from '../../store/index.js';
+import { perBlock, sqliteBackend } from '../../store/test-support/backends.js';
 import { LeaderLease } from './leader.js';
 
 /** Leader election through the store's lease row, on a clock the test moves. */
 describe('LeaderLease', () => {
-  let dir: string;
+  const shared = perBlock(sqliteBackend.make);
   let store: Store;
   let t = Date.parse('2026-03-01T10:00:00Z');
   const clock = () => new Date(t);
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-leader-'));
-    store = await openStore(join(dir, 'gonogo.db'));
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    ({ store } = await shared.store('leader'));
   });
 
   it('leads alone, renews every ttl/3, and hands over when the leader stops renewing', async () => {

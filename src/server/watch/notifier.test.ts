@@ -1,18 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the notify placeholder syntax under test
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getEventListeners } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../../engine/events.js';
 import type { Store } from '../../engine/store.js';
 import type { Checklist } from '../../model/checklist.js';
-import { openStore } from '../../store/index.js';
-import { createTempDatabase, type TempDatabase } from '../../store/test-support/pg-database.js';
-import { serviceAvailable } from '../../test-support/services.js';
+import { perBlock, postgresBackend, sqliteBackend } from '../../store/test-support/backends.js';
 import type { Logger } from '../logger.js';
 import {
   type DeliveryOptions,
@@ -190,16 +185,11 @@ describe('slackMessage', () => {
 });
 
 describe('delivery on SQLite', () => {
-  let dir: string;
+  const shared = perBlock(sqliteBackend.make);
   let store: Store;
   let receiver: Receiver;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-notify-'));
-    store = await openStore(join(dir, 'gonogo.db'));
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    ({ store } = await shared.store('notify'));
   });
   afterEach(async () => receiver?.close());
 
@@ -409,24 +399,20 @@ describe('delivery on SQLite', () => {
   });
 });
 
-const pgUp = await serviceAvailable('postgres');
+const pg = await postgresBackend();
 
-describe.skipIf(!pgUp)('delivery with two replicas on PostgreSQL', () => {
-  let tmp: TempDatabase;
+describe.skipIf(!pg.available)('delivery with two replicas on PostgreSQL', () => {
+  const shared = perBlock(pg.make);
   let a: Store;
   let b: Store;
   let receiver: Receiver;
   beforeAll(async () => {
-    tmp = await createTempDatabase('notify');
-    a = await openStore(tmp.url);
-    b = await openStore(tmp.url);
+    const made = await shared.store('notify');
+    a = made.store;
+    b = await shared.open(made.backend);
   });
-  afterAll(async () => {
-    await receiver?.close();
-    await a?.close();
-    await b?.close();
-    await tmp?.drop();
-  });
+  // Runs before the stores close (after-hooks run last registered first).
+  afterAll(async () => receiver?.close());
 
   it('queues and delivers each event once, though both replicas derive and send it', async () => {
     receiver = await startReceiver([500]);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../engine/store.js';
 import type { Checklist, Item } from '../../model/checklist.js';
 import { checkSpec } from '../../model/test-support/check-spec.js';
 import { decide } from '../../model/verdict.js';
-import { openStore } from '../../store/index.js';
+import { perBlock, sqliteBackend } from '../../store/test-support/backends.js';
 import type { Logger } from '../logger.js';
 import { startWatch } from './scheduler.js';
 
@@ -55,15 +52,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 }
 
 describe('startWatch', () => {
-  let dir: string;
+  const shared = perBlock(sqliteBackend.make);
   let store: Store;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-scheduler-'));
-    store = await openStore(join(dir, 'gonogo.db'));
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    ({ store } = await shared.store('scheduler'));
   });
 
   const noEvaluation = async (): Promise<never> => {

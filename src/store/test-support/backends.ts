@@ -31,63 +31,71 @@ export interface BackendKind {
   make(label: string): Promise<Backend>;
 }
 
+/** An SQLite file (`dir/store/gonogo.db`) in a fresh temp dir: always available. */
+export const sqliteBackend: BackendKind = {
+  name: 'sqlite',
+  available: true,
+  async make() {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-test-'));
+    const url = join(dir, 'store', 'gonogo.db');
+    const raw = async (sql: string) => {
+      const db = new Database(url);
+      try {
+        db.pragma('busy_timeout = 10000');
+        return db.exec(sql);
+      } finally {
+        db.close();
+      }
+    };
+    return {
+      url,
+      dir,
+      raw,
+      dropAppendOnlyGuard: async () => {
+        await raw('drop trigger audit_events_no_update; drop trigger audit_events_no_delete;');
+      },
+      async cleanup() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/**
+ * A fresh database on the local PostgreSQL (its own, so advisory locks never cross tests), and a fresh
+ * temp dir beside it. `available` is false when PostgreSQL is not running (outside CI; in CI it throws).
+ * @example const pg = await postgresBackend(); describe.skipIf(!pg.available)('…', () => { const shared = perBlock(pg.make); })
+ */
+export async function postgresBackend(): Promise<BackendKind> {
+  return {
+    name: 'postgres',
+    available: await serviceAvailable('postgres'),
+    async make(label) {
+      const dir = mkdtempSync(join(tmpdir(), 'gonogo-test-'));
+      const tmp = await createTempDatabase(label);
+      return {
+        url: tmp.url,
+        dir,
+        raw: (sql) => tmp.query(sql),
+        dropAppendOnlyGuard: async () => {
+          await tmp.query('drop trigger audit_events_append_only on audit_events');
+        },
+        async cleanup() {
+          await tmp.drop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
 /**
  * The two backends every store test runs against: an SQLite file in a temp dir, and a fresh database
  * on the local PostgreSQL.
  * @example describe.each(await storeBackends())('flow on $name', ({ available, make }) => { ... })
  */
 export async function storeBackends(): Promise<BackendKind[]> {
-  const pgUp = await serviceAvailable('postgres');
-  return [
-    {
-      name: 'sqlite',
-      available: true,
-      async make() {
-        const dir = mkdtempSync(join(tmpdir(), 'gonogo-test-'));
-        const url = join(dir, 'store', 'gonogo.db');
-        const raw = async (sql: string) => {
-          const db = new Database(url);
-          try {
-            db.pragma('busy_timeout = 10000');
-            return db.exec(sql);
-          } finally {
-            db.close();
-          }
-        };
-        return {
-          url,
-          dir,
-          raw,
-          dropAppendOnlyGuard: async () => {
-            await raw('drop trigger audit_events_no_update; drop trigger audit_events_no_delete;');
-          },
-          async cleanup() {
-            rmSync(dir, { recursive: true, force: true });
-          },
-        };
-      },
-    },
-    {
-      name: 'postgres',
-      available: pgUp,
-      async make(label) {
-        const dir = mkdtempSync(join(tmpdir(), 'gonogo-test-'));
-        const tmp = await createTempDatabase(label);
-        return {
-          url: tmp.url,
-          dir,
-          raw: (sql) => tmp.query(sql),
-          dropAppendOnlyGuard: async () => {
-            await tmp.query('drop trigger audit_events_append_only on audit_events');
-          },
-          async cleanup() {
-            await tmp.drop();
-            rmSync(dir, { recursive: true, force: true });
-          },
-        };
-      },
-    },
-  ];
+  return [sqliteBackend, await postgresBackend()];
 }
 
 /** A fresh backend, and a store open on it. */
@@ -120,13 +128,48 @@ export const perTest = (make: BackendKind['make']): Made => madeUntil(afterEach,
 export const perBlock = (make: BackendKind['make']): Made => madeUntil(afterAll, make);
 
 function madeUntil(hook: (fn: () => Promise<void>) => void, make: BackendKind['make']): Made {
-  const undo: (() => Promise<void>)[] = [];
-  hook(async () => {
-    // Every step runs even if one fails (a store that will not close must not leave a database behind).
-    const failed: unknown[] = [];
-    for (let step = undo.pop(); step; step = undo.pop()) await step().catch((e: unknown) => failed.push(e));
-    if (failed.length > 0) throw failed[0];
-  });
+  const undo: Undo = [];
+  hook(() => unwind(undo));
+  return maker(undo, make);
+}
+
+/**
+ * A fresh backend with a store open on it for `use` alone, closed and removed as soon as `use` returns
+ * or throws (its error is the one thrown): for a fresh store at each round of a loop within one test.
+ * @example for (const change of changes) await withStore(make, 'x', async ({ backend, store }) => { … });
+ */
+export async function withStore<T>(
+  make: BackendKind['make'],
+  label: string,
+  use: (made: OpenBackend) => Promise<T>,
+  opts?: OpenStoreOptions,
+): Promise<T> {
+  const undo: Undo = [];
+  let result: T;
+  try {
+    result = await use(await maker(undo, make).store(label, opts));
+  } catch (e) {
+    await unwind(undo).catch(() => {});
+    throw e;
+  }
+  await unwind(undo);
+  return result;
+}
+
+/** Steps that close and remove what was made, in the order made. */
+type Undo = (() => Promise<void>)[];
+
+/**
+ * Run every step, last made first, even if one fails (a store that will not close must not leave a
+ * database behind); throw the first failure.
+ */
+async function unwind(undo: Undo): Promise<void> {
+  const failed: unknown[] = [];
+  for (let step = undo.pop(); step; step = undo.pop()) await step().catch((e: unknown) => failed.push(e));
+  if (failed.length > 0) throw failed[0];
+}
+
+function maker(undo: Undo, make: BackendKind['make']): Made {
   const backend = async (label: string): Promise<Backend> => {
     const made = await make(label);
     undo.push(() => made.cleanup());
