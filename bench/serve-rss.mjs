@@ -85,7 +85,7 @@ await Promise.all(
         headers: { authorization: `Bearer ${token}` },
       });
       await r.body.arrayBuffer();
-        if (r.statusCode !== 200) bad += 1;
+      if (r.statusCode !== 200) bad += 1;
       n++;
     }
   }),
