@@ -21,6 +21,9 @@
 //  conditions), so the ratio leans Kuma's way.
 // Options: --kuma DIR --items N (500) --every S (20) --warmup S (30) --seconds S (60) --rounds N (3)
 //   --compare DIR (another gonogo build, measured in the same rounds) --strict (exit 1 under 10×)
+//   --flags both|none|this (both): gonogo's node flags (bench/server-flags.mjs): both builds under this build's
+//   SERVER_NODE_FLAGS, which `gonogo serve` starts node with; none: V8's defaults; this: --compare's without
+//   them. Uptime Kuma runs as it ships.
 // Results: artifacts/bench/results.json, key `kuma` (other scripts' keys are kept).
 // Measured 2026-12-06 (2 cores, load 16–27, Kuma 2.5.3, defaults): Kuma 9.68 ms, gonogo 0.874 ms CPU per
 // check, 11.1× (bench/README.md, "Uptime Kuma").
@@ -38,6 +41,7 @@ import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { alternatingRounds } from './measure.mjs';
 import { freePort } from './nginx.mjs';
+import { flagsByMode, shownFlags } from './server-flags.mjs';
 import { measureWatch } from './watch.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -271,6 +275,7 @@ async function main() {
       seconds: { type: 'string', default: '60' },
       rounds: { type: 'string', default: '3' },
       compare: { type: 'string' },
+      flags: { type: 'string', default: 'both' },
       strict: { type: 'boolean', default: false },
     },
   });
@@ -306,6 +311,9 @@ async function main() {
   console.log(
     `kuma: Uptime Kuma ${kumaVersion} (${kumaDir}) against gonogo, ${items} http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${seconds}s windows after ${warmupS}s warm-up, ${values.rounds} rounds`,
   );
+  const modeFlags = await flagsByMode(ROOT, values.flags);
+  const flagsOf = { gonogo: modeFlags.gonogo, compare: modeFlags.compare };
+  for (const b of builds) console.log(`node flags of ${b.name.padEnd(7)} ${shownFlags(flagsOf[b.name])}`);
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
   const startedLoad = loadavg();
@@ -320,7 +328,13 @@ async function main() {
           name === 'kuma'
             ? await measureKuma({ ...common, kumaDir, tickMs })
             : await measureWatch(
-                { ...common, mode: 'gonogo', root: builds.find((b) => b.name === name).root, align: true },
+                {
+                  ...common,
+                  mode: 'gonogo',
+                  root: builds.find((b) => b.name === name).root,
+                  align: true,
+                  nodeFlags: flagsOf[name],
+                },
                 name,
               );
         const notUp = r.notUp ? ` (+${r.notUp} not up)` : '';

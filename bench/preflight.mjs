@@ -20,7 +20,13 @@
  * Usage: npm run build && node bench/preflight.mjs
  *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_MS (1000), BENCH_BASE,
  *   BENCH_ONLY=preflight|dashboard, BENCH_PAGE_ENCODING (the pages' Accept-Encoding, a browser's by default; identity: none),
- *   BENCH_NODE_FLAGS (node flags for this build's server process only: a flag's A/B against BENCH_BASE),
+ *   BENCH_FLAGS=both|none|this (bench/server-flags.mjs: both, the default: every server, gonogo's, base's, bare
+ *   Hono and node:http, under this build's SERVER_NODE_FLAGS, the flags `gonogo serve` starts node with;
+ *   none: all under V8's defaults; this: base's gonogo without them, as base's `gonogo serve` ran),
+ *   BENCH_IDLE_S (0; 10 is a real server's case: every server idles that long after its set-up requests,
+ *   before the rounds, as a server that is started, answers a few requests, then waits; V8's memory
+ *   reducer acts after ~8 s idle),
+ *   BENCH_NODE_FLAGS (more node flags for this build's server process only: a flag's A/B against BENCH_BASE),
  *   BENCH_LOOP=1 (each server's event-loop blocks, GC pauses and log writes per case: bench/loop-watch.mjs)
  * Results are merged into artifacts/bench/results.json under "server" (other keys are kept).
  */
@@ -33,6 +39,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Pool, request } from 'undici';
+import { flagsByMode, shownFlags } from './server-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
@@ -44,6 +51,8 @@ const TIMEOUT_MS = 10_000;
 // BENCH_LOOP=1: each server's event-loop blocks, GC pauses and log writes per case (bench/loop-watch.mjs).
 const LOOP = Boolean(process.env.BENCH_LOOP);
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const FLAGS_MODE = process.env.BENCH_FLAGS ?? 'both';
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 0);
 // The first moments of a case (200 connections opening at once) are left out of every case's figures.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const TARGETS = { preflightRps: 0.6, preflightP99: 2, dashboardP99: 5 };
@@ -133,15 +142,24 @@ async function child(kind) {
   process.send({ url: running.url });
 }
 
+/** Each server's node flags (BENCH_FLAGS; BENCH_NODE_FLAGS added to this build's). */
+let slotFlags = { gonogo: [], compare: [], floor: [] };
+const flagsOf = (kind) =>
+  kind === 'gonogo'
+    ? [...slotFlags.gonogo, ...NODE_FLAGS]
+    : kind === 'base'
+      ? slotFlags.compare
+      : slotFlags.floor;
+
 function startChild(kind, message, logFile) {
   const err = logFile ? openSync(logFile, 'a') : 'inherit';
+  const flags = flagsOf(kind);
   const proc = fork(fileURLToPath(import.meta.url), ['--child', kind], {
     stdio: ['ignore', 'inherit', err, 'ipc'],
-    // BENCH_NODE_FLAGS: node/V8 flags for this build's server only (a flag's A/B against BENCH_BASE).
-    ...(kind === 'gonogo' && NODE_FLAGS.length ? { execArgv: NODE_FLAGS } : {}),
+    ...(flags.length ? { execArgv: flags } : {}),
   });
   return new Promise((resolve, reject) => {
-    proc.once('message', (m) => resolve({ kind, proc, url: m.url }));
+    proc.once('message', (m) => resolve({ kind, proc, url: m.url, flags }));
     proc.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
     proc.send(message);
   });
@@ -247,6 +265,7 @@ async function login(server, token) {
 }
 
 async function main() {
+  slotFlags = await flagsByMode(ROOT, FLAGS_MODE);
   const { formatLoop } = LOOP ? await import('./loop-watch.mjs') : {};
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-bench-'));
   const target = createServer((_req, res) => {
@@ -361,6 +380,12 @@ policy:
       });
     }
   }
+  if (IDLE_S > 0) {
+    // As a real server: started, a few requests answered, then idle for a while before the load.
+    console.log(`every server idles ${IDLE_S}s after its set-up requests`);
+    await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  }
+  for (const s of servers) console.log(`node flags of ${s.kind.padEnd(6)} ${shownFlags(s.flags)}`);
   console.log(
     `server: ${CLIENTS} concurrent clients, ${SECONDS}s per case, ${ROUNDS} rounds (alternating order); preflight ${Buffer.byteLength(body)} bytes, checklist page ${gonogos.map((g) => g.pageBytes).join(' / ')} bytes (Accept-Encoding: ${PAGE_ENCODING}); load average ${loadavg()
       .map((x) => x.toFixed(2))
@@ -457,6 +482,8 @@ policy:
     warmupMs: WARMUP_MS,
     rounds: ROUNDS,
     base: BASE ?? null,
+    idleSeconds: IDLE_S,
+    nodeFlags: Object.fromEntries(servers.map((s) => [s.kind, s.flags])),
     loadAverageAtEnd: load1,
     medians: summary,
     ratios,

@@ -13,8 +13,10 @@
 //   opening half a slot after a boundary) --rounds N (3) --compare DIR --strict
 //   --history M (0): gonogo's store starts with M minutes of claims and samples, as after M minutes of
 //   watching (a window of `hold: 1h` keeps an hour of samples, its slot claims twice that).
-//   --gonogo-flags="F ...": node options for this build's gonogo processes only (not --compare's, not the
-//   floor's), as a deployment would start `gonogo serve` with them (e.g. --min-semi-space-size=16).
+//   --flags both|none|this (both): the measured processes' node flags (bench/server-flags.mjs): both, every
+//   process (this build's, --compare's, the floor) under this build's SERVER_NODE_FLAGS, which `gonogo serve`
+//   starts node with; none: all under V8's defaults; this: --compare's without them (as its serve started).
+//   --gonogo-flags="F ...": more node options for this build's gonogo processes only (a flag's A/B).
 // Results: artifacts/bench/results.json, key `scheduler` (other scripts' keys are kept).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { alternatingRounds } from './measure.mjs';
+import { flagsByMode, shownFlags } from './server-flags.mjs';
 import { measureWatch } from './watch.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -46,6 +49,7 @@ async function main() {
       rounds: { type: 'string', default: '3' },
       history: { type: 'string', default: '0' },
       'gonogo-flags': { type: 'string', default: '' },
+      flags: { type: 'string', default: 'both' },
       compare: { type: 'string' },
       strict: { type: 'boolean', default: false },
     },
@@ -72,6 +76,14 @@ async function main() {
   console.log(
     `scheduler: ${items} windowed http checks every ${everyS}s (${perMinute.toLocaleString('en')} checks/min) against nginx, ${windowS}s windows after ${values.warmup}s warm-up, ${values.rounds} rounds${values['gonogo-flags'] ? `, this build's service with node ${values['gonogo-flags']}` : ''}${Number(values.history) > 0 ? `, ${values.history} min of history in the store` : ''}`,
   );
+  const modeFlags = await flagsByMode(ROOT, values.flags);
+  const flagsOf = {
+    raw: modeFlags.floor,
+    gonogo: [...modeFlags.gonogo, ...values['gonogo-flags'].split(' ').filter(Boolean)],
+    compare: modeFlags.compare,
+  };
+  for (const name of ['raw', ...builds.map((b) => b.name)])
+    console.log(`node flags of ${name.padEnd(7)} ${shownFlags(flagsOf[name])}`);
   const { startNginx } = await import('./nginx.mjs');
   const nginx = await startNginx();
   const startedLoad = loadavg();
@@ -95,7 +107,7 @@ async function main() {
           // CPU and checks then cover the same slots (unaligned, a 20 s window of 3 s slots counted 6
           // or 7 slots' checks against 6.7 slots' CPU: up to ±8% per round, for either contestant).
           align: true,
-          nodeFlags: name === 'gonogo' ? values['gonogo-flags'].split(' ').filter(Boolean) : [],
+          nodeFlags: flagsOf[name],
         };
         const r = await measureWatch(spec, name);
         const perCheck = r.perCheckMs;
@@ -122,6 +134,7 @@ async function main() {
     checksPerMinute: perMinute,
     raw: { cpuMsPerCheck: raw, runs: got.raw },
     builds: Object.fromEntries(builds.map((b) => [b.name, b.root])),
+    nodeFlags: flagsOf,
     target: TARGET_RATIO,
   };
   let over = false;

@@ -8,7 +8,8 @@
 //  - raw: an undici Pool doing the same N requests (JSON parsed, the same three tests) at the same slots
 //    (multiples of E since the epoch), with gonogo's per-host concurrency.
 // spec: { mode: 'gonogo' | 'raw', root, url, items, everyS, warmupS, seconds, dir, align?, historyS?,
-// nodeFlags? } (nodeFlags: node's own options for the measured process, after this process's).
+// nodeFlags? } (nodeFlags: node's own options for the measured process, after this process's: the benches pass
+// bench/server-flags.mjs's, the flags `gonogo serve` starts node with).
 // With `align`, the window opens half a slot after a slot boundary (once the warm-up is over), so a
 // window of whole slots holds every check of those slots and none of another's. With `historyS`, gonogo's
 // store first holds that much history, as a service that has been watching for that long does: the

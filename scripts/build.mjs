@@ -41,6 +41,8 @@ const ENTRIES = [
   'app/parser-worker.ts',
   // `gonogo run`'s start (the run bundle's loader), which run-code-cache.mjs uses too.
   'app/run-start.ts',
+  // `serve` and `runner`'s launcher, and the node flags the benches start their gonogo servers with.
+  'app/respawn.ts',
 ];
 
 /** What both builds (the chunks and the parser bundle) share. */

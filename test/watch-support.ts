@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLI, checklistsLoaded } from '../src/test-support/cli.js';
+import { CLI, checklistsLoaded, serverPid } from '../src/test-support/cli.js';
 
 /** Helpers of the watch tests: real `gonogo serve` processes and local HTTP targets. */
 
 /** A running `gonogo serve` child process. */
 export interface ServeProcess {
   child: ChildProcess;
+  /** The server's process: the one gonogo's launcher started (app/respawn.ts), whose pid its lease names. */
   pid: number;
   url: string;
   /** stderr so far (JSON log lines). */
@@ -40,7 +41,7 @@ export function startServe(opts: {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const handle = (url: string): ServeProcess => ({
     child,
-    pid: child.pid!,
+    pid: serverPid(child.pid!),
     url,
     log: () => stderr,
     async stop() {
@@ -48,7 +49,10 @@ export function startServe(opts: {
       await exited;
     },
     async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // The server itself, not its launcher (after which it would stop gracefully); the launcher then ends
+      // by the same signal.
+      if (child.exitCode === null && child.signalCode === null)
+        process.kill(serverPid(child.pid!), 'SIGKILL');
       await exited;
     },
   });

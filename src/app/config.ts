@@ -194,6 +194,14 @@ export const VARIABLES = {
     default: '5',
     parse: whole(1, 20),
   }),
+  GONOGO_NODE_FLAGS: variable({
+    group: 'server',
+    purpose:
+      '`serve` and `runner`: the node flags their server process is started with (the command starts node again with them and waits on it: app/respawn.ts); `none`: no second process',
+    accepts: 'node flags separated by spaces, or none',
+    default: '`--min-semi-space-size=16`',
+    parse: anyText,
+  }),
   GONOGO_RUNNER_TOKEN: variable({
     group: 'runner',
     purpose:

@@ -16,5 +16,7 @@ export async function main(argv: string[]): Promise<void> {
     const bundle = (await import('./run-start.js')).startRun(new URL('./run.cjs', import.meta.url));
     if (bundle) return bundle.main(argv);
   }
+  if ((argv[0] === 'serve' || argv[0] === 'runner') && (await (await import('./respawn.js')).respawned(argv)))
+    return;
   return launch(argv, dispatch);
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
 import type { Io, RunnerQueuePort, ServeOptions } from '../cli/context.js';
+import { onStopSignal } from '../cli/stop-signals.js';
 import type { KindRegistry } from '../engine/check.js';
 import type { Store } from '../engine/store.js';
 import { repairText } from '../markdown/repair.js';
@@ -230,21 +231,19 @@ export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> 
   deps.io.stdout.write(
     `gonogo serving ${shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
   );
+  let off = () => {};
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
+    let stopping = false;
+    // Counted once however many ways it arrives (cli/stop-signals.ts: the launcher forwards it too).
+    off = onStopSignal((signal) => {
+      // A second signal while draining exits at once.
+      if (stopping) process.exit(1);
+      stopping = true;
       deps.io.stderr.write(
         `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'shutting down', signal })}\n`,
       );
-      // A second signal while draining exits at once.
-      process.once('SIGTERM', () => process.exit(1));
-      process.once('SIGINT', () => process.exit(1));
       running.close().then(resolve, resolve);
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.once('SIGTERM', onTerm);
-    process.once('SIGINT', onInt);
+    });
   });
+  off();
 }

@@ -110,3 +110,26 @@ describe('holdYoungGeneration', () => {
     expect(calls).toEqual(['--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
   });
 });
+
+describe('underV8Defaults and the young generation floor node was started with', () => {
+  it("puts it back to V8's default around the work (a code cache then fits), once for overlapping works", async () => {
+    // (The run's young generation flags are held too by now, in this process: see the test above.)
+    const calls: string[] = [];
+    const record = (flags: string) => {
+      if (flags.startsWith('--min-semi')) calls.push(flags);
+    };
+    const started = ['--import', 'tsx', '--min-semi-space-size=16'];
+    let release!: () => void;
+    const first = underV8Defaults(() => new Promise<void>((r) => (release = r)), record, started);
+    const second = underV8Defaults(async () => 'parsed', record, started);
+    expect(await second).toBe('parsed');
+    // The first is still under way: the floor stays at V8's default until it ends.
+    expect(calls).toEqual(['--min-semi-space-size=0']);
+    release();
+    await first;
+    expect(calls).toEqual(['--min-semi-space-size=0', '--min-semi-space-size=16']);
+    calls.length = 0;
+    expect(await underV8Defaults(async () => 'parsed', record, ['--max-old-space-size=900'])).toBe('parsed');
+    expect(calls).toEqual([]);
+  });
+});

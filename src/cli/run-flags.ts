@@ -109,21 +109,43 @@ export function holdYoungGeneration(
 }
 
 /**
- * `work` with YOUNG_FLAGS put back to V8's defaults, set again after (whether it returns or throws): V8
- * refuses a code cache made under other flags, and the parser bundle's (read by a cold run, in this thread
- * or a worker: flags are the process's) was made under the defaults. Without held flags, just `work`.
+ * The young generation's floor when node was started with one (`gonogo serve` and `runner` are: app/respawn.ts
+ * SERVER_NODE_FLAGS), as [set, restore] texts. V8 reads it only as a heap is made, so putting it back to its
+ * default for a while changes nothing of this heap's; but V8 hashes it into a code cache's flags.
+ */
+function startFlagTexts(execArgv: readonly string[]): { set: string[]; restore: string[] } {
+  const given = execArgv
+    .map((arg) => /^--min[-_]semi[-_]space[-_]size=(\d+)$/.exec(arg)?.[1])
+    .filter((value) => value !== undefined);
+  return {
+    set: given.map((value) => `--min-semi-space-size=${value}`),
+    restore: given.map(() => '--min-semi-space-size=0'),
+  };
+}
+
+/** How many underV8Defaults are under way (the flags are put back when the first starts, set when the last ends). */
+let underway = 0;
+
+/**
+ * `work` with YOUNG_FLAGS and the young generation's floor node was started with put back to V8's defaults,
+ * set again after (whether it returns or throws): V8 refuses a code cache made under other flags, and the
+ * parser bundle's (read by a cold run or by the server, in this thread or a worker: flags are the process's)
+ * was made under the defaults. A worker started meanwhile makes its heap with V8's default young generation.
+ * Without such flags, just `work`.
  */
 export async function underV8Defaults<T>(
   work: () => Promise<T>,
   setFlags: (flags: string) => void = setFlagsFromString,
+  execArgv: readonly string[] = process.execArgv,
 ): Promise<T> {
-  const held = young;
-  if (!held) return work();
-  for (const text of held.restore) setFlags(text);
+  const started = startFlagTexts(execArgv);
+  const set = [...(young?.set ?? []), ...started.set];
+  if (set.length === 0) return work();
+  if (underway++ === 0) for (const text of [...(young?.restore ?? []), ...started.restore]) setFlags(text);
   try {
     return await work();
   } finally {
-    for (const text of held.set) setFlags(text);
+    if (--underway === 0) for (const text of set) setFlags(text);
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
@@ -101,3 +102,15 @@ export async function checklistsLoaded(url: string): Promise<void> {
   }
   throw new Error(`gonogo serve at ${url} did not finish loading its checklists`);
 }
+
+/** The processes `pid` started (Linux's /proc; none elsewhere). */
+export function childPids(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+}
+
+/**
+ * The process that serves for a `gonogo serve` (or `runner`) started as `pid`: the node process its launcher
+ * started with the server's flags (app/respawn.ts), or `pid` itself when it runs alone.
+ */
+export const serverPid = (pid: number): number => childPids(pid)[0] ?? pid;

@@ -145,7 +145,15 @@ describe.skipIf(!pg.available)('gonogo runner with gonogo serve on PostgreSQL', 
       '--labels',
       'c',
     ]);
-    const first = await startRunner(dir, { url: server.url, token: tokenC, labels: 'c', name: 'c-first' });
+    // One process (no launcher): the SIGKILL is the runner's own death, not its launcher's (after which the
+    // runner would stop gracefully: app/respawn.ts).
+    const first = await startRunner(dir, {
+      url: server.url,
+      token: tokenC,
+      labels: 'c',
+      name: 'c-first',
+      env: { GONOGO_NODE_FLAGS: 'none' },
+    });
     runners.push(first);
     const pending = run('kill.md');
     await until(

@@ -5,6 +5,7 @@ import { ConfigError } from '../../model/errors.js';
 import { parseArgs, positionals } from '../args.js';
 import { type Command, EXIT, VERSION } from '../context.js';
 import { type RunnerOptions, runRunner } from '../runner-loop.js';
+import { onStopSignal, type StopSignal } from '../stop-signals.js';
 
 const usage =
   'runner --server URL (--token-file PATH | --token T | GONOGO_RUNNER_TOKEN) --labels a,b [--concurrency N] [--name NAME]';
@@ -150,7 +151,7 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
     const registry = await ctx.services.registry();
     const stop = new AbortController();
     const kill = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: StopSignal) => {
       if (stop.signal.aborted) {
         ctx.io.stderr.write(`${signal} again: stopping now; unanswered jobs go back to the queue\n`);
         kill.abort();
@@ -159,8 +160,8 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
       ctx.io.stderr.write(`${signal}: no new jobs; answering the jobs in hand (again to stop now)\n`);
       stop.abort();
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    // Counted once however many ways it arrives (stop-signals.ts: the launcher forwards it too).
+    const off = onStopSignal(onSignal);
     try {
       const exit = await runRunner(options, {
         registry,
@@ -174,8 +175,7 @@ Exit 0 when stopped, 2 when the server refuses the token. See docs/runners.md.`,
       });
       return exit === 'refused' ? EXIT.USAGE : EXIT.OK;
     } finally {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      off();
     }
   },
 };
