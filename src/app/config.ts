@@ -199,7 +199,7 @@ export const VARIABLES = {
     purpose:
       '`serve` and `runner`: the node flags their server process is started with (the command starts node again with them and waits on it: app/respawn.ts); `none`: no second process',
     accepts: 'node flags separated by spaces, or none',
-    default: '`--min-semi-space-size=16`',
+    default: '`--min-semi-space-size=16 --no-memory-reducer`',
     parse: anyText,
   }),
   GONOGO_RUNNER_TOKEN: variable({

@@ -90,7 +90,7 @@ const shutdowns = (err: string) => err.split('\n').filter((l) => l.includes('"sh
 
 describe('serverNodeFlags', () => {
   it('starts node with the server flags unless the user chose, opted out, or runs on Windows', () => {
-    expect(SERVER_NODE_FLAGS).toEqual(['--min-semi-space-size=16']);
+    expect(SERVER_NODE_FLAGS).toEqual(['--min-semi-space-size=16', '--no-memory-reducer']);
     expect(serverNodeFlags({}, ['--import', 'tsx'], 'linux')).toEqual(SERVER_NODE_FLAGS);
     expect(serverNodeFlags({}, [], 'win32')).toBeUndefined();
     // The child itself never starts another.
