@@ -4,6 +4,7 @@ import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import type { ServerConfig } from '../server/index.js';
 import type { WatchOptions } from '../server/watch/index.js';
+import { SERVER_NODE_FLAGS } from './respawn.js';
 
 /**
  * Every `GONOGO_*` variable, read here and nowhere else, parsed into typed values (docs/configuration.md
@@ -199,7 +200,7 @@ export const VARIABLES = {
     purpose:
       '`serve` and `runner`: the node flags their server process is started with (the command starts node again with them and waits on it: app/respawn.ts); `none`: no second process',
     accepts: 'node flags separated by spaces, or none',
-    default: '`--min-semi-space-size=16 --no-memory-reducer`',
+    default: `\`${SERVER_NODE_FLAGS.join(' ')}\``,
     parse: anyText,
   }),
   GONOGO_RUNNER_TOKEN: variable({
