@@ -1,6 +1,26 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/**
+ * Dependencies load in the tests as they do in the build and under Node: their production code. Vite's
+ * server conditions hold `development|production`, which is `development` under vitest (NODE_ENV=test), so
+ * micromark, mdast-util-from-markdown and devlop ran their development builds (devlop's assertions, a
+ * `debug` call per token): a parse cost ~2.4× the CPU it costs a user, and the suite ran code no user runs.
+ */
+const productionConditions: Plugin = {
+  name: 'gonogo:production-conditions',
+  config: {
+    order: 'post',
+    handler(config) {
+      const production = (list?: string[]) =>
+        list?.map((c) => (c === 'development|production' ? 'production' : c));
+      for (const resolve of [config.resolve, config.environments?.ssr?.resolve])
+        if (resolve?.conditions) resolve.conditions = production(resolve.conditions);
+    },
+  },
+};
 
 export default defineConfig({
+  plugins: [productionConditions],
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     // Builds the sources once per run for the tests that spawn the CLI (src/test-support/build-once.ts).
