@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 // `node bench/verify-ceiling.mjs DB [--rounds N]`: what better-sqlite3 alone costs to read what `audit verify`
-// reads, on a store kept by `node bench/audit.mjs --keep` (issue 15, branch verify6). Each variant reads in
+// reads, on a store kept by `node bench/audit.mjs --keep` (issue 15, branch verify6); `--pg URL/DB` instead:
+// the same for PostgreSQL through `pg` (verify-ceiling-pg.mjs, branch verifypg14). Each variant reads in
 // keyset pages of 500 (as verify does), raw arrays; medians of CPU (user+sys) and wall per variant.
 import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { TABLES } from './verify-tables.mjs';
+
+// `--pg URL/DB`: the same ceiling for PostgreSQL through the `pg` driver (verify-ceiling-pg.mjs).
+if (process.argv.includes('--pg')) {
+  await import('./verify-ceiling-pg.mjs');
+  process.exit(0);
+}
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
@@ -23,13 +31,6 @@ const EV9 = 'seq, at, type, actor, checklist, environment, data, prev_hash, hash
 const SPLICE =
   `prev_hash || '{"actor":' || json_quote(actor) || ',"at":' || json_quote(at) || ',"checklist":' || json_quote(checklist) ||` +
   ` ',"data":' || data || ',"environment":' || json_quote(environment) || ',"seq":' || seq || ',"type":' || json_quote(type) || '}'`;
-const TABLES = {
-  attestations:
-    'id, seq, checklist, environment, item, evidence, value, file_name, file_sha256, by, at, expires_at',
-  waivers: 'id, seq, checklist, environment, item, reason, owner, by, at, expires_at',
-  signoffs: 'id, seq, checklist, environment, role, digest, by, at, person, evidence',
-  runs: 'id, seq, checklist, environment, digest, started_at, finished_at, verdict, summary, trigger',
-};
 
 /** Keyset pages of events: each row handed to `each`. */
 function events(cols, each, { iterate = false, from = 'audit_events' } = {}) {

@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { holdYoungGeneration, runFlagTexts, setRunFlags, underV8Defaults, YOUNG_FLAGS } from './run-flags.js';
+import {
+  holdYoungGeneration,
+  runFlagTexts,
+  setRunFlags,
+  underV8Defaults,
+  VERIFY_FLAGS,
+  YOUNG_FLAGS,
+} from './run-flags.js';
 
 const exec = promisify(execFile);
 
@@ -53,7 +60,8 @@ describe('setRunFlags', () => {
 
   it('gives V8 only flags it takes (V8 reports a bad one on stderr, it does not throw)', async () => {
     const young = runFlagTexts({}, [], YOUNG_FLAGS);
-    const texts = [...on, ...off, ...young.set, ...young.restore];
+    const verify = runFlagTexts({}, [], VERIFY_FLAGS);
+    const texts = [...on, ...off, ...young.set, ...young.restore, ...verify.set, ...verify.restore];
     const script = `const v8 = require('node:v8'); for (const f of ${JSON.stringify(texts)}) v8.setFlagsFromString(f);`;
     expect((await exec(process.execPath, ['-e', script])).stderr).toBe('');
     const bad = await exec(process.execPath, [
@@ -61,6 +69,24 @@ describe('setRunFlags', () => {
       "require('node:v8').setFlagsFromString('--heap-growing-percent=x')",
     ]);
     expect(bad.stderr).toMatch(/illegal value/);
+  });
+});
+
+describe('setRunFlags for audit verify (VERIFY_FLAGS)', () => {
+  it('grows the young generation at once while verify runs, then puts it back, unless the user sized it', () => {
+    const calls: string[] = [];
+    const restore = setRunFlags({}, [], (flags) => calls.push(flags), VERIFY_FLAGS);
+    expect(calls).toEqual(['--semi-space-growth-factor=16']);
+    restore();
+    expect(calls).toEqual(['--semi-space-growth-factor=16', '--semi-space-growth-factor=2']);
+    for (const given of [
+      { env: { NODE_OPTIONS: '--max-semi-space-size=64' }, execArgv: [] },
+      { env: {}, execArgv: ['--semi_space_growth_factor=4'] },
+    ]) {
+      const none: string[] = [];
+      setRunFlags(given.env, given.execArgv, (flags) => none.push(flags), VERIFY_FLAGS)();
+      expect(none).toEqual([]);
+    }
   });
 });
 

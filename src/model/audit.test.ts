@@ -308,6 +308,38 @@ describe('canonicalJson keeps the bytes of chains already written', () => {
   });
 });
 
+describe('checkSplicedLink links a proven event as checkStoredLink does', () => {
+  const chain = buildChain(3);
+  const stored = chain.map((e) => ({ ...e, dataText: canonicalJson(e.data) }));
+  const spliced = stored.map((e) => e.prevHash + hashedText(e)!);
+  const other = sha256Hex('another event');
+  // The last verified event as the walk keeps it: the right one, one with another hash (or a hash not 64
+  // characters long), one further back (a gap), the event itself (met twice), none (the start).
+  const prevs = (i: number) => [
+    { seq: i, hash: chain[i - 1]?.hash ?? GENESIS_HASH },
+    { seq: i, hash: other },
+    { seq: i, hash: `${chain[i - 1]?.hash ?? GENESIS_HASH}0` },
+    { seq: i, hash: (chain[i - 1]?.hash ?? GENESIS_HASH).slice(0, 63) },
+    { seq: i - 1, hash: chain[i - 2]?.hash ?? GENESIS_HASH },
+    { seq: i + 1, hash: chain[i]!.hash },
+    undefined,
+  ];
+
+  it.each([0, 1, 2])('event %i after each possible last event: the same break, or none', (i) => {
+    for (const prev of prevs(i)) {
+      const expected = checkStoredLink(prev, stored[i]!, { spliced: true });
+      expect(checkSplicedLink(prev, i + 1, stored[i]!.hash, spliced[i]!)).toEqual(expected);
+    }
+    // The right last event links; the others break.
+    expect(
+      checkSplicedLink(prevs(i)[0]!.seq === 0 ? undefined : prevs(i)[0], i + 1, stored[i]!.hash, spliced[i]!),
+    ).toBeUndefined();
+    expect(checkSplicedLink(prevs(i)[1], i + 1, stored[i]!.hash, spliced[i]!)).toMatchObject({
+      kind: 'reordered',
+    });
+  });
+});
+
 describe('an event whose data text is not canonical, hashed over that text as it stands', () => {
   const [first] = buildChain(1);
   const e = { ...first!, dataText: canonicalJson(first!.data) };

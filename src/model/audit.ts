@@ -221,6 +221,9 @@ export function checkSplicedLink(
     !(shown() || splicedDataCanonical(spliced, seq))
   )
     return 'unsure';
+  // The usual event (the next seq, linked to the last hash) needs no object: linkOrder would find it so.
+  if (prev !== undefined && seq === prev.seq + 1 && prev.hash.length === 64 && spliced.startsWith(prev.hash))
+    return undefined;
   return linkOrder(prev, { seq, prevHash: spliced.slice(0, 64) });
 }
 

@@ -9,7 +9,7 @@ import {
 import { limitOf } from './rows.js';
 import type { AuditEventsTable } from './schema.js';
 import { readHead } from './state-binding.js';
-import { compiledOnce, pagesOf, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
+import { compiledOnce, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
 import {
   type BoundEvent,
   EVENT_COLUMNS,
@@ -165,11 +165,15 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
             (splices && canonical ? spliced : full)(
               last === undefined ? { limit: pageSize() } : { limit: pageSize(), after: Number(last[0]) },
             );
-          // A page's state rows are asked for as it arrives, ahead of the next page of events.
-          const pages = pagesOf(select, page, pageSize, (rows) =>
-            state.reach(Number(rows[rows.length - 1]![0]), rows[0]!.length === SPLICED_WIDTH),
-          );
-          for await (const rows of pages) {
+          // One page at a time: better-sqlite3 reads synchronously, so a page asked for ahead (as PostgreSQL's
+          // are) is only read sooner and held meanwhile, copied by every young-generation collection.
+          for (let last: readonly unknown[] | undefined; ; ) {
+            const limit = pageSize();
+            const rows = await select(page(last));
+            if (rows.length === 0) break;
+            last = rows[rows.length - 1]!;
+            // A page's state rows are read up to its last event before it is walked.
+            await state.reach(Number(last[0]), last.length === SPLICED_WIDTH);
             let allCanonical = true;
             for (const r of taken(rows)) {
               // No text (a column not of the type gonogo writes): the event is checked from its columns.
@@ -190,6 +194,7 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
               allCanonical &&= mode.spliced;
             }
             canonical = allCanonical;
+            if (rows.length < limit) break;
           }
         }
         const [headRow] = await select(

@@ -17,6 +17,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const CONNECTIONS_PER_ORIGIN = 32;
 const MAX_REDIRECTS = 10;
 
+/**
+ * undici's own limits on waiting for a response's headers and between its body's chunks (its defaults,
+ * 5 minutes each), given only to a request whose check may outlast them. A check's deadline (`ctx.signal`)
+ * ends every shorter request first, and undici arms a timer per request for these limits: an object
+ * kept in its timer list until that list's next sweep, up to a second later, so a long run promoted one
+ * per request (bench/README "branch tenure14"). Off on the pool (0), set on the request that needs them.
+ */
+const UNDICI_WAIT_MS = 300_000;
+const LONG_WAIT = { headersTimeout: UNDICI_WAIT_MS, bodyTimeout: UNDICI_WAIT_MS };
+
 /** A URL fit for messages: no credentials, no query string (tokens often travel there). */
 export function displayUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
@@ -99,6 +109,8 @@ async function dispatcherFor(req: HttpRequest): Promise<Dispatcher> {
     const { Agent, redirect } = await loadUndici();
     const agent = new Agent({
       connections: CONNECTIONS_PER_ORIGIN,
+      headersTimeout: 0,
+      bodyTimeout: 0,
       connect: { rejectUnauthorized: verify, ...(req.ca ? { ca: req.ca } : {}) },
     });
     dispatcher = req.followRedirects ? agent.compose(redirect({ maxRedirections: MAX_REDIRECTS })) : agent;
@@ -298,18 +310,15 @@ export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise
   }
   const started = performance.now();
   try {
-    const res = await dispatchRequest(
-      dispatcher,
-      {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: req.method as Dispatcher.HttpMethod,
-        headers: headers as Dispatcher.DispatchOptions['headers'],
-        body: req.body ?? null,
-      },
-      ctx.signal,
-      headerName,
-    );
+    const opts: Dispatcher.DispatchOptions = {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: headers as Dispatcher.DispatchOptions['headers'],
+      body: req.body ?? null,
+    };
+    if (ctx.timeoutMs > UNDICI_WAIT_MS) Object.assign(opts, LONG_WAIT);
+    const res = await dispatchRequest(dispatcher, opts, ctx.signal, headerName);
     res.latencyMs = elapsedMs(started);
     return res;
   } catch (err) {

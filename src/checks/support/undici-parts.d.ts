@@ -13,3 +13,8 @@ declare module 'undici/lib/core/util.js' {
   const util: { headerNameToString(raw: Buffer): string };
   export default util;
 }
+declare module 'undici/lib/util/timers.js' {
+  /** undici's clock for its coarse timers, moved on by `delay` ms and its timer list swept (tests only). */
+  const timers: { tick(delay?: number): void };
+  export default timers;
+}
