@@ -4,8 +4,8 @@ import { defineConfig, type Plugin } from 'vitest/config';
  * Dependencies load in the tests as they do in the build and under Node: their production code. Vite's
  * server conditions hold `development|production`, which is `development` under vitest (NODE_ENV=test), so
  * micromark, mdast-util-from-markdown and devlop ran their development builds (devlop's assertions, a
- * `debug` call per token): the suite ran code no user runs, and the tests of src/markdown, src/model and
- * src/suggest took 1.34× the CPU they take with the production code.
+ * `debug` call per token): the suite ran code no user runs, and the parser-heavy tests (lift, pieces,
+ * outline-markdown) took ~1.2× the CPU they take with the production code.
  */
 const productionConditions: Plugin = {
   name: 'gonogo:production-conditions',
