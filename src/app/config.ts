@@ -4,7 +4,7 @@ import { parseDuration } from '../model/duration.js';
 import { ConfigError } from '../model/errors.js';
 import type { ServerConfig } from '../server/index.js';
 import type { WatchOptions } from '../server/watch/index.js';
-import { SERVER_NODE_FLAGS } from './respawn.js';
+import { SERVER_NODE_FLAGS } from './server-node-flags.js';
 
 /**
  * Every `GONOGO_*` variable, read here and nowhere else, parsed into typed values (docs/configuration.md
