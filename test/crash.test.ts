@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { type Backend, storeBackends } from '../src/store/test-support/backends.js';
 import { CLI, ROOT, runCli, TSX } from '../src/test-support/cli.js';
+import { endChild } from '../src/test-support/end-child.js';
 
 /**
  * Crash safety: a process killed with SIGKILL in the middle of writing (1,000-outcome runs and audit
@@ -64,7 +65,10 @@ function killed(child: ChildProcess): Promise<NodeJS.Signals | null> {
 
 describe.each(backends)('crash safety on $name', ({ name, available, make }) => {
   let backend: Backend | undefined;
+  // The processes a test started, ended (should it fail before it kills them) before their store goes.
+  const children: ChildProcess[] = [];
   afterEach(async () => {
+    for (const child of children.splice(0)) await endChild(child);
     await backend?.cleanup();
     backend = undefined;
   });
@@ -76,6 +80,7 @@ describe.each(backends)('crash safety on $name', ({ name, available, make }) => 
     const child = spawn(process.execPath, [...TSX, script, backend.url], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
     await afterLines(child, 3);
     // The writer is mid-transaction almost all the time: it never pauses between writes.
     expect(await killed(child)).toBe('SIGKILL');
@@ -127,6 +132,7 @@ describe.each(backends)('crash safety on $name', ({ name, available, make }) => 
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      children.push(child);
       let exited = false;
       child.on('exit', () => {
         exited = true;

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLI, checklistsLoaded, serverPid } from '../src/test-support/cli.js';
+import { endChild, endWithTest } from '../src/test-support/end-child.js';
 
 /** Helpers of the watch tests: real `gonogo serve` processes and local HTTP targets. */
 
@@ -20,7 +21,9 @@ export interface ServeProcess {
 }
 
 /**
- * Start `gonogo serve` (this run's build, see CLI) on a free port and wait until it says where it serves.
+ * Start `gonogo serve` (this run's build, see CLI) on a free port and wait until it says where it serves
+ * and its checklists are in. Started in a test, it is stopped when that test finishes, passed or failed
+ * (end-child.ts); in `beforeAll`, by the file's `afterAll`; if it fails to start, at once.
  * @example const s = await startServe({ dir, db, env: { GONOGO_WATCH_TICK: '100ms' } });
  */
 export function startServe(opts: {
@@ -39,6 +42,7 @@ export function startServe(opts: {
     stderr += d;
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  endWithTest(child);
   const handle = (url: string): ServeProcess => ({
     child,
     pid: serverPid(child.pid!),
@@ -68,7 +72,10 @@ export function startServe(opts: {
         clearTimeout(timer);
         // It listens before its checklists are read: wait for the first load to end.
         const url = m[1]!;
-        checklistsLoaded(url).then(() => resolve(handle(url)), reject);
+        checklistsLoaded(url).then(
+          () => resolve(handle(url)),
+          (err) => endChild(child).then(() => reject(err)),
+        );
       }
     });
     child.once('exit', (code) => {

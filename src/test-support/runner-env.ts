@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { CLI, runCli } from './cli.js';
+import { endChild, endWithTest } from './end-child.js';
 
 /**
  * Processes for runner tests: a spawned `gonogo serve` and spawned `gonogo runner`s, each a real
- * process (exit codes and signals are the real ones), stopped by the test that started them.
+ * process (exit codes and signals are the real ones). One started in a test is stopped when that test
+ * finishes, whether it passed or failed midway (end-child.ts); one started in `beforeAll`, by the file's
+ * `afterAll`; one that fails to start, at once.
  */
 
 /** A spawned gonogo process and what it printed so far. */
@@ -38,7 +41,18 @@ function spawnCli(
     err += d;
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  endWithTest(child);
   return { child, output: () => out, stderr: () => err, exited };
+}
+
+/** `ready`'s value; if it throws, `s` is ended before the error goes on, so no process is left behind. */
+async function orEnd<T>(s: Spawned, ready: Promise<T>): Promise<T> {
+  try {
+    return await ready;
+  } catch (err) {
+    await endChild(s.child);
+    throw err;
+  }
 }
 
 /** Wait until `ok()` holds (polling), or throw naming `what` after `ms`. */
@@ -61,7 +75,7 @@ export async function startServe(
 ): Promise<Spawned & { url: string }> {
   const s = spawnCli(['serve', '--checklists', '.', '--port', '0', '--host', host], cwd, { GONOGO_DB: db });
   let url: string | undefined;
-  await Promise.race([
+  const ready = Promise.race([
     until(() => {
       url = /on (http:\/\/\S+) /.exec(s.output())?.[1];
       return url !== undefined;
@@ -70,6 +84,7 @@ export async function startServe(
       throw new Error(`gonogo serve exited with ${code}: ${s.output()}`);
     }),
   ]);
+  await orEnd(s, ready);
   return { ...s, url: url! };
 }
 
@@ -101,7 +116,10 @@ export async function startRunner(
   ];
   if (opts.concurrency !== undefined) args.push('--concurrency', String(opts.concurrency));
   const s = spawnCli(args, cwd, { ...opts.env }, opts.prefix);
-  await until(() => s.output().includes('taking jobs'), `runner ${opts.name} starting`);
+  await orEnd(
+    s,
+    until(() => s.output().includes('taking jobs'), `runner ${opts.name} starting`),
+  );
   return s;
 }
 
