@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +9,14 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store, TokenRole } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The API over real HTTP: a real SQLite store in a temp dir, a checklist directory written here, and a
  * local HTTP target for the checklist's http check. The clock is the test's, so "stale" is exact.
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-api-');
 let store: Store;
 let server: RunningServer;
 let target: Server;
@@ -77,7 +77,6 @@ async function call(
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-api-'));
   target = createHttpServer((req, res) => {
     targetHits += 1;
     res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
@@ -119,7 +118,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await new Promise((r) => target?.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('authentication and roles', () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -7,6 +6,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The service says what `gonogo lint` says: how many items a `gonogo suggest` rule recognises that have
@@ -31,7 +31,7 @@ const BOUND = `${FRONT('bound')}- [ ] \`/api/health/live\` → 200
   \`\`\`
 ${HUMAN}`;
 
-let dir: string;
+const dir = blockTempDir('gonogo-automatable-');
 let server: RunningServer;
 let cookie: string;
 const token = `gng_test_viewer_${Math.random().toString(36).slice(2)}`;
@@ -41,7 +41,6 @@ async function get(path: string, headers: Record<string, string>): Promise<Respo
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-automatable-'));
   await writeFile(join(dir, 'unbound.md'), UNBOUND);
   await writeFile(join(dir, 'bound.md'), BOUND);
   const store: Store = await openStore(join(dir, 'gonogo.db'));
@@ -76,7 +75,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('automatable but unbound items', () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +7,11 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** Status badges over real HTTP: public only where the front matter says so, from stored state. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-badge-');
 let store: Store;
 let server: RunningServer;
 let viewer: string;
@@ -37,7 +37,6 @@ id: secret-launch
 `;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-badge-'));
   await writeFile(join(dir, 'public.md'), PUBLIC);
   await writeFile(join(dir, 'private.md'), PRIVATE);
   store = await openStore(join(dir, 'gonogo.db'));
@@ -56,7 +55,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const get = (path: string, token?: string) =>

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -7,19 +6,19 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * What a `--checklists` directory can make the server read and show: a link to /etc/passwd is refused,
  * and neither the API nor the dashboard names a path on the server.
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-paths-');
 let store: Store;
 let server: RunningServer;
 const token = `gng_paths_${Math.random().toString(36).slice(2)}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-paths-'));
   await writeFile(
     join(dir, 'launch.md'),
     '---\nid: launch\nname: Payments launch\n---\n# Launch\n## Ops\n- [ ] a\n',
@@ -44,7 +43,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('checklist files as the server shows them', () => {

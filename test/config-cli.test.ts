@@ -1,21 +1,19 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** GONOGO_* settings through the real CLI: checked by the commands that use them, and only those. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-config-');
 let file: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-config-'));
   file = join(dir, 'launch.md');
   await writeFile(file, '# Launch\n\n- [ ] Backups restore\n');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** One bad value in every variable that has a check. */
 const ALL_BAD = {

@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { ROOT } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * Every dashboard page in headless Chromium against axe-core's WCAG 2.1 AA rules, plus what axe cannot
@@ -43,7 +43,7 @@ policy:
 - [ ] Engineering Lead: ____
 `;
 
-let dir: string;
+const dir = blockTempDir('gonogo-a11y-');
 let store: Store;
 let server: RunningServer;
 let browser: Browser;
@@ -89,7 +89,6 @@ const SEED_003 = '/checklists/003-mvp-go-live';
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-a11y-'));
   await mkdir(ARTIFACTS, { recursive: true });
   for (const seed of [
     '000-enterprise-go-live.md',
@@ -162,7 +161,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(!haveChromium)('dashboard accessibility', () => {

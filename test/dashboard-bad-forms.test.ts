@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -7,6 +6,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * A form body the server cannot read (a broken multipart body, a multipart type without a boundary)
@@ -44,7 +44,7 @@ const BROKEN = [
 ];
 
 describe('the dashboard answers an unreadable form with a 400 page', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-bad-forms-');
   let store: Store;
   let server: RunningServer;
   let cookie = '';
@@ -52,7 +52,6 @@ describe('the dashboard answers an unreadable form with a 400 page', () => {
   const token = `gng_test_forms_${Math.random().toString(36).slice(2)}`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-bad-forms-'));
     await writeFile(join(dir, 'launch.md'), CHECKLIST);
     store = await openStore(join(dir, 'gonogo.db'));
     await store.createToken(
@@ -83,7 +82,6 @@ describe('the dashboard answers an unreadable form with a 400 page', () => {
 
   afterAll(async () => {
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const ROUTES = ['/checklists/launch/waive', '/checklists/launch/attest', '/login'];

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import { haveNginx, NGINX, startTlsProxy, type TlsProxy } from './nginx-support.js';
 
 /**
@@ -25,7 +25,7 @@ if (missing.length > 0)
     `skipping dashboard-behind-TLS-proxy tests: ${missing.join(' and ')} not installed (apt-get install chromium nginx)`,
   );
 
-let dir: string;
+const dir = blockTempDir('gonogo-tls-dash-');
 let store: Store;
 let server: RunningServer;
 let proxy: TlsProxy;
@@ -34,7 +34,6 @@ const token = `gng_tls_${Math.random().toString(36).slice(2)}`;
 
 describe.skipIf(missing.length > 0)('dashboard behind a TLS-terminating nginx', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-tls-dash-'));
     await writeFile(
       join(dir, 'launch.md'),
       '---\nid: launch\nname: Payments launch\n---\n# Payments launch\n## Ops\n- [ ] Backups restored\n',
@@ -71,7 +70,6 @@ describe.skipIf(missing.length > 0)('dashboard behind a TLS-terminating nginx', 
     await browser?.close();
     await proxy?.stop();
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('logs in over HTTPS with a __Host- cookie and shows the dashboard, then logs out', async () => {

@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { ROOT } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The dashboard in headless Chromium (Debian's `chromium`), as a launch team uses it: log in with a
@@ -29,7 +29,7 @@ if (!haveChromium)
 const ARTIFACTS = join(ROOT, 'artifacts');
 const PASS_GREEN = 'rgb(26, 127, 55)';
 
-let dir: string;
+const dir = blockTempDir('gonogo-dash-');
 let store: Store;
 let server: RunningServer;
 let target: Server;
@@ -88,7 +88,6 @@ async function login(page: Page, token: string): Promise<void> {
 
 describe.skipIf(!haveChromium)('dashboard in a browser', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-dash-'));
     await mkdir(ARTIFACTS, { recursive: true });
     target = createHttpServer((req, res) => {
       res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
@@ -132,7 +131,6 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
     await browser?.close();
     await server?.close();
     await new Promise((r) => target?.close(r));
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('logs in, attests, runs the checks, signs off and reaches GO', async () => {

@@ -1,10 +1,10 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * examples/bound-third-party through the real CLI: an untouched document, its bindings file with front
@@ -13,13 +13,12 @@ import { ROOT, runCli } from '../src/test-support/cli.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'bound-third-party');
 
-let dir: string;
+const dir = blockTempDir('gonogo-example-bound-');
 let target: Server;
 let base: string;
 
 beforeAll(async () => {
   // A copy: the store the commands create stays out of the repository.
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-example-bound-'));
   await cp(EXAMPLE, dir, { recursive: true });
   target = createServer((req, res) => {
     res.writeHead(req.url === '/healthz' || req.url === '/readyz' ? 200 : 404, {
@@ -33,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => target.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const gonogo = (args: string[]) =>

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateAction, validateWorkflow } from '@action-validator/core';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 const SCRIPT = join(ROOT, 'scripts', 'github-action.mjs');
 
@@ -77,13 +77,11 @@ const NO_GO = `# No-go list
 - [ ] Team trained, 100% ready: yes
 `;
 
-let workspace: string;
+const workspace = blockTempDir('gonogo-action-');
 beforeAll(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'gonogo-action-'));
   await writeFile(join(workspace, 'go.md'), GO);
   await writeFile(join(workspace, 'no-go.md'), NO_GO);
 });
-afterAll(() => rm(workspace, { recursive: true, force: true }));
 
 describe('the GitHub Action script', () => {
   it('on GO: writes the summary, sets the outputs, prints no error and exits 0', async () => {

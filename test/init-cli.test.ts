@@ -1,19 +1,18 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SHARED } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** `gonogo init` on a copy of seed 000, then `lint` and `run` straight after, through the real CLI. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-init-');
 let target: Server;
 let base: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-init-'));
   // A stand-in for the team's service: every endpoint answers like a healthy one.
   target = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'r1' });
@@ -24,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => target.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const gonogo = (cwd: string, args: string[]) =>

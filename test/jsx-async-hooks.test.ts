@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * Rendering a page must not switch on Node's async hooks for the rest of the process (hono/jsx's
@@ -11,12 +12,12 @@ import { describe, expect, inject, it } from 'vitest';
  */
 
 const DIST = join(dirname(inject('gonogoBin')), '..', 'dist');
+const tmp = blockTempDir('gonogo-jsx-hooks-');
 
 // The child: start the server, open pages, then tell whether a promise reaction gets an async id of
 // its own (hooks on) or runs in its caller's (off).
 const CHILD = `
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { executionAsyncId } from 'node:async_hooks';
 const dist = process.argv[1];
@@ -28,7 +29,9 @@ if (process.argv[2] === 'storage') {
 const { startServer } = await import(join(dist, 'app/serve.js'));
 const { loadRegistry } = await import(join(dist, 'checks/registry.js'));
 const { openStore } = await import(join(dist, 'store/index.js'));
-const dir = await mkdtemp(join(tmpdir(), 'gonogo-jsx-hooks-'));
+// Its own folder in the test's temp dir, which the test removes.
+const dir = process.argv[3];
+await mkdir(dir);
 await writeFile(join(dir, 'launch.md'), '---\\nid: launch\\n---\\n# Launch\\n- [ ] Backups restored\\n');
 const store = await openStore(join(dir, 'gonogo.db'));
 const running = await startServer(
@@ -57,7 +60,7 @@ process.exit(0);
 async function serveIn(mode: 'plain' | 'storage') {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--input-type=module', '-e', CHILD, DIST, mode],
+    ['--input-type=module', '-e', CHILD, DIST, mode, join(tmp, mode)],
     { cwd: DIST },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as {

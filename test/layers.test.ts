@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The layer rules of .dependency-cruiser.cjs, proved against real violations: a copy of src/ gets one
@@ -61,12 +61,11 @@ async function cruise(cwd: string): Promise<Violation[]> {
   return (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations;
 }
 
-let dir: string;
+const dir = blockTempDir('gonogo-layers-');
 let injected: Violation[];
 let clean: Violation[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-layers-'));
   await cp(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
   await cp(join(ROOT, 'tsconfig.json'), join(dir, 'tsconfig.json'));
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -81,10 +80,6 @@ beforeAll(async () => {
     await writeFile(join(dir, 'src', file), `import '${target}';\n`);
   }
   [injected, clean] = await Promise.all([cruise(dir), cruise(ROOT)]);
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('.dependency-cruiser.cjs', () => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, SHARED } from '../src/test-support/cli.js';
+import { testTempDir } from '../src/test-support/temp-dir.js';
 
 const seed = (name: string) => `${SHARED}seeds/${name}`;
 
@@ -54,7 +54,7 @@ describe('gonogo lint (the real CLI)', () => {
   });
 
   it('marks a windowed check with its hold and sampling interval', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const dir = testTempDir('gonogo-lint-');
     writeFileSync(
       join(dir, 'soak.md'),
       '# Soak\n- [ ] Error rate under 1%\n  ```check\n  http: https://example.com/health\n  hold: 24h\n  every: 1m\n  ```\n',
@@ -91,7 +91,7 @@ describe('gonogo lint (the real CLI)', () => {
   });
 
   it('reports a broken checklist as file:line:column and exits 2, without a stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const dir = testTempDir('gonogo-lint-');
     const file = join(dir, 'broken.md');
     writeFileSync(file, '---\nlaunch: tomorrow\n---\n# T\n- [ ] a <!-- due: someday -->\n');
     const r = await runCli(['lint', file], { cwd: dir });
@@ -105,7 +105,7 @@ describe('gonogo lint (the real CLI)', () => {
   });
 
   it('flags a runner: check whose condition reads a secret the runner only fingerprints, at the condition', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const dir = testTempDir('gonogo-lint-');
     const block = (lines: string[]) => `  \`\`\`check\n${lines.map((l) => `  ${l}\n`).join('')}  \`\`\`\n`;
     const doc = (secretFalse: boolean) =>
       '# Private\n- [ ] Token is the expected one\n' +
@@ -136,7 +136,7 @@ describe('gonogo lint (the real CLI)', () => {
   });
 
   it('reports an unknown binding in the bindings file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lint-'));
+    const dir = testTempDir('gonogo-lint-');
     writeFileSync(join(dir, 'b.yaml'), 'nope/item:\n  http: https://example.com\n');
     const r = await runCli(['lint', seed('003-mvp-go-live.md'), '--bind', 'b.yaml'], { cwd: dir });
     expect(r.code).toBe(2);

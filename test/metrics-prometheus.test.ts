@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -16,6 +15,7 @@ import type { Store } from '../src/engine/store.js';
 import { silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { ROOT } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * gonogo as a Prometheus target, checked with the ecosystem's own tools: `promtool check metrics` on a
@@ -60,7 +60,7 @@ describe.skipIf(!havePromtool)('the shipped alert rules', () => {
 });
 
 describe.skipIf(!haveProm || !havePromtool)('a running service scraped by Prometheus', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-metrics-');
   let store: Store;
   let server: RunningServer;
   let target: Running;
@@ -70,7 +70,6 @@ describe.skipIf(!haveProm || !havePromtool)('a running service scraped by Promet
   const SECRET = 'metrics-hook-secret';
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-metrics-'));
     target = await startHttpServer((_req, res) => res.writeHead(200).end());
     // The receiver fails its first call, so a retry is counted before the delivery succeeds.
     hook = await startHttpServer((req, res) => {
@@ -120,7 +119,6 @@ notify:
     await prometheus?.stop();
     await server?.close();
     await Promise.all([target?.close(), hook?.close()]);
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const scrape = async () => (await fetch(`${server.url}/metrics`)).text();

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import createClient, { type Middleware } from 'openapi-fetch';
@@ -14,6 +13,7 @@ import type { Store, TokenRole } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { ROOT } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import type { paths } from './generated/gonogo-api.js';
 
 /**
@@ -27,7 +27,7 @@ import type { paths } from './generated/gonogo-api.js';
 
 const run = promisify(execFile);
 
-let dir: string;
+const dir = blockTempDir('gonogo-openapi-');
 let store: Store;
 let server: RunningServer;
 let target: Server;
@@ -86,7 +86,6 @@ function client(token?: string) {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-openapi-'));
   target = createHttpServer((req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end());
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   await writeFile(
@@ -128,7 +127,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await new Promise((r) => (target ? target.close(r) : r(undefined)));
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('the served OpenAPI document', () => {

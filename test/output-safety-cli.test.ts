@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * A checklist and `--by` names holding terminal escapes, through the real CLI:
@@ -32,16 +32,14 @@ policy:
 - [ ] Restore ${LINK} drill ${RLO}
 `;
 
-let dir: string;
+const dir = blockTempDir('gonogo-hostile-');
 const file = () => join(dir, 'launch.md');
 const cli = (args: string[]) =>
   runCli(args, { cwd: dir, env: { GONOGO_DB: join(dir, 'gonogo.db'), GONOGO_NOW: '2026-11-20T09:00:00Z' } });
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gonogo-hostile-'));
   writeFileSync(file(), CHECKLIST);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HOSTILE_BY = `mallory${CLEAR}${LINK}${BEL}${RLO}`;
 

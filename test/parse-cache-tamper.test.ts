@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packEntry, unpackEntry } from '../src/app/cache-entry.js';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The parse cache as an attacker finds it (issue 12): the cached model of an unchanged checklist is
@@ -20,12 +20,10 @@ const CHECKLIST = `# Launch
   \`\`\`
 `;
 
-let dir: string;
+const dir = blockTempDir('gonogo-cache-tamper-');
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-cache-tamper-'));
   await writeFile(join(dir, 'launch.md'), CHECKLIST);
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const run = () =>
   runCli(['run', 'launch.md', '--format', 'json', '--db', join(dir, 'gonogo.db')], {

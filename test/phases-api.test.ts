@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -8,10 +7,11 @@ import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { SHARED } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** Phases over the API: the checklist model and the preflight verdict of seeds 004 and 001. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-phases-api-');
 let store: Store;
 let server: RunningServer;
 const token = `gng_test_phases_${Math.random().toString(36).slice(2)}`;
@@ -25,7 +25,6 @@ async function get(path: string): Promise<{ status: number; json: any }> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-phases-api-'));
   for (const [id, name] of [
     ['production', '004-production-checklist.md'],
     ['program', '001-post-launch-90-day-program.md'],
@@ -48,7 +47,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('phases over the API', () => {

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { SHARED } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * Phases in the dashboard, in headless Chromium: seed 004's checklist page keeps the program after launch
@@ -21,7 +21,7 @@ import { SHARED } from '../src/test-support/cli.js';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 
-let dir: string;
+const dir = blockTempDir('gonogo-phases-dash-');
 let store: Store;
 let server: RunningServer;
 let browser: Browser;
@@ -42,7 +42,6 @@ async function open(path: string): Promise<Page> {
 
 describe.skipIf(!haveChromium)('phases in the dashboard', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-phases-dash-'));
     for (const [id, name] of [
       ['production', '004-production-checklist.md'],
       ['program', '001-post-launch-90-day-program.md'],
@@ -74,7 +73,6 @@ describe.skipIf(!haveChromium)('phases in the dashboard', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('the checklist page of seed 004 lists the 29 post-launch items apart, none among the reasons', async () => {

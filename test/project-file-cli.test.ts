@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * A third-party document bound from beside it (`--bind`, or the project file `gonogo.yaml`), through
@@ -29,11 +29,7 @@ operations/health-endpoint-answers:
 
 const T0 = '2026-11-20T09:00:00.000Z';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-project-cli-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-project-cli-');
 
 /** A fresh folder holding the document and its bindings, and optionally a project file. */
 async function folder(name: string, project?: string): Promise<string> {

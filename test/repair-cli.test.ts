@@ -1,19 +1,15 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, SHARED } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** `gonogo repair` through the real CLI, on seed 002 (UTF-8 read as Windows-1254 and saved again). */
 
 const SEED = join(SHARED, 'seeds', '002-partner-center-go-no-go.md');
 const REPAIRED = join(SHARED, 'fixtures', 'seed-002-repaired.md');
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-repair-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-repair-');
 
 const gonogo = (args: string[]) => runCli(args, { cwd: dir, env: { GONOGO_CACHE: 'off' } });
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * `gonogo run` as a user meets it: the real CLI against a real local HTTP server, a fresh SQLite store
@@ -15,7 +15,7 @@ import { runCli } from '../src/test-support/cli.js';
 
 let server: Server;
 let base: string;
-let dir: string;
+const dir = blockTempDir('gonogo-run-cli-');
 let dbCount = 0;
 
 beforeAll(async () => {
@@ -27,7 +27,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-run-cli-'));
 
   const front = (extra = '') =>
     [
@@ -87,7 +86,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** Run `gonogo run` in the temp dir with a store of its own. */

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -8,6 +7,7 @@ import type { Store, TokenRole } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * One refusal, three doors: the CLI (`signoff --token`), the REST API (bearer token) and the dashboard
@@ -112,14 +112,13 @@ const text = (html: string) =>
     .replace(/&amp;/g, '&');
 
 describe('the same sign-off is refused with the same words by the CLI, the API and the dashboard', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-same-refusal-');
   let db: string;
   let store: Store;
   let server: RunningServer;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-same-refusal-'));
     db = join(dir, 'gonogo.db');
     await writeFile(join(dir, 'launch.md'), CHECKLIST);
     await writeFile(join(dir, 'gated.md'), GATED);
@@ -145,7 +144,6 @@ describe('the same sign-off is refused with the same words by the CLI, the API a
 
   afterAll(async () => {
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const viaCli = async (token: string, role: string, id = 'launch') => {

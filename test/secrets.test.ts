@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/test-support/cli.js';
 import { SERVICES } from '../src/test-support/services.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * DESIGN.md "Secret safety": plant secrets where real launches have them (an env value, a password in a
@@ -26,7 +26,7 @@ const SECRETS = {
 const JWT_SIGNATURE = SECRETS.jwt.split('.')[2]!;
 
 let server: Server;
-let dir: string;
+const dir = blockTempDir('gonogo-secrets-');
 const seenAuthorization: string[] = [];
 const outputs: { name: string; text: string }[] = [];
 
@@ -49,7 +49,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-secrets-'));
   await writeFile(
     join(dir, 'launch.md'),
     [
@@ -126,7 +125,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const needles = Object.entries({ ...SECRETS, jwtSignature: JWT_SIGNATURE });

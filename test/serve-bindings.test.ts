@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../src/app/project-file.js';
@@ -9,6 +8,7 @@ import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * `serve` sees a bound third-party document as the CLI does: `--checklists DIR` pairs `NAME.md` with
@@ -25,13 +25,8 @@ operations/health-endpoint-answers:
   env: HOME
 `;
 
-let root: string;
+const root = blockTempDir('gonogo-serve-bind-');
 const token = `gng_test_viewer_${Math.random().toString(36).slice(2)}`;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gonogo-serve-bind-'));
-});
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** A server over `dir` with a store of its own (closed with the server) holding a viewer token. */
 async function serve(dir: string, checklists: string | undefined): Promise<RunningServer> {

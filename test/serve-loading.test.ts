@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -8,6 +7,7 @@ import type { Store } from '../src/engine/store.js';
 import { MAX_DEPTH } from '../src/markdown/limits.js';
 import { hashToken, type Logger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * `serve` loads and reloads its checklists without holding the event loop: a long or hostile checklist
@@ -16,7 +16,7 @@ import { openStore } from '../src/store/index.js';
  * until the load ended.
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-loading-');
 let server: RunningServer;
 let store: Store;
 const token = `gng_loading_${Math.random().toString(36).slice(2)}`;
@@ -65,7 +65,6 @@ async function answersWhile(during: () => boolean): Promise<number> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-loading-'));
   await writeFile(join(dir, 'launch.md'), '---\nid: launch\n---\n# Launch\n- [ ] a\n');
   store = await openStore(join(dir, 'gonogo.db'));
   await store.createToken(
@@ -93,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('serve while checklists load', () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -8,6 +7,7 @@ import type { Store } from '../src/engine/store.js';
 import { MAX_DEPTH } from '../src/markdown/limits.js';
 import { hashToken, type Logger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * `gonogo serve` listens before its checklists are read: `/health/live` answers at once, `/health/ready`
@@ -15,7 +15,7 @@ import { openStore } from '../src/store/index.js';
  * everything is served. The server runs in this process, as `gonogo serve` starts it (in the background).
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-startup-');
 let server: RunningServer | undefined;
 const token = `gng_startup_${Math.random().toString(36).slice(2)}`;
 const events: string[] = [];
@@ -41,12 +41,10 @@ const get = (path: string, auth = false) =>
 
 afterAll(async () => {
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('serve at start-up', () => {
   it('answers live at once and 503 on ready and the API until the first load ends, then serves', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-startup-'));
     // Read in name order: the slow ones first, so the load is long under way when launch.md would be.
     await writeFile(join(dir, 'a-deep.md'), deepChecklist('a-deep'));
     await writeFile(join(dir, 'b-deep.md'), deepChecklist('b-deep'));

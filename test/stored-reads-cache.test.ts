@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -7,6 +6,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store, TokenRole } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * Pages and viewers' preflights share the store reads behind a verdict until the next state change.
@@ -14,7 +14,7 @@ import { openStore } from '../src/store/index.js';
  * time passing (an attestation's validity) must still count at every request.
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-stored-reads-');
 let store: Store;
 let server: RunningServer;
 const tokens: Record<string, string> = {};
@@ -32,7 +32,6 @@ async function preflight() {
 const page = async () => (await fetch(`${server.url}/checklists/launch`, { headers: { cookie } })).text();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-stored-reads-'));
   await writeFile(
     join(dir, 'launch.md'),
     '---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Backups restored in a drill\n',
@@ -69,7 +68,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('stored reads shared between requests', () => {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import type { Store } from '../src/engine/store.js';
 import { silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
 import { runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import { createToken, personActor } from '../src/usecases/index.js';
 
 /**
@@ -21,14 +21,13 @@ import { createToken, personActor } from '../src/usecases/index.js';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 
-let dir: string;
+const dir = blockTempDir('gonogo-revoke-browser-');
 let store: Store;
 let server: RunningServer;
 let browser: Browser;
 
 describe.skipIf(!haveChromium)('a revoked token in the browser', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-revoke-browser-'));
     await writeFile(join(dir, 'launch.md'), '---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Backups tested\n');
     store = await openStore(join(dir, 'gonogo.db'));
     server = await startServer(
@@ -50,7 +49,6 @@ describe.skipIf(!haveChromium)('a revoked token in the browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('ends the session at the next page and says why at the next login', async () => {

@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/checks/test-support/binaries.js';
 import { CLI_FROM_SOURCES, runCli } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import { type ServeProcess, startServe } from './watch-support.js';
 
 /**
@@ -28,7 +28,7 @@ interface OtlpSpan {
   status?: { code?: number };
 }
 
-let dir: string;
+const dir = blockTempDir('gonogo-tracing-');
 let receiver: Server;
 let target: Server;
 let endpoint: string;
@@ -54,7 +54,6 @@ function attrs(span: OtlpSpan): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-tracing-'));
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => {
@@ -102,7 +101,6 @@ environments:
 
 afterAll(async () => {
   await Promise.all([receiver, target].map((s) => new Promise((r) => (s ? s.close(r) : r(undefined)))));
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('gonogo run with OTEL_EXPORTER_OTLP_ENDPOINT', () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -7,6 +6,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { hashToken, silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /** The program view and the delivery log, as a logged-in launch owner sees them in the dashboard. */
 
@@ -32,14 +32,13 @@ launch: 2026-01-01
 `;
 
 describe('dashboard pages of the watch loop', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-watch-dashboard-');
   let store: Store;
   let server: RunningServer;
   let cookie = '';
   const token = `gng_test_owner_${Math.random().toString(36).slice(2)}`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-watch-dashboard-'));
     await writeFile(join(dir, 'program.md'), PROGRAM);
     store = await openStore(join(dir, 'gonogo.db'));
     await store.createToken(
@@ -84,7 +83,6 @@ describe('dashboard pages of the watch loop', () => {
   });
   afterAll(async () => {
     await server?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   const page = async (path: string) => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../src/engine/report.js';
 import { runCli, SHARED } from '../src/test-support/cli.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * The post-launch program (seed 001) through the CLI: with `launch` set, the items of the first two
@@ -11,7 +11,7 @@ import { runCli, SHARED } from '../src/test-support/cli.js';
  */
 
 describe('seed 001 as a post-launch program', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-program-');
   let file: string;
   const status = async (now: string) => {
     const r = await runCli(['status', file, '--format', 'json', '--db', join(dir, 'gonogo.db')], {
@@ -23,12 +23,10 @@ describe('seed 001 as a post-launch program', () => {
   };
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-program-'));
     file = join(dir, 'program.md');
     const seed = readFileSync(join(SHARED, 'seeds/001-post-launch-90-day-program.md'), 'utf8');
     writeFileSync(file, `---\nlaunch: 2026-01-01\n---\n${seed}`);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([
     ['day 10', '2026-01-11T00:00:00Z', false],

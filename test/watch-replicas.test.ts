@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase, type TempDatabase } from '../src/store/test-support/pg-database.js';
 import { runCli } from '../src/test-support/cli.js';
 import { serviceAvailable } from '../src/test-support/services.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import { type ServeProcess, startServe, waitFor } from './watch-support.js';
 
 /**
@@ -23,14 +23,13 @@ const SECRET = 'replica-hook-secret-1234';
 
 describe.skipIf(!pgUp)('several replicas on PostgreSQL', () => {
   let tmp: TempDatabase;
-  let dir: string;
+  const dir = blockTempDir('gonogo-replicas-');
   let hook: Server;
   const received: { body: string; signature: string }[] = [];
   const replicas: ServeProcess[] = [];
 
   beforeAll(async () => {
     tmp = await createTempDatabase('replicas');
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-replicas-'));
     hook = createServer((req, res) => {
       let body = '';
       req.on('data', (d) => {
@@ -65,7 +64,6 @@ notify:
     await Promise.all(replicas.map((r) => r.kill()));
     await new Promise((r) => hook?.close(r));
     await tmp?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const leaseHolder = async (): Promise<string | undefined> =>

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/app/serve.js';
@@ -10,6 +9,7 @@ import { loadRegistry } from '../src/checks/registry.js';
 import type { Store } from '../src/engine/store.js';
 import { silentLogger } from '../src/server/index.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 
 /**
  * A short schedule and a sub-second `every` (schedule 1s; hold 4s, every 250ms), with the watch loop at
@@ -18,7 +18,7 @@ import { openStore } from '../src/store/index.js';
  */
 
 const SECRET = 'short-window-secret';
-let dir: string;
+const dir = blockTempDir('gonogo-short-windows-');
 let store: Store;
 let server: RunningServer;
 let target: Server;
@@ -51,7 +51,6 @@ const verdictChanges = () =>
     .filter((e) => e.event === 'verdict.changed');
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-short-windows-'));
   target = createServer((_req, res) => {
     res.writeHead(healthy ? 200 : 500).end();
   });
@@ -108,7 +107,6 @@ notify:
 afterAll(async () => {
   await server?.close();
   await Promise.all([target, hook].map((s) => new Promise((r) => (s ? s.close(r) : r(undefined)))));
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('a short schedule with a sub-second every', () => {

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord, Store } from '../src/engine/store.js';
 import { openStore } from '../src/store/index.js';
+import { blockTempDir } from '../src/test-support/temp-dir.js';
 import { type ServeProcess, startServe, startTarget, waitFor } from './watch-support.js';
 
 /**
@@ -35,15 +35,11 @@ schedule: 2s
 }
 
 describe('windows through the scheduler', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-watch-windows-');
   let db: string;
   let store: Store | undefined;
   let serve: ServeProcess | undefined;
   let closeTarget: (() => Promise<void>) | undefined;
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gonogo-watch-windows-'));
-  });
   afterEach(async () => {
     await serve?.stop();
     await store?.close();
@@ -51,7 +47,6 @@ describe('windows through the scheduler', () => {
     serve = undefined;
     store = undefined;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function setUp(status: () => number, name: string) {
     const target = await startTarget(status);

@@ -1,14 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { readSealed, sealEntry } from './cache-seal.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-seal-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-seal-');
 
 const SECRET = Buffer.alloc(32, 7);
 

@@ -1,11 +1,11 @@
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../checks/registry.js';
 import type { KindRegistry } from '../engine/check.js';
 import { dropConditionPositions } from '../model/checklist.js';
 import { ValidationErrors } from '../model/errors.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { type Entry, packEntry, unpackEntry } from './cache-entry.js';
 import { cacheSecret, sealEntry } from './cache-seal.js';
 import { configFrom } from './config.js';
@@ -28,14 +28,12 @@ const INVALID = `# Launch
   \`\`\`
 `;
 
-let dir: string;
+const dir = blockTempDir('gonogo-cache-');
 let registry: KindRegistry;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-cache-'));
   registry = await loadRegistry();
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** A checklist file and a cache directory of their own. */
 async function setup(name: string, text: string) {

@@ -1,15 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationErrors } from '../model/errors.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { findProjectFile, loadProject, projectBinding, readProject } from './project-file.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-project-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const dir = blockTempDir('gonogo-project-');
 
 function errorsOf(text: string): string[] {
   try {

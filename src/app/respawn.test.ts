@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, childPids } from '../test-support/cli.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import { NODE_FLAGS_ENV, SERVER_NODE_FLAGS, serverNodeFlags } from './respawn.js';
 
 /**
@@ -13,11 +13,10 @@ import { NODE_FLAGS_ENV, SERVER_NODE_FLAGS, serverNodeFlags } from './respawn.js
  */
 
 const linux = process.platform === 'linux';
-let dir: string;
+const dir = blockTempDir('gonogo-respawn-');
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-respawn-'));
   await writeFile(
     join(dir, 'launch.md'),
     '---\nid: launch\n---\n# Launch\n## Ops\n- [ ] Backups restored once\n',
@@ -26,10 +25,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const p of started.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 interface Started {

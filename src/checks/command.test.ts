@@ -1,12 +1,12 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CheckContext, CheckFailure } from '../engine/check.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import command from './command.js';
 import { celEnvironment, holds } from './test-support/cel.js';
 
-let dir: string;
+const dir = blockTempDir('gonogo-command-');
 const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({
   signal: new AbortController().signal,
   timeoutMs: 5000,
@@ -42,10 +42,8 @@ async function isGone(pid: number): Promise<boolean> {
 
 describe('command kind', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-command-'));
     await mkdir(join(dir, 'scripts'));
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it.each([
     {

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckFailure } from '../engine/check.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 import junit from './junit.js';
 import { celEnvironment, holds } from './test-support/cel.js';
 
@@ -42,7 +42,7 @@ const REPORTS: Record<string, string> = {
   'page.html': '<html><body>Not found</body></html>',
 };
 
-let dir: string;
+const dir = blockTempDir('gonogo-junit-');
 
 async function observe(target: string) {
   const ctx = { signal: new AbortController().signal, timeoutMs: 5000, baseDir: dir, env: {} };
@@ -56,13 +56,11 @@ async function observe(target: string) {
 
 describe('junit kind', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-junit-'));
     for (const [name, xml] of Object.entries(REPORTS)) {
       await mkdir(dirname(join(dir, name)), { recursive: true });
       await writeFile(join(dir, name), xml);
     }
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it.each([
     {

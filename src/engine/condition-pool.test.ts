@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checklistsLoaded, runCli } from '../test-support/cli.js';
 import { startServe, stop } from '../test-support/runner-env.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 
 /**
  * Conditions under a budget, through the built CLI (the worker thread runs from dist/): lint refuses
@@ -11,7 +11,7 @@ import { startServe, stop } from '../test-support/runner-env.js';
  * at the check's timeout while the server keeps answering.
  */
 
-let dir: string;
+const dir = blockTempDir('gonogo-budget-');
 const twenty = `[${Array.from({ length: 20 }, (_, i) => i).join(',')}]`;
 const sixNested = 'abcdef'
   .split('')
@@ -35,12 +35,7 @@ const SLOW = [
 ].join('\n');
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-budget-'));
   await writeFile(join(dir, 'slow.md'), SLOW);
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('conditions under a budget', () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
+import { blockTempDir } from '../test-support/temp-dir.js';
 
 /**
  * Secrets the redactor knows only from where they come: a process-environment variable named like a
@@ -19,11 +19,10 @@ const QUERY_PASSWORD = 'QRYPW-77c1d0';
 const HEADER_TOKEN = 'SRV-b7f3c9d2e1';
 const SECRETS = [ENV_SECRET, LISTED_SECRET, QUERY_KEY, QUERY_PASSWORD, HEADER_TOKEN];
 
-let dir: string;
+const dir = blockTempDir('gonogo-secrets-');
 let server: Server;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-secrets-'));
   server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', 'x-custom-token': HEADER_TOKEN });
     res.end(`you asked for ${req.url}\nx-custom-token: ${HEADER_TOKEN}\n`);
@@ -55,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const env = { MY_API_TOKEN: ENV_SECRET, PLAIN_SETTING: LISTED_SECRET, GONOGO_DB: '' };

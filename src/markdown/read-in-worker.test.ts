@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ValidationErrors } from '../model/errors.js';
+import { testTempDir } from '../test-support/temp-dir.js';
 import { type ReadChecklistInput, readChecklist } from './read-checklist.js';
 import { type ReadAsyncOptions, readChecklistAsync, WORKER_CHARS } from './read-in-worker.js';
 import { corpusTexts } from './test-support/corpus.js';
@@ -94,7 +94,7 @@ describe('readChecklistAsync', () => {
   });
 
   it('reads in this thread when the worker cannot run, fails or dies', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gonogo-worker-'));
+    const dir = testTempDir('gonogo-worker-');
     const write = (name: string, code: string) => {
       writeFileSync(join(dir, name), code);
       return pathToFileURL(join(dir, name));

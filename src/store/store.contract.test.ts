@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunRecord, type Store, StoreInputError, StoreUnavailableError } from '../engine/store.js';
 import { emptySummary } from '../model/status.js';
+import { testTempDir } from '../test-support/temp-dir.js';
 import { openStore } from './index.js';
 import { type Backend, perBlock, storeBackends } from './test-support/backends.js';
 
@@ -366,14 +366,13 @@ describe.each(backends)('store contract: $name', ({ name, available, make }) => 
 
   it.skipIf(!available)(`reports a store it cannot open (${name})`, async () => {
     if (name === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'gonogo-bad-'));
+      const dir = testTempDir('gonogo-bad-');
       const notDb = join(dir, 'notes.txt');
       writeFileSync(notDb, 'this is not a database, just some text that is long enough '.repeat(20));
       await expect(openStore(notDb)).rejects.toThrow(/not a gonogo store/);
       await expect(openStore(dir)).rejects.toThrow(/is a directory/);
       const refused = await openStore('mysql://root:p@ss@host/x').catch((e: Error) => e);
       expect(String(refused)).toMatch(/unsupported store mysql:\/\/root:\*\*\*@host\/x/);
-      rmSync(dir, { recursive: true, force: true });
     } else {
       const err = await openStore('postgres://gonogo:s3cret-pw@127.0.0.1:1/nothing').catch((e: Error) => e);
       expect(String(err)).toMatch(/cannot reach PostgreSQL/);

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChecklist } from '../../markdown/index.js';
 import { repairText } from '../../markdown/repair.js';
 import { ConfigError } from '../../model/errors.js';
+import { testTempDir } from '../../test-support/temp-dir.js';
 import type { CliServices, CommandContext } from '../context.js';
 import lint from './lint.js';
 
@@ -85,7 +85,7 @@ describe('gonogo lint', () => {
     ['every from its default', 'hold: 2h', '[window 2h, every 1m]'],
     ['a tolerance', 'hold: 24h\n  every: 5m\n  tolerance: 99.9%', '[window 24h, every 5m, tolerance 99.9%]'],
   ])('marks a windowed check: %s', async (_what, options, mark) => {
-    const dir = await mkdtemp(join(tmpdir(), 'gonogo-lint-window-'));
+    const dir = testTempDir('gonogo-lint-window-');
     const file = join(dir, 'w.md');
     await writeFile(
       file,

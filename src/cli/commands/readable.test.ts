@@ -1,26 +1,21 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SHARED } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
 /** Seed 004 (120+ items, long ids) read at a terminal: fitted to its width, cut to what blocks GO. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-readable-');
 const SEED = '004.md';
 const ATTESTED = 'database/set-up-daily-backups';
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-readable-'));
   await copyFile(join(SHARED, 'seeds/004-production-checklist.md'), join(dir, SEED));
   const r = await cli(['attest', SEED, ATTESTED, '--evidence', 'backups run nightly', '--by', 'ana']);
   expect(r.stderr).toBe('');
 }, 120_000);
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, {

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../app/services.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 import type { Io } from '../context.js';
 import { reportError } from '../main.js';
 import run from './run.js';
@@ -12,7 +12,7 @@ import run from './run.js';
 /** The run command in-process, with a pretend terminal: what a person at a TTY sees. */
 
 let server: Server;
-let dir: string;
+const dir = blockTempDir('gonogo-run-cmd-');
 let file: string;
 
 beforeAll(async () => {
@@ -22,7 +22,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-run-cmd-'));
   file = join(dir, 'many.md');
   const items: string[] = [];
   for (let i = 0; i < 30; i++) {
@@ -34,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function runInTerminal(args: string[], env: Record<string, string> = {}) {

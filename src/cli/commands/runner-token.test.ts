@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
 /**
  * Where `gonogo runner` takes its token from: `--token-file PATH`, `GONOGO_RUNNER_TOKEN` or `--token T`,
@@ -14,14 +14,10 @@ const TOKEN = 'gng_runner-token-must-never-show-0123456789';
 const base = ['runner', '--server', 'http://127.0.0.1:9', '--labels', 'a'];
 
 describe('gonogo runner token sources', () => {
-  let dir: string;
+  const dir = blockTempDir('gonogo-runner-token-');
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gonogo-runner-token-'));
     await writeFile(join(dir, 'token'), `${TOKEN}\n`);
     await writeFile(join(dir, 'empty'), '\n  \n');
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const refused = async (args: string[], env: Record<string, string | undefined>, message: RegExp) => {

@@ -1,21 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checklistsLoaded, runCli } from '../../test-support/cli.js';
 import { startServe, until } from '../../test-support/runner-env.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
 /** `gonogo serve` as a process: prints its URL, serves, and drains in-flight requests on SIGTERM. */
 
-let dir: string;
+const dir = blockTempDir('gonogo-serve-');
 let target: Server;
 let hits = 0;
 let release: (() => void) | undefined;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-serve-'));
   // A slow target: the check's request is held until the test releases it.
   target = createServer((_req, res) => {
     hits += 1;
@@ -36,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   release?.();
   await new Promise((r) => target.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('gonogo serve', () => {

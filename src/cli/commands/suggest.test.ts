@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SHARED } from '../../test-support/cli.js';
+import { blockTempDir } from '../../test-support/temp-dir.js';
 
 const SEEDS = [
   '000-enterprise-go-live.md',
@@ -15,13 +15,7 @@ const SEEDS = [
 ];
 const seedPath = (name: string) => join(SHARED, 'seeds', name);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gonogo-suggest-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = blockTempDir('gonogo-suggest-');
 
 describe('gonogo suggest', () => {
   it.each(SEEDS)('proposes bindings for %s that lint with exit 0', async (name) => {
