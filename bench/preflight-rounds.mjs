@@ -100,6 +100,11 @@ export function besideText(r) {
   return parts.join('  ');
 }
 
+/** Whether the median round of two cases ran beside more than BUSY_BESIDE of other work. */
+export function busyBeside(a, b) {
+  return median([...a.rounds, ...b.rounds].map((r) => r.others)) > BUSY_BESIDE;
+}
+
 /** A line on how far the measured rounds can be trusted, or undefined when nothing ran beside them. */
 export function trustNote(cases) {
   const measured = cases.flatMap((c) => c.rounds);

@@ -46,7 +46,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { load, row } from './preflight-load.mjs';
-import { besideText, median, pairedRatio, roundOrder, trustNote } from './preflight-rounds.mjs';
+import { besideText, busyBeside, median, pairedRatio, roundOrder, trustNote } from './preflight-rounds.mjs';
 import { flagsByMode, shownFlags } from './server-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -271,7 +271,7 @@ policy:
     if (target !== undefined) verdicts.push([label, ok]);
     const ofMedians = summary[a][field] / summary[b][field];
     console.log(
-      `  ${label.padEnd(44)} ${value.toFixed(2)}x  (rounds ${min.toFixed(2)}–${max.toFixed(2)}, of the medians ${ofMedians.toFixed(2)}x)${target !== undefined ? `  target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'}` : ''}`,
+      `  ${label.padEnd(44)} ${value.toFixed(2)}x  (rounds ${min.toFixed(2)}–${max.toFixed(2)}, of the medians ${ofMedians.toFixed(2)}x)${target !== undefined ? `  target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'}${busyBeside(byName[a], byName[b]) ? ' (on a busy machine: not evidence)' : ''}` : ''}`,
     );
   };
   console.log('\nratios (the median of the per-round ratios):');

@@ -12,9 +12,10 @@ interface Rounds {
     b: { rounds: Record<string, number>[] },
     field: string,
   ): { value: number; min: number; max: number; rounds: number[] };
+  busyBeside(a: { rounds: { others?: number }[] }, b: { rounds: { others?: number }[] }): boolean;
 }
 const specifier = '../bench/preflight-rounds.mjs';
-const { roundOrder, pairedRatio } = (await import(specifier)) as Rounds;
+const { roundOrder, pairedRatio, busyBeside } = (await import(specifier)) as Rounds;
 
 const cases: Case[] = [
   { name: 'preflight gonogo', block: 'preflight' },
@@ -70,5 +71,16 @@ describe('the preflight bench: ratios', () => {
     const a = { rounds: [{ p99: 4 }, { p99: Number.NaN }, { p99: 3 }] };
     const b = { rounds: [{ p99: 2 }, { p99: 1 }] };
     expect(pairedRatio(a, b, 'p99').rounds).toEqual([2]);
+  });
+});
+
+describe('the preflight bench: a busy machine', () => {
+  it('calls a pair of cases busy when their median round ran beside more than a quarter of other work', () => {
+    const quiet = { rounds: [{ others: 0.02 }, { others: 0.6 }, { others: 0.05 }] };
+    const busy = { rounds: [{ others: 0.4 }, { others: 0.7 }, { others: 0.3 }] };
+    expect(busyBeside(quiet, quiet)).toBe(false);
+    expect(busyBeside(busy, busy)).toBe(true);
+    // Off Linux (no /proc/stat) nothing is known of the others: not called busy.
+    expect(busyBeside({ rounds: [{}, {}] }, { rounds: [{}] })).toBe(false);
   });
 });
