@@ -54,30 +54,50 @@ describe('sharedShape', () => {
   });
 
   // Each case: a field kept first, then another value for it; the second must show exactly its own shape.
-  const cases: { name: string; first: unknown; then: unknown; shared: boolean }[] = [
-    { name: 'the same values', first: nginx(), then: nginx(), shared: true },
-    { name: 'a value changed', first: nginx(), then: { ...nginx(), date: 'Mon, 07 Dec 2026 10:00:01 GMT' }, shared: false },
-    { name: 'a key added', first: nginx(), then: { ...nginx(), vary: 'accept' }, shared: false },
-    { name: 'a key missing', first: { a: '1', b: '2' }, then: { a: '1' }, shared: false },
-    { name: 'the keys reordered', first: { a: '1', b: '2' }, then: { b: '2', a: '1' }, shared: false },
-    { name: 'a number for a string', first: { n: '1' }, then: { n: 1 }, shared: false },
-    { name: '-0 for 0', first: { n: 0 }, then: { n: -0 }, shared: false },
-    { name: 'false for null', first: { v: null }, then: { v: false }, shared: false },
-    { name: 'numbers and booleans repeated', first: { n: 1.5, b: true, z: null }, then: { n: 1.5, b: true, z: null }, shared: true },
-    { name: 'the same credential redacted', first: { authorization: 'Bearer aaaaaaaaaa' }, then: { authorization: 'Bearer bbbbbbbbbb' }, shared: true },
-    { name: 'a nested object (never kept)', first: { a: { b: 1 } }, then: { a: { b: 1 } }, shared: false },
-    { name: 'a long string (never kept)', first: { t: 'x'.repeat(300) }, then: { t: 'x'.repeat(300) }, shared: false },
-    { name: 'an array (never kept)', first: ['a'], then: ['a'], shared: false },
-    { name: 'too many keys (never kept)', first: wide(40), then: wide(40), shared: false },
-    { name: 'a null prototype repeated', first: bare({ a: '1' }), then: bare({ a: '1' }), shared: true },
+  const cases: { name: string; first: unknown; next: unknown; shared: boolean }[] = [
+    { name: 'the same values', first: nginx(), next: nginx(), shared: true },
+    {
+      name: 'a value changed',
+      first: nginx(),
+      next: { ...nginx(), date: 'Mon, 07 Dec 2026 10:00:01 GMT' },
+      shared: false,
+    },
+    { name: 'a key added', first: nginx(), next: { ...nginx(), vary: 'accept' }, shared: false },
+    { name: 'a key missing', first: { a: '1', b: '2' }, next: { a: '1' }, shared: false },
+    { name: 'the keys reordered', first: { a: '1', b: '2' }, next: { b: '2', a: '1' }, shared: false },
+    { name: 'a number for a string', first: { n: '1' }, next: { n: 1 }, shared: false },
+    { name: '-0 for 0', first: { n: 0 }, next: { n: -0 }, shared: false },
+    { name: 'false for null', first: { v: null }, next: { v: false }, shared: false },
+    {
+      name: 'numbers and booleans repeated',
+      first: { n: 1.5, b: true, z: null },
+      next: { n: 1.5, b: true, z: null },
+      shared: true,
+    },
+    {
+      name: 'the same credential redacted',
+      first: { authorization: 'Bearer aaaaaaaaaa' },
+      next: { authorization: 'Bearer bbbbbbbbbb' },
+      shared: true,
+    },
+    { name: 'a nested object (never kept)', first: { a: { b: 1 } }, next: { a: { b: 1 } }, shared: false },
+    {
+      name: 'a long string (never kept)',
+      first: { t: 'x'.repeat(300) },
+      next: { t: 'x'.repeat(300) },
+      shared: false,
+    },
+    { name: 'an array (never kept)', first: ['a'], next: ['a'], shared: false },
+    { name: 'too many keys (never kept)', first: wide(40), next: wide(40), shared: false },
+    { name: 'a null prototype repeated', first: bare({ a: '1' }), next: bare({ a: '1' }), shared: true },
   ];
-  for (const { name, first, then, shared } of cases) {
+  for (const { name, first, next, shared } of cases) {
     it(`${name}: ${shared ? 'shared' : 'a copy of its own'}, showing its own values`, () => {
       const field = `case ${name}`;
       const a = shapeObserved(check, { [field]: first } as Observation)[field];
-      const b = shapeObserved(check, { [field]: then } as Observation)[field];
-      expect(text(b)).toBe(text(walked(field, then)));
-      expect(keysOf(b)).toEqual(keysOf(walked(field, then)));
+      const b = shapeObserved(check, { [field]: next } as Observation)[field];
+      expect(text(b)).toBe(text(walked(field, next)));
+      expect(keysOf(b)).toEqual(keysOf(walked(field, next)));
       if (shared) expect(b).toBe(a);
       else expect(b).not.toBe(a);
     });
@@ -89,7 +109,22 @@ describe('sharedShape', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const values = ['a', 'b', '', 'nginx', 0, -0, 1, 2.5, true, false, null, 'x'.repeat(257), Number.NaN, Infinity];
+    const values = [
+      'a',
+      'b',
+      '',
+      'nginx',
+      0,
+      -0,
+      1,
+      2.5,
+      true,
+      false,
+      null,
+      'x'.repeat(257),
+      Number.NaN,
+      Infinity,
+    ];
     const keys = ['a', 'b', 'c', 'date', 'set-cookie', '__proto__', '1', 'constructor'];
     const pool: Record<string, unknown>[] = [];
     for (let i = 0; i < 3000; i++) {
