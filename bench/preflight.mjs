@@ -9,16 +9,22 @@
  *  - the dashboard overview (`GET /`) and the checklist page of seed 004 (140 items), logged in with a
  *    session cookie; their p99 is compared with the preflight's.
  * With BENCH_BASE=/path/to/other/worktree (its dist/ built), the same cases run against that build too
- * (before/after). Each server runs in its own child process; the client runs here. Rounds alternate
- * the order of the servers; figures are medians over rounds. CPU time per request is the server
- * process's own user+system time over the requests it answered (steadier than req/s on a busy machine).
+ * (before/after). Each server runs in its own child process; the client runs here. The method is
+ * bench/preflight-rounds.mjs's: every round measures every case, in an order rotated each round (the
+ * preflight cases of all servers side by side, the pages side by side); round 0 is a warm-up round left
+ * out for every case alike; a ratio is taken within each round and the figure is the median of those
+ * (their range printed beside it); a case's figures are its medians over the measured rounds. CPU time
+ * per request is the server process's own user+system time over the requests it answered (steadier than
+ * req/s on a busy machine). Each row notes the load average, the load generator's CPU a request, how busy
+ * the server was and the share of the machine's CPU taken by neither (others).
  *
  * The first BENCH_WARMUP_MS (1000) of every case are a warm-up left out of its figures (200 connections
  * opening at once on a shared CPU): requests started in it count in no latency, rate or CPU figure;
  * their errors and timeouts do count.
  *
  * Usage: npm run build && node bench/preflight.mjs
- *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_MS (1000), BENCH_BASE,
+ *   BENCH_CLIENTS (200), BENCH_SECONDS (10), BENCH_ROUNDS (3, the measured ones), BENCH_WARMUP_MS (1000),
+ *   BENCH_WARMUP_ROUND_S (BENCH_SECONDS: the warm-up round's seconds a case; 0: no warm-up round), BENCH_BASE,
  *   BENCH_ONLY=preflight|dashboard, BENCH_PAGE_ENCODING (the pages' Accept-Encoding, a browser's by default; identity: none),
  *   BENCH_FLAGS=both|none|this (bench/server-flags.mjs: both, the default: every server, gonogo's, base's, bare
  *   Hono and node:http, under this build's SERVER_NODE_FLAGS, the flags `gonogo serve` starts node with;
@@ -38,7 +44,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Pool, request } from 'undici';
+import { request } from 'undici';
+import { load, row } from './preflight-load.mjs';
+import { besideText, busyBeside, median, pairedRatio, roundOrder, trustNote } from './preflight-rounds.mjs';
 import { flagsByMode, shownFlags } from './server-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -47,100 +55,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASE = process.env.BENCH_BASE;
 const ONLY = process.env.BENCH_ONLY;
-const TIMEOUT_MS = 10_000;
 // BENCH_LOOP=1: each server's event-loop blocks, GC pauses and log writes per case (bench/loop-watch.mjs).
 const LOOP = Boolean(process.env.BENCH_LOOP);
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const FLAGS_MODE = process.env.BENCH_FLAGS ?? 'both';
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 0);
-// The first moments of a case (200 connections opening at once) are left out of every case's figures.
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
+// Round 0: every case measured this long and left out (cold servers, a cold load generator: on a busy
+// machine a fresh server's CPU a request took 8–12 s of load to settle, pf16).
+const WARMUP_ROUND_S = Number(process.env.BENCH_WARMUP_ROUND_S ?? SECONDS);
 const TARGETS = { preflightRps: 0.6, preflightP99: 2, dashboardP99: 5 };
 const PREFLIGHT = '/api/v1/checklists/launch/preflight?env=production';
 // What a browser sends with a page request (Chromium's value); BENCH_PAGE_ENCODING=identity for none.
 const PAGE_ENCODING = process.env.BENCH_PAGE_ENCODING ?? 'gzip, deflate, br, zstd';
-
-/** Child process: start one server, report its URL, and answer CPU-time questions. */
-async function child(kind) {
-  const msg = await new Promise((r) => process.once('message', r));
-  // A child never outlives the bench.
-  process.on('disconnect', () => process.exit(0));
-  let profiler;
-  const loop = process.env.BENCH_LOOP ? (await import('./loop-watch.mjs')).watchLoop() : undefined;
-  process.on('message', async (m) => {
-    if (m === 'loop start') {
-      loop?.start();
-      process.send({ loop: true });
-    } else if (m === 'loop stop') {
-      process.send({ loop: loop?.stop() });
-    } else if (m === 'cpu') {
-      const u = process.cpuUsage();
-      process.send({ cpuMs: (u.user + u.system) / 1000 });
-    } else if (m?.profile === 'start') {
-      // BENCH_PROF_DIR: a CPU profile of each measured case, taken inside the server process.
-      const { Session } = await import('node:inspector/promises');
-      profiler = new Session();
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
-      process.send({ profiling: true });
-    } else if (m?.profile === 'stop') {
-      const { profile } = await profiler.post('Profiler.stop');
-      await writeFile(m.file, JSON.stringify(profile));
-      profiler.disconnect();
-      process.send({ profiled: m.file });
-    }
-  });
-  if (kind === 'node') {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(msg.body),
-      });
-      res.end(msg.body);
-    });
-    server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}` }));
-    return;
-  }
-  if (kind === 'hono') {
-    const { Hono } = await import('hono');
-    const { serve } = await import('@hono/node-server');
-    const json = JSON.parse(msg.body);
-    const app = new Hono();
-    app.get('/api/v1/checklists/:id/preflight', (c) => c.json(json));
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
-      process.send({ url: `http://127.0.0.1:${info.port}` }),
-    );
-    void s;
-    return;
-  }
-  // gonogo, from this checkout or from BENCH_BASE: as `gonogo serve` runs it, logging to stderr.
-  const root = kind === 'base' ? BASE : ROOT;
-  const { startServer } = await import(join(root, 'dist/app/serve.js'));
-  const { loadRegistry } = await import(join(root, 'dist/checks/registry.js'));
-  const { openStore } = await import(join(root, 'dist/store/index.js'));
-  const store = await openStore(join(msg.dir, 'gonogo.db'));
-  const running = await startServer(
-    {
-      checklists: msg.dir,
-      host: '127.0.0.1',
-      port: 0,
-      // Limits on, high enough never to refuse: the cost of counting is measured, not of refusing.
-      config: { requestsPerMinute: 1_000_000_000 },
-    },
-    {
-      io: { stdout: process.stdout, stderr: process.stderr, isTTY: false, env: process.env, cwd: msg.dir },
-      openStore: async () => store,
-      registry: loadRegistry,
-      now: () => new Date(),
-    },
-  );
-  process.on('SIGTERM', async () => {
-    await running.close();
-    process.exit(0);
-  });
-  process.send({ url: running.url });
-}
 
 /** Each server's node flags (BENCH_FLAGS; BENCH_NODE_FLAGS added to this build's). */
 let slotFlags = { gonogo: [], compare: [], floor: [] };
@@ -154,7 +80,7 @@ const flagsOf = (kind) =>
 function startChild(kind, message, logFile) {
   const err = logFile ? openSync(logFile, 'a') : 'inherit';
   const flags = flagsOf(kind);
-  const proc = fork(fileURLToPath(import.meta.url), ['--child', kind], {
+  const proc = fork(fileURLToPath(new URL('./preflight-child.mjs', import.meta.url)), [kind], {
     stdio: ['ignore', 'inherit', err, 'ipc'],
     ...(flags.length ? { execArgv: flags } : {}),
   });
@@ -164,93 +90,6 @@ function startChild(kind, message, logFile) {
     proc.send(message);
   });
 }
-
-const cpuOf = (s) => ask(s, 'cpu').then((m) => m.cpuMs);
-
-const ask = (s, message) =>
-  new Promise((resolve) => {
-    s.proc.once('message', resolve);
-    s.proc.send(message);
-  });
-
-/** CLIENTS loops, each sending one request at a time for SECONDS; latencies in ms. */
-async function load(server, path, headers, name) {
-  const profile = process.env.BENCH_PROF_DIR && (server.kind === 'gonogo' || server.kind === 'base');
-  if (profile) await ask(server, { profile: 'start' });
-  const pool = new Pool(server.url, {
-    connections: CLIENTS,
-    pipelining: 1,
-    headersTimeout: TIMEOUT_MS,
-    bodyTimeout: TIMEOUT_MS,
-  });
-  const latencies = [];
-  let errors = 0;
-  let timeouts = 0;
-  let warmupLeft = 0;
-  const errorCodes = new Set();
-  // Figures count from the end of the warm-up (requests started in it are left out, their errors are
-  // not): the same for every case. CPU is read at the end of the warm-up.
-  const measuredFrom = performance.now() + WARMUP_MS;
-  const end = measuredFrom + SECONDS * 1000;
-  let cpu0;
-  const warmup = new Promise((r) => setTimeout(r, WARMUP_MS)).then(async () => {
-    cpu0 = await cpuOf(server);
-    if (LOOP) await ask(server, 'loop start');
-  });
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        try {
-          const res = await pool.request({ path, method: 'GET', headers });
-          await res.body.arrayBuffer();
-          if (res.statusCode !== 200) {
-            errors += 1;
-            errorCodes.add(`HTTP ${res.statusCode}`);
-          } else if (t < measuredFrom) warmupLeft += 1;
-          else latencies.push(performance.now() - t);
-        } catch (err) {
-          // undici: UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT; anything else is an error.
-          if (/timeout/i.test(`${err?.code} ${err?.name}`)) timeouts += 1;
-          else {
-            errors += 1;
-            errorCodes.add(err?.code ?? err?.name ?? String(err));
-          }
-        }
-      }
-    }),
-  );
-  await warmup;
-  const elapsed = (performance.now() - measuredFrom) / 1000;
-  const cpu1 = await cpuOf(server);
-  const loop = LOOP ? (await ask(server, 'loop stop')).loop : undefined;
-  await pool.close();
-  if (profile) {
-    const file = join(process.env.BENCH_PROF_DIR, `${name.replace(/ /g, '-')}.cpuprofile`);
-    await ask(server, { profile: 'stop', file });
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return {
-    n: latencies.length,
-    warmup: warmupLeft,
-    errors,
-    timeouts,
-    rps: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    cpuMsPerReq: (cpu1 - cpu0) / Math.max(1, latencies.length + errors),
-    ...(errorCodes.size ? { errorCodes: [...errorCodes] } : {}),
-    ...(loop ? { loop } : {}),
-  };
-}
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function login(server, token) {
   const res = await request(`${server.url}/login`, {
@@ -365,21 +204,21 @@ policy:
   const cases = [];
   for (const s of servers) {
     if (ONLY !== 'dashboard') {
-      const path = s.kind === 'node' || s.kind === 'hono' ? PREFLIGHT : PREFLIGHT;
       const headers = gonogos.includes(s) ? { authorization: `Bearer ${token}` } : {};
-      cases.push({ name: `preflight ${s.kind}`, server: s, path, headers, rounds: [] });
+      cases.push({ name: `preflight ${s.kind}`, block: 'preflight', server: s, path: PREFLIGHT, headers });
     }
     if (ONLY !== 'preflight' && gonogos.includes(s)) {
-      cases.push({ name: `overview ${s.kind}`, server: s, path: '/', headers: s.session, rounds: [] });
+      cases.push({ name: `overview ${s.kind}`, block: 'pages', server: s, path: '/', headers: s.session });
       cases.push({
         name: `checklist page ${s.kind}`,
+        block: 'pages',
         server: s,
         path: s.page,
         headers: s.session,
-        rounds: [],
       });
     }
   }
+  for (const c of cases) Object.assign(c, { rounds: [], warmupRound: undefined });
   if (IDLE_S > 0) {
     // As a real server: started, a few requests answered, then idle for a while before the load.
     console.log(`every server idles ${IDLE_S}s after its set-up requests`);
@@ -387,29 +226,32 @@ policy:
   }
   for (const s of servers) console.log(`node flags of ${s.kind.padEnd(6)} ${shownFlags(s.flags)}`);
   console.log(
-    `server: ${CLIENTS} concurrent clients, ${SECONDS}s per case, ${ROUNDS} rounds (alternating order); preflight ${Buffer.byteLength(body)} bytes, checklist page ${gonogos.map((g) => g.pageBytes).join(' / ')} bytes (Accept-Encoding: ${PAGE_ENCODING}); load average ${loadavg()
+    `server: ${CLIENTS} concurrent clients, ${SECONDS}s per case, ${ROUNDS} rounds (rotated order)${WARMUP_ROUND_S > 0 ? ` after a warm-up round of ${WARMUP_ROUND_S}s a case` : ''}; preflight ${Buffer.byteLength(body)} bytes, checklist page ${gonogos.map((g) => g.pageBytes).join(' / ')} bytes (Accept-Encoding: ${PAGE_ENCODING}); load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? cases : [...cases].reverse();
-    for (const c of order) {
-      const r = await load(c.server, c.path, c.headers, c.name);
-      c.rounds.push(r);
-      console.log(`  round ${round + 1} ${c.name.padEnd(24)} ${row(r)}`);
+  for (let round = WARMUP_ROUND_S > 0 ? 0 : 1; round <= ROUNDS; round++) {
+    for (const c of roundOrder(cases, round)) {
+      const r = await load(c.server, c.path, c.headers, c.name, round === 0 ? WARMUP_ROUND_S : SECONDS);
+      if (round === 0) c.warmupRound = r;
+      else c.rounds.push(r);
+      const label = round === 0 ? 'warm-up' : `round ${round}`;
+      console.log(`  ${label.padEnd(7)} ${c.name.padEnd(24)} ${row(r)}\n          ${besideText(r)}`);
       if (r.loop) console.log(`    ${formatLoop(r.loop)}`);
     }
   }
   const summary = {};
   for (const c of cases) {
     const rs = c.rounds;
+    // Errors and timeouts count from every round, the warm-up round's too.
+    const all = c.warmupRound ? [c.warmupRound, ...rs] : rs;
     summary[c.name] = {
       rps: median(rs.map((r) => r.rps)),
       p50: median(rs.map((r) => r.p50)),
       p99: median(rs.map((r) => r.p99)),
       cpuMsPerReq: median(rs.map((r) => r.cpuMsPerReq)),
-      errors: rs.reduce((a, r) => a + r.errors, 0),
-      timeouts: rs.reduce((a, r) => a + r.timeouts, 0),
+      errors: all.reduce((a, r) => a + r.errors, 0),
+      timeouts: all.reduce((a, r) => a + r.timeouts, 0),
       n: rs.reduce((a, r) => a + r.n, 0),
     };
   }
@@ -417,40 +259,48 @@ policy:
   for (const [name, r] of Object.entries(summary)) console.log(`  ${name.padEnd(24)} ${row(r)}`);
 
   const ratios = {};
+  const ratioRounds = {};
   const verdicts = [];
-  const ratioLine = (label, value, target, cmp) => {
+  const byName = Object.fromEntries(cases.map((c) => [c.name, c]));
+  // A ratio of two cases, round by round (pairedRatio); beside it the ratio of their medians.
+  const ratioLine = (label, a, b, field, target, cmp) => {
+    const { value, min, max, rounds } = pairedRatio(byName[a], byName[b], field);
     ratios[label] = value;
+    ratioRounds[label] = rounds;
     const ok = cmp === '>=' ? value >= target : value <= target;
     if (target !== undefined) verdicts.push([label, ok]);
+    const ofMedians = summary[a][field] / summary[b][field];
     console.log(
-      `  ${label.padEnd(44)} ${value.toFixed(2)}x${target !== undefined ? `  (target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'})` : ''}`,
+      `  ${label.padEnd(44)} ${value.toFixed(2)}x  (rounds ${min.toFixed(2)}–${max.toFixed(2)}, of the medians ${ofMedians.toFixed(2)}x)${target !== undefined ? `  target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'}${busyBeside(byName[a], byName[b]) ? ' (on a busy machine: not evidence)' : ''}` : ''}`,
     );
   };
-  console.log('\nratios:');
+  console.log('\nratios (the median of the per-round ratios):');
   for (const g of gonogos.map((s) => s.kind)) {
-    const pf = summary[`preflight ${g}`];
-    const hono = summary['preflight hono'];
-    const node = summary['preflight node'];
-    if (pf && hono) {
-      ratioLine(`${g} preflight / hono req/s`, pf.rps / hono.rps, TARGETS.preflightRps, '>=');
-      ratioLine(`${g} preflight / hono p99`, pf.p99 / hono.p99, TARGETS.preflightP99, '<=');
-      ratioLine(`${g} preflight / hono CPU per request`, pf.cpuMsPerReq / hono.cpuMsPerReq);
+    const pf = `preflight ${g}`;
+    if (byName[pf] && byName['preflight hono']) {
+      ratioLine(`${g} preflight / hono req/s`, pf, 'preflight hono', 'rps', TARGETS.preflightRps, '>=');
+      ratioLine(`${g} preflight / hono p99`, pf, 'preflight hono', 'p99', TARGETS.preflightP99, '<=');
+      ratioLine(`${g} preflight / hono CPU per request`, pf, 'preflight hono', 'cpuMsPerReq');
     }
-    if (pf && node) ratioLine(`${g} preflight / node:http req/s`, pf.rps / node.rps);
+    if (byName[pf] && byName['preflight node'])
+      ratioLine(`${g} preflight / node:http req/s`, pf, 'preflight node', 'rps');
     for (const page of ['overview', 'checklist page']) {
-      const d = summary[`${page} ${g}`];
-      if (d && pf) ratioLine(`${g} ${page} p99 / preflight p99`, d.p99 / pf.p99, TARGETS.dashboardP99, '<=');
+      const d = `${page} ${g}`;
+      if (byName[d] && byName[pf])
+        ratioLine(`${g} ${page} p99 / preflight p99`, d, pf, 'p99', TARGETS.dashboardP99, '<=');
     }
   }
   if (BASE) {
     for (const name of ['preflight', 'overview', 'checklist page']) {
-      const a = summary[`${name} gonogo`];
-      const b = summary[`${name} base`];
-      if (!a || !b) continue;
-      ratioLine(`${name}: this build / base req/s`, a.rps / b.rps);
-      ratioLine(`${name}: this build / base CPU per request`, a.cpuMsPerReq / b.cpuMsPerReq);
+      const a = `${name} gonogo`;
+      const b = `${name} base`;
+      if (!byName[a] || !byName[b]) continue;
+      ratioLine(`${name}: this build / base req/s`, a, b, 'rps');
+      ratioLine(`${name}: this build / base CPU per request`, a, b, 'cpuMsPerReq');
     }
   }
+  const trust = trustNote(cases);
+  if (trust) console.log(`  ${trust}`);
   const failures = Object.entries(summary).filter(([, r]) => r.errors > 0 || r.timeouts > 0);
   for (const [name, r] of failures) console.log(`  ${name}: ${r.errors} errors, ${r.timeouts} timeouts`);
   const load1 = loadavg()[0];
@@ -479,14 +329,17 @@ policy:
     at: new Date().toISOString(),
     clients: CLIENTS,
     seconds: SECONDS,
-    warmupMs: WARMUP_MS,
+    warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 1000),
     rounds: ROUNDS,
+    warmupRoundSeconds: WARMUP_ROUND_S,
     base: BASE ?? null,
     idleSeconds: IDLE_S,
     nodeFlags: Object.fromEntries(servers.map((s) => [s.kind, s.flags])),
     loadAverageAtEnd: load1,
     medians: summary,
     ratios,
+    ratioRounds,
+    trust: trust ?? null,
     targets: TARGETS,
   };
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -495,9 +348,4 @@ policy:
     process.exitCode = 1;
 }
 
-function row(r) {
-  return `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  CPU ${(r.cpuMsPerReq ?? Number.NaN).toFixed(3)} ms/req  ${r.errors ? `${r.errors} errors ` : ''}${r.timeouts ? `${r.timeouts} timeouts ` : ''}${r.errorCodes ? r.errorCodes.join(',') : ''}`;
-}
-
-if (process.argv[2] === '--child') await child(process.argv[3]);
-else await main();
+await main();

@@ -3,6 +3,7 @@ import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import type { PreparedCheck } from './prepare.js';
 import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
+import { sharedShape } from './shape-share.js';
 
 /**
  * A check's outcome from its last attempt (execute.ts): its message redacted, its observed values shaped
@@ -42,8 +43,9 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
     extended.set(text, shown);
     known = extended;
   }
+  // An object equal to one an earlier outcome keeps is shared with it (headers and bodies repeat).
   const shape = (name: string, value: unknown) =>
-    fingerprints?.get(name) ?? redactField(name, value, known, MAX_OBSERVED_STRING);
+    fingerprints?.get(name) ?? sharedShape(name, redactField(name, value, known, MAX_OBSERVED_STRING));
   if (everyValueSet(observation)) {
     // Copied whole, then each value replaced in place: the copy keeps the layout of the kind's literal,
     // every field in the object itself, where keys added one by one to `{}` past four went to a property

@@ -193,10 +193,19 @@ export function prepareCheck(
   let target: unknown;
   let options: unknown;
   try {
-    const expanded = expand({ target: spec.target, options: spec.options }, source);
-    if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
-    target = expanded.value.target;
-    options = expanded.value.options;
+    // Options that are none (most checks: one shared empty object) expand to none: only the target is
+    // walked then, without the wrapper and the empty copies a walk of both makes for every check.
+    if (isEmptyObject(spec.options)) {
+      const expanded = expand(spec.target, source);
+      if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
+      target = expanded.value;
+      options = spec.options;
+    } else {
+      const expanded = expand({ target: spec.target, options: spec.options }, source);
+      if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
+      target = expanded.value.target;
+      options = expanded.value.options;
+    }
   } catch (err) {
     return fail((err as Error).message);
   }

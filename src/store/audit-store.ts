@@ -20,6 +20,14 @@ import {
   storedOf,
 } from './verify-rows.js';
 import { StateRowsCheck } from './verify-state.js';
+import {
+  EventsAfterTheirRows,
+  OUTCOME,
+  rowOfKind,
+  steerPlanner,
+  streamPage,
+  TABLE_OF_KIND,
+} from './verify-stream.js';
 import { type StoreContext, toAuditEvent } from './write-path.js';
 
 /** A stored row as a chained event; data that is not JSON any more can only mean an edit. */
@@ -111,6 +119,15 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
               .compile(),
           );
         const full = compile(EVENT_COLUMNS);
+        const nextSeq = compiledOnce(({ after, limit }) =>
+          db
+            .selectFrom('audit_events')
+            .select('seq')
+            .where('seq', '>', after!)
+            .orderBy('seq')
+            .limit(limit!)
+            .compile(),
+        );
         const broken = (bad: ChainBreak) =>
           ({ ok: false, count, firstBad: { seq: bad.seq, reason: bad.reason } }) as const;
         /** A verified event: counted, the chain's last, its state row checked. */
@@ -131,29 +148,35 @@ export function createAuditStore({ adapter, db, writes }: StoreContext): AuditSt
           return bad;
         };
         if (each) {
-          // PostgreSQL: a page's state rows first, then its events handled as they arrive and not kept
-          // (a page held until walked was copied by every young-generation collection meanwhile). Pages
-          // are `size` events from `after`: a chain with no gap ends each full page at `after + size`.
-          let ready = state.reach(size, false);
-          for (let after: number | undefined; ; after = prev!.seq) {
-            await ready;
-            const upTo = (after ?? 0) + size;
-            const walk = { n: 0, bad: undefined as ChainBreak | undefined };
-            const events = each(full(after === undefined ? { limit: size } : { limit: size, after }), (r) => {
-              if (walk.bad) return;
-              walk.n += 1;
-              walk.bad = fullEvent(r);
-            });
-            // The next page's state rows are asked for behind this page's events: the server reads them
-            // while this page is walked.
-            ready = state.reach(upTo + size, false);
-            // Both settle before the page counts: no read is left running past it (nor the snapshot).
-            await Promise.allSettled([events, ready]);
-            await events;
-            if (walk.bad) return broken(walk.bad);
-            if (walk.n < size) break;
+          // PostgreSQL: each page's events with their state rows and outcomes as one stream in seq order
+          // (verify-stream.ts), each event checked once every row of its seq has arrived, none held.
+          const restore = await steerPlanner(select);
+          let bad: ChainBreak | undefined;
+          const check = (r: unknown[]) => {
+            bad = fullEvent(r);
+            return !bad;
+          };
+          const take = (kind: number, r: unknown[]) =>
+            kind === OUTCOME ? state.outcome(r) : state.take(TABLE_OF_KIND[kind]!, r);
+          // Pages of `size` seqs; the first from the lowest seq an integer column holds.
+          for (let after = -(2 ** 31) - 1; ; ) {
+            const upTo = Math.max(after, 0) + size;
+            const page = new EventsAfterTheirRows(check, take);
+            await streamPage(each, after, upTo, (kind, seq, r) => page.row(kind, seq, rowOfKind(kind, r)));
+            page.end();
+            if (bad) return broken(bad);
+            const n = page.events;
+            state.reachedTo(upTo);
+            const whole = n === upTo - Math.max(after, 0);
+            after = upTo;
+            if (!whole) {
+              // Not every seq of the page: the chain ends, or goes on past a gap (which the next event breaks).
+              const [next] = await select(nextSeq({ after: upTo, limit: 1 }));
+              if (next === undefined) break;
+              after = Number(next[0]) - 1;
+            }
           }
-          await ready;
+          await restore();
         } else {
           // While the chain is stored as gonogo writes it, SQLite splices each event's hashed text.
           const spliced = compile(SPLICED_EVENT_COLUMNS);

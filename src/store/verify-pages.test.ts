@@ -1,6 +1,6 @@
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainEvent } from '../model/audit.js';
+import { attestedChain } from './test-support/attested-chain.js';
 import { sqlLiteral as lit, perTest, storeBackends } from './test-support/backends.js';
 import { attestFirst } from './test-support/simple-rows.js';
 import { compiledPerLength, SeqOrderedRows, SPLICED_PAGE, taken, VERIFY_PAGE } from './verify-pages.js';
@@ -20,31 +20,12 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
   it.skipIf(!available)('names each altered, extra and missing row, in the same order', async () => {
     const { backend, store } = await fresh.store(`verify_pages_${name}`);
     await attestFirst(store, where);
-    let head = (await store.auditHead())!;
     // More attestations than one page holds, written as gonogo writes them (event and bound row).
-    const events: string[] = [];
-    const rows: string[] = [];
     // Each generated row's id is its event's seq: event `page` ends the first page, `page + 1` starts the next
     // (a chain as gonogo writes it is read in spliced pages where the backend splices).
     const page = SPLICES[name] ? SPLICED_PAGE : VERIFY_PAGE[name];
     const n = page + 1500;
-    for (let i = 0; i < n; i++) {
-      const data = { evidence: `ticket OPS-${i} ✓`, item: `ops/item-${i % 97}` };
-      const e = chainEvent(head, {
-        at: new Date(Date.UTC(2026, 10, 21) + i * 1000).toISOString(),
-        type: 'item.attested',
-        actor: `person-${i % 7}`,
-        ...where,
-        data,
-      });
-      events.push(
-        `(${e.seq}, ${lit(e.at)}, 'item.attested', ${lit(e.actor)}, 'launch', 'production', ${lit(canonicalJson(data))}, ${lit(e.prevHash)}, ${lit(e.hash)})`,
-      );
-      rows.push(
-        `('launch', 'production', ${lit(data.item)}, ${lit(data.evidence)}, ${lit(e.actor)}, ${lit(e.at)}, ${e.seq})`,
-      );
-      head = { seq: e.seq, hash: e.hash };
-    }
+    const { events, rows, head } = attestedChain((await store.auditHead())!, n, where);
     await backend.raw(
       `insert into audit_events (seq, at, type, actor, checklist, environment, data, prev_hash, hash) values ${events.join(',')};
        insert into attestations (checklist, environment, item, evidence, "by", at, seq) values ${rows.join(',')};
@@ -115,6 +96,61 @@ describe.each(backends)('verify past the first page on $name', ({ name, availabl
       firstBad: {
         seq: page,
         reason: `event ${page} deleted: the log jumps from event ${page - 1} to event ${page + 1}`,
+      },
+    });
+  });
+
+  it.skipIf(!available)('names rows below the chain, a gap past a page, and a cut end', async () => {
+    const { backend, store } = await fresh.store(`verify_stream_${name}`);
+    await attestFirst(store, where);
+    const page = VERIFY_PAGE.postgres;
+    const n = page + 1500;
+    const { events, rows, head } = attestedChain((await store.auditHead())!, n, where);
+    const last = head.seq;
+    // Rows whose seqs no event can have: zero and below, down to the lowest integer.
+    await backend.raw(
+      `insert into audit_events (seq, at, type, actor, checklist, environment, data, prev_hash, hash) values ${events.join(',')};
+       insert into attestations (checklist, environment, item, evidence, "by", at, seq) values ${rows.join(',')};
+       insert into attestations (checklist, environment, item, evidence, "by", at, seq) values
+         ('launch', 'production', 'ops/zero', 'x', 'ghost', '2026-11-22T00:00:00.000Z', 0),
+         ('launch', 'production', 'ops/low', 'x', 'ghost', '2026-11-22T00:00:00.000Z', ${-(2 ** 31)});
+       update audit_head set seq = ${last}, hash = ${lit(head.hash)} where id = 1`,
+    );
+    const why = 'no item.attested event records it (written outside gonogo)';
+    expect(await store.verifyAudit()).toEqual({
+      ok: false,
+      count: n + 1,
+      head: { seq: last, hash: head.hash },
+      tampered: [
+        { table: 'attestations', id: n + 2, seq: 0, why },
+        { table: 'attestations', id: n + 3, seq: -(2 ** 31), why },
+      ],
+    });
+
+    // Events 100 to past the first page's seqs deleted: the first page ends early, the walk goes on.
+    await backend.dropAppendOnlyGuard();
+    await backend.raw(`delete from audit_events where seq between 100 and ${page + 200}`);
+    expect(await store.verifyAudit()).toMatchObject({
+      ok: false,
+      count: 99,
+      firstBad: {
+        seq: 100,
+        reason: `event 100..${page + 200} deleted: the log jumps from event 99 to event ${page + 201}`,
+      },
+    });
+
+    // The gap filled again and the log cut right after the first page's last seq: the next page is empty,
+    // and the recorded head names what was cut.
+    await backend.raw(
+      `insert into audit_events (seq, at, type, actor, checklist, environment, data, prev_hash, hash) values ${events.slice(98, page + 199).join(',')};
+       delete from audit_events where seq > ${page}`,
+    );
+    expect(await store.verifyAudit()).toMatchObject({
+      ok: false,
+      count: page,
+      firstBad: {
+        seq: page + 1,
+        reason: `event ${page + 1}..${last} deleted from the end of the log (the recorded head is event ${last})`,
       },
     });
   });

@@ -96,6 +96,24 @@ export class SeqOrderedRows {
     this.#reached = seq;
   }
 
+  /**
+   * A row met in a stream that reads every row in seq order (verify-stream.ts), in place of `reach`'s
+   * reads; `reachedTo` then says up to which seq every row has been met.
+   */
+  push(row: unknown[]): void {
+    if (this.#i >= this.#rows.length) {
+      this.#rows = [];
+      this.#i = 0;
+    }
+    this.#rows.push(row);
+    this.#last = row;
+  }
+
+  /** Every row with seq ≤ `seq` has been pushed: `reach` reads only past it (from the last row pushed). */
+  reachedTo(seq: number): void {
+    this.#reached = seq;
+  }
+
   /** The first row not yet taken whose seq is `seq`, left in place (nextUpTo still hands it out). */
   peek(seq: number): unknown[] | undefined {
     for (let i = this.#i; i < this.#rows.length; i++) {

@@ -164,12 +164,15 @@ class RunCheck extends TableCheck {
   /** The outcomes of a page of runs, in one read. */
   async #load(page: unknown[][]): Promise<void> {
     const results = await this.select(this.#results(page.map((r) => Number(r[0]))));
-    for (const values of results) {
-      const id = Number(values[0]);
-      const list = this.#outcomes.get(id);
-      if (list) list.push(values);
-      else this.#outcomes.set(id, [values]);
-    }
+    for (const values of results) this.outcome(values);
+  }
+
+  /** One of a run's outcomes (a run_results row, RESULT_COLUMNS). */
+  outcome(values: unknown[]): void {
+    const id = Number(values[0]);
+    const list = this.#outcomes.get(id);
+    if (list) list.push(values);
+    else this.#outcomes.set(id, [values]);
   }
 
   protected override unrecorded(id: number, seq: number | null): void {
@@ -269,6 +272,22 @@ export class StateRowsCheck {
    */
   async reach(seq: number, spliced: boolean): Promise<void> {
     await Promise.all(Object.values(this.#checks).map((c) => c.reach(seq, spliced)));
+  }
+
+  /**
+   * A bound row or a run's outcome met in a stream in seq order (verify-stream.ts), in place of `reach`'s
+   * reads; `reachedTo(seq)` once every row up to that seq has been met.
+   */
+  take(table: BoundTable, row: unknown[]): void {
+    this.#checks[table].take(row);
+  }
+
+  outcome(row: unknown[]): void {
+    (this.#checks.runs as RunCheck).outcome(row);
+  }
+
+  reachedTo(seq: number): void {
+    for (const check of Object.values(this.#checks)) check.reachedTo(seq);
   }
 
   /** Whether an event's row stands by the texts, which proves its data text canonical (TableCheck.vouches). */

@@ -61,6 +61,16 @@ export abstract class TableCheck {
     return this.rows.reach(seq);
   }
 
+  /** A row of this table met in seq order (verify-stream.ts), in place of `reach`'s reads. */
+  take(row: unknown[]): void {
+    this.rows.push(row);
+  }
+
+  /** Every row with seq ≤ `seq` has been taken. */
+  reachedTo(seq: number): void {
+    this.rows.reachedTo(seq);
+  }
+
   /** A verified event of this table's type: its row compared (the rows before it have no event). */
   event(e: BoundEvent): void {
     const { seq } = e;

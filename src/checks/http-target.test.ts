@@ -1,0 +1,89 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
+import { describe, expect, it } from 'vitest';
+import type { CheckDefinition } from '../engine/check.js';
+import { type PreparedCheck, prepareCheck, prepareMemo } from '../engine/prepare.js';
+import { itemWith, registryOf } from '../engine/test-support/kinds.js';
+import http, { type HttpTarget, parseHttpTarget } from './http.js';
+
+/** What a run prepares an http check from, and the run's environment. */
+const registry = registryOf(http as CheckDefinition<unknown, unknown>);
+const source = { environment: 'bench', block: { BASE_URL: 'http://127.0.0.1:8080' }, env: {} };
+
+function prepare(target: string, id = 'x/1') {
+  return prepareCheck(itemWith(id, { kind: 'http', target }), registry, source, prepareMemo());
+}
+
+function prepared(target: string, id?: string): PreparedCheck {
+  const p = prepare(target, id);
+  if (!('check' in p)) throw new Error(`not prepared: ${p.outcome.message}`);
+  return p.check;
+}
+
+const NO_OPTIONS = { headers: {}, followRedirects: false, tlsVerify: true };
+
+/** Every value an object holds in its own (string or symbol) properties. */
+function ownValues(value: object): unknown[] {
+  return Reflect.ownKeys(value).map((key) => (value as Record<PropertyKey, unknown>)[key]);
+}
+
+describe('a prepared http target', () => {
+  it('holds the checked text, not a URL: the URL is built when an attempt reads it', () => {
+    const target = prepared('POST ${BASE_URL}/item/1?x=1').target as HttpTarget;
+    // A run holds every prepared check until it has run: a URL each was ~250 bytes kept (bench/README
+    // "branch prep16").
+    expect(ownValues(target).some((v) => v instanceof URL)).toBe(false);
+    expect(target.method).toBe('POST');
+    expect(target.url).toBeInstanceOf(URL);
+    expect(target.url.href).toBe('http://127.0.0.1:8080/item/1?x=1');
+  });
+
+  it('gives each read its own URL, so an attempt that changes it cannot change the next', () => {
+    const target = parseHttpTarget('https://user:pw@example.com/health');
+    const first = target.url;
+    first.username = '';
+    first.pathname = '/other';
+    expect(target.url).not.toBe(first);
+    expect(target.url.href).toBe('https://user:pw@example.com/health');
+  });
+
+  it('writes the JSON of the plain { method, url } it stands for', () => {
+    const text = 'delete http://10.0.0.1:8080/x?y=1';
+    expect(JSON.stringify(parseHttpTarget(text))).toBe(
+      JSON.stringify({ method: 'DELETE', url: new URL('http://10.0.0.1:8080/x?y=1') }),
+    );
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080/a', '127.0.0.1:8080'],
+    ['https://Example.COM/a', 'example.com:443'],
+    ['http://example.com/a', 'example.com:80'],
+    ['HEAD https://[::1]:8443/a', '[::1]:8443'],
+  ])('keys the per-host limit of %s by %s', (text, host) => {
+    expect(http.hostKey?.(parseHttpTarget(text), NO_OPTIONS)).toBe(host);
+    expect(prepared(`${text}?n=1`).host).toBe(host);
+  });
+
+  it.each([
+    [
+      'example.com/health',
+      '"example.com/health" is not an absolute URL; write it like https://example.com/health',
+    ],
+    [
+      'FETCH https://example.com',
+      'unknown HTTP method "FETCH"; use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    ],
+    ['ftp://example.com/file', '"ftp:" URLs are not supported by http checks; use http:// or https://'],
+    [
+      'GET https://example.com/a b',
+      '"GET https://example.com/a b" is not "[METHOD] URL"; spaces in a URL must be written %20',
+    ],
+    [
+      '${BASE_URL}:99999/x',
+      '"http://127.0.0.1:8080:99999/x" is not an absolute URL; write it like https://example.com/health',
+    ],
+    ['   ', 'http needs a target: [METHOD] URL, e.g. https://example.com/health'],
+  ])('refuses %s when the check is prepared, with the message it always gave', (target, message) => {
+    const p = prepare(target);
+    expect(p).toEqual({ outcome: { item: 'x/1', status: 'error', message: `http target: ${message}` } });
+  });
+});
