@@ -10,20 +10,21 @@ const options = target.options;
 describe('windows', () => {
   const hour = 3_600_000;
   const at = (msAgo: number) => new Date(fixedNow.getTime() - msAgo).toISOString();
+  /** `n` passing samples of w/ready, a minute apart, the last a minute before now. */
+  const minuteSamples = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      checklist: 'launch',
+      environment: 'production',
+      item: 'w/ready',
+      at: at((n - i) * 60_000),
+      ok: true,
+    }));
 
   it('adds one sample per run and stays pending until the hold is covered', async () => {
     const opts = options([
       itemWith('w/ready', { kind: 'web', target: `${target.base}/ready`, hold: '24h', every: '1m' }),
     ]);
-    await opts.store.addSamples(
-      Array.from({ length: 180 }, (_, i) => ({
-        checklist: 'launch',
-        environment: 'production',
-        item: 'w/ready',
-        at: at((180 - i) * 60_000),
-        ok: true,
-      })),
-    );
+    await opts.store.addSamples(minuteSamples(180));
     const { report } = await runChecklist(opts);
     expect(report.items[0]).toMatchObject({ status: 'pending', message: 'window 3h/24h' });
     expect(opts.store.samples).toHaveLength(181);
@@ -34,15 +35,7 @@ describe('windows', () => {
     const opts = options([
       itemWith('w/ready', { kind: 'web', target: `${target.base}/ready`, hold: '2h', every: '1m' }),
     ]);
-    await opts.store.addSamples(
-      Array.from({ length: 120 }, (_, i) => ({
-        checklist: 'launch',
-        environment: 'production',
-        item: 'w/ready',
-        at: at((120 - i) * 60_000),
-        ok: true,
-      })),
-    );
+    await opts.store.addSamples(minuteSamples(120));
     const { report } = await runChecklist(opts);
     expect(report.items[0]).toMatchObject({
       status: 'pass',
