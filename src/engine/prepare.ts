@@ -193,19 +193,15 @@ export function prepareCheck(
   let target: unknown;
   let options: unknown;
   try {
-    // Options that are none (most checks: one shared empty object) expand to none: only the target is
-    // walked then, without the wrapper and the empty copies a walk of both makes for every check.
-    if (isEmptyObject(spec.options)) {
-      const expanded = expand(spec.target, source);
-      if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
-      target = expanded.value;
-      options = spec.options;
-    } else {
-      const expanded = expand({ target: spec.target, options: spec.options }, source);
-      if (expanded.secrets.size > 0) known = new Map([...known, ...expanded.secrets]);
-      target = expanded.value.target;
-      options = expanded.value.options;
+    // The target, then the options (in that order: the first unset name is the one reported). Options
+    // that are none (most checks: one shared empty object) are kept as they are, not walked into a copy.
+    const expandedTarget = expand(spec.target, source);
+    const expandedOptions = isEmptyObject(spec.options) ? undefined : expand(spec.options, source);
+    for (const found of [expandedTarget.secrets, expandedOptions?.secrets]) {
+      if (found !== undefined && found.size > 0) known = new Map([...known, ...found]);
     }
+    target = expandedTarget.value;
+    options = expandedOptions === undefined ? spec.options : expandedOptions.value;
   } catch (err) {
     return fail((err as Error).message);
   }
