@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isShared } from '../model/shared-text.js';
 import type { CheckDefinition, Observation } from './check.js';
 import { MAX_OBSERVED_STRING, shapeObserved } from './outcome.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
@@ -145,6 +146,16 @@ describe('sharedShape', () => {
       expect(keysOf(shaped)).toEqual(keysOf(expected));
       expect(Object.getPrototypeOf(shaped)).toBe(Object.getPrototypeOf(expected));
     }
+  });
+
+  it('registers a kept object for its texts to be written once from its first repeat on, not before', () => {
+    const once = sharedShape('marked', { ...nginx(), date: 'once' }) as object;
+    expect(isShared(once)).toBe(false);
+    const first = sharedShape('marked', nginx()) as object;
+    expect(isShared(first)).toBe(false);
+    expect(sharedShape('marked', nginx())).toBe(first);
+    expect(isShared(first)).toBe(true);
+    expect(isShared(once)).toBe(false);
   });
 
   it('keeps one object per field name, for a bounded number of names', () => {

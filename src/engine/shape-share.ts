@@ -9,6 +9,8 @@
  * one outcome can change what another shows.
  */
 
+import { markShared } from '../model/shared-text.js';
+
 /** Objects with more keys than this are not kept (nor compared): a large body rarely repeats. */
 export const SHARE_MAX_KEYS = 32;
 /** Strings longer than this are not kept: the comparison stays a few short string compares. */
@@ -20,6 +22,8 @@ export const SHARE_MAX_FIELDS = 64;
 interface Kept {
   shape: Readonly<Record<string, unknown>>;
   keys: readonly string[];
+  /** Whether it was registered with markShared (at its first repeat). */
+  marked: boolean;
 }
 const kept = new Map<string, Kept>();
 
@@ -40,11 +44,18 @@ export function sharedShape(name: string, shaped: unknown): unknown {
   const candidate = shaped as Record<string, unknown>;
   if (Object.getPrototypeOf(candidate) !== Object.prototype) return shaped;
   const last = kept.get(name);
-  if (last !== undefined && sameFlat(last, candidate)) return last.shape;
+  if (last !== undefined && sameFlat(last, candidate)) {
+    // Shared from its first repeat on: its texts are then written once (model/shared-text.ts).
+    if (!last.marked) {
+      markShared(last.shape);
+      last.marked = true;
+    }
+    return last.shape;
+  }
   const keys = keepableKeys(candidate);
   if (keys === undefined) return shaped;
   if (last === undefined && kept.size >= SHARE_MAX_FIELDS) kept.clear();
-  kept.set(name, { shape: Object.freeze(candidate), keys });
+  kept.set(name, { shape: Object.freeze(candidate), keys, marked: false });
   return candidate;
 }
 

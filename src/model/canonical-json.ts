@@ -6,6 +6,8 @@
  * the tests compare against).
  */
 
+import { isShared, sharedCanonical } from './shared-text.js';
+
 /** What canonicalJson throws for a BigInt, as the earlier writers did. */
 const BIGINT = 'canonicalJson: a BigInt has no JSON representation';
 
@@ -160,6 +162,12 @@ function write(value: unknown, key: string | number | undefined, toJSON: boolean
     const inner: unknown = v.valueOf();
     return inner !== null && typeof inner === 'object' ? native(key, inner) : write(inner, key, false);
   }
+  // An object the outcomes share (shared-text.ts) is written once: its text cannot change.
+  return isShared(v) ? sharedCanonical(v, writeObject) : writeObject(v);
+}
+
+/** An object's canonical text: its members in canonical key order. */
+function writeObject(v: Record<string, unknown>): string {
   const keys = Object.keys(v);
   if (keys.length === 0) return '{}';
   const { order, names } = shapeOf(keys);

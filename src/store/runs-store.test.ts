@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../engine/store.js';
 import { canonicalJson } from '../model/audit.js';
+import { markShared } from '../model/shared-text.js';
 import type { CheckOutcome } from '../model/state.js';
 import { outcomesDigest } from './state-binding.js';
 import { perTest, storeBackends } from './test-support/backends.js';
@@ -91,6 +92,53 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
       expect((await store.verifyAudit()).ok).toBe(true);
     },
   );
+  it.skipIf(!available)(
+    "the event's digest is that of the rows read back, for outcomes of every odd form",
+    async () => {
+      const { store } = await fresh.store(`runs_store_odd_${name}`);
+      // storedOutcome derives each stored field without building and reading back its row: every way a
+      // field is stored (NULL, normalised, kept as it is) must give the digest a reader computes.
+      const headers = Object.freeze({ server: 'nginx', 'x-b': '2', 'content-length': '11' });
+      markShared(headers);
+      const messages = [undefined, '', 'got\u0000 503 😀', 'status == 200 — got status=503'];
+      const observeds: unknown[] = [
+        undefined,
+        null,
+        {},
+        { status: 200, headers, body: { ok: true } },
+        { status: 200, headers, when: new Date('2026-11-20T10:00:00Z'), gone: undefined },
+        { n: Number.NaN, z: -0, list: [undefined, 1e21], d: { toJSON: () => ({ b: 1, a: 2 }) } },
+      ];
+      const durations = [undefined, 0, 12.5, 44];
+      const times = [
+        undefined,
+        '',
+        '2026-11-20T11:00:00+01:00',
+        '2026-11-20T10:00:00.5Z',
+        '2026-11-20T10:00:00.000Z',
+      ];
+      const statuses = ['pass', 'fail', 'error', 'pending'] as const;
+      const outcomes: CheckOutcome[] = Array.from({ length: 240 }, (_, i) => {
+        const o: Record<string, unknown> = { item: `ops/odd-${(i * 37) % 240}`, status: statuses[i % 4] };
+        const parts: [string, unknown][] = [
+          ['message', messages[i % messages.length]],
+          ['observed', observeds[i % observeds.length]],
+          ['durationMs', durations[(i >> 1) % durations.length]],
+          ['at', times[i % times.length]],
+        ];
+        // A field left undefined is as good as missing; half the outcomes have it missing.
+        for (const [k, v] of parts) if (v !== undefined || i % 2) o[k] = v;
+        return o as unknown as CheckOutcome;
+      });
+      await store.saveRun({ ...run, outcomes });
+      const checked = await store.checkedLatestRun('launch', 'production');
+      expect(checked.tampered).toEqual([]);
+      const event = (await store.listAudit({})).find((e) => e.type === 'run.completed')!;
+      expect(event.data.outcomes).toBe(outcomesDigest(checked.run!.outcomes));
+      expect((await store.verifyAudit()).ok).toBe(true);
+    },
+  );
+
   it.skipIf(!available)(
     'times are normalised once per save, and a time that is none is refused whatever came before it',
     async () => {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Page, RunRecord, RunsStore } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
+import { jsonText } from '../model/json-text.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
 import { insertRowsOf, iso, keepable, limitOf } from './rows.js';
@@ -34,35 +35,43 @@ function isoOfSave(): (value: string) => string {
   };
 }
 
-/** An outcome's row of run_results; its observed values as JSON text unless `withObserved` is false. */
+/** An outcome's row of run_results (the observed values' text is JSON.stringify's, shared parts once). */
 function resultRow(
   runId: number,
   o: CheckOutcome,
   isoAt: (value: string) => string,
-  withObserved = true,
 ): Pick<RunResultsTable, keyof RunResultsTable> {
   return {
     run_id: runId,
     item: o.item,
     status: o.status,
     message: keepable(o.message) ?? null,
-    observed: o.observed === undefined || !withObserved ? null : JSON.stringify(o.observed),
+    observed: o.observed === undefined ? null : (jsonText(o.observed) ?? null),
     duration_ms: o.durationMs ?? null,
     at: o.at ? isoAt(o.at) : null,
   };
 }
 
 /**
- * One outcome as its stored row reads back (outcomeOfRow), without parsing back the observed values
- * just written: the JSON text stored is JSON.stringify of `outcome.observed`, plain JSON data (shaped
- * by the engine, or parsed from a runner's JSON), whose canonical form is the same as that of its parse.
- * A 5,000-item run saves parsing its observed values again (about 2.5 MB of JSON) before it is stored,
- * and the rows (made a chunk at a time for their INSERTs) need not be kept for the digest.
+ * One outcome as its stored row reads back (outcomeOfRow of resultRow), for its canonical text only:
+ * each field present exactly when the row's column is not NULL, with the value reading it back gives
+ * (`message` through keepable, `durationMs` through Number, `at` through the save's normalisation), and
+ * a field the row leaves NULL is `undefined`, which canonical JSON leaves out as it leaves out a missing
+ * key. The observed values are the outcome's own: the JSON text stored is JSON.stringify of them, plain
+ * JSON data (shaped by the engine, or parsed from a runner's JSON), whose canonical form is that of its
+ * parse. No row is built and read back per outcome (runs-store.test.ts holds the two texts equal).
  */
-function storedOutcome(outcome: CheckOutcome, isoAt: (value: string) => string): CheckOutcome {
-  const read = outcomeOfRow(resultRow(0, outcome, isoAt, false));
-  if (outcome.observed !== undefined) read.observed = outcome.observed;
-  return read;
+function storedOutcome(o: CheckOutcome, isoAt: (value: string) => string): CheckOutcome {
+  const message = keepable(o.message) ?? null;
+  const durationMs = o.durationMs ?? null;
+  return {
+    item: o.item,
+    status: o.status,
+    message: message === null ? undefined : message,
+    observed: o.observed,
+    durationMs: durationMs === null ? undefined : Number(durationMs),
+    at: o.at ? isoAt(o.at) : undefined,
+  } as CheckOutcome;
 }
 
 /** Run rows read per query while looking for the newest vouched run. */
