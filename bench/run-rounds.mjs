@@ -104,6 +104,36 @@ export function besideText({ beside }) {
   return `${load}, others ${pc(m)} (${pc(lo)}–${pc(hi)}) of the machine${m > BUSY_BESIDE ? ': busy' : ''}`;
 }
 
+/**
+ * Memory one more item costs each build, above what one more request costs the floor: the slope of warm
+ * peak RSS between the two largest of `sizes`, for every target and shape in `cases`. A slope whose cases
+ * ran beside more than BUSY_BESIDE of other work is `busy` (peak RSS moves with the machine too: the same
+ * code read 0.69 and 1.00 KB/item in one busy sitting, benchrun18).
+ */
+export function memorySlopes(cases, sizes, builds) {
+  if (sizes.length < 2) return [];
+  const [small, large] = sizes.slice(-2);
+  const slopes = [];
+  for (const a of cases.filter((c) => c.items === small)) {
+    const z = cases.find((c) => c.target === a.target && c.shape === a.shape && c.items === large);
+    if (!z) continue;
+    for (const { name } of builds) {
+      const grown = z[name].warm.peakRss - a[name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss);
+      const busy = Boolean(a[name].warm.busy || z[name].warm.busy);
+      slopes.push({
+        target: a.target,
+        shape: a.shape,
+        build: name,
+        from: small,
+        to: large,
+        bytesPerItem: grown / (large - small),
+        busy,
+      });
+    }
+  }
+  return slopes;
+}
+
 /** A verdict's line; one whose rounds ran beside more than BUSY_BESIDE of other work says it is not evidence. */
 export const verdictText = ([name, ok, busy]) =>
   `${name}: ${ok ? 'within target' : 'OVER TARGET'}${busy ? NOT_EVIDENCE : ''}`;

@@ -33,7 +33,15 @@ import { parseArgs } from 'node:util';
 import { gonogoRunArgs, measure as measureProcess } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
 import { machineBusyMs, othersShare, ownCpuMs, processCpuMs } from './rounds.mjs';
-import { besideText, ratioText, roundRatios, runRounds, stats, verdictText } from './run-rounds.mjs';
+import {
+  besideText,
+  memorySlopes,
+  ratioText,
+  roundRatios,
+  runRounds,
+  stats,
+  verdictText,
+} from './run-rounds.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
@@ -323,22 +331,9 @@ try {
     }
   }
   // Memory one more item costs, above what one more request costs the floor: the slope between sizes.
-  const slopes = [];
   const sizes = [...SIZES].sort((a, b) => a - b);
+  const slopes = memorySlopes(cases, sizes, builds);
   if (sizes.length >= 2) {
-    const [small, large] = sizes.slice(-2);
-    for (const name of TARGET_NAMES) {
-      for (const shape of SHAPES) {
-        const a = cases.find((c) => c.target === name && c.shape === shape && c.items === small);
-        const z = cases.find((c) => c.target === name && c.shape === shape && c.items === large);
-        for (const b of builds) {
-          const perItem =
-            (z[b.name].warm.peakRss - a[b.name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss)) /
-            (large - small);
-          slopes.push({ target: name, shape, build: b.name, from: small, to: large, bytesPerItem: perItem });
-        }
-      }
-    }
     console.log(`\nmemory per extra item above the floor (warm, ${sizes.at(-2)} -> ${sizes.at(-1)} items):`);
     for (const s of slopes)
       console.log(`  ${s.target} ${s.shape} ${s.build}: ${(s.bytesPerItem / 1024).toFixed(2)} KB`);
@@ -353,7 +348,11 @@ try {
       ]);
   }
   for (const s of slopes.filter((x) => x.build === 'gonogo')) {
-    verdicts.push([`memory per item ${s.shape} ${s.target} <= 1 KB`, s.bytesPerItem <= TARGETS.bytesPerItem]);
+    verdicts.push([
+      `memory per item ${s.shape} ${s.target} <= 1 KB`,
+      s.bytesPerItem <= TARGETS.bytesPerItem,
+      s.busy,
+    ]);
   }
   const results = {
     at: new Date().toISOString(),

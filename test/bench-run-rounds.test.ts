@@ -35,9 +35,16 @@ interface RunRounds {
   ): Promise<Record<string, { rounds: Measured[]; warmup?: Measured }>>;
   roundRatios(a: { rounds: Measured[] }, b: { rounds: Measured[] }): Ratios;
   verdictText(verdict: [string, boolean, boolean?]): string;
+  memorySlopes(
+    cases: Record<string, unknown>[],
+    sizes: number[],
+    builds: { name: string }[],
+  ): { build: string; bytesPerItem: number; busy: boolean }[];
 }
 const specifier = '../bench/run-rounds.mjs';
-const { roundPlan, runRounds, roundRatios, verdictText } = (await import(specifier)) as RunRounds;
+const { roundPlan, runRounds, roundRatios, verdictText, memorySlopes } = (await import(
+  specifier
+)) as RunRounds;
 
 const contestants: Contestant[] = [
   { key: 'raw', cold: false },
@@ -121,5 +128,31 @@ describe('the run bench: ratios within a round', () => {
     );
     // Off Linux nothing is known of the others: no flag.
     expect(roundRatios(gonogo, raw).busy).toBe(false);
+  });
+});
+
+describe('the run bench: memory per item', () => {
+  it('takes the slope above the floor between the two largest sizes, busy when either case was', () => {
+    const at = (items: number, rss: number, rawRss: number, busy: boolean) => ({
+      target: 'nginx',
+      shape: 'flat',
+      items,
+      raw: { peakRss: rawRss },
+      gonogo: { warm: { peakRss: rss, busy } },
+    });
+    const quiet = memorySlopes(
+      [at(500, 80e6, 100e6, false), at(5000, 84.5e6, 100.5e6, false)],
+      [500, 5000],
+      [{ name: 'gonogo' }],
+    );
+    expect(quiet).toEqual([
+      expect.objectContaining({ build: 'gonogo', bytesPerItem: 4e6 / 4500, busy: false }),
+    ]);
+    const busy = memorySlopes(
+      [at(500, 80e6, 100e6, false), at(5000, 84.5e6, 100.5e6, true)],
+      [500, 5000],
+      [{ name: 'gonogo' }],
+    );
+    expect(busy[0]?.busy).toBe(true);
   });
 });
