@@ -6,7 +6,8 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { beside, machineBusyMs, ownCpuMs } from './preflight-rounds.mjs';
+import { beside } from './preflight-rounds.mjs';
+import { machineBusyMs, ownCpuMs } from './rounds.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const TIMEOUT_MS = 10_000;

@@ -10,7 +10,7 @@
  *    session cookie; their p99 is compared with the preflight's.
  * With BENCH_BASE=/path/to/other/worktree (its dist/ built), the same cases run against that build too
  * (before/after). Each server runs in its own child process; the client runs here. The method is
- * bench/preflight-rounds.mjs's: every round measures every case, in an order rotated each round (the
+ * bench/rounds.mjs's: every round measures every case, in an order rotated each round (the
  * preflight cases of all servers side by side, the pages side by side); round 0 is a warm-up round left
  * out for every case alike; a ratio is taken within each round and the figure is the median of those
  * (their range printed beside it); a case's figures are its medians over the measured rounds. CPU time
@@ -46,7 +46,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { load, row } from './preflight-load.mjs';
-import { besideText, busyBeside, median, pairedRatio, roundOrder, trustNote } from './preflight-rounds.mjs';
+import { besideText, trustNote } from './preflight-rounds.mjs';
+import { busyBeside, median, NOT_EVIDENCE, pairedRatio, roundOrder } from './rounds.mjs';
 import { flagsByMode, shownFlags } from './server-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -271,7 +272,7 @@ policy:
     if (target !== undefined) verdicts.push([label, ok]);
     const ofMedians = summary[a][field] / summary[b][field];
     console.log(
-      `  ${label.padEnd(44)} ${value.toFixed(2)}x  (rounds ${min.toFixed(2)}–${max.toFixed(2)}, of the medians ${ofMedians.toFixed(2)}x)${target !== undefined ? `  target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'}${busyBeside(byName[a], byName[b]) ? ' (on a busy machine: not evidence)' : ''}` : ''}`,
+      `  ${label.padEnd(44)} ${value.toFixed(2)}x  (rounds ${min.toFixed(2)}–${max.toFixed(2)}, of the medians ${ofMedians.toFixed(2)}x)${target !== undefined ? `  target ${cmp} ${target}x: ${ok ? 'ok' : 'MISSED'}${busyBeside(byName[a], byName[b]) ? NOT_EVIDENCE : ''}` : ''}`,
     );
   };
   console.log('\nratios (the median of the per-round ratios):');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `node bench/run.mjs` (part of `npm run bench`): what a whole `gonogo run` process costs over doing the
-// same requests by hand, measured side by side in one run, alternating, medians.
+// same requests by hand, measured side by side in one run, every ratio taken within a round.
 //  - Fixtures: generated checklists of http checks (three conditions each), `flat` (one heading) and
 //    `sectioned` (a heading every 50 items), at 500 and 5,000 items (50,000 with --large).
 //  - Targets: Debian's nginx (started here on a free port with its own temporary prefix) and the Node
@@ -11,6 +11,12 @@
 //  - Measured per process: wall time (spawn to exit), CPU (user + sys) and peak RSS from probe.mjs.
 //    Memory above the floor per item: (gonogo peak RSS - raw peak RSS) / items, and the slope between
 //    the two largest sizes (what one more item costs).
+//  - The method (bench/rounds.mjs, as the preflight bench's since pf16): a warm-up round (every contestant
+//    once, left out), then every contestant in every round, the order rotated; each ratio (gonogo / floor,
+//    this build / --compare, wall and CPU) is taken within its round and the figure is the median of the
+//    per-round ratios, printed with their range. Each row notes the load average and the share of the
+//    machine other processes used over its rounds (not the contestant, the target server or this script);
+//    a verdict whose rounds ran beside more than 25% of it says it is not evidence.
 //  --compare DIR measures another build of gonogo (a worktree with its own built dist/, e.g. the main
 //  branch before a change) in the same rounds, so before/after ratios come from one sitting.
 // Options: --sizes 500,5000 --large (adds 50000) --shapes flat,sectioned --targets nginx,node
@@ -21,10 +27,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gonogoRunArgs, measure as measureProcess } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
+import { machineBusyMs, othersShare, ownCpuMs, processCpuMs } from './rounds.mjs';
+import {
+  besideText,
+  memorySlopes,
+  ratioText,
+  roundRatios,
+  runRounds,
+  stats,
+  verdictText,
+} from './run-rounds.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
@@ -55,12 +72,6 @@ const TARGET_NAMES = values.targets.split(',');
 const ROUNDS = Number(values.rounds);
 const COLD_ROUNDS = values['no-cold'] ? 0 : Number(values['cold-rounds'] ?? (values.large ? 1 : ROUNDS));
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const ms = (x) => `${x.toFixed(0)} ms`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const load = () =>
@@ -93,6 +104,7 @@ function startNodeServer() {
     child.stdout.once('data', (d) =>
       res({
         url: `http://127.0.0.1:${Number(String(d).trim())}`,
+        pid: child.pid,
         stop: async () => {
           const gone = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
@@ -165,82 +177,107 @@ async function runRaw(url, items, concurrency) {
   return r;
 }
 
-const stats = (rs) => ({
-  wallMs: median(rs.map((r) => r.wallMs)),
-  cpuMs: median(rs.map((r) => r.cpuMs)),
-  peakRss: median(rs.map((r) => r.peakRss)),
-  runs: rs.length,
-});
+/**
+ * One measured process (`run()`), with what ran beside it: the load average at its start, and the share of
+ * the machine busy with neither it, the target server (`target.pid`) nor this script.
+ */
+async function measured(target, run) {
+  const load = loadavg()[0];
+  const from = {
+    machine: machineBusyMs(),
+    target: processCpuMs(target.pid),
+    own: ownCpuMs(),
+    at: performance.now(),
+  };
+  const r = await run();
+  const elapsedMs = performance.now() - from.at;
+  const targetMs = (processCpuMs(target.pid) ?? 0) - (from.target ?? 0);
+  const known = r.cpuMs + targetMs + ownCpuMs() - from.own;
+  const others = othersShare(from.machine, machineBusyMs(), known, elapsedMs);
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, peakRss: r.peakRss, load, others };
+}
 
-/** One size/shape/target: cold and warm runs of every build and the raw floor, alternating. */
+/**
+ * One size/shape/target: the raw floor and every build's warm (and cold) runs in every round, after a
+ * warm-up round left out (run-rounds.mjs's roundPlan); ratios taken within each round.
+ */
 async function benchCase(target, shape, items, concurrency) {
   const file = join(scratch, `${target.name}-${shape}-${items}.md`);
   await writeFile(file, checklist(items, target.url, shape));
   const warmCache = Object.fromEntries(builds.map((b) => [b.name, join(scratch, `cache-${b.name}`)]));
   // Prime each build's cache (not measured): the warm runs hit it.
   for (const b of builds) await runGonogo(b, file, items, warmCache[b.name]);
-  const contestants = [{ key: 'raw', run: () => runRaw(target.url, items, concurrency) }];
+  const contestants = [{ key: 'raw', cold: false, run: () => runRaw(target.url, items, concurrency) }];
   for (const b of builds)
-    contestants.push({ key: `${b.name}.warm`, run: () => runGonogo(b, file, items, warmCache[b.name]) });
-  const got = Object.fromEntries(contestants.map((c) => [c.key, []]));
-  const cold = Object.fromEntries(builds.map((b) => [b.name, []]));
-  const coldRaw = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // Rotate which goes first so a warm-up effect (caches, CPU clock) favours none.
-    const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
-    for (const c of order) got[c.key].push(await c.run());
-  }
-  for (let round = 0; round < COLD_ROUNDS; round++) {
-    const order = round % 2 ? [...builds].reverse() : builds;
-    coldRaw.push(await runRaw(target.url, items, concurrency));
-    for (const b of order) {
-      const dir = join(scratch, `cold-${++runCount}`);
-      cold[b.name].push(await runGonogo(b, file, items, dir));
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-  await rm(file, { force: true });
-  const raw = stats(got.raw);
-  const result = { target: target.name, shape, items, raw };
+    contestants.push({
+      key: `${b.name}.warm`,
+      cold: false,
+      run: () => runGonogo(b, file, items, warmCache[b.name]),
+    });
   for (const b of builds) {
-    const w = stats(got[`${b.name}.warm`]);
+    const run = async () => {
+      const dir = join(scratch, `cold-${++runCount}`);
+      const r = await runGonogo(b, file, items, dir);
+      await rm(dir, { recursive: true, force: true });
+      return r;
+    };
+    contestants.push({ key: `${b.name}.cold`, cold: true, run });
+  }
+  const byKey = Object.fromEntries(contestants.map((c) => [c.key, c]));
+  const got = await runRounds(contestants, ROUNDS, COLD_ROUNDS, (key) => measured(target, byKey[key].run));
+  await rm(file, { force: true });
+  const raw = { ...stats(got.raw.rounds), rounds: got.raw.rounds };
+  const result = { target: target.name, shape, items, raw };
+  // The floor's rounds a cold contestant ran in (the first COLD_ROUNDS).
+  const coldRaw = { rounds: got.raw.rounds.slice(0, COLD_ROUNDS) };
+  for (const b of builds) {
+    const w = got[`${b.name}.warm`];
+    const ws = stats(w.rounds);
     result[b.name] = {
       warm: {
-        ...w,
-        ratio: w.wallMs / raw.wallMs,
-        cpuRatio: w.cpuMs / raw.cpuMs,
-        bytesAboveFloorPerItem: (w.peakRss - raw.peakRss) / items,
+        ...ws,
+        ...roundRatios(w, got.raw),
+        bytesAboveFloorPerItem: (ws.peakRss - raw.peakRss) / items,
+        rounds: w.rounds,
       },
     };
     if (COLD_ROUNDS > 0) {
-      const c = stats(cold[b.name]);
-      const cr = stats(coldRaw);
+      const c = got[`${b.name}.cold`];
       result[b.name].cold = {
-        ...c,
-        ratio: c.wallMs / cr.wallMs,
-        cpuRatio: c.cpuMs / cr.cpuMs,
-        rawCpuMs: cr.cpuMs,
+        ...stats(c.rounds),
+        ...roundRatios(c, coldRaw),
+        rawCpuMs: stats(coldRaw.rounds).cpuMs,
+        rounds: c.rounds,
       };
     }
+  }
+  if (builds.length > 1) {
+    result.gonogoVsCompare = { warm: roundRatios(got['gonogo.warm'], got['compare.warm']) };
+    if (COLD_ROUNDS > 0) result.gonogoVsCompare.cold = roundRatios(got['gonogo.cold'], got['compare.cold']);
   }
   return result;
 }
 
+const pad = '          ';
 function printCase(r) {
   console.log(
-    `  ${r.target} ${r.shape} ${r.items}: raw ${ms(r.raw.wallMs)} (cpu ${ms(r.raw.cpuMs)}, ${mb(r.raw.peakRss)})`,
+    `  ${r.target} ${r.shape} ${r.items}: raw ${ms(r.raw.wallMs)} (cpu ${ms(r.raw.cpuMs)}, ${mb(r.raw.peakRss)})\n${pad}${besideText(r.raw)}`,
   );
   for (const b of builds) {
-    const w = r[b.name].warm;
-    console.log(
-      `    ${b.name.padEnd(8)} warm ${ms(w.wallMs)} ${w.ratio.toFixed(2)}x (cpu ${ms(w.cpuMs)} ${w.cpuRatio.toFixed(2)}x), ${mb(w.peakRss)}, ${(w.bytesAboveFloorPerItem / 1024).toFixed(1)} KB/item above the floor`,
-    );
-    const c = r[b.name].cold;
-    if (c) {
+    for (const kind of ['warm', 'cold']) {
+      const w = r[b.name][kind];
+      if (!w) continue;
+      const memory =
+        kind === 'warm' ? `, ${(w.bytesAboveFloorPerItem / 1024).toFixed(1)} KB/item above the floor` : '';
       console.log(
-        `    ${b.name.padEnd(8)} cold ${ms(c.wallMs)} ${c.ratio.toFixed(2)}x (cpu ${ms(c.cpuMs)} ${c.cpuRatio.toFixed(2)}x), ${mb(c.peakRss)}`,
+        `    ${b.name.padEnd(8)} ${kind} ${ms(w.wallMs)} ${ratioText(w.ratio, w.ratioRange)}, cpu ${ms(w.cpuMs)} ${ratioText(w.cpuRatio, w.cpuRatioRange)}, ${mb(w.peakRss)}${memory}\n${pad}${besideText(w)}`,
       );
     }
+  }
+  for (const [kind, v] of Object.entries(r.gonogoVsCompare ?? {})) {
+    console.log(
+      `    gonogo / compare ${kind}: wall ${ratioText(v.ratio, v.ratioRange)}, cpu ${ratioText(v.cpuRatio, v.cpuRatioRange)} (of the medians ${v.cpuRatioOfMedians.toFixed(2)}x)${v.busy ? ' (on a busy machine)' : ''}`,
+    );
   }
 }
 
@@ -280,7 +317,7 @@ try {
     target.name = name;
     try {
       console.log(
-        `\n${name} (${target.url}), concurrency ${concurrency}, ${ROUNDS} warm rounds, ${COLD_ROUNDS} cold`,
+        `\n${name} (${target.url}), concurrency ${concurrency}, a warm-up round (left out), then ${ROUNDS} warm rounds, ${COLD_ROUNDS} cold; ratios within each round: median (range)`,
       );
       for (const shape of SHAPES) {
         for (const items of SIZES) {
@@ -294,22 +331,9 @@ try {
     }
   }
   // Memory one more item costs, above what one more request costs the floor: the slope between sizes.
-  const slopes = [];
   const sizes = [...SIZES].sort((a, b) => a - b);
+  const slopes = memorySlopes(cases, sizes, builds);
   if (sizes.length >= 2) {
-    const [small, large] = sizes.slice(-2);
-    for (const name of TARGET_NAMES) {
-      for (const shape of SHAPES) {
-        const a = cases.find((c) => c.target === name && c.shape === shape && c.items === small);
-        const z = cases.find((c) => c.target === name && c.shape === shape && c.items === large);
-        for (const b of builds) {
-          const perItem =
-            (z[b.name].warm.peakRss - a[b.name].warm.peakRss - (z.raw.peakRss - a.raw.peakRss)) /
-            (large - small);
-          slopes.push({ target: name, shape, build: b.name, from: small, to: large, bytesPerItem: perItem });
-        }
-      }
-    }
     console.log(`\nmemory per extra item above the floor (warm, ${sizes.at(-2)} -> ${sizes.at(-1)} items):`);
     for (const s of slopes)
       console.log(`  ${s.target} ${s.shape} ${s.build}: ${(s.bytesPerItem / 1024).toFixed(2)} KB`);
@@ -317,10 +341,18 @@ try {
   for (const c of cases) {
     const limit = TARGETS.warmRatio[c.items];
     if (limit)
-      verdicts.push([`warm ${c.items} ${c.shape} ${c.target} <= ${limit}x`, c.gonogo.warm.ratio <= limit]);
+      verdicts.push([
+        `warm ${c.items} ${c.shape} ${c.target} <= ${limit}x`,
+        c.gonogo.warm.ratio <= limit,
+        c.gonogo.warm.busy,
+      ]);
   }
   for (const s of slopes.filter((x) => x.build === 'gonogo')) {
-    verdicts.push([`memory per item ${s.shape} ${s.target} <= 1 KB`, s.bytesPerItem <= TARGETS.bytesPerItem]);
+    verdicts.push([
+      `memory per item ${s.shape} ${s.target} <= 1 KB`,
+      s.bytesPerItem <= TARGETS.bytesPerItem,
+      s.busy,
+    ]);
   }
   const results = {
     at: new Date().toISOString(),
@@ -328,6 +360,7 @@ try {
     cores: availableParallelism(),
     loadAverage: { start: startedLoad, end: loadavg() },
     concurrency,
+    method: 'warm-up round left out; every contestant every round, rotated; ratios within a round, median',
     builds: Object.fromEntries(builds.map((b) => [b.name, b.root])),
     cases,
     memorySlopes: slopes,
@@ -353,5 +386,5 @@ try {
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
-console.log(verdicts.map(([name, ok]) => `${name}: ${ok ? 'within target' : 'OVER TARGET'}`).join('\n'));
+console.log(verdicts.map(verdictText).join('\n'));
 if (values.strict && verdicts.some(([, ok]) => !ok)) process.exit(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-/** bench/preflight-rounds.mjs: the load test's method (plain JavaScript, typed here for the test). */
+/** bench/rounds.mjs: the method of the preflight and run benches (plain JavaScript, typed here for the test). */
 interface Case {
   name: string;
   block: string;
@@ -14,7 +14,7 @@ interface Rounds {
   ): { value: number; min: number; max: number; rounds: number[] };
   busyBeside(a: { rounds: { others?: number }[] }, b: { rounds: { others?: number }[] }): boolean;
 }
-const specifier = '../bench/preflight-rounds.mjs';
+const specifier = '../bench/rounds.mjs';
 const { roundOrder, pairedRatio, busyBeside } = (await import(specifier)) as Rounds;
 
 const cases: Case[] = [
