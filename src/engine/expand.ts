@@ -131,7 +131,11 @@ function expandString(
     last = close + 1;
     i = text.indexOf('$', last);
   }
-  return last === 0 ? text : out + text.slice(last);
+  if (last === 0) return text;
+  // Joined, not `out + rest`: one flat string, as `replace` made. A `+` string is a pair of pieces that
+  // `trim` keeps as it is and every attempt's `new URL` flattens: a young string written into a prepared
+  // (old) target, kept to the next mark-compact (bench/README "branch prep16").
+  return [out, text.slice(last)].join('');
 }
 
 function resolveReference(
