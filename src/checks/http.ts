@@ -1,7 +1,14 @@
 import * as z from 'zod';
-import { CheckFailure, defineCheck } from '../engine/check.js';
+import { type CheckContext, CheckFailure, defineCheck, type Observation } from '../engine/check.js';
 import { readCa } from './support/ca.js';
-import { httpExchange, lowerKeys, originHostPort } from './support/http-client.js';
+import {
+  type HttpExchange,
+  type HttpRequest,
+  httpExchange,
+  lowerKeys,
+  originHostPort,
+  type PlainUrl,
+} from './support/http-client.js';
 import { targetSchema } from './support/net.js';
 
 export { displayUrl, MAX_BODY_BYTES } from './support/http-client.js';
@@ -15,29 +22,37 @@ export interface HttpTarget {
 }
 
 /**
- * The `host:port` of the last target parsed, so that the targets of one host hold one string: a run
- * prepares every check before the first runs, and each target would otherwise keep its own copy.
+ * The `host:port` and origin of the last target parsed, so that the targets of one host hold one string
+ * each: a run prepares every check before the first runs, and each target would otherwise keep its own copy.
  */
 let lastHostPort = '';
+let lastOrigin = '';
 
 /**
  * A target checked when parsed (a run prepares it before its check starts, and a bad one is the item's
- * `error` then) whose `URL` is built from the checked text each time it is read, i.e. when an attempt
- * runs. A run holds every prepared check until it has run: a `URL` each (its context, href and port
- * numbers, ~250 bytes) was copied and promoted with it, to be freed once the check had run (without it a
- * 50,000-item run copies ~8-13 MB and promotes ~8-11 MB less). Not kept once built: the target is old then,
- * and a young URL stored in an old object stays alive through every scavenge until a mark-compact frees
- * that object: kept, it was promoted at the check instead (bench/README "branch prep16").
+ * `error` then) whose `URL` is built from the checked text each time it is read. A run holds every prepared
+ * check until it has run: a `URL` each (its context, href and port numbers, ~250 bytes) was copied and
+ * promoted with it, to be freed once the check had run (without it a 50,000-item run copies ~8-13 MB and
+ * promotes ~8-11 MB less). Not kept once built: the target is old then, and a young URL stored in an old
+ * object stays alive through every scavenge until a mark-compact frees that object: kept, it was promoted
+ * at the check instead (bench/README "branch prep16").
+ *
+ * A text that is its URL's origin, path and query exactly (no credentials, no fragment, nothing the parse
+ * would rewrite) is sent as those parts of the text (`PlainUrl`): such a request builds no URL at all (its
+ * parse and the origin's getters were ~0.5 KB of garbage a check; bench/README "branch flight18").
  */
 class CheckedHttpTarget implements HttpTarget {
   readonly method: HttpTarget['method'];
   readonly #text: string;
   readonly #hostPort: string;
+  /** The URL's origin when the text is that origin followed by the URL's path and query; else ''. */
+  readonly #origin: string;
 
-  constructor(method: HttpTarget['method'], text: string, hostPort: string) {
+  constructor(method: HttpTarget['method'], text: string, hostPort: string, origin: string) {
     this.method = method;
     this.#text = text;
     this.#hostPort = hostPort;
+    this.#origin = origin;
   }
 
   /** The URL the text parsed to when checked (a new one each read: the text is known to parse). */
@@ -50,10 +65,39 @@ class CheckedHttpTarget implements HttpTarget {
     return this.#hostPort;
   }
 
+  /** The target as a request's URL: its text's parts when they are the URL's, else the URL. */
+  get request(): URL | PlainUrl {
+    return this.#origin === '' ? this.url : this;
+  }
+
+  /** The URL's origin (a PlainUrl's: read only when the text is plain). */
+  get origin(): string {
+    return this.#origin;
+  }
+
+  /** The URL's `pathname + search`, as the text has them (a PlainUrl's: read only when the text is plain). */
+  get path(): string {
+    return this.#text.slice(this.#origin.length);
+  }
+
   /** The JSON of the plain `{ method, url }` this stands for. */
   toJSON(): { method: HttpTarget['method']; url: URL } {
     return { method: this.method, url: this.url };
   }
+}
+
+/** The URL's origin when `text` is exactly its origin, path and query (see CheckedHttpTarget), else ''. */
+function plainOrigin(text: string, url: URL): string {
+  const origin = url.origin;
+  const { pathname, search } = url;
+  const plain =
+    text.length === origin.length + pathname.length + search.length &&
+    text.startsWith(origin) &&
+    text.startsWith(pathname, origin.length) &&
+    text.endsWith(search);
+  if (!plain) return '';
+  if (origin !== lastOrigin) lastOrigin = origin;
+  return lastOrigin;
 }
 
 /**
@@ -63,26 +107,16 @@ class CheckedHttpTarget implements HttpTarget {
  */
 export function parseHttpTarget(text: string): HttpTarget {
   const trimmed = text.trim();
-  // No space inside: the URL alone (not split into an array of one: a copy of it, a check).
-  let method: HttpTarget['method'] = 'GET';
-  let raw = trimmed;
-  if (/\s/.test(trimmed)) {
-    const parts = trimmed.split(/\s+/);
-    if (parts.length > 2) {
-      throw new CheckFailure(`"${trimmed}" is not "[METHOD] URL"; spaces in a URL must be written %20`);
-    }
-    method = parts[0]!.toUpperCase() as HttpTarget['method'];
-    if (!METHODS.includes(method)) {
-      throw new CheckFailure(`unknown HTTP method "${parts[0]}"; use one of ${METHODS.join(', ')}`);
-    }
-    raw = parts[1]!;
+  // No space inside: the URL alone (split would copy it into an array of one).
+  const parts = /\s/.test(trimmed) ? trimmed.split(/\s+/) : [trimmed];
+  if (parts.length > 2) {
+    throw new CheckFailure(`"${trimmed}" is not "[METHOD] URL"; spaces in a URL must be written %20`);
   }
-  // The host of the last target checked again (a long checklist names a few hosts, item after item):
-  // the same scheme and authority give the same host key, and `canParse` checks the rest as `new URL`
-  // would, without building one (its context, href and parts: ~0.2 KB of garbage a check).
-  if (lastOrigin !== '' && sameOrigin(raw, lastOrigin) && URL.canParse(raw)) {
-    return new CheckedHttpTarget(method, raw, lastHostPort);
+  const method = (parts.length === 2 ? parts[0]!.toUpperCase() : 'GET') as HttpTarget['method'];
+  if (!METHODS.includes(method)) {
+    throw new CheckFailure(`unknown HTTP method "${parts[0]}"; use one of ${METHODS.join(', ')}`);
   }
+  const raw = parts[parts.length - 1]!;
   let url: URL;
   try {
     url = new URL(raw);
@@ -96,39 +130,7 @@ export function parseHttpTarget(text: string): HttpTarget {
   }
   const hostPort = originHostPort(url);
   if (hostPort !== lastHostPort) lastHostPort = hostPort;
-  lastOrigin = originOf(raw);
-  return new CheckedHttpTarget(method, raw, lastHostPort);
-}
-
-/**
- * The text of the last target checked with a `URL` up to the end of its authority (`http://127.0.0.1:8080`),
- * whose host key is `lastHostPort`; empty when that text is not plainly `http://` or `https://`, then an
- * authority of printable ASCII (no IDNA, nothing the URL parser strips or maps).
- */
-let lastOrigin = '';
-
-const SLASH = 0x2f;
-const BACKSLASH = 0x5c;
-
-/** Whether `c` ends an http(s) URL's authority (the WHATWG parser's authority state): `/`, `\`, `?`, `#`, or the end. */
-function endsAuthority(c: number): boolean {
-  return c === SLASH || c === BACKSLASH || c === 0x3f || c === 0x23 || Number.isNaN(c);
-}
-
-/** Whether `raw` is `origin` (see lastOrigin) followed by the end of the authority. */
-function sameOrigin(raw: string, origin: string): boolean {
-  return raw.startsWith(origin) && endsAuthority(raw.charCodeAt(origin.length));
-}
-
-/** `raw` up to the end of its authority, when it starts plainly (see lastOrigin); else ''. */
-function originOf(raw: string): string {
-  const from = raw.startsWith('http://') ? 7 : raw.startsWith('https://') ? 8 : -1;
-  if (from === -1) return '';
-  let end = from;
-  for (let c = raw.charCodeAt(end); !endsAuthority(c); c = raw.charCodeAt(++end)) {
-    if (c <= 0x20 || c >= 0x7f) return '';
-  }
-  return end === from ? '' : raw.slice(0, end);
+  return new CheckedHttpTarget(method, raw, lastHostPort, plainOrigin(raw, url));
 }
 
 /** The per-host limiter key of a target: the one taken when it was checked, else from its URL. */
@@ -136,9 +138,16 @@ function hostKeyOf(target: HttpTarget): string {
   return target instanceof CheckedHttpTarget ? target.hostPort : originHostPort(target.url);
 }
 
+/** The last content type found to be JSON: a server answers with one type (no pattern test a response). */
+let jsonType = '';
+
 /** Whether a content type is JSON (`application/json`, `application/problem+json`...). */
 function isJson(contentType: string | undefined): boolean {
-  return !!contentType && /^[^;]*[/+]json\s*(;|$)/i.test(contentType);
+  if (!contentType) return false;
+  if (contentType === jsonType) return true;
+  if (!/^[^;]*[/+]json\s*(;|$)/i.test(contentType)) return false;
+  jsonType = contentType;
+  return true;
 }
 
 const headerValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -205,36 +214,44 @@ export default defineCheck({
   },
   defaultExpect: ['status >= 200 && status < 300'],
   hostKey: hostKeyOf,
-  async run({ method, url }, opts, ctx) {
-    const res = await httpExchange(
-      {
-        method,
-        url,
-        headers: opts.headers,
-        body: opts.body,
-        followRedirects: opts.followRedirects,
-        tlsVerify: opts.tlsVerify,
-        ca: opts.ca === undefined ? undefined : await readCa(opts.ca, ctx.baseDir),
-      },
-      ctx,
-    );
-    let parsed: unknown = res.text;
-    if (isJson(res.headers['content-type']) && !res.truncated && res.text !== '') {
-      try {
-        parsed = JSON.parse(res.text);
-      } catch {
-        // A server that labels broken JSON as JSON: conditions on `text` still work, `body` stays text.
-        parsed = res.text;
-      }
-    }
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: parsed,
-      text: res.text,
-      truncated: res.truncated,
-      latency_ms: res.latencyMs,
-      location: res.headers.location ?? '',
+  run(target, opts, ctx) {
+    const req: HttpRequest = {
+      method: target.method,
+      url: target instanceof CheckedHttpTarget ? target.request : target.url,
+      headers: opts.headers,
+      body: opts.body,
+      followRedirects: opts.followRedirects,
+      tlsVerify: opts.tlsVerify,
     };
+    if (opts.ca !== undefined) return withCa(req, opts.ca, ctx);
+    // No async frame: the request's promise and one `then` (a run's checks are made of these).
+    return httpExchange(req, ctx).then(observed);
   },
 });
+
+/** A request whose CA is read (or taken as PEM) when its check runs. */
+async function withCa(req: HttpRequest, ca: string, ctx: CheckContext): Promise<Observation> {
+  return observed(await httpExchange({ ...req, ca: await readCa(ca, ctx.baseDir) }, ctx));
+}
+
+/** The http kind's observation of an exchange. */
+function observed(res: HttpExchange): Observation {
+  let parsed: unknown = res.text;
+  if (isJson(res.headers['content-type']) && !res.truncated && res.text !== '') {
+    try {
+      parsed = JSON.parse(res.text);
+    } catch {
+      // A server that labels broken JSON as JSON: conditions on `text` still work, `body` stays text.
+      parsed = res.text;
+    }
+  }
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: parsed,
+    text: res.text,
+    truncated: res.truncated,
+    latency_ms: res.latencyMs,
+    location: res.headers.location ?? '',
+  };
+}

@@ -13,6 +13,8 @@ import { sharedShape } from './shape-share.js';
 /** Observed strings longer than this are cut: 5,000 HTML bodies must not fill memory or the store. */
 export const MAX_OBSERVED_STRING = 4096;
 
+const NONE: readonly string[] = [];
+
 /** Names of the variables a kind declares secret (most kinds: none), computed once per kind. */
 const secretNames = new WeakMap<object, string[]>();
 function secretsOf(def: PreparedCheck['def']): string[] {
@@ -32,7 +34,10 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
   let fingerprints: Map<string, string> | undefined;
   // `secret: false` in the check: the author says the value is a setting, not a secret (NODE_ENV).
   const declaredPublic = (check.options as { secret?: unknown } | undefined)?.secret === false;
-  for (const name of declaredPublic ? [] : secretsOf(check.def)) {
+  const secret = declaredPublic ? NONE : secretsOf(check.def);
+  // Indexed: for…of makes an iterator per outcome until V8 optimizes this (a run's first thousands).
+  for (let i = 0; i < secret.length; i++) {
+    const name = secret[i]!;
     const value = observation[name];
     if (value === undefined || value === null || !Object.hasOwn(observation, name)) continue;
     const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
@@ -43,24 +48,37 @@ export function shapeObserved(check: PreparedCheck, observation: Observation): R
     extended.set(text, shown);
     known = extended;
   }
-  // An object equal to one an earlier outcome keeps is shared with it (headers and bodies repeat).
-  const shape = (name: string, value: unknown) =>
-    fingerprints?.get(name) ?? sharedShape(name, redactField(name, value, known, MAX_OBSERVED_STRING));
   if (everyValueSet(observation)) {
     // Copied whole, then each value replaced in place: the copy keeps the layout of the kind's literal,
     // every field in the object itself, where keys added one by one to `{}` past four went to a property
     // array of their own (a run keeps every outcome to the end: bench/README "branch mem11").
     const shaped: Record<string, unknown> = { ...observation };
-    for (const name in shaped) if (Object.hasOwn(shaped, name)) shaped[name] = shape(name, shaped[name]);
+    for (const name in shaped) {
+      if (Object.hasOwn(shaped, name)) shaped[name] = shapeField(name, shaped[name], known, fingerprints);
+    }
     return shaped;
   }
   const shaped: Record<string, unknown> = {};
   for (const name in observation) {
     const value = observation[name];
     if (value === undefined || !Object.hasOwn(observation, name)) continue;
-    shaped[name] = shape(name, value);
+    shaped[name] = shapeField(name, value, known, fingerprints);
   }
   return shaped;
+}
+
+/**
+ * One observed field as it may leave the engine (no closure per outcome): a secret variable's fingerprint,
+ * else redacted and cut, an object equal to one an earlier outcome keeps shared with it (headers and
+ * bodies repeat).
+ */
+function shapeField(
+  name: string,
+  value: unknown,
+  known: KnownSecrets,
+  fingerprints: Map<string, string> | undefined,
+): unknown {
+  return fingerprints?.get(name) ?? sharedShape(name, redactField(name, value, known, MAX_OBSERVED_STRING));
 }
 
 /**

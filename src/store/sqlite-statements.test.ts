@@ -1,9 +1,11 @@
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertRows } from './rows.js';
 import { cachingStatements, openSqlite } from './sqlite-adapter.js';
 
 let dir: string;
@@ -71,4 +73,48 @@ describe('the page cache of a connection', () => {
     expect(await cacheSize({})).toBe(new BetterSqlite(':memory:').pragma('cache_size', { simple: true }));
     expect(await cacheSize({ pageCacheKiB: 2000 })).toBe(-2000);
   });
+});
+
+/** The files this process holds open that SQLite made for itself (its temporary files are `etilqs_…`). */
+function sqliteTempFiles(): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.includes('etilqs_'));
+}
+
+describe('a write transaction', () => {
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    "keeps its multi-row INSERTs' statement journal in memory, not in a temporary file",
+    async () => {
+      const adapter = await openSqlite(join(dir, 'store.db'), { pageCacheKiB: 2000 });
+      try {
+        await adapter.db.schema
+          .createTable('t')
+          .addColumn('k', 'text', (c) => c.notNull().primaryKey())
+          .addColumn('v', 'text')
+          .execute();
+        // Keys out of order, so each 500-row INSERT changes index pages that the ones before it wrote:
+        // those pages go to the statement journal (SQLite keeps the first 64 KiB of it in memory anyway).
+        const rows = Array.from({ length: 5000 }, (_, i) => ({
+          k: `item-${(i * 7919) % 5000}`,
+          v: 'x'.repeat(400),
+        }));
+        const during = await adapter.db.transaction().execute(async (trx) => {
+          await insertRows(trx as never, 't' as never, rows);
+          return sqliteTempFiles();
+        });
+        expect(during).toEqual([]);
+        const { rows: count } = await sql<{ n: number }>`select count(*) as n from t`.execute(adapter.db);
+        expect(count[0]?.n).toBe(5000);
+      } finally {
+        await adapter.db.destroy();
+      }
+    },
+  );
 });

@@ -2,7 +2,11 @@ import type { Dispatcher } from 'undici';
 import type { CheckContext } from '../../engine/check.js';
 import { CheckFailure } from '../../engine/check.js';
 import { hasOwnKeys } from '../../model/own-keys.js';
+import { joinHeaders, ownHeaders, PLAIN_HEADERS, type RawValue } from './http-headers.js';
+import { type InFlight, requestsOn } from './in-flight.js';
 import { abortMessage, describeNetworkError, elapsedMs, errorCode } from './net.js';
+
+export { lowerKeys } from './http-headers.js';
 
 /**
  * The HTTP client of the kinds that speak HTTP (`http`, `prometheus`): one bounded pool of keep-alive
@@ -42,10 +46,21 @@ export interface HttpExchange {
   latencyMs: number;
 }
 
+/**
+ * A request's URL as text parts known to equal the URL's own (`origin`, `pathname + search`) and to hold no
+ * credentials: a request made from them builds no `URL` (its parse and the origin's getters: ~0.5 KB of
+ * garbage a request); `url` builds one for a message (bench/README "branch flight18").
+ */
+export interface PlainUrl {
+  readonly origin: string;
+  readonly path: string;
+  readonly url: URL;
+}
+
 /** How to make one HTTP request. */
 export interface HttpRequest {
   method: string;
-  url: URL;
+  url: URL | PlainUrl;
   headers?: Record<string, string>;
   body?: string;
   followRedirects?: boolean;
@@ -144,56 +159,64 @@ export function originHostPort(url: URL): string {
 }
 
 /**
- * The requests in flight on `signal`, told in the order they started when it aborts. Attempts that start
- * together share one AbortSignal (engine/deadlines.ts): each request joins its signal's set, the set alone
- * listens to the signal. Adding and removing a Set entry costs a fraction of an emitter's listener (and
- * of an AbortSignal's), and a run's first thousands of requests run before their code is optimized.
+ * The resolving functions of the promise being made (its executor runs at once, inside `new Promise`):
+ * one executor for every request, not a closure each.
  */
-const inFlight = new WeakMap<AbortSignal, Set<BodyCollector>>();
-function requestsOn(signal: AbortSignal): Set<BodyCollector> {
-  let requests = inFlight.get(signal);
-  if (!requests) {
-    const set = new Set<BodyCollector>();
-    // A copy: a request that settles while told leaves the set; every one in flight is still told.
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const r of [...set]) r.aborted();
-      },
-      { once: true },
-    );
-    inFlight.set(signal, set);
-    requests = set;
-  }
-  return requests;
-}
+let resolving: ((received: HttpExchange) => void) | undefined;
+let rejecting: ((err: unknown) => void) | undefined;
+const capture = (resolve: (received: HttpExchange) => void, reject: (err: unknown) => void): void => {
+  resolving = resolve;
+  rejecting = reject;
+};
 
 /**
  * One request through undici's dispatch API, the body collected in memory. undici's `request()` wraps
  * each response in a Readable stream and an async resource; a check only ever wants the whole body (up
  * to 1 MiB), and without the stream 5,000 requests take about a quarter less time.
- * Stops when `signal` aborts (rejecting with the signal's reason) and, past MAX_BODY_BYTES, stops
- * reading: the body so far is the answer, `truncated` says so, and the connection is dropped.
+ * Stops when `signal` aborts and, past MAX_BODY_BYTES, stops reading: the body so far is the answer,
+ * `truncated` says so, and the connection is dropped. Rejects with the CheckFailure that says why.
  */
 function dispatchRequest(
   dispatcher: Dispatcher,
   opts: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  exchange: Exchange,
   headerName: (raw: Buffer) => string,
 ): Promise<HttpExchange> {
-  return new Promise<HttpExchange>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const collector = new BodyCollector(signal, resolve, reject, headerName);
-    try {
-      dispatcher.dispatch(opts, collector as unknown as Dispatcher.DispatchHandler);
-    } catch (err) {
-      collector.onError(err as Error);
-    }
-  });
+  const promise = new Promise<HttpExchange>(capture);
+  const resolve = resolving!;
+  const reject = rejecting!;
+  resolving = rejecting = undefined;
+  const signal = exchange.ctx.signal;
+  if (signal.aborted) {
+    reject(failure(signal.reason, exchange));
+    return promise;
+  }
+  const collector = new BodyCollector(exchange, resolve, reject, headerName);
+  try {
+    dispatcher.dispatch(opts, collector as unknown as Dispatcher.DispatchHandler);
+  } catch (err) {
+    collector.onError(err as Error);
+  }
+  return promise;
 }
 
-/** A raw header value: one Buffer, or several for a name repeated (as the redirect interceptor gives them). */
-type RawValue = Buffer | Buffer[];
+/** What a request's messages and latency need: its method, where it went, its context, when it started. */
+interface Exchange {
+  readonly method: string;
+  readonly where: URL | PlainUrl;
+  readonly ctx: CheckContext;
+  readonly started: number;
+}
+
+/** The CheckFailure a request that failed with `err` rejects with: what went wrong, in the user's terms. */
+function failure(err: unknown, { method, where, ctx }: Exchange): CheckFailure {
+  const url = where instanceof URL ? where : where.url;
+  if (ctx.signal.aborted) {
+    return new CheckFailure(abortMessage(ctx.signal, `${method} ${displayUrl(url)}`, ctx.timeoutMs));
+  }
+  if (err instanceof CheckFailure) return err;
+  return new CheckFailure(describeHttpError(err, url));
+}
 
 /**
  * undici's handler for one request: collects the response and settles the request's promise once.
@@ -203,28 +226,31 @@ type RawValue = Buffer | Buffer[];
  * mark this interface deprecated; its runtime warns about nothing and its own `request()` uses it.
  */
 class BodyCollector {
-  #chunks: Buffer[] = [];
+  /** The body's first chunk, and the rest when it comes in several (no array for a body of one). */
+  #first: Buffer | undefined = undefined;
+  #more: Buffer[] | undefined = undefined;
   #size = 0;
   #status = 0;
-  #headers: Record<string, string> = {};
+  #headers: Record<string, string> | undefined = undefined;
   #abort: ((reason: unknown) => void) | undefined;
   #settled = false;
-  readonly #requests: Set<BodyCollector>;
+  readonly #requests: Set<InFlight>;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly exchange: Exchange,
     private readonly resolve: (received: HttpExchange) => void,
     private readonly reject: (err: unknown) => void,
     private readonly headerName: (raw: Buffer) => string,
   ) {
-    this.#requests = requestsOn(signal);
+    this.#requests = requestsOn(exchange.ctx.signal);
     this.#requests.add(this);
   }
 
-  /** The signal aborted: stop the request, reject with the signal's reason. */
+  /** The signal aborted: stop the request, reject saying so. */
   aborted(): void {
-    this.#abort?.(this.signal.reason);
-    if (this.#settle()) this.reject(this.signal.reason);
+    const reason = this.exchange.ctx.signal.reason;
+    this.#abort?.(reason);
+    if (this.#settle()) this.reject(failure(reason, this.exchange));
   }
 
   /** Marks the request settled; false if it was already. */
@@ -236,21 +262,21 @@ class BodyCollector {
   }
 
   #received(truncated: boolean): HttpExchange {
-    const chunks = this.#chunks;
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    // The exchange's own object: httpExchange sets its latency once the promise settles.
+    const first = this.#first;
+    const more = this.#more;
+    const body = more ? Buffer.concat([first!, ...more]) : first;
     return {
       status: this.#status,
-      headers: this.#headers,
-      text: body.toString('utf8'),
+      headers: this.#headers ?? {},
+      text: body === undefined ? '' : body.toString('utf8'),
       truncated,
-      latencyMs: 0,
+      latencyMs: elapsedMs(this.exchange.started),
     };
   }
 
   onConnect(abort: (reason: unknown) => void): void {
     this.#abort = abort;
-    if (this.#settled) abort(this.signal.reason);
+    if (this.#settled) abort(this.exchange.ctx.signal.reason);
   }
 
   onHeaders(statusCode: number, raw: RawValue[]): boolean {
@@ -263,14 +289,20 @@ class BodyCollector {
   onData(chunk: Buffer): boolean {
     if (this.#settled) return true;
     if (this.#size + chunk.length > MAX_BODY_BYTES) {
-      this.#chunks.push(chunk.subarray(0, MAX_BODY_BYTES - this.#size));
+      this.#add(chunk.subarray(0, MAX_BODY_BYTES - this.#size));
       if (this.#settle()) this.resolve(this.#received(true));
       this.#abort?.(new Error('response body over the size gonogo reads'));
       return true;
     }
-    this.#chunks.push(chunk);
+    this.#add(chunk);
     this.#size += chunk.length;
     return true;
+  }
+
+  #add(chunk: Buffer): void {
+    if (this.#first === undefined) this.#first = chunk;
+    else if (this.#more === undefined) this.#more = [chunk];
+    else this.#more.push(chunk);
   }
 
   onComplete(): void {
@@ -278,83 +310,76 @@ class BodyCollector {
   }
 
   onError(err: Error): void {
-    if (this.#settle()) this.reject(err);
+    if (this.#settle()) this.reject(failure(err, this.exchange));
   }
 }
 
 /**
- * Make one HTTP request through a shared, bounded pool; honours `ctx.signal`. Throws CheckFailure with a
- * message saying what went wrong (refused, timeout, TLS) and what to do.
+ * Make one HTTP request through a shared, bounded pool; honours `ctx.signal`. Rejects with CheckFailure
+ * with a message saying what went wrong (refused, timeout, TLS) and what to do. Once the pool is made, no
+ * async frame: the request's own promise is the one returned.
  */
-export async function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
+export function httpExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
+  try {
+    const dispatcher = dispatchers.get(dispatcherKey(req));
+    if (dispatcher === undefined || loaded === undefined) return firstExchange(req, ctx);
+    return send(dispatcher, req, ctx, loaded.headerName);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** The first request of a TLS setting: undici loaded and the pool made first. */
+async function firstExchange(req: HttpRequest, ctx: CheckContext): Promise<HttpExchange> {
   const dispatcher = dispatchers.get(dispatcherKey(req)) ?? (await dispatcherFor(req));
   const { headerName } = loaded ?? (await loadUndici());
-  let url = req.url;
-  const credentials = url.username !== '' || url.password !== '';
+  return send(dispatcher, req, ctx, headerName);
+}
+
+function send(
+  dispatcher: Dispatcher,
+  req: HttpRequest,
+  ctx: CheckContext,
+  headerName: (raw: Buffer) => string,
+): Promise<HttpExchange> {
+  let where = req.url;
+  let origin: string;
+  let path: string;
   // Most requests send no header of their own: one shared list then (undici reads it, never writes; a
   // list spares it the object's key walk).
   let headers: Readonly<Record<string, string>> | readonly string[] = PLAIN_HEADERS;
-  if (credentials || hasOwnKeys(req.headers)) {
-    const own = lowerKeys(req.headers ?? {});
-    own['user-agent'] ??= 'gonogo';
-    // undici does not send URL credentials: turn them into Basic auth, as curl does.
-    if (credentials) {
-      own.authorization ??= `Basic ${Buffer.from(
-        `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
-      ).toString('base64')}`;
-      url = new URL(url);
-      url.username = '';
-      url.password = '';
+  if (where instanceof URL) {
+    let url = where;
+    const credentials = url.username !== '' || url.password !== '';
+    if (credentials || hasOwnKeys(req.headers)) {
+      const own = ownHeaders(req.headers);
+      // undici does not send URL credentials: turn them into Basic auth, as curl does.
+      if (credentials) {
+        own.authorization ??= `Basic ${Buffer.from(
+          `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+        ).toString('base64')}`;
+        url = new URL(url);
+        url.username = '';
+        url.password = '';
+        where = url;
+      }
+      headers = own;
     }
-    headers = own;
+    origin = url.origin;
+    path = `${url.pathname}${url.search}`;
+  } else {
+    if (hasOwnKeys(req.headers)) headers = ownHeaders(req.headers);
+    origin = where.origin;
+    path = where.path;
   }
-  const started = performance.now();
-  try {
-    const opts: Dispatcher.DispatchOptions = {
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: headers as Dispatcher.DispatchOptions['headers'],
-      body: req.body ?? null,
-    };
-    if (ctx.timeoutMs > UNDICI_WAIT_MS) Object.assign(opts, LONG_WAIT);
-    const res = await dispatchRequest(dispatcher, opts, ctx.signal, headerName);
-    res.latencyMs = elapsedMs(started);
-    return res;
-  } catch (err) {
-    if (ctx.signal.aborted) {
-      throw new CheckFailure(abortMessage(ctx.signal, `${req.method} ${displayUrl(url)}`, ctx.timeoutMs));
-    }
-    if (err instanceof CheckFailure) throw err;
-    throw new CheckFailure(describeHttpError(err, url));
-  }
-}
-
-const PLAIN_HEADERS = Object.freeze(['user-agent', 'gonogo']);
-
-export function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) if (Object.hasOwn(headers, name)) out[name.toLowerCase()] = headers[name]!;
-  return out;
-}
-
-const latin1 = (raw: RawValue): string =>
-  Array.isArray(raw) ? raw.map((b) => b.toString('latin1')).join(', ') : raw.toString('latin1');
-
-/**
- * The response's headers from undici's raw list (name, value, name, value...): names as undici names
- * them (lower case), values as Latin-1 text, a repeated name's values joined with ", " in the first one's
- * place. A header named `__proto__` is left out (an object cannot hold it as a plain key).
- */
-function joinHeaders(raw: RawValue[], headerName: (raw: Buffer) => string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = headerName(raw[i] as Buffer);
-    const value = latin1(raw[i + 1]!);
-    const before = out[name];
-    if (before === undefined) out[name] = value;
-    else if (name === '__proto__') continue;
-    else out[name] = Object.hasOwn(out, name) ? `${before}, ${value}` : value;
-  }
-  return out;
+  const exchange: Exchange = { method: req.method, where, ctx, started: performance.now() };
+  const opts: Dispatcher.DispatchOptions = {
+    origin,
+    path,
+    method: req.method as Dispatcher.HttpMethod,
+    headers: headers as Dispatcher.DispatchOptions['headers'],
+    body: req.body ?? null,
+  };
+  if (ctx.timeoutMs > UNDICI_WAIT_MS) Object.assign(opts, LONG_WAIT);
+  return dispatchRequest(dispatcher, opts, exchange, headerName);
 }
