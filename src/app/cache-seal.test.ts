@@ -32,6 +32,26 @@ describe('a sealed cache entry read a chunk at a time', () => {
     expect(await readSealed(Buffer.alloc(32, 8), 'k', path, () => {})).toBe(false);
   });
 
+  it('gives back lines longer than a decoded slab, empty ones and ones ending on a slab, as written', async () => {
+    // Whole lines are decoded 16 KiB at a time: lines of 16 KiB and over, a run of empty lines, lines
+    // whose end falls on a slab's edge either way, multi-byte characters beside the cuts.
+    const text = [
+      'x'.repeat(16 * 1024 - 1),
+      'é'.repeat(16 * 1024),
+      '',
+      '',
+      ...Array.from({ length: 4000 }, (_, i) => `${'y'.repeat(i % 37)}€${i}`),
+      'z'.repeat(40 * 1024),
+      '',
+      '😀',
+    ].join('\n');
+    const path = join(dir, 'slabs.json');
+    await writeFile(path, sealEntry(SECRET, 'k', text));
+    const { ok, got } = await read(path);
+    expect(ok).toBe(true);
+    expect(got).toEqual(text.split('\n'));
+  });
+
   it('refuses an entry with any byte changed, cut short, lengthened or without its MAC line', async () => {
     const text = lines(3000).join('\n');
     const sealed = Buffer.from(sealEntry(SECRET, 'k', text));

@@ -47,8 +47,24 @@ export function sealEntry(secret: Buffer, key: string, json: string): string {
 
 /** Bytes read from an entry file at a time. */
 const CHUNK = 1 << 20;
+/**
+ * Bytes of whole lines decoded as one text (then cut into lines): decoding each line on its own was two
+ * calls into node and a new string per line (~100,000 of each for a 50,000-item entry). Small enough that
+ * a slab is an ordinary young string, dead before the next scavenge but one.
+ */
+const SLAB = 16 * 1024;
 const NEWLINE = 0x0a;
 const MAC_CHARS = 64;
+
+/** `onLine` for each line of `text` (lines of whole UTF-8, cut at newlines, which no character contains). */
+function eachLine(text: string, onLine: (line: string) => void): void {
+  let from = 0;
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+    onLine(text.slice(from, nl));
+    from = nl + 1;
+  }
+  onLine(text.slice(from));
+}
 
 /**
  * Read the entry file `path` a chunk at a time, handing `onLine` each line of its text after the MAC line
@@ -85,13 +101,22 @@ export async function readSealed(
       }
       mac.update(bytes);
       let start = 0;
-      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
-        if (pending.length === 0) onLine(bytes.toString('utf8', start, nl));
-        else {
-          onLine(Buffer.concat([...pending, bytes.subarray(start, nl)]).toString('utf8'));
-          pending = [];
-        }
+      const last = bytes.lastIndexOf(NEWLINE);
+      if (pending.length > 0 && last !== -1) {
+        const nl = bytes.indexOf(NEWLINE);
+        onLine(Buffer.concat([...pending, bytes.subarray(0, nl)]).toString('utf8'));
+        pending = [];
         start = nl + 1;
+      }
+      // The whole lines after, decoded a slab at a time and cut as text: one decode per slab, not per line.
+      while (start <= last) {
+        let end = last;
+        if (end - start > SLAB) {
+          end = bytes.lastIndexOf(NEWLINE, start + SLAB);
+          if (end < start) end = bytes.indexOf(NEWLINE, start + SLAB);
+        }
+        eachLine(bytes.toString('utf8', start, end), onLine);
+        start = end + 1;
       }
       if (start < bytes.length) pending.push(Buffer.from(bytes.subarray(start)));
     }

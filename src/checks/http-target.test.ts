@@ -4,6 +4,7 @@ import type { CheckDefinition } from '../engine/check.js';
 import { type PreparedCheck, prepareCheck, prepareMemo } from '../engine/prepare.js';
 import { itemWith, registryOf } from '../engine/test-support/kinds.js';
 import http, { type HttpTarget, parseHttpTarget } from './http.js';
+import { originHostPort } from './support/http-client.js';
 
 /** What a run prepares an http check from, and the run's environment. */
 const registry = registryOf(http as CheckDefinition<unknown, unknown>);
@@ -85,5 +86,62 @@ describe('a prepared http target', () => {
   ])('refuses %s when the check is prepared, with the message it always gave', (target, message) => {
     const p = prepare(target);
     expect(p).toEqual({ outcome: { item: 'x/1', status: 'error', message: `http target: ${message}` } });
+  });
+});
+
+describe('targets of a host checked one after another', () => {
+  // The host key of the last target is taken again when the next names the same scheme and authority
+  // (no URL built); every target must still get what a URL of its own gives.
+  const targets = [
+    'http://127.0.0.1:8080/item/1',
+    'http://127.0.0.1:8080/item/2?x=1#f',
+    'http://127.0.0.1:8080',
+    'http://127.0.0.1:8080?q',
+    'http://127.0.0.1:8080#h',
+    'http://127.0.0.1:8080\\back',
+    'http://127.0.0.1:80800/too-long-a-port',
+    'http://127.0.0.1:1/closed',
+    'https://127.0.0.1:8080/tls',
+    'http://user:pw@127.0.0.1:8080/x',
+    'http://EXAMPLE.com/Up',
+    'http://EXAMPLE.com:80/default-port',
+    'http://example.com:080/leading-zero',
+    'HTTP://example.com/upper-scheme',
+    'http:///example.com/three-slashes',
+    'http://0x7f.1/hex',
+    'http://[::1]:8080/v6',
+    'http://bücher.example/idna',
+    'http://127.0.0.1:8080/%zz/odd%20path',
+    'ftp://127.0.0.1:8080/x',
+    'http://exa mple.com/',
+    'http://a b c',
+    'http://',
+  ];
+  it('gives each the URL and host key a URL of its own gives, or the same error, in any order', () => {
+    const fresh = (t: string) => {
+      try {
+        const url = new URL(t.trim().split(/\s+/).at(-1)!);
+        return { href: url.href, hostPort: originHostPort(url) };
+      } catch {
+        return undefined;
+      }
+    };
+    const outcome = (t: string) => {
+      try {
+        const parsed = parseHttpTarget(t) as HttpTarget & { hostPort: string };
+        return { href: parsed.url.href, hostPort: parsed.hostPort, method: parsed.method };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    const alone = new Map(targets.map((t) => [t, outcome(t)]));
+    for (const order of [targets, [...targets].reverse(), targets.flatMap((t) => [t, targets[0]!, t])]) {
+      for (const t of order) {
+        const got = outcome(t);
+        expect(got, t).toEqual(alone.get(t));
+        const url = fresh(t);
+        if ('href' in got && url) expect({ href: got.href, hostPort: got.hostPort }, t).toEqual(url);
+      }
+    }
   });
 });

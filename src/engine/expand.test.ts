@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the checklist placeholder syntax under test
 import { describe, expect, it } from 'vitest';
-import { ExpansionError, expand, hasReference } from './expand.js';
+import { ExpansionError, expand, expandInto, hasReference, type SecretSink } from './expand.js';
 
 const source = {
   environment: 'production',
@@ -57,6 +57,61 @@ describe('expand', () => {
   ])('%s is an error a person can act on', (input, message) => {
     expect(() => expand(input, source)).toThrow(ExpansionError);
     expect(() => expand(input, source)).toThrow(message);
+  });
+});
+
+/** What expand did with a regular expression before it scanned by hand: the reference for the scanner. */
+function byRegExp(text: string, src: typeof source, stack: readonly string[] = []): string {
+  return text.replace(/\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, escaped: string, name: string) => {
+    if (escaped) return `\${${name}}`;
+    if (Object.hasOwn(src.block, name))
+      return byRegExp(String(src.block[name as 'BASE_URL']), src, [...stack, name]);
+    return String(src.env[name as 'TOKEN']);
+  });
+}
+
+describe('expand scans references as the regular expression found them', () => {
+  const odd = { ...source, block: { ...source.block, A: 'a', B_2: 'b', D: '$' } };
+  it.each([
+    '$${A}',
+    '$$${A}',
+    '$$$${A}',
+    '${A',
+    '$${A',
+    '${1A}',
+    '${ A}',
+    '${A }',
+    '${A}${B_2}',
+    '${A}}',
+    '{${A}}',
+    'a$b${A}c$',
+    '$',
+    '$$',
+    '${}',
+    '$${}',
+    '${_}x',
+    '${D}{A}',
+    '${A}$${A}${A}',
+    'x'.repeat(20) + '${BASE_URL}/item/7' + '$'.repeat(3),
+    '${DB_URL}?${TOKEN}#${A}',
+  ])('%s', (text) => {
+    const src = { ...odd, block: { ...odd.block, _: 'u' } };
+    expect(expand(text, src).value).toBe(byRegExp(text, src));
+  });
+});
+
+describe('expandInto', () => {
+  it('adds the secrets expand lists, in its order, and makes no map when there are none', () => {
+    const sink: SecretSink = { found: undefined };
+    expect(expandInto('${BASE_URL}/ready', source, sink)).toBe('https://example.com/ready');
+    expect(sink.found).toBeUndefined();
+    const value = { a: '${DB_URL}', b: ['Bearer ${TOKEN}', '${DB_URL}'] };
+    expect(expandInto(value, source, sink)).toEqual(expand(value, source).value);
+    expect([...sink.found!]).toEqual([...expand(value, source).secrets]);
+    expect([...sink.found!]).toEqual([
+      ['hunter2hunter2', '${DB_PASSWORD}'],
+      ['tok-123456', '${TOKEN}'],
+    ]);
   });
 });
 

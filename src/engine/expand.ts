@@ -32,10 +32,20 @@ export interface Expanded<T> {
   secrets: Map<string, string>;
 }
 
-// `$${NAME}` is an escaped, literal `${NAME}`.
-const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+// `$${NAME}` is an escaped, literal `${NAME}`. A reference is `$` `$`? `{` NAME `}` with NAME
+// `[A-Za-z_][A-Za-z0-9_]*`, found left to right as `/\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g` would
+// (expandString scans for it by hand: a run expands every target, and the regular expression's match
+// arrays and captures were ~0.3 KB of garbage a check).
 const MAX_DEPTH = 8;
 const NO_STACK: readonly string[] = [];
+
+/**
+ * Where expanding puts the secrets it takes from the process environment (value -> `${NAME}`): `found`
+ * is made when the first is found, so expanding what names none (nearly every target) allocates no map.
+ */
+export interface SecretSink {
+  found: Map<string, string> | undefined;
+}
 
 /**
  * Expand every `${NAME}` in strings anywhere inside `value` (objects and arrays are walked; keys are not).
@@ -43,8 +53,17 @@ const NO_STACK: readonly string[] = [];
  * @example expand('${BASE_URL}/ready', { environment: 'prod', block: { BASE_URL: 'https://x' }, env: {} }).value
  */
 export function expand<T>(value: T, source: ExpansionSource): Expanded<T> {
-  const secrets = new Map<string, string>();
-  return { value: walk(value, source, secrets) as T, secrets };
+  const sink: SecretSink = { found: undefined };
+  const expanded = walk(value, source, sink) as T;
+  return { value: expanded, secrets: sink.found ?? new Map() };
+}
+
+/**
+ * `expand(value, source).value`, the secrets it takes from the process environment added to `sink`
+ * (in the order `expand` would list them). What a run's prepare uses: no result object, no map per check.
+ */
+export function expandInto<T>(value: T, source: ExpansionSource, sink: SecretSink): T {
+  return walk(value, source, sink) as T;
 }
 
 /** Whether a value holds a `${NAME}` reference anywhere (lint cannot check such values fully). */
@@ -55,7 +74,7 @@ export function hasReference(value: unknown): boolean {
   return false;
 }
 
-function walk(value: unknown, source: ExpansionSource, secrets: Map<string, string>): unknown {
+function walk(value: unknown, source: ExpansionSource, secrets: SecretSink): unknown {
   if (typeof value === 'string') return expandString(value, source, secrets, NO_STACK);
   if (Array.isArray(value)) return value.map((v) => walk(v, source, secrets));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -68,23 +87,62 @@ function walk(value: unknown, source: ExpansionSource, secrets: Map<string, stri
   return value;
 }
 
+const DOLLAR = 0x24;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+
+/** Whether `c` may start a NAME (`[A-Za-z_]`). */
+function nameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+/** The index of the `}` closing a NAME that starts at `from`, or -1 when none does. */
+function nameClose(text: string, from: number): number {
+  if (!nameStart(text.charCodeAt(from))) return -1;
+  let i = from + 1;
+  for (let c = text.charCodeAt(i); nameStart(c) || (c >= 0x30 && c <= 0x39); c = text.charCodeAt(++i));
+  return text.charCodeAt(i) === CLOSE ? i : -1;
+}
+
 function expandString(
   text: string,
   source: ExpansionSource,
-  secrets: Map<string, string>,
+  secrets: SecretSink,
   stack: readonly string[],
 ): string {
   if (!text.includes('${')) return text; // no reference: the common case for option values
-  return text.replace(REFERENCE, (_match, escaped: string, name: string) =>
-    resolveReference(escaped, name, source, secrets, stack),
-  );
+  let out = '';
+  let last = 0;
+  for (let i = text.indexOf('$'); i !== -1; ) {
+    // `$${NAME}` first; else `${NAME}` (what the regular expression's `\$?` does when it backtracks).
+    const escaped = text.charCodeAt(i + 1) === DOLLAR && text.charCodeAt(i + 2) === OPEN;
+    let open = escaped ? i + 3 : i + 2;
+    let close = escaped ? nameClose(text, open) : -1;
+    if (close === -1 && text.charCodeAt(i + 1) === OPEN) {
+      open = i + 2;
+      close = nameClose(text, open);
+    }
+    if (close === -1) {
+      i = text.indexOf('$', i + 1);
+      continue;
+    }
+    out +=
+      text.slice(last, i) + resolveReference(open === i + 3, text.slice(open, close), source, secrets, stack);
+    last = close + 1;
+    i = text.indexOf('$', last);
+  }
+  if (last === 0) return text;
+  // Joined, not `out + rest`: one flat string, as `replace` made. A `+` string is a pair of pieces that
+  // `trim` keeps as it is and every attempt's `new URL` flattens: a young string written into a prepared
+  // (old) target, kept to the next mark-compact (bench/README "branch prep16").
+  return [out, text.slice(last)].join('');
 }
 
 function resolveReference(
-  escaped: string,
+  escaped: boolean,
   name: string,
   source: ExpansionSource,
-  secrets: Map<string, string>,
+  secrets: SecretSink,
   stack: readonly string[],
 ): string {
   if (escaped) return source.deferToRunner ? `$\${${name}}` : `\${${name}}`;
@@ -95,7 +153,8 @@ function resolveReference(
       );
     }
     // A block value may itself name process-environment secrets: `postgres://app:${DB_PASSWORD}@db/app`.
-    return expandString(String(source.block[name]), source, secrets, [...stack, name]);
+    const value = String(source.block[name]);
+    return value.includes('${') ? expandString(value, source, secrets, [...stack, name]) : value;
   }
   if (source.deferToRunner) return `\${${name}}`;
   const fromEnv = source.env[name];
@@ -104,6 +163,9 @@ function resolveReference(
       `\${${name}} is not set for environment ${source.environment} (front matter) nor in the process environment`,
     );
   }
-  if (fromEnv !== '') secrets.set(fromEnv, `\${${name}}`);
+  if (fromEnv !== '') {
+    secrets.found ??= new Map();
+    secrets.found.set(fromEnv, `\${${name}}`);
+  }
   return fromEnv;
 }

@@ -5,7 +5,7 @@ import type { CheckOutcome } from '../model/state.js';
 import { didYouMean } from '../model/suggest.js';
 import { type CheckDefinition, type KindRegistry, parseTarget } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
-import { type ExpansionSource, expand } from './expand.js';
+import { type ExpansionSource, expand, expandInto, type SecretSink } from './expand.js';
 import { environmentSecrets, redactText } from './redact.js';
 import type { RunnerJob } from './runners.js';
 
@@ -50,7 +50,7 @@ export interface PreparedCheck {
  * are pure, but a run's memo goes with it).
  */
 export interface PrepareMemo {
-  readonly noOptions: Map<AnyDefinition, unknown>;
+  readonly noOptions: Map<AnyDefinition, { readonly success: true; readonly data: unknown }>;
   /**
    * Compiled conditions by kind and by the list of expressions they came from: items read from the parse
    * cache share one `expect` list (cache-entry.ts), so their checks share one frozen list of compiled
@@ -119,9 +119,12 @@ function parseOptions(
   memo: PrepareMemo | undefined,
 ): { success: true; data: unknown } | { success: false; error: z.ZodError } {
   const none = memo !== undefined && isEmptyObject(options);
-  if (none && memo.noOptions.has(def)) return { success: true, data: memo.noOptions.get(def) };
+  const known = none ? memo.noOptions.get(def) : undefined;
+  if (known !== undefined) return known;
   const parsed = def.options.safeParse(options ?? {});
-  if (none && parsed.success) memo.noOptions.set(def, deepFreeze(parsed.data));
+  // The result itself is remembered (frozen): its checks read `success` and `data` only.
+  if (none && parsed.success)
+    memo.noOptions.set(def, Object.freeze({ success: true, data: deepFreeze(parsed.data) }));
   return parsed;
 }
 
@@ -169,6 +172,14 @@ export function expectationsOf(spec: CheckSpec, def: AnyDefinition): string[] {
   return spec.expect.length > 0 ? spec.expect : def.defaultExpect;
 }
 
+/** Where prepareCheck's expansions put their secrets: one for the run's checks (each is prepared whole, in turn). */
+const SINK: SecretSink = { found: undefined };
+
+/** The item's `error` outcome for `message`, with the secrets the check knows redacted. */
+function failed(item: Item, message: string, known: Map<string, string>): { outcome: CheckOutcome } {
+  return { outcome: { item: item.id, status: 'error' as const, message: redactText(message, known) } };
+}
+
 /**
  * Prepare one item's check for `environment`. Returns the prepared check, or the `error` outcome that
  * explains why it cannot run (unset variable, bad option after expansion, unknown kind...). `memo`: what
@@ -183,38 +194,47 @@ export function prepareCheck(
   const spec = item.check;
   // The run's secret environment values (one map, so one matcher, shared by every check that adds none).
   let known: Map<string, string> = environmentSecrets(source.env, source.secretNames);
-  const fail = (message: string) => ({
-    outcome: { item: item.id, status: 'error' as const, message: redactText(message, known) },
-  });
   const def = registry.get(spec.kind);
-  if (!def) return fail(`unknown check kind "${spec.kind}"; known kinds: ${registry.names().join(', ')}`);
-  if (spec.runner !== undefined) return prepareForRunner(item, def, spec.runner, source, known, fail);
+  if (!def)
+    return failed(
+      item,
+      `unknown check kind "${spec.kind}"; known kinds: ${registry.names().join(', ')}`,
+      known,
+    );
+  if (spec.runner !== undefined) {
+    return prepareForRunner(item, def, spec.runner, source, known, (message) => failed(item, message, known));
+  }
 
   let target: unknown;
   let options: unknown;
+  // The secrets the target and then the options take from the process environment, in that order.
+  const sink = SINK;
+  sink.found = undefined;
   try {
     // The target, then the options (in that order: the first unset name is the one reported). Options
     // that are none (most checks: one shared empty object) are kept as they are, not walked into a copy.
-    const expandedTarget = expand(spec.target, source);
-    const expandedOptions = isEmptyObject(spec.options) ? undefined : expand(spec.options, source);
-    for (const found of [expandedTarget.secrets, expandedOptions?.secrets]) {
-      if (found !== undefined && found.size > 0) known = new Map([...known, ...found]);
-    }
-    target = expandedTarget.value;
-    options = expandedOptions === undefined ? spec.options : expandedOptions.value;
+    target = expandInto(spec.target, source, sink);
+    options = isEmptyObject(spec.options) ? spec.options : expandInto(spec.options, source, sink);
   } catch (err) {
-    return fail((err as Error).message);
+    sink.found = undefined;
+    return failed(item, (err as Error).message, known);
+  }
+  if (sink.found !== undefined) {
+    known = new Map([...known, ...sink.found]);
+    sink.found = undefined;
   }
   const t = parseTarget(def.target, target);
-  if (!t.success) return fail(describeSchemaError(def.kind, 'target', t.error, def.target).join('; '));
+  if (!t.success)
+    return failed(item, describeSchemaError(def.kind, 'target', t.error, def.target).join('; '), known);
   const o = parseOptions(def, options, memo);
-  if (!o.success) return fail(describeSchemaError(def.kind, 'options', o.error, def.options).join('; '));
+  if (!o.success)
+    return failed(item, describeSchemaError(def.kind, 'options', o.error, def.options).join('; '), known);
 
   let conditions: Condition[];
   try {
     conditions = conditionsOf(def, expectationsOf(spec, def), memo);
   } catch (err) {
-    return fail((err as Error).message);
+    return failed(item, (err as Error).message, known);
   }
 
   let host: string | undefined;
