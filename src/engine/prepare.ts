@@ -172,9 +172,6 @@ export function expectationsOf(spec: CheckSpec, def: AnyDefinition): string[] {
   return spec.expect.length > 0 ? spec.expect : def.defaultExpect;
 }
 
-/** Where prepareCheck's expansions put their secrets: one for the run's checks (each is prepared whole, in turn). */
-const SINK: SecretSink = { found: undefined };
-
 /** The item's `error` outcome for `message`, with the secrets the check knows redacted. */
 function failed(item: Item, message: string, known: Map<string, string>): { outcome: CheckOutcome } {
   return { outcome: { item: item.id, status: 'error' as const, message: redactText(message, known) } };
@@ -208,21 +205,16 @@ export function prepareCheck(
   let target: unknown;
   let options: unknown;
   // The secrets the target and then the options take from the process environment, in that order.
-  const sink = SINK;
-  sink.found = undefined;
+  const sink: SecretSink = { found: undefined };
   try {
     // The target, then the options (in that order: the first unset name is the one reported). Options
     // that are none (most checks: one shared empty object) are kept as they are, not walked into a copy.
     target = expandInto(spec.target, source, sink);
     options = isEmptyObject(spec.options) ? spec.options : expandInto(spec.options, source, sink);
   } catch (err) {
-    sink.found = undefined;
     return failed(item, (err as Error).message, known);
   }
-  if (sink.found !== undefined) {
-    known = new Map([...known, ...sink.found]);
-    sink.found = undefined;
-  }
+  if (sink.found !== undefined) known = new Map([...known, ...sink.found]);
   const t = parseTarget(def.target, target);
   if (!t.success)
     return failed(item, describeSchemaError(def.kind, 'target', t.error, def.target).join('; '), known);
