@@ -3,7 +3,6 @@ import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import {
   GROW_YOUNG_AT,
-  growYoungGeneration,
   holdYoungGeneration,
   runFlagTexts,
   setRunFlags,
