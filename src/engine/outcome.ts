@@ -2,8 +2,15 @@ import { hasOwnKeys } from '../model/own-keys.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { Observation } from './check.js';
 import type { PreparedCheck } from './prepare.js';
-import { type KnownSecrets, redactField, redactText, secretFingerprint } from './redact.js';
-import { sharedShape } from './shape-share.js';
+import {
+  type KnownSecrets,
+  plainCopy,
+  redactCopy,
+  redactField,
+  redactText,
+  secretFingerprint,
+} from './redact.js';
+import { shapeRepeated, sharedShape, sharedShapeOf } from './shape-share.js';
 
 /**
  * A check's outcome from its last attempt (execute.ts): its message redacted, its observed values shaped
@@ -78,7 +85,16 @@ function shapeField(
   known: KnownSecrets,
   fingerprints: Map<string, string> | undefined,
 ): unknown {
-  return fingerprints?.get(name) ?? sharedShape(name, redactField(name, value, known, MAX_OBSERVED_STRING));
+  const shown = fingerprints?.get(name);
+  if (shown !== undefined) return shown;
+  const copy = plainCopy(name, value);
+  if (copy === undefined) return sharedShape(name, redactField(name, value, known, MAX_OBSERVED_STRING));
+  // A plain object (headers, a JSON body): what an equal one shaped to last time, when nothing in it was
+  // redacted or cut; else the walk's shaping of the copy (bench/README "branch check19").
+  const again = shapeRepeated(name, copy, known);
+  if (again !== undefined) return again;
+  const unchanged = redactCopy(copy, known, MAX_OBSERVED_STRING);
+  return sharedShapeOf(name, copy, unchanged ? known : undefined);
 }
 
 /**

@@ -253,9 +253,7 @@ function walk(value: unknown, known: KnownSecrets, depth: number, max: number | 
     // in one object), where keys added one by one to `{}` grow a property array, garbage at each step,
     // and the kept copy is larger (bench/README "branch exec11").
     const copy: Record<string, unknown> = { ...value };
-    for (const key in copy) {
-      if (Object.hasOwn(copy, key)) copy[key] = walkEntry(key, copy[key], known, depth, max);
-    }
+    redactEntries(copy, known, depth, max);
     return copy;
   }
   // for…in with hasOwn: the own enumerable keys in Object.keys' order, without its array per object.
@@ -265,6 +263,47 @@ function walk(value: unknown, known: KnownSecrets, depth: number, max: number | 
     out[key] = walkEntry(key, (value as Record<string, unknown>)[key], known, depth, max);
   }
   return out;
+}
+
+/** Each own value of `copy` replaced by what it redacts to; whether every one came out as it went in. */
+function redactEntries(
+  copy: Record<string, unknown>,
+  known: KnownSecrets,
+  depth: number,
+  max: number | undefined,
+): boolean {
+  let unchanged = true;
+  for (const key in copy) {
+    if (!Object.hasOwn(copy, key)) continue;
+    const value = copy[key];
+    // Always stored: a string comes back as the one copy `shared` keeps of it (equal, not the same).
+    const shown = walkEntry(key, value, known, depth, max);
+    copy[key] = shown;
+    if (unchanged && !Object.is(shown, value)) unchanged = false;
+  }
+  return unchanged;
+}
+
+/**
+ * The copy `redactField(key, value, known, max)` makes of a plain object (`Object.prototype` its
+ * prototype) as it shapes it, before any value is redacted (its getters read once, as the walk reads
+ * them); undefined for any other value, or when `key` names a credential (the whole value is hidden).
+ * Give it to `redactCopy` to finish the shaping.
+ */
+export function plainCopy(key: string, value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+    return undefined;
+  }
+  if (isSecretKey(key) || !copiesWhole(value)) return undefined;
+  return { ...value };
+}
+
+/**
+ * Finish redactField's shaping of `copy` (from plainCopy), in place: true when no value changed (nothing
+ * in it was redacted, cut or converted), so that any object equal to it shapes to an object equal to it.
+ */
+export function redactCopy(copy: Record<string, unknown>, known: KnownSecrets, max?: number): boolean {
+  return redactEntries(copy, known, 1, max);
 }
 
 /**

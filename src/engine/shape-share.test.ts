@@ -3,8 +3,8 @@ import { isShared } from '../model/shared-text.js';
 import type { CheckDefinition, Observation } from './check.js';
 import { MAX_OBSERVED_STRING, shapeObserved } from './outcome.js';
 import { type PreparedCheck, prepareCheck } from './prepare.js';
-import { redactField } from './redact.js';
-import { SHARE_MAX_FIELDS, sharedShape, sharedShapes } from './shape-share.js';
+import { plainCopy, redactField } from './redact.js';
+import { SHARE_MAX_FIELDS, shapeRepeated, sharedShape, sharedShapes } from './shape-share.js';
 import { itemWith, registryOf, webKind } from './test-support/kinds.js';
 
 /** Shaped headers and bodies shared between outcomes while they repeat: never a different value. */
@@ -168,6 +168,67 @@ describe('sharedShape', () => {
     const frozen = Object.freeze({ a: '1' });
     expect(sharedShape('frozen', frozen)).toBe(frozen);
     expect(sharedShape('frozen', { a: '1' })).not.toBe(frozen);
+  });
+});
+
+describe('shapeRepeated: a repeat of an object the walk left as it was is not walked again', () => {
+  const copyOf = (name: string, value: unknown) => plainCopy(name, value)!;
+
+  it('knows what equal headers shape to once they came out of the walk unchanged, under the same secrets', () => {
+    const first = shapeObserved(check, observe(nginx())).headers;
+    expect(shapeRepeated('headers', copyOf('headers', nginx()), check.known)).toBe(first);
+    // A changed value, another set of known secrets: not known without the walk.
+    const later = { ...nginx(), date: 'Mon, 07 Dec 2026 10:00:09 GMT' };
+    expect(shapeRepeated('headers', copyOf('headers', later), check.known)).toBeUndefined();
+    expect(shapeRepeated('headers', copyOf('headers', nginx()), new Map())).toBeUndefined();
+  });
+
+  it('walks every time an object whose values the walk changes: a credential, a cut text, a number it converts', () => {
+    const changed: Record<string, unknown>[] = [
+      { authorization: 'Bearer aaaaaaaaaa' },
+      { link: 'https://user:hunter2hunter2@example.com/' },
+      { t: 'x'.repeat(MAX_OBSERVED_STRING + 1) },
+      { n: Number.NaN },
+    ];
+    for (const [i, value] of changed.entries()) {
+      const field = `changed ${i}`;
+      const first = shapeObserved(check, { [field]: value } as Observation)[field];
+      expect(shapeRepeated(field, copyOf(field, { ...value }), check.known)).toBeUndefined();
+      const again = shapeObserved(check, { [field]: { ...value } } as Observation)[field];
+      expect(text(again)).toBe(text(first));
+      expect(text(again)).toBe(text(walked(field, value)));
+    }
+  });
+
+  it("hides a check's own secret in headers another check showed as they were", () => {
+    const env = { API_TOKEN: 'hunter2hunter2hunter2' };
+    const p = prepareCheck(itemWith('i/secret', { kind: 'web', target: 'api/ready' }), registry, {
+      ...source,
+      env,
+    });
+    if (!('check' in p)) throw new Error(p.outcome.message);
+    const echoed = () => ({ ...nginx(), 'x-echo': 'hunter2hunter2hunter2' });
+    const plain = shapeObserved(check, observe(echoed())).headers as Record<string, unknown>;
+    expect(plain['x-echo']).toBe('hunter2hunter2hunter2');
+    const hidden = shapeObserved(p.check, observe(echoed())).headers as Record<string, unknown>;
+    expect(hidden['x-echo']).toBe('${API_TOKEN}');
+    expect(JSON.stringify(shapeObserved(p.check, observe(echoed())))).not.toContain('hunter2');
+  });
+
+  it('reads each value of a repeated object once, as the walk does', () => {
+    let reads = 0;
+    const counted = () => ({
+      ...nginx(),
+      get server() {
+        reads++;
+        return 'nginx/1.22.1';
+      },
+    });
+    const first = shapeObserved(check, observe(counted())).headers;
+    reads = 0;
+    const again = shapeObserved(check, observe(counted())).headers;
+    expect(reads).toBe(1);
+    expect(again).toBe(first);
   });
 });
 

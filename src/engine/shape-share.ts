@@ -24,6 +24,11 @@ interface Kept {
   keys: readonly string[];
   /** Whether it was registered with markShared (at its first repeat). */
   marked: boolean;
+  /**
+   * The known secrets under which it came out of the redaction walk as it went in (nothing redacted, cut
+   * or converted): an observed object equal to it then shapes to it, and needs no walk (shapeRepeated).
+   */
+  unchangedUnder?: object;
 }
 const kept = new Map<string, Kept>();
 
@@ -44,19 +49,56 @@ export function sharedShape(name: string, shaped: unknown): unknown {
   const candidate = shaped as Record<string, unknown>;
   if (Object.getPrototypeOf(candidate) !== Object.prototype) return shaped;
   const last = kept.get(name);
-  if (last !== undefined && sameFlat(last, candidate)) {
-    // Shared from its first repeat on: its texts are then written once (model/shared-text.ts).
-    if (!last.marked) {
-      markShared(last.shape);
-      last.marked = true;
-    }
-    return last.shape;
-  }
+  if (last !== undefined && sameFlat(last, candidate)) return repeated(last);
   const keys = keepableKeys(candidate);
   if (keys === undefined) return shaped;
   if (last === undefined && kept.size >= SHARE_MAX_FIELDS) kept.clear();
   kept.set(name, { shape: Object.freeze(candidate), keys, marked: false });
   return candidate;
+}
+
+/** The kept object given again: shared from its first repeat on, its texts then written once (model/shared-text.ts). */
+function repeated(last: Kept): Readonly<Record<string, unknown>> {
+  if (!last.marked) {
+    markShared(last.shape);
+    last.marked = true;
+  }
+  return last.shape;
+}
+
+/**
+ * What a plain copy of an observed object (`copy`, not yet redacted: redact.ts plainCopy) shapes to under
+ * `known` when that is already known without the redaction walk: the object kept for `name` when it came
+ * out of the walk unchanged under the same known secrets and `copy` equals it (as sharedShape compares);
+ * else undefined. A server answers most checks with the same headers and body: their walk (every value's
+ * credential test, known secrets, key patterns and string memo) then runs once, not once a check.
+ */
+export function shapeRepeated(
+  name: string,
+  copy: Record<string, unknown>,
+  known: object,
+): Readonly<Record<string, unknown>> | undefined {
+  const last = kept.get(name);
+  if (last === undefined || last.unchangedUnder !== known || !sameFlat(last, copy)) return undefined;
+  return repeated(last);
+}
+
+/**
+ * sharedShape for the shaped copy of an observed object; `unchangedUnder` the known secrets when the walk
+ * changed none of its values (redact.ts redactCopy), else undefined: the object kept then needs no walk
+ * when it repeats (shapeRepeated).
+ */
+export function sharedShapeOf(
+  name: string,
+  shaped: Record<string, unknown>,
+  unchangedUnder?: object,
+): unknown {
+  const result = sharedShape(name, shaped);
+  const last = kept.get(name);
+  if (unchangedUnder !== undefined && last !== undefined && last.shape === result) {
+    last.unchangedUnder = unchangedUnder;
+  }
+  return result;
 }
 
 /** Whether `b` has exactly the kept object's own enumerable keys, in its order, with the same values. */
