@@ -1,5 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import {
   type ColumnDefinitionBuilder,
   CompiledQuery,
@@ -128,7 +129,7 @@ export async function openSqlite(
     native = new BetterSqlite(path);
     // busy_timeout first: switching to WAL itself needs a lock another process may hold.
     native.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    native.pragma('journal_mode = WAL');
+    await enterWal(native, Date.now() + BUSY_TIMEOUT_MS);
     // NORMAL is safe in WAL mode against a killed process (the WAL replays on open); only an OS crash
     // may lose the last commits, never corrupt the file.
     native.pragma('synchronous = NORMAL');
@@ -198,6 +199,34 @@ export async function openSqlite(
     },
     describeError: describe,
   };
+}
+
+/** The pause between two tries of the switch to WAL: 5 ms, doubling, at most 100 ms. */
+const WAL_RETRY_MS = { first: 5, most: 100 };
+
+/**
+ * Switch the connection to WAL, waiting out another process that is switching the same new file.
+ * A store file starts in SQLite's rollback mode; the switch reads page 1, then upgrades to a write. When
+ * another opener holds the write lock at that instant (it is switching the file itself, or creating the
+ * schema), SQLite answers SQLITE_BUSY at once, without its busy handler: a reader waiting for a writer
+ * that waits for it would deadlock. The switch is tried again, with a pause between tries, until
+ * `deadline` (epoch ms): the other process is done in milliseconds and the file is then in WAL already.
+ * `wait` is the pause (tests pass their own to act between tries).
+ */
+export async function enterWal(
+  native: { pragma(source: string): unknown },
+  deadline: number,
+  wait: (ms: number) => Promise<unknown> = pause,
+): Promise<void> {
+  for (let ms = WAL_RETRY_MS.first; ; ms = Math.min(ms * 2, WAL_RETRY_MS.most)) {
+    try {
+      native.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + ms > deadline) throw err;
+    }
+    await wait(ms);
+  }
 }
 
 function describe(err: unknown): string {
