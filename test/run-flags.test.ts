@@ -69,3 +69,45 @@ console.log(JSON.stringify({ start, after: young(), kept: kept.length }));`;
     expect(grown.after).toBeGreaterThanOrEqual(4 * held.after);
   });
 });
+
+describe('the young generation grown once as a long run starts its checks (growYoungGeneration)', () => {
+  /**
+   * In a fresh node held as `gonogo run` holds it: the young generation's size (MB) once the process has
+   * worked a while (`start`), after `checks` start and run a while (`after`), and after as long again (`end`).
+   */
+  async function sizes(checks: number): Promise<{ start: number; after: number; end: number }> {
+    const script = `import { getHeapSpaceStatistics } from 'node:v8';
+import { setImmediate as turn } from 'node:timers/promises';
+import { growYoungGeneration, holdYoungGeneration } from ${JSON.stringify(join(process.cwd(), 'src/cli/run-flags.ts'))};
+const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+const kept = [];
+// Checks in flight: objects that live a few turns, one in two thousand kept.
+async function work() {
+  for (let t = 0; t < 300; t++) {
+    const flight = Array.from({ length: 2000 }, (_, i) => ({ t, i, text: 'check ' + i }));
+    kept.push(flight[t % 2000]);
+    await turn();
+  }
+}
+holdYoungGeneration({}, []);
+await work();
+const start = young();
+growYoungGeneration(${checks});
+await work();
+const after = young();
+await work();
+console.log(JSON.stringify({ start, after, end: young(), kept: kept.length }));`;
+    const r = await exec(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH },
+    });
+    return JSON.parse(r.stdout) as { start: number; after: number; end: number };
+  }
+
+  it('doubles it once for 50,000 checks and holds it there; 5,000 keep the size they start with', async () => {
+    const long = await sizes(50_000);
+    expect(long.after).toBe(2 * long.start);
+    expect(long.end).toBe(long.after);
+    const short = await sizes(5_000);
+    expect(short).toEqual({ ...short, after: short.start, end: short.start });
+  });
+});

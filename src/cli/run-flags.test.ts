@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  GROW_YOUNG_AT,
   holdYoungGeneration,
   runFlagTexts,
   setRunFlags,
@@ -134,6 +135,58 @@ describe('holdYoungGeneration', () => {
       }, record),
     ).rejects.toThrow('bad checklist');
     expect(calls).toEqual(['--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
+  });
+});
+
+describe('growYoungGeneration', () => {
+  /** A fresh run-flags module, held as `gonogo run` holds it (or not), and a young generation that grows on demand. */
+  async function harness(hold: Record<string, string> | undefined) {
+    vi.resetModules();
+    const fresh = await import('./run-flags.js');
+    const calls: string[] = [];
+    const record = (flags: string) => calls.push(flags);
+    if (hold) fresh.holdYoungGeneration(hold, [], record);
+    calls.length = 0;
+    let size = 4;
+    const gcs: Array<() => void> = [];
+    let stopped = 0;
+    const watch = (gcEnded: () => void) => {
+      gcs.push(gcEnded);
+      return () => {
+        stopped++;
+      };
+    };
+    const grow = (checks: number) => fresh.growYoungGeneration(checks, record, () => size, watch);
+    const gc = (after: number) => {
+      size = after;
+      for (const ended of gcs) ended();
+    };
+    return { calls, grow, gc, watched: () => gcs.length, stopped: () => stopped };
+  }
+
+  it('lets a run of 20,000 checks or more grow its young generation once, then holds it again', async () => {
+    const run = await harness({});
+    run.grow(GROW_YOUNG_AT);
+    expect(run.calls).toEqual(['--semi-space-growth-factor=2']);
+    run.gc(4); // a scavenge that did not grow it: still growing
+    expect(run.calls).toEqual(['--semi-space-growth-factor=2']);
+    run.gc(8);
+    expect(run.calls).toEqual(['--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
+    expect(run.stopped()).toBe(1);
+  });
+
+  it('leaves a smaller run, an unheld process and a user-sized young generation as they are', async () => {
+    const small = await harness({});
+    small.grow(GROW_YOUNG_AT - 1);
+    small.grow(5_000);
+    expect(small.calls).toEqual([]);
+    expect(small.watched()).toBe(0);
+    for (const hold of [undefined, { NODE_OPTIONS: '--max-semi-space-size=64' }]) {
+      const run = await harness(hold);
+      run.grow(50_000);
+      expect(run.calls).toEqual([]);
+      expect(run.watched()).toBe(0);
+    }
   });
 });
 

@@ -13,6 +13,7 @@ const options = target.options;
 describe('runChecklist', () => {
   it('runs the checks, decides, stores the run and reports', async () => {
     const progress: RunProgress[] = [];
+    const starts: Array<[checks: number, progressed: number]> = [];
     const opts = options(
       [
         itemWith('obs/ready', {
@@ -31,9 +32,14 @@ describe('runChecklist', () => {
         itemWith('obs/skipped', { kind: 'web', target: '${BASE_URL}/down' }, { skip: 'no status page yet' }),
         manualItem('ops/2fa'),
       ],
-      { onProgress: (p) => progress.push(p) },
+      {
+        onProgress: (p) => progress.push(p),
+        onChecksStart: (checks) => starts.push([checks, progress.length]),
+      },
     );
     const { report, run, evaluation } = await runChecklist(opts);
+    // Told once, before the first check runs: four to run (the unset one ended at prepare, as an error).
+    expect(starts).toEqual([[4, 1]]);
 
     expect(report.verdict).toBe('NO-GO');
     expect(evaluation.verdict).toBe('NO-GO');

@@ -38,6 +38,8 @@ export interface RunOptions {
   concurrency?: number;
   perHost?: number;
   onProgress?(p: RunProgress): void;
+  /** Called once, when every check is prepared and before the first starts, with how many will run. */
+  onChecksStart?(checks: number): void;
   signal?: AbortSignal;
   /** Keep sampling windowed checks until every window is decided (`gonogo run --wait`). */
   wait?: boolean;
@@ -146,6 +148,7 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.runners ? { runners: opts.runners } : {}),
   };
+  opts.onChecksStart?.(prepared.length);
   const running = executeChecks(prepared, { ...context, onProgress: progress });
   // The prepared checks (parsed targets and options, ~0.7 KB an item) are needed only to run: executeChecks
   // has taken them, and lets each go once it has run (windowed ones stay referenced by `windowed`).

@@ -20,6 +20,8 @@ export interface RunInput {
   trigger?: string;
   wait?: boolean;
   onProgress?(p: RunProgress): void;
+  /** Called once every check is prepared, before the first starts, with how many will run (RunOptions). */
+  onChecksStart?(checks: number): void;
   signal?: AbortSignal;
   /** The checklist was loaded for this run alone: its check specs may go once prepared (RunOptions). */
   dropSpecs?: boolean;
@@ -48,6 +50,7 @@ export async function runChecks(ctx: UseCaseContext, actor: Actor, input: RunInp
     trigger,
     ...(input.wait !== undefined ? { wait: input.wait } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.onChecksStart ? { onChecksStart: input.onChecksStart } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.dropSpecs ? { dropSpecs: true } : {}),
     ...(ctx.runners ? { runners: ctx.runners } : {}),

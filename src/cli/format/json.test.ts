@@ -3,7 +3,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileWriter, writeReport } from './index.js';
+import { fileWriter, REPORT_BATCH_CHARS, writeReport } from './index.js';
 import json, { ELEMENTS_PER_PIECE, prettyPieces } from './json.js';
 import { goReport, noGoReport } from './test-support/sample-report.js';
 
@@ -141,6 +141,41 @@ describe('json format', () => {
         await handle.close();
       }
       expect(await readFile(file, 'utf8')).toBe(json.render(report, { color: false }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('encodes batches into one reused buffer, a shorter batch after a longer one and an oversized text included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-json-'));
+    try {
+      const file = join(dir, 'report.json');
+      const handle = await open(file, 'w');
+      const seen: ArrayBufferLike[] = [];
+      const record = (fd: number, bytes: Uint8Array, offset: number) => {
+        if (offset === 0) seen.push(bytes.buffer);
+        return writeSync(fd, bytes, offset);
+      };
+      // Over the Buffer pool's size, so that a Buffer made per batch would never share its memory.
+      const texts = [
+        'a'.repeat(REPORT_BATCH_CHARS),
+        'çalışıyor — ✓ 𝄞 \ud800 done'.repeat(400),
+        'b'.repeat(9000),
+        '𝄞'.repeat(REPORT_BATCH_CHARS),
+        'c'.repeat(5 * REPORT_BATCH_CHARS),
+        'd'.repeat(7000),
+      ];
+      try {
+        const write = fileWriter(handle.fd, record);
+        for (const text of texts) write(text);
+      } finally {
+        await handle.close();
+      }
+      expect(await readFile(file)).toEqual(Buffer.from(texts.join(''), 'utf8'));
+      // Every batch within two batches' length went through one buffer; the oversized one had its own.
+      const [first, ...rest] = seen;
+      expect(rest.filter((b) => b === first)).toHaveLength(texts.length - 2);
+      expect(seen[4]).not.toBe(first);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
