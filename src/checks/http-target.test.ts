@@ -145,3 +145,74 @@ describe('targets of a host checked one after another', () => {
     }
   });
 });
+
+describe('targets after a plain target of their origin', () => {
+  // After `http://127.0.0.1:8080/first`, a target that starts with that origin and a path the parser keeps
+  // as written is known without a URL (keptAsWritten); every one must still get what a URL of its own gives:
+  // the same href, host key, and request (the text's origin and path when it is exactly the URL's, else a URL).
+  const origin = 'http://127.0.0.1:8080';
+  const rests = [
+    '/item/1',
+    '/a/./b',
+    '/a/../b',
+    '/./x',
+    '/..',
+    '/.',
+    '/.well-known/x',
+    '/%2e%2e/x',
+    '/%2E/x',
+    '/a%20b',
+    '/x?',
+    '/x?a=1&b=2',
+    '/x??',
+    "/x?a'b",
+    "/x'y",
+    '/x?a/./b',
+    '/x#f',
+    '/x?a#f',
+    '/x\\y',
+    '/x|y',
+    '/x{y}',
+    '/x`y',
+    '/x"y',
+    '/x<y>',
+    '/ü',
+    '/x^y',
+    '/a//b',
+    '//x',
+    '/x:y@z',
+    '/~u/!$&()*+,;=-._',
+    '?q',
+    '',
+    '0/port',
+    ':8080/port-again',
+    '.evil.org/x',
+    '@evil.org/x',
+  ];
+  it.each(rests)('%s', (rest) => {
+    parseHttpTarget(`${origin}/first`);
+    const text = `${origin}${rest}`;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      expect(() => parseHttpTarget(text)).toThrow('is not an absolute URL');
+      return;
+    }
+    const target = parseHttpTarget(text) as HttpTarget & {
+      hostPort: string;
+      request: URL | { origin: string; path: string };
+    };
+    expect(target.url.href).toBe(url.href);
+    expect(target.hostPort).toBe(originHostPort(url));
+    const plain = text === url.origin + url.pathname + url.search;
+    const { request } = target;
+    if (plain) {
+      expect(request).not.toBeInstanceOf(URL);
+      expect(request).toMatchObject({ origin: url.origin, path: url.pathname + url.search });
+    } else {
+      expect(request).toBeInstanceOf(URL);
+      expect((request as URL).href).toBe(url.href);
+    }
+  });
+});

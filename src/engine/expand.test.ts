@@ -125,3 +125,35 @@ describe('hasReference', () => {
     expect(hasReference(value)).toBe(result);
   });
 });
+
+describe('a name expanded again and again', () => {
+  // A run expands the same `${NAME}` in every target: each must still be what its own block says, and a
+  // value that names a secret must record it every time.
+  it('takes each value from the block it is expanded with, in any order', () => {
+    const a = { ...source, block: { BASE_URL: 'https://a.example', BASE: 'https://short.example' } };
+    const b = { ...source, block: { BASE_URL: 'https://b.example' } };
+    const order = [a, a, b, a, b, b, source, a];
+    expect(order.map((s) => expand('${BASE_URL}/x', s).value)).toEqual(
+      order.map((s) => `${s.block.BASE_URL}/x`),
+    );
+    expect(expand('${BASE}/${BASE_URL}', a).value).toBe('https://short.example/https://a.example');
+    expect(expand('${BASE_URL}', { ...b, block: {} }).value).toBe('https://ignored.example');
+  });
+
+  it('records a secret a block value names at every expansion, and refuses a loop at every depth', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(expand('${BASE_URL}', source).value).toBe('https://example.com');
+      expect([...expand('${DB_URL}', source).secrets]).toEqual([['hunter2hunter2', '${DB_PASSWORD}']]);
+    }
+    const deep = { ...source, block: { A: '${B}', B: '${C}', C: 'c', D: '${D}' } };
+    expect(expand('${C}', deep).value).toBe('c');
+    expect(expand('${A}', deep).value).toBe('c');
+    expect(() => expand('${D}', deep)).toThrow(ExpansionError);
+    // Eight names deep, the ninth is refused even when it was just taken at the top.
+    const chain: Record<string, string> = { C: 'c' };
+    for (let n = 1; n <= 8; n++) chain[`N${n}`] = n === 8 ? '${C}' : `\${N${n + 1}}`;
+    const long = { ...source, block: chain };
+    expect(expand('${C}', long).value).toBe('c');
+    expect(() => expand('${N1}', long)).toThrow('refers to itself');
+  });
+});

@@ -126,8 +126,17 @@ function expandString(
       i = text.indexOf('$', i + 1);
       continue;
     }
-    out +=
-      text.slice(last, i) + resolveReference(open === i + 3, text.slice(open, close), source, secrets, stack);
+    const known = lastPlain;
+    const value =
+      known !== undefined &&
+      known.block === source.block &&
+      open === i + 2 &&
+      stack.length === 0 &&
+      close - open === known.name.length &&
+      text.startsWith(known.name, open)
+        ? known.value
+        : resolveReference(open === i + 3, text.slice(open, close), source, secrets, stack);
+    out += text.slice(last, i) + value;
     last = close + 1;
     i = text.indexOf('$', last);
   }
@@ -137,6 +146,14 @@ function expandString(
   // (old) target, kept to the next mark-compact (bench/README "branch prep16").
   return [out, text.slice(last)].join('');
 }
+
+/**
+ * The last `${NAME}` of a block taken at the top level whose value names nothing (so it records no secret
+ * and cannot refer to itself): every target of a long checklist names the same one or two, and each was
+ * sliced out, looked up in the block by a key not yet internalized (a string-table lookup) and its value
+ * scanned again. A block is never changed once read (the checklist model is not mutated).
+ */
+let lastPlain: { block: ExpansionSource['block']; name: string; value: string } | undefined;
 
 function resolveReference(
   escaped: boolean,
@@ -154,7 +171,9 @@ function resolveReference(
     }
     // A block value may itself name process-environment secrets: `postgres://app:${DB_PASSWORD}@db/app`.
     const value = String(source.block[name]);
-    return value.includes('${') ? expandString(value, source, secrets, [...stack, name]) : value;
+    if (value.includes('${')) return expandString(value, source, secrets, [...stack, name]);
+    if (stack.length === 0) lastPlain = { block: source.block, name, value };
+    return value;
   }
   if (source.deferToRunner) return `\${${name}}`;
   const fromEnv = source.env[name];

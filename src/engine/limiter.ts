@@ -104,7 +104,9 @@ export function startBounded<T>(
       }
     };
     const lanes = new Map<string | undefined, Lane<T>>();
-    for (const item of items) {
+    // Indexed: run once per run, unoptimized, `for...of` allocated a result object per check.
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const key = hostOf(item);
       let lane = lanes.get(key);
       if (!lane) {

@@ -121,7 +121,9 @@ async function runTraced(opts: RunOptions, common: Attributes): Promise<RunResul
   };
 
   const memo = prepareMemo();
-  for (const item of runnable) {
+  // Indexed: this loop runs once, mostly unoptimized, where `for...of` allocates a result per item.
+  for (let i = 0; i < runnable.length; i++) {
+    const item = runnable[i]!;
     const p = prepareCheck(item, opts.registry, source, memo);
     if ('outcome' in p) {
       // A check that cannot run (bad target, unset variable) still shows in the trace, as an error.
