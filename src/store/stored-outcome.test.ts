@@ -5,6 +5,7 @@ import type { CheckOutcome } from '../model/state.js';
 import { keepable } from './rows.js';
 import { outcomeOfRow } from './state-binding.js';
 import { isoOfSave, resultRow, storedOutcomeText } from './stored-outcome.js';
+import { oddOutcomes } from './test-support/odd-outcomes.js';
 
 /**
  * A save digests each outcome as its row will read back, writing that text member by member with no
@@ -30,7 +31,7 @@ const headers = Object.freeze({ server: 'nginx', 'x-b': '2', 'content-length': '
 markShared(headers);
 
 /** Outcomes with every form of every field: missing, undefined, empty, odd values. */
-function oddOutcomes(): CheckOutcome[] {
+function everyForm(): CheckOutcome[] {
   const messages = [undefined, '', 'got\u0000 503 😀', 'say "hi"\n', null];
   const observeds: unknown[] = [
     undefined,
@@ -43,24 +44,13 @@ function oddOutcomes(): CheckOutcome[] {
   ];
   const durations = [undefined, 0, 12.5, 44, -0, Number.NaN];
   const times = [undefined, '', '2026-11-20T11:00:00+01:00', '2026-11-20T10:00:00.5Z'];
-  const statuses = ['pass', 'fail', 'error', 'pending'] as const;
-  return Array.from({ length: 420 }, (_, i) => {
-    const o: Record<string, unknown> = { item: `ops/odd-"${(i * 37) % 420}"`, status: statuses[i % 4] };
-    const parts: [string, unknown][] = [
-      ['message', messages[i % messages.length]],
-      ['observed', observeds[i % observeds.length]],
-      ['durationMs', durations[(i >> 1) % durations.length]],
-      ['at', times[i % times.length]],
-    ];
-    for (const [k, v] of parts) if (v !== undefined || i % 2) o[k] = v;
-    return o as unknown as CheckOutcome;
-  });
+  return oddOutcomes(420, { messages, observeds, durations, times }, (i) => `ops/odd-"${(i * 37) % 420}"`);
 }
 
 describe('storedOutcomeText', () => {
   it('is canonicalJson of the outcome its row reads back, and of the object it replaces', () => {
     const isoAt = isoOfSave();
-    for (const o of oddOutcomes()) {
+    for (const o of everyForm()) {
       const row = resultRow(1, o, isoAt);
       const text = storedOutcomeText(o, isoAt);
       expect(text).toBe(canonicalJson(outcomeOfRow(row)));
@@ -70,7 +60,7 @@ describe('storedOutcomeText', () => {
 
   it('follows a toJSON put on Object.prototype as canonicalJson of the object did', () => {
     const isoAt = isoOfSave();
-    const outcomes = oddOutcomes();
+    const outcomes = everyForm();
     const proto = Object.prototype as { toJSON?: unknown };
     // A toJSON every object inherits: canonicalJson calls it on the outcome's object itself.
     Object.defineProperty(proto, 'toJSON', {
