@@ -11,10 +11,10 @@ const { call, tokens } = useApi();
 
 describe('authentication and roles', () => {
   it.each([
-    ['no token', undefined, 401],
-    ['an unknown token', 'gng_nope', 401],
-    ['a viewer token', 'viewer', 200],
-  ])('GET /checklists with %s answers %i', async (_what, who, status) => {
+    ['no token', 401, undefined],
+    ['an unknown token', 401, 'gng_nope'],
+    ['a viewer token', 200, 'viewer'],
+  ])('GET /checklists with %s answers %i', async (_what, status, who) => {
     const token = who && tokens[who] ? tokens[who] : who;
     const r = await call('GET', '/api/v1/checklists', token !== undefined ? { token } : {});
     expect(r.status).toBe(status);
@@ -27,15 +27,17 @@ describe('authentication and roles', () => {
 
   // Each write route, the highest role that is refused and the lowest that is allowed.
   it.each([
-    ['runs', { env: 'staging' }, 'viewer', 'operator'],
+    ['runs', 'viewer', 'operator', { env: 'staging' }],
     [
       'attestations',
-      { env: 'staging', item: 'operations/backups-restored-in-a-drill', evidence: 'drill OPS-7' },
       'viewer',
       'operator',
+      { env: 'staging', item: 'operations/backups-restored-in-a-drill', evidence: 'drill OPS-7' },
     ],
     [
       'waivers',
+      'operator',
+      'eng-approver',
       {
         env: 'staging',
         item: 'operations/health-endpoint-answers',
@@ -43,11 +45,9 @@ describe('authentication and roles', () => {
         owner: 'sre',
         expires: '7d',
       },
-      'operator',
-      'eng-approver',
     ],
-    ['signoffs', { env: 'staging', role: 'engineering' }, 'operator', 'eng-approver'],
-  ])('POST %s: %s gets 403, %s gets 201', async (route, body, refused, allowed) => {
+    ['signoffs', 'operator', 'eng-approver', { env: 'staging', role: 'engineering' }],
+  ])('POST %s: %s gets 403, %s gets 201', async (route, refused, allowed, body) => {
     const denied = await call('POST', `/api/v1/checklists/launch/${route}`, { token: tokens[refused], body });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('content-type')).toBe('application/problem+json');
