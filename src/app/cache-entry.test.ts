@@ -171,6 +171,20 @@ describe('the parse cache entry', () => {
     // As `dropConditionPositions` leaves them: the key kept, undefined.
     expect(Object.keys(lean.items[1]!.check!)).toEqual(Object.keys(checklist.items[1]!.check!));
     expect(lean.items.every((i) => i.check!.expectAt === undefined)).toBe(true);
+    // Written as their numbers in a row (a quarter of the bytes), each read back as its own object.
+    expect(text.split('\n').at(-2)).toBe(
+      JSON.stringify(checklist.items[1]!.check!.expectAt!.flatMap((p) => [p.line, p.column])),
+    );
+    expect(whole.items[1]!.check!.expectAt![0]).not.toBe(whole.items[2]!.check!.expectAt![0]);
+    // Positions of any other form are kept as they are.
+    const odd = structuredClone(checklist);
+    (odd.items[0]!.check as { expectAt: unknown }).expectAt = [
+      { column: 3, line: 2 },
+      { line: 4, column: 5, file: 'b.yaml' },
+    ];
+    (odd.items[1]!.check as { expectAt: unknown }).expectAt = [];
+    const oddBack = unpackEntry(packEntry({ checklist: odd, valid: true }))!.checklist;
+    expect(JSON.stringify(oddBack)).toBe(JSON.stringify(odd));
     // A checklist that failed validation is validated again from its entry: its positions are built.
     const invalid = unpackEntry(packEntry({ checklist, valid: false }), { positions: false })!.checklist;
     expect(invalid.items[1]!.check!.expectAt).toEqual(checklist.items[1]!.check!.expectAt);
