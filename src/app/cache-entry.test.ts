@@ -22,47 +22,27 @@ function repeated(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A check block under an item: its lines, indented, between the fences. */
+const block = (...lines: string[]) => ['  ```check', ...lines.map((l) => `  ${l}`), '  ```'].join('\n');
+
 /** Items of many shapes: with and without checks, options and windows given, other sections, advisory. */
-const MIXED = `# Ops
-
-- [ ] Runbook written
-- [ ] Health answers
-  \`\`\`check
-  http: http://127.0.0.1:9/health
-  expect: [status == 200]
-  timeout: 5s
-  headers: { accept: application/json }
-  \`\`\`
-- [ ] Ready answers
-  \`\`\`check
-  http: http://127.0.0.1:9/ready
-  expect: [status == 200]
-  timeout: 5s
-  headers: { accept: application/json }
-  \`\`\`
-- [ ] Port open (optional)
-  \`\`\`check
-  tcp: 127.0.0.1:5432
-  hold: 1h
-  every: 5m
-  \`\`\`
-
-## Data
-
-- [x] Backups restored once
-- [ ] Replica port open
-  \`\`\`check
-  tcp: 127.0.0.1:5432
-  hold: 1h
-  every: 5m
-  \`\`\`
-- [ ] Disk persistent
-  \`\`\`check
-  file: /var/backups
-  expect: [exists]
-  retries: 2
-  \`\`\`
-`;
+const MIXED = [
+  '# Ops',
+  '- [ ] Runbook written',
+  '- [ ] Health answers',
+  block('http: http://127.0.0.1:9/health', 'timeout: 5s', 'headers: { accept: application/json }'),
+  '- [ ] Ready answers',
+  block('http: http://127.0.0.1:9/ready', 'timeout: 5s', 'headers: { accept: application/json }'),
+  '- [ ] Port open (optional)',
+  block('tcp: 127.0.0.1:5432', 'hold: 1h', 'every: 5m'),
+  '## Data',
+  '- [x] Backups restored once',
+  '- [ ] Replica port open',
+  block('tcp: 127.0.0.1:5433', 'hold: 1h', 'every: 5m'),
+  '- [ ] Disk persistent',
+  block('file: /var/backups', 'expect: [exists]', 'retries: 2'),
+  '',
+].join('\n');
 
 /** A sealed-format-v5 entry's text (header, one item's JSON, its positions), as the previous version wrote it. */
 const V5_ENTRY = [
