@@ -22,25 +22,23 @@ function repeated(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A check block under an item: its lines, indented, between the fences. */
-const block = (...lines: string[]) => ['  ```check', ...lines.map((l) => `  ${l}`), '  ```'].join('\n');
+/** An item line, with its check block's lines (indented, between the fences) when it has one. */
+const item = (line: string, ...check: string[]) =>
+  [line, ...(check.length > 0 ? ['```check', ...check, '```'].map((l) => `  ${l}`) : [])].join('\n');
 
 /** Items of many shapes: with and without checks, options and windows given, other sections, advisory. */
+const HEADERS = 'headers: { accept: application/json }';
+const WINDOW = ['hold: 1h', 'every: 5m'];
 const MIXED = [
   '# Ops',
-  '- [ ] Runbook written',
-  '- [ ] Health answers',
-  block('http: http://127.0.0.1:9/health', 'timeout: 5s', 'headers: { accept: application/json }'),
-  '- [ ] Ready answers',
-  block('http: http://127.0.0.1:9/ready', 'timeout: 5s', 'headers: { accept: application/json }'),
-  '- [ ] Port open (optional)',
-  block('tcp: 127.0.0.1:5432', 'hold: 1h', 'every: 5m'),
+  item('- [ ] Runbook written'),
+  item('- [ ] Health answers', 'http: http://127.0.0.1:9/health', 'timeout: 5s', HEADERS),
+  item('- [ ] Ready answers', 'http: http://127.0.0.1:9/ready', 'timeout: 5s', HEADERS),
+  item('- [ ] Port open (optional)', 'tcp: 127.0.0.1:5432', ...WINDOW),
   '## Data',
-  '- [x] Backups restored once',
-  '- [ ] Replica port open',
-  block('tcp: 127.0.0.1:5433', 'hold: 1h', 'every: 5m'),
-  '- [ ] Disk persistent',
-  block('file: /var/backups', 'expect: [exists]', 'retries: 2'),
+  item('- [x] Backups restored once'),
+  item('- [ ] Replica port open', 'tcp: 127.0.0.1:5433', ...WINDOW),
+  item('- [ ] Disk persistent', 'file: /var/backups', 'expect: [exists]', 'retries: 2'),
   '',
 ].join('\n');
 
