@@ -163,6 +163,12 @@ describe('the parse cache entry', () => {
     (odd.items[1]!.check as { expectAt: unknown }).expectAt = [];
     const oddBack = unpackEntry(packEntry({ checklist: odd, valid: true }))!.checklist;
     expect(JSON.stringify(oddBack)).toBe(JSON.stringify(odd));
+    // A check object with no field written is not the same shape as no check object.
+    const bare = structuredClone(checklist);
+    bare.items[0]!.check = null;
+    bare.items[1]!.check = {} as (typeof bare.items)[1]['check'];
+    const bareBack = unpackEntry(packEntry({ checklist: bare, valid: true }))!.checklist;
+    expect(bareBack.items.slice(0, 2).map((i) => i.check)).toEqual([null, {}]);
     // A checklist that failed validation is validated again from its entry: its positions are built.
     const invalid = unpackEntry(packEntry({ checklist, valid: false }), { positions: false })!.checklist;
     expect(invalid.items[1]!.check!.expectAt).toEqual(checklist.items[1]!.check!.expectAt);

@@ -82,8 +82,8 @@ function isEmptyRecord(value: unknown): boolean {
 interface Packing {
   at: number;
   keys: string[];
-  /** Where the check's fields start in `keys` (its length when there is no check object). */
-  checkFrom: number;
+  /** Where the check's fields start in `keys`; undefined when the items have no check object. */
+  checkFrom: number | undefined;
   first: unknown[];
   alike: boolean[];
 }
@@ -121,13 +121,14 @@ export function packEntry({ checklist, valid }: Entry): string {
       if (how === POSITIONS) return 0; // kept in its place, so the check read back has its fields in order
       return how === OPTIONS && isEmptyRecord(value) ? NO_OPTIONS : value;
     });
-    const name = `${keys.slice(0, checkFrom).join('\0')}\u0001${check ? keys.slice(checkFrom).join('\0') : ''}`;
+    // The item's keys, then its check's (an empty check object is a shape apart from no check object).
+    const name = `${keys.slice(0, checkFrom).join('\0')}${check ? `\u0001${keys.slice(checkFrom).join('\0')}` : '\u0002'}`;
     let packing = packings.get(name);
     if (!packing) {
       packing = {
         at: packings.size,
         keys,
-        checkFrom: check ? checkFrom : keys.length,
+        checkFrom: check ? checkFrom : undefined,
         first: values,
         alike: [],
       };
@@ -146,8 +147,8 @@ export function packEntry({ checklist, valid }: Entry): string {
     const field = (j: number): Field => (alike[j] ? [keys[j]!, first[j]] : [keys[j]!]);
     const fields = keys.map((_, j) => field(j));
     return {
-      item: fields.slice(0, checkFrom),
-      check: checkFrom < keys.length ? fields.slice(checkFrom) : null,
+      item: checkFrom === undefined ? fields : fields.slice(0, checkFrom),
+      check: checkFrom === undefined ? null : fields.slice(checkFrom),
     };
   });
   const lines = rows.map(({ packing, values }) =>
