@@ -169,12 +169,12 @@ export function growYoungGeneration(
 /**
  * A long run's old generation (GROW_YOUNG_AT checks or more): after a mark-compact while its checks run, it
  * may grow by half of what is live before the next, not a quarter (RUN_FLAGS). The checks' mark-compact of a
- * warm 50,000-item run (at 55-60 MB, ~36 MB live) left a limit that the closing stretch reached: one more
- * mark-compact just before exit, marking the ~45 MB that the report needs to free 6-8 MB (~80-280 ms of
- * marking threads' time, bench/README "branch gcend20"). With half, the last one leaves room for the rest of
- * the run (its old generation ended at ~51 of ~62 MB allowed), for ~1 MB more at the peak. Set as the checks
- * start (growOldGeneration); put back with RUN_FLAGS' `heap-growing-percent`, which names the same flag: a
- * user who gives it keeps theirs.
+ * warm 50,000-item run (at 52-60 MB, 34-38 MB live) left a limit that the closing stretch reached: one more
+ * mark-compact just before exit, marking the ~45 MB that the report needs to free 5-11 MB (in every traced
+ * run; bench/README "branch gcend20"). With half, the checks' last one leaves room for the rest of the run:
+ * none in the closing stretch, its CPU ~5% lower, for ~4 MB more at the peak. Set as the checks start
+ * (growOldGeneration); put back with RUN_FLAGS' `heap-growing-percent`, which names the same flag: a user who
+ * gives it keeps theirs.
  */
 export const LONG_RUN_FLAGS: readonly RunFlag[] = [
   { name: 'heap-growing-percent', value: '50', byDefault: '0' },
