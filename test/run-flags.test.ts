@@ -111,3 +111,50 @@ console.log(JSON.stringify({ start, after, end: young(), kept: kept.length }));`
     expect(short).toEqual({ ...short, after: short.start, end: short.start });
   });
 });
+
+describe("a long run's old generation (growOldGeneration)", () => {
+  /**
+   * In a fresh node set as `gonogo run` sets it (the young generation held, RUN_FLAGS, then
+   * growOldGeneration for `checks`): ~60 MB kept (the items and outcomes), a mark-compact (the checks'),
+   * then ~22 MB more kept, a little at a time, as the closing stretch's rows and report promote theirs:
+   * how many mark-compacts that takes.
+   */
+  async function closingMarkCompacts(checks: number): Promise<number> {
+    const script = `import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { setImmediate as turn } from 'node:timers/promises';
+import { growOldGeneration, holdYoungGeneration, setRunFlags } from ${JSON.stringify(join(process.cwd(), 'src/cli/run-flags.ts'))};
+holdYoungGeneration({}, []);
+const kept = [];
+const keep = (chunks) => {
+  for (let c = 0; c < chunks; c++) kept.push(Array.from({ length: 1000 }, (_, i) => ({ i, a: i + 1 })));
+};
+keep(1300);
+setRunFlags({}, []);
+growOldGeneration(${checks}, {}, []);
+globalThis.gc();
+let majors = 0;
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+});
+observer.observe({ entryTypes: ['gc'] });
+for (let t = 0; t < 60; t++) {
+  keep(8);
+  await turn();
+}
+// A mark-compact under way (incremental marking ends in a task) is counted once it ends.
+await new Promise((resolve) => setTimeout(resolve, 100));
+observer.disconnect();
+console.log(JSON.stringify({ majors, kept: kept.length }));`;
+    const r = await exec(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
+      { env: { PATH: process.env.PATH } },
+    );
+    return (JSON.parse(r.stdout) as { majors: number }).majors;
+  }
+
+  it('leaves room after the last mark-compact for the closing stretch of a 50,000-check run, not of 5,000', async () => {
+    expect(await closingMarkCompacts(50_000)).toBe(0);
+    expect(await closingMarkCompacts(5_000)).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -59,6 +59,27 @@ async function setup(name: string, text: string) {
   return { file, cache, load, entries, entry, seal };
 }
 
+/** An entry's text as the format before this one (v5) wrote it: each item's own JSON, shared parts by index. */
+function packV5({ checklist, valid }: Entry): string {
+  const shared: unknown[] = [];
+  const ref = (value: unknown) => shared.push(value) - 1;
+  const items = checklist.items.map((item) =>
+    JSON.stringify({
+      ...item,
+      section: ref(item.section),
+      check: item.check && {
+        ...item.check,
+        expect: ref(item.check.expect),
+        file: ref(item.check.file),
+        expectAt: 0,
+      },
+    }),
+  );
+  const positions = checklist.items.map((item) => JSON.stringify(item.check?.expectAt ?? null));
+  const header = { v: 5, valid, items: items.length, checklist: { ...checklist, items: [] }, shared };
+  return [JSON.stringify(header), ...items, ...positions].join('\n');
+}
+
 describe('the parse cache', () => {
   it('stores a valid checklist and serves later loads from the entry', async () => {
     const s = await setup('hit', VALID);
@@ -168,6 +189,27 @@ describe('the parse cache', () => {
     await writeFile(path, '{"checklist": {"id": ');
     expect((await s.load()).items[0]!.title).toBe('Health answers');
     expect((await s.entry()).data.valid).toBe(true);
+  });
+
+  it('parses again over an entry sealed by an older version (format v5), and writes it anew', async () => {
+    const s = await setup('stale', VALID);
+    const first = await s.load();
+    const { path, data } = await s.entry();
+    data.checklist.items[0].title = 'from the old format';
+    // Sealed with this cache's secret and key: only its format is old (each item as its own JSON).
+    const secret = (await cacheSecret(s.cache))!;
+    const key = path.slice(path.lastIndexOf('/') + 1, -'.json'.length);
+    await writeFile(path, sealEntry(secret, key, packV5(data)));
+    let hit: boolean | undefined;
+    const again = await loadChecklistFile(s.file, { registry, cacheDir: s.cache, onCache: (h) => (hit = h) });
+    expect(hit).toBe(false);
+    expect(again).toEqual(first);
+    expect(again.items[0]!.title).toBe('Health answers');
+    // Written again in this version's format, and read from it next time.
+    expect((await s.entry()).data.checklist.items[0].title).toBe('Health answers');
+    const third = await loadChecklistFile(s.file, { registry, cacheDir: s.cache, onCache: (h) => (hit = h) });
+    expect(hit).toBe(true);
+    expect(JSON.stringify(third)).toBe(JSON.stringify(first));
   });
 
   it('refuses an entry edited without the secret, or sealed for another key, and parses the file again', async () => {

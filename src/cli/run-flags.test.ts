@@ -3,7 +3,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import {
   GROW_YOUNG_AT,
+  growOldGeneration,
   holdYoungGeneration,
+  LONG_RUN_FLAGS,
   runFlagTexts,
   setRunFlags,
   underV8Defaults,
@@ -187,6 +189,31 @@ describe('growYoungGeneration', () => {
       expect(run.calls).toEqual([]);
       expect(run.watched()).toBe(0);
     }
+  });
+});
+
+describe('growOldGeneration', () => {
+  /** What growOldGeneration tells V8 for `checks`, with the user's NODE_OPTIONS and node arguments. */
+  function told(checks: number, env: Record<string, string | undefined> = {}, execArgv: string[] = []) {
+    const calls: string[] = [];
+    growOldGeneration(checks, env, execArgv, (flags) => calls.push(flags));
+    return calls;
+  }
+
+  it('lets the old generation of a run of 20,000 checks or more grow by half after a mark-compact', () => {
+    expect(told(GROW_YOUNG_AT)).toEqual(['--heap-growing-percent=50']);
+    expect(told(50_000)).toEqual(['--heap-growing-percent=50']);
+    // The run's own flags put it back: the same flag, to the same default.
+    expect(runFlagTexts({}, [], LONG_RUN_FLAGS).restore).toEqual(['--heap-growing-percent=0']);
+    expect(off).toContain('--heap-growing-percent=0');
+  });
+
+  it("leaves a smaller run, and a user's own heap-growing-percent, as they are", () => {
+    expect(told(GROW_YOUNG_AT - 1)).toEqual([]);
+    expect(told(5_000)).toEqual([]);
+    expect(told(50_000, { NODE_OPTIONS: '--heap-growing-percent=10' })).toEqual([]);
+    expect(told(50_000, {}, ['--heap_growing_percent=80'])).toEqual([]);
+    expect(told(50_000, { NODE_OPTIONS: '--max-old-space-size=900' })).toEqual(['--heap-growing-percent=50']);
   });
 });
 

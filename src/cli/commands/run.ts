@@ -12,7 +12,7 @@ import { type Command, type CommandContext, EXIT } from '../context.js';
 import { summaryLine } from '../format/formatter.js';
 import { colorWanted, FORMAT_NAMES, fileWriter, getFormat, writeReport } from '../format/index.js';
 import { applyOnly, parseOnly } from '../report-filter.js';
-import { growYoungGeneration, setRunFlags } from '../run-flags.js';
+import { growOldGeneration, growYoungGeneration, setRunFlags } from '../run-flags.js';
 import { envOf } from '../state-command.js';
 import { terminalWidth } from '../terminal.js';
 
@@ -120,8 +120,12 @@ const run: Command = {
           wait: values.wait,
           // Loaded for this run alone: each check's spec goes once prepared (run-checklist.ts).
           dropSpecs: true,
-          // A long run's young generation grows once as its checks start (run-flags.ts).
-          onChecksStart: (checks: number) => growYoungGeneration(checks),
+          // A long run's young generation grows once as its checks start, and its old generation may
+          // grow further after a mark-compact (run-flags.ts).
+          onChecksStart: (checks: number) => {
+            growYoungGeneration(checks);
+            growOldGeneration(checks, io.env);
+          },
           ...(progress ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
         }));
       } finally {
