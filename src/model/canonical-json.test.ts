@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generator } from '../test-support/random.js';
-import { canonicalJson, canonicalShapesKept, jsonString } from './canonical-json.js';
+import { canonicalJson, canonicalMember, canonicalShapesKept, jsonString } from './canonical-json.js';
 import { canonicalJsonSortedCopy } from './test-support/canonical-sorted-copy.js';
 import { canonicalJsonV1 } from './test-support/canonical-v1.js';
 
@@ -232,5 +232,49 @@ describe('jsonString', () => {
       strings.push(s);
     }
     for (const s of strings) expect(jsonString(s)).toBe(JSON.stringify(s));
+  });
+
+  it('asks the engine once for a text with escapes while it repeats, and right after a change', () => {
+    // A run's outcomes each hold an equal (not the same) body text with quotes and a newline.
+    const body = (n: number) => `{"ok":true,"n":${String(n).slice(0, 1)}}\n`;
+    const long = `"${'x'.repeat(2000)}"`;
+    const inputs = [body(1), body(1), body(1), 'plain', body(1), body(2), body(2), body(1), long, long];
+    const spy = vi.spyOn(JSON, 'stringify');
+    let texts: string[];
+    try {
+      texts = inputs.map((s) => jsonString(s));
+      // body(1) once, body(2) once, body(1) again, the long text each time (not kept): 5 calls, not 9.
+      expect(spy).toHaveBeenCalledTimes(5);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(texts).toEqual(inputs.map((s) => JSON.stringify(s)));
+  });
+});
+
+describe('canonicalMember', () => {
+  it("is the text canonicalJson writes for an object's member, or nothing where it leaves the member out", () => {
+    const values: unknown[] = [
+      ...TEXTS,
+      0,
+      -0,
+      Number.NaN,
+      1e21,
+      true,
+      null,
+      undefined,
+      () => 1,
+      Symbol('s'),
+      [undefined, () => 1, { b: 1, a: [2] }],
+      { toJSON: (key: string) => ({ key, z: 1, a: 2 }) },
+      new Date('2026-11-20T10:00:00Z'),
+      Object(7),
+      { b: { d: 1, c: 2 }, a: null },
+    ];
+    for (const value of values) {
+      const whole = canonicalJson({ observed: value });
+      const member = canonicalMember(value, 'observed');
+      expect(member === undefined ? '{}' : `{"observed":${member}}`).toBe(whole);
+    }
   });
 });

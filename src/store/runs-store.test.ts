@@ -6,6 +6,7 @@ import { markShared } from '../model/shared-text.js';
 import type { CheckOutcome } from '../model/state.js';
 import { outcomesDigest } from './state-binding.js';
 import { perTest, storeBackends } from './test-support/backends.js';
+import { oddOutcomes } from './test-support/odd-outcomes.js';
 
 /**
  * saveRun digests the outcomes from the values in memory instead of parsing back the JSON it stores:
@@ -117,19 +118,7 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
         '2026-11-20T10:00:00.5Z',
         '2026-11-20T10:00:00.000Z',
       ];
-      const statuses = ['pass', 'fail', 'error', 'pending'] as const;
-      const outcomes: CheckOutcome[] = Array.from({ length: 240 }, (_, i) => {
-        const o: Record<string, unknown> = { item: `ops/odd-${(i * 37) % 240}`, status: statuses[i % 4] };
-        const parts: [string, unknown][] = [
-          ['message', messages[i % messages.length]],
-          ['observed', observeds[i % observeds.length]],
-          ['durationMs', durations[(i >> 1) % durations.length]],
-          ['at', times[i % times.length]],
-        ];
-        // A field left undefined is as good as missing; half the outcomes have it missing.
-        for (const [k, v] of parts) if (v !== undefined || i % 2) o[k] = v;
-        return o as unknown as CheckOutcome;
-      });
+      const outcomes = oddOutcomes(240, { messages, observeds, durations, times });
       await store.saveRun({ ...run, outcomes });
       const checked = await store.checkedLatestRun('launch', 'production');
       expect(checked.tampered).toEqual([]);

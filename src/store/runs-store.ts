@@ -1,11 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { Page, RunRecord, RunsStore } from '../engine/store.js';
 import type { TamperedRow } from '../model/audit.js';
-import { jsonText } from '../model/json-text.js';
 import type { CheckOutcome } from '../model/state.js';
 import type { StatusSummary, Verdict } from '../model/status.js';
-import { insertRowsOf, iso, keepable, limitOf } from './rows.js';
-import type { RunResultsTable, RunsTable } from './schema.js';
+import { insertRowsOf, iso, limitOf } from './rows.js';
+import type { RunsTable } from './schema.js';
 import {
   EVENT_OF,
   outcomeOfRow,
@@ -15,64 +14,8 @@ import {
   runFactsOfEvent,
   vouchedEvents,
 } from './state-binding.js';
+import { isoOfSave, resultRow, storedOutcomeText } from './stored-outcome.js';
 import type { StoreContext } from './write-path.js';
-
-/**
- * `iso` for the outcomes of one save, each distinct time normalised once: a run's outcomes share a few
- * thousand times (a dozen to the millisecond), each normalised twice (its row, then the digest). `iso`
- * remembers only the last time, and the digest takes the outcomes by item, their times in no order: at
- * 50,000 outcomes both passes were ~60 ms of Date.parse and toISOString against ~4 ms of lookups here.
- */
-function isoOfSave(): (value: string) => string {
-  const normal = new Map<string, string>();
-  return (value) => {
-    let text = normal.get(value);
-    if (text === undefined) {
-      text = iso(value, 'at');
-      normal.set(value, text);
-    }
-    return text;
-  };
-}
-
-/** An outcome's row of run_results (the observed values' text is JSON.stringify's, shared parts once). */
-function resultRow(
-  runId: number,
-  o: CheckOutcome,
-  isoAt: (value: string) => string,
-): Pick<RunResultsTable, keyof RunResultsTable> {
-  return {
-    run_id: runId,
-    item: o.item,
-    status: o.status,
-    message: keepable(o.message) ?? null,
-    observed: o.observed === undefined ? null : (jsonText(o.observed) ?? null),
-    duration_ms: o.durationMs ?? null,
-    at: o.at ? isoAt(o.at) : null,
-  };
-}
-
-/**
- * One outcome as its stored row reads back (outcomeOfRow of resultRow), for its canonical text only:
- * each field present exactly when the row's column is not NULL, with the value reading it back gives
- * (`message` through keepable, `durationMs` through Number, `at` through the save's normalisation), and
- * a field the row leaves NULL is `undefined`, which canonical JSON leaves out as it leaves out a missing
- * key. The observed values are the outcome's own: the JSON text stored is JSON.stringify of them, plain
- * JSON data (shaped by the engine, or parsed from a runner's JSON), whose canonical form is that of its
- * parse. No row is built and read back per outcome (runs-store.test.ts holds the two texts equal).
- */
-function storedOutcome(o: CheckOutcome, isoAt: (value: string) => string): CheckOutcome {
-  const message = keepable(o.message) ?? null;
-  const durationMs = o.durationMs ?? null;
-  return {
-    item: o.item,
-    status: o.status,
-    message: message === null ? undefined : message,
-    observed: o.observed,
-    durationMs: durationMs === null ? undefined : Number(durationMs),
-    at: o.at ? isoAt(o.at) : undefined,
-  } as CheckOutcome;
-}
 
 /** Run rows read per query while looking for the newest vouched run. */
 const LATEST_PAGE = 10;
@@ -270,7 +213,7 @@ export function createRunsStore({
               trigger,
               startedAt,
               // The outcomes as stored, by digest: the run row's results are bound to the chain too.
-              outcomes: outcomesDigest(run.outcomes, (o) => storedOutcome(o, isoAt)),
+              outcomes: outcomesDigest(run.outcomes, (o) => storedOutcomeText(o, isoAt)),
             },
           });
           await trx.updateTable('runs').set({ seq: event.seq }).where('id', '=', id).execute();

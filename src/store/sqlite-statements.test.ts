@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { insertRows } from './rows.js';
 import { cachingStatements, openSqlite } from './sqlite-adapter.js';
 
@@ -48,6 +48,40 @@ describe('prepared statements kept by SQL text', () => {
     expect(db.prepare('select * from t').all([])).toEqual([{ a: 1 }]);
     db.prepare('alter table t add column b text').run([]);
     expect(db.prepare('select * from t').all([])).toEqual([{ a: 1, b: null }]);
+  });
+
+  it("gives the driver a statement's parameters as arguments, storing what one array stored", () => {
+    const db = cachingStatements(native);
+    db.prepare('create table t (a integer, b text, c real, d blob, e integer)').run([]);
+    const proto = Object.getPrototypeOf(native.prepare('select 1')) as { run: (...a: unknown[]) => unknown };
+    const run = vi.spyOn(proto, 'run');
+    try {
+      const insert = db.prepare('insert into t values (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)');
+      insert.run([1, 'é 😀', 1.5, Buffer.from([0, 1]), null, 2n, '', -0, Buffer.alloc(0), 7]);
+      // Ten arguments, not one array: the driver reads arguments without a property lookup each.
+      expect(run.mock.calls.at(-1)).toHaveLength(10);
+    } finally {
+      run.mockRestore();
+    }
+    const stored = native.prepare('select a, b, c, d, e, typeof(d) as td from t order by a').all();
+    const arrayDb = new BetterSqlite(':memory:');
+    arrayDb.prepare('create table t (a integer, b text, c real, d blob, e integer)').run();
+    arrayDb
+      .prepare('insert into t values (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)')
+      .run([1, 'é 😀', 1.5, Buffer.from([0, 1]), null, 2n, '', -0, Buffer.alloc(0), 7]);
+    expect(stored).toEqual(arrayDb.prepare('select a, b, c, d, e, typeof(d) as td from t order by a').all());
+    arrayDb.close();
+  });
+
+  it('keeps the array for an object parameter (bound as it was, refused as it was) and for very many', () => {
+    const db = cachingStatements(native);
+    // As arguments, a plain object would bind named parameters and an array a list: as one array's
+    // elements both are refused, as they always were.
+    expect(() => db.prepare('select ? as x').all([{ x: 1 }])).toThrow(/can only bind/);
+    expect(() => db.prepare('select ? as x').all([[1]])).toThrow(/can only bind/);
+    const many = Array.from({ length: 9000 }, (_, i) => i);
+    const text = `with v(x) as (values ${many.map(() => '(?)').join(', ')}) select sum(x) as total from v`;
+    expect(db.prepare(text).all(many)).toEqual([{ total: (8999 * 9000) / 2 }]);
   });
 
   it('closes the database', () => {

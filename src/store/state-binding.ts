@@ -282,17 +282,18 @@ export function bindRows<T extends object>(
 /**
  * The digest of a run's outcomes as stored, recorded in its `run.completed` event (the outcomes
  * themselves stay out of the log: a 5,000-item run would bloat it). Sorted by item in code-unit order,
- * so both backends' collations give the same bytes.
+ * so both backends' collations give the same bytes. `text` writes an outcome's canonical JSON (a save
+ * writes each as its row will read back, with no outcome built: runs-store.ts).
  */
 export function outcomesDigest(
   outcomes: readonly CheckOutcome[],
-  asStored: (outcome: CheckOutcome) => CheckOutcome = (o) => o,
+  text: (outcome: CheckOutcome) => string = canonicalJson,
 ): string {
-  // `asStored` is applied to one outcome at a time as it is written: no copy of every outcome is held.
+  // `text` is applied to one outcome at a time as it is written: no copy of every outcome is held.
   const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   // The canonical JSON of the list, hashed as it is written: a list's canonical form is its items' forms
   // between brackets, comma-separated, so no canonical copy of a whole 50,000-item run is ever held.
-  return jsonListDigest(sorted, (outcome) => canonicalJson(asStored(outcome)));
+  return jsonListDigest(sorted, text);
 }
 
 /** What a run row and its event must agree on. */
