@@ -224,9 +224,10 @@ describe('report items written from templates', () => {
     const expected = JSON.stringify({ items }, null, 2);
     const stringify = vi.spyOn(JSON, 'stringify');
     expect(text({ items })).toBe(expected);
-    // The engine wrote the top-level key's name, the shared object once, the template's names: not the
-    // items, nor each piece of them (20 pieces).
-    expect(stringify.mock.calls.length).toBeLessThan(10);
+    // The engine wrote the shared object once (and numbers, names): not the items, nor each piece of
+    // them (20 pieces).
+    const objects = stringify.mock.calls.filter(([v]) => typeof v === 'object' && v !== null);
+    expect(objects.length).toBeLessThan(5);
   });
 });
 

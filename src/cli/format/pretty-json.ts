@@ -146,7 +146,10 @@ function leafText(value: unknown, indent: number): string {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      // The engine's text, not String(value): that keeps each number's text in V8's number-string cache,
+      // a root, so a report's ~100,000 distinct latencies, durations and lines were promoted with it
+      // (~1 MB a 50,000-item report) and started a marking of the old generation.
+      return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     default:
