@@ -62,16 +62,16 @@ const get = (path: string, token?: string) =>
 
 describe('status badges', () => {
   it.each([
-    ['a public badge without a token', '/badge/public-launch.svg?env=production', undefined, 200],
-    ['a public JSON badge without a token', '/badge/public-launch.json?env=staging', undefined, 200],
-    ['a private badge without a token', '/badge/secret-launch.svg', undefined, 401],
-    ['a private JSON badge without a token', '/badge/secret-launch.json', undefined, 401],
-    ['a private badge with a bad token', '/badge/secret-launch.svg', 'gng_wrong', 401],
-    ['a private badge with a viewer token', '/badge/secret-launch.svg', 'viewer', 200],
-    ['an unknown checklist', '/badge/nope.svg', undefined, 404],
-    ['an unknown checklist with a token', '/badge/nope.json', 'viewer', 404],
-    ['an unknown environment', '/badge/public-launch.svg?env=moon', undefined, 404],
-  ])('%s answers %i', async (_what, path, who, status) => {
+    ['a public badge without a token', 200, '/badge/public-launch.svg?env=production', undefined],
+    ['a public JSON badge without a token', 200, '/badge/public-launch.json?env=staging', undefined],
+    ['a private badge without a token', 401, '/badge/secret-launch.svg', undefined],
+    ['a private JSON badge without a token', 401, '/badge/secret-launch.json', undefined],
+    ['a private badge with a bad token', 401, '/badge/secret-launch.svg', 'gng_wrong'],
+    ['a private badge with a viewer token', 200, '/badge/secret-launch.svg', 'viewer'],
+    ['an unknown checklist', 404, '/badge/nope.svg', undefined],
+    ['an unknown checklist with a token', 404, '/badge/nope.json', 'viewer'],
+    ['an unknown environment', 404, '/badge/public-launch.svg?env=moon', undefined],
+  ])('%s answers %i', async (_what, status, path, who) => {
     const res = await get(path, who === 'viewer' ? viewer : who);
     expect(res.status).toBe(status);
     if (status !== 200) expect(res.headers.get('content-type')).toBe('application/problem+json');

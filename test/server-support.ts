@@ -33,7 +33,7 @@ export async function startInProcess(opts: {
   prefix: string;
   /** Files to write (name → text); a function of the dir when their text names it. */
   files: Record<string, string> | ((dir: string) => Record<string, string>);
-  tokens?: { name: string; role: TokenRole; signoffRoles?: string[] }[];
+  tokens?: { name: string; role: TokenRole; signoffRoles?: string[]; labels?: string[] }[];
   now: () => Date;
   logger?: Logger;
   config?: Partial<ServerConfig>;
@@ -45,10 +45,13 @@ export async function startInProcess(opts: {
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   const real = await openStore(join(dir, 'gonogo.db'));
   const tokens: Record<string, string> = {};
-  for (const { name, role, signoffRoles = [] } of opts.tokens ?? []) {
+  for (const { name, role, signoffRoles = [], labels } of opts.tokens ?? []) {
     const token = `gng_${name}_${Math.random().toString(36).slice(2)}`;
     tokens[name] = token;
-    await real.createToken({ name, role, signoffRoles, hash: hashToken(token) }, 'test');
+    await real.createToken(
+      { name, role, signoffRoles, hash: hashToken(token), ...(labels ? { labels } : {}) },
+      'test',
+    );
   }
   const store = opts.wrap ? opts.wrap(real) : real;
   const server = await startServer(

@@ -124,7 +124,7 @@ export async function openSqlite(
   }
   // The native driver loads only when a command needs the store.
   const { default: BetterSqlite } = await import('better-sqlite3');
-  let native: InstanceType<typeof BetterSqlite>;
+  let native: InstanceType<typeof BetterSqlite> | undefined;
   try {
     native = new BetterSqlite(path);
     // busy_timeout first: switching to WAL itself needs a lock another process may hold.
@@ -146,6 +146,9 @@ export async function openSqlite(
     if (opts.pageCacheKiB !== undefined)
       native.pragma(`cache_size = ${-Math.max(64, Math.floor(opts.pageCacheKiB))}`);
   } catch (err) {
+    // A handle opened before a pragma failed holds the file open until it is collected: a server that
+    // reports the store and goes on, or a test that removes the file, would find it still held.
+    closeQuietly(native);
     throw new ConfigError(`cannot open the store ${path}: ${describe(err)}`, 'db');
   }
   const db = new Kysely<Database>({
@@ -226,6 +229,15 @@ export async function enterWal(
       if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + ms > deadline) throw err;
     }
     await wait(ms);
+  }
+}
+
+/** Close a handle on a failure path: the failure that got there is the one to report, not the close's. */
+function closeQuietly(native: { close(): unknown } | undefined): void {
+  try {
+    native?.close();
+  } catch {
+    // The handle is unusable either way; the caller throws the error that matters.
   }
 }
 
