@@ -119,11 +119,12 @@ try {
     const raw = await readFile(out, 'utf8');
     const report = JSON.parse(raw);
     const sqlite = new Database(db, { readonly: true });
+    // Each table in the order its readers read it: run_results by its primary key (run_id, item), which
+    // every reader orders or sorts by (a save writes the rows in that order since session 20; before, in
+    // the run's order), the others as written.
+    const order = { runs: 'rowid', run_results: 'run_id, item', audit_events: 'rowid' };
     const tables = Object.fromEntries(
-      ['runs', 'run_results', 'audit_events'].map((t) => [
-        t,
-        sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all(),
-      ]),
+      Object.entries(order).map(([t, by]) => [t, sqlite.prepare(`SELECT * FROM ${t} ORDER BY ${by}`).all()]),
     );
     sqlite.close();
     got.push({ root, code, report, tables, raw });

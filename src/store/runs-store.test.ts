@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../engine/store.js';
 import { canonicalJson } from '../model/audit.js';
@@ -93,6 +94,36 @@ describe.each(backends)('runs on $name', ({ name, available, make }) => {
       expect((await store.verifyAudit()).ok).toBe(true);
     },
   );
+  it.skipIf(!available || name !== 'sqlite')(
+    "a run's rows are written in the primary key's order (by item), whatever the run's order",
+    async () => {
+      const { backend, store } = await fresh.store(`runs_store_order_${name}`);
+      // A checklist's slugs come in any order; written as they came, each row went into the middle of
+      // the (run_id, item) index. Code-unit order: 'é' (U+00E9) after 'z', '\u{1F600}' after both.
+      const items = ['ops/z', 'ops/a', 'ops/é', 'ops/\u{1F600}', 'ops/item-10', 'ops/item-9', 'ops/B'];
+      const outcomes: CheckOutcome[] = items.map((item) => ({ item, status: 'pass' }));
+      const id = await store.saveRun({ ...run, outcomes });
+      const db = new Database(backend.url, { readonly: true });
+      try {
+        const rows = db.prepare('select item from run_results where run_id = ? order by rowid').all(id);
+        expect(rows.map((r) => (r as { item: string }).item)).toEqual([
+          'ops/B',
+          'ops/a',
+          'ops/item-10',
+          'ops/item-9',
+          'ops/z',
+          'ops/é',
+          'ops/\u{1F600}',
+        ]);
+      } finally {
+        db.close();
+      }
+      const read = (await store.checkedLatestRun('launch', 'production')).run!;
+      expect(read.outcomes.map((o) => o.item)).toEqual([...items].sort());
+      expect((await store.verifyAudit()).ok).toBe(true);
+    },
+  );
+
   it.skipIf(!available)(
     "the event's digest is that of the rows read back, for outcomes of every odd form",
     async () => {

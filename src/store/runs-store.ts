@@ -6,6 +6,7 @@ import type { StatusSummary, Verdict } from '../model/status.js';
 import { insertRowsOf, iso, limitOf } from './rows.js';
 import type { RunsTable } from './schema.js';
 import {
+  byItem,
   EVENT_OF,
   outcomeOfRow,
   outcomesDigest,
@@ -198,7 +199,12 @@ export function createRunsStore({
             .executeTakeFirstOrThrow();
           const id = Number(inserted.id);
           const isoAt = isoOfSave();
-          await insertRowsOf(trx, 'run_results', run.outcomes, (o) => resultRow(id, o, isoAt));
+          // The rows in item order, the order of the primary key's index (run_id, item) and of the digest
+          // below: the index then grows at its end, where a run's own order (a checklist's slugs in any
+          // order) inserted into leaves all over it, splitting them half full and, past SQLite's page
+          // cache, rewriting leaves already spilled to the WAL. Every reader orders by item (or sorts).
+          const outcomes = byItem(run.outcomes);
+          await insertRowsOf(trx, 'run_results', outcomes, (o) => resultRow(id, o, isoAt));
           const event = await append({
             type: 'run.completed',
             actor: trigger,
@@ -213,7 +219,7 @@ export function createRunsStore({
               trigger,
               startedAt,
               // The outcomes as stored, by digest: the run row's results are bound to the chain too.
-              outcomes: outcomesDigest(run.outcomes, (o) => storedOutcomeText(o, isoAt)),
+              outcomes: outcomesDigest(outcomes, (o) => storedOutcomeText(o, isoAt)),
             },
           });
           await trx.updateTable('runs').set({ seq: event.seq }).where('id', '=', id).execute();

@@ -280,6 +280,13 @@ export function bindRows<T extends object>(
 }
 
 /**
+ * A copy of `outcomes` sorted by item in code-unit order (stable): the order their digest is written in,
+ * and the order a save writes their rows in (runs-store.ts).
+ */
+export const byItem = (outcomes: readonly CheckOutcome[]): CheckOutcome[] =>
+  [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+
+/**
  * The digest of a run's outcomes as stored, recorded in its `run.completed` event (the outcomes
  * themselves stay out of the log: a 5,000-item run would bloat it). Sorted by item in code-unit order,
  * so both backends' collations give the same bytes. `text` writes an outcome's canonical JSON (a save
@@ -290,7 +297,7 @@ export function outcomesDigest(
   text: (outcome: CheckOutcome) => string = canonicalJson,
 ): string {
   // `text` is applied to one outcome at a time as it is written: no copy of every outcome is held.
-  const sorted = [...outcomes].sort((a, b) => (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+  const sorted = byItem(outcomes);
   // The canonical JSON of the list, hashed as it is written: a list's canonical form is its items' forms
   // between brackets, comma-separated, so no canonical copy of a whole 50,000-item run is ever held.
   return jsonListDigest(sorted, text);
