@@ -17,8 +17,6 @@ export const SHARED_TEXT_MAX_CHARS = 1 << 20;
 /** The texts written so far, one memo per form, and the characters they hold. */
 let canonicalTexts = new WeakMap<object, string>();
 let jsonTexts = new WeakMap<object, string>();
-/** Pretty texts (JSON.stringify with two spaces), one memo per indentation of their later lines. */
-let prettyTexts = new Map<number, WeakMap<object, string>>();
 let held = 0;
 
 /**
@@ -39,17 +37,12 @@ export function sharedTextHeld(): number {
   return held;
 }
 
-/** Make room for `chars` more characters: past SHARED_TEXT_MAX_CHARS every memo starts again empty. */
-function makeRoom(chars: number): void {
-  if (held + chars <= SHARED_TEXT_MAX_CHARS) return;
-  canonicalTexts = new WeakMap();
-  jsonTexts = new WeakMap();
-  prettyTexts = new Map();
-  held = 0;
-}
-
 function remember(json: boolean, o: object, text: string): void {
-  makeRoom(text.length);
+  if (held + text.length > SHARED_TEXT_MAX_CHARS) {
+    canonicalTexts = new WeakMap();
+    jsonTexts = new WeakMap();
+    held = 0;
+  }
   (json ? jsonTexts : canonicalTexts).set(o, text);
   held += text.length;
 }
@@ -73,30 +66,6 @@ export function sharedJson(o: object): string {
   if (text === undefined) {
     text = JSON.stringify(o);
     remember(true, o, text);
-  }
-  return text;
-}
-
-/**
- * `JSON.stringify(o, null, 2)` of a shared object with each line after the first indented by `indent`
- * more spaces: its text as a member of a pretty JSON text at that depth, written the first time. The
- * caller has seen that the object has no `toJSON`. A flat object's JSON holds no raw line break (they are
- * escaped in strings), so each \n starts one of its lines.
- * @example sharedPretty(headers, 8) // '{\n          "server": "nginx"\n        }'
- */
-export function sharedPretty(o: object, indent: number): string {
-  let memo = prettyTexts.get(indent);
-  let text = memo?.get(o);
-  if (text === undefined) {
-    text = JSON.stringify(o, null, 2).replaceAll('\n', `\n${' '.repeat(indent)}`);
-    makeRoom(text.length);
-    memo = prettyTexts.get(indent);
-    if (memo === undefined) {
-      memo = new WeakMap();
-      prettyTexts.set(indent, memo);
-    }
-    memo.set(o, text);
-    held += text.length;
   }
   return text;
 }

@@ -18,7 +18,7 @@ describe('format registry', () => {
     await expectIndexMatchesFolder({
       index: formats,
       folder: dir,
-      notPlugins: ['index', 'formats', 'formatter', 'pretty-json', 'wrap'],
+      notPlugins: ['index', 'formats', 'formatter', 'wrap'],
       nameOf: (format) => (format as { name?: unknown }).name,
     });
     for (const name of FORMAT_NAMES) expect(files, `${name}.test.ts`).toContain(`${name}.test.ts`);
