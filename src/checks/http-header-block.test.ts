@@ -26,7 +26,13 @@ function head(lines: [string, string][], pad = 0): RawValue[] {
 
 /** undici's name function, counted. */
 function counting() {
-  const names = { calls: 0, of: (raw: Buffer) => (names.calls++, raw.toString('latin1').toLowerCase()) };
+  const names = {
+    calls: 0,
+    of: (raw: Buffer) => {
+      names.calls++;
+      return raw.toString('latin1').toLowerCase();
+    },
+  };
   return names;
 }
 
