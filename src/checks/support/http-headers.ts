@@ -98,19 +98,29 @@ function repeatedBlock(
   headerName: (raw: Buffer) => string,
 ): Record<string, string> | undefined {
   const headers = block.headers;
-  if (headers === undefined || raw.length !== block.entries || headerName !== block.headerName)
-    return undefined;
-  const length = spanOf(raw);
-  if (length !== block.length) return undefined;
-  const first = raw[0] as Buffer;
+  const count = raw.length;
+  if (headers === undefined || count !== block.entries || headerName !== block.headerName) return undefined;
+  const first = raw[0]!;
+  if (Array.isArray(first)) return undefined;
+  const buffer = first.buffer;
   const start = first.byteOffset;
   const places = block.places;
-  for (let i = 0; i < raw.length; i++) {
-    const entry = raw[i] as Buffer;
-    if (entry.byteOffset - start !== places[2 * i] || entry.length !== places[2 * i + 1]) return undefined;
+  // One pass: the remembered places lie within the remembered span, so entries at those places of the
+  // same ArrayBuffer lie within this block's span.
+  for (let i = 1; i < count; i++) {
+    const entry = raw[i]!;
+    if (
+      Array.isArray(entry) ||
+      entry.byteOffset - start !== places[2 * i] ||
+      entry.length !== places[2 * i + 1] ||
+      entry.buffer !== buffer
+    ) {
+      return undefined;
+    }
   }
-  const bytes = Buffer.from(first.buffer, start, length);
-  return bytes.compare(block.bytes, 0, length) === 0 ? headers : undefined;
+  if (first.length !== places[1]) return undefined;
+  const length = block.length;
+  return Buffer.from(buffer, start, length).compare(block.bytes, 0, length) === 0 ? headers : undefined;
 }
 
 /** Keep this block and the object read from it for the next response (not a block spanOf refuses). */
