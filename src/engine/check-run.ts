@@ -81,11 +81,14 @@ async function remoteAttempt(check: PreparedCheck, ctx: ExecuteContext): Promise
   return { status: verdict.status, message: verdict.message, observation: answer.observed, remote: true };
 }
 
-/** The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly). */
+/**
+ * The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly,
+ * given what is left of the check's timeout since the attempt `started`: read only then).
+ */
 function judged(
   check: PreparedCheck,
   observation: Observation,
-  budgetMs: number,
+  started: number,
 ): Attempt | Promise<Attempt> {
   if (observation === null || typeof observation !== 'object') {
     return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
@@ -95,6 +98,7 @@ function judged(
     const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
     return { status: verdict.status, message: verdict.message, observation };
   }
+  const budgetMs = check.timeoutMs - (performance.now() - started);
   return evaluateBounded(check.def, check.conditions, observation, { known: check.known, budgetMs }).then(
     (verdict) => ({ status: verdict.status, message: verdict.message, observation }),
   );
@@ -213,7 +217,7 @@ export class CheckRun {
     if (!this.#takes(n)) return;
     let result: Attempt | Promise<Attempt>;
     try {
-      result = judged(this.#check, observation, this.#budgetLeft());
+      result = judged(this.#check, observation, this.#attemptStarted);
     } catch (err) {
       // A judgement that throws (or rejects) is the check's failure, as if the check had thrown it.
       this.#failed(err);
