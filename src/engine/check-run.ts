@@ -85,11 +85,7 @@ async function remoteAttempt(check: PreparedCheck, ctx: ExecuteContext): Promise
  * The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly,
  * given what is left of the check's timeout since the attempt `started`: read only then).
  */
-function judged(
-  check: PreparedCheck,
-  observation: Observation,
-  started: number,
-): Attempt | Promise<Attempt> {
+function judged(check: PreparedCheck, observation: Observation, started: number): Attempt | Promise<Attempt> {
   if (observation === null || typeof observation !== 'object') {
     return { status: 'error', message: `the ${check.def.kind} check returned no observation` };
   }
