@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { decode } from '@jridgewell/sourcemap-codec';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT } from '../src/test-support/cli.js';
 
 /**
@@ -67,7 +67,11 @@ afterAll(() => {
 });
 
 let n = 0;
-/** `gonogo run` of the copy, with a fresh store and parse cache (or the given cache folder). */
+/**
+ * `gonogo run` of the copy, with a fresh store and parse cache (or the given cache folder). Each call takes
+ * its number (its store's and cache's names) when it is made, before it waits on anything: calls made
+ * together (Promise.all) are numbered in the order they are written, and never share a store.
+ */
 async function gonogo(args: string[], env: Record<string, string> = {}) {
   const k = ++n;
   try {
@@ -103,23 +107,39 @@ function blank(value: unknown): unknown {
   return value;
 }
 
-/** A JSON report of launch.md, a text one, and the answers to three mistakes, blanked. */
+let sets = 0;
+/**
+ * A JSON report of launch.md, a text one, and the answers to three mistakes, blanked. The runs share no
+ * store or cache folder (but the warm pair, which runs in turn), and one alone writes the report, so they
+ * run at once: on a loaded 2-core machine, seven processes in a row took a minute of a case's budget.
+ */
 async function answers(env: Record<string, string> = {}) {
+  const set = ++sets;
+  // One path for every set: the run prints it.
   const out = join(pkg, 'report.json');
-  const json = await gonogo(['run', 'launch.md', '--format', 'json', '--out', out], env);
-  const text = await gonogo(['run', 'launch.md'], env);
   // The second run of a cache folder reads the checklist from the parse cache (a warm run).
-  const cache = join(pkg, `warm${n}`);
-  await gonogo(['run', 'launch.md'], { ...env, GONOGO_CACHE_DIR: cache });
-  const warm = await gonogo(['run', 'launch.md', '--format', 'json'], { ...env, GONOGO_CACHE_DIR: cache });
+  const cache = join(pkg, `warm${set}`);
+  const warmRun = async () => {
+    await gonogo(['run', 'launch.md'], { ...env, GONOGO_CACHE_DIR: cache });
+    return gonogo(['run', 'launch.md', '--format', 'json'], { ...env, GONOGO_CACHE_DIR: cache });
+  };
+  const [json, text, warm, missing, badEnv, badFormat, help] = await Promise.all([
+    gonogo(['run', 'launch.md', '--format', 'json', '--out', out], env),
+    gonogo(['run', 'launch.md'], env),
+    warmRun(),
+    gonogo(['run', 'nope.md'], env),
+    gonogo(['run', 'launch.md', '--env', 'staging'], env),
+    gonogo(['run', 'launch.md', '--format', 'pdf'], env),
+    gonogo(['run', '--help'], env),
+  ]);
   return {
     json: { ...json, report: blank(JSON.parse(readFileSync(out, 'utf8'))) },
     text: { ...text, stdout: text.stdout.replace(/latency_ms=[\d.]+|\d+(\.\d+)?\s?(ms|s)\b/g, 'T') },
     warm: { ...warm, stdout: blank(JSON.parse(warm.stdout)) },
-    missing: await gonogo(['run', 'nope.md'], env),
-    badEnv: await gonogo(['run', 'launch.md', '--env', 'staging'], env),
-    badFormat: await gonogo(['run', 'launch.md', '--format', 'pdf'], env),
-    help: await gonogo(['run', '--help'], env),
+    missing,
+    badEnv,
+    badFormat,
+    help,
   };
 }
 
@@ -135,14 +155,33 @@ console.log(loadRunBundle(${JSON.stringify(join(dist, 'app/run.cjs'))}).cache);`
 }
 
 describe('the run bundle', () => {
-  it('runs `gonogo run` as the ES modules do, with its code cache used, refused, stale, corrupt or missing', async () => {
-    const bundle = join(dist, 'app/run.cjs');
-    const cacheFile = `${bundle}.v8cache`;
-    const goodCache = readFileSync(cacheFile);
-    const goodBundle = readFileSync(bundle);
-    try {
-      expect(await cacheState()).toBe('used');
-      const used = await answers();
+  describe('runs `gonogo run` as the ES modules do, with its code cache used, refused, stale, corrupt or missing', () => {
+    // One case a state of the build, each with its own budget; the answers with the cache used are the
+    // baseline the others must equal.
+    let bundle: string;
+    let cacheFile: string;
+    let goodCache: Buffer;
+    let goodBundle: Buffer;
+    let usedState: string;
+    let used: Awaited<ReturnType<typeof answers>>;
+
+    beforeAll(async () => {
+      bundle = join(dist, 'app/run.cjs');
+      cacheFile = `${bundle}.v8cache`;
+      goodCache = readFileSync(cacheFile);
+      goodBundle = readFileSync(bundle);
+      usedState = await cacheState();
+      used = await answers();
+    });
+
+    afterEach(() => {
+      // A failed step leaves the next cases the build as it was, not a changed or missing bundle.
+      writeFileSync(bundle, goodBundle);
+      writeFileSync(cacheFile, goodCache);
+    });
+
+    it('with its code cache used', () => {
+      expect(usedState).toBe('used');
       expect(used.json.code).toBe(1);
       expect(used.json.stderr).toBe('');
       expect(used.json.stdout).toMatch(/^NO-GO bundle-case \(prod\): 37 pass, 4 fail, 1 error, 1 pending/);
@@ -151,38 +190,40 @@ describe('the run bundle', () => {
       expect(used.badEnv.code).toBe(2);
       expect(used.badEnv.stderr).toMatch(/^gonogo: .*staging/);
       expect(used.help.stdout).toMatch(/^usage: gonogo run FILE/);
+    });
 
-      // Other V8 flags: V8 refuses the cache, the bundle compiles from its source.
+    it('with its code cache refused by V8 (other flags): the bundle compiles from its source', async () => {
       const flagged = { NODE_OPTIONS: '--max-old-space-size=900' };
       expect(await cacheState(flagged)).toBe('rejected');
       expect(await answers(flagged)).toEqual(used);
+    });
 
-      // A corrupt cache, then none.
+    it('with a corrupt code cache', async () => {
       const flipped = Buffer.from(goodCache);
       flipped[flipped.length - 100]! ^= 0xff;
       writeFileSync(cacheFile, flipped);
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
+
+    it('with no code cache', async () => {
       rmSync(cacheFile);
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
 
-      // The bundle changed (a rebuild's): its old cache is not used.
-      writeFileSync(cacheFile, goodCache);
+    it("with the bundle changed (a rebuild's): its old cache is not used", async () => {
       appendFileSync(bundle, '\n// changed\n');
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
 
-      // Without the bundle: the dispatcher and the ES module chunks.
+    it('without the bundle: the dispatcher and the ES module chunks', async () => {
       rmSync(bundle);
       expect(await answers()).toEqual(used);
       writeFileSync(bundle, goodBundle);
       expect(await cacheState()).toBe('used');
-    } finally {
-      // A failed step leaves the next tests the build as it was, not a changed or missing bundle.
-      writeFileSync(bundle, goodBundle);
-      writeFileSync(cacheFile, goodCache);
-    }
+    });
   });
 
   it("compiles a cold run's parser from its code cache too (the run sets its V8 flags after loading code)", async () => {
