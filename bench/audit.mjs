@@ -7,6 +7,9 @@
 //      the same canonical bytes in a child process of its own. `audit head` on the same store (start-up,
 //      open, migrations check, one read) is timed too and taken off, so events/s is the verify itself.
 //      On PostgreSQL the CPU of the server's backends for that database is measured beside gonogo's.
+//      Beside them, for canonical data, the read ceiling: bench/verify-ceiling.mjs in a fresh process
+//      reading and hashing all that verify reads with nothing compared (one pass, timed from its first
+//      read, as verify is net of start-up): what a verify of this store on this machine cannot beat.
 //  (b) evaluation: the store reads one evaluation makes for a 140-item checklist (latest vouched run with
 //      its outcomes, attestations, waivers, sign-offs, each checked against its event), in this process.
 // `--base DIR` times another gonogo tree (with its own built dist/, e.g. /work/base) alternately with this
@@ -24,6 +27,10 @@ import { parseArgs } from 'node:util';
 import { measure as measureProcess } from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** The read ceiling's script and the variant of it that reads and hashes all that verify reads. */
+const CEILING = fileURLToPath(new URL('./verify-ceiling.mjs', import.meta.url));
+const SQLITE_CEILING = 'events 9 cols + sha256 + state tables';
+const PG_CEILING = 'everything + JS splice + sha256 chain';
 const GENESIS = '0'.repeat(64);
 const TARGET_EVENTS_PER_S = 200_000;
 
@@ -613,8 +620,9 @@ for (const backend of BACKENDS)
         `\n[${backend}, ${style === 'legacy' ? 'data stored as before this version' : 'data stored canonical'}] chain of ${lines.length.toLocaleString('en')} events built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
 
-      // (a) verify, alternating floor / each tree's verify / each tree's `audit head`, rotating the order.
-      const runs = { floor: [] };
+      // (a) verify, alternating floor / read ceiling / each tree's verify / each tree's `audit head`, rotating
+      // the order.
+      const runs = { floor: [], ceiling: [] };
       for (const t of TREES) runs[t.name] = { verify: [], head: [] };
       const jobs = [
         [
@@ -626,6 +634,32 @@ for (const backend of BACKENDS)
             runs.floor.push({ ms: f.ms, cpuMs: f.cpuMs, classicMs: f.createHash.ms, processMs: m.wallMs });
           },
         ],
+        // The read ceiling: a fresh process reading and hashing everything verify reads, nothing compared
+        // (bench/verify-ceiling.mjs, one pass, timed from its first read): verify cannot be faster than this.
+        // Its chain check holds only for canonical data.
+        ...(style === 'canonical'
+          ? [
+              [
+                'ceiling',
+                async () => {
+                  const where = location[TREES[0].name];
+                  const args =
+                    backend === 'sqlite'
+                      ? [CEILING, where, '--only', SQLITE_CEILING, '--rounds', '1', '--json']
+                      : [CEILING, '--pg', where, '--child', PG_CEILING];
+                  const m = await measure(args, scratch);
+                  if (m.code !== 0) throw new Error(`read ceiling failed: ${m.stderr}`);
+                  const c = JSON.parse(m.stdout);
+                  const r = backend === 'sqlite' ? c.variants[SQLITE_CEILING] : c;
+                  runs.ceiling.push({
+                    ms: r.wall,
+                    cpuMs: r.cpu,
+                    ...(r.server !== undefined ? { serverMs: r.server } : {}),
+                  });
+                },
+              ],
+            ]
+          : []),
         ...TREES.flatMap((t) => [
           [
             `${t.name} verify`,
@@ -681,6 +715,24 @@ for (const backend of BACKENDS)
         `  floor (sha256 chain over the canonical bytes, ${results.floorPrimitive}): ${k(out.floor.eventsPerS)} (${floorMs.toFixed(0)} ms); ` +
           `with a createHash object per event: ${k(out.floor.createHashEventsPerS)}`,
       );
+      if (runs.ceiling.length > 0) {
+        const ms = median(runs.ceiling.map((c) => c.ms));
+        const cpuMs = median(runs.ceiling.map((c) => c.cpuMs));
+        const serverMs =
+          runs.ceiling[0].serverMs === undefined ? undefined : median(runs.ceiling.map((c) => c.serverMs));
+        out.ceiling = {
+          eventsPerS: rate(EVENTS, ms),
+          eventsPerSCpu: rate(EVENTS, cpuMs),
+          ms,
+          cpuMs,
+          serverMs,
+        };
+        console.log(
+          `  read ceiling (a fresh process reading and hashing all that verify reads, nothing compared; bench/verify-ceiling.mjs): ` +
+            `${k(out.ceiling.eventsPerS)} (${ms.toFixed(0)} ms; CPU ${k(out.ceiling.eventsPerSCpu)}${serverMs === undefined ? '' : `, server ${serverMs.toFixed(0)} ms`})` +
+            `${out.ceiling.eventsPerS >= TARGET_EVENTS_PER_S ? '' : `: the ${k(TARGET_EVENTS_PER_S)} target is above it`}`,
+        );
+      }
       for (const t of TREES) {
         const v = runs[t.name].verify;
         const h = runs[t.name].head;
@@ -701,6 +753,9 @@ for (const backend of BACKENDS)
           peakRss: median(v.map((m) => m.peakRss)),
           ratioToFloor: netMs / floorMs,
           ratioToFloorCpu: netCpu / floorCpu,
+          ...(out.ceiling
+            ? { ratioToCeiling: netMs / out.ceiling.ms, ratioToCeilingCpu: netCpu / out.ceiling.cpuMs }
+            : {}),
           ...(backend === 'postgres'
             ? {
                 serverCpuMs: median(v.map((m) => m.serverCpuMs)),
@@ -712,6 +767,9 @@ for (const backend of BACKENDS)
         console.log(
           `  ${t.name.padEnd(4)} verify: ${k(o.eventsPerS)} net of start-up (${wall.toFixed(0)} ms - audit head ${headWall.toFixed(0)} ms), ` +
             `${(o.ratioToFloor).toFixed(2)}x the floor's time (CPU ${k(o.eventsPerSCpu)}, ${o.ratioToFloorCpu.toFixed(2)}x); ` +
+            (o.ratioToCeiling === undefined
+              ? ''
+              : `${o.ratioToCeiling.toFixed(2)}x the read ceiling's time (CPU ${o.ratioToCeilingCpu.toFixed(2)}x); `) +
             `whole process ${k(o.eventsPerSWholeProcess)}, peak ${(o.peakRss / 1048576).toFixed(0)} MB` +
             (o.serverCpuMs !== undefined
               ? `; CPU ${netCpu.toFixed(0)} ms + server ${(o.serverCpuMs - o.headServerCpuMs).toFixed(0)} ms net (verify ${cpu.toFixed(0)} + ${o.serverCpuMs.toFixed(0)}, head ${headCpu.toFixed(0)} + ${o.headServerCpuMs.toFixed(0)})`

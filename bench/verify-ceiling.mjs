@@ -23,6 +23,8 @@ const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 5) |
 const only = process.argv.includes('--only')
   ? process.argv[process.argv.indexOf('--only') + 1].split(',')
   : undefined;
+// `--json`: print one JSON object, each variant's median `{ cpu, wall }` in ms (bench/audit.mjs reads it).
+const json = process.argv.includes('--json');
 const db = new Database(path, { readonly: true });
 const PAGE = 500;
 const N = db.prepare('select count(*) from audit_events').pluck().get();
@@ -200,7 +202,8 @@ const med = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-console.log(`${N} events in ${path}; ${rounds} rounds (rotating), load ${loadavg()[0].toFixed(1)}`);
+if (!json)
+  console.log(`${N} events in ${path}; ${rounds} rounds (rotating), load ${loadavg()[0].toFixed(1)}`);
 const names = Object.keys(variants).filter((n) => !only || only.some((o) => n.includes(o)));
 const res = Object.fromEntries(names.map((n) => [n, { cpu: [], wall: [] }]));
 db.exec('begin');
@@ -217,6 +220,11 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 db.exec('commit');
+if (json) {
+  const out = Object.fromEntries(names.map((n) => [n, { cpu: med(res[n].cpu), wall: med(res[n].wall) }]));
+  process.stdout.write(`${JSON.stringify({ events: N, variants: out })}\n`);
+  process.exit(0);
+}
 for (const n of names) {
   const cpu = med(res[n].cpu),
     wall = med(res[n].wall);
