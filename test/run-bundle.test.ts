@@ -67,11 +67,7 @@ afterAll(() => {
 });
 
 let n = 0;
-/**
- * `gonogo run` of the copy, with a fresh store and parse cache (or the given cache folder). Each call takes
- * its number (its store's and cache's names) when it is made, before it waits on anything: calls made
- * together (Promise.all) are numbered in the order they are written, and never share a store.
- */
+/** `gonogo run` of the copy, with a fresh store and parse cache (or the given cache folder). */
 async function gonogo(args: string[], env: Record<string, string> = {}) {
   const k = ++n;
   try {
@@ -107,39 +103,23 @@ function blank(value: unknown): unknown {
   return value;
 }
 
-let sets = 0;
-/**
- * A JSON report of launch.md, a text one, and the answers to three mistakes, blanked. The runs share no
- * store or cache folder (but the warm pair, which runs in turn), and one alone writes the report, so they
- * run at once: on a loaded 2-core machine, seven processes in a row took a minute of a case's budget.
- */
+/** A JSON report of launch.md, a text one, and the answers to three mistakes, blanked. */
 async function answers(env: Record<string, string> = {}) {
-  const set = ++sets;
-  // One path for every set: the run prints it.
   const out = join(pkg, 'report.json');
+  const json = await gonogo(['run', 'launch.md', '--format', 'json', '--out', out], env);
+  const text = await gonogo(['run', 'launch.md'], env);
   // The second run of a cache folder reads the checklist from the parse cache (a warm run).
-  const cache = join(pkg, `warm${set}`);
-  const warmRun = async () => {
-    await gonogo(['run', 'launch.md'], { ...env, GONOGO_CACHE_DIR: cache });
-    return gonogo(['run', 'launch.md', '--format', 'json'], { ...env, GONOGO_CACHE_DIR: cache });
-  };
-  const [json, text, warm, missing, badEnv, badFormat, help] = await Promise.all([
-    gonogo(['run', 'launch.md', '--format', 'json', '--out', out], env),
-    gonogo(['run', 'launch.md'], env),
-    warmRun(),
-    gonogo(['run', 'nope.md'], env),
-    gonogo(['run', 'launch.md', '--env', 'staging'], env),
-    gonogo(['run', 'launch.md', '--format', 'pdf'], env),
-    gonogo(['run', '--help'], env),
-  ]);
+  const cache = join(pkg, `warm${n}`);
+  await gonogo(['run', 'launch.md'], { ...env, GONOGO_CACHE_DIR: cache });
+  const warm = await gonogo(['run', 'launch.md', '--format', 'json'], { ...env, GONOGO_CACHE_DIR: cache });
   return {
     json: { ...json, report: blank(JSON.parse(readFileSync(out, 'utf8'))) },
     text: { ...text, stdout: text.stdout.replace(/latency_ms=[\d.]+|\d+(\.\d+)?\s?(ms|s)\b/g, 'T') },
     warm: { ...warm, stdout: blank(JSON.parse(warm.stdout)) },
-    missing,
-    badEnv,
-    badFormat,
-    help,
+    missing: await gonogo(['run', 'nope.md'], env),
+    badEnv: await gonogo(['run', 'launch.md', '--env', 'staging'], env),
+    badFormat: await gonogo(['run', 'launch.md', '--format', 'pdf'], env),
+    help: await gonogo(['run', '--help'], env),
   };
 }
 
