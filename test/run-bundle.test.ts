@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { decode } from '@jridgewell/sourcemap-codec';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT } from '../src/test-support/cli.js';
 
 /**
@@ -135,14 +135,33 @@ console.log(loadRunBundle(${JSON.stringify(join(dist, 'app/run.cjs'))}).cache);`
 }
 
 describe('the run bundle', () => {
-  it('runs `gonogo run` as the ES modules do, with its code cache used, refused, stale, corrupt or missing', async () => {
-    const bundle = join(dist, 'app/run.cjs');
-    const cacheFile = `${bundle}.v8cache`;
-    const goodCache = readFileSync(cacheFile);
-    const goodBundle = readFileSync(bundle);
-    try {
-      expect(await cacheState()).toBe('used');
-      const used = await answers();
+  describe('runs `gonogo run` as the ES modules do, with its code cache used, refused, stale, corrupt or missing', () => {
+    // One case a state of the build, each with its own budget; the answers with the cache used are the
+    // baseline the others must equal.
+    let bundle: string;
+    let cacheFile: string;
+    let goodCache: Buffer;
+    let goodBundle: Buffer;
+    let usedState: string;
+    let used: Awaited<ReturnType<typeof answers>>;
+
+    beforeAll(async () => {
+      bundle = join(dist, 'app/run.cjs');
+      cacheFile = `${bundle}.v8cache`;
+      goodCache = readFileSync(cacheFile);
+      goodBundle = readFileSync(bundle);
+      usedState = await cacheState();
+      used = await answers();
+    });
+
+    afterEach(() => {
+      // A failed step leaves the next cases the build as it was, not a changed or missing bundle.
+      writeFileSync(bundle, goodBundle);
+      writeFileSync(cacheFile, goodCache);
+    });
+
+    it('with its code cache used', () => {
+      expect(usedState).toBe('used');
       expect(used.json.code).toBe(1);
       expect(used.json.stderr).toBe('');
       expect(used.json.stdout).toMatch(/^NO-GO bundle-case \(prod\): 37 pass, 4 fail, 1 error, 1 pending/);
@@ -151,38 +170,40 @@ describe('the run bundle', () => {
       expect(used.badEnv.code).toBe(2);
       expect(used.badEnv.stderr).toMatch(/^gonogo: .*staging/);
       expect(used.help.stdout).toMatch(/^usage: gonogo run FILE/);
+    });
 
-      // Other V8 flags: V8 refuses the cache, the bundle compiles from its source.
+    it('with its code cache refused by V8 (other flags): the bundle compiles from its source', async () => {
       const flagged = { NODE_OPTIONS: '--max-old-space-size=900' };
       expect(await cacheState(flagged)).toBe('rejected');
       expect(await answers(flagged)).toEqual(used);
+    });
 
-      // A corrupt cache, then none.
+    it('with a corrupt code cache', async () => {
       const flipped = Buffer.from(goodCache);
       flipped[flipped.length - 100]! ^= 0xff;
       writeFileSync(cacheFile, flipped);
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
+
+    it('with no code cache', async () => {
       rmSync(cacheFile);
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
 
-      // The bundle changed (a rebuild's): its old cache is not used.
-      writeFileSync(cacheFile, goodCache);
+    it("with the bundle changed (a rebuild's): its old cache is not used", async () => {
       appendFileSync(bundle, '\n// changed\n');
       expect(await cacheState()).toBe('none');
       expect(await answers()).toEqual(used);
+    });
 
-      // Without the bundle: the dispatcher and the ES module chunks.
+    it('without the bundle: the dispatcher and the ES module chunks', async () => {
       rmSync(bundle);
       expect(await answers()).toEqual(used);
       writeFileSync(bundle, goodBundle);
       expect(await cacheState()).toBe('used');
-    } finally {
-      // A failed step leaves the next tests the build as it was, not a changed or missing bundle.
-      writeFileSync(bundle, goodBundle);
-      writeFileSync(cacheFile, goodCache);
-    }
+    });
   });
 
   it("compiles a cold run's parser from its code cache too (the run sets its V8 flags after loading code)", async () => {

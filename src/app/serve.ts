@@ -228,11 +228,8 @@ export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> 
   // The URL is printed once it listens; checklists load meanwhile (/health/ready says when they are in).
   const running = await startServer({ ...opts, background: true }, deps);
   const { shown } = await servedChecklists(opts, deps);
-  deps.io.stdout.write(
-    `gonogo serving ${shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
-  );
   let off = () => {};
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     // Counted once however many ways it arrives (cli/stop-signals.ts: the launcher forwards it too).
     off = onStopSignal((signal) => {
@@ -245,5 +242,11 @@ export async function serve(opts: ServeOptions, deps: ServeDeps): Promise<void> 
       running.close().then(resolve, resolve);
     });
   });
+  // Printed once a stop signal stops it gracefully: whoever waits for this line may signal at once (before,
+  // a signal sent on reading it could arrive before the listener and kill the process outright).
+  deps.io.stdout.write(
+    `gonogo serving ${shown} on ${running.url} (dashboard ${running.url}/, API ${running.url}/api/v1)\n`,
+  );
+  await stopped;
   off();
 }

@@ -146,6 +146,34 @@ describe('targets of a host checked one after another', () => {
   });
 });
 
+describe('targets held together while others are checked', () => {
+  // Method, host key and origin are one object for a row of targets that have them alike: a target held
+  // while targets of other methods and origins are checked keeps its own.
+  const texts = [
+    'http://127.0.0.1:8080/a',
+    'POST http://127.0.0.1:8080/a',
+    'http://127.0.0.1:8080/b',
+    'http://127.0.0.1:9090/c',
+    'http://127.0.0.1:8080/%7Ed',
+    'DELETE https://example.com/e?x=1',
+    'http://127.0.0.1:8080/f',
+  ];
+  const read = (t: HttpTarget) => {
+    const h = t as HttpTarget & { hostPort: string; request: unknown };
+    const request = h.request instanceof URL ? h.request.href : JSON.stringify(h.request);
+    return { method: h.method, href: h.url.href, hostPort: h.hostPort, request, json: JSON.stringify(h) };
+  };
+  it('reads, once all are checked, what each read alone', () => {
+    const held = texts.map((t) => parseHttpTarget(t));
+    const alone = texts.map((t) => {
+      parseHttpTarget('PATCH http://10.0.0.1:1/other');
+      return read(parseHttpTarget(t));
+    });
+    expect(held.map(read)).toEqual(alone);
+    expect(held.map((t) => t.method)).toEqual(['GET', 'POST', 'GET', 'GET', 'GET', 'DELETE', 'GET']);
+  });
+});
+
 describe('targets after a plain target of their origin', () => {
   // After `http://127.0.0.1:8080/first`, a target that starts with that origin and a path the parser keeps
   // as written is known without a URL (keptAsWritten); every one must still get what a URL of its own gives:

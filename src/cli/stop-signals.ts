@@ -16,6 +16,8 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 type Listener = (signal: StopSignal) => void;
 
 const listeners = new Set<Listener>();
+/** The signals `direct` is on the process for. */
+const hearing = new Set<StopSignal>();
 const seen = {
   direct: { SIGTERM: 0, SIGINT: 0 },
   forwarded: { SIGTERM: 0, SIGINT: 0 },
@@ -25,28 +27,49 @@ const seen = {
 function arrived(from: 'direct' | 'forwarded', signal: StopSignal): void {
   seen[from][signal] += 1;
   const times = Math.max(seen.direct[signal], seen.forwarded[signal]);
-  if (times <= seen.counted[signal]) return;
-  seen.counted[signal] = times;
-  // Nobody listens yet (the command is starting): the signal does what it does to any process.
-  if (listeners.size === 0) {
-    process.kill(process.pid, signal);
-    return;
+  if (times > seen.counted[signal]) {
+    seen.counted[signal] = times;
+    // Nobody listens (the command is starting, or has stopped): the signal does what it does to any process.
+    if (listeners.size === 0) {
+      process.off(signal, direct);
+      hearing.delete(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    for (const listener of [...listeners]) listener(signal);
   }
-  for (const listener of [...listeners]) listener(signal);
+  hearDirect();
 }
 
 const direct = (signal: StopSignal) => arrived('direct', signal);
 
 /**
+ * Hear the process's own deliveries while someone listens, and after that while a forwarded signal's own
+ * delivery is still to come. systemd signals the launcher and the child one after the other: the child may
+ * have stopped listening (its command done) by the time its own copy arrives, and that copy, counted
+ * already, must not kill it as a new signal would (the launcher would then end killed, not with exit 0).
+ */
+function hearDirect(): void {
+  for (const signal of STOP_SIGNALS) {
+    const wanted = listeners.size > 0 || seen.forwarded[signal] > seen.direct[signal];
+    if (wanted && !hearing.has(signal)) process.on(signal, direct);
+    else if (!wanted && hearing.has(signal)) process.off(signal, direct);
+    if (wanted) hearing.add(signal);
+    else hearing.delete(signal);
+  }
+}
+
+/**
  * Call `listener` for each SIGTERM or SIGINT this process is sent (counted as above). Returns what stops
- * listening; once nobody listens, the signals are the process's defaults again.
+ * listening; once nobody listens, the signals are the process's defaults again (but for the copy of a
+ * forwarded signal still to come, which counts for nothing).
  */
 export function onStopSignal(listener: Listener): () => void {
-  if (listeners.size === 0) for (const signal of STOP_SIGNALS) process.on(signal, direct);
   listeners.add(listener);
+  hearDirect();
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0) for (const signal of STOP_SIGNALS) process.off(signal, direct);
+    hearDirect();
   };
 }
 

