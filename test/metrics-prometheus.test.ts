@@ -124,12 +124,15 @@ notify:
   const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
 
   it('exposes a scrape promtool accepts, with Node, process and gonogo series', async () => {
-    // A run, samples and a delivered webhook (after one retry) have happened.
+    // A run, samples and a delivered webhook (after one retry) have happened, and the window has held: on a
+    // loaded machine the first delivery can come while the window is still pending (NO-GO), so the scrape
+    // waits for the GO it asserts below as well.
     await waitFor(
-      'a delivered webhook',
+      'a delivered webhook and the window held (GO)',
       async () => {
         const text = await scrape();
-        return /gonogo_notification_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/.test(text)
+        return /gonogo_notification_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/.test(text) &&
+          text.includes('gonogo_verdict{checklist="metered",environment="default"} 1')
           ? true
           : undefined;
       },
