@@ -81,6 +81,10 @@ async function remoteAttempt(check: PreparedCheck, ctx: ExecuteContext): Promise
   return { status: verdict.status, message: verdict.message, observation: answer.observed, remote: true };
 }
 
+/** Conditions whose cost depends on the observation get what is left of the check's timeout since `started`. */
+const budgetLeft = (check: PreparedCheck, started: number): number =>
+  check.timeoutMs - (performance.now() - started);
+
 /**
  * The verdict on what a local attempt observed (evaluateBounded's promise when a condition is costly,
  * given what is left of the check's timeout since the attempt `started`: read only then).
@@ -94,7 +98,7 @@ function judged(check: PreparedCheck, observation: Observation, started: number)
     const verdict = evaluateConditions(check.def, check.conditions, observation, { known: check.known });
     return { status: verdict.status, message: verdict.message, observation };
   }
-  const budgetMs = check.timeoutMs - (performance.now() - started);
+  const budgetMs = budgetLeft(check, started);
   return evaluateBounded(check.def, check.conditions, observation, { known: check.known, budgetMs }).then(
     (verdict) => ({ status: verdict.status, message: verdict.message, observation }),
   );
@@ -236,7 +240,13 @@ export class CheckRun {
   #failed(err: unknown): void {
     let result: Attempt | Promise<Attempt>;
     try {
-      result = failed(this.#check, this.#ctx, this.#deadline!.timedOut, err, this.#budgetLeft());
+      result = failed(
+        this.#check,
+        this.#ctx,
+        this.#deadline!.timedOut,
+        err,
+        budgetLeft(this.#check, this.#attemptStarted),
+      );
     } catch (thrown) {
       this.#release();
       this.#broke(thrown);
@@ -253,11 +263,6 @@ export class CheckRun {
     } else {
       this.#judgedAs(result);
     }
-  }
-
-  /** Conditions whose cost depends on the observation get what is left of the check's timeout. */
-  #budgetLeft(): number {
-    return this.#check.timeoutMs - (performance.now() - this.#attemptStarted);
   }
 
   /** The attempt is over: it no longer holds its deadline (released once its result is known). */
